@@ -1,0 +1,20 @@
+// What a kernel does with an output array: nothing, overwrite it, or add to it (grad_req).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "error.hpp"
+
+namespace symgrad {
+
+enum class OpReq : std::uint8_t { null, write, add };
+
+inline OpReq parse_req(std::string_view s) {
+  if (s == "write") return OpReq::write;
+  if (s == "add") return OpReq::add;
+  if (s == "null") return OpReq::null;
+  throw ValueError("grad_req '" + std::string(s) + "' is not valid; use 'write', 'add' or 'null'");
+}
+
+}  // namespace symgrad

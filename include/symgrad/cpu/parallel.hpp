@@ -1,0 +1,130 @@
+// A small persistent thread pool for splitting large kernels across cores. The caller works too;
+// a call made from inside a task, or while another thread is using the pool, runs inline. No
+// allocation per call. Thread count: SYMGRAD_NUM_THREADS, else OMP_NUM_THREADS, else the cores.
+#pragma once
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace symgrad::host {
+
+class ThreadPool {
+ public:
+  static ThreadPool& instance() {
+    static ThreadPool pool(default_threads());
+    return pool;
+  }
+  std::size_t num_threads() const { return workers_.size() + 1; }
+
+  // Calls f(task) for task in [0, tasks), spread over the pool; returns when all are done.
+  template <class F>
+  void run(std::size_t tasks, F&& f) {
+    if (tasks == 0) return;
+    std::unique_lock<std::mutex> busy(run_mutex_, std::try_to_lock);
+    if (tasks == 1 || workers_.empty() || in_task() || !busy.owns_lock()) {
+      for (std::size_t t = 0; t < tasks; ++t) f(t);
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      fn_obj_ = &f;
+      fn_call_ = [](const void* o, std::size_t t) { (*static_cast<std::remove_reference_t<F>*>(const_cast<void*>(o)))(t); };
+      tasks_ = tasks;
+      next_.store(0);
+      pending_.store(tasks);
+      ++generation_;
+    }
+    cv_.notify_all();
+    work();
+    std::unique_lock<std::mutex> lk(m_);
+    done_cv_.wait(lk, [&] { return pending_.load() == 0; });
+  }
+
+  ~ThreadPool() {
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+ private:
+  explicit ThreadPool(std::size_t n) {
+    for (std::size_t i = 1; i < n; ++i) workers_.emplace_back([this] { loop(); });
+  }
+  static std::size_t default_threads() {
+    for (const char* var : {"SYMGRAD_NUM_THREADS", "OMP_NUM_THREADS"})
+      if (const char* v = std::getenv(var)) {
+        long n = std::strtol(v, nullptr, 10);
+        if (n > 0) return static_cast<std::size_t>(std::min(n, 256L));
+      }
+    return std::max(1u, std::thread::hardware_concurrency());
+  }
+  static bool& in_task() {
+    thread_local bool flag = false;
+    return flag;
+  }
+  void work() {
+    in_task() = true;
+    for (;;) {
+      std::size_t t = next_.fetch_add(1);
+      if (t >= tasks_) break;
+      fn_call_(fn_obj_, t);
+      if (pending_.fetch_sub(1) == 1) {
+        std::lock_guard<std::mutex> lk(m_);
+        done_cv_.notify_all();
+      }
+    }
+    in_task() = false;
+  }
+  void loop() {
+    std::uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lk(m_);
+        cv_.wait(lk, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+      }
+      work();
+    }
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex run_mutex_, m_;
+  std::condition_variable cv_, done_cv_;
+  const void* fn_obj_ = nullptr;
+  void (*fn_call_)(const void*, std::size_t) = nullptr;
+  std::size_t tasks_ = 0;
+  std::atomic<std::size_t> next_{0}, pending_{0};
+  std::uint64_t generation_ = 0;
+  bool stop_ = false;
+};
+
+inline std::size_t num_threads() { return ThreadPool::instance().num_threads(); }
+
+// Splits [0, n) into ranges of at least `grain` (a multiple of `align`) and calls f(begin, end)
+// on each, in parallel when there is more than one.
+template <class F>
+void parallel_for(std::size_t n, std::size_t grain, std::size_t align, F&& f) {
+  std::size_t threads = n >= 2 * grain ? num_threads() : 1;
+  std::size_t chunks = std::min(threads, std::max<std::size_t>(1, n / std::max<std::size_t>(grain, 1)));
+  if (chunks <= 1) {
+    f(std::size_t{0}, n);
+    return;
+  }
+  std::size_t per = (n + chunks - 1) / chunks;
+  per = (per + align - 1) / align * align;
+  ThreadPool::instance().run(chunks, [&](std::size_t c) {
+    std::size_t b = c * per, e = std::min(n, b + per);
+    if (b < e) f(b, e);
+  });
+}
+
+}  // namespace symgrad::host

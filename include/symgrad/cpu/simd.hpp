@@ -1,0 +1,77 @@
+// Elementwise loops over contiguous buffers with xsimd: the body is written once as a generic
+// function of a value type V (an xsimd batch in the main loop, the scalar type in the tail), the
+// pattern of xtensor's own functors. Large loops are split across threads.
+#pragma once
+#include <cstddef>
+#include <type_traits>
+#include <xsimd/xsimd.hpp>
+
+#include "../core/req.hpp"
+#include "parallel.hpp"
+
+namespace symgrad::host {
+
+template <class T>
+inline constexpr bool has_simd = std::is_same_v<T, float> || std::is_same_v<T, double>;
+
+template <class T>
+using Batch = xsimd::batch<T>;
+
+template <class T>
+constexpr std::size_t lanes() {
+  if constexpr (has_simd<T>) return Batch<T>::size;
+  else return 1;
+}
+
+template <class V> struct is_batch : std::false_type {};
+template <class T, class A> struct is_batch<xsimd::batch<T, A>> : std::true_type {};
+
+template <class V, class T>
+inline V load(const T* p) {
+  if constexpr (is_batch<V>::value) return V::load_unaligned(p);
+  else return static_cast<V>(*p);
+}
+template <class V, class T>
+inline void store(T* p, const V& v) {
+  if constexpr (is_batch<V>::value) v.store_unaligned(p);
+  else *p = v;
+}
+template <class V, class T>
+inline V broadcast(T s) {
+  if constexpr (is_batch<V>::value) return V(s);
+  else return static_cast<V>(s);
+}
+// Writes v to p as the request says (write or add; null writes nothing).
+template <OpReq R, class V, class T>
+inline void store_req(T* p, const V& v) {
+  if constexpr (R == OpReq::write) store(p, v);
+  else if constexpr (R == OpReq::add) store(p, load<V>(p) + v);
+}
+
+// Calls f(std::integral_constant<OpReq, r>) for the runtime request.
+template <class F>
+inline void with_req(OpReq r, F&& f) {
+  switch (r) {
+    case OpReq::write: f(std::integral_constant<OpReq, OpReq::write>{}); break;
+    case OpReq::add: f(std::integral_constant<OpReq, OpReq::add>{}); break;
+    case OpReq::null: break;
+  }
+}
+
+// Elements per thread below which splitting does not pay (thread wake-up costs a few µs).
+inline constexpr std::size_t kParallelGrain = 1 << 16;
+
+// body(i, std::type_identity<V>{}) handles elements [i, i + lanes(V)).
+template <class T, class Body>
+inline void elementwise(std::size_t n, Body&& body) {
+  constexpr std::size_t L = lanes<T>();
+  parallel_for(n, kParallelGrain, L, [&](std::size_t b, std::size_t e) {
+    std::size_t i = b;
+    if constexpr (has_simd<T>) {
+      for (; i + L <= e; i += L) body(i, std::type_identity<Batch<T>>{});
+    }
+    for (; i < e; ++i) body(i, std::type_identity<T>{});
+  });
+}
+
+}  // namespace symgrad::host

@@ -1,0 +1,81 @@
+// Seeded random arrays: nd::random::uniform / normal. A given seed gives the same values on every
+// machine (the generator and the distributions are implemented here, not taken from <random>'s
+// implementation-defined distributions).
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+
+#include "ndarray.hpp"
+
+namespace symgrad::nd::random {
+
+// SplitMix64-seeded xoshiro256**: small, fast and fully specified.
+class Generator {
+ public:
+  explicit Generator(std::uint64_t seed = 0) { this->seed(seed); }
+  void seed(std::uint64_t seed) {
+    for (auto& x : s_) {
+      seed += 0x9E3779B97F4A7C15ull;
+      std::uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      x = z ^ (z >> 31);
+    }
+  }
+  std::uint64_t next() {
+    std::uint64_t r = rotl(s_[1] * 5, 7) * 9, t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return r;
+  }
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform01() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  double normal01() {  // Box-Muller
+    double u1 = uniform01(), u2 = uniform01();
+    if (u1 < 1e-300) u1 = 1e-300;
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t s_[4];
+};
+
+struct Options {
+  DType dtype = DType::float32;
+  Context ctx = cpu();
+  std::uint64_t seed = 0;
+};
+
+template <class Draw>
+NDArray fill_with(const Shape& shape, const Options& o, Generator& g, Draw draw) {
+  NDArray a(shape, cpu(), o.dtype);
+  dispatch_float(o.dtype, "nd::random", [&](auto x) {
+    using T = decltype(x);
+    T* p = a.data<T>();
+    for (std::int64_t i = 0; i < a.size(); ++i) p[i] = static_cast<T>(draw(g));
+  });
+  return o.ctx == cpu() ? a : a.copy_to(o.ctx);
+}
+
+inline NDArray uniform(double low, double high, const Shape& shape, Generator& g, const Options& o = {}) {
+  return fill_with(shape, o, g, [&](Generator& r) { return low + (high - low) * r.uniform01(); });
+}
+inline NDArray uniform(double low, double high, const Shape& shape, const Options& o = {}) {
+  Generator g(o.seed);
+  return uniform(low, high, shape, g, o);
+}
+inline NDArray normal(double loc, double scale, const Shape& shape, Generator& g, const Options& o = {}) {
+  return fill_with(shape, o, g, [&](Generator& r) { return loc + scale * r.normal01(); });
+}
+inline NDArray normal(double loc, double scale, const Shape& shape, const Options& o = {}) {
+  Generator g(o.seed);
+  return normal(loc, scale, shape, g, o);
+}
+
+}  // namespace symgrad::nd::random

@@ -1,0 +1,326 @@
+// Compile-time fusion of elementwise typed expressions. Each typed elementwise node (TUnary,
+// TBinary, TScalar) is an ordinary graph node with its MXNet name; when the expression becomes a
+// Symbol, its root also gets a kernel compiled from the expression's type, which computes the
+// whole subtree from its leaves in one pass over memory, forward and backward (reverse mode per
+// element, values cached in registers). Bind uses it when the inner nodes are used nowhere else.
+#pragma once
+#include <array>
+#include <memory>
+#include <string>
+
+#include "../symbol/typed.hpp"
+#include "elemwise.hpp"
+
+namespace symgrad {
+
+// ---------------------------------------------------------------- typed elementwise nodes
+
+template <class F, class A>
+struct TUnary : TypedTag {
+  using shape_type = typename A::shape_type;
+  static constexpr Shape shape = A::shape;
+  A a;
+  Symbol sym;
+  operator Symbol() const;  // NOLINT: implicit by design
+};
+
+template <class A, class B>
+struct MergedShape {
+  static constexpr Shape value = merge(A::shape, B::shape).shape;
+};
+
+template <class F, class A, class B>
+struct TBinary : TypedTag {
+  using shape_type = to_static_t<MergedShape<A, B>>;
+  static constexpr Shape shape = shape_type::value;
+  A a;
+  B b;
+  Symbol sym;
+  operator Symbol() const;  // NOLINT
+};
+
+template <class F, class A>
+struct TScalar : TypedTag {
+  using shape_type = typename A::shape_type;
+  static constexpr Shape shape = A::shape;
+  A a;
+  double s;
+  Symbol sym;
+  operator Symbol() const;  // NOLINT
+};
+
+// ---------------------------------------------------------------- kernel side (no graph handles)
+
+namespace fusion {
+
+struct KLeaf {
+  static constexpr int num_leaves = 1;
+  template <class V> struct Cache { V y; };
+  template <int Off, class V, class P>
+  Cache<V> forward(const P& p, std::size_t i) const { return {host::load<V>(p[Off] + i)}; }
+  template <int Off, class V, class Acc>
+  void backward(const Cache<V>&, const V& g, Acc& acc) const { acc[Off] = g; }
+  template <int Off>
+  static std::string describe() { return "x" + std::to_string(Off); }
+};
+
+template <class F, class KA>
+struct KUnary {
+  static constexpr int num_leaves = KA::num_leaves;
+  KA a;
+  template <class V, class CA> struct Cache { CA a; V y; };
+  template <int Off, class V, class P>
+  auto forward(const P& p, std::size_t i) const {
+    auto ca = a.template forward<Off, V>(p, i);
+    V y = F::f(ca.y);
+    return Cache<V, decltype(ca)>{ca, y};
+  }
+  template <int Off, class V, class C, class Acc>
+  void backward(const C& c, const V& g, Acc& acc) const {
+    a.template backward<Off, V>(c.a, F::grad(c.a.y, c.y, g), acc);
+  }
+  template <int Off>
+  static std::string describe() { return std::string(F::name) + "(" + KA::template describe<Off>() + ")"; }
+};
+
+template <class F, class KA, class KB>
+struct KBinary {
+  static constexpr int num_leaves = KA::num_leaves + KB::num_leaves;
+  KA a;
+  KB b;
+  template <class V, class CA, class CB> struct Cache { CA a; CB b; V y; };
+  template <int Off, class V, class P>
+  auto forward(const P& p, std::size_t i) const {
+    auto ca = a.template forward<Off, V>(p, i);
+    auto cb = b.template forward<Off + KA::num_leaves, V>(p, i);
+    V y = F::f(ca.y, cb.y);
+    return Cache<V, decltype(ca), decltype(cb)>{ca, cb, y};
+  }
+  template <int Off, class V, class C, class Acc>
+  void backward(const C& c, const V& g, Acc& acc) const {
+    a.template backward<Off, V>(c.a, F::grad_a(c.a.y, c.b.y, c.y, g), acc);
+    b.template backward<Off + KA::num_leaves, V>(c.b, F::grad_b(c.a.y, c.b.y, c.y, g), acc);
+  }
+  template <int Off>
+  static std::string describe() {
+    return std::string(F::name) + "(" + KA::template describe<Off>() + ", " +
+           KB::template describe<Off + KA::num_leaves>() + ")";
+  }
+};
+
+template <class F, class KA>
+struct KScalar {
+  static constexpr int num_leaves = KA::num_leaves;
+  KA a;
+  double s;
+  template <class V, class CA> struct Cache { CA a; V y; };
+  template <int Off, class V, class P>
+  auto forward(const P& p, std::size_t i) const {
+    auto ca = a.template forward<Off, V>(p, i);
+    V y = F::f(ca.y, host::broadcast<V>(scalar<V>()));
+    return Cache<V, decltype(ca)>{ca, y};
+  }
+  template <int Off, class V, class C, class Acc>
+  void backward(const C& c, const V& g, Acc& acc) const {
+    a.template backward<Off, V>(c.a, F::grad(c.a.y, host::broadcast<V>(scalar<V>()), c.y, g), acc);
+  }
+  template <int Off>
+  static std::string describe() { return std::string(F::name) + "(" + KA::template describe<Off>() + ")"; }
+  template <class V>
+  auto scalar() const {
+    if constexpr (host::is_batch<V>::value) return static_cast<typename V::value_type>(s);
+    else return static_cast<V>(s);
+  }
+};
+
+// Typed node -> kernel type, kernel value, leaves.
+template <class E> struct KernelOf;
+template <class S> struct KernelOf<TSym<S>> {
+  using type = KLeaf;
+  static type make(const TSym<S>&) { return {}; }
+  static void leaves(const TSym<S>& e, std::vector<NodeEntry>& out) { out.push_back(e.sym.entry()); }
+};
+template <class F, class A> struct KernelOf<TUnary<F, A>> {
+  using type = KUnary<F, typename KernelOf<A>::type>;
+  static type make(const TUnary<F, A>& e) { return {KernelOf<A>::make(e.a)}; }
+  static void leaves(const TUnary<F, A>& e, std::vector<NodeEntry>& out) { KernelOf<A>::leaves(e.a, out); }
+};
+template <class F, class A, class B> struct KernelOf<TBinary<F, A, B>> {
+  using type = KBinary<F, typename KernelOf<A>::type, typename KernelOf<B>::type>;
+  static type make(const TBinary<F, A, B>& e) { return {KernelOf<A>::make(e.a), KernelOf<B>::make(e.b)}; }
+  static void leaves(const TBinary<F, A, B>& e, std::vector<NodeEntry>& out) {
+    KernelOf<A>::leaves(e.a, out);
+    KernelOf<B>::leaves(e.b, out);
+  }
+};
+template <class F, class A> struct KernelOf<TScalar<F, A>> {
+  using type = KScalar<F, typename KernelOf<A>::type>;
+  static type make(const TScalar<F, A>& e) { return {KernelOf<A>::make(e.a), e.s}; }
+  static void leaves(const TScalar<F, A>& e, std::vector<NodeEntry>& out) { KernelOf<A>::leaves(e.a, out); }
+};
+
+template <class K>
+class FusedBackward final : public Operator {
+ public:
+  static constexpr int N = K::num_leaves;
+  explicit FusedBackward(K k) : k_(k) {}
+  std::string type_name() const override { return "_backward_fused[" + K::template describe<0>() + "]"; }
+  std::vector<std::string> arguments() const override {
+    std::vector<std::string> a{"ograd"};
+    for (int i = 0; i < N; ++i) a.push_back("x" + std::to_string(i));
+    return a;
+  }
+  std::vector<std::string> outputs() const override {
+    std::vector<std::string> o;
+    for (int i = 0; i < N; ++i) o.push_back("x" + std::to_string(i) + "_grad");
+    return o;
+  }
+  void infer_shape(ShapeCtx& c) const override { ops::same_shape_rule(c); }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    ops::no_second_order(*this);
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    dispatch_float(in[0].dtype(), "fused elementwise kernel", [&](auto t) {
+      using T = decltype(t);
+      const T* g = in[0].data<T>();
+      std::array<const T*, N> p;
+      std::array<T*, N> d;
+      std::array<OpReq, N> r;
+      for (int k = 0; k < N; ++k) {
+        p[k] = in[static_cast<std::size_t>(k) + 1].data<T>();
+        r[k] = req[static_cast<std::size_t>(k)];
+        d[k] = r[k] == OpReq::null ? nullptr : out[static_cast<std::size_t>(k)].data<T>();
+      }
+      host::elementwise<T>(static_cast<std::size_t>(in[0].size()), [&](std::size_t i, auto v) {
+        using V = typename decltype(v)::type;
+        auto cache = k_.template forward<0, V>(p, i);
+        std::array<V, N> acc;
+        k_.template backward<0, V>(cache, host::load<V>(g + i), acc);
+        for (int k = 0; k < N; ++k) {
+          if (r[k] == OpReq::write) host::store(d[k] + i, acc[k]);
+          else if (r[k] == OpReq::add) host::store(d[k] + i, host::load<V>(d[k] + i) + acc[k]);
+        }
+      });
+    });
+  }
+
+ private:
+  K k_;
+};
+
+template <class K>
+class Fused final : public Operator {
+ public:
+  static constexpr int N = K::num_leaves;
+  explicit Fused(K k) : k_(k) {}
+  std::string type_name() const override { return "_fused[" + K::template describe<0>() + "]"; }
+  std::vector<std::string> arguments() const override {
+    std::vector<std::string> a;
+    for (int i = 0; i < N; ++i) a.push_back("x" + std::to_string(i));
+    return a;
+  }
+  void infer_shape(ShapeCtx& c) const override { ops::same_shape_rule(c); }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    std::vector<NodeEntry> ins{og[0]};
+    ins.insert(ins.end(), n->inputs.begin(), n->inputs.end());
+    auto b = ops::grad_node(std::make_shared<FusedBackward<K>>(k_), n, "backward", std::move(ins));
+    std::vector<NodeEntry> g;
+    for (int i = 0; i < N; ++i) g.push_back(ops::out_entry(b, static_cast<std::uint32_t>(i)));
+    return g;
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    dispatch_float(out[0].dtype(), "fused elementwise kernel", [&](auto t) {
+      using T = decltype(t);
+      std::array<const T*, N> p;
+      for (int k = 0; k < N; ++k) p[k] = in[static_cast<std::size_t>(k)].data<T>();
+      T* y = out[0].data<T>();
+      ops::for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
+        host::store_req<R>(y + i, k_.template forward<0, V>(p, i).y);
+      });
+    });
+  }
+
+ private:
+  K k_;
+};
+
+template <class K>
+class FusionImpl final : public Fusion {
+ public:
+  FusionImpl(K k, std::vector<NodeEntry> leaves) : k_(k), leaves_(std::move(leaves)) {}
+  std::vector<NodeEntry> leaves() const override { return leaves_; }
+  std::shared_ptr<const OpBase> make_op() const override { return std::make_shared<Fused<K>>(k_); }
+
+ private:
+  K k_;
+  std::vector<NodeEntry> leaves_;
+};
+
+// Gives the expression's root node its fused kernel (once) and returns the symbol.
+template <class E>
+Symbol attach(const E& e) {
+  Node& root = *e.sym.entry().node;
+  if (!root.fusion) {
+    std::vector<NodeEntry> leaves;
+    KernelOf<E>::leaves(e, leaves);
+    root.fusion = std::make_shared<FusionImpl<typename KernelOf<E>::type>>(KernelOf<E>::make(e), std::move(leaves));
+  }
+  return e.sym;
+}
+
+}  // namespace fusion
+
+template <class F, class A> TUnary<F, A>::operator Symbol() const { return fusion::attach(*this); }
+template <class F, class A, class B> TBinary<F, A, B>::operator Symbol() const { return fusion::attach(*this); }
+template <class F, class A> TScalar<F, A>::operator Symbol() const { return fusion::attach(*this); }
+
+// ---------------------------------------------------------------- typed operators
+
+namespace typed {
+template <class F, Typed A>
+TUnary<F, A> unary(const A& a) {
+  return {{}, a, sym::detail::unary<F>(a.sym)};
+}
+template <class F, Typed A, Typed B>
+auto binary(const A& a, const B& b) {
+  if constexpr (!merge(A::shape, B::shape).ok) {
+    static_shape_error<F, why::operand_shapes_differ, typename A::shape_type, typename B::shape_type>::raise();
+  } else {
+    return TBinary<F, A, B>{{}, a, b, sym::detail::binary<F>(a.sym, b.sym)};
+  }
+}
+template <class F, Typed A>
+TScalar<F, A> scalar(const A& a, double s) {
+  return {{}, a, s, sym::detail::scalar<F>(a.sym, s)};
+}
+}  // namespace typed
+
+template <Typed A, Typed B> auto operator+(const A& a, const B& b) { return typed::binary<fn::elemwise_add>(a, b); }
+template <Typed A, Typed B> auto operator-(const A& a, const B& b) { return typed::binary<fn::elemwise_sub>(a, b); }
+template <Typed A, Typed B> auto operator*(const A& a, const B& b) { return typed::binary<fn::elemwise_mul>(a, b); }
+template <Typed A, Typed B> auto operator/(const A& a, const B& b) { return typed::binary<fn::elemwise_div>(a, b); }
+template <Typed A> auto operator+(const A& a, double s) { return typed::scalar<fn::plus_scalar>(a, s); }
+template <Typed A> auto operator-(const A& a, double s) { return typed::scalar<fn::minus_scalar>(a, s); }
+template <Typed A> auto operator*(const A& a, double s) { return typed::scalar<fn::mul_scalar>(a, s); }
+template <Typed A> auto operator/(const A& a, double s) { return typed::scalar<fn::div_scalar>(a, s); }
+template <Typed A> auto operator+(double s, const A& a) { return typed::scalar<fn::plus_scalar>(a, s); }
+template <Typed A> auto operator-(double s, const A& a) { return typed::scalar<fn::rminus_scalar>(a, s); }
+template <Typed A> auto operator*(double s, const A& a) { return typed::scalar<fn::mul_scalar>(a, s); }
+template <Typed A> auto operator/(double s, const A& a) { return typed::scalar<fn::rdiv_scalar>(a, s); }
+template <Typed A> auto operator-(const A& a) { return typed::unary<fn::negative>(a); }
+
+namespace sym {
+template <Typed A> auto negative(const A& a) { return typed::unary<fn::negative>(a); }
+template <Typed A> auto square(const A& a) { return typed::unary<fn::square>(a); }
+template <Typed A> auto sqrt(const A& a) { return typed::unary<fn::sqrt>(a); }
+template <Typed A> auto exp(const A& a) { return typed::unary<fn::exp>(a); }
+template <Typed A> auto log(const A& a) { return typed::unary<fn::log>(a); }
+template <Typed A> auto abs(const A& a) { return typed::unary<fn::abs>(a); }
+template <Typed A> auto relu(const A& a) { return typed::unary<fn::relu>(a); }
+template <Typed A> auto sigmoid(const A& a) { return typed::unary<fn::sigmoid>(a); }
+template <Typed A> auto tanh(const A& a) { return typed::unary<fn::tanh>(a); }
+}  // namespace sym
+
+}  // namespace symgrad

@@ -1,0 +1,59 @@
+// Operator: the graph-level operator (symbol/op_base.hpp) plus its CPU kernel. The executor calls
+// forward() once per step with arrays planned at bind; kernels must not allocate.
+#pragma once
+#include <span>
+
+#include "../ndarray/ndarray.hpp"
+#include "../ndarray/random.hpp"
+#include "../symbol/op_base.hpp"
+#include "../core/req.hpp"
+
+namespace symgrad {
+
+struct RunCtx {
+  bool is_train = false;
+  nd::random::Generator* rng = nullptr;  // the executor's generator (Dropout masks ...)
+};
+
+class Operator : public OpBase {
+ public:
+  // Computes outputs from inputs; out[i] is written or added to as req[i] says (null: skip).
+  virtual void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                       std::span<const OpReq> req) const = 0;
+};
+
+namespace ops {
+
+// One shape for every input and output; both directions.
+inline void same_shape_rule(ShapeCtx& c) {
+  Shape s = c.num_out() ? c.out(0) : Shape::unknown();
+  std::size_t from = c.num_in();  // which input fixed s (for the message)
+  for (std::size_t i = 0; i < c.num_in(); ++i) {
+    auto m = merge(s, c.in(i));
+    if (!m.ok)
+      ShapeCtx::fail(c.in_name(i) + " has shape " + c.in(i).str() + " but " +
+                     (from < c.num_in() ? c.in_name(from) : std::string("the output")) +
+                     " has shape " + s.str() +
+                     "; elementwise operators need equal shapes (broadcast_* operators broadcast)");
+    if (!s.rank_known() || unknown_count(m.shape) < unknown_count(s)) from = from < c.num_in() ? from : i;
+    s = m.shape;
+  }
+  for (std::size_t i = 0; i < c.num_in(); ++i) c.assign_in(i, s);
+  for (std::size_t j = 0; j < c.num_out(); ++j) c.assign_out(j, s);
+}
+
+// Rules of operators that are never differentiated again (backward operators).
+[[noreturn]] inline std::vector<NodeEntry> no_second_order(const OpBase& op) {
+  throw ValueError("second-order gradients through " + op.type_name() + " are not supported");
+}
+
+inline NodeEntry out_entry(const NodePtr& n, std::uint32_t i = 0) { return {n, i}; }
+
+// A new node named after the forward node it serves ("fc1_backward").
+inline NodePtr grad_node(std::shared_ptr<const OpBase> op, const NodePtr& fwd, std::string suffix,
+                         std::vector<NodeEntry> inputs) {
+  return make_node(std::move(op), fwd->name + "_" + suffix, std::move(inputs));
+}
+
+}  // namespace ops
+}  // namespace symgrad

@@ -1,0 +1,46 @@
+// The runtime graph: nodes (an operator with its parameters, a name, attributes and inputs) and
+// entries (one output of one node). A variable is a node without an operator.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../core/attrs.hpp"
+
+namespace symgrad {
+
+class OpBase;
+struct Node;
+using NodePtr = std::shared_ptr<Node>;
+
+struct NodeEntry {
+  NodePtr node;
+  std::uint32_t index = 0;
+  explicit operator bool() const { return node != nullptr; }
+  friend bool operator==(const NodeEntry& a, const NodeEntry& b) {
+    return a.node == b.node && a.index == b.index;
+  }
+};
+
+// A typed elementwise expression rooted at a node: the compiler-built kernel that computes the
+// whole subtree from its leaves in one pass (see ops/fused.hpp). Bind uses it when the subtree's
+// inner nodes are used nowhere else.
+class Fusion {
+ public:
+  virtual ~Fusion() = default;
+  virtual std::vector<NodeEntry> leaves() const = 0;           // in the kernel's input order
+  virtual std::shared_ptr<const OpBase> make_op() const = 0;   // the fused operator
+};
+
+struct Node : std::enable_shared_from_this<Node> {
+  std::shared_ptr<const OpBase> op;  // null for a variable
+  std::string name;
+  AttrMap attrs;                     // user attributes (__shape__, __init__, __lr_mult__ ...)
+  std::vector<NodeEntry> inputs;
+  std::shared_ptr<const Fusion> fusion;
+
+  bool is_variable() const { return op == nullptr; }
+};
+
+}  // namespace symgrad

@@ -1,0 +1,40 @@
+#!/bin/sh
+# symgrad quick start on Debian 12 / Ubuntu:
+#   ./quickstart.sh example   install what is missing, build, run examples/regression_makeloss
+#   ./quickstart.sh test      install what is missing, build with warnings as errors, run all tests
+# Set SYMGRAD_BUILD_DIR to use another build folder (default: build).
+set -eu
+cd "$(dirname "$0")"
+what=${1:-example}
+build=${SYMGRAD_BUILD_DIR:-build}
+
+packages="g++ meson ninja-build pkg-config cmake python3 xtensor-dev libxsimd-dev doctest-dev libopenblas-dev"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+fi
+
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" -Dwerror=true
+fi
+case "$what" in
+  example)
+    ninja -C "$build" examples/regression_makeloss
+    "$build/examples/regression_makeloss"
+    ;;
+  test)
+    ninja -C "$build"
+    meson test -C "$build" --print-errorlogs
+    ;;
+  *)
+    echo "usage: $0 example|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,90 @@
+// core/: shapes, attribute strings, automatic names, name suggestions.
+#include <doctest/doctest.h>
+
+#include <symgrad/symgrad.hpp>
+
+namespace sg = symgrad;
+
+TEST_CASE("Shape: known, unknown, size and printing") {
+  sg::Shape s{32, 2};
+  CHECK(s.ndim() == 2);
+  CHECK(s.known());
+  CHECK(s.size() == 64);
+  CHECK(s.str() == "(32, 2)");
+  CHECK(sg::Shape{5}.str() == "(5,)");
+  CHECK(sg::Shape{}.str() == "()");
+  CHECK(sg::Shape::unknown().str() == "unknown");
+  sg::Shape d{sg::dyn, 256};
+  CHECK_FALSE(d.known());
+  CHECK(d.size() == sg::dyn);
+  CHECK(d.str() == "(?, 256)");
+  CHECK_THROWS_AS(sg::Shape({1, 2, 3, 4, 5, 6, 7, 8, 9}), sg::ShapeError);
+  CHECK_THROWS_AS(sg::Shape({-2}), sg::ShapeError);
+}
+
+TEST_CASE("Shape: merge fills unknowns and detects conflicts, also at compile time") {
+  static_assert(sg::merge(sg::Shape{sg::dyn, 1}, sg::Shape{32, 1}).shape == sg::Shape{32, 1});
+  static_assert(!sg::merge(sg::Shape{sg::dyn, 1}, sg::Shape{sg::dyn, 3}).ok);
+  static_assert(sg::merge(sg::Shape::unknown(), sg::Shape{4}).shape == sg::Shape{4});
+  CHECK_FALSE(sg::merge(sg::Shape{2}, sg::Shape{2, 1}).ok);
+  CHECK(sg::unknown_count(sg::Shape{sg::dyn, sg::dyn, 3}) == 2);
+  CHECK(sg::unknown_count(sg::Shape::unknown()) == 1);
+}
+
+TEST_CASE("attributes: Python str() formats and parsing") {
+  namespace attr = sg::attr;
+  CHECK(attr::format(true) == "True");
+  CHECK(attr::format(std::int64_t{128}) == "128");
+  CHECK(attr::format(1.0) == "1.0");
+  CHECK(attr::format(0.5) == "0.5");
+  CHECK(attr::format(1e-3) == "0.001");
+  CHECK(attr::format(std::vector<std::int64_t>{3, 3}) == "(3, 3)");
+  CHECK(attr::format(std::vector<std::int64_t>{3}) == "(3,)");
+  CHECK(attr::parse_bool("op", "k", "True"));
+  CHECK_FALSE(attr::parse_bool("op", "k", "0"));
+  CHECK(attr::parse_int("op", "k", "128") == 128);
+  CHECK(attr::parse_int("op", "k", "2.0") == 2);
+  CHECK(attr::parse_float("op", "k", "0.25") == 0.25);
+  CHECK(attr::parse_tuple("op", "k", "(3, 3)") == std::vector<std::int64_t>{3, 3});
+  CHECK(attr::parse_tuple("op", "k", "[1,2,3]") == std::vector<std::int64_t>{1, 2, 3});
+  CHECK(attr::parse_tuple("op", "k", "(5,)") == std::vector<std::int64_t>{5});
+  CHECK(attr::parse_tuple("op", "k", "()").empty());
+  CHECK_THROWS_WITH_AS(attr::parse_int("FullyConnected", "num_hidden", "abc"),
+                       doctest::Contains("FullyConnected: attribute 'num_hidden' = 'abc' is not an integer"),
+                       sg::ValueError);
+  CHECK_THROWS_AS(attr::parse_bool("op", "k", "yes"), sg::ValueError);
+}
+
+TEST_CASE("naming: per-hint counters, explicit names, NameManager and Prefix scopes") {
+  sg::sym::NameManager scope;
+  CHECK(sg::sym::make_name("", "fullyconnected") == "fullyconnected0");
+  CHECK(sg::sym::make_name("", "fullyconnected") == "fullyconnected1");
+  CHECK(sg::sym::make_name("fc1", "fullyconnected") == "fc1");  // explicit names use no counter
+  CHECK(sg::sym::make_name("", "fullyconnected") == "fullyconnected2");
+  CHECK(sg::sym::make_name("", "_minus") == "_minus0");
+  {
+    sg::sym::NameManager inner;
+    CHECK(sg::sym::make_name("", "fullyconnected") == "fullyconnected0");
+  }
+  CHECK(sg::sym::make_name("", "fullyconnected") == "fullyconnected3");
+  {
+    sg::sym::Prefix p("net_");
+    CHECK(sg::sym::make_name("fc1", "fullyconnected") == "net_fc1");
+    CHECK(sg::sym::make_name("", "activation") == "net_activation0");
+  }
+  CHECK(sg::sym::make_name("fc1", "x") == "fc1");
+}
+
+TEST_CASE("closest-name suggestions") {
+  std::vector<std::string> names{"data", "fullyconnected0_weight", "fullyconnected0_bias", "label"};
+  CHECK(sg::detail::closest("dat", names) == "data");
+  CHECK(sg::detail::closest("lable", names) == "label");
+  CHECK(sg::detail::closest("zzzzzzzzzzzzzz", names).empty());
+}
+
+TEST_CASE("dtype names and sizes") {
+  CHECK(sg::dtype_size(sg::DType::float64) == 8);
+  CHECK(sg::dtype_from_name("int32") == sg::DType::int32);
+  CHECK_THROWS_AS(sg::dtype_from_name("float16"), sg::TypeError);
+  CHECK(static_cast<int>(sg::DType::int64) == 6);  // MXNet's type code
+}

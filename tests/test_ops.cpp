@@ -1,0 +1,120 @@
+// ops/: every operator's float64 finite-difference gradient check, plus shape rules and the
+// typed (fused) forms.
+#include <doctest/doctest.h>
+
+#include <symgrad/symgrad.hpp>
+
+#include "testing.hpp"
+
+namespace sg = symgrad;
+using namespace sg::sym;
+using testing::check_gradient;
+
+TEST_CASE("gradient check: unary math") {
+  Symbol x = var("x");
+  sg::ShapeDict s{{"x", {3, 4}}};
+  CHECK(check_gradient(negative(x), s) == 12);
+  CHECK(check_gradient(square(x), s) == 12);
+  CHECK(check_gradient(exp(x), s) == 12);
+  CHECK(check_gradient(sqrt(x), s, {.low = 0.5, .high = 2}) == 12);
+  CHECK(check_gradient(log(x), s, {.low = 0.5, .high = 2}) == 12);
+  CHECK(check_gradient(abs(x), s, {.inputs = {{"x", sg::NDArray({{-1, 2, -3, 4}, {0.5, -0.5, 1, -1}, {2, -2, 3, -3}},
+                                                                 sg::DType::float64)}}}) == 12);
+}
+
+TEST_CASE("gradient check: activations") {
+  Symbol x = var("x");
+  sg::ShapeDict s{{"x", {4, 5}}};
+  for (const char* t : {"sigmoid", "tanh", "softrelu", "softsign"}) {
+    CAPTURE(t);
+    CHECK(check_gradient(activation(x, {.act_type = t}), s, {.low = -3, .high = 3}) == 20);
+  }
+  // relu: keep inputs away from the kink
+  auto xv = sg::nd::random::uniform(0.1, 1, {4, 5}, {.dtype = sg::DType::float64, .seed = 2});
+  for (std::int64_t i = 0; i < xv.size(); i += 2) xv.data<double>()[i] *= -1;
+  CHECK(check_gradient(activation(x, {.act_type = "relu"}), s, {.inputs = {{"x", xv}}}) == 20);
+  CHECK(check_gradient(relu(x), s, {.inputs = {{"x", xv}}}) == 20);
+  // softrelu switches to the identity above 20
+  CHECK(check_gradient(activation(x, {.act_type = "softrelu"}), s, {.low = 19, .high = 23}) == 20);
+}
+
+TEST_CASE("gradient check: binary and scalar arithmetic") {
+  Symbol a = var("a"), b = var("b");
+  sg::ShapeDict s{{"a", {2, 3}}, {"b", {2, 3}}};
+  CHECK(check_gradient(a + b, s) == 12);
+  CHECK(check_gradient(a - b, s) == 12);
+  CHECK(check_gradient(a * b, s) == 12);
+  CHECK(check_gradient(a / b, s, {.domain = {{"b", {0.5, 2}}}}) == 12);
+  sg::ShapeDict sa{{"a", {2, 3}}};
+  CHECK(check_gradient(a + 2.0, sa) == 6);
+  CHECK(check_gradient(a - 2.0, sa) == 6);
+  CHECK(check_gradient(2.0 - a, sa) == 6);
+  CHECK(check_gradient(a * 3.0, sa) == 6);
+  CHECK(check_gradient(a / 4.0, sa) == 6);
+  CHECK(check_gradient(2.0 / a, sa, {.low = 0.5, .high = 2}) == 6);
+  CHECK(check_gradient(-a, sa) == 6);
+  CHECK(check_gradient(a * a + a / 3.0, sa) == 6);  // a used three times
+}
+
+TEST_CASE("gradient check: fully_connected with and without flatten and bias") {
+  Symbol x = var("x");
+  CHECK(check_gradient(fully_connected(x, {.num_hidden = 3, .name = "fc"}), {{"x", {4, 3, 2}}}) == 24 + 18 + 3);
+  CHECK(check_gradient(fully_connected(x, {.num_hidden = 5, .flatten = false, .name = "fc"}), {{"x", {2, 3, 4}}}) ==
+        24 + 20 + 5);
+  CHECK(check_gradient(fully_connected(x, {.num_hidden = 2, .no_bias = true, .name = "fc"}), {{"x", {3, 4}}}) == 12 + 8);
+  CHECK(check_gradient(fully_connected(x, {.num_hidden = 3, .name = "fc"}), {{"x", {5}}}) == 5 + 3 + 3);  // 1-D data
+}
+
+TEST_CASE("gradient check: a small network through the executor") {
+  Symbol x = var("x");
+  Symbol h = activation(fully_connected(x, {.num_hidden = 4, .name = "fc1"}), {.act_type = "tanh"});
+  Symbol y = fully_connected(h, {.num_hidden = 2, .name = "fc2"});
+  CHECK(check_gradient(sigmoid(y) * y, {{"x", {3, 5}}}) > 0);
+}
+
+TEST_CASE("gradient check: typed expressions through their fused kernels") {
+  auto a = var<"a">(sg::shape<3, 4>);
+  auto b = var<"b">(sg::shape<3, 4>);
+  Symbol e1 = square(a - b) * 0.5 + exp(a) / (b * b + 1.0);
+  CHECK(check_gradient(e1, {}) == 24);
+  Symbol e2 = tanh(a) * sigmoid(b) - relu(a * 2.0 + 3.0) + sqrt(b * b + 1.0) - log(a * a + 2.0);
+  CHECK(check_gradient(e2, {}) == 24);
+  Symbol e3 = a * a * a;  // the same leaf three times
+  CHECK(check_gradient(e3, {}) == 12);
+  auto fc = fully_connected<3>(a);
+  static_assert(decltype(fc)::shape == sg::Shape{3, 3});
+  Symbol e4 = (fc - 1.0) * (fc + 2.0);
+  CHECK(check_gradient(e4, {}) == 12 + 12 + 3);  // a, the weight (3,4), the bias
+}
+
+TEST_CASE("shape rules: fully_connected, elementwise") {
+  constexpr auto r = sg::ops::fully_connected_rule(sg::Shape{sg::dyn, 3, 4}, {5, false, true});
+  static_assert(r.out == sg::Shape{sg::dyn, 5});
+  static_assert(r.weight == sg::Shape{5, 12});
+  constexpr auto r2 = sg::ops::fully_connected_rule(sg::Shape{2, 7, 4}, {5, false, false});
+  static_assert(r2.out == sg::Shape{2, 7, 5});
+  static_assert(r2.weight == sg::Shape{5, 4});
+  static_assert(sg::ops::fully_connected_rule(sg::Shape{sg::dyn, sg::dyn, 4}, {5, false, true}).weight ==
+                sg::Shape{5, sg::dyn});
+  static_assert(sg::ops::fully_connected_rule(sg::Shape{}, {5, false, true}).error != nullptr);
+  CHECK_THROWS_AS(fully_connected(var("x"), {.num_hidden = 2}).infer_shape({{"x", sg::Shape{}}}), sg::ShapeError);
+  // elementwise inference runs both ways
+  Symbol s = var("a") * var("b") + var("c");
+  auto p = s.infer_shape({{"c", {2, 2}}});
+  CHECK(p.arg_shapes == std::vector<sg::Shape>{{2, 2}, {2, 2}, {2, 2}});
+}
+
+TEST_CASE("attributes round-trip through the string map") {
+  sg::ops::FullyConnected fc(sg::AttrMap{{"num_hidden", "7"}, {"no_bias", "True"}, {"flatten", "False"}});
+  CHECK(fc.param().num_hidden == 7);
+  CHECK(fc.param().no_bias);
+  CHECK_FALSE(fc.param().flatten);
+  CHECK(sg::ops::FullyConnected(fc.attrs()).attrs() == fc.attrs());
+  CHECK_THROWS_WITH_AS(sg::ops::FullyConnected(sg::AttrMap{{"num_hidden", "7"}, {"num_hiden", "3"}}),
+                       doctest::Contains("unknown attribute 'num_hiden'"), sg::ValueError);
+  sg::ops::Activation act(sg::AttrMap{{"act_type", "softsign"}});
+  CHECK(act.attrs().at("act_type") == "softsign");
+  CHECK_THROWS_AS(sg::ops::Activation(sg::AttrMap{}), sg::ValueError);
+  sg::ops::MakeLoss ml(sg::AttrMap{{"grad_scale", "2.0"}, {"normalization", "valid"}, {"valid_thresh", "0.5"}});
+  CHECK(ml.attrs() == sg::AttrMap{{"grad_scale", "2.0"}, {"normalization", "valid"}, {"valid_thresh", "0.5"}});
+}
