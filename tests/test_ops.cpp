@@ -2,7 +2,9 @@
 // typed (fused) forms.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <symgrad/symgrad.hpp>
+#include <tuple>
 
 #include "testing.hpp"
 
@@ -117,4 +119,48 @@ TEST_CASE("attributes round-trip through the string map") {
   CHECK_THROWS_AS(sg::ops::Activation(sg::AttrMap{}), sg::ValueError);
   sg::ops::MakeLoss ml(sg::AttrMap{{"grad_scale", "2.0"}, {"normalization", "valid"}, {"valid_thresh", "0.5"}});
   CHECK(ml.attrs() == sg::AttrMap{{"grad_scale", "2.0"}, {"normalization", "valid"}, {"valid_thresh", "0.5"}});
+}
+
+TEST_CASE("GEMM: the built-in xsimd kernel (-Dblas=disabled) matches a plain triple loop") {
+  sg::nd::random::Generator g(11);
+  for (bool ta : {false, true})
+    for (bool tb : {false, true})
+      for (auto [M, N, K] : {std::tuple{1, 1, 1}, std::tuple{5, 3, 7}, std::tuple{33, 17, 9}, std::tuple{64, 1, 2}}) {
+        CAPTURE(ta);
+        CAPTURE(tb);
+        CAPTURE(M);
+        auto A = sg::nd::random::uniform(-1, 1, {ta ? K : M, ta ? M : K}, g, {.dtype = sg::DType::float64});
+        auto B = sg::nd::random::uniform(-1, 1, {tb ? N : K, tb ? K : N}, g, {.dtype = sg::DType::float64});
+        auto C = sg::nd::random::uniform(-1, 1, {M, N}, g, {.dtype = sg::DType::float64});
+        auto want = C.copy();
+        double *w = want.data<double>(), *a = A.data<double>(), *b = B.data<double>();
+        for (int i = 0; i < M; ++i)
+          for (int j = 0; j < N; ++j) {
+            double acc = 0;
+            for (int k = 0; k < K; ++k) acc += (ta ? a[k * M + i] : a[i * K + k]) * (tb ? b[j * K + k] : b[k * N + j]);
+            w[i * N + j] = 0.5 * acc + 2.0 * w[i * N + j];
+          }
+        sg::host::detail::gemm_fallback<double>(ta, tb, M, N, K, 0.5, a, ta ? M : K, b, tb ? K : N, 2.0,
+                                                C.data<double>(), N);
+        CHECK(sg::nd::max_abs_diff(C, want) < 1e-12);
+      }
+}
+
+TEST_CASE("large elementwise kernels split across threads and give the same values") {
+  const std::int64_t n = 300001;  // above the parallel grain, not a multiple of the SIMD width
+  auto x = sg::nd::random::uniform(-2, 2, {n}, {.seed = 4});
+  Symbol xs = var("x");
+  Symbol s = tanh(xs) * 3.0 + square(xs);
+  Executor ex = s.simple_bind(sg::cpu(), {{"x", {n}}});
+  ex.forward(true, {{"x", x}});
+  ex.backward(sg::nd::ones({n}));
+  const float* px = x.data<float>();
+  const float* y = ex.outputs()[0].data<float>();
+  const float* gx = ex.grad_dict().at("x").data<float>();
+  for (std::int64_t i = 0; i < n; i += 997) {
+    double t = std::tanh(double(px[i]));
+    CHECK(y[i] == doctest::Approx(3 * t + px[i] * px[i]).epsilon(1e-5));
+    CHECK(gx[i] == doctest::Approx(3 * (1 - t * t) + 2 * px[i]).epsilon(1e-4));
+  }
+  CHECK(y[n - 1] == doctest::Approx(3 * std::tanh(double(px[n - 1])) + px[n - 1] * px[n - 1]).epsilon(1e-5));
 }
