@@ -3,6 +3,7 @@
 // struct converts to and from this map with the helpers below.
 #pragma once
 #include <charconv>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -106,6 +107,30 @@ inline std::vector<std::int64_t> parse_tuple(std::string_view op, std::string_vi
   return out;
 }
 
+// A tuple whose items may be None ("(0, None)"), as slice's begin/end; None is kNone.
+inline constexpr std::int64_t kNone = INT64_MIN;
+inline std::vector<std::int64_t> parse_opt_tuple(std::string_view op, std::string_view key, std::string_view v) {
+  std::string_view s = trim(v);
+  std::vector<std::int64_t> out;
+  if (s == "None") return out;
+  if (!s.empty() && (s.front() == '(' || s.front() == '[')) s = s.substr(1, s.size() - 2);
+  while (!trim(s).empty()) {
+    auto comma = s.find(',');
+    std::string_view item = trim(s.substr(0, comma));
+    if (item == "None") out.push_back(kNone);
+    else if (!item.empty()) out.push_back(parse_int(op, key, item));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+inline std::string format_opt(const std::vector<std::int64_t>& v) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + (v[i] == kNone ? std::string("None") : std::to_string(v[i]));
+  if (v.size() == 1) s += ",";
+  return s + ")";
+}
+
 // Reads the attributes of one operator, rejecting names it does not know.
 class Reader {
  public:
@@ -128,6 +153,13 @@ class Reader {
   void get(std::string_view key, std::string& v) { if (auto p = find(key)) v = *p; }
   void get(std::string_view key, std::vector<std::int64_t>& v) {
     if (auto p = find(key)) v = parse_tuple(op_, key, *p);
+  }
+  void get_opt(std::string_view key, std::vector<std::int64_t>& v) {
+    if (auto p = find(key)) v = parse_opt_tuple(op_, key, *p);
+  }
+  // An integer that may be None (kNone).
+  void get_opt(std::string_view key, std::int64_t& v) {
+    if (auto p = find(key)) v = trim(*p) == "None" ? kNone : parse_int(op_, key, *p);
   }
   // Keys of the form __x__ are user attributes, not parameters; anything else unread is an error.
   void finish() const {

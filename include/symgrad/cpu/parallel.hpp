@@ -1,14 +1,16 @@
 // A small persistent thread pool for splitting large kernels across cores. The caller works too;
 // a call made from inside a task, or while another thread is using the pool, runs inline. No
-// allocation per call. Thread count: SYMGRAD_NUM_THREADS, else OMP_NUM_THREADS, else the cores.
+// allocation per call. An exception thrown by a task reaches the caller (the first one wins). Thread count: SYMGRAD_NUM_THREADS, else OMP_NUM_THREADS, else the cores.
 #pragma once
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace symgrad::host {
@@ -32,6 +34,7 @@ class ThreadPool {
     }
     {
       std::lock_guard<std::mutex> lk(m_);
+      error_ = nullptr;
       fn_obj_ = &f;
       fn_call_ = [](const void* o, std::size_t t) { (*static_cast<std::remove_reference_t<F>*>(const_cast<void*>(o)))(t); };
       tasks_ = tasks;
@@ -43,6 +46,7 @@ class ThreadPool {
     work();
     std::unique_lock<std::mutex> lk(m_);
     done_cv_.wait(lk, [&] { return pending_.load() == 0; });
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
   }
 
   ~ThreadPool() {
@@ -75,7 +79,12 @@ class ThreadPool {
     for (;;) {
       std::size_t t = next_.fetch_add(1);
       if (t >= tasks_) break;
-      fn_call_(fn_obj_, t);
+      try {
+        fn_call_(fn_obj_, t);
+      } catch (...) {
+        std::lock_guard<std::mutex> lk(m_);
+        if (!error_) error_ = std::current_exception();
+      }
       if (pending_.fetch_sub(1) == 1) {
         std::lock_guard<std::mutex> lk(m_);
         done_cv_.notify_all();
@@ -105,6 +114,7 @@ class ThreadPool {
   std::atomic<std::size_t> next_{0}, pending_{0};
   std::uint64_t generation_ = 0;
   bool stop_ = false;
+  std::exception_ptr error_;
 };
 
 inline std::size_t num_threads() { return ThreadPool::instance().num_threads(); }

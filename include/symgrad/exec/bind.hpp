@@ -16,6 +16,7 @@ inline Executor::Executor(const Symbol& sym, const BindSpec& spec) {
   State& s = *st;
   s.ctx = spec.ctx;
   s.run.rng = &s.rng;
+  s.rng.seed(spec.seed);
   const auto& heads = sym.entries();
 
   // Variables in list_arguments() / list_auxiliary_states() order; names must be unique.
@@ -256,6 +257,7 @@ inline Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes, const 
   spec.types = opts.type_dict;
   spec.grad_req = &opts.grad_req;
   spec.default_req = opts.grad_req.is_uniform();
+  spec.seed = opts.seed;
   return Executor(*this, spec);
 }
 

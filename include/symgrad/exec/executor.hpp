@@ -80,6 +80,8 @@ class Executor {
   const std::vector<std::string>& list_outputs() const { return cstate().out_names; }
   const std::vector<std::string>& list_auxiliary_states() const { return cstate().aux_names; }
   const std::vector<OpReq>& grad_req() const { return cstate().grad_req; }
+  // Re-seeds the generator random operators draw from (same seed, same masks).
+  void seed(std::uint64_t s) { state().rng.seed(s); }
 
   // Copies parameters by name (dtype converts); unknown names are errors unless allowed.
   void copy_params_from(const std::map<std::string, NDArray>& arg_params,
@@ -131,6 +133,7 @@ class Executor {
     TypeDict types;
     const GradReq* grad_req = nullptr;
     bool default_req = false;
+    std::uint64_t seed = 0;
     const std::map<std::string, NDArray>* args = nullptr;
     const std::map<std::string, NDArray>* args_grad = nullptr;
     const std::map<std::string, NDArray>* aux = nullptr;

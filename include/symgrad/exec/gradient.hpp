@@ -51,6 +51,13 @@ inline GradientGraph build_gradient(const std::vector<NodeEntry>& heads, const s
       }
     if (!any && kind != GradKind::loss) continue;
     NodePtr self = n->shared_from_this();
+    // Multi-output operators get a zero gradient for outputs nothing flowed back to.
+    if (og.size() > 1 && kind == GradKind::normal)
+      for (std::size_t j = 0; j < og.size(); ++j)
+        if (!og[j])
+          og[j] = {make_node(std::make_shared<ops::ZerosLike>(), n->name + "_output" + std::to_string(j) + "_zero_grad",
+                             {NodeEntry{self, static_cast<std::uint32_t>(j)}}),
+                   0};
     auto ig = n->op->gradient(self, og);
     if (ig.size() != n->inputs.size())
       throw Error("internal: the gradient rule of " + n->op->type_name() + " returned " +

@@ -21,11 +21,20 @@ void for_each_req(OpReq req, std::size_t n, Body&& body) {
   });
 }
 
+// Attributes of a parameterised functor (clip's a_min, a_max); none for the others.
+template <class F>
+AttrMap functor_attrs(const F& f) {
+  if constexpr (requires { f.attrs(); }) return f.attrs();
+  else return {};
+}
+
 template <class F>
 class UnaryBackward final : public Operator {
  public:
+  explicit UnaryBackward(F f = {}) : fn_(f) {}
   std::string type_name() const override { return std::string("_backward_") + F::name; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "output"}; }
+  AttrMap attrs() const override { return functor_attrs(fn_); }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
     no_second_order(*this);
@@ -37,23 +46,29 @@ class UnaryBackward final : public Operator {
       const T *g = in[0].data<T>(), *x = in[1].data<T>(), *y = in[2].data<T>();
       T* dx = out[0].data<T>();
       for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(dx + i, F::grad(host::load<V>(x + i), host::load<V>(y + i), host::load<V>(g + i)));
+        host::store_req<R>(dx + i, fn_.grad(host::load<V>(x + i), host::load<V>(y + i), host::load<V>(g + i)));
       });
     });
   }
+
+ private:
+  F fn_;
 };
 
 template <class F>
 class Unary final : public Operator {
  public:
+  explicit Unary(F f = {}) : fn_(f) {}
+  const F& functor() const { return fn_; }
   std::string type_name() const override { return F::name; }
+  AttrMap attrs() const override { return functor_attrs(fn_); }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     if constexpr (std::is_same_v<F, fn::negative>) {
       auto neg = grad_node(std::make_shared<Unary<fn::negative>>(), n, "backward", {og[0]});
       return {out_entry(neg)};
     } else {
-      auto b = grad_node(std::make_shared<UnaryBackward<F>>(), n, "backward",
+      auto b = grad_node(std::make_shared<UnaryBackward<F>>(fn_), n, "backward",
                          {og[0], n->inputs[0], out_entry(n)});
       return {out_entry(b)};
     }
@@ -65,10 +80,13 @@ class Unary final : public Operator {
       const T* x = in[0].data<T>();
       T* y = out[0].data<T>();
       for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(y + i, F::f(host::load<V>(x + i)));
+        host::store_req<R>(y + i, fn_.f(host::load<V>(x + i)));
       });
     });
   }
+
+ private:
+  F fn_;
 };
 
 template <class F>
@@ -289,8 +307,8 @@ namespace sym {
 
 namespace detail {
 template <class F>
-Symbol unary(const Symbol& x, std::string_view name = {}) {
-  return compose(std::make_shared<ops::Unary<F>>(), {x}, name);
+Symbol unary(const Symbol& x, std::string_view name = {}, F fn = {}) {
+  return compose(std::make_shared<ops::Unary<F>>(fn), {x}, name);
 }
 template <class F>
 Symbol binary(const Symbol& a, const Symbol& b) {
@@ -313,6 +331,30 @@ inline Symbol sqrt(const Symbol& x, std::string_view name = {}) { return detail:
 inline Symbol exp(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::exp>(x, name); }
 inline Symbol log(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::log>(x, name); }
 inline Symbol abs(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::abs>(x, name); }
+inline Symbol reciprocal(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::reciprocal>(x, name); }
+inline Symbol rsqrt(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::rsqrt>(x, name); }
+inline Symbol log1p(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::log1p>(x, name); }
+inline Symbol expm1(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::expm1>(x, name); }
+inline Symbol sin(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::sin>(x, name); }
+inline Symbol cos(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::cos>(x, name); }
+inline Symbol sign(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::sign>(x, name); }
+// clip(x, a_min, a_max): values limited to [a_min, a_max].
+inline Symbol clip(const Symbol& x, double a_min, double a_max, std::string_view name = {}) {
+  if (!(a_min <= a_max))
+    throw ValueError("clip: a_min (" + attr::format(a_min) + ") must not exceed a_max (" + attr::format(a_max) + ")");
+  return detail::unary<fn::clip>(x, name, fn::clip{a_min, a_max});
+}
+// Elementwise maximum, minimum and power of two equally shaped symbols, or of a symbol and a
+// scalar (_maximum_scalar ...).
+inline Symbol maximum(const Symbol& a, const Symbol& b) { return detail::binary<fn::maximum>(a, b); }
+inline Symbol minimum(const Symbol& a, const Symbol& b) { return detail::binary<fn::minimum>(a, b); }
+inline Symbol power(const Symbol& a, const Symbol& b) { return detail::binary<fn::power>(a, b); }
+inline Symbol maximum(const Symbol& a, double s) { return detail::scalar<fn::maximum_scalar>(a, s); }
+inline Symbol maximum(double s, const Symbol& a) { return detail::scalar<fn::maximum_scalar>(a, s); }
+inline Symbol minimum(const Symbol& a, double s) { return detail::scalar<fn::minimum_scalar>(a, s); }
+inline Symbol minimum(double s, const Symbol& a) { return detail::scalar<fn::minimum_scalar>(a, s); }
+inline Symbol power(const Symbol& a, double s) { return detail::scalar<fn::power_scalar>(a, s); }
+inline Symbol power(double s, const Symbol& a) { return detail::scalar<fn::rpower_scalar>(a, s); }
 
 }  // namespace sym
 

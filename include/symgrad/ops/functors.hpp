@@ -5,17 +5,40 @@
 #include <cmath>
 #include <xsimd/xsimd.hpp>
 
+#include "../core/attrs.hpp"
 #include "../cpu/simd.hpp"
 
 namespace symgrad::fn {
 
 using host::is_batch;
 
+template <class V> struct scalar_of_t { using type = V; };
+template <class T, class A> struct scalar_of_t<xsimd::batch<T, A>> { using type = T; };
+template <class V> using scalar_of = typename scalar_of_t<V>::type;
+
+template <class V> V ge_mask(V a, V b, V g) {  // a >= b ? g : 0
+  if constexpr (is_batch<V>::value) return xsimd::select(a >= b, g, V(0));
+  else return a >= b ? g : V(0);
+}
+template <class V> V gt_mask(V a, V b, V g) {  // a > b ? g : 0
+  if constexpr (is_batch<V>::value) return xsimd::select(a > b, g, V(0));
+  else return a > b ? g : V(0);
+}
+template <class V> V vmax(V a, V b) {
+  if constexpr (is_batch<V>::value) return xsimd::max(a, b);
+  else return a > b ? a : b;
+}
+template <class V> V vmin(V a, V b) {
+  if constexpr (is_batch<V>::value) return xsimd::min(a, b);
+  else return a < b ? a : b;
+}
+template <class V> V vpow(V a, V b) { using std::pow; using xsimd::pow; return pow(a, b); }
+
 template <class V> V select_gt0(V x, V a, V b) {  // x > 0 ? a : b
   if constexpr (is_batch<V>::value) return xsimd::select(x > V(0), a, b);
   else return x > V(0) ? a : b;
 }
-template <class V> V sign(V x) {
+template <class V> V vsign(V x) {
   if constexpr (is_batch<V>::value)
     return xsimd::select(x > V(0), V(1), xsimd::select(x < V(0), V(-1), V(0)));
   else return x > V(0) ? V(1) : (x < V(0) ? V(-1) : V(0));
@@ -56,7 +79,7 @@ struct log {
 struct abs {
   static constexpr const char* name = "abs";
   template <class V> static V f(V x) { return vabs(x); }
-  template <class V> static V grad(V x, V, V g) { return g * sign(x); }
+  template <class V> static V grad(V x, V, V g) { return g * vsign(x); }
 };
 // Activation's functions (MXNet's mshadow_op definitions).
 struct relu {
@@ -94,6 +117,58 @@ struct softsign {
   }
 };
 
+struct reciprocal {
+  static constexpr const char* name = "reciprocal";
+  template <class V> static V f(V x) { return V(1) / x; }
+  template <class V> static V grad(V, V y, V g) { return -g * y * y; }
+};
+struct rsqrt {
+  static constexpr const char* name = "rsqrt";
+  template <class V> static V f(V x) { return V(1) / vsqrt(x); }
+  template <class V> static V grad(V x, V y, V g) { return V(-0.5) * g * y / x; }
+};
+struct log1p {
+  static constexpr const char* name = "log1p";
+  template <class V> static V f(V x) { return vlog1p(x); }
+  template <class V> static V grad(V x, V, V g) { return g / (V(1) + x); }
+};
+struct expm1 {
+  static constexpr const char* name = "expm1";
+  template <class V> static V f(V x) { using std::expm1; using xsimd::expm1; return expm1(x); }
+  template <class V> static V grad(V, V y, V g) { return g * (y + V(1)); }
+};
+struct sin {
+  static constexpr const char* name = "sin";
+  template <class V> static V f(V x) { using std::sin; using xsimd::sin; return sin(x); }
+  template <class V> static V grad(V x, V, V g) { using std::cos; using xsimd::cos; return g * cos(x); }
+};
+struct cos {
+  static constexpr const char* name = "cos";
+  template <class V> static V f(V x) { using std::cos; using xsimd::cos; return cos(x); }
+  template <class V> static V grad(V x, V, V g) { using std::sin; using xsimd::sin; return -g * sin(x); }
+};
+struct sign {
+  static constexpr const char* name = "sign";
+  template <class V> static V f(V x) { return vsign(x); }
+  template <class V> static V grad(V, V, V) { return V(0); }
+};
+// clip(x, a_min, a_max): the gradient passes where a_min <= x <= a_max (as MXNet).
+struct clip {
+  static constexpr const char* name = "clip";
+  double a_min = 0, a_max = 0;
+  AttrMap attrs() const { return {{"a_max", attr::format(a_max)}, {"a_min", attr::format(a_min)}}; }
+  template <class V> V f(V x) const {
+    V lo(static_cast<scalar_of<V>>(a_min)), hi(static_cast<scalar_of<V>>(a_max));
+    if constexpr (is_batch<V>::value) return xsimd::min(xsimd::max(x, lo), hi);
+    else return x < lo ? lo : (x > hi ? hi : x);
+  }
+  template <class V> V grad(V x, V, V g) const {
+    V lo(static_cast<scalar_of<V>>(a_min)), hi(static_cast<scalar_of<V>>(a_max));
+    if constexpr (is_batch<V>::value) return xsimd::select((x >= lo) && (x <= hi), g, V(0));
+    else return (x >= lo && x <= hi) ? g : V(0);
+  }
+};
+
 // ---- binary: y = f(a, b); da = grad_a(a, b, y, g), db = grad_b(...) ----
 struct elemwise_add {
   static constexpr const char* name = "elemwise_add";
@@ -122,6 +197,28 @@ struct elemwise_div {
   template <class V> static V f(V a, V b) { return a / b; }
   template <class V> static V grad_a(V, V b, V, V g) { return g / b; }
   template <class V> static V grad_b(V, V b, V y, V g) { return -g * y / b; }
+};
+
+struct maximum {
+  static constexpr const char* name = "_maximum";
+  static constexpr const char* hint = "_maximum";
+  template <class V> static V f(V a, V b) { return vmax(a, b); }
+  template <class V> static V grad_a(V a, V b, V, V g) { return ge_mask(a, b, g); }
+  template <class V> static V grad_b(V a, V b, V, V g) { return gt_mask(b, a, g); }
+};
+struct minimum {
+  static constexpr const char* name = "_minimum";
+  static constexpr const char* hint = "_minimum";
+  template <class V> static V f(V a, V b) { return vmin(a, b); }
+  template <class V> static V grad_a(V a, V b, V, V g) { return ge_mask(b, a, g); }
+  template <class V> static V grad_b(V a, V b, V, V g) { return gt_mask(a, b, g); }
+};
+struct power {
+  static constexpr const char* name = "_power";
+  static constexpr const char* hint = "_power";
+  template <class V> static V f(V a, V b) { return vpow(a, b); }
+  template <class V> static V grad_a(V a, V b, V, V g) { return g * b * vpow(a, b - V(1)); }
+  template <class V> static V grad_b(V a, V, V y, V g) { return g * y * vlog(a); }
 };
 
 // ---- with a scalar s: y = f(x, s); dx = grad(x, s, y, g) ----
@@ -160,6 +257,31 @@ struct rdiv_scalar {
   static constexpr const char* hint = "_rdivscalar";
   template <class V> static V f(V x, V s) { return s / x; }
   template <class V> static V grad(V x, V, V y, V g) { return -g * y / x; }
+};
+
+struct maximum_scalar {
+  static constexpr const char* name = "_maximum_scalar";
+  static constexpr const char* hint = "_maximumscalar";
+  template <class V> static V f(V x, V s) { return vmax(x, s); }
+  template <class V> static V grad(V x, V s, V, V g) { return ge_mask(x, s, g); }
+};
+struct minimum_scalar {
+  static constexpr const char* name = "_minimum_scalar";
+  static constexpr const char* hint = "_minimumscalar";
+  template <class V> static V f(V x, V s) { return vmin(x, s); }
+  template <class V> static V grad(V x, V s, V, V g) { return ge_mask(s, x, g); }
+};
+struct power_scalar {
+  static constexpr const char* name = "_power_scalar";
+  static constexpr const char* hint = "_powerscalar";
+  template <class V> static V f(V x, V s) { return vpow(x, s); }
+  template <class V> static V grad(V x, V s, V, V g) { return g * s * vpow(x, s - V(1)); }
+};
+struct rpower_scalar {
+  static constexpr const char* name = "_rpower_scalar";
+  static constexpr const char* hint = "_rpowerscalar";
+  template <class V> static V f(V x, V s) { return vpow(s, x); }
+  template <class V> static V grad(V, V s, V y, V g) { return g * y * vlog(s); }
 };
 
 }  // namespace symgrad::fn

@@ -21,6 +21,7 @@ struct TUnary : TypedTag {
   static constexpr Shape shape = A::shape;
   A a;
   Symbol sym;
+  F fn = {};
   operator Symbol() const;  // NOLINT: implicit by design
 };
 
@@ -68,16 +69,17 @@ template <class F, class KA>
 struct KUnary {
   static constexpr int num_leaves = KA::num_leaves;
   KA a;
+  F fn;
   template <class V, class CA> struct Cache { CA a; V y; };
   template <int Off, class V, class P>
   auto forward(const P& p, std::size_t i) const {
     auto ca = a.template forward<Off, V>(p, i);
-    V y = F::f(ca.y);
+    V y = fn.f(ca.y);
     return Cache<V, decltype(ca)>{ca, y};
   }
   template <int Off, class V, class C, class Acc>
   void backward(const C& c, const V& g, Acc& acc) const {
-    a.template backward<Off, V>(c.a, F::grad(c.a.y, c.y, g), acc);
+    a.template backward<Off, V>(c.a, fn.grad(c.a.y, c.y, g), acc);
   }
   template <int Off>
   static std::string describe() { return std::string(F::name) + "(" + KA::template describe<Off>() + ")"; }
@@ -142,7 +144,7 @@ template <class S> struct KernelOf<TSym<S>> {
 };
 template <class F, class A> struct KernelOf<TUnary<F, A>> {
   using type = KUnary<F, typename KernelOf<A>::type>;
-  static type make(const TUnary<F, A>& e) { return {KernelOf<A>::make(e.a)}; }
+  static type make(const TUnary<F, A>& e) { return {KernelOf<A>::make(e.a), e.fn}; }
   static void leaves(const TUnary<F, A>& e, std::vector<NodeEntry>& out) { KernelOf<A>::leaves(e.a, out); }
 };
 template <class F, class A, class B> struct KernelOf<TBinary<F, A, B>> {
@@ -280,8 +282,8 @@ template <class F, class A> TScalar<F, A>::operator Symbol() const { return fusi
 
 namespace typed {
 template <class F, Typed A>
-TUnary<F, A> unary(const A& a) {
-  return {{}, a, sym::detail::unary<F>(a.sym)};
+TUnary<F, A> unary(const A& a, F fn = {}) {
+  return {{}, a, sym::detail::unary<F>(a.sym, {}, fn), fn};
 }
 template <class F, Typed A, Typed B>
 auto binary(const A& a, const B& b) {
@@ -321,6 +323,24 @@ template <Typed A> auto abs(const A& a) { return typed::unary<fn::abs>(a); }
 template <Typed A> auto relu(const A& a) { return typed::unary<fn::relu>(a); }
 template <Typed A> auto sigmoid(const A& a) { return typed::unary<fn::sigmoid>(a); }
 template <Typed A> auto tanh(const A& a) { return typed::unary<fn::tanh>(a); }
+template <Typed A> auto reciprocal(const A& a) { return typed::unary<fn::reciprocal>(a); }
+template <Typed A> auto rsqrt(const A& a) { return typed::unary<fn::rsqrt>(a); }
+template <Typed A> auto log1p(const A& a) { return typed::unary<fn::log1p>(a); }
+template <Typed A> auto expm1(const A& a) { return typed::unary<fn::expm1>(a); }
+template <Typed A> auto sin(const A& a) { return typed::unary<fn::sin>(a); }
+template <Typed A> auto cos(const A& a) { return typed::unary<fn::cos>(a); }
+template <Typed A> auto sign(const A& a) { return typed::unary<fn::sign>(a); }
+template <Typed A> auto clip(const A& a, double a_min, double a_max) {
+  if (!(a_min <= a_max)) throw ValueError("clip: a_min must not exceed a_max");
+  return typed::unary<fn::clip>(a, fn::clip{a_min, a_max});
+}
+template <Typed A, Typed B> auto maximum(const A& a, const B& b) { return typed::binary<fn::maximum>(a, b); }
+template <Typed A, Typed B> auto minimum(const A& a, const B& b) { return typed::binary<fn::minimum>(a, b); }
+template <Typed A, Typed B> auto power(const A& a, const B& b) { return typed::binary<fn::power>(a, b); }
+template <Typed A> auto maximum(const A& a, double s) { return typed::scalar<fn::maximum_scalar>(a, s); }
+template <Typed A> auto minimum(const A& a, double s) { return typed::scalar<fn::minimum_scalar>(a, s); }
+template <Typed A> auto power(const A& a, double s) { return typed::scalar<fn::power_scalar>(a, s); }
+template <Typed A> auto power(double s, const A& a) { return typed::scalar<fn::rpower_scalar>(a, s); }
 }  // namespace sym
 
 }  // namespace symgrad

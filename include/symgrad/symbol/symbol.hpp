@@ -69,6 +69,7 @@ class GradReq {
 struct BindOptions {
   GradReq grad_req = "write";
   TypeDict type_dict = {};
+  std::uint64_t seed = 0;  // random operators (Dropout) draw from a generator seeded with this
 };
 
 class Symbol {

@@ -1,0 +1,220 @@
+// dot(lhs, rhs; transpose_a=False, transpose_b=False): matrix product over lhs's last axis and
+//   rhs's first (with transpose_a: lhs's first axis; transpose_b: rhs's last). Output:
+//   lhs's other dims + rhs's other dims; 1-D · 1-D gives (1,).
+// batch_dot(lhs, rhs; transpose_a, transpose_b): (B..., M, K) · (B..., K, N) -> (B..., M, N).
+// Gradient: the two products with dY (one backward node, GEMMs through BLAS).
+#pragma once
+#include <memory>
+
+#include "../cpu/gemm.hpp"
+#include "elemwise.hpp"
+
+namespace symgrad {
+namespace ops {
+
+struct DotParam {
+  bool transpose_a = false;
+  bool transpose_b = false;
+  bool batch = false;
+};
+
+// The GEMM view: out = op(L)·op(R) with L (batch, ra, ca), R (batch, rb, cb).
+struct DotGeometry {
+  Shape out = Shape::unknown();
+  std::int64_t batch = 1, M = 0, N = 0, K = 0;
+  const char* error = nullptr;
+};
+
+constexpr std::int64_t prod_dims(const Shape& s, int from, int to) {
+  std::int64_t n = 1;
+  for (int i = from; i < to; ++i) n = (n < 0 || s[i] < 0) ? dyn : n * s[i];
+  return n;
+}
+
+constexpr DotGeometry dot_rule(const Shape& l, const Shape& r, const DotParam& p) {
+  DotGeometry g;
+  if (!l.rank_known() || !r.rank_known()) return g;
+  if (p.batch) {
+    if (l.ndim() < 3 || l.ndim() != r.ndim()) return {Shape::unknown(), 1, 0, 0, 0, "batch_dot needs two inputs of the same rank >= 3"};
+    int n = l.ndim();
+    Shape out;
+    for (int i = 0; i < n - 2; ++i) {
+      if (l[i] >= 0 && r[i] >= 0 && l[i] != r[i]) return {Shape::unknown(), 1, 0, 0, 0, "the batch dimensions differ"};
+      out.push_back(l[i] >= 0 ? l[i] : r[i]);
+    }
+    std::int64_t m = p.transpose_a ? l[n - 1] : l[n - 2], kl = p.transpose_a ? l[n - 2] : l[n - 1];
+    std::int64_t kr = p.transpose_b ? r[n - 1] : r[n - 2], nn = p.transpose_b ? r[n - 2] : r[n - 1];
+    if (kl >= 0 && kr >= 0 && kl != kr) return {Shape::unknown(), 1, 0, 0, 0, "the contracted dimensions differ"};
+    out.push_back(m);
+    out.push_back(nn);
+    return {out, prod_dims(out, 0, n - 2), m, nn, kl >= 0 ? kl : kr, nullptr};
+  }
+  if (l.ndim() < 1 || r.ndim() < 1) return {Shape::unknown(), 1, 0, 0, 0, "dot needs inputs of rank >= 1"};
+  std::int64_t kl = p.transpose_a ? l[0] : l[l.ndim() - 1];
+  std::int64_t kr = p.transpose_b ? r[r.ndim() - 1] : r[0];
+  if (kl >= 0 && kr >= 0 && kl != kr) return {Shape::unknown(), 1, 0, 0, 0, "the contracted dimensions differ"};
+  Shape out;
+  for (int i = p.transpose_a ? 1 : 0; i < (p.transpose_a ? l.ndim() : l.ndim() - 1); ++i) out.push_back(l[i]);
+  for (int i = p.transpose_b ? 0 : 1; i < (p.transpose_b ? r.ndim() - 1 : r.ndim()); ++i) out.push_back(r[i]);
+  std::int64_t M = p.transpose_a ? prod_dims(l, 1, l.ndim()) : prod_dims(l, 0, l.ndim() - 1);
+  std::int64_t N = p.transpose_b ? prod_dims(r, 0, r.ndim() - 1) : prod_dims(r, 1, r.ndim());
+  if (out.ndim() == 0) out.push_back(1);
+  return {out, 1, M, N, kl >= 0 ? kl : kr, nullptr};
+}
+
+template <class T>
+void dot_gemm(const DotGeometry& g, bool ta, bool tb, const T* a, const T* b, T* c, OpReq req, bool a_is_km, bool b_is_nk) {
+  // a: (M,K) or, when a_is_km, (K,M); b: (K,N) or, when b_is_nk, (N,K).
+  const T beta = req == OpReq::add ? T(1) : T(0);
+  const std::int64_t lda = a_is_km ? g.M : g.K, ldb = b_is_nk ? g.K : g.N;
+  for (std::int64_t i = 0; i < g.batch; ++i)
+    host::gemm<T>(ta, tb, g.M, g.N, g.K, T(1), a + i * g.M * g.K, lda, b + i * g.K * g.N, ldb, beta, c + i * g.M * g.N, g.N);
+}
+
+class DotBackward final : public Operator {
+ public:
+  explicit DotBackward(DotParam p) : p_(p) {}
+  std::string type_name() const override { return p_.batch ? "_backward_batch_dot" : "_backward_dot"; }
+  std::vector<std::string> arguments() const override { return {"ograd", "lhs", "rhs"}; }
+  std::vector<std::string> outputs() const override { return {"lhs_grad", "rhs_grad"}; }
+  void infer_shape(ShapeCtx& c) const override {
+    c.assign_out(0, c.in(1));
+    c.assign_out(1, c.in(2));
+  }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    no_second_order(*this);
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    auto g = dot_rule(in[1].shape(), in[2].shape(), p_);
+    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
+      using T = decltype(t);
+      const T *dy = in[0].data<T>(), *l = in[1].data<T>(), *r = in[2].data<T>();
+      const bool ta = p_.transpose_a, tb = p_.transpose_b;
+      const T one(1);
+      for (std::int64_t i = 0; i < g.batch; ++i) {
+        const T* dyi = dy + i * g.M * g.N;
+        const T* li = l + i * g.M * g.K;
+        const T* ri = r + i * g.K * g.N;
+        if (req[0] != OpReq::null) {
+          T* dl = out[0].data<T>() + i * g.M * g.K;
+          const T beta = req[0] == OpReq::add ? one : T(0);
+          if (!ta)  // dL (M,K) = dY (M,N) · op(R)ᵀ
+            host::gemm<T>(false, !tb, g.M, g.K, g.N, one, dyi, g.N, ri, tb ? g.K : g.N, beta, dl, g.K);
+          else  // L is (K,M): dL = op(R) (K,N) · dYᵀ
+            host::gemm<T>(tb, true, g.K, g.M, g.N, one, ri, tb ? g.K : g.N, dyi, g.N, beta, dl, g.M);
+        }
+        if (req[1] != OpReq::null) {
+          T* dr = out[1].data<T>() + i * g.K * g.N;
+          const T beta = req[1] == OpReq::add ? one : T(0);
+          if (!tb)  // dR (K,N) = op(L)ᵀ (K,M) · dY
+            host::gemm<T>(!ta, false, g.K, g.N, g.M, one, li, ta ? g.M : g.K, dyi, g.N, beta, dr, g.N);
+          else  // R is (N,K): dR = dYᵀ (N,M) · op(L) (M,K)
+            host::gemm<T>(true, ta, g.N, g.K, g.M, one, dyi, g.N, li, ta ? g.M : g.K, beta, dr, g.K);
+        }
+      }
+    });
+  }
+
+ private:
+  DotParam p_;
+};
+
+class Dot final : public Operator {
+ public:
+  explicit Dot(DotParam p) : p_(p) {}
+  explicit Dot(const AttrMap& m, bool batch) {
+    p_.batch = batch;
+    attr::Reader r(batch ? "batch_dot" : "dot", m);
+    r.get("transpose_a", p_.transpose_a);
+    r.get("transpose_b", p_.transpose_b);
+    std::string stype;
+    r.get("forward_stype", stype);
+    r.finish();
+  }
+  std::string type_name() const override { return p_.batch ? "batch_dot" : "dot"; }
+  std::vector<std::string> arguments() const override { return {"lhs", "rhs"}; }
+  AttrMap attrs() const override {
+    AttrMap m;
+    if (p_.transpose_a) m["transpose_a"] = attr::format(true);
+    if (p_.transpose_b) m["transpose_b"] = attr::format(true);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    auto g = dot_rule(c.in(0), c.in(1), p_);
+    if (g.error)
+      ShapeCtx::fail(std::string(g.error) + ": " + c.in_name(0) + " " + c.in(0).str() + ", " + c.in_name(1) + " " +
+                     c.in(1).str() + (p_.transpose_a ? " (transpose_a)" : "") + (p_.transpose_b ? " (transpose_b)" : ""));
+    c.assign_out(0, g.out);
+  }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    auto b = grad_node(std::make_shared<DotBackward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    return {out_entry(b, 0), out_entry(b, 1)};
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    auto g = dot_rule(in[0].shape(), in[1].shape(), p_);
+    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
+      using T = decltype(t);
+      dot_gemm<T>(g, p_.transpose_a, p_.transpose_b, in[0].data<T>(), in[1].data<T>(), out[0].data<T>(), req[0],
+                  p_.transpose_a, p_.transpose_b);
+    });
+  }
+
+ private:
+  DotParam p_;
+};
+
+}  // namespace ops
+
+namespace sym {
+struct DotOptions {
+  bool transpose_a = false;
+  bool transpose_b = false;
+  std::string name = {};
+};
+inline Symbol dot(const Symbol& lhs, const Symbol& rhs, const DotOptions& o = {}) {
+  return compose(std::make_shared<ops::Dot>(ops::DotParam{o.transpose_a, o.transpose_b, false}), {lhs, rhs}, o.name);
+}
+inline Symbol batch_dot(const Symbol& lhs, const Symbol& rhs, const DotOptions& o = {}) {
+  return compose(std::make_shared<ops::Dot>(ops::DotParam{o.transpose_a, o.transpose_b, true}), {lhs, rhs}, o.name);
+}
+}  // namespace sym
+}  // namespace symgrad
+
+#include "fused.hpp"
+
+namespace symgrad {
+namespace why {
+struct contracted_dimensions_differ;
+}
+namespace ops {
+template <class A, class B, bool Ta, bool Tb, bool Batch>
+struct DotOut {
+  static constexpr DotGeometry g = dot_rule(A::shape, B::shape, {Ta, Tb, Batch});
+  static constexpr Shape value = g.out;
+};
+}  // namespace ops
+namespace sym {
+// Typed: dot<>(a, b), dot<true, false>(a, b) ... checked at compile time.
+template <bool Ta = false, bool Tb = false, Typed A, Typed B>
+auto dot(const A& a, const B& b, std::string_view name = {}) {
+  using H = ops::DotOut<A, B, Ta, Tb, false>;
+  if constexpr (H::g.error != nullptr) {
+    static_shape_error<ops::Dot, why::contracted_dimensions_differ, typename A::shape_type, typename B::shape_type>::raise();
+  } else {
+    return TSym<to_static_t<H>>(dot(Symbol(a), Symbol(b), {.transpose_a = Ta, .transpose_b = Tb, .name = std::string(name)}));
+  }
+}
+template <bool Ta = false, bool Tb = false, Typed A, Typed B>
+auto batch_dot(const A& a, const B& b, std::string_view name = {}) {
+  using H = ops::DotOut<A, B, Ta, Tb, true>;
+  if constexpr (H::g.error != nullptr) {
+    static_shape_error<ops::Dot, why::contracted_dimensions_differ, typename A::shape_type, typename B::shape_type>::raise();
+  } else {
+    return TSym<to_static_t<H>>(batch_dot(Symbol(a), Symbol(b), {.transpose_a = Ta, .transpose_b = Tb, .name = std::string(name)}));
+  }
+}
+}  // namespace sym
+}  // namespace symgrad
