@@ -32,6 +32,11 @@ inline std::string format(double v) {
   if (s.find_first_of(".en") == std::string::npos) s += ".0";
   return s;
 }
+// A number for messages: integral values without a fraction ("3", "-1"), others as format().
+inline std::string format_number(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  return format(v);
+}
 inline std::string format(const std::string& v) { return v; }
 inline std::string format(const char* v) { return v; }
 inline std::string format(const std::vector<std::int64_t>& v) {

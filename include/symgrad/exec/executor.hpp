@@ -235,7 +235,7 @@ class Executor {
     auto& s = state();
     s.sync_all();
     s.run.is_train = is_train;
-    for (auto& st : s.fwd) st.op->forward(s.run, st.in, st.out, st.req);
+    run_steps(s.fwd, s.run);
     s.forward_train_done = is_train;
     return s.outputs;
   }
@@ -252,7 +252,21 @@ class Executor {
                        "last training forward pass");
     s.sync_all();
     s.run.is_train = true;
-    for (auto& st : s.bwd) st.op->forward(s.run, st.in, st.out, st.req);
+    run_steps(s.bwd, s.run);
+  }
+  static void run_steps(std::vector<Step>& steps, const RunCtx& run) {
+    for (auto& st : steps) {
+      try {
+        st.op->forward(run, st.in, st.out, st.req);
+      } catch (const ops::KernelInputError& e) {
+        // A backward step reports under its forward node: "softmax (SoftmaxOutput, backward)".
+        std::string name = st.name, type = st.op->type_name();
+        const std::string suffix = "_backward", prefix = "_backward_";
+        if (name.ends_with(suffix) && type.starts_with(prefix))
+          name.resize(name.size() - suffix.size()), type = type.substr(prefix.size()) + ", backward";
+        throw ValueError(name + " (" + type + "): " + e.message);
+      }
+    }
   }
 
   std::unique_ptr<State> s_;

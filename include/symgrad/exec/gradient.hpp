@@ -51,9 +51,10 @@ inline GradientGraph build_gradient(const std::vector<NodeEntry>& heads, const s
       }
     if (!any && kind != GradKind::loss) continue;
     NodePtr self = n->shared_from_this();
-    // Multi-output operators get a zero gradient for outputs nothing flowed back to.
+    // Multi-output operators get a zero gradient for visible outputs nothing flowed back to
+    // (hidden ones, such as Dropout's mask, are never differentiated).
     if (og.size() > 1 && kind == GradKind::normal)
-      for (std::size_t j = 0; j < og.size(); ++j)
+      for (std::size_t j = 0; j < n->op->num_visible_outputs(); ++j)
         if (!og[j])
           og[j] = {make_node(std::make_shared<ops::ZerosLike>(), n->name + "_output" + std::to_string(j) + "_zero_grad",
                              {NodeEntry{self, static_cast<std::uint32_t>(j)}}),

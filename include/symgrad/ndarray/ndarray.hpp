@@ -160,7 +160,10 @@ class NDArray {
       });
     });
   }
-  void copy_from(const NDArray& src) { src.copy_to(*this); }
+  void copy_from(const NDArray& src) const {
+    NDArray self = *this;
+    src.copy_to(self);
+  }
 
   NDArray astype(DType t) const {
     NDArray r(shape_, context(), t);
@@ -194,7 +197,7 @@ class NDArray {
     });
   }
 
-  NDArray& fill(double v) {
+  const NDArray& fill(double v) const {  // handles are shallow: const guards the handle, not the data
     dispatch_dtype(dtype_, [&](auto s) {
       using S = decltype(s);
       std::fill_n(static_cast<S*>(raw_data()), size(), static_cast<S>(v));

@@ -10,6 +10,14 @@
 
 namespace symgrad {
 
+// Thrown by a kernel that finds bad input data (an index out of range ...); the executor turns
+// it into a ValueError that names the node and its operator.
+namespace ops {
+struct KernelInputError {
+  std::string message;
+};
+}  // namespace ops
+
 struct RunCtx {
   bool is_train = false;
   nd::random::Generator* rng = nullptr;  // the executor's generator (Dropout masks ...)

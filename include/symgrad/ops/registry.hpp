@@ -12,6 +12,12 @@
 #include "concat.hpp"
 #include "copy_like.hpp"
 #include "dot.hpp"
+#include "dropout.hpp"
+#include "embedding.hpp"
+#include "indexing.hpp"
+#include "init.hpp"
+#include "output.hpp"
+#include "softmax.hpp"
 #include "elemwise.hpp"
 #include "fully_connected.hpp"
 #include "loss.hpp"
@@ -138,6 +144,86 @@ inline OpPtr repeat(const AttrMap& m, std::size_t) {
 inline OpPtr expand_dims(const AttrMap& m, std::size_t) { return std::make_shared<ExpandDims>(m); }
 inline OpPtr reshape(const AttrMap& m, std::size_t) { return std::make_shared<Reshape>(m); }
 inline OpPtr slice_channel(const AttrMap& m, std::size_t) { return std::make_shared<SliceChannel>(m); }
+inline OpPtr one_hot(const AttrMap& m, std::size_t) {
+  attr::Reader r("one_hot", m);
+  OneHotParam p;
+  if (!r.find("depth")) throw ValueError("one_hot: 'depth' is required");
+  r.get("depth", p.depth);
+  r.get("on_value", p.on_value);
+  r.get("off_value", p.off_value);
+  std::string dt = "float32";
+  r.get("dtype", dt);
+  p.dtype = dtype_from_name(dt);
+  r.finish();
+  return std::make_shared<OneHot>(p);
+}
+template <bool Min>
+OpPtr arg_extreme(const AttrMap& m, std::size_t) {
+  attr::Reader r(Min ? "argmin" : "argmax", m);
+  ArgParam p;
+  p.is_min = Min;
+  r.get_opt("axis", p.axis);
+  r.get("keepdims", p.keepdims);
+  r.finish();
+  return std::make_shared<ArgExtreme>(p);
+}
+inline OpPtr pick(const AttrMap& m, std::size_t) {
+  attr::Reader r("pick", m);
+  PickParam p;
+  r.get_opt("axis", p.axis);
+  if (p.axis == attr::kNone) throw ValueError("pick: axis=None is not supported; give an axis");
+  r.get("keepdims", p.keepdims);
+  std::string mode = "clip";
+  r.get("mode", mode);
+  if (mode != "clip" && mode != "wrap") throw ValueError("pick: mode must be 'clip' or 'wrap'");
+  p.wrap = mode == "wrap";
+  r.finish();
+  return std::make_shared<Pick>(p);
+}
+template <int Value>
+OpPtr fill(const AttrMap& m, std::size_t) {
+  attr::Reader r(Value ? "_ones" : "_zeros", m);
+  std::vector<std::int64_t> dims;
+  r.get("shape", dims);
+  std::string dt;
+  r.get("dtype", dt);
+  std::string ctx;
+  r.get("ctx", ctx);
+  r.finish();
+  Shape s;
+  for (auto d : dims) s.push_back(d == 0 ? dyn : d);
+  return std::make_shared<Fill>(static_cast<double>(Value), s,
+                                dt.empty() ? std::nullopt : std::optional<DType>(dtype_from_name(dt)));
+}
+inline OpPtr softmax_like(const AttrMap& m, SoftmaxKind k, const char* name) {
+  attr::Reader r(name, m);
+  SoftmaxParam p;
+  p.kind = k;
+  r.get("axis", p.axis);
+  if (auto t = r.find("temperature"); t && attr::trim(*t) != "None") p.temperature = attr::parse_float(name, "temperature", *t);
+  std::string dt;
+  r.get("dtype", dt);
+  bool use_length = false;
+  r.get("use_length", use_length);
+  if (use_length) throw ValueError(std::string(name) + ": use_length=True is not supported");
+  r.finish();
+  return std::make_shared<Softmax>(p);
+}
+inline OpPtr softmax(const AttrMap& m, std::size_t) { return softmax_like(m, SoftmaxKind::softmax, "softmax"); }
+inline OpPtr log_softmax(const AttrMap& m, std::size_t) { return softmax_like(m, SoftmaxKind::log_softmax, "log_softmax"); }
+inline OpPtr softmax_activation(const AttrMap& m, std::size_t) {
+  attr::Reader r("SoftmaxActivation", m);
+  std::string mode = "instance";
+  r.get("mode", mode);
+  r.finish();
+  if (mode != "instance" && mode != "channel") throw ValueError("SoftmaxActivation: mode must be 'instance' or 'channel'");
+  return std::make_shared<Softmax>(
+      SoftmaxParam{mode == "channel" ? SoftmaxKind::activation_channel : SoftmaxKind::activation_instance, -1, {}});
+}
+template <RegressionKind K>
+OpPtr regression(const AttrMap& m, std::size_t) {
+  return std::make_shared<RegressionOutput>(K, m);
+}
 inline OpPtr add_n(const AttrMap& m, std::size_t n) {
   attr::Reader r("add_n", m);
   std::int64_t k = static_cast<std::int64_t>(n);
@@ -251,6 +337,25 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       {"crop", reg::slice},
       {"slice_axis", reg::slice_axis},
       {"tile", reg::tile},
+      {"one_hot", reg::one_hot},
+      {"argmax", reg::arg_extreme<false>},
+      {"argmin", reg::arg_extreme<true>},
+      {"pick", reg::pick},
+      {"where", reg::plain<Where>},
+      {"_zeros", reg::fill<0>},
+      {"_ones", reg::fill<1>},
+      {"ones_like", reg::plain<OnesLike>},
+      {"Embedding", reg::with_attrs<Embedding>},
+      {"Dropout", reg::with_attrs<Dropout>},
+      {"softmax", reg::softmax},
+      {"log_softmax", reg::log_softmax},
+      {"SoftmaxActivation", reg::softmax_activation},
+      {"softmax_cross_entropy", reg::plain<SoftmaxCrossEntropy>},
+      {"SoftmaxOutput", reg::with_attrs<SoftmaxOutput>},
+      {"Softmax", reg::with_attrs<SoftmaxOutput>},
+      {"LinearRegressionOutput", reg::regression<RegressionKind::linear>},
+      {"LogisticRegressionOutput", reg::regression<RegressionKind::logistic>},
+      {"MAERegressionOutput", reg::regression<RegressionKind::mae>},
       {"repeat", reg::repeat},
       {"zeros_like", reg::plain<ZerosLike>},
   };

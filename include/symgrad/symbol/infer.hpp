@@ -78,7 +78,19 @@ inline void infer_shapes(const GraphIndex& g, std::vector<Shape>& shapes) {
 
 inline void infer_types(const GraphIndex& g, std::vector<std::optional<DType>>& types) {
   bool changed = true;
-  for (int pass = 0; changed && pass < 64; ++pass) {
+  bool defaulted = false;
+  for (int pass = 0; pass < 128; ++pass) {
+    if (!changed) {
+      // Operators without inputs (zeros, ones) whose dtype nothing decided default to float32.
+      if (defaulted) break;
+      defaulted = true;
+      for (const Node* n : g.nodes)
+        if (!n->is_variable() && n->inputs.empty())
+          for (std::size_t j = 0; j < num_outputs(*n); ++j)
+            if (!types[g.entry(n, j)]) types[g.entry(n, j)] = DType::float32, changed = true;
+      if (!changed) break;
+      defaulted = false;
+    }
     changed = false;
     for (std::size_t k = 0; k < g.nodes.size(); ++k) {
       const Node& n = *g.nodes[pass % 2 == 0 ? k : g.nodes.size() - 1 - k];
