@@ -297,3 +297,57 @@ TEST_CASE("operators round-trip through the registry") {
   CHECK_THROWS_WITH_AS(sg::ops::create_op("FullyConnectd", {}, 1), doctest::Contains("Did you mean 'FullyConnected'"),
                        sg::NameError);
 }
+
+TEST_CASE("typed broadcast operators fuse into one kernel, forward and backward") {
+  auto a = var<"a">(sg::shape<2, 1, 3>);
+  auto b = var<"b">(sg::shape<4, 1>);
+  auto c = var<"c">(sg::shape<3>);
+  auto e = broadcast_sub(broadcast_mul(exp(a) + 1.0, b), broadcast_add(b, c) * 2.0);
+  static_assert(decltype(e)::shape == S{2, 4, 3});
+  Symbol s = e;
+  auto ex = s.simple_bind(sg::cpu(), {});
+  auto steps = ex.debug_str();
+  CHECK(steps.find("_fused[") != std::string::npos);
+  CHECK(steps.find("broadcast_mul0") == std::string::npos);  // the inner nodes are gone
+  CHECK(check_gradient(s, {}) == 6 + 4 + 3);
+  // the same graph without fusion gives the same numbers
+  Symbol av = var("a"), bv = var("b"), cv = var("c");
+  Symbol plain = broadcast_sub(broadcast_mul(exp(av) + 1.0, bv), broadcast_add(bv, cv) * 2.0);
+  auto in_a = sg::nd::random::uniform(-1, 1, {2, 1, 3}, {.seed = 1});
+  auto in_b = sg::nd::random::uniform(-1, 1, {4, 1}, {.seed = 2});
+  auto in_c = sg::nd::random::uniform(-1, 1, {3}, {.seed = 3});
+  auto head = sg::nd::random::uniform(-1, 1, {2, 4, 3}, {.seed = 4});
+  auto run = [&](const Symbol& sym) {
+    auto x = sym.simple_bind(sg::cpu(), {{"a", {2, 1, 3}}, {"b", {4, 1}}, {"c", {3}}});
+    x.forward(true, {{"a", in_a}, {"b", in_b}, {"c", in_c}});
+    x.backward(head);
+    std::vector<sg::NDArray> r{x.outputs()[0].copy()};
+    for (auto& g : x.grad_arrays()) r.push_back(g.copy());
+    return r;
+  };
+  auto f = run(s), p = run(plain);
+  for (std::size_t i = 0; i < f.size(); ++i) CHECK(sg::nd::max_abs_diff(f[i], p[i]) < 1e-5);
+  // broadcasting against a large operand, through the SIMD rows
+  auto big = var<"big">(sg::shape<64, 37>);
+  auto row = var<"row">(sg::shape<37>);
+  Symbol t = broadcast_div(square(big), broadcast_add(row, row * row) + 2.0);
+  CHECK(check_gradient(t, {}, {.rtol = 1e-4}) == 64 * 37 + 37);
+}
+
+TEST_CASE("typed reductions, tile, repeat, one_hot, argmax, swapaxes, softmax keep static shapes") {
+  auto x = var<"x">(sg::shape<sg::dyn, 3, 4>);
+  static_assert(decltype(sum<1>(x))::shape == S{sg::dyn, 4});
+  static_assert(decltype(sum<>(x))::shape == S{1});
+  static_assert(decltype(mean_keepdims<-1>(x))::shape == S{sg::dyn, 3, 1});
+  static_assert(decltype(tile<2, 1, 3>(x))::shape == S{sg::dyn, 3, 12});
+  static_assert(decltype(repeat<2, 1>(x))::shape == S{sg::dyn, 6, 4});
+  static_assert(decltype(one_hot<5>(x))::shape == S{sg::dyn, 3, 4, 5});
+  static_assert(decltype(argmax<2>(x))::shape == S{sg::dyn, 3});
+  static_assert(decltype(swapaxes<1, 2>(x))::shape == S{sg::dyn, 4, 3});
+  static_assert(decltype(softmax(x))::shape == S{sg::dyn, 3, 4});
+  static_assert(decltype(dropout(x))::shape == S{sg::dyn, 3, 4});
+  static_assert(decltype(activation(x, {.act_type = "relu"}))::shape == S{sg::dyn, 3, 4});
+  Symbol s = sum<1>(tile<1, 2>(x));
+  CHECK(s.infer_shape({{"x", {5, 3, 4}}}).out_shapes[0] == S{5, 8});
+  CHECK(check_gradient(s, {{"x", {2, 3, 4}}}) == 24);
+}

@@ -4,6 +4,8 @@ error line must contain each text given on a `// expect: <text>` line of the cas
 
 usage: run.py CASE_DIR INCLUDE_DIR "SYMGRAD ARGS" COMPILER...
 """
+import concurrent.futures
+import os
 import pathlib
 import re
 import shlex
@@ -14,19 +16,23 @@ case_dir, include, extra, compiler = sys.argv[1], sys.argv[2], sys.argv[3], sys.
 cases = sorted(pathlib.Path(case_dir).glob("case_*.cpp"))
 if not cases:
     sys.exit(f"no cases in {case_dir}")
-failed = 0
-for case in cases:
+
+
+def check(case):
     expects = re.findall(r"^// expect: (.*)$", case.read_text(), re.M)
     cmd = compiler + ["-std=c++20", "-fsyntax-only", "-I", include] + shlex.split(extra) + [str(case)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     errors = [l for l in r.stderr.splitlines() if "error" in l]
     first = errors[0] if errors else ""
     if r.returncode == 0:
-        print(f"FAIL {case.name}: compiled, but must not")
-        failed += 1
-    elif not all(e in first for e in expects):
-        print(f"FAIL {case.name}: first error line lacks {expects}:\n  {first}")
-        failed += 1
-    else:
-        print(f"ok   {case.name}: {first.strip()[:200]}")
-sys.exit(1 if failed else 0)
+        return False, f"FAIL {case.name}: compiled, but must not"
+    if not all(e in first for e in expects):
+        return False, f"FAIL {case.name}: first error line lacks {expects}:\n  {first}"
+    return True, f"ok   {case.name}: {first.strip()[:200]}"
+
+
+with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    results = list(pool.map(check, cases))
+for _, line in results:
+    print(line)
+sys.exit(0 if all(ok for ok, _ in results) else 1)

@@ -11,8 +11,14 @@ What it does
                          BlockGrad, SoftmaxOutput, *RegressionOutput), whose gradients ignore it
         out:<i>          output i of forward(is_train=True)
         grad:<argument>  the gradient of each argument after backward, grad_req 'write'; absent only
-                         for integer index/label arguments (one_hot, pick, where, Embedding's data,
-                         SoftmaxOutput/softmax_cross_entropy labels), which are bound with 'null'
+                         for the integer index/label arguments, bound with 'null' (nograd=):
+                         - Embedding's data, softmax_cross_entropy's label: MXNet refuses 'write'
+                           ("Embedding layer doesn't support calculate data gradient", "Cannot take
+                           gradient wrt label");
+                         - labels of SoftmaxOutput and the *RegressionOutput layers: with 'write'
+                           MXNet leaves the gradient buffer untouched (no defined value);
+                         - indices of one_hot, pick, where: with 'write' MXNet writes zeros; kept
+                           'null' because tests/test_golden.cpp expects one_hot to have no grad: key
     and nothing else. Nodes get explicit names where they own parameters (name='fc' gives
     fc_weight, fc_bias), so argument names are predictable. tests/test_golden.cpp rebuilds the
     same symbols with symgrad and compares.

@@ -44,8 +44,8 @@ inline V broadcast(T s) {
 // Writes v to p as the request says (write or add; null writes nothing).
 template <OpReq R, class V, class T>
 inline void store_req(T* p, const V& v) {
-  if constexpr (R == OpReq::write) store(p, v);
-  else if constexpr (R == OpReq::add) store(p, load<V>(p) + v);
+  if constexpr (R == OpReq::write) host::store(p, v);
+  else if constexpr (R == OpReq::add) host::store(p, host::load<V>(p) + v);
 }
 
 // Calls f(std::integral_constant<OpReq, r>) for the runtime request.

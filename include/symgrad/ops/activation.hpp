@@ -99,3 +99,12 @@ inline Symbol sigmoid(const Symbol& x, std::string_view name = {}) { return deta
 inline Symbol tanh(const Symbol& x, std::string_view name = {}) { return detail::unary<fn::tanh>(x, name); }
 }  // namespace sym
 }  // namespace symgrad
+
+#include "fused.hpp"
+
+namespace symgrad::sym {
+template <Typed A>
+TSym<typename A::shape_type> activation(const A& x, const ActivationOptions& o) {
+  return TSym<typename A::shape_type>(activation(Symbol(x), o));
+}
+}  // namespace symgrad::sym

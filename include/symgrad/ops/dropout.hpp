@@ -140,3 +140,12 @@ inline Symbol dropout(const Symbol& data, const DropoutOptions& o = {}) {
 inline Symbol Dropout(const Symbol& data, const DropoutOptions& o = {}) { return dropout(data, o); }
 }  // namespace sym
 }  // namespace symgrad
+
+#include "fused.hpp"
+
+namespace symgrad::sym {
+template <Typed A>
+TSym<typename A::shape_type> dropout(const A& x, const DropoutOptions& o = {}) {
+  return TSym<typename A::shape_type>(dropout(Symbol(x), o));
+}
+}  // namespace symgrad::sym

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "../symbol/typed.hpp"
+#include "../cpu/strided.hpp"
+#include "broadcast.hpp"
 #include "elemwise.hpp"
 
 namespace symgrad {
@@ -40,6 +42,22 @@ struct TBinary : TypedTag {
   operator Symbol() const;  // NOLINT
 };
 
+template <class A, class B>
+struct BroadcastShape {
+  static constexpr Shape value = ops::broadcast_rule(A::shape, B::shape).out;
+};
+
+// broadcast_*(a, b): NumPy broadcasting of the two static shapes.
+template <class F, class A, class B>
+struct TBroadcast : TypedTag {
+  using shape_type = to_static_t<BroadcastShape<A, B>>;
+  static constexpr Shape shape = shape_type::value;
+  A a;
+  B b;
+  Symbol sym;
+  operator Symbol() const;  // NOLINT
+};
+
 template <class F, class A>
 struct TScalar : TypedTag {
   using shape_type = typename A::shape_type;
@@ -54,11 +72,34 @@ struct TScalar : TypedTag {
 
 namespace fusion {
 
+// A leaf read with a stride along the loop (0 where it is broadcast), for broadcasting kernels.
+template <class T>
+struct LeafPtr {
+  const T* p;
+  std::int64_t s;
+};
+template <class V, class T>
+inline V leaf_load(const T* p, std::size_t i) {
+  return host::load<V>(p + i);
+}
+template <class V, class T>
+inline V leaf_load(const LeafPtr<T>& l, std::size_t i) {
+  if (l.s == 1) return host::load<V>(l.p + i);
+  if (l.s == 0) return host::broadcast<V>(l.p[0]);
+  if constexpr (host::is_batch<V>::value) {
+    alignas(64) T tmp[V::size];
+    for (std::size_t k = 0; k < V::size; ++k) tmp[k] = l.p[static_cast<std::int64_t>(i + k) * l.s];
+    return V::load_aligned(tmp);
+  } else {
+    return l.p[static_cast<std::int64_t>(i) * l.s];
+  }
+}
+
 struct KLeaf {
   static constexpr int num_leaves = 1;
   template <class V> struct Cache { V y; };
   template <int Off, class V, class P>
-  Cache<V> forward(const P& p, std::size_t i) const { return {host::load<V>(p[Off] + i)}; }
+  Cache<V> forward(const P& p, std::size_t i) const { return {leaf_load<V>(p[Off], i)}; }
   template <int Off, class V, class Acc>
   void backward(const Cache<V>&, const V& g, Acc& acc) const { acc[Off] = g; }
   template <int Off>
@@ -155,11 +196,39 @@ template <class F, class A, class B> struct KernelOf<TBinary<F, A, B>> {
     KernelOf<B>::leaves(e.b, out);
   }
 };
+// A broadcast node evaluates like an elementwise one: each leaf is read at its broadcast position.
+template <class F, class A, class B> struct KernelOf<TBroadcast<F, A, B>> {
+  using type = KBinary<F, typename KernelOf<A>::type, typename KernelOf<B>::type>;
+  static type make(const TBroadcast<F, A, B>& e) { return {KernelOf<A>::make(e.a), KernelOf<B>::make(e.b)}; }
+  static void leaves(const TBroadcast<F, A, B>& e, std::vector<NodeEntry>& out) {
+    KernelOf<A>::leaves(e.a, out);
+    KernelOf<B>::leaves(e.b, out);
+  }
+};
 template <class F, class A> struct KernelOf<TScalar<F, A>> {
   using type = KScalar<F, typename KernelOf<A>::type>;
   static type make(const TScalar<F, A>& e) { return {KernelOf<A>::make(e.a), e.s}; }
   static void leaves(const TScalar<F, A>& e, std::vector<NodeEntry>& out) { KernelOf<A>::leaves(e.a, out); }
 };
+
+// The output of a fused expression is the broadcast of its leaves (equal shapes for purely
+// elementwise ones); the typed layer has already checked that they combine.
+inline void fused_shape_rule(ShapeCtx& c) {
+  Shape out = c.in(0);
+  for (std::size_t i = 1; i < c.num_in(); ++i) {
+    auto r = ops::broadcast_rule(out, c.in(i));
+    if (!r.ok)
+      ShapeCtx::fail(c.in_name(i) + " has shape " + c.in(i).str() + ", which does not broadcast with " + out.str());
+    out = r.out;
+  }
+  c.assign_out(0, out);
+}
+
+inline bool all_same_shape(std::span<const NDArray> leaves, const Shape& s) {
+  for (const auto& l : leaves)
+    if (!(l.shape() == s)) return false;
+  return true;
+}
 
 template <class K>
 class FusedBackward final : public Operator {
@@ -177,12 +246,15 @@ class FusedBackward final : public Operator {
     for (int i = 0; i < N; ++i) o.push_back("x" + std::to_string(i) + "_grad");
     return o;
   }
-  void infer_shape(ShapeCtx& c) const override { ops::same_shape_rule(c); }
+  void infer_shape(ShapeCtx& c) const override {
+    for (std::size_t i = 0; i < c.num_out(); ++i) c.assign_out(i, c.in(i + 1));
+  }
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
     ops::no_second_order(*this);
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
+    if (!all_same_shape(in.subspan(1), in[0].shape())) return broadcast_backward(in, out, req);
     dispatch_float(in[0].dtype(), "fused elementwise kernel", [&](auto t) {
       using T = decltype(t);
       const T* g = in[0].data<T>();
@@ -208,6 +280,60 @@ class FusedBackward final : public Operator {
   }
 
  private:
+  // Leaves of different shapes: gradients are summed over each leaf's broadcast positions.
+  // Runs on one thread (rows of a broadcast leaf share their gradient entries).
+  void broadcast_backward(std::span<const NDArray> in, std::span<const NDArray> out, std::span<const OpReq> req) const {
+    dispatch_float(in[0].dtype(), "fused elementwise kernel", [&](auto t) {
+      using T = decltype(t);
+      const Shape& os = in[0].shape();
+      std::array<std::vector<std::int64_t>, N + 1> st;
+      st[0] = host::contiguous_strides(os);
+      for (int k = 0; k < N; ++k) st[static_cast<std::size_t>(k) + 1] = host::broadcast_strides(in[static_cast<std::size_t>(k) + 1].shape(), os);
+      std::array<T*, N> d;
+      for (int k = 0; k < N; ++k) {
+        const auto j = static_cast<std::size_t>(k);
+        d[k] = req[j] == OpReq::null ? nullptr : out[j].data<T>();
+        if (req[j] == OpReq::write) std::memset(out[j].raw_data(), 0, out[j].nbytes());
+      }
+      const T* g = in[0].data<T>();
+      host::StridedLoop<N + 1> loop(os.to_vector(), st);
+      loop.for_each_row([&](const std::array<std::int64_t, N + 1>& off, std::int64_t n) {
+        std::array<LeafPtr<T>, N> p;
+        for (int k = 0; k < N; ++k)
+          p[k] = {in[static_cast<std::size_t>(k) + 1].data<T>() + off[k + 1], loop.inner_stride(static_cast<std::size_t>(k) + 1)};
+        auto body = [&]<class V>(std::size_t i) {
+          auto cache = k_.template forward<0, V>(p, i);
+          std::array<V, N> acc;
+          k_.template backward<0, V>(cache, host::load<V>(g + off[0] + i), acc);
+          for (int k = 0; k < N; ++k) {
+            if (!d[k]) continue;
+            T* dk = d[k] + off[k + 1];
+            const std::int64_t s = p[k].s;
+            if constexpr (host::is_batch<V>::value) {
+              if (s == 1) {
+                host::store(dk + i, host::load<V>(dk + i) + acc[k]);
+              } else if (s == 0) {
+                dk[0] += xsimd::hadd(acc[k]);
+              } else {
+                alignas(64) T tmp[V::size];
+                acc[k].store_aligned(tmp);
+                for (std::size_t l = 0; l < V::size; ++l) dk[static_cast<std::int64_t>(i + l) * s] += tmp[l];
+              }
+            } else {
+              dk[static_cast<std::int64_t>(i) * s] += acc[k];
+            }
+          }
+        };
+        constexpr std::size_t L = host::lanes<T>();
+        std::size_t i = 0;
+        const auto rn = static_cast<std::size_t>(n);
+        if constexpr (host::has_simd<T>)
+          for (; i + L <= rn; i += L) body.template operator()<host::Batch<T>>(i);
+        for (; i < rn; ++i) body.template operator()<T>(i);
+      });
+    });
+  }
+
   K k_;
 };
 
@@ -222,7 +348,7 @@ class Fused final : public Operator {
     for (int i = 0; i < N; ++i) a.push_back("x" + std::to_string(i));
     return a;
   }
-  void infer_shape(ShapeCtx& c) const override { ops::same_shape_rule(c); }
+  void infer_shape(ShapeCtx& c) const override { fused_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     std::vector<NodeEntry> ins{og[0]};
     ins.insert(ins.end(), n->inputs.begin(), n->inputs.end());
@@ -235,11 +361,34 @@ class Fused final : public Operator {
                std::span<const OpReq> req) const override {
     dispatch_float(out[0].dtype(), "fused elementwise kernel", [&](auto t) {
       using T = decltype(t);
-      std::array<const T*, N> p;
-      for (int k = 0; k < N; ++k) p[k] = in[static_cast<std::size_t>(k)].data<T>();
       T* y = out[0].data<T>();
-      ops::for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(y + i, k_.template forward<0, V>(p, i).y);
+      const Shape& os = out[0].shape();
+      if (all_same_shape(in, os)) {
+        std::array<const T*, N> p;
+        for (int k = 0; k < N; ++k) p[k] = in[static_cast<std::size_t>(k)].data<T>();
+        ops::for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
+          host::store_req<R>(y + i, k_.template forward<0, V>(p, i).y);
+        });
+        return;
+      }
+      // Broadcasting: rows of the output, each leaf read with its own stride.
+      std::array<std::vector<std::int64_t>, N + 1> st;
+      st[0] = host::contiguous_strides(os);
+      for (int k = 0; k < N; ++k) st[static_cast<std::size_t>(k) + 1] = host::broadcast_strides(in[static_cast<std::size_t>(k)].shape(), os);
+      host::StridedLoop<N + 1> loop(os.to_vector(), st);
+      loop.for_each_row([&](const std::array<std::int64_t, N + 1>& off, std::int64_t n) {
+        std::array<LeafPtr<T>, N> p;
+        for (int k = 0; k < N; ++k)
+          p[k] = {in[static_cast<std::size_t>(k)].data<T>() + off[k + 1], loop.inner_stride(static_cast<std::size_t>(k) + 1)};
+        T* yr = y + off[0];
+        host::with_req(req[0], [&](auto R) {
+          constexpr std::size_t L = host::lanes<T>();
+          std::size_t i = 0;
+          const auto rn = static_cast<std::size_t>(n);
+          if constexpr (host::has_simd<T>)
+            for (; i + L <= rn; i += L) host::store_req<decltype(R)::value>(yr + i, k_.template forward<0, host::Batch<T>>(p, i).y);
+          for (; i < rn; ++i) host::store_req<decltype(R)::value>(yr + i, k_.template forward<0, T>(p, i).y);
+        });
       });
     });
   }
@@ -277,6 +426,7 @@ Symbol attach(const E& e) {
 template <class F, class A> TUnary<F, A>::operator Symbol() const { return fusion::attach(*this); }
 template <class F, class A, class B> TBinary<F, A, B>::operator Symbol() const { return fusion::attach(*this); }
 template <class F, class A> TScalar<F, A>::operator Symbol() const { return fusion::attach(*this); }
+template <class F, class A, class B> TBroadcast<F, A, B>::operator Symbol() const { return fusion::attach(*this); }
 
 // ---------------------------------------------------------------- typed operators
 
@@ -291,6 +441,15 @@ auto binary(const A& a, const B& b) {
     static_shape_error<F, why::operand_shapes_differ, typename A::shape_type, typename B::shape_type>::raise();
   } else {
     return TBinary<F, A, B>{{}, a, b, sym::detail::binary<F>(a.sym, b.sym)};
+  }
+}
+template <class F, Typed A, Typed B>
+auto broadcast(const A& a, const B& b) {
+  if constexpr (!ops::broadcast_rule(A::shape, B::shape).ok) {
+    static_shape_error<ops::Broadcast<F>, why::operands_do_not_broadcast, typename A::shape_type,
+                       typename B::shape_type>::raise();
+  } else {
+    return TBroadcast<F, A, B>{{}, a, b, sym::detail::broadcast<F>(a.sym, b.sym, {})};
   }
 }
 template <class F, Typed A>
@@ -341,6 +500,13 @@ template <Typed A> auto maximum(const A& a, double s) { return typed::scalar<fn:
 template <Typed A> auto minimum(const A& a, double s) { return typed::scalar<fn::minimum_scalar>(a, s); }
 template <Typed A> auto power(const A& a, double s) { return typed::scalar<fn::power_scalar>(a, s); }
 template <Typed A> auto power(double s, const A& a) { return typed::scalar<fn::rpower_scalar>(a, s); }
+template <Typed A, Typed B> auto broadcast_add(const A& a, const B& b) { return typed::broadcast<fn::elemwise_add>(a, b); }
+template <Typed A, Typed B> auto broadcast_sub(const A& a, const B& b) { return typed::broadcast<fn::elemwise_sub>(a, b); }
+template <Typed A, Typed B> auto broadcast_mul(const A& a, const B& b) { return typed::broadcast<fn::elemwise_mul>(a, b); }
+template <Typed A, Typed B> auto broadcast_div(const A& a, const B& b) { return typed::broadcast<fn::elemwise_div>(a, b); }
+template <Typed A, Typed B> auto broadcast_maximum(const A& a, const B& b) { return typed::broadcast<fn::maximum>(a, b); }
+template <Typed A, Typed B> auto broadcast_minimum(const A& a, const B& b) { return typed::broadcast<fn::minimum>(a, b); }
+template <Typed A, Typed B> auto broadcast_power(const A& a, const B& b) { return typed::broadcast<fn::power>(a, b); }
 }  // namespace sym
 
 }  // namespace symgrad

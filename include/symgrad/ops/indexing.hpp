@@ -395,3 +395,60 @@ inline Symbol where(const Symbol& condition, const Symbol& x, const Symbol& y, s
 }
 }  // namespace sym
 }  // namespace symgrad
+
+#include "fused.hpp"
+
+namespace symgrad {
+namespace why {
+struct axis_out_of_range;
+}
+namespace ops {
+template <class A, std::int64_t Depth>
+struct OneHotOut {
+  static constexpr Shape value = [] {
+    Shape s = A::shape;
+    s.push_back(Depth);
+    return s;
+  }();
+};
+template <class A, std::int64_t Axis>
+struct DropAxisOut {
+  static constexpr int ax = static_cast<int>(Axis < 0 ? Axis + A::shape.ndim() : Axis);
+  static constexpr bool ok = ax >= 0 && ax < A::shape.ndim();
+  static constexpr Shape value = [] {
+    Shape s;
+    for (int d = 0; d < A::shape.ndim(); ++d)
+      if (d != ax) s.push_back(A::shape[d]);
+    if (s.ndim() == 0) s.push_back(1);
+    return s;
+  }();
+};
+}  // namespace ops
+namespace sym {
+template <std::int64_t Depth, Typed A>
+auto one_hot(const A& indices, std::string_view name = {}) {
+  static_assert(Depth >= 1, "one_hot: depth must be at least 1");
+  return TSym<to_static_t<ops::OneHotOut<A, Depth>>>(one_hot(Symbol(indices), {.depth = Depth, .name = std::string(name)}));
+}
+template <std::int64_t Axis, Typed A>
+auto argmax(const A& x, std::string_view name = {}) {
+  using H = ops::DropAxisOut<A, Axis>;
+  if constexpr (!H::ok) {
+    static_shape_error<ops::ArgExtreme, why::axis_out_of_range, typename A::shape_type,
+                       std::integral_constant<std::int64_t, Axis>>::raise();
+  } else {
+    return TSym<to_static_t<H>>(argmax(Symbol(x), {.axis = Axis, .name = std::string(name)}));
+  }
+}
+template <std::int64_t Axis, Typed A>
+auto argmin(const A& x, std::string_view name = {}) {
+  using H = ops::DropAxisOut<A, Axis>;
+  if constexpr (!H::ok) {
+    static_shape_error<ops::ArgExtreme, why::axis_out_of_range, typename A::shape_type,
+                       std::integral_constant<std::int64_t, Axis>>::raise();
+  } else {
+    return TSym<to_static_t<H>>(argmin(Symbol(x), {.axis = Axis, .name = std::string(name)}));
+  }
+}
+}  // namespace sym
+}  // namespace symgrad

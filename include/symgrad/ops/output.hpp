@@ -388,3 +388,18 @@ TSym<typename A::shape_type> softmax_output(const A& data, const L& label, const
   }
 }
 }  // namespace symgrad::sym
+
+namespace symgrad::sym {
+template <Typed A>
+TSym<typename A::shape_type> linear_regression_output(const A& data, const RegressionOptions& o = {}) {
+  return TSym<typename A::shape_type>(linear_regression_output(Symbol(data), Symbol(), o));
+}
+template <Typed A>
+TSym<typename A::shape_type> logistic_regression_output(const A& data, const RegressionOptions& o = {}) {
+  return TSym<typename A::shape_type>(logistic_regression_output(Symbol(data), Symbol(), o));
+}
+template <Typed A>
+TSym<typename A::shape_type> mae_regression_output(const A& data, const RegressionOptions& o = {}) {
+  return TSym<typename A::shape_type>(mae_regression_output(Symbol(data), Symbol(), o));
+}
+}  // namespace symgrad::sym

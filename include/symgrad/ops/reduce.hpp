@@ -268,3 +268,57 @@ inline Symbol norm(const Symbol& x, const NormOptions& o = {}) {
 }
 }  // namespace sym
 }  // namespace symgrad
+
+#include "fused.hpp"
+
+namespace symgrad {
+namespace why {
+struct reduction_axis_out_of_range_or_repeated;
+}
+namespace ops {
+template <class A, bool Keep, bool Exclude, std::int64_t... Axes>
+struct ReduceOut {
+  static constexpr ReduceAxes ax = [] {
+    ReduceAxes r;
+    constexpr std::int64_t axes[] = {Axes..., 0};
+    const int nd = A::shape.ndim();
+    if constexpr (sizeof...(Axes) == 0) {
+      for (int d = 0; d < nd; ++d) r.reduced[d] = !Exclude;
+      return r;
+    }
+    std::array<bool, kMaxRank> listed{};
+    for (std::size_t i = 0; i < sizeof...(Axes); ++i) {
+      std::int64_t d = axes[i] < 0 ? axes[i] + nd : axes[i];
+      if (d < 0 || d >= nd || listed[d]) {
+        r.error = "bad axis";
+        return r;
+      }
+      listed[d] = true;
+    }
+    for (int d = 0; d < nd; ++d) r.reduced[d] = Exclude ? !listed[d] : listed[d];
+    return r;
+  }();
+  static constexpr Shape value = ax.error ? Shape::unknown() : reduce_shape(A::shape, ax, Keep);
+};
+template <ReduceKind K, bool Keep, bool Exclude, std::int64_t... Axes, Typed A>
+auto typed_reduce(const A& x, std::string_view name) {
+  using H = ReduceOut<A, Keep, Exclude, Axes...>;
+  if constexpr (H::ax.error != nullptr) {
+    static_shape_error<Reduce, why::reduction_axis_out_of_range_or_repeated, typename A::shape_type,
+                       StaticShape<Axes...>>::raise();
+  } else {
+    return TSym<to_static_t<H>>(sym::compose(std::make_shared<Reduce>(K, ReduceParam{{Axes...}, Keep, Exclude, 2}), {Symbol(x)}, name));
+  }
+}
+}  // namespace ops
+namespace sym {
+// Typed reductions: sum<1>(x), mean<0, 2>(x), max<>(x) (all axes); keepdims / exclude forms.
+template <std::int64_t... Axes, Typed A> auto sum(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::sum, false, false, Axes...>(x, name); }
+template <std::int64_t... Axes, Typed A> auto mean(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::mean, false, false, Axes...>(x, name); }
+template <std::int64_t... Axes, Typed A> auto max(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::max, false, false, Axes...>(x, name); }
+template <std::int64_t... Axes, Typed A> auto min(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::min, false, false, Axes...>(x, name); }
+template <std::int64_t... Axes, Typed A> auto prod(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::prod, false, false, Axes...>(x, name); }
+template <std::int64_t... Axes, Typed A> auto sum_keepdims(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::sum, true, false, Axes...>(x, name); }
+template <std::int64_t... Axes, Typed A> auto mean_keepdims(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::mean, true, false, Axes...>(x, name); }
+}  // namespace sym
+}  // namespace symgrad

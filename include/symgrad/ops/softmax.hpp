@@ -297,3 +297,21 @@ inline Symbol softmax_cross_entropy(const Symbol& data, const Symbol& label, std
 }
 }  // namespace sym
 }  // namespace symgrad
+
+#include "fused.hpp"
+
+namespace symgrad::sym {
+// Typed forms keep the data's static shape.
+template <Typed A>
+TSym<typename A::shape_type> softmax(const A& x, const SoftmaxOptions& o = {}) {
+  return TSym<typename A::shape_type>(softmax(Symbol(x), o));
+}
+template <Typed A>
+TSym<typename A::shape_type> log_softmax(const A& x, const SoftmaxOptions& o = {}) {
+  return TSym<typename A::shape_type>(log_softmax(Symbol(x), o));
+}
+template <Typed A>
+TSym<typename A::shape_type> softmax_activation(const A& x, const SoftmaxActivationOptions& o = {}) {
+  return TSym<typename A::shape_type>(softmax_activation(Symbol(x), o));
+}
+}  // namespace symgrad::sym

@@ -165,3 +165,34 @@ auto transpose(const A& x, std::string_view name = {}) {
 }
 }  // namespace sym
 }  // namespace symgrad
+
+namespace symgrad {
+namespace ops {
+template <class A, std::int64_t Dim1, std::int64_t Dim2>
+struct SwapOut {
+  static constexpr int nd = A::shape.ndim();
+  static constexpr std::int64_t a = Dim1 < 0 ? Dim1 + nd : Dim1, b = Dim2 < 0 ? Dim2 + nd : Dim2;
+  static constexpr bool ok = a >= 0 && b >= 0 && a < nd && b < nd;
+  static constexpr Shape value = [] {
+    Shape s = A::shape;
+    if (!ok) return s;
+    auto t = s[static_cast<int>(a)];
+    s[static_cast<int>(a)] = s[static_cast<int>(b)];
+    s[static_cast<int>(b)] = t;
+    return s;
+  }();
+};
+}  // namespace ops
+namespace sym {
+template <std::int64_t Dim1, std::int64_t Dim2, Typed A>
+auto swapaxes(const A& x, std::string_view name = {}) {
+  using H = ops::SwapOut<A, Dim1, Dim2>;
+  if constexpr (!H::ok) {
+    static_shape_error<ops::Transpose, why::axes_are_not_a_permutation, typename A::shape_type,
+                       StaticShape<Dim1, Dim2>>::raise();
+  } else {
+    return TSym<to_static_t<H>>(swapaxes(Symbol(x), Dim1, Dim2, name));
+  }
+}
+}  // namespace sym
+}  // namespace symgrad

@@ -41,6 +41,7 @@ namespace why {
 struct operand_shapes_differ;
 struct data_rank_must_be_at_least_1;
 struct rank_must_be_known;
+struct operands_do_not_broadcast;
 struct label_must_be_indices_or_probabilities;
 }  // namespace why
 
