@@ -6,7 +6,7 @@
 
 #include <filesystem>
 #include <functional>
-#include <symgrad/symgrad.hpp>
+#include <symgrad/rnn.hpp>
 
 #include "testing.hpp"
 
@@ -184,4 +184,32 @@ TEST_CASE("golden: softmax family and output layers") {
   run_golden("linear_regression", linear_regression_output(d, lab, {.grad_scale = 2}));
   run_golden("logistic_regression", logistic_regression_output(d, lab));
   run_golden("mae_regression", mae_regression_output(d, lab));
+}
+
+TEST_CASE("golden: unrolled RNN cells") {
+  auto unrolled = [](sg::rnn::BaseRNNCell& cell) {
+    auto r = cell.unroll(3, var("data"), {.merge_outputs = true});
+    std::vector<Symbol> all = r.outputs;
+    all.insert(all.end(), r.states.begin(), r.states.end());
+    return group(all);
+  };
+  sg::rnn::LSTMCell lstm(4, "lstm_");
+  run_golden("unrolled_lstm", unrolled(lstm));
+  sg::rnn::GRUCell gru(4, "gru_");
+  run_golden("unrolled_gru", unrolled(gru));
+  sg::rnn::RNNCell tanh_cell(4, "rnn_");
+  run_golden("unrolled_rnn_tanh", unrolled(tanh_cell));
+}
+
+TEST_CASE("golden: fused RNN operator (MXNet's oneDNN implementation)") {
+  auto fused = [](const char* mode, int layers, bool bi) {
+    return rnn(var("data"), var("parameters"), var("state"), std::string(mode) == "lstm" ? var("state_cell") : Symbol(),
+               {.state_size = 4, .num_layers = layers, .mode = mode, .bidirectional = bi, .state_outputs = true,
+                .name = "r"});
+  };
+  run_golden("fused_lstm_l1", fused("lstm", 1, false), true, 1e-4, 1e-5);
+  run_golden("fused_lstm_l2_bi", fused("lstm", 2, true), true, 1e-4, 1e-5);
+  run_golden("fused_gru_l2", fused("gru", 2, false), true, 1e-4, 1e-5);
+  run_golden("fused_rnn_tanh_l1_bi", fused("rnn_tanh", 1, true), true, 1e-4, 1e-5);
+  run_golden("fused_rnn_relu_l1", fused("rnn_relu", 1, false), true, 1e-4, 1e-5);
 }

@@ -87,6 +87,7 @@ TEST_CASE("transpose and swapaxes") {
 }
 
 TEST_CASE("concat and split (SliceChannel)") {
+  sg::sym::NameManager names;  // automatic names count from 0 in this case
   Symbol a = var("a"), b = var("b");
   CHECK(out_shape(concat({a, b}), {{"a", {2, 3}}, {"b", {2, 5}}}) == S{2, 8});
   CHECK(out_shape(concat({a, b}, {.dim = 0}), {{"a", {2, 3}}, {"b", {4, 3}}}) == S{6, 3});

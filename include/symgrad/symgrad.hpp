@@ -14,6 +14,7 @@
 #include "symbol/compose.hpp"
 #include "symbol/symbol.hpp"
 #include "symbol/symbol_infer.hpp"
+#include "symbol/json.hpp"
 #include "symbol/typed.hpp"
 #include "ops/activation.hpp"
 #include "ops/broadcast.hpp"
@@ -35,6 +36,7 @@
 #include "ops/fused.hpp"
 #include "ops/loss.hpp"
 #include "ops/registry.hpp"
+#include "ops/symbol_json.hpp"
 #include "exec/executor.hpp"
 
 namespace symgrad::sym {

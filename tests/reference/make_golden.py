@@ -39,7 +39,8 @@ How to run
     `python3 -m venv` + `pip install mxnet==1.9.1 numpy==1.23.5` when it is missing, then runs
         MXNET_MKLDNN_ENABLED=0 MXNET_ENGINE_TYPE=NaiveEngine MXNET_STORAGE_FALLBACK_LOG_VERBOSE=0 \
             /opt/mxnet-venv/bin/python tests/reference/make_golden.py tests/data/golden [case ...]
-    (plain kernels instead of oneDNN, synchronous engine). With case names it rewrites only those
+    (plain kernels instead of oneDNN, synchronous engine), and then the same with
+    MXNET_MKLDNN_ENABLED=1 for the fused_* RNN cases only (see ONEDNN below). With case names it rewrites only those
     files. Each written file is loaded back with mx.nd.load and checked. Runs in about a second;
     the output is deterministic (bit-identical reruns). MXNet 1.9.1 needs Python <= 3.11 and
     numpy < 1.24.
@@ -52,6 +53,10 @@ import numpy as np
 
 OUT = sys.argv[1]
 ONLY = set(sys.argv[2:])
+# MXNet 1.9.1's plain CPU RNN backward fails for LSTM ("Check failed: in_data.size() == num_inputs
+# (4 vs. 3)"), so the fused RNN cases are computed in a second pass with oneDNN enabled, the
+# implementation MXNet 1.9.1 uses by default.
+ONEDNN = os.environ.get("MXNET_MKLDNN_ENABLED", "1") != "0"
 sym = mx.sym
 V = sym.Variable
 
@@ -65,6 +70,8 @@ def case(name, symbol, shapes, domain=None, fixed=None, nograd=(), loss_outputs=
     nograd: arguments bound with grad_req 'null'; loss_outputs: outputs given no head gradient."""
     if ONLY and name not in ONLY:
         return
+    if name.startswith("fused_") != ONEDNN:
+        return  # the fused RNN runs in the oneDNN pass, every other case in the plain pass
     rng = np.random.RandomState(1000 + seed)
     domain = domain or {}
     fixed = fixed or {}
@@ -241,6 +248,28 @@ def main():
     case("logistic_regression", sym.LogisticRegressionOutput(d, lab), reg_in, domain={"label": (0, 1)},
          nograd=("label",), loss_outputs=(0,))
     case("mae_regression", sym.MAERegressionOutput(d, lab), reg_in, nograd=("label",), loss_outputs=(0,))
+
+    # ---- recurrent: unrolled cells and the fused operator
+    x = V("data")
+    for kind, cell in (("lstm", mx.rnn.LSTMCell(4, prefix="lstm_")), ("gru", mx.rnn.GRUCell(4, prefix="gru_")),
+                       ("rnn_tanh", mx.rnn.RNNCell(4, prefix="rnn_"))):
+        outs, states = cell.unroll(3, inputs=x, merge_outputs=True)
+        case("unrolled_" + kind, sym.Group([outs] + list(states)), {"data": (2, 3, 5)})
+    for mode, layers, bi in (("lstm", 1, False), ("lstm", 2, True), ("gru", 2, False), ("rnn_tanh", 1, True),
+                             ("rnn_relu", 1, False)):
+        name = "fused_%s_l%d%s" % (mode, layers, "_bi" if bi else "")
+        r = sym.RNN(x, V("parameters"), V("state"), *( [V("state_cell")] if mode == "lstm" else []),
+                    state_size=4, num_layers=layers, mode=mode, bidirectional=bi, state_outputs=True, name="r")
+        g = 4 if mode == "lstm" else (3 if mode == "gru" else 1)
+        d = 2 if bi else 1
+        size = 0
+        for l in range(layers):
+            inp = 5 if l == 0 else 4 * d
+            size += d * (g * 4 * inp + g * 4 * 4 + 2 * g * 4)
+        shapes = {"data": (3, 2, 5), "parameters": (size,), "state": (layers * d, 2, 4)}
+        if mode == "lstm":
+            shapes["state_cell"] = (layers * d, 2, 4)
+        case(name, r, shapes, domain={"parameters": (-0.5, 0.5)})
 
 
 if __name__ == "__main__":

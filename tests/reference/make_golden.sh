@@ -15,3 +15,5 @@ fi
 # Plain kernels (no oneDNN) and a synchronous engine, so values are reproducible.
 MXNET_MKLDNN_ENABLED=0 MXNET_ENGINE_TYPE=NaiveEngine MXNET_STORAGE_FALLBACK_LOG_VERBOSE=0 \
   "$venv/bin/python" "$here/make_golden.py" "$here/../data/golden" "$@"
+MXNET_MKLDNN_ENABLED=1 MXNET_ENGINE_TYPE=NaiveEngine MXNET_STORAGE_FALLBACK_LOG_VERBOSE=0 \
+  "$venv/bin/python" "$here/make_golden.py" "$here/../data/golden" "$@"

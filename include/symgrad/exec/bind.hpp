@@ -222,10 +222,15 @@ inline Executor::Executor(const Symbol& sym, const BindSpec& spec) {
     for (std::size_t k = 0; k < out.size(); ++k) note_slot(out[k], {base.backward, base.step, true, k});
     list.push_back({op, std::move(name), std::move(in), std::move(out), std::move(req)});
   };
+  std::size_t ws = 0;
   for (Node* n : gi.nodes) {
     if (n->is_variable()) continue;
     auto* op = dynamic_cast<const Operator*>(n->op.get());
     if (!op) throw Error(detail::step_kernel_missing(*n));
+    std::vector<Shape> ins, outs;
+    for (const auto& e : n->inputs) ins.push_back(eshape[gi.entry(e)]);
+    for (std::size_t j = 0; j < num_outputs(*n); ++j) outs.push_back(eshape[gi.entry(n, j)]);
+    ws = std::max(ws, op->workspace_bytes(ins, outs, *etype[gi.entry(n, 0)]));
     std::vector<NDArray> in, out;
     std::vector<OpReq> req;
     for (const auto& e : n->inputs) in.push_back(earr[gi.entry(e)]);
@@ -243,6 +248,11 @@ inline Executor::Executor(const Symbol& sym, const BindSpec& spec) {
     if (s.grad_req[i] == OpReq::write)
       add_step(true, &zeros_op, s.arg_names[i] + "_grad_zero", {s.args[i]}, {s.grads[i]}, {OpReq::write});
 
+  if (ws > 0) {
+    s.workspace = NDArray(Shape{static_cast<std::int64_t>(ws)}, spec.ctx, DType::uint8);
+    s.run.workspace = s.workspace.raw_data();
+    s.run.workspace_bytes = ws;
+  }
   for (const auto& h : fheads) s.outputs.push_back(earr[gi.entry(h)]);
   s.bound_args = s.args;
   s.bound_grads = s.grads;

@@ -167,6 +167,7 @@ class Executor {
     std::vector<NodeEntry> graph;  // keeps the lowered graph alive
     RunCtx run;
     nd::random::Generator rng;
+    NDArray workspace;  // shared scratch of the steps (the largest workspace_bytes)
     bool forward_train_done = false;
 
     void set_input(std::string_view name, const NDArray& a) {

@@ -21,6 +21,8 @@ struct KernelInputError {
 struct RunCtx {
   bool is_train = false;
   nd::random::Generator* rng = nullptr;  // the executor's generator (Dropout masks ...)
+  void* workspace = nullptr;             // scratch memory planned at bind (workspace_bytes)
+  std::size_t workspace_bytes = 0;
 };
 
 class Operator : public OpBase {
@@ -28,6 +30,11 @@ class Operator : public OpBase {
   // Computes outputs from inputs; out[i] is written or added to as req[i] says (null: skip).
   virtual void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                        std::span<const OpReq> req) const = 0;
+  // Scratch bytes forward() needs for these shapes; the executor allocates the largest once.
+  virtual std::size_t workspace_bytes(const std::vector<Shape>& /*in*/, const std::vector<Shape>& /*out*/,
+                                      DType /*dtype*/) const {
+    return 0;
+  }
 };
 
 namespace ops {

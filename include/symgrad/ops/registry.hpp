@@ -23,6 +23,7 @@
 #include "loss.hpp"
 #include "reduce.hpp"
 #include "reshape.hpp"
+#include "rnn_backward.hpp"
 #include "slice.hpp"
 #include "tile.hpp"
 #include "transpose.hpp"
@@ -337,6 +338,7 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       {"crop", reg::slice},
       {"slice_axis", reg::slice_axis},
       {"tile", reg::tile},
+      {"RNN", reg::with_attrs<RNN>},
       {"one_hot", reg::one_hot},
       {"argmax", reg::arg_extreme<false>},
       {"argmin", reg::arg_extreme<true>},

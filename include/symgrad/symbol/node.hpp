@@ -37,6 +37,9 @@ struct Node : std::enable_shared_from_this<Node> {
   std::shared_ptr<const OpBase> op;  // null for a variable
   std::string name;
   AttrMap attrs;                     // user attributes (__shape__, __init__, __lr_mult__ ...)
+  // The operator's parameters as written in symbol JSON, when they were given as strings (a
+  // loaded file, or cell code spelling them as MXNet's Python does); empty: op->attrs().
+  AttrMap op_attrs;
   std::vector<NodeEntry> inputs;
   std::shared_ptr<const Fusion> fusion;
 

@@ -100,6 +100,9 @@ class OpBase {
   virtual std::vector<std::string> outputs() const { return {"output"}; }
   // Outputs past this count are hidden (Dropout's mask); they exist but are not listed.
   virtual std::size_t num_visible_outputs() const { return outputs().size(); }
+  // Outputs counted by MXNet's node_row_ptr in symbol JSON (MXNet keeps some buffers, such as
+  // the fused RNN's reserve space, out of the outputs that symgrad exposes as hidden ones).
+  virtual std::size_t json_num_outputs() const { return outputs().size(); }
   // Inputs the operator updates in place: auxiliary states (BatchNorm's moving statistics).
   virtual std::vector<std::size_t> aux_inputs() const { return {}; }
   // Parameters as strings; only values that differ from MXNet's defaults (and required ones).

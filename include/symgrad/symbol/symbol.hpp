@@ -152,6 +152,16 @@ class Symbol {
     }
     return d;
   }
+  // Spells the head operator's parameters for symbol JSON and attr_dict exactly as given (as
+  // MXNet records the keyword arguments of a Python call: {"axis": "1", "squeeze_axis": "1"}).
+  // The operator itself is unchanged; the strings must describe the same parameters.
+  void spell_op_attrs(AttrMap attrs) {
+    const NodePtr& n = outputs_.empty() ? entry().node : outputs_[0].node;
+    for (const auto& e : outputs_)
+      if (e.node != n) entry();  // several nodes: the one-output error
+    if (!n->op) throw ValueError("spell_op_attrs: '" + n->name + "' is a variable");
+    n->op_attrs = std::move(attrs);
+  }
   // Sets a user attribute on the head node; keys must look like __x__ (as MXNet requires).
   void set_attr(const std::string& key, const std::string& value) {
     check_user_key(key);
@@ -171,6 +181,12 @@ class Symbol {
                 const std::map<std::string, NDArray>& args_grad = {}, const GradReq& grad_req = "write",
                 const std::map<std::string, NDArray>& aux_states = {}) const;
 
+  // MXNet's symbol JSON (symbol/json.hpp); load/load_json are in ops/symbol_json.hpp.
+  std::string tojson() const;
+  void save(const std::string& path) const;  // written to a temporary name, then renamed
+  static Symbol load_json(const std::string& json);
+  static Symbol load(const std::string& path);
+
   static void check_user_key(const std::string& key) {
     if (!(key.size() > 4 && key.starts_with("__") && key.ends_with("__")))
       throw ValueError("attribute name '" + key +
@@ -189,7 +205,7 @@ class Symbol {
     return r;
   }
   static AttrMap node_attrs(const Node& n) {
-    AttrMap m = n.op ? n.op->attrs() : AttrMap{};
+    AttrMap m = !n.op ? AttrMap{} : !n.op_attrs.empty() ? n.op_attrs : n.op->attrs();
     for (const auto& [k, v] : n.attrs) m[k] = v;
     return m;
   }

@@ -1,0 +1,201 @@
+// The RNN operator's backward pass: per layer from the top and per direction, back through time
+// (one hidden GEMM per step for dh, the gate derivatives elementwise), then the input side of all
+// steps at once (two GEMMs). Scratch memory comes from the executor's workspace.
+#pragma once
+#include "rnn_kernels.hpp"
+
+namespace symgrad::ops {
+
+class RNNBackward final : public Operator {
+ public:
+  RNNBackward(RNNParam p, bool has_dhy, bool has_dcy) : p_(p), dhy_(has_dhy), dcy_(has_dcy) {}
+  std::string type_name() const override { return "_backward_RNN"; }
+  bool lstm() const { return p_.mode == RNNMode::lstm; }
+  std::vector<std::string> arguments() const override {
+    std::vector<std::string> a{"ograd", "data", "parameters", "state"};
+    if (lstm()) a.push_back("state_cell");
+    a.push_back("reserve");
+    if (dhy_) a.push_back("state_grad");
+    if (dcy_) a.push_back("state_cell_grad");
+    return a;
+  }
+  std::vector<std::string> outputs() const override {
+    if (lstm()) return {"data_grad", "parameters_grad", "state_grad", "state_cell_grad"};
+    return {"data_grad", "parameters_grad", "state_grad"};
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    for (std::size_t i = 0; i < c.num_out(); ++i) c.assign_out(i, c.in(i + 1));
+  }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    no_second_order(*this);
+  }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
+    const Shape& x = in[1];
+    const std::int64_t T = x[0], N = x[1], H = p_.state_size, G = rnn_gates(p_.mode), D = p_.dirs();
+    return static_cast<std::size_t>(T * N * G * H + N * G * H + 4 * N * H + 2 * T * N * D * H) * dtype_size(t);
+  }
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    dispatch_float(in[0].dtype(), "RNN", [&](auto tag) { run<decltype(tag)>(ctx, in, out, req); });
+  }
+
+ private:
+  template <class T>
+  void run(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out, std::span<const OpReq> req) const {
+    const bool is_lstm = lstm();
+    const Shape& xs = in[1].shape();
+    auto lay = rnn_layout(p_, xs[2]);
+    const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers, GH = G * H;
+    RNNReserve rv{Tn, N, G, H, L, D};
+    std::size_t k = 4 + (is_lstm ? 1 : 0);
+    const T* res = in[k++].data<T>();
+    const T* dhy = dhy_ ? in[k++].data<T>() : nullptr;
+    const T* dcy = dcy_ ? in[k++].data<T>() : nullptr;
+    const T *dy_top = in[0].data<T>(), *x = in[1].data<T>(), *w = in[2].data<T>(), *h0 = in[3].data<T>();
+    const T* c0 = is_lstm ? in[4].data<T>() : nullptr;
+    auto target = [&](std::size_t i) -> T* {
+      if (req[i] == OpReq::null) return nullptr;
+      if (req[i] == OpReq::write) std::memset(out[i].raw_data(), 0, out[i].nbytes());
+      return out[i].data<T>();
+    };
+    T* dx = target(0);
+    T* dw = target(1);
+    T* dh0 = target(2);
+    T* dc0 = is_lstm ? target(3) : nullptr;
+    if (ctx.workspace_bytes < workspace_bytes({Shape{}, xs}, {}, in[0].dtype()))
+      throw Error("internal: RNN backward got too little workspace");
+    T* dG = static_cast<T*>(ctx.workspace);
+    T* dGh = dG + Tn * N * GH;
+    T* dh = dGh + N * GH;
+    T* dc = dh + N * H;
+    T* direct = dc + N * H;
+    T* bufA = direct + 2 * N * H;
+    T* bufB = bufA + Tn * N * D * H;
+    const T* dY = dy_top;
+    for (std::int64_t l = L - 1; l >= 0; --l) {
+      const T* X = l == 0 ? x : res + rv.layer_out(l - 1);
+      const std::int64_t in_dim = lay.in(l);
+      T* dX = l == 0 ? dx : bufB;
+      if (l > 0) std::fill_n(bufB, Tn * N * D * H, T(0));
+      for (std::int64_t d = 0; d < D; ++d) {
+        const T* gates = res + rv.gates(l, d);
+        const T* cell = res + rv.cell(l, d);
+        const T* hnr = res + rv.hn(l, d);
+        const T* hid = res + rv.hidden(l, d);
+        const T *Wi = w + lay.w_i2h(l, d), *Wh = w + lay.w_h2h(l, d);
+        T* dWi = dw ? dw + lay.w_i2h(l, d) : nullptr;
+        T* dWh = dw ? dw + lay.w_h2h(l, d) : nullptr;
+        T* dbi = dw ? dw + lay.b_i2h(l, d) : nullptr;
+        T* dbh = dw ? dw + lay.b_h2h(l, d) : nullptr;
+        const std::int64_t sidx = (l * D + d) * N * H;
+        if (dhy) std::copy_n(dhy + sidx, N * H, dh);
+        else std::fill_n(dh, N * H, T(0));
+        if (dcy) std::copy_n(dcy + sidx, N * H, dc);
+        else std::fill_n(dc, N * H, T(0));
+        for (std::int64_t s = 0; s < Tn; ++s) {
+          const std::int64_t t = d == 0 ? Tn - 1 - s : s;
+          const bool first = d == 0 ? t == 0 : t == Tn - 1;
+          const std::int64_t tp = d == 0 ? t - 1 : t + 1;
+          const T* h_prev = first ? h0 + sidx : hid + tp * N * H;
+          const T* c_prev = is_lstm ? (first ? c0 + sidx : cell + tp * N * H) : nullptr;
+          const T* g = gates + t * N * GH;
+          T* dg = dG + t * N * GH;
+          for (std::int64_t n = 0; n < N; ++n)
+            for (std::int64_t j = 0; j < H; ++j) {
+              const std::int64_t q = n * H + j, gq = n * GH + j;
+              const T dhv = dh[q] + dY[(t * N + n) * D * H + d * H + j];
+              switch (p_.mode) {
+                case RNNMode::lstm: {
+                  T i = g[gq], f = g[gq + H], gg = g[gq + 2 * H], o = g[gq + 3 * H];
+                  T tc = std::tanh(cell[t * N * H + q]);
+                  T dct = dc[q] + dhv * o * (T(1) - tc * tc);
+                  dg[gq] = dct * gg * i * (T(1) - i);
+                  dg[gq + H] = dct * c_prev[q] * f * (T(1) - f);
+                  dg[gq + 2 * H] = dct * i * (T(1) - gg * gg);
+                  dg[gq + 3 * H] = dhv * tc * o * (T(1) - o);
+                  dc[q] = dct * f;
+                  break;
+                }
+                case RNNMode::gru: {
+                  T r = g[gq], z = g[gq + H], nn = g[gq + 2 * H], hv = hnr[t * N * H + q], hp = h_prev[q];
+                  T dnp = dhv * (T(1) - z) * (T(1) - nn * nn);
+                  T dr = dnp * hv * r * (T(1) - r), dz = dhv * (hp - nn) * z * (T(1) - z);
+                  dg[gq] = dr, dg[gq + H] = dz, dg[gq + 2 * H] = dnp;
+                  dGh[gq] = dr, dGh[gq + H] = dz, dGh[gq + 2 * H] = dnp * r;
+                  direct[q] = dhv * z;
+                  break;
+                }
+                case RNNMode::rnn_tanh: dg[gq] = dhv * (T(1) - g[gq] * g[gq]); break;
+                case RNNMode::rnn_relu: dg[gq] = g[gq] > T(0) ? dhv : T(0); break;
+              }
+            }
+          const T* gh = p_.mode == RNNMode::gru ? dGh : dg;
+          if (dWh) {
+            host::gemm<T>(true, false, GH, H, N, T(1), gh, GH, h_prev, H, T(1), dWh, H);
+            rnn_detail::col_sums(dbh, gh, N, GH, GH);
+          }
+          host::gemm<T>(false, false, N, H, GH, T(1), gh, GH, Wh, H, T(0), dh, H);
+          if (p_.mode == RNNMode::gru)
+            for (std::int64_t q = 0; q < N * H; ++q) dh[q] += direct[q];
+        }
+        if (dh0)
+          for (std::int64_t q = 0; q < N * H; ++q) dh0[sidx + q] += dh[q];
+        if (dc0)
+          for (std::int64_t q = 0; q < N * H; ++q) dc0[sidx + q] += dc[q];
+        // The input side of every step at once.
+        if (dWi) {
+          host::gemm<T>(true, false, GH, in_dim, Tn * N, T(1), dG, GH, X, in_dim, T(1), dWi, in_dim);
+          rnn_detail::col_sums(dbi, dG, Tn * N, GH, GH);
+        }
+        if (dX) host::gemm<T>(false, false, Tn * N, in_dim, GH, T(1), dG, GH, Wi, in_dim, T(1), dX, in_dim);
+      }
+      if (l > 0) {  // through the dropout between layers
+        const T* mask = res + rv.mask(l - 1);
+        for (std::int64_t q = 0; q < Tn * N * D * H; ++q) bufA[q] = bufB[q] * mask[q];
+        dY = bufA;
+      }
+    }
+  }
+
+  RNNParam p_;
+  bool dhy_, dcy_;
+};
+
+inline std::vector<NodeEntry> RNN::gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const {
+  const bool lstm = p_.mode == RNNMode::lstm;
+  std::vector<NodeEntry> ins{og[0]};
+  ins.insert(ins.end(), n->inputs.begin(), n->inputs.end());
+  ins.push_back(out_entry(n, lstm ? 3 : 2));
+  bool dhy = og.size() > 1 && og[1];
+  bool dcy = lstm && og.size() > 2 && og[2];
+  if (dhy) ins.push_back(og[1]);
+  if (dcy) ins.push_back(og[2]);
+  auto b = grad_node(std::make_shared<RNNBackward>(p_, dhy, dcy), n, "backward", std::move(ins));
+  std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1), out_entry(b, 2)};
+  if (lstm) g.push_back(out_entry(b, 3));
+  return g;
+}
+
+}  // namespace symgrad::ops
+
+namespace symgrad::sym {
+struct RNNOptions {
+  std::int64_t state_size;
+  std::int64_t num_layers = 1;
+  std::string mode = "lstm";  // lstm, gru, rnn_tanh, rnn_relu
+  bool bidirectional = false;
+  double p = 0.0;
+  bool state_outputs = false;
+  std::string name = {};
+};
+// RNN(data (T,N,C), parameters, state, state_cell): empty symbols become variables
+// <name>_parameters, <name>_state, <name>_state_cell.
+inline Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& state, const Symbol& state_cell,
+                  const RNNOptions& o) {
+  ops::RNNParam p{o.state_size, o.num_layers, ops::parse_rnn_mode(o.mode), o.bidirectional, o.p, o.state_outputs};
+  if (p.mode == ops::RNNMode::lstm) return compose(std::make_shared<ops::RNN>(p), {data, parameters, state, state_cell}, o.name);
+  return compose(std::make_shared<ops::RNN>(p), {data, parameters, state}, o.name);
+}
+inline Symbol rnn(const Symbol& data, const RNNOptions& o) { return rnn(data, Symbol(), Symbol(), Symbol(), o); }
+inline Symbol RNN(const Symbol& data, const RNNOptions& o) { return rnn(data, o); }
+}  // namespace symgrad::sym
