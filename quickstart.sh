@@ -1,6 +1,6 @@
 #!/bin/sh
 # symgrad quick start on Debian 12 / Ubuntu:
-#   ./quickstart.sh example   install what is missing, build, run examples/regression_makeloss
+#   ./quickstart.sh example   install what is missing, build, train examples/mlp_fashion_mnist
 #   ./quickstart.sh test      install what is missing, build with warnings as errors, run all tests
 # Set SYMGRAD_BUILD_DIR to use another build folder (default: build).
 set -eu
@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 what=${1:-example}
 build=${SYMGRAD_BUILD_DIR:-build}
 
-packages="g++ meson ninja-build pkg-config cmake python3 xtensor-dev libxsimd-dev doctest-dev libopenblas-dev"
+packages="g++ meson ninja-build pkg-config cmake python3 xtensor-dev libxsimd-dev doctest-dev libopenblas-dev zlib1g-dev nlohmann-json3-dev dataset-fashion-mnist"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -26,8 +26,9 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 case "$what" in
   example)
-    ninja -C "$build" examples/regression_makeloss
-    "$build/examples/regression_makeloss"
+    ninja -C "$build" examples/mlp_fashion_mnist
+    cd "$build/examples"
+    ./mlp_fashion_mnist
     ;;
   test)
     ninja -C "$build"

@@ -1,0 +1,368 @@
+// Module: MXNet's mx.mod.Module — a symbol with named data, label and parameter arguments,
+// bound to an executor, with initializers, an optimizer and metrics; fit/score/predict.
+//   sg::Module mod(net, {.data_names = {"pixels"}, .label_names = {"article"}});
+//   mod.fit(train_iter, {.eval_data = &test_iter, .optimizer = "sgd", .num_epoch = 10});
+// Unlike MXNet, names in data_names/label_names that the symbol lacks are errors (MXNet only
+// warns for labels), and an argument that is neither data, label nor something an initializer
+// knows (a parameter) is an error at bind that says it is probably a missing label or data name.
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "../exec/executor.hpp"
+#include "../io/data_iter.hpp"
+#include "callback.hpp"
+#include "checkpoint.hpp"
+#include "curve.hpp"
+#include "initializer.hpp"
+#include "metric.hpp"
+#include "optimizer.hpp"
+
+namespace symgrad {
+
+struct ModuleOptions {
+  std::vector<std::string> data_names = {"data"};
+  std::vector<std::string> label_names = {"softmax_label"};
+  Context context = cpu();
+  std::vector<std::string> fixed_param_names = {};
+  std::vector<std::string> state_names = {};
+  Logger logger = default_log;
+};
+
+struct ModuleBindOptions {
+  bool for_training = true;
+  bool inputs_need_grad = false;
+  bool force_rebind = false;
+  std::string grad_req = "write";
+};
+
+struct InitParamsOptions {
+  std::shared_ptr<const init::Initializer> initializer = {};  // default Uniform(0.01), as Module
+  ParamDict arg_params = {};
+  ParamDict aux_params = {};
+  bool allow_missing = false;
+  bool force_init = false;
+  bool allow_extra = false;
+  std::uint64_t seed = 0;  // draws of the initializer
+};
+
+using OptimizerParams = std::map<std::string, double>;
+
+struct InitOptimizerOptions {
+  std::string kvstore = "local";
+  std::string optimizer = "sgd";
+  OptimizerParams optimizer_params = {{"learning_rate", 0.01}};
+  std::shared_ptr<opt::LRScheduler> lr_scheduler = {};  // e.g. a FactorScheduler; its base_lr is learning_rate
+  bool force_init = false;
+};
+
+// A metric given by name ("acc", "ce" ...), by several names, or as an object.
+using MetricSpec = std::variant<std::string, std::vector<std::string>, std::shared_ptr<metric::EvalMetric>>;
+inline std::shared_ptr<metric::EvalMetric> make_metric(const MetricSpec& m) {
+  if (auto s = std::get_if<std::string>(&m)) return metric::create(*s);
+  if (auto v = std::get_if<std::vector<std::string>>(&m)) return metric::create(*v);
+  return std::get<std::shared_ptr<metric::EvalMetric>>(m);
+}
+
+struct FitOptions {
+  io::DataIter* eval_data = nullptr;
+  MetricSpec eval_metric = std::string("acc");
+  EpochEndCallback epoch_end_callback = {};
+  BatchEndCallback batch_end_callback = {};
+  std::string kvstore = "local";
+  std::string optimizer = "sgd";
+  OptimizerParams optimizer_params = {{"learning_rate", 0.01}};
+  std::shared_ptr<opt::LRScheduler> lr_scheduler = {};
+  BatchEndCallback eval_end_callback = {};
+  BatchEndCallback eval_batch_end_callback = {};
+  std::shared_ptr<const init::Initializer> initializer = {};
+  ParamDict arg_params = {};
+  ParamDict aux_params = {};
+  bool allow_missing = false;
+  bool force_rebind = false;
+  bool force_init = false;
+  int begin_epoch = 0;
+  int num_epoch = -1;  // required
+  std::optional<MetricSpec> validation_metric = {};
+  std::string progress = "auto";  // "auto": a progress bar on a terminal; "on"; "off"
+  std::string curve_csv = {};     // per-epoch metrics as CSV (and an SVG beside it with curve_svg)
+  std::string curve_svg = {};
+  std::uint64_t seed = 0;
+};
+
+class Module {
+ public:
+  explicit Module(Symbol symbol, ModuleOptions o = {}) : sym_(std::move(symbol)), o_(std::move(o)) {
+    auto args = sym_.list_arguments();
+    auto check = [&](const std::vector<std::string>& names, const char* what) {
+      for (const auto& n : names)
+        if (std::find(args.begin(), args.end(), n) == args.end())
+          throw NameError(std::string("Module: ") + what + " names '" + n + "', which is not an argument of the symbol." +
+                          detail::did_you_mean(n, args) + " Arguments: " + detail::join(args));
+    };
+    check(o_.data_names, "data_names");
+    check(o_.label_names, "label_names");
+    check(o_.state_names, "state_names");
+    check(o_.fixed_param_names, "fixed_param_names");
+    std::set<std::string> io(o_.data_names.begin(), o_.data_names.end());
+    io.insert(o_.label_names.begin(), o_.label_names.end());
+    io.insert(o_.state_names.begin(), o_.state_names.end());
+    for (const auto& a : args)
+      if (!io.count(a)) param_names_.push_back(a);
+    aux_names_ = sym_.list_auxiliary_states();
+    output_names_ = sym_.list_outputs();
+  }
+
+  const Symbol& symbol() const { return sym_; }
+  const std::vector<std::string>& data_names() const { return o_.data_names; }
+  const std::vector<std::string>& label_names() const { return o_.label_names; }
+  const std::vector<std::string>& param_names() const { return param_names_; }
+  const std::vector<std::string>& aux_names() const { return aux_names_; }
+  const std::vector<std::string>& output_names() const { return output_names_; }
+  bool binded() const { return exec_.is_bound(); }
+  bool params_initialized() const { return params_initialized_; }
+  bool optimizer_initialized() const { return optimizer_ != nullptr; }
+  const std::vector<io::DataDesc>& data_shapes() const { return data_shapes_; }
+  const std::vector<io::DataDesc>& label_shapes() const { return label_shapes_; }
+  Executor& executor() { return exec_; }
+
+  void bind(const std::vector<io::DataDesc>& data_shapes, const std::vector<io::DataDesc>& label_shapes = {},
+            const ModuleBindOptions& b = {}) {
+    if (binded() && !b.force_rebind) {
+      o_.logger("Already bound, ignoring bind()");
+      return;
+    }
+    check_descs(data_shapes, o_.data_names, "data_shapes", "data_names");
+    if (!label_shapes.empty()) check_descs(label_shapes, o_.label_names, "label_shapes", "label_names");
+    check_parameters();
+    data_shapes_ = data_shapes;
+    label_shapes_ = label_shapes;
+    for_training_ = b.for_training;
+    ShapeDict shapes;
+    TypeDict types;
+    for (const auto* list : {&data_shapes, &label_shapes})
+      for (const auto& d : *list) shapes[d.name] = d.shape, types[d.name] = d.dtype;
+    std::map<std::string, std::string> req;
+    std::set<std::string> fixed(o_.fixed_param_names.begin(), o_.fixed_param_names.end());
+    for (const auto& p : param_names_) req[p] = (b.for_training && !fixed.count(p)) ? b.grad_req : "null";
+    if (b.inputs_need_grad && b.for_training)
+      for (const auto& d : o_.data_names) req[d] = b.grad_req;
+    ParamDict keep_args, keep_aux;
+    if (binded() && params_initialized_) std::tie(keep_args, keep_aux) = get_params();
+    exec_ = sym_.simple_bind(o_.context, shapes, {.grad_req = req, .type_dict = types});
+    if (!keep_args.empty()) exec_.copy_params_from(keep_args, keep_aux);
+  }
+
+  void init_params(const InitParamsOptions& p = {}) {
+    require_bound("init_params");
+    if (params_initialized_ && !p.force_init) {
+      o_.logger("Parameters already initialized and force_init=False. init_params call ignored.");
+      return;
+    }
+    std::shared_ptr<const init::Initializer> initializer =
+        p.initializer ? p.initializer : std::make_shared<init::Uniform>(init::UniformOptions{.scale = 0.01});
+    nd::random::Generator gen(p.seed);
+    auto attrs = sym_.attr_dict();
+    auto attrs_of = [&](const std::string& n) { return attrs.count(n) ? attrs.at(n) : AttrMap{}; };
+    auto fill = [&](const std::string& name, const NDArray& arr, const ParamDict& given, const char* what) {
+      if (auto it = given.find(name); it != given.end()) {
+        if (!(it->second.shape() == arr.shape()))
+          throw ShapeError(std::string("init_params: ") + what + " '" + name + "' has shape " + it->second.shape().str() +
+                           " but the module needs " + arr.shape().str());
+        it->second.copy_to(const_cast<NDArray&>(arr));
+        return;
+      }
+      if (!given.empty() && !p.allow_missing)
+        throw ValueError(std::string("init_params: ") + what + " '" + name + "' is not presented in the given " + what +
+                         "s; pass allow_missing=true to initialize it instead");
+      AttrMap a;
+      for (const auto& [k, v] : attrs_of(name)) a[k] = v;
+      (*initializer)(init::InitDesc{name, a}, arr, gen);
+    };
+    // Parameters in sorted name order, as MXNet (so a seed gives MXNet's order of draws).
+    std::vector<std::string> names = param_names_;
+    std::sort(names.begin(), names.end());
+    auto args = exec_.arg_dict();
+    for (const auto& n : names) fill(n, args.at(n), p.arg_params, "argument");
+    std::vector<std::string> aux = aux_names_;
+    std::sort(aux.begin(), aux.end());
+    auto auxd = exec_.aux_dict();
+    for (const auto& n : aux) fill(n, auxd.at(n), p.aux_params, "auxiliary state");
+    if (!p.allow_extra)
+      for (const auto& [k, v] : p.arg_params)
+        if (std::find(param_names_.begin(), param_names_.end(), k) == param_names_.end())
+          throw NameError("init_params: '" + k + "' in arg_params is not a parameter of the module." +
+                          detail::did_you_mean(k, param_names_) + " Pass allow_extra=true to ignore it");
+    params_initialized_ = true;
+  }
+
+  void init_optimizer(const InitOptimizerOptions& io = {}) {
+    require_bound("init_optimizer");
+    if (!params_initialized_) throw ValueError("init_optimizer: call init_params first");
+    if (optimizer_ && !io.force_init) {
+      o_.logger("optimizer already initialized, ignoring...");
+      return;
+    }
+    if (io.kvstore != "local" && io.kvstore != "device" && !io.kvstore.empty())
+      throw ValueError("init_optimizer: kvstore '" + io.kvstore +
+                       "' is not available in this build; use 'local' (distributed stores come with the MPI backend)");
+    OptimizerParams params = io.optimizer_params;
+    if (!params.count("rescale_grad"))
+      params["rescale_grad"] = 1.0 / static_cast<double>(data_shapes_.at(0).shape[0]);  // 1 / batch size
+    optimizer_ = opt::create(io.optimizer, params, io.lr_scheduler);
+    std::vector<std::string> idx2name;
+    for (const auto& n : exec_.list_arguments()) idx2name.push_back(n);
+    optimizer_->set_param_names(idx2name);
+    optimizer_->set_symbol_attrs(sym_.attr_dict());
+  }
+
+  // Copies the batch into the executor (by the names bound) and runs forward.
+  void forward(const io::DataBatch& batch, std::optional<bool> is_train = {}) {
+    require_bound("forward");
+    place(batch.data, data_shapes_, "data");
+    if (!label_shapes_.empty() && !batch.label.empty()) place(batch.label, label_shapes_, "label");
+    exec_.forward(is_train.value_or(for_training_));
+  }
+  void backward(const std::vector<NDArray>& out_grads = {}) {
+    require_bound("backward");
+    exec_.backward(out_grads);
+  }
+  void forward_backward(const io::DataBatch& batch) {
+    forward(batch, true);
+    backward();
+  }
+  // One optimizer step on every parameter with a gradient. (A KVStore wraps this step.)
+  void update() {
+    if (!optimizer_) throw ValueError("update: call init_optimizer first");
+    const auto& names = exec_.list_arguments();
+    auto& grads = exec_.grad_arrays();
+    auto& args = exec_.arg_arrays();
+    std::set<std::string> io(o_.data_names.begin(), o_.data_names.end());
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (!grads[i].is_none() && !io.count(names[i])) optimizer_->update(i, args[i], grads[i]);
+  }
+  void update_metric(metric::EvalMetric& m, const std::vector<NDArray>& labels) {
+    m.update(labels, exec_.outputs());
+  }
+  std::vector<NDArray>& get_outputs() { return exec_.outputs(); }
+
+  // Copies of the parameters and auxiliary states.
+  std::pair<ParamDict, ParamDict> get_params() {
+    require_bound("get_params");
+    ParamDict arg, aux;
+    auto a = exec_.arg_dict();
+    for (const auto& n : param_names_) arg[n] = a.at(n).copy();
+    auto x = exec_.aux_dict();
+    for (const auto& n : aux_names_) aux[n] = x.at(n).copy();
+    return {arg, aux};
+  }
+  void set_params(const ParamDict& arg, const ParamDict& aux = {}, bool allow_missing = false, bool force_init = true,
+                  bool allow_extra = false) {
+    init_params({.arg_params = arg, .aux_params = aux, .allow_missing = allow_missing, .force_init = force_init,
+                 .allow_extra = allow_extra});
+  }
+
+  void fit(io::DataIter& train, const FitOptions& f);
+  std::vector<std::pair<std::string, double>> score(io::DataIter& eval, const MetricSpec& m = std::string("acc"),
+                                                    std::int64_t num_batch = -1, const BatchEndCallback& cb = {},
+                                                    bool reset = true, int epoch = 0);
+  // Outputs over the data, the padding of each batch dropped, batches concatenated.
+  std::vector<NDArray> predict(io::DataIter& eval, std::int64_t num_batch = -1, bool reset = true);
+
+  void save_checkpoint(const std::string& prefix, int epoch, bool save_optimizer_states = false) {
+    auto [arg, aux] = get_params();
+    symgrad::save_checkpoint(prefix, epoch, sym_, arg, aux);
+    if (save_optimizer_states && optimizer_) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "-%04d.states", epoch);
+      optimizer_->save_states(prefix + buf);
+    }
+  }
+  // Module::load(prefix, epoch): the symbol and parameters of a checkpoint (bind, then the
+  // parameters are set by init_params/fit unless given again).
+  static Module load(const std::string& prefix, int epoch, ModuleOptions o = {}) {
+    auto c = load_checkpoint(prefix, epoch);
+    Module m(c.symbol, std::move(o));
+    m.preloaded_ = std::make_unique<Checkpoint>(std::move(c));
+    return m;
+  }
+  const Checkpoint* preloaded() const { return preloaded_.get(); }
+
+ private:
+  void require_bound(const char* what) const {
+    if (!exec_.is_bound()) throw ValueError(std::string(what) + ": the module is not bound; call bind() or fit() first");
+  }
+  static void check_descs(const std::vector<io::DataDesc>& given, const std::vector<std::string>& names, const char* what,
+                          const char* names_what) {
+    std::set<std::string> a, b(names.begin(), names.end());
+    std::vector<std::string> gn;
+    for (const auto& d : given) a.insert(d.name), gn.push_back(d.name);
+    if (a != b)
+      throw ValueError(std::string("bind: the names in ") + what + " (" + detail::join(gn) + ") do not match " + names_what +
+                       " (" + detail::join(names) + "); the iterator's data_name/label_name must be the names the module "
+                       "was created with");
+  }
+  // True when `name` is the label input of an output layer (SoftmaxOutput, *RegressionOutput,
+  // SVMOutput): a label whatever it is called.
+  bool feeds_output_label(const std::string& name) const {
+    for (Node* n : topo_order(sym_.entries())) {
+      if (!n->op || n->inputs.size() < 2 || !n->op->type_name().ends_with("Output")) continue;
+      const Node& in = *n->inputs[1].node;
+      if (in.is_variable() && in.name == name) return true;
+    }
+    return false;
+  }
+  // Every argument that is not data, label or state must be something an initializer can fill:
+  // otherwise it is almost always a label or data name that was not declared.
+  void check_parameters() const {
+    auto attrs = sym_.attr_dict();
+    for (const auto& p : param_names_) {
+      bool has_init = attrs.count(p) && attrs.at(p).count("__init__");
+      if (has_init || init::known_pattern(p)) continue;
+      bool label_like = p == "label" || p.ends_with("label") || feeds_output_label(p);
+      throw ValueError("Module: argument '" + p + "' is neither data (data_names: " + detail::join(o_.data_names) +
+                       "), a label (label_names: " + detail::join(o_.label_names) +
+                       ") nor a parameter an initializer knows (names ending in weight, bias, gamma, beta ...). " +
+                       (label_like ? "It looks like a label: add it to label_names, e.g. {.label_names = {\"" + p + "\"}}. "
+                                   : "Add it to data_names or label_names, ") +
+                       (label_like ? "Or, if it is a parameter, " : "or, if it is a parameter, ") +
+                       "give the variable an initializer: var(\"" + p + "\", {.init = ...})");
+    }
+  }
+  void place(const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs, const char* what) {
+    if (arrays.size() != descs.size())
+      throw ValueError(std::string("forward: the batch has ") + std::to_string(arrays.size()) + " " + what + " arrays but " +
+                       std::to_string(descs.size()) + " were bound");
+    bool reshape = false;
+    for (std::size_t i = 0; i < arrays.size(); ++i) reshape = reshape || !(arrays[i].shape() == exec_.arg_dict().at(descs[i].name).shape());
+    if (reshape) {  // a batch of another shape: rebind, keeping the parameters
+      auto d = data_shapes_, l = label_shapes_;
+      auto& target = what == std::string("data") ? d : l;
+      for (std::size_t i = 0; i < arrays.size(); ++i) target[i].shape = arrays[i].shape();
+      bind(d, l, {.for_training = for_training_, .force_rebind = true});
+    }
+    auto args = exec_.arg_dict();
+    for (std::size_t i = 0; i < arrays.size(); ++i) args.at(descs[i].name).copy_from(arrays[i]);
+  }
+
+  Symbol sym_;
+  ModuleOptions o_;
+  std::vector<std::string> param_names_, aux_names_, output_names_;
+  std::vector<io::DataDesc> data_shapes_, label_shapes_;
+  Executor exec_;
+  bool for_training_ = true;
+  bool params_initialized_ = false;
+  std::unique_ptr<opt::Optimizer> optimizer_;
+  std::unique_ptr<Checkpoint> preloaded_;
+};
+
+}  // namespace symgrad
+
+#include "fit.hpp"
