@@ -21,6 +21,14 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 fi
 
+# OpenBLAS 0.3.21 does not know some newer CPUs and falls back to slow generic kernels; name
+# the kernels for it unless the caller did (the library warns when it sees the fallback).
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then export OPENBLAS_CORETYPE=SkylakeX
+  elif grep -qw avx2 /proc/cpuinfo 2>/dev/null; then export OPENBLAS_CORETYPE=Haswell
+  fi
+fi
+
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" -Dwerror=true
 fi

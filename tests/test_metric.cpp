@@ -420,6 +420,25 @@ TEST_SUITE("metric") {
     CHECK(msg.find("ignore_label") != std::string::npos);
   }
 
+  TEST_CASE("a language model's (batch, T) label pairs with its (batch·T, C) prediction in flat order") {
+    auto p = rows({{0.5f, 0.25f, 0.25f}, {0.1f, 0.8f, 0.1f}, {0.2f, 0.2f, 0.6f}, {0.6f, 0.3f, 0.1f}});
+    sg::NDArray l2(sg::Shape{2, 2});
+    float* q = l2.data<float>();
+    q[0] = 0, q[1] = 1, q[2] = 2, q[3] = 1;  // rows (0, 1) and (2, 1) of two sequences of two steps
+    metric::Perplexity flat, ravelled;
+    flat.update({vec({0, 1, 2, 1})}, {p});
+    ravelled.update({l2}, {p});
+    CHECK(ravelled.get().second == doctest::Approx(flat.get().second).epsilon(1e-12));
+    CHECK(ravelled.get().second ==
+          doctest::Approx(std::exp(-(std::log(0.5) + std::log(0.8) + std::log(0.6) + std::log(0.3)) / 4)).epsilon(1e-6));
+    metric::Accuracy acc;
+    acc.update({l2}, {p});
+    CHECK(acc.get().second == doctest::Approx(0.75));  // argmax rows 0, 1, 2, 0 against 0, 1, 2, 1
+    // a label with another number of values is still an error
+    std::string msg = error_of<sg::ShapeError>([&] { ravelled.update({sg::NDArray(sg::Shape{2, 3})}, {p}); });
+    CHECK(msg.find("any shape with 4 values") != std::string::npos);
+  }
+
   TEST_CASE("F1 and MCC: macro averages per update, micro pools the counts") {
     // batch 1: tp 1 fp 1 fn 0 tn 2; batch 2: tp 1 fp 0 fn 2 tn 1; pooled: tp 2 fp 1 fn 2 tn 3
     auto l1 = vec({1, 0, 0, 0}), l2 = vec({1, 1, 1, 0});

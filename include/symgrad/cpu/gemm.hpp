@@ -2,6 +2,10 @@
 // an xsimd kernel: slower, same results up to rounding.
 #pragma once
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <strings.h>
 #include <vector>
 
 #ifdef SYMGRAD_USE_CBLAS
@@ -11,6 +15,8 @@
 #include "simd.hpp"
 
 namespace symgrad::host {
+
+inline constexpr const char* kHaveBlasName = "none (built-in xsimd GEMM)";
 
 namespace detail {
 // C[M,N] += alpha · A'[M,K] · B'[K,N] with A', B' given through element accessors.
@@ -78,11 +84,56 @@ void gemm_fallback(bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_
 }
 }  // namespace detail
 
+// OpenBLAS picks its kernels by CPU model at load time; a model newer than the library (seen:
+// OpenBLAS 0.3.21 on AVX-512 Xeons under KVM) falls back to generic SSE3 kernels ("Prescott"),
+// about 2x slower. OPENBLAS_CORETYPE, read when the library loads, overrides the choice; it can
+// only be set before the program starts, so the first GEMM says so, once, on stderr
+// (SYMGRAD_BLAS_WARNING=0 silences it).
+inline const char* blas_core() {
+#if defined(SYMGRAD_USE_CBLAS) && defined(OPENBLAS_VERSION)
+  return openblas_get_corename();
+#elif defined(SYMGRAD_USE_CBLAS)
+  return "cblas";
+#else
+  return kHaveBlasName;
+#endif
+}
+inline bool blas_core_is_generic() {
+#if defined(SYMGRAD_USE_CBLAS) && defined(OPENBLAS_VERSION) && defined(__x86_64__)
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return false;
+  const char* core = openblas_get_corename();
+  for (const char* old : {"prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "sandybridge", "katmai",
+                          "coppermine", "northwood", "banias", "athlon", "opteron", "barcelona", "unknown"})
+    if (core && strcasecmp(core, old) == 0) return true;
+#endif
+  return false;
+}
+inline void warn_once_if_blas_generic() {
+  static const bool warned = [] {
+    const char* quiet = std::getenv("SYMGRAD_BLAS_WARNING");
+    if (quiet && std::strcmp(quiet, "0") == 0) return false;
+    if (!blas_core_is_generic()) return false;
+#if defined(__x86_64__)
+    const char* fix = __builtin_cpu_supports("avx512f") ? "SkylakeX" : "Haswell";
+#else
+    const char* fix = "Haswell";
+#endif
+    std::fprintf(stderr,
+                 "symgrad: OpenBLAS did not recognise this CPU and runs its generic '%s' kernels (about 2x slower "
+                 "for matrix products); start the program with OPENBLAS_CORETYPE=%s in the environment "
+                 "(SYMGRAD_BLAS_WARNING=0 hides this message)\n",
+                 blas_core(), fix);
+    return true;
+  }();
+  (void)warned;
+}
+
 template <class T>
 void gemm(bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_t K, T alpha, const T* A,
           std::int64_t lda, const T* B, std::int64_t ldb, T beta, T* C, std::int64_t ldc) {
   if (M == 0 || N == 0) return;
 #ifdef SYMGRAD_USE_CBLAS
+  warn_once_if_blas_generic();
   auto TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<T, float>) {
     cblas_sgemm(CblasRowMajor, TA, TB, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),

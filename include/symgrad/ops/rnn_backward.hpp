@@ -100,37 +100,63 @@ class RNNBackward final : public Operator {
           const T* c_prev = is_lstm ? (first ? c0 + sidx : cell + tp * N * H) : nullptr;
           const T* g = gates + t * N * GH;
           T* dg = dG + t * N * GH;
-          for (std::int64_t n = 0; n < N; ++n)
-            for (std::int64_t j = 0; j < H; ++j) {
-              const std::int64_t q = n * H + j, gq = n * GH + j;
-              const T dhv = dh[q] + dY[(t * N + n) * D * H + d * H + j];
-              switch (p_.mode) {
-                case RNNMode::lstm: {
-                  T i = g[gq], f = g[gq + H], gg = g[gq + 2 * H], o = g[gq + 3 * H];
-                  T tc = std::tanh(cell[t * N * H + q]);
-                  T dct = dc[q] + dhv * o * (T(1) - tc * tc);
-                  dg[gq] = dct * gg * i * (T(1) - i);
-                  dg[gq + H] = dct * c_prev[q] * f * (T(1) - f);
-                  dg[gq + 2 * H] = dct * i * (T(1) - gg * gg);
-                  dg[gq + 3 * H] = dhv * tc * o * (T(1) - o);
-                  dc[q] = dct * f;
-                  break;
-                }
-                case RNNMode::gru: {
-                  T r = g[gq], z = g[gq + H], nn = g[gq + 2 * H], hv = hnr[t * N * H + q], hp = h_prev[q];
-                  T dnp = dhv * (T(1) - z) * (T(1) - nn * nn);
-                  T dr = dnp * hv * r * (T(1) - r), dz = dhv * (hp - nn) * z * (T(1) - z);
-                  dg[gq] = dr, dg[gq + H] = dz, dg[gq + 2 * H] = dnp;
-                  dGh[gq] = dr, dGh[gq + H] = dz, dGh[gq + 2 * H] = dnp * r;
-                  direct[q] = dhv * z;
-                  break;
-                }
-                case RNNMode::rnn_tanh: dg[gq] = dhv * (T(1) - g[gq] * g[gq]); break;
-                case RNNMode::rnn_relu: dg[gq] = g[gq] > T(0) ? dhv : T(0); break;
+          const T* dYt = dY + t * N * D * H + d * H;
+          const T* cell_t = cell + t * N * H;
+          const T* hn_t = hnr + t * N * H;
+          const RNNMode mode = p_.mode;
+          auto row = [&](std::int64_t n, std::int64_t j, auto tag) {
+            using V = typename decltype(tag)::type;
+            using host::load, host::store;
+            const V one = host::broadcast<V>(T(1));
+            const std::int64_t q = n * H + j, gq = n * GH + j;
+            const V dhv = load<V>(dh + q) + load<V>(dYt + n * D * H + j);
+            switch (mode) {
+              case RNNMode::lstm: {
+                V i = load<V>(g + gq), f = load<V>(g + gq + H), gg = load<V>(g + gq + 2 * H), o = load<V>(g + gq + 3 * H);
+                V tc = rnn_detail::tanh_v(load<V>(cell_t + q));
+                V dct = load<V>(dc + q) + dhv * o * (one - tc * tc);
+                store(dg + gq, dct * gg * i * (one - i));
+                store(dg + gq + H, dct * load<V>(c_prev + q) * f * (one - f));
+                store(dg + gq + 2 * H, dct * i * (one - gg * gg));
+                store(dg + gq + 3 * H, dhv * tc * o * (one - o));
+                store(dc + q, dct * f);
+                break;
+              }
+              case RNNMode::gru: {
+                V r = load<V>(g + gq), z = load<V>(g + gq + H), nn = load<V>(g + gq + 2 * H);
+                V hv = load<V>(hn_t + q), hp = load<V>(h_prev + q);
+                V dnp = dhv * (one - z) * (one - nn * nn);
+                V dr = dnp * hv * r * (one - r), dz = dhv * (hp - nn) * z * (one - z);
+                store(dg + gq, dr), store(dg + gq + H, dz), store(dg + gq + 2 * H, dnp);
+                store(dGh + gq, dr), store(dGh + gq + H, dz), store(dGh + gq + 2 * H, dnp * r);
+                store(direct + q, dhv * z);
+                break;
+              }
+              case RNNMode::rnn_tanh: {
+                V a = load<V>(g + gq);
+                store(dg + gq, dhv * (one - a * a));
+                break;
+              }
+              case RNNMode::rnn_relu: {
+                V a = load<V>(g + gq);
+                if constexpr (host::is_batch<V>::value) store(dg + gq, xsimd::select(a > V(T(0)), dhv, V(T(0))));
+                else store(dg + gq, a > T(0) ? dhv : T(0));
+                break;
               }
             }
+          };
+          const std::size_t grain = static_cast<std::size_t>(std::max<std::int64_t>(1, 16384 / GH));
+          host::parallel_for(static_cast<std::size_t>(N), grain, 1, [&](std::size_t nb, std::size_t ne) {
+            constexpr std::int64_t Lw = static_cast<std::int64_t>(host::lanes<T>());
+            for (auto n = static_cast<std::int64_t>(nb); n < static_cast<std::int64_t>(ne); ++n) {
+              std::int64_t j = 0;
+              if constexpr (host::has_simd<T>)
+                for (; j + Lw <= H; j += Lw) row(n, j, std::type_identity<host::Batch<T>>{});
+              for (; j < H; ++j) row(n, j, std::type_identity<T>{});
+            }
+          });
           const T* gh = p_.mode == RNNMode::gru ? dGh : dg;
-          if (dWh) {
+          if (dWh && p_.mode == RNNMode::gru) {  // other modes: one GEMM over all steps below
             host::gemm<T>(true, false, GH, H, N, T(1), gh, GH, h_prev, H, T(1), dWh, H);
             rnn_detail::col_sums(dbh, gh, N, GH, GH);
           }
@@ -142,6 +168,18 @@ class RNNBackward final : public Operator {
           for (std::int64_t q = 0; q < N * H; ++q) dh0[sidx + q] += dh[q];
         if (dc0)
           for (std::int64_t q = 0; q < N * H; ++q) dc0[sidx + q] += dc[q];
+        // The hidden weights' gradient of every step at once: step t pairs with the state before
+        // it (t-1 forward, t+1 backward in time; the initial state at the first step).
+        if (dWh && p_.mode != RNNMode::gru) {
+          const std::int64_t NH = N * H, NG = N * GH;
+          if (Tn > 1) {
+            if (d == 0) host::gemm<T>(true, false, GH, H, (Tn - 1) * N, T(1), dG + NG, GH, hid, H, T(1), dWh, H);
+            else host::gemm<T>(true, false, GH, H, (Tn - 1) * N, T(1), dG, GH, hid + NH, H, T(1), dWh, H);
+          }
+          const T* dg_first = d == 0 ? dG : dG + (Tn - 1) * NG;
+          host::gemm<T>(true, false, GH, H, N, T(1), dg_first, GH, h0 + sidx, H, T(1), dWh, H);
+          rnn_detail::col_sums(dbh, dG, Tn * N, GH, GH);
+        }
         // The input side of every step at once.
         if (dWi) {
           host::gemm<T>(true, false, GH, in_dim, Tn * N, T(1), dG, GH, X, in_dim, T(1), dWi, in_dim);

@@ -1,5 +1,8 @@
 // The RNN operator's CPU forward and backward (see rnn.hpp for the layouts).
 #pragma once
+#include <type_traits>
+
+#include "../cpu/simd.hpp"
 #include "dropout.hpp"
 #include "rnn.hpp"
 
@@ -20,6 +23,17 @@ void col_sums(T* acc, const T* x, std::int64_t rows, std::int64_t cols, std::int
     for (std::int64_t j = 0; j < cols; ++j) acc[j] += x[r * ld + j];
 }
 
+template <class T, class V>
+inline V sigm_v(const V& x) {
+  if constexpr (host::is_batch<V>::value) return V(T(1)) / (V(T(1)) + xsimd::exp(-x));
+  else return T(1) / (T(1) + std::exp(-x));
+}
+template <class V>
+inline V tanh_v(const V& x) {
+  if constexpr (host::is_batch<V>::value) return xsimd::tanh(x);
+  else return std::tanh(x);
+}
+
 template <class T>
 struct Forward {
   const RNNParam& p;
@@ -34,6 +48,58 @@ struct Forward {
   T* cy;        // may be null
   T* res;       // reserve
   const RunCtx& ctx;
+
+  // One step's gate nonlinearities and new state for all N rows: SIMD across the hidden units,
+  // rows split across threads. out: this step's row 0 in the layer output (row stride D·H).
+  void gates_step(T* g, const T* h_prev, const T* c_prev, const T* hn, T* h, T* c, T* out) const {
+    const std::int64_t N = rv.N, H = rv.H, GH = rv.G * rv.H, DH = rv.D * rv.H;
+    const RNNMode mode = p.mode;
+    auto row = [&](std::int64_t n, std::int64_t j, auto tag) {
+      using V = typename decltype(tag)::type;
+      using host::load, host::store;
+      T* gn = g + n * GH;
+      const std::int64_t k = n * H + j;
+      V hv = host::broadcast<V>(T(0));
+      switch (mode) {
+        case RNNMode::lstm: {
+          V i = sigm_v<T>(load<V>(gn + j)), f = sigm_v<T>(load<V>(gn + H + j));
+          V gg = tanh_v(load<V>(gn + 2 * H + j)), o = sigm_v<T>(load<V>(gn + 3 * H + j));
+          store(gn + j, i), store(gn + H + j, f), store(gn + 2 * H + j, gg), store(gn + 3 * H + j, o);
+          V cv = f * load<V>(c_prev + k) + i * gg;
+          store(c + k, cv);
+          hv = o * tanh_v(cv);
+          break;
+        }
+        case RNNMode::gru: {
+          V r = sigm_v<T>(load<V>(gn + j)), z = sigm_v<T>(load<V>(gn + H + j));
+          V nn = tanh_v(load<V>(gn + 2 * H + j) + r * load<V>(hn + k));
+          store(gn + j, r), store(gn + H + j, z), store(gn + 2 * H + j, nn);
+          hv = (host::broadcast<V>(T(1)) - z) * nn + z * load<V>(h_prev + k);
+          break;
+        }
+        case RNNMode::rnn_tanh: hv = tanh_v(load<V>(gn + j)), store(gn + j, hv); break;
+        case RNNMode::rnn_relu: {
+          V a = load<V>(gn + j);
+          if constexpr (host::is_batch<V>::value) hv = xsimd::max(a, V(T(0)));
+          else hv = a > T(0) ? a : T(0);
+          store(gn + j, hv);
+          break;
+        }
+      }
+      store(h + k, hv);
+      store(out + n * DH + j, hv);
+    };
+    const std::size_t grain = static_cast<std::size_t>(std::max<std::int64_t>(1, 16384 / (GH > 0 ? GH : 1)));
+    host::parallel_for(static_cast<std::size_t>(N), grain, 1, [&](std::size_t nb, std::size_t ne) {
+      constexpr std::int64_t Lw = static_cast<std::int64_t>(host::lanes<T>());
+      for (auto n = static_cast<std::int64_t>(nb); n < static_cast<std::int64_t>(ne); ++n) {
+        std::int64_t j = 0;
+        if constexpr (host::has_simd<T>)
+          for (; j + Lw <= H; j += Lw) row(n, j, std::type_identity<host::Batch<T>>{});
+        for (; j < H; ++j) row(n, j, std::type_identity<T>{});
+      }
+    });
+  }
 
   void run() {
     const std::int64_t Tn = rv.T, N = rv.N, H = rv.H, G = rv.G, D = rv.D, L = rv.L, GH = G * H;
@@ -64,33 +130,7 @@ struct Forward {
           } else {
             host::gemm<T>(false, true, N, GH, H, T(1), h_prev, H, Wh, H, T(1), g, GH);
           }
-          for (std::int64_t n = 0; n < N; ++n) {
-            T* gn = g + n * GH;
-            for (std::int64_t j = 0; j < H; ++j) {
-              T hv{};
-              switch (p.mode) {
-                case RNNMode::lstm: {
-                  T i = sigm(gn[j]), f = sigm(gn[H + j]), gg = std::tanh(gn[2 * H + j]), o = sigm(gn[3 * H + j]);
-                  gn[j] = i, gn[H + j] = f, gn[2 * H + j] = gg, gn[3 * H + j] = o;
-                  T cv = f * c_prev[n * H + j] + i * gg;
-                  c[n * H + j] = cv;
-                  hv = o * std::tanh(cv);
-                  break;
-                }
-                case RNNMode::gru: {
-                  T r = sigm(gn[j]), z = sigm(gn[H + j]);
-                  T nn = std::tanh(gn[2 * H + j] + r * hn[n * H + j]);
-                  gn[j] = r, gn[H + j] = z, gn[2 * H + j] = nn;
-                  hv = (T(1) - z) * nn + z * h_prev[n * H + j];
-                  break;
-                }
-                case RNNMode::rnn_tanh: hv = gn[j] = std::tanh(gn[j]); break;
-                case RNNMode::rnn_relu: hv = gn[j] = gn[j] > T(0) ? gn[j] : T(0); break;
-              }
-              h[n * H + j] = hv;
-              dest[(t * N + n) * D * H + d * H + j] = hv;
-            }
-          }
+          gates_step(g, h_prev, c_prev, hn, h, c, dest + t * N * D * H + d * H);
           h_prev = h;
           c_prev = c;
         }

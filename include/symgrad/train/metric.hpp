@@ -208,12 +208,17 @@ inline LabelForm label_form(const std::string& who, std::size_t i, const Values&
     if (std::find(ok.begin(), ok.end(), s) == ok.end()) ok.push_back(s);
   for (const Shape& s : ok)
     if (label == s) return LabelForm::indices;
+  // Any other label holding one index per row, with the class axis last, is read in flat order
+  // (MXNet ravels it: a (batch, T) label for a (batch·T, C) language-model prediction).
+  if (l.size() == ca.rows() && ca.axis + 1 == pred.ndim() && label.ndim() > 1)
+    return LabelForm::indices;
   std::string shapes;
   for (std::size_t k = 0; k < ok.size(); ++k) shapes += (k ? " or " : "") + ok[k].str();
   throw ShapeError(who + ": label " + std::to_string(i) + " has shape " + label.str() + " but prediction " +
                    std::to_string(i) + " has shape " + pred.str() +
                    "; a label must be class indices, shape " + shapes +
-                   ", or probabilities (one-hot included), shape " + pred.str());
+                   " (or any shape with " + std::to_string(ca.rows()) + " values, read in order), or probabilities "
+                   "(one-hot included), shape " + pred.str());
 }
 
 inline std::int64_t as_class(double v, const std::string& who, const char* role, std::size_t i,
