@@ -4,6 +4,7 @@ prints the median of each measurement over the rounds and the ratios, as a Markd
 
     python3 bench/compare.py rnn [--rounds 3] [--build build]   # bench/rnn_lstm vs MXNet, PyTorch
     python3 bench/compare.py mlp [--rounds 3] [--build build]   # bench/train_mlp vs MXNet, PyTorch
+    python3 bench/compare.py images [--rounds 3] [--threads 2]  # im2rec and ImageRecordIter vs MXNet
 
 Every program prints `RESULT <name> <value> <unit>` lines. Peers: bench/peers/README.md (MXNet
 1.9.1 in /opt/mxnet-venv, Debian's python3-torch). Build first: ninja -C build bench/rnn_lstm
@@ -20,8 +21,63 @@ MXNET_PY = os.environ.get("MXNET_PYTHON", "/opt/mxnet-venv/bin/python")
 TORCH_PY = os.environ.get("TORCH_PYTHON", "/usr/bin/python3")
 
 
+IMAGES_WORK = "/tmp/symgrad_bench_images"
+IMAGES_COUNT = 2000
+
+
+def images_setup(build):
+    """A folder of 2000 Fashion-MNIST images as 128x128 JPEGs, one list for both tools, and a
+    one-image list that measures each tool's start-up time."""
+    import shutil
+    if not os.path.isdir(os.path.join(IMAGES_WORK, "folder")):
+        os.makedirs(IMAGES_WORK, exist_ok=True)
+        subprocess.run([os.path.join(build, "bench", "image_pipeline"), "--make-folder",
+                        os.path.join(IMAGES_WORK, "folder"), "--count", str(IMAGES_COUNT), "--size", "128"], check=True)
+    subprocess.run([os.path.join(build, "tools", "im2rec"), "--list", "--recursive",
+                    os.path.join(IMAGES_WORK, "all"), os.path.join(IMAGES_WORK, "folder")], check=True,
+                   stdout=subprocess.DEVNULL)
+    lines = open(os.path.join(IMAGES_WORK, "all.lst")).readlines()
+    for who in ("sg", "mx"):
+        shutil.copy(os.path.join(IMAGES_WORK, "all.lst"), os.path.join(IMAGES_WORK, who + ".lst"))
+        with open(os.path.join(IMAGES_WORK, who + "1.lst"), "w") as f:
+            f.write(lines[0])
+
+
+class Timed:
+    """A command whose wall time becomes images/s, after subtracting its time on one image."""
+
+    def __init__(self, name, cmd, one_cmd, images):
+        self.name, self.cmd, self.one_cmd, self.images = name, cmd, one_cmd, images
+
+
+def run_timed(t):
+    import time
+    def wall(cmd):
+        s = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - s
+    start = wall(t.one_cmd)
+    full = wall(t.cmd)
+    return f"RESULT {t.name} {(t.images - 1) / max(full - start, 1e-9):.1f} images/s"
+
+
 def programs(which, build, threads):
     t = ["--threads", str(threads)]
+    if which == "images":
+        im2rec_py = os.path.join(os.path.dirname(MXNET_PY), "..", "lib", "python3.11", "site-packages", "mxnet",
+                                 "tools", "im2rec.py")
+        flags = ["--resize", "64", "--quality", "90", "--num-thread", str(threads)]
+        folder = os.path.join(IMAGES_WORK, "folder")
+        sg_tool = os.path.join(build, "tools", "im2rec")
+        w = IMAGES_WORK
+        return [
+            ("symgrad im2rec", Timed("symgrad_im2rec", [sg_tool] + flags + [w + "/sg", folder],
+                                     [sg_tool] + flags + [w + "/sg1", folder], IMAGES_COUNT)),
+            ("mxnet im2rec", Timed("mxnet_im2rec", [MXNET_PY, im2rec_py] + flags + [w + "/mx", folder],
+                                   [MXNET_PY, im2rec_py] + flags + [w + "/mx1", folder], IMAGES_COUNT)),
+            ("symgrad iter", [os.path.join(build, "bench", "image_pipeline"), "--iter", w + "/mx.rec"] + t),
+            ("mxnet iter", [MXNET_PY, os.path.join(HERE, "peers", "iter_mxnet.py"), w + "/mx.rec"] + t),
+        ]
     if which == "rnn":
         return [
             ("symgrad", [os.path.join(build, "bench", "rnn_lstm"), "--reps", "5"]),
@@ -43,6 +99,10 @@ RATIOS = {
         ("symgrad_unrolled_fwdbwd", "mxnet_unrolled_fwdbwd", "symgrad unrolled / MXNet unrolled cells (time)"),
         ("symgrad_unrolled_fwdbwd", "symgrad_fused_fwdbwd", "symgrad unrolled / symgrad fused (time)"),
     ],
+    "images": [
+        ("symgrad_im2rec", "mxnet_im2rec", "symgrad im2rec / MXNet im2rec.py (images/s; > 1 is faster)"),
+        ("symgrad_iter", "mxnet_iter", "symgrad / MXNet ImageRecordIter (images/s)"),
+    ],
     "mlp": [
         ("symgrad_mlp_train", "mxnet_mlp_train", "symgrad / MXNet Module.fit (samples/s; > 1 is faster)"),
         ("symgrad_mlp_train", "torch_mlp_train", "symgrad / PyTorch loop (samples/s)"),
@@ -52,7 +112,7 @@ RATIOS = {
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("which", choices=["rnn", "mlp"])
+    ap.add_argument("which", choices=["rnn", "mlp", "images"])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--build", default="build")
     ap.add_argument("--threads", type=int, default=2)
@@ -67,12 +127,18 @@ def main():
             os.environ["OPENBLAS_CORETYPE"] = "Haswell"
     print(f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '')}", file=sys.stderr)
     values, units = {}, {}
+    if a.which == "images":
+        images_setup(a.build)
     for r in range(a.rounds):
         for who, cmd in programs(a.which, a.build, a.threads):
-            p = subprocess.run(cmd, capture_output=True, text=True)
-            if p.returncode != 0:
-                sys.exit(f"{who} failed ({' '.join(cmd)}):\n{p.stdout}\n{p.stderr}")
-            for line in p.stdout.splitlines():
+            if isinstance(cmd, Timed):
+                out = run_timed(cmd)
+            else:
+                p = subprocess.run(cmd, capture_output=True, text=True)
+                if p.returncode != 0:
+                    sys.exit(f"{who} failed ({' '.join(cmd)}):\n{p.stdout}\n{p.stderr}")
+                out = p.stdout
+            for line in out.splitlines():
                 parts = line.split()
                 if len(parts) >= 4 and parts[0] == "RESULT":
                     values.setdefault(parts[1], []).append(float(parts[2]))
