@@ -275,6 +275,9 @@ TEST_CASE("im2rec: unreadable images are skipped and counted; bad lists are erro
   spit(dir + "/bad.lst", "0\ta.jpg\n");
   CHECK_THROWS_WITH_AS(ir::read_list(dir + "/bad.lst"), doctest::Contains("at least 3"), sg::IOError);
   CHECK_THROWS_AS(ir::list_image(dir + "/none", o), sg::IOError);
+  fs::create_directories(dir + "/empty/sub");
+  CHECK_THROWS_WITH_AS(ir::make_list(dir + "/e", dir + "/empty", o), doctest::Contains("--recursive"), sg::IOError);
+  CHECK_FALSE(fs::exists(dir + "/e.lst"));
   // an unwritable output: an error, and nothing half-written
   spit(dir + "/ok.lst", "0\t1.000000\ta.jpg\n");
   fs::create_directories(dir + "/ok.rec");  // a folder where the file should go
@@ -355,4 +358,19 @@ TEST_CASE("ImageRecordIter: augmentation, shuffling and threads; bad settings") 
   }
   CHECK_THROWS_AS(sg::io::ImageRecordIter(Opt{.path_imgrec = kGold + "/missing.rec", .data_shape = {3, 8, 8}, .batch_size = 2}),
                   sg::IOError);
+  // a truncated file: the error names the file and the offset
+  std::string dir = scratch("iter");
+  std::string bytes = slurp(rec);
+  spit(dir + "/cut.rec", bytes.substr(0, bytes.size() / 2));
+  CHECK_THROWS_WITH_AS(sg::io::ImageRecordIter(Opt{.path_imgrec = dir + "/cut.rec", .data_shape = {3, 8, 8}, .batch_size = 2}),
+                       doctest::Contains("cut.rec', byte"), sg::IOError);
+  // a record whose image bytes are damaged: the worker's error reaches next()
+  {
+    sg::recordio::MXRecordIO w(dir + "/bad.rec", "w");
+    for (int i = 0; i < 4; ++i) w.write(sg::recordio::pack({.label = float(i), .id = std::uint64_t(i)}, i == 2 ? "garbage" : slurp(kImages + "/tiger.jpg")));
+  }
+  sg::io::ImageRecordIter bad(Opt{.path_imgrec = dir + "/bad.rec", .data_shape = {3, 8, 8}, .batch_size = 2});
+  CHECK(bad.next());
+  CHECK_THROWS_WITH_AS(bad.next(), doctest::Contains("record id 2"), sg::IOError);
+  fs::remove_all(dir);
 }

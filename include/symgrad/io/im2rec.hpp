@@ -4,7 +4,7 @@
 // split and chunk file names, the same record headers and keys. tools/im2rec.cpp is the command.
 //
 // Differences: a malformed .lst line is an IOError naming the file and the line (im2rec.py prints
-// it and goes on); an unreadable image is skipped with a warning naming it in every mode (im2rec.py
+// it and goes on); a folder without images is an IOError (im2rec.py writes an empty list); an unreadable image is skipped with a warning naming it in every mode (im2rec.py
 // crashes on one in single-process mode), and the count of skipped images is reported; images are
 // decoded and encoded on threads whose output is written in list order, byte-identical to one
 // thread; files are written under temporary names and renamed when complete.
@@ -230,6 +230,12 @@ inline std::vector<std::string> make_list(const std::string& prefix, const std::
   if (o.train_ratio < 0 || o.train_ratio > 1 || o.test_ratio < 0 || o.test_ratio > 1)
     throw ValueError("im2rec: --train-ratio and --test-ratio must lie in [0, 1]");
   auto items = list_image(root, o);
+  if (items.empty()) {
+    std::string exts;
+    for (auto& e : o.exts) exts += (exts.empty() ? "" : " ") + e;
+    throw IOError("im2rec: no images (" + exts + ") in '" + root + "'" +
+                  (o.recursive ? " or its sub-folders" : "; to take the images in sub-folders, give --recursive"));
+  }
   if (o.shuffle) detail::PyRandom(100).shuffle(items);
   const std::size_t n = items.size(), chunk = (n + std::size_t(o.chunks) - 1) / std::size_t(o.chunks);
   std::vector<std::string> written;
