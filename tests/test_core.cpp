@@ -1,6 +1,8 @@
 // core/: shapes, attribute strings, automatic names, name suggestions.
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include <symgrad/symgrad.hpp>
 
 namespace sg = symgrad;
@@ -87,4 +89,18 @@ TEST_CASE("dtype names and sizes") {
   CHECK(sg::dtype_from_name("int32") == sg::DType::int32);
   CHECK_THROWS_AS(sg::dtype_from_name("float16"), sg::TypeError);
   CHECK(static_cast<int>(sg::DType::int64) == 6);  // MXNet's type code
+}
+
+TEST_CASE("host::ThreadPool: back-to-back calls neither lose, repeat nor hang on tasks") {
+  // Many tiny calls in a row: a worker still leaving one call must not take a task of the next
+  // (that once lost a completion and hung the caller, about one run in three of this loop).
+  auto& pool = symgrad::host::ThreadPool::instance();
+  std::atomic<long> sum{0};
+  long want = 0;
+  for (int r = 0; r < 200000; ++r) {
+    const std::size_t n = 1 + static_cast<std::size_t>(r % 7);
+    pool.run(n, [&](std::size_t t) { sum += static_cast<long>(t) + 1; });
+    want += static_cast<long>(n * (n + 1) / 2);
+  }
+  CHECK(sum.load() == want);
 }

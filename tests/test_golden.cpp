@@ -42,6 +42,9 @@ void run_golden(const std::string& name, const Symbol& sym, bool expect_grads = 
       ++grads;
     }
   CHECK((grads > 0) == expect_grads);
+  for (const auto& [k, v] : g)
+    if (k.starts_with("aux:"))
+      testing::check_close(ex.aux_dict().at(k.substr(4)), v, rtol, atol, name + " auxiliary state " + k.substr(4));
 }
 
 }  // namespace
@@ -212,4 +215,31 @@ TEST_CASE("golden: fused RNN operator (MXNet's oneDNN implementation)") {
   run_golden("fused_gru_l2", fused("gru", 2, false), true, 1e-4, 1e-5);
   run_golden("fused_rnn_tanh_l1_bi", fused("rnn_tanh", 1, true), true, 1e-4, 1e-5);
   run_golden("fused_rnn_relu_l1", fused("rnn_relu", 1, false), true, 1e-4, 1e-5);
+}
+
+TEST_CASE("golden: Convolution, Pooling, BatchNorm") {
+  Symbol d = var("data");
+  run_golden("conv2d", convolution(d, {.kernel = {3, 3}, .num_filter = 4, .name = "conv"}));
+  run_golden("conv2d_stride_pad_dilate", convolution(d, {.kernel = {3, 2}, .num_filter = 3, .stride = {2, 1}, .dilate = {1, 2},
+                                                         .pad = {1, 2}, .name = "conv"}));
+  run_golden("conv2d_group_nobias",
+             convolution(d, {.kernel = {2, 2}, .num_filter = 4, .num_group = 2, .no_bias = true, .name = "conv"}));
+  run_golden("conv2d_1x1", convolution(d, {.kernel = {1, 1}, .num_filter = 3, .name = "conv"}));
+  run_golden("conv1d", convolution(d, {.kernel = {3}, .num_filter = 2, .stride = {2}, .pad = {1}, .name = "conv"}));
+  run_golden("conv3d", convolution(d, {.kernel = {2, 2, 2}, .num_filter = 2, .pad = {1, 0, 1}, .name = "conv"}));
+  run_golden("pool_max", pooling(d, {.kernel = {2, 2}, .stride = {2, 2}}));
+  run_golden("pool_max_pad_full",
+             pooling(d, {.kernel = {3, 3}, .pooling_convention = "full", .stride = {2, 2}, .pad = {1, 1}}));
+  run_golden("pool_avg_pad", pooling(d, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}}));
+  run_golden("pool_avg_nopadcount", pooling(d, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1},
+                                                .count_include_pad = false}));
+  run_golden("pool_sum_1d", pooling(d, {.kernel = {3}, .pool_type = "sum", .stride = {2}}));
+  run_golden("pool_global_avg", pooling(d, {.kernel = {1, 1}, .pool_type = "avg", .global_pool = true}));
+  run_golden("pool_max_3d", pooling(d, {.kernel = {2, 2, 2}, .stride = {1, 2, 2}}));
+  run_golden("batchnorm", batch_norm(d, {.fix_gamma = false, .name = "bn"}), true, 1e-4, 1e-5);
+  run_golden("batchnorm_fix_gamma", batch_norm(d, {.name = "bn"}), true, 1e-4, 1e-5);
+  run_golden("batchnorm_axis_last",
+             batch_norm(d, {.eps = 1e-4, .momentum = 0.8, .fix_gamma = false, .axis = -1, .name = "bn"}), true, 1e-4, 1e-5);
+  run_golden("batchnorm_global", batch_norm(d, {.fix_gamma = false, .use_global_stats = true, .name = "bn"}), true, 1e-4,
+             1e-5);
 }

@@ -99,6 +99,8 @@ def case(name, symbol, shapes, domain=None, fixed=None, nograd=(), loss_outputs=
     for a in args:
         if req[a] != "null":
             saved["grad:" + a] = ex.grad_dict[a].copy()
+    for a in symbol.list_auxiliary_states():  # after forward and backward (BatchNorm's moving statistics)
+        saved["aux:" + a] = ex.aux_dict[a].copy()
     path = os.path.join(OUT, name + ".params")
     mx.nd.save(path, saved)
     back = mx.nd.load(path)
@@ -248,6 +250,30 @@ def main():
     case("logistic_regression", sym.LogisticRegressionOutput(d, lab), reg_in, domain={"label": (0, 1)},
          nograd=("label",), loss_outputs=(0,))
     case("mae_regression", sym.MAERegressionOutput(d, lab), reg_in, nograd=("label",), loss_outputs=(0,))
+
+    # ---- convolution, pooling, batch normalisation
+    case("conv2d", sym.Convolution(d, kernel=(3, 3), num_filter=4, name="conv"), {"data": (2, 3, 6, 5)})
+    case("conv2d_stride_pad_dilate", sym.Convolution(d, kernel=(3, 2), num_filter=3, stride=(2, 1), pad=(1, 2),
+                                                     dilate=(1, 2), name="conv"), {"data": (2, 2, 7, 6)})
+    case("conv2d_group_nobias", sym.Convolution(d, kernel=(2, 2), num_filter=4, num_group=2, no_bias=True, name="conv"),
+         {"data": (2, 4, 5, 5)})
+    case("conv2d_1x1", sym.Convolution(d, kernel=(1, 1), num_filter=3, name="conv"), {"data": (2, 4, 3, 3)})
+    case("conv1d", sym.Convolution(d, kernel=(3,), num_filter=2, stride=(2,), pad=(1,), name="conv"), {"data": (2, 3, 9)})
+    case("conv3d", sym.Convolution(d, kernel=(2, 2, 2), num_filter=2, pad=(1, 0, 1), name="conv"), {"data": (1, 2, 3, 4, 3)})
+    case("pool_max", sym.Pooling(d, kernel=(2, 2), stride=(2, 2), pool_type="max"), {"data": (2, 3, 6, 5)})
+    case("pool_max_pad_full", sym.Pooling(d, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max",
+                                          pooling_convention="full"), {"data": (2, 2, 6, 7)})
+    case("pool_avg_pad", sym.Pooling(d, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg"), {"data": (2, 2, 7, 6)})
+    case("pool_avg_nopadcount", sym.Pooling(d, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg",
+                                            count_include_pad=False), {"data": (2, 2, 7, 6)})
+    case("pool_sum_1d", sym.Pooling(d, kernel=(3,), stride=(2,), pool_type="sum"), {"data": (2, 3, 8)})
+    case("pool_global_avg", sym.Pooling(d, kernel=(1, 1), global_pool=True, pool_type="avg"), {"data": (2, 3, 4, 5)})
+    case("pool_max_3d", sym.Pooling(d, kernel=(2, 2, 2), stride=(1, 2, 2), pool_type="max"), {"data": (1, 2, 3, 4, 4)})
+    case("batchnorm", sym.BatchNorm(d, fix_gamma=False, name="bn"), {"data": (4, 3, 2, 2)}, domain={"bn_gamma": (0.5, 1.5)})
+    case("batchnorm_fix_gamma", sym.BatchNorm(d, name="bn"), {"data": (4, 3, 5)})
+    case("batchnorm_axis_last", sym.BatchNorm(d, fix_gamma=False, axis=-1, eps=1e-4, momentum=0.8, name="bn"),
+         {"data": (5, 2, 3)})
+    case("batchnorm_global", sym.BatchNorm(d, fix_gamma=False, use_global_stats=True, name="bn"), {"data": (3, 2, 4)})
 
     # ---- recurrent: unrolled cells and the fused operator
     x = V("data")

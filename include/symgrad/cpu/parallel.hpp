@@ -28,22 +28,26 @@ class ThreadPool {
   void run(std::size_t tasks, F&& f) {
     if (tasks == 0) return;
     std::unique_lock<std::mutex> busy(run_mutex_, std::try_to_lock);
-    if (tasks == 1 || workers_.empty() || in_task() || !busy.owns_lock()) {
+    if (tasks == 1 || tasks > 0xffffffffu || workers_.empty() || in_task() || !busy.owns_lock()) {
       for (std::size_t t = 0; t < tasks; ++t) f(t);
       return;
     }
+    Job job;
     {
       std::lock_guard<std::mutex> lk(m_);
       error_ = nullptr;
       fn_obj_ = &f;
       fn_call_ = [](const void* o, std::size_t t) { (*static_cast<std::remove_reference_t<F>*>(const_cast<void*>(o)))(t); };
       tasks_ = tasks;
-      next_.store(0);
       pending_.store(tasks);
       ++generation_;
+      // Task tickets carry the generation, so that a worker still leaving the previous call can
+      // never take (or count) a task of this one.
+      next_.store(ticket(generation_, 0));
+      job = current();
     }
     cv_.notify_all();
-    work();
+    work(job);
     std::unique_lock<std::mutex> lk(m_);
     done_cv_.wait(lk, [&] { return pending_.load() == 0; });
     if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
@@ -74,13 +78,34 @@ class ThreadPool {
     thread_local bool flag = false;
     return flag;
   }
-  void work() {
+  struct Job {
+    std::uint64_t generation = 0;
+    std::size_t tasks = 0;
+    void (*call)(const void*, std::size_t) = nullptr;
+    const void* obj = nullptr;
+  };
+  static std::uint64_t ticket(std::uint64_t generation, std::uint64_t index) {
+    return ((generation & 0xffffffffu) << 32) | index;
+  }
+  Job current() const { return {generation_, tasks_, fn_call_, fn_obj_}; }  // under m_
+
+  // Takes tasks of `job` until none is left (or a newer call has started).
+  void work(const Job& job) {
     in_task() = true;
     for (;;) {
-      std::size_t t = next_.fetch_add(1);
-      if (t >= tasks_) break;
+      std::uint64_t v = next_.load(std::memory_order_acquire);
+      std::size_t t = 0;
+      bool got = false;
+      while ((v >> 32) == (job.generation & 0xffffffffu) && (v & 0xffffffffu) < job.tasks) {
+        if (next_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) {
+          t = static_cast<std::size_t>(v & 0xffffffffu);
+          got = true;
+          break;
+        }
+      }
+      if (!got) break;
       try {
-        fn_call_(fn_obj_, t);
+        job.call(job.obj, t);
       } catch (...) {
         std::lock_guard<std::mutex> lk(m_);
         if (!error_) error_ = std::current_exception();
@@ -95,13 +120,15 @@ class ThreadPool {
   void loop() {
     std::uint64_t seen = 0;
     for (;;) {
+      Job job;
       {
         std::unique_lock<std::mutex> lk(m_);
         cv_.wait(lk, [&] { return stop_ || generation_ != seen; });
         if (stop_) return;
         seen = generation_;
+        job = current();
       }
-      work();
+      work(job);
     }
   }
 
@@ -111,7 +138,8 @@ class ThreadPool {
   const void* fn_obj_ = nullptr;
   void (*fn_call_)(const void*, std::size_t) = nullptr;
   std::size_t tasks_ = 0;
-  std::atomic<std::size_t> next_{0}, pending_{0};
+  std::atomic<std::uint64_t> next_{0};  // ticket(generation, next task index)
+  std::atomic<std::size_t> pending_{0};
   std::uint64_t generation_ = 0;
   bool stop_ = false;
   std::exception_ptr error_;

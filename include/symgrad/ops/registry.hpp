@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "activation.hpp"
+#include "batch_norm.hpp"
 #include "broadcast.hpp"
 #include "concat.hpp"
+#include "convolution.hpp"
 #include "copy_like.hpp"
 #include "dot.hpp"
 #include "dropout.hpp"
@@ -17,6 +19,7 @@
 #include "indexing.hpp"
 #include "init.hpp"
 #include "output.hpp"
+#include "pooling.hpp"
 #include "softmax.hpp"
 #include "elemwise.hpp"
 #include "fully_connected.hpp"
@@ -348,6 +351,9 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       {"_ones", reg::fill<1>},
       {"ones_like", reg::plain<OnesLike>},
       {"Embedding", reg::with_attrs<Embedding>},
+      {"Convolution", reg::with_attrs<Convolution>},
+      {"Pooling", reg::with_attrs<Pooling>},
+      {"BatchNorm", reg::with_attrs<BatchNorm>},
       {"Dropout", reg::with_attrs<Dropout>},
       {"softmax", reg::softmax},
       {"log_softmax", reg::log_softmax},

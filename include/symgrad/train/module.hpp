@@ -226,8 +226,10 @@ class Module {
   // Copies the batch into the executor (by the names bound) and runs forward.
   void forward(const io::DataBatch& batch, std::optional<bool> is_train = {}) {
     require_bound("forward");
+    const bool with_label = !label_shapes_.empty() && !batch.label.empty();
+    reshape_for(batch, with_label);
     place(batch.data, data_shapes_, "data");
-    if (!label_shapes_.empty() && !batch.label.empty()) place(batch.label, label_shapes_, "label");
+    if (with_label) place(batch.label, label_shapes_, "label");
     exec_.forward(is_train.value_or(for_training_));
   }
   void backward(const std::vector<NDArray>& out_grads = {}) {
@@ -336,18 +338,30 @@ class Module {
                        "give the variable an initializer: var(\"" + p + "\", {.init = ...})");
     }
   }
-  void place(const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs, const char* what) {
-    if (arrays.size() != descs.size())
-      throw ValueError(std::string("forward: the batch has ") + std::to_string(arrays.size()) + " " + what + " arrays but " +
-                       std::to_string(descs.size()) + " were bound");
-    bool reshape = false;
-    for (std::size_t i = 0; i < arrays.size(); ++i) reshape = reshape || !(arrays[i].shape() == exec_.arg_dict().at(descs[i].name).shape());
-    if (reshape) {  // a batch of another shape: rebind, keeping the parameters
-      auto d = data_shapes_, l = label_shapes_;
-      auto& target = what == std::string("data") ? d : l;
-      for (std::size_t i = 0; i < arrays.size(); ++i) target[i].shape = arrays[i].shape();
-      bind(d, l, {.for_training = for_training_, .force_rebind = true});
+  // A batch of other shapes (another batch size, as an evaluation iterator may have): rebind
+  // once for data and labels together, keeping the parameters, as MXNet's Module.forward does.
+  // Without labels in the batch, bound labels follow the data's new batch size.
+  void reshape_for(const io::DataBatch& batch, bool with_label) {
+    auto count = [](const std::vector<NDArray>& a, const std::vector<io::DataDesc>& d, const char* what) {
+      if (a.size() != d.size())
+        throw ValueError(std::string("forward: the batch has ") + std::to_string(a.size()) + " " + what + " arrays but " +
+                         std::to_string(d.size()) + " were bound");
+    };
+    count(batch.data, data_shapes_, "data");
+    if (with_label) count(batch.label, label_shapes_, "label");
+    auto d = data_shapes_, l = label_shapes_;
+    bool changed = false;
+    for (std::size_t i = 0; i < d.size(); ++i)
+      if (!(batch.data[i].shape() == d[i].shape)) d[i].shape = batch.data[i].shape(), changed = true;
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      Shape want = l[i].shape;
+      if (with_label) want = batch.label[i].shape();
+      else if (!d.empty() && d[0].shape.ndim() > 0 && want.ndim() > 0) want[0] = d[0].shape[0];
+      if (!(want == l[i].shape)) l[i].shape = want, changed = true;
     }
+    if (changed) bind(d, l, {.for_training = for_training_, .force_rebind = true});
+  }
+  void place(const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs, const char*) {
     auto args = exec_.arg_dict();
     for (std::size_t i = 0; i < arrays.size(); ++i) args.at(descs[i].name).copy_from(arrays[i]);
   }

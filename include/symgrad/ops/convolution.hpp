@@ -1,0 +1,518 @@
+// Convolution(data, weight, bias; kernel, num_filter, stride, dilate, pad, num_group=1,
+// no_bias=False, workspace=1024, layout) for 1, 2 and 3 spatial dimensions, channels first
+// (NCW, NCHW, NCDHW), as MXNet 1.9.1:
+//   weight (num_filter, C / num_group, k...), bias (num_filter,),
+//   out = floor((in + 2·pad − (dilate·(k − 1) + 1)) / stride) + 1 per spatial dimension.
+// CPU: per sample and group, im2col into the executor's workspace and one GEMM; backward: the
+// weight gradient as GEMMs against the same columns, the data gradient as a GEMM into columns
+// and col2im. Channels-last layouts are errors (MXNet runs them on GPUs only).
+#pragma once
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include "../cpu/gemm.hpp"
+#include "../symbol/compose.hpp"
+#include "operator.hpp"
+
+namespace symgrad {
+namespace ops {
+
+// Up to three spatial values (kernel, stride, dilate, pad), usable in constant expressions.
+struct Spatial {
+  int n = 0;
+  std::array<std::int64_t, 3> v{};
+  constexpr Spatial() = default;
+  constexpr Spatial(std::initializer_list<std::int64_t> l) {
+    for (auto x : l)
+      if (n < 3) v[static_cast<std::size_t>(n++)] = x;
+  }
+  constexpr std::int64_t operator[](int i) const { return v[static_cast<std::size_t>(i)]; }
+  constexpr std::int64_t& operator[](int i) { return v[static_cast<std::size_t>(i)]; }
+  std::vector<std::int64_t> vec() const { return {v.begin(), v.begin() + n}; }
+  static Spatial from(const std::vector<std::int64_t>& x) {
+    Spatial s;
+    for (auto e : x)
+      if (s.n < 3) s.v[static_cast<std::size_t>(s.n++)] = e;
+      else throw ValueError("at most 3 spatial dimensions are supported");
+    return s;
+  }
+  static constexpr Spatial filled(int n, std::int64_t value) {
+    Spatial s;
+    s.n = n;
+    for (int i = 0; i < n; ++i) s.v[static_cast<std::size_t>(i)] = value;
+    return s;
+  }
+  friend constexpr bool operator==(const Spatial& a, const Spatial& b) {
+    if (a.n != b.n) return false;
+    for (int i = 0; i < a.n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+};
+
+struct ConvolutionParam {
+  Spatial kernel, stride, dilate, pad;  // stride/dilate/pad: empty = 1s/1s/0s
+  std::int64_t num_filter = 0;
+  std::int64_t num_group = 1;
+  bool no_bias = false;
+  std::int64_t workspace = 1024;
+  int layout = 0;  // 0: not given (channels first by the kernel's rank); else 1, 2, 3 = NCW, NCHW, NCDHW
+
+  constexpr int nsp() const { return kernel.n; }
+  constexpr std::int64_t st(int i) const { return stride.n ? stride[i] : 1; }
+  constexpr std::int64_t dil(int i) const { return dilate.n ? dilate[i] : 1; }
+  constexpr std::int64_t pd(int i) const { return pad.n ? pad[i] : 0; }
+};
+
+struct ConvolutionShapes {
+  Shape out = Shape::unknown(), weight = Shape::unknown(), bias = Shape::unknown();
+  const char* error = nullptr;
+  int code = 0;  // 1: data rank, 2: channels and num_group, 3: kernel larger than the input
+};
+
+// The shape rule, usable at compile time.
+constexpr ConvolutionShapes convolution_rule(const Shape& data, const ConvolutionParam& p) {
+  ConvolutionShapes r;
+  const int ns = p.nsp();
+  r.bias = Shape{p.num_filter};
+  std::int64_t C = dyn;
+  if (data.rank_known()) {
+    if (data.ndim() != ns + 2) {
+      r.error = "data must have 2 + (number of kernel dimensions) axes: (batch, channel, spatial...)";
+      r.code = 1;
+      return r;
+    }
+    C = data[1];
+  }
+  Shape w{p.num_filter, C < 0 ? dyn : C / p.num_group};
+  for (int i = 0; i < ns; ++i) w.push_back(p.kernel[i]);
+  r.weight = w;
+  if (C >= 0 && C % p.num_group != 0) {
+    r.error = "the number of input channels must be divisible by num_group";
+    r.code = 2;
+    return r;
+  }
+  if (!data.rank_known()) return r;
+  Shape out{data[0], p.num_filter};
+  for (int i = 0; i < ns; ++i) {
+    const std::int64_t in = data[i + 2];
+    if (in < 0) {
+      out.push_back(dyn);
+      continue;
+    }
+    const std::int64_t ext = p.dil(i) * (p.kernel[i] - 1) + 1, padded = in + 2 * p.pd(i);
+    if (ext > padded) {
+      r.error = "the (dilated) kernel is larger than the padded input";
+      r.code = 3;
+      return r;
+    }
+    out.push_back((padded - ext) / p.st(i) + 1);
+  }
+  r.out = out;
+  return r;
+}
+
+// Channels-first layouts as codes (the number of spatial axes); channels-last layouts are errors.
+inline int layout_code(const char* op, const std::string& l) {
+  if (l.empty() || l == "None") return 0;
+  if (l == "NCW") return 1;
+  if (l == "NCHW") return 2;
+  if (l == "NCDHW") return 3;
+  throw ValueError(std::string(op) + ": layout '" + l +
+                   "' is not supported; the CPU path takes channels first (NCW, NCHW, NCDHW), as MXNet's CPU operators do");
+}
+inline std::string layout_name(int code) { return code == 1 ? "NCW" : code == 2 ? "NCHW" : "NCDHW"; }
+
+namespace conv_detail {
+
+// Geometry of one convolution for the kernels: spatial sizes as 3-d (missing dims are 1).
+struct Geo {
+  std::int64_t N = 0, C = 0, F = 0, G = 1;
+  std::array<std::int64_t, 3> in{1, 1, 1}, out{1, 1, 1}, k{1, 1, 1}, s{1, 1, 1}, d{1, 1, 1}, p{0, 0, 0};
+  std::int64_t in_size() const { return in[0] * in[1] * in[2]; }
+  std::int64_t out_size() const { return out[0] * out[1] * out[2]; }
+  std::int64_t k_size() const { return k[0] * k[1] * k[2]; }
+  std::int64_t cg() const { return C / G; }
+  std::int64_t fg() const { return F / G; }
+  std::int64_t col_rows() const { return cg() * k_size(); }
+};
+
+inline Geo geometry(const Shape& data, const Shape& out, const ConvolutionParam& p) {
+  Geo g;
+  g.N = data[0];
+  g.C = data[1];
+  g.F = p.num_filter;
+  g.G = p.num_group;
+  const int ns = p.nsp(), off = 3 - ns;  // right-align: 1-d uses the last slot
+  for (int i = 0; i < ns; ++i) {
+    const auto j = static_cast<std::size_t>(off + i);
+    g.in[j] = data[i + 2];
+    g.out[j] = out[i + 2];
+    g.k[j] = p.kernel[i];
+    g.s[j] = p.st(i);
+    g.d[j] = p.dil(i);
+    g.p[j] = p.pd(i);
+  }
+  return g;
+}
+
+// col (cg·k, out) from one sample's group of channels x (cg, in).
+template <class T>
+void im2col(const Geo& g, const T* x, T* col) {
+  const std::int64_t P = g.out_size();
+  std::int64_t row = 0;
+  for (std::int64_t c = 0; c < g.cg(); ++c)
+    for (std::int64_t a = 0; a < g.k[0]; ++a)
+      for (std::int64_t b = 0; b < g.k[1]; ++b)
+        for (std::int64_t e = 0; e < g.k[2]; ++e, ++row) {
+          T* dst = col + row * P;
+          const T* src = x + c * g.in_size();
+          for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0) {
+            const std::int64_t i0 = o0 * g.s[0] - g.p[0] + a * g.d[0];
+            for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1) {
+              const std::int64_t i1 = o1 * g.s[1] - g.p[1] + b * g.d[1];
+              T* drow = dst + (o0 * g.out[1] + o1) * g.out[2];
+              if (i0 < 0 || i0 >= g.in[0] || i1 < 0 || i1 >= g.in[1]) {
+                std::fill_n(drow, g.out[2], T(0));
+                continue;
+              }
+              const T* srow = src + (i0 * g.in[1] + i1) * g.in[2];
+              const std::int64_t base = -g.p[2] + e * g.d[2];
+              if (g.s[2] == 1 && base >= 0 && base + g.out[2] <= g.in[2]) {
+                std::copy_n(srow + base, g.out[2], drow);
+                continue;
+              }
+              for (std::int64_t o2 = 0; o2 < g.out[2]; ++o2) {
+                const std::int64_t i2 = o2 * g.s[2] + base;
+                drow[o2] = (i2 >= 0 && i2 < g.in[2]) ? srow[i2] : T(0);
+              }
+            }
+          }
+        }
+}
+
+// Adds col (cg·k, out) back into dx (cg, in).
+template <class T>
+void col2im(const Geo& g, const T* col, T* dx) {
+  const std::int64_t P = g.out_size();
+  std::int64_t row = 0;
+  for (std::int64_t c = 0; c < g.cg(); ++c)
+    for (std::int64_t a = 0; a < g.k[0]; ++a)
+      for (std::int64_t b = 0; b < g.k[1]; ++b)
+        for (std::int64_t e = 0; e < g.k[2]; ++e, ++row) {
+          const T* src = col + row * P;
+          T* dst = dx + c * g.in_size();
+          for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0) {
+            const std::int64_t i0 = o0 * g.s[0] - g.p[0] + a * g.d[0];
+            if (i0 < 0 || i0 >= g.in[0]) continue;
+            for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1) {
+              const std::int64_t i1 = o1 * g.s[1] - g.p[1] + b * g.d[1];
+              if (i1 < 0 || i1 >= g.in[1]) continue;
+              const T* srow = src + (o0 * g.out[1] + o1) * g.out[2];
+              T* drow = dst + (i0 * g.in[1] + i1) * g.in[2];
+              const std::int64_t base = -g.p[2] + e * g.d[2];
+              for (std::int64_t o2 = 0; o2 < g.out[2]; ++o2) {
+                const std::int64_t i2 = o2 * g.s[2] + base;
+                if (i2 >= 0 && i2 < g.in[2]) drow[i2] += srow[o2];
+              }
+            }
+          }
+        }
+}
+
+inline std::string describe(const ConvolutionParam& p) {
+  std::string s = "kernel=" + attr::format(p.kernel.vec()) + ", num_filter=" + std::to_string(p.num_filter);
+  if (p.stride.n) s += ", stride=" + attr::format(p.stride.vec());
+  if (p.dilate.n) s += ", dilate=" + attr::format(p.dilate.vec());
+  if (p.pad.n) s += ", pad=" + attr::format(p.pad.vec());
+  if (p.num_group != 1) s += ", num_group=" + std::to_string(p.num_group);
+  return s;
+}
+
+}  // namespace conv_detail
+
+class ConvolutionBackward final : public Operator {
+ public:
+  explicit ConvolutionBackward(ConvolutionParam p) : p_(std::move(p)) {}
+  std::string type_name() const override { return "_backward_Convolution"; }
+  std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
+  std::vector<std::string> outputs() const override {
+    if (p_.no_bias) return {"data_grad", "weight_grad"};
+    return {"data_grad", "weight_grad", "bias_grad"};
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    c.assign_out(0, c.in(1));
+    c.assign_out(1, c.in(2));
+    if (!p_.no_bias) c.assign_out(2, Shape{p_.num_filter});
+  }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
+    auto g = conv_detail::geometry(in[1], in[0], p_);
+    return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
+  }
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    const NDArray &dy = in[0], &x = in[1], &w = in[2];
+    const auto g = conv_detail::geometry(x.shape(), dy.shape(), p_);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg();
+    dispatch_float(dy.dtype(), "Convolution", [&](auto t) {
+      using T = decltype(t);
+      T* col = static_cast<T*>(ctx.workspace);
+      const T* gy = dy.data<T>();
+      const T* xs = x.data<T>();
+      const T* ws = w.data<T>();
+      const bool want_dx = req[0] != OpReq::null, want_dw = req[1] != OpReq::null;
+      if (want_dx && req[0] == OpReq::write) std::fill_n(out[0].data<T>(), x.size(), T(0));
+      if (want_dw && req[1] == OpReq::write) std::fill_n(out[1].data<T>(), w.size(), T(0));
+      for (std::int64_t n = 0; n < g.N; ++n)
+        for (std::int64_t gr = 0; gr < g.G; ++gr) {
+          const T* dyg = gy + (n * g.F + gr * Fg) * P;
+          const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
+          const T* wg = ws + gr * Fg * K;
+          if (want_dw) {  // dW_g (Fg, K) += dY_g (Fg, P) · colᵀ (P, K)
+            conv_detail::im2col(g, xg, col);
+            host::gemm<T>(false, true, Fg, K, P, T(1), dyg, P, col, P, T(1), out[1].data<T>() + gr * Fg * K, K);
+          }
+          if (want_dx) {  // col (K, P) = W_gᵀ (K, Fg) · dY_g (Fg, P), then col2im
+            host::gemm<T>(true, false, K, P, Fg, T(1), wg, K, dyg, P, T(0), col, P);
+            conv_detail::col2im(g, col, out[0].data<T>() + (n * g.C + gr * Cg) * g.in_size());
+          }
+        }
+      if (!p_.no_bias && req[2] != OpReq::null) {
+        T* db = out[2].data<T>();
+        if (req[2] == OpReq::write) std::fill_n(db, g.F, T(0));
+        for (std::int64_t n = 0; n < g.N; ++n)
+          for (std::int64_t f = 0; f < g.F; ++f) {
+            const T* row = gy + (n * g.F + f) * P;
+            T s = 0;
+            for (std::int64_t i = 0; i < P; ++i) s += row[i];
+            db[f] += s;
+          }
+      }
+    });
+  }
+
+ private:
+  ConvolutionParam p_;
+};
+
+class Convolution final : public Operator {
+ public:
+  explicit Convolution(ConvolutionParam p) : p_(std::move(p)) { check(); }
+  explicit Convolution(const AttrMap& m) {
+    attr::Reader r("Convolution", m);
+    std::vector<std::int64_t> kernel, stride, dilate, pad;
+    r.get("kernel", kernel);
+    r.get("stride", stride);
+    r.get("dilate", dilate);
+    r.get("pad", pad);
+    r.get("num_filter", p_.num_filter);
+    r.get("num_group", p_.num_group);
+    r.get("no_bias", p_.no_bias);
+    r.get("workspace", p_.workspace);
+    std::string layout;
+    r.get("layout", layout);
+    p_.layout = layout_code("Convolution", layout);
+    std::string ignored;
+    r.get("cudnn_tune", ignored);
+    bool off = false;
+    r.get("cudnn_off", off);
+    r.finish();
+    p_.kernel = Spatial::from(kernel);
+    p_.stride = Spatial::from(stride);
+    p_.dilate = Spatial::from(dilate);
+    p_.pad = Spatial::from(pad);
+    check();
+  }
+  const ConvolutionParam& param() const { return p_; }
+  std::string type_name() const override { return "Convolution"; }
+  std::vector<std::string> arguments() const override {
+    if (p_.no_bias) return {"data", "weight"};
+    return {"data", "weight", "bias"};
+  }
+  AttrMap attrs() const override {
+    AttrMap m{{"kernel", attr::format(p_.kernel.vec())}, {"num_filter", attr::format(p_.num_filter)}};
+    if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
+    if (p_.dilate.n) m["dilate"] = attr::format(p_.dilate.vec());
+    if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
+    if (p_.num_group != 1) m["num_group"] = attr::format(p_.num_group);
+    if (p_.no_bias) m["no_bias"] = attr::format(true);
+    if (p_.workspace != 1024) m["workspace"] = attr::format(p_.workspace);
+    if (p_.layout) m["layout"] = layout_name(p_.layout);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    auto r = convolution_rule(c.in(0), p_);
+    if (r.error)
+      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with " + conv_detail::describe(p_) + ": " + r.error);
+    c.assign_in(1, r.weight, conv_detail::describe(p_) + " and the data shape " + c.in(0).str());
+    if (!p_.no_bias) c.assign_in(2, r.bias, "num_filter=" + std::to_string(p_.num_filter));
+    c.assign_out(0, r.out);
+  }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    auto b = grad_node(std::make_shared<ConvolutionBackward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
+    if (!p_.no_bias) g.push_back(out_entry(b, 2));
+    return g;
+  }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out, DType t) const override {
+    auto g = conv_detail::geometry(in[0], out[0], p_);
+    return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
+  }
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const NDArray &x = in[0], &w = in[1];
+    const auto g = conv_detail::geometry(x.shape(), out[0].shape(), p_);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg();
+    dispatch_float(x.dtype(), "Convolution", [&](auto t) {
+      using T = decltype(t);
+      T* col = static_cast<T*>(ctx.workspace);
+      T* y = out[0].data<T>();
+      const T* xs = x.data<T>();
+      const T* ws = w.data<T>();
+      const T beta = req[0] == OpReq::add ? T(1) : T(0);
+      const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
+                              g.p == std::array<std::int64_t, 3>{0, 0, 0};
+      for (std::int64_t n = 0; n < g.N; ++n)
+        for (std::int64_t gr = 0; gr < g.G; ++gr) {
+          const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
+          const T* src = xg;
+          if (!one_by_one) {  // a 1x1 convolution reads the input as its own columns
+            conv_detail::im2col(g, xg, col);
+            src = col;
+          }
+          host::gemm<T>(false, false, Fg, P, K, T(1), ws + gr * Fg * K, K, src, P, beta, y + (n * g.F + gr * Fg) * P, P);
+        }
+      if (!p_.no_bias) {
+        const T* b = in[2].data<T>();
+        for (std::int64_t n = 0; n < g.N; ++n)
+          for (std::int64_t f = 0; f < g.F; ++f) {
+            T* row = y + (n * g.F + f) * P;
+            for (std::int64_t i = 0; i < P; ++i) row[i] += b[f];
+          }
+      }
+    });
+  }
+
+ private:
+  void check() const {
+    const int ns = p_.kernel.n;
+    if (ns < 1 || ns > 3)
+      throw ValueError("Convolution: kernel must have 1, 2 or 3 dimensions, e.g. kernel=(3, 3); got " +
+                       attr::format(p_.kernel.vec()));
+    for (int i = 0; i < ns; ++i)
+      if (p_.kernel[i] < 1) throw ValueError("Convolution: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
+    auto same_rank = [&](const Spatial& s, const char* what, std::int64_t lo) {
+      if (s.n != 0 && s.n != ns)
+        throw ValueError(std::string("Convolution: ") + what + " " + attr::format(s.vec()) + " must have as many values as kernel " +
+                         attr::format(p_.kernel.vec()));
+      for (int i = 0; i < s.n; ++i)
+        if (s[i] < lo)
+          throw ValueError(std::string("Convolution: ") + what + " values must be at least " + std::to_string(lo) + ", got " +
+                           attr::format(s.vec()));
+    };
+    same_rank(p_.stride, "stride", 1);
+    same_rank(p_.dilate, "dilate", 1);
+    same_rank(p_.pad, "pad", 0);
+    if (p_.num_filter < 1) throw ValueError("Convolution: num_filter must be at least 1, got " + std::to_string(p_.num_filter));
+    if (p_.num_group < 1 || p_.num_filter % p_.num_group != 0)
+      throw ValueError("Convolution: num_filter (" + std::to_string(p_.num_filter) + ") must be divisible by num_group (" +
+                       std::to_string(p_.num_group) + ")");
+    if (p_.layout && p_.layout != ns)
+      throw ValueError("Convolution: layout '" + layout_name(p_.layout) + "' does not match a " + std::to_string(ns) +
+                       "-d kernel; use " + layout_name(ns));
+  }
+  ConvolutionParam p_;
+};
+
+}  // namespace ops
+
+namespace sym {
+struct ConvolutionOptions {
+  std::vector<std::int64_t> kernel = {};
+  std::int64_t num_filter = 0;
+  std::vector<std::int64_t> stride = {}, dilate = {}, pad = {};
+  std::int64_t num_group = 1;
+  bool no_bias = false;
+  std::int64_t workspace = 1024;
+  std::string layout = {};
+  std::string name = {};
+};
+inline ops::ConvolutionParam convolution_param(const ConvolutionOptions& o) {
+  ops::ConvolutionParam p;
+  p.kernel = ops::Spatial::from(o.kernel);
+  p.stride = ops::Spatial::from(o.stride);
+  p.dilate = ops::Spatial::from(o.dilate);
+  p.pad = ops::Spatial::from(o.pad);
+  p.num_filter = o.num_filter;
+  p.num_group = o.num_group;
+  p.no_bias = o.no_bias;
+  p.workspace = o.workspace;
+  p.layout = ops::layout_code("Convolution", o.layout);
+  return p;
+}
+// convolution(x, {.kernel = {5, 5}, .num_filter = 20}); weight and bias become <name>_weight,
+// <name>_bias unless given.
+inline Symbol convolution(const Symbol& data, const Symbol& weight, const Symbol& bias, const ConvolutionOptions& o) {
+  auto op = std::make_shared<ops::Convolution>(convolution_param(o));
+  if (o.no_bias) return compose(op, {data, weight}, o.name);
+  return compose(op, {data, weight, bias}, o.name);
+}
+inline Symbol convolution(const Symbol& data, const ConvolutionOptions& o) { return convolution(data, Symbol(), Symbol(), o); }
+inline Symbol Convolution(const Symbol& data, const ConvolutionOptions& o) { return convolution(data, o); }
+}  // namespace sym
+}  // namespace symgrad
+
+#include "fused.hpp"
+
+namespace symgrad {
+namespace ops {
+template <class A, ConvolutionParam P>
+struct ConvolutionOut {
+  static constexpr Shape value = convolution_rule(A::shape, P).out;
+};
+}  // namespace ops
+namespace why {
+struct data_must_be_batch_channel_spatial;
+struct channels_must_divide_by_num_group;
+struct kernel_larger_than_padded_input;
+}  // namespace why
+namespace sym {
+// Kernel, stride, pad and dilate values for the typed convolution and pooling: dims(5, 5).
+template <class... I>
+constexpr ops::Spatial dims(I... v) {
+  return ops::Spatial{static_cast<std::int64_t>(v)...};
+}
+struct TypedConvolutionOptions {
+  bool no_bias = false;
+  std::string name = {};
+};
+// Typed: convolution<20, dims(5, 5)>(x) on a static (N, C, H, W) shape has the static output
+// shape of MXNet's formula; stride, pad, dilate and num_group are further template arguments.
+// A kernel larger than the padded input, or channels that num_group does not divide, do not compile.
+template <std::int64_t NumFilter, ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{}, ops::Spatial Pad = ops::Spatial{},
+          ops::Spatial Dilate = ops::Spatial{}, std::int64_t NumGroup = 1, Typed A>
+auto convolution(const A& x, const TypedConvolutionOptions& o = {}) {
+  static_assert(NumFilter >= 1 && NumGroup >= 1 && NumFilter % NumGroup == 0,
+                "convolution: num_filter must be positive and divisible by num_group");
+  static_assert(Kernel.n >= 1 && (Stride.n == 0 || Stride.n == Kernel.n) && (Pad.n == 0 || Pad.n == Kernel.n) &&
+                    (Dilate.n == 0 || Dilate.n == Kernel.n),
+                "convolution: stride, pad and dilate need as many values as the kernel");
+  constexpr ops::ConvolutionParam P{Kernel, Stride, Dilate, Pad, NumFilter, NumGroup, false, 1024, 0};
+  constexpr auto r = ops::convolution_rule(A::shape, P);
+  if constexpr (r.code == 1) {
+    static_shape_error<ops::Convolution, why::data_must_be_batch_channel_spatial, typename A::shape_type>::raise();
+  } else if constexpr (r.code == 2) {
+    static_shape_error<ops::Convolution, why::channels_must_divide_by_num_group, typename A::shape_type>::raise();
+  } else if constexpr (r.code == 3) {
+    static_shape_error<ops::Convolution, why::kernel_larger_than_padded_input, typename A::shape_type>::raise();
+  } else {
+    return TSym<to_static_t<ops::ConvolutionOut<A, P>>>(convolution(
+        Symbol(x), {.kernel = Kernel.vec(), .num_filter = NumFilter, .stride = Stride.vec(), .dilate = Dilate.vec(),
+                    .pad = Pad.vec(), .num_group = NumGroup, .no_bias = o.no_bias, .name = o.name}));
+  }
+}
+}  // namespace sym
+}  // namespace symgrad

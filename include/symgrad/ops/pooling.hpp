@@ -1,0 +1,401 @@
+// Pooling(data; kernel, pool_type='max'|'avg'|'sum', global_pool=False, pooling_convention=
+// 'valid'|'full'|'same', stride=1s, pad=0s, count_include_pad=True, layout) over 1, 2 or 3
+// channels-first spatial dimensions, as MXNet 1.9.1:
+//   valid out = floor((in + 2p − k) / s) + 1; full out = ceil((in + 2p − k) / s) + 1;
+//   same out = ceil((in + 2p) / s); global_pool gives 1 per spatial dimension.
+// A window covers [o·s − p, o·s − p + k) clipped to the input; avg divides by the window clipped
+// to the padded input (count_include_pad) or to the input. max sends the gradient to the first
+// largest element of each window. pool_type 'lp' is not implemented (an error says so).
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "convolution.hpp"
+
+namespace symgrad {
+namespace ops {
+
+enum class PoolType { max, avg, sum };
+enum class PoolConvention { valid, full, same };
+
+struct PoolingParam {
+  Spatial kernel, stride, pad;
+  PoolType pool_type = PoolType::max;
+  PoolConvention convention = PoolConvention::valid;
+  bool global_pool = false;
+  bool count_include_pad = true;
+  int layout = 0;  // as ConvolutionParam::layout
+
+  constexpr std::int64_t st(int i) const { return stride.n ? stride[i] : 1; }
+  constexpr std::int64_t pd(int i) const { return pad.n ? pad[i] : 0; }
+};
+
+struct PoolingShapes {
+  Shape out = Shape::unknown();
+  const char* error = nullptr;
+};
+
+constexpr PoolingShapes pooling_rule(const Shape& data, const PoolingParam& p) {
+  PoolingShapes r;
+  if (!data.rank_known()) return r;
+  const int ns = data.ndim() - 2;
+  if (ns < 1 || ns > 3) {
+    r.error = "data must have 3, 4 or 5 axes: (batch, channel, spatial...)";
+    return r;
+  }
+  if (!p.global_pool && p.kernel.n != ns) {
+    r.error = "kernel must have one value per spatial axis of the data";
+    return r;
+  }
+  Shape out{data[0], data[1]};
+  for (int i = 0; i < ns; ++i) {
+    const std::int64_t in = data[i + 2];
+    if (p.global_pool) {
+      out.push_back(1);
+      continue;
+    }
+    if (in < 0) {
+      out.push_back(dyn);
+      continue;
+    }
+    const std::int64_t k = p.kernel[i], s = p.st(i), padded = in + 2 * p.pd(i);
+    if (p.convention == PoolConvention::same) {
+      out.push_back((padded + s - 1) / s);
+      continue;
+    }
+    if (k > padded) {
+      r.error = "the kernel is larger than the padded input";
+      return r;
+    }
+    out.push_back(p.convention == PoolConvention::valid ? (padded - k) / s + 1 : (padded - k + s - 1) / s + 1);
+  }
+  r.out = out;
+  return r;
+}
+
+namespace pool_detail {
+
+struct Geo {
+  std::int64_t planes = 0;  // batch * channels
+  std::array<std::int64_t, 3> in{1, 1, 1}, out{1, 1, 1}, k{1, 1, 1}, s{1, 1, 1}, p{0, 0, 0};
+  std::int64_t in_size() const { return in[0] * in[1] * in[2]; }
+  std::int64_t out_size() const { return out[0] * out[1] * out[2]; }
+};
+
+inline Geo geometry(const Shape& data, const Shape& out, const PoolingParam& p) {
+  Geo g;
+  g.planes = data[0] * data[1];
+  const int ns = data.ndim() - 2, off = 3 - ns;
+  for (int i = 0; i < ns; ++i) {
+    const auto j = static_cast<std::size_t>(off + i);
+    g.in[j] = data[i + 2];
+    g.out[j] = out[i + 2];
+    if (p.global_pool) {
+      g.k[j] = data[i + 2];
+    } else {
+      g.k[j] = p.kernel[i];
+      g.s[j] = p.st(i);
+      g.p[j] = p.pd(i);
+    }
+  }
+  return g;
+}
+
+// The window of output position o along one axis: [lo, hi) in the input, and its extent
+// clipped to the padded input (for count_include_pad).
+struct Range {
+  std::int64_t lo, hi, padded;
+};
+inline Range window(const Geo& g, int axis, std::int64_t o) {
+  const auto a = static_cast<std::size_t>(axis);
+  std::int64_t start = o * g.s[a] - g.p[a];
+  std::int64_t end = std::min(start + g.k[a], g.in[a] + g.p[a]);
+  Range r{std::max<std::int64_t>(start, 0), std::min(end, g.in[a]), end - start};
+  return r;
+}
+
+// Calls f(output index, window ranges) for every output position of one plane.
+template <class F>
+void for_each_window(const Geo& g, F&& f) {
+  std::int64_t o = 0;
+  for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0) {
+    const Range r0 = window(g, 0, o0);
+    for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1) {
+      const Range r1 = window(g, 1, o1);
+      for (std::int64_t o2 = 0; o2 < g.out[2]; ++o2, ++o) f(o, r0, r1, window(g, 2, o2));
+    }
+  }
+}
+
+inline std::string type_name(PoolType t) { return t == PoolType::max ? "max" : t == PoolType::avg ? "avg" : "sum"; }
+inline std::string convention_name(PoolConvention c) {
+  return c == PoolConvention::valid ? "valid" : c == PoolConvention::full ? "full" : "same";
+}
+
+}  // namespace pool_detail
+
+class PoolingBackward final : public Operator {
+ public:
+  explicit PoolingBackward(PoolingParam p) : p_(std::move(p)) {}
+  std::string type_name() const override { return "_backward_Pooling"; }
+  std::vector<std::string> arguments() const override { return {"ograd", "data", "output"}; }
+  std::vector<std::string> outputs() const override { return {"data_grad"}; }
+  void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(1)); }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const auto g = pool_detail::geometry(in[1].shape(), in[0].shape(), p_);
+    dispatch_float(in[0].dtype(), "Pooling", [&](auto t) {
+      using T = decltype(t);
+      const T* dy = in[0].data<T>();
+      const T* x = in[1].data<T>();
+      T* dx = out[0].data<T>();
+      if (req[0] == OpReq::write) std::fill_n(dx, in[1].size(), T(0));
+      const std::int64_t IS = g.in_size(), OS = g.out_size();
+      host::ThreadPool::instance().run(static_cast<std::size_t>(g.planes), [&](std::size_t pl) {
+        const T* xp = x + std::int64_t(pl) * IS;
+        const T* dyp = dy + std::int64_t(pl) * OS;
+        T* dxp = dx + std::int64_t(pl) * IS;
+        pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0, const pool_detail::Range& r1,
+                                            const pool_detail::Range& r2) {
+          if (p_.pool_type == PoolType::max) {
+            std::int64_t best = -1;
+            T bv = std::numeric_limits<T>::lowest();
+            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
+              for (std::int64_t b = r1.lo; b < r1.hi; ++b)
+                for (std::int64_t c = r2.lo; c < r2.hi; ++c) {
+                  const std::int64_t i = (a * g.in[1] + b) * g.in[2] + c;
+                  if (best < 0 || xp[i] > bv) best = i, bv = xp[i];
+                }
+            if (best >= 0) dxp[best] += dyp[o];
+            return;
+          }
+          T scale = T(1);
+          if (p_.pool_type == PoolType::avg) {
+            const std::int64_t n = p_.count_include_pad && !p_.global_pool
+                                       ? r0.padded * r1.padded * r2.padded
+                                       : (r0.hi - r0.lo) * (r1.hi - r1.lo) * (r2.hi - r2.lo);
+            scale = n > 0 ? T(1) / T(n) : T(0);
+          }
+          const T v = dyp[o] * scale;
+          for (std::int64_t a = r0.lo; a < r0.hi; ++a)
+            for (std::int64_t b = r1.lo; b < r1.hi; ++b)
+              for (std::int64_t c = r2.lo; c < r2.hi; ++c) dxp[(a * g.in[1] + b) * g.in[2] + c] += v;
+        });
+      });
+    });
+  }
+
+ private:
+  PoolingParam p_;
+};
+
+class Pooling final : public Operator {
+ public:
+  explicit Pooling(PoolingParam p) : p_(std::move(p)) { check(); }
+  explicit Pooling(const AttrMap& m) {
+    attr::Reader r("Pooling", m);
+    std::vector<std::int64_t> kernel, stride, pad;
+    std::string type = "max", conv = "valid";
+    r.get("kernel", kernel);
+    r.get("stride", stride);
+    r.get("pad", pad);
+    r.get("pool_type", type);
+    r.get("pooling_convention", conv);
+    r.get("global_pool", p_.global_pool);
+    r.get("count_include_pad", p_.count_include_pad);
+    std::string layout;
+    r.get("layout", layout);
+    p_.layout = layout_code("Pooling", layout);
+    bool off = false;
+    r.get("cudnn_off", off);
+    r.finish();
+    p_.kernel = Spatial::from(kernel);
+    p_.stride = Spatial::from(stride);
+    p_.pad = Spatial::from(pad);
+    p_.pool_type = parse_type(type);
+    p_.convention = parse_convention(conv);
+    check();
+  }
+  static PoolType parse_type(const std::string& t) {
+    if (t == "max") return PoolType::max;
+    if (t == "avg") return PoolType::avg;
+    if (t == "sum") return PoolType::sum;
+    if (t == "lp") throw ValueError("Pooling: pool_type 'lp' is not implemented in symgrad yet; use max, avg or sum");
+    throw ValueError("Pooling: pool_type must be max, avg or sum, got '" + t + "'");
+  }
+  static PoolConvention parse_convention(const std::string& c) {
+    if (c == "valid") return PoolConvention::valid;
+    if (c == "full") return PoolConvention::full;
+    if (c == "same") return PoolConvention::same;
+    throw ValueError("Pooling: pooling_convention must be valid, full or same, got '" + c + "'");
+  }
+  const PoolingParam& param() const { return p_; }
+  std::string type_name() const override { return "Pooling"; }
+  AttrMap attrs() const override {
+    AttrMap m;
+    if (p_.kernel.n) m["kernel"] = attr::format(p_.kernel.vec());
+    if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
+    if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
+    m["pool_type"] = pool_detail::type_name(p_.pool_type);
+    if (p_.convention != PoolConvention::valid) m["pooling_convention"] = pool_detail::convention_name(p_.convention);
+    if (p_.global_pool) m["global_pool"] = attr::format(true);
+    if (!p_.count_include_pad) m["count_include_pad"] = attr::format(false);
+    if (p_.layout) m["layout"] = layout_name(p_.layout);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    auto r = pooling_rule(c.in(0), p_);
+    if (r.error)
+      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with kernel=" + attr::format(p_.kernel.vec()) +
+                     (p_.pad.n ? ", pad=" + attr::format(p_.pad.vec()) : std::string()) + ": " + r.error);
+    c.assign_out(0, r.out);
+  }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    auto b = grad_node(std::make_shared<PoolingBackward>(p_), n, "backward", {og[0], n->inputs[0], out_entry(n, 0)});
+    return {out_entry(b, 0)};
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const auto g = pool_detail::geometry(in[0].shape(), out[0].shape(), p_);
+    dispatch_float(in[0].dtype(), "Pooling", [&](auto t) {
+      using T = decltype(t);
+      const T* x = in[0].data<T>();
+      T* y = out[0].data<T>();
+      const bool add = req[0] == OpReq::add;
+      const std::int64_t IS = g.in_size(), OS = g.out_size();
+      host::ThreadPool::instance().run(static_cast<std::size_t>(g.planes), [&](std::size_t pl) {
+        const T* xp = x + std::int64_t(pl) * IS;
+        T* yp = y + std::int64_t(pl) * OS;
+        pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0, const pool_detail::Range& r1,
+                                            const pool_detail::Range& r2) {
+          T v;
+          if (p_.pool_type == PoolType::max) {
+            v = std::numeric_limits<T>::lowest();
+            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
+              for (std::int64_t b = r1.lo; b < r1.hi; ++b) {
+                const T* row = xp + (a * g.in[1] + b) * g.in[2];
+                for (std::int64_t c = r2.lo; c < r2.hi; ++c) v = std::max(v, row[c]);
+              }
+          } else {
+            v = T(0);
+            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
+              for (std::int64_t b = r1.lo; b < r1.hi; ++b) {
+                const T* row = xp + (a * g.in[1] + b) * g.in[2];
+                for (std::int64_t c = r2.lo; c < r2.hi; ++c) v += row[c];
+              }
+            if (p_.pool_type == PoolType::avg) {
+              const std::int64_t n = p_.count_include_pad && !p_.global_pool
+                                         ? r0.padded * r1.padded * r2.padded
+                                         : (r0.hi - r0.lo) * (r1.hi - r1.lo) * (r2.hi - r2.lo);
+              v = n > 0 ? v / T(n) : T(0);
+            }
+          }
+          yp[o] = add ? yp[o] + v : v;
+        });
+      });
+    });
+  }
+
+ private:
+  void check() const {
+    if (!p_.global_pool) {
+      if (p_.kernel.n < 1) throw ValueError("Pooling: kernel is required unless global_pool is set, e.g. kernel=(2, 2)");
+      for (int i = 0; i < p_.kernel.n; ++i)
+        if (p_.kernel[i] < 1) throw ValueError("Pooling: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
+    }
+    const int ns = p_.kernel.n;
+    for (const auto* s : {&p_.stride, &p_.pad})
+      if (s->n != 0 && ns != 0 && s->n != ns)
+        throw ValueError("Pooling: stride and pad must have as many values as kernel " + attr::format(p_.kernel.vec()));
+    for (int i = 0; i < p_.stride.n; ++i)
+      if (p_.stride[i] < 1) throw ValueError("Pooling: stride values must be positive, got " + attr::format(p_.stride.vec()));
+    for (int i = 0; i < p_.pad.n; ++i)
+      if (p_.pad[i] < 0) throw ValueError("Pooling: pad values must not be negative, got " + attr::format(p_.pad.vec()));
+    if (p_.convention == PoolConvention::same && p_.pad.n)
+      for (int i = 0; i < p_.pad.n; ++i)
+        if (p_.pad[i] != 0) throw ValueError("Pooling: pooling_convention 'same' needs pad 0");
+  }
+  PoolingParam p_;
+};
+
+}  // namespace ops
+
+namespace sym {
+struct PoolingOptions {
+  std::vector<std::int64_t> kernel = {};
+  std::string pool_type = "max";
+  bool global_pool = false;
+  std::string pooling_convention = "valid";
+  std::vector<std::int64_t> stride = {}, pad = {};
+  bool count_include_pad = true;
+  std::string layout = {};
+  std::string name = {};
+};
+inline Symbol pooling(const Symbol& data, const PoolingOptions& o) {
+  ops::PoolingParam p;
+  p.kernel = ops::Spatial::from(o.kernel);
+  p.stride = ops::Spatial::from(o.stride);
+  p.pad = ops::Spatial::from(o.pad);
+  p.pool_type = ops::Pooling::parse_type(o.pool_type);
+  p.convention = ops::Pooling::parse_convention(o.pooling_convention);
+  p.global_pool = o.global_pool;
+  p.count_include_pad = o.count_include_pad;
+  p.layout = ops::layout_code("Pooling", o.layout);
+  return compose(std::make_shared<ops::Pooling>(p), {data}, o.name);
+}
+inline Symbol Pooling(const Symbol& data, const PoolingOptions& o) { return pooling(data, o); }
+}  // namespace sym
+}  // namespace symgrad
+
+namespace symgrad {
+namespace ops {
+template <class A, PoolingParam P>
+struct PoolingOut {
+  static constexpr Shape value = pooling_rule(A::shape, P).out;
+};
+}  // namespace ops
+namespace why {
+struct pooling_data_or_kernel_does_not_fit;
+}
+namespace sym {
+struct TypedPoolingOptions {
+  std::string pool_type = "max";
+  std::string pooling_convention = "valid";
+  bool count_include_pad = true;
+  std::string name = {};
+};
+// Typed: pooling<dims(2, 2), dims(2, 2)>(x) (kernel, stride, pad) has the static output shape of
+// the 'valid' convention; a kernel larger than the padded input does not compile.
+template <ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{}, ops::Spatial Pad = ops::Spatial{}, Typed A>
+auto pooling(const A& x, const TypedPoolingOptions& o = {}) {
+  constexpr ops::PoolingParam P{Kernel, Stride, Pad, ops::PoolType::max, ops::PoolConvention::valid, false, true, 0};
+  if constexpr (ops::pooling_rule(A::shape, P).error != nullptr) {
+    static_shape_error<ops::Pooling, why::pooling_data_or_kernel_does_not_fit, typename A::shape_type>::raise();
+  } else {
+    if (o.pooling_convention != "valid")
+      throw ValueError("typed pooling: only pooling_convention 'valid' has a static shape; use the Symbol form for '" +
+                       o.pooling_convention + "'");
+    return TSym<to_static_t<ops::PoolingOut<A, P>>>(
+        pooling(Symbol(x), {.kernel = Kernel.vec(), .pool_type = o.pool_type, .stride = Stride.vec(), .pad = Pad.vec(),
+                            .count_include_pad = o.count_include_pad, .name = o.name}));
+  }
+}
+// Typed global pooling: (N, C, spatial...) -> (N, C, 1...).
+template <Typed A>
+auto global_pooling(const A& x, const TypedPoolingOptions& o = {}) {
+  constexpr ops::PoolingParam P{ops::Spatial{}, ops::Spatial{}, ops::Spatial{}, ops::PoolType::max, ops::PoolConvention::valid,
+                                true, true, 0};
+  if constexpr (ops::pooling_rule(A::shape, P).error != nullptr) {
+    static_shape_error<ops::Pooling, why::pooling_data_or_kernel_does_not_fit, typename A::shape_type>::raise();
+  } else {
+    return TSym<to_static_t<ops::PoolingOut<A, P>>>(
+        pooling(Symbol(x), {.pool_type = o.pool_type, .global_pool = true, .name = o.name}));
+  }
+}
+}  // namespace sym
+}  // namespace symgrad

@@ -1,0 +1,208 @@
+// Convolution, Pooling and BatchNorm: shape rules and their failures, closed forms, float64
+// finite-difference gradients, auxiliary states (golden tests against MXNet: test_golden.cpp).
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "testing.hpp"
+
+namespace sg = symgrad;
+using namespace sg::sym;
+using testing::check_gradient;
+
+namespace {
+sg::Shape out_shape(const Symbol& s, const sg::ShapeDict& in) { return s.infer_shape(in).out_shapes.at(0); }
+}  // namespace
+
+TEST_CASE("conv: shapes as MXNet's formula, forward and backward through infer_shape") {
+  NameManager names;
+  Symbol x = var("data");
+  // LeNet's first layer: (N, 1, 28, 28), 5x5, 20 filters
+  auto c1 = convolution(x, {.kernel = {5, 5}, .num_filter = 20, .name = "c1"});
+  auto r = c1.infer_shape({{"data", {64, 1, 28, 28}}});
+  CHECK(r.out_shapes.at(0) == sg::Shape{64, 20, 24, 24});
+  CHECK(c1.list_arguments() == std::vector<std::string>{"data", "c1_weight", "c1_bias"});
+  CHECK(r.arg_shapes.at(1) == sg::Shape{20, 1, 5, 5});
+  CHECK(r.arg_shapes.at(2) == sg::Shape{20});
+  // floor((in + 2p - (d(k-1)+1)) / s) + 1
+  CHECK(out_shape(convolution(x, {.kernel = {3, 2}, .num_filter = 3, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 2}}),
+                  {{"data", {2, 2, 7, 6}}}) == sg::Shape{2, 3, 4, 8});
+  CHECK(out_shape(convolution(x, {.kernel = {3}, .num_filter = 2, .stride = {2}, .pad = {1}}), {{"data", {2, 3, 9}}}) ==
+        sg::Shape{2, 2, 5});
+  CHECK(out_shape(convolution(x, {.kernel = {2, 2, 2}, .num_filter = 2, .pad = {1, 0, 1}}), {{"data", {1, 2, 3, 4, 3}}}) ==
+        sg::Shape{1, 2, 4, 3, 4});
+  auto g = convolution(x, {.kernel = {2, 2}, .num_filter = 6, .num_group = 3, .name = "g"});
+  CHECK(g.infer_shape({{"data", {1, 9, 4, 4}}}).arg_shapes.at(1) == sg::Shape{6, 3, 2, 2});
+  // failures name the operator, the shapes and the parameters
+  auto too_big = convolution(x, {.kernel = {7, 7}, .num_filter = 2, .name = "big"});
+  auto msg = testing::error_message<sg::ShapeError>([&] { too_big.infer_shape({{"data", {1, 1, 5, 5}}}); });
+  CHECK(msg.find("big") != std::string::npos);
+  CHECK(msg.find("larger than the padded input") != std::string::npos);
+  CHECK_THROWS_AS(g.infer_shape({{"data", {1, 8, 4, 4}}}), sg::ShapeError);                   // 8 channels, 3 groups
+  CHECK_THROWS_AS(c1.infer_shape({{"data", {1, 28, 28}}}), sg::ShapeError);                   // missing an axis
+  CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .num_filter = 2, .stride = {1}}), sg::ValueError);
+  CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .num_filter = 0}), sg::ValueError);
+  CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .num_filter = 3, .num_group = 2}), sg::ValueError);
+  CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .num_filter = 2, .layout = "NHWC"}), sg::ValueError);
+}
+
+TEST_CASE("conv: values against a direct sum") {
+  Symbol x = var("data");
+  auto c = convolution(x, {.kernel = {2, 3}, .num_filter = 2, .stride = {1, 2}, .pad = {1, 1}, .name = "c"});
+  auto ex = c.simple_bind(sg::cpu(), {{"data", {2, 3, 4, 5}}});
+  sg::nd::random::Generator gen(3);
+  for (auto& a : ex.arg_arrays()) sg::nd::random::uniform(-1, 1, a.shape(), gen).copy_to(a);
+  const auto& y = ex.forward(false).at(0);
+  const float* X = ex.arg_dict().at("data").data<float>();
+  const float* W = ex.arg_dict().at("c_weight").data<float>();
+  const float* B = ex.arg_dict().at("c_bias").data<float>();
+  REQUIRE(y.shape() == sg::Shape{2, 2, 5, 3});
+  double worst = 0;
+  for (int n = 0; n < 2; ++n)
+    for (int f = 0; f < 2; ++f)
+      for (int oh = 0; oh < 5; ++oh)
+        for (int ow = 0; ow < 3; ++ow) {
+          double s = B[f];
+          for (int c = 0; c < 3; ++c)
+            for (int a = 0; a < 2; ++a)
+              for (int b = 0; b < 3; ++b) {
+                int ih = oh - 1 + a, iw = ow * 2 - 1 + b;
+                if (ih < 0 || ih >= 4 || iw < 0 || iw >= 5) continue;
+                s += double(W[((f * 3 + c) * 2 + a) * 3 + b]) * X[((n * 3 + c) * 4 + ih) * 5 + iw];
+              }
+          worst = std::max(worst, std::fabs(s - y.data<float>()[((n * 2 + f) * 5 + oh) * 3 + ow]));
+        }
+  CHECK(worst < 1e-5);
+}
+
+TEST_CASE("conv: float64 gradients") {
+  Symbol x = var("data");
+  CHECK(check_gradient(convolution(x, {.kernel = {3, 2}, .num_filter = 2, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 1}}),
+                       {{"data", {2, 2, 5, 5}}}) > 0);
+  CHECK(check_gradient(convolution(x, {.kernel = {2, 2}, .num_filter = 4, .num_group = 2, .no_bias = true}),
+                       {{"data", {1, 4, 4, 3}}}) > 0);
+  CHECK(check_gradient(convolution(x, {.kernel = {1, 1}, .num_filter = 3}), {{"data", {2, 2, 3, 3}}}) > 0);
+  CHECK(check_gradient(convolution(x, {.kernel = {3}, .num_filter = 2, .stride = {2}, .pad = {2}}), {{"data", {2, 2, 7}}}) > 0);
+  CHECK(check_gradient(convolution(x, {.kernel = {2, 1, 2}, .num_filter = 2, .pad = {0, 1, 1}}), {{"data", {1, 2, 3, 2, 3}}}) > 0);
+}
+
+TEST_CASE("pooling: shapes, values and gradients") {
+  Symbol x = var("data");
+  CHECK(out_shape(pooling(x, {.kernel = {2, 2}, .stride = {2, 2}}), {{"data", {1, 3, 7, 6}}}) == sg::Shape{1, 3, 3, 3});
+  CHECK(out_shape(pooling(x, {.kernel = {2, 2}, .pooling_convention = "full", .stride = {2, 2}}), {{"data", {1, 3, 7, 6}}}) ==
+        sg::Shape{1, 3, 4, 3});
+  CHECK(out_shape(pooling(x, {.kernel = {3}, .pooling_convention = "same", .stride = {2}}), {{"data", {1, 3, 7}}}) ==
+        sg::Shape{1, 3, 4});
+  CHECK(out_shape(pooling(x, {.pool_type = "avg", .global_pool = true}), {{"data", {2, 3, 7, 6}}}) == sg::Shape{2, 3, 1, 1});
+  CHECK_THROWS_AS(pooling(x, {.kernel = {9, 9}}).infer_shape({{"data", {1, 1, 5, 5}}}), sg::ShapeError);
+  CHECK_THROWS_AS(pooling(x, {.kernel = {2, 2}, .pool_type = "median"}), sg::ValueError);
+  CHECK_THROWS_WITH_AS(pooling(x, {.kernel = {2, 2}, .pool_type = "lp"}), doctest::Contains("not implemented"), sg::ValueError);
+  CHECK_THROWS_AS(pooling(x, {}), sg::ValueError);
+
+  // 4x4 input 0..15, 2x2 windows, stride 2: max = 5 7 13 15, avg = 2.5 4.5 10.5 12.5
+  auto in = sg::nd::arange(0, 16).reshape({1, 1, 4, 4});
+  for (auto [type, want] : {std::pair{"max", std::vector<float>{5, 7, 13, 15}}, std::pair{"avg", std::vector<float>{2.5, 4.5, 10.5, 12.5}},
+                            std::pair{"sum", std::vector<float>{10, 18, 42, 50}}}) {
+    auto p = pooling(x, {.kernel = {2, 2}, .pool_type = type, .stride = {2, 2}});
+    auto ex = p.simple_bind(sg::cpu(), {{"data", {1, 1, 4, 4}}});
+    ex.arg_dict().at("data").copy_from(in);
+    CHECK(ex.forward(false).at(0).to_vector<float>() == want);
+  }
+  // avg with padding: the corner window holds 1 element of 4 (count_include_pad) or of 1
+  auto ex = pooling(x, {.kernel = {2, 2}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}}).simple_bind(sg::cpu(), {{"data", {1, 1, 4, 4}}});
+  ex.arg_dict().at("data").copy_from(in);
+  CHECK(ex.forward(false).at(0).to_vector<float>().at(0) == doctest::Approx(0.0 / 4));
+  CHECK(ex.outputs().at(0).to_vector<float>().at(3) == doctest::Approx((4 + 8) / 4.0));
+  CHECK(ex.outputs().at(0).to_vector<float>().at(4) == doctest::Approx((5 + 6 + 9 + 10) / 4.0));
+
+  CHECK(check_gradient(pooling(x, {.kernel = {3, 2}, .stride = {2, 1}, .pad = {1, 0}}), {{"data", {2, 2, 5, 4}}}) > 0);
+  CHECK(check_gradient(pooling(x, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}}), {{"data", {1, 2, 5, 5}}}) > 0);
+  CHECK(check_gradient(pooling(x, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}, .count_include_pad = false}),
+                       {{"data", {1, 2, 5, 5}}}) > 0);
+  CHECK(check_gradient(pooling(x, {.kernel = {2}, .pool_type = "sum", .pooling_convention = "full", .stride = {2}}),
+                       {{"data", {2, 2, 5}}}) > 0);
+  CHECK(check_gradient(pooling(x, {.pool_type = "max", .global_pool = true}), {{"data", {2, 2, 2, 3, 2}}}) > 0);
+}
+
+TEST_CASE("batch_norm: auxiliary states, statistics and gradients") {
+  NameManager names;
+  Symbol x = var("data");
+  auto bn = batch_norm(x, {.fix_gamma = false, .name = "bn"});
+  CHECK(bn.list_arguments() == std::vector<std::string>{"data", "bn_gamma", "bn_beta"});
+  CHECK(bn.list_auxiliary_states() == std::vector<std::string>{"bn_moving_mean", "bn_moving_var"});
+  CHECK(bn.list_outputs() == std::vector<std::string>{"bn_output"});
+  auto r = bn.infer_shape({{"data", {4, 3, 2, 2}}});
+  CHECK(r.aux_shapes == std::vector<sg::Shape>{{3}, {3}});
+  CHECK(batch_norm(x, {.output_mean_var = true, .name = "b2"}).list_outputs() ==
+        std::vector<std::string>{"b2_output", "b2_mean", "b2_var"});
+
+  // training forward: per-channel batch statistics; the moving statistics move by (1 - momentum)
+  auto ex = bn.simple_bind(sg::cpu(), {{"data", {4, 3, 2, 2}}});
+  sg::nd::random::Generator gen(5);
+  sg::nd::random::uniform(-2, 3, {4, 3, 2, 2}, gen).copy_to(ex.arg_dict().at("data"));
+  ex.arg_dict().at("bn_gamma").copy_from(sg::NDArray({2.0f, 1.0f, 0.5f}));
+  ex.arg_dict().at("bn_beta").copy_from(sg::NDArray({0.0f, 1.0f, -1.0f}));
+  ex.aux_dict().at("bn_moving_var").copy_from(sg::NDArray({1.0f, 1.0f, 1.0f}));
+  const auto& y = ex.forward(true).at(0);
+  const float* X = ex.arg_dict().at("data").data<float>();
+  for (int c = 0; c < 3; ++c) {
+    double m = 0, v = 0, ym = 0, yv = 0;
+    for (int n = 0; n < 4; ++n)
+      for (int k = 0; k < 4; ++k) m += X[(n * 3 + c) * 4 + k] / 16.0;
+    for (int n = 0; n < 4; ++n)
+      for (int k = 0; k < 4; ++k) v += std::pow(X[(n * 3 + c) * 4 + k] - m, 2) / 16.0;
+    for (int n = 0; n < 4; ++n)
+      for (int k = 0; k < 4; ++k) ym += y.data<float>()[(n * 3 + c) * 4 + k] / 16.0;
+    for (int n = 0; n < 4; ++n)
+      for (int k = 0; k < 4; ++k) yv += std::pow(y.data<float>()[(n * 3 + c) * 4 + k] - ym, 2) / 16.0;
+    const double gamma[] = {2, 1, 0.5}, beta[] = {0, 1, -1};
+    CHECK(ym == doctest::Approx(beta[c]).epsilon(1e-4));
+    CHECK(std::sqrt(yv) == doctest::Approx(gamma[c] * std::sqrt(v / (v + 1e-3))).epsilon(1e-4));
+    CHECK(ex.aux_dict().at("bn_moving_mean").data<float>()[c] == doctest::Approx(0.1 * m).epsilon(1e-5));
+    CHECK(ex.aux_dict().at("bn_moving_var").data<float>()[c] == doctest::Approx(0.9 + 0.1 * v).epsilon(1e-5));
+  }
+  // inference uses the moving statistics and leaves them alone
+  auto before = ex.aux_dict().at("bn_moving_mean").copy();
+  ex.forward(false);
+  CHECK(sg::nd::max_abs_diff(before, ex.aux_dict().at("bn_moving_mean")) == 0);
+
+  CHECK(check_gradient(batch_norm(x, {.fix_gamma = false}), {{"data", {4, 3, 2}}}, {.rtol = 1e-4}) > 0);
+  CHECK(check_gradient(batch_norm(x, {.fix_gamma = false, .axis = -1}), {{"data", {3, 2, 4}}}, {.rtol = 1e-4}) > 0);
+  CHECK(check_gradient(batch_norm(x), {{"data", {5, 2}}}, {.rtol = 1e-4}) > 0);
+  CHECK(check_gradient(batch_norm(x, {.fix_gamma = false, .use_global_stats = true}), {{"data", {3, 2, 2}}}) > 0);
+  CHECK_THROWS_AS(batch_norm(x, {.axis = 4}).infer_shape({{"data", {2, 3}}}), sg::ShapeError);
+}
+
+TEST_CASE("conv: symbol JSON round trip") {
+  NameManager names;
+  Symbol x = var("data");
+  auto net = batch_norm(pooling(convolution(x, {.kernel = {3, 3}, .num_filter = 4, .pad = {1, 1}, .name = "c"}),
+                                {.kernel = {2, 2}, .pool_type = "avg", .stride = {2, 2}, .name = "p"}),
+                        {.fix_gamma = false, .name = "bn"});
+  auto back = Symbol::load_json(net.tojson());
+  CHECK(back.tojson() == net.tojson());
+  CHECK(back.list_auxiliary_states() == net.list_auxiliary_states());
+  CHECK(back.infer_shape({{"data", {2, 3, 8, 8}}}).out_shapes.at(0) == sg::Shape{2, 4, 4, 4});
+}
+
+TEST_CASE("conv: typed forms carry MXNet's output shapes at compile time") {
+  NameManager names;
+  auto x = var<"data">(sg::shape<sg::dyn, 1, 28, 28>);
+  auto c = convolution<20, dims(5, 5)>(x, {.name = "c1"});
+  static_assert(decltype(c)::shape == sg::Shape{sg::dyn, 20, 24, 24});
+  auto p = pooling<dims(2, 2), dims(2, 2)>(c, {.name = "p1"});
+  static_assert(decltype(p)::shape == sg::Shape{sg::dyn, 20, 12, 12});
+  auto b = batch_norm(p, {.fix_gamma = false, .name = "bn"});
+  static_assert(decltype(b)::shape == sg::Shape{sg::dyn, 20, 12, 12});
+  auto c2 = convolution<6, dims(3, 3), dims(2, 2), dims(1, 1), dims(1, 1), 2>(b, {.name = "c2"});
+  static_assert(decltype(c2)::shape == sg::Shape{sg::dyn, 6, 6, 6});
+  auto g = global_pooling(c2, {.pool_type = "avg", .name = "gp"});
+  static_assert(decltype(g)::shape == sg::Shape{sg::dyn, 6, 1, 1});
+  Symbol s = g;
+  auto r = s.infer_shape({{"data", {4, 1, 28, 28}}});
+  CHECK(r.out_shapes.at(0) == sg::Shape{4, 6, 1, 1});
+  CHECK(s.list_auxiliary_states() == std::vector<std::string>{"bn_moving_mean", "bn_moving_var"});
+  auto x1 = var<"seq">(sg::shape<2, 3, 9>);
+  auto c1 = convolution<4, dims(3), dims(2), dims(1)>(x1);
+  static_assert(decltype(c1)::shape == sg::Shape{2, 4, 5});
+}
