@@ -15,6 +15,8 @@
 #include <symgrad/symgrad.hpp>
 #include <vector>
 
+#include "test_files.hpp"
+
 namespace {
 
 namespace sg = symgrad;
@@ -22,26 +24,13 @@ namespace img = symgrad::image;
 namespace ir = symgrad::im2rec;
 namespace rio = symgrad::recordio;
 namespace fs = std::filesystem;
+using testing::slurp;
+using testing::spit;
+std::string scratch(const std::string& name) { return testing::scratch("img_" + name); }
 
 const std::string kImages = std::string(SYMGRAD_TEST_DATA) + "/images";
 const std::string kGold = std::string(SYMGRAD_TEST_DATA) + "/image_records";
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-void spit(const std::string& path, const std::string& bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-std::string scratch(const std::string& name) {
-  auto d = fs::temp_directory_path() / ("symgrad_img_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d.string();
-}
 ir::Options quiet() {
   ir::Options o;
   o.log = [](const std::string&) {};

@@ -12,31 +12,19 @@
 #include <symgrad/io/recordio.hpp>
 #include <vector>
 
+#include "test_files.hpp"
+
 namespace {
 
 namespace sg = symgrad;
 namespace rio = symgrad::recordio;
 namespace fs = std::filesystem;
+using testing::slurp;
+using testing::spit;
+std::string scratch(const std::string& name) { return testing::scratch("rio_" + name); }
 
 std::string fixture_dir() { return std::string(SYMGRAD_TEST_DATA) + "/recordio"; }
 
-std::string scratch(const std::string& name) {
-  auto d = fs::temp_directory_path() / ("symgrad_rio_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d.string();
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-void spit(const std::string& path, const std::string& bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 const std::string kMagicBytes("\x0a\x23\xd7\xce", 4);
 
@@ -95,6 +83,29 @@ TEST_CASE("recordio: files written by MXNet 1.9.1 read back record for record") 
   CHECK(ir.keys() == kKeys);
   for (std::size_t i = want.size(); i-- > 0;) CHECK(ir.read_idx(kKeys[i]) == want[i]);
   CHECK_THROWS_AS(ir.read_idx(999), sg::IOError);
+}
+
+TEST_CASE("recordio: skip() walks the same records as read() without reading payloads") {
+  const std::string path = fixture_dir() + "/mx_plain.rec";
+  rio::MXRecordIO a(path, "r"), b(path, "r");
+  int n = 0;
+  for (;;) {
+    const auto at = a.tell();
+    auto s = a.read();
+    auto k = b.skip();
+    REQUIRE(s.has_value() == k.has_value());
+    if (!s) break;
+    CHECK(*k == at);
+    CHECK(b.tell() == a.tell());
+    ++n;
+  }
+  CHECK(n == static_cast<int>(records().size()));
+  std::string dir = scratch("skip");
+  std::string good = slurp(path);
+  spit(dir + "/cut.rec", good.substr(0, good.size() - 3));
+  rio::MXRecordIO c(dir + "/cut.rec", "r");
+  CHECK_THROWS_WITH_AS(([&] { while (c.skip()) {} })(), doctest::Contains("runs past the end"), sg::IOError);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("recordio: symgrad writes MXNet's bytes, and MXNet reads symgrad's files (reference script)") {

@@ -169,11 +169,7 @@ class ImageRecordIter : public DataIter {
       for (auto k : r.keys()) all.push_back(r.offset(k));
     } else {
       recordio::MXRecordIO r(o_.path_imgrec, "r");
-      for (;;) {
-        const std::int64_t at = r.tell();
-        if (!r.read()) break;
-        all.push_back(at);
-      }
+      while (auto at = r.skip()) all.push_back(*at);  // headers only: no payload is read
     }
     const std::int64_t n = static_cast<std::int64_t>(all.size());
     const std::int64_t lo = n * o_.part_index / o_.num_parts, hi = n * (o_.part_index + 1) / o_.num_parts;

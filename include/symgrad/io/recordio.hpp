@@ -146,47 +146,16 @@ class MXRecordIO {
   std::optional<std::string> read() {
     require_mode("r", "read");
     std::string out;
-    const std::int64_t first = tell();
-    bool first_part = true;
-    for (;;) {
-      const std::int64_t at = tell();
-      unsigned char head[8];
-      std::size_t got = std::fread(head, 1, 8, f_);
-      if (got == 0 && first_part && std::feof(f_)) return std::nullopt;
-      if (got != 8)
-        throw IOError(where(at) + "the file ends inside a part header (" + std::to_string(got) +
-                      " of 8 bytes); the file is truncated");
-      const std::uint32_t magic = detail::load_u32(head);
-      if (magic != kMagic) {
-        std::ostringstream m;
-        m << where(at) << "bad magic word 0x" << std::hex << magic << " (expected 0xced7230a)"
-          << (first_part ? "; not a RecordIO file, or the offset is not the start of a record"
-                         : " inside a record that started at byte " + std::to_string(first));
-        throw IOError(m.str());
-      }
-      const std::uint32_t word = detail::load_u32(head + 4);
-      const std::uint32_t cflag = word >> 29, len = word & (kMaxRecordBytes - 1);
-      if (first_part ? (cflag != 0 && cflag != 1) : (cflag != 2 && cflag != 3))
-        throw IOError(where(at) + "continue flag " + std::to_string(cflag) +
-                      (first_part ? " where a record must start (0 or 1); the offset is not the start of a record"
-                                  : " inside a record that started at byte " + std::to_string(first) +
-                                        " (expected 2 or 3)") +
-                      " or the file is corrupt");
-      const std::int64_t padded = (std::int64_t(len) + 3) & ~std::int64_t(3);
-      if (at + 8 + padded > size_)
-        throw IOError(where(at) + "a part of " + std::to_string(len) + " bytes runs past the end of the file (" +
-                      std::to_string(size_) + " bytes); the file is truncated or corrupt");
-      const std::size_t old = out.size();
-      out.resize(old + static_cast<std::size_t>(padded));
-      if (padded && std::fread(out.data() + old, 1, static_cast<std::size_t>(padded), f_) != std::size_t(padded))
-        throw IOError(where(at) + "cannot read " + std::to_string(padded) + " bytes: " + detail::errno_text());
-      out.resize(old + len);
-      if (cflag == 0 || cflag == 3) return out;
-      unsigned char m[4];
-      detail::store_u32(m, kMagic);
-      out.append(reinterpret_cast<const char*>(m), 4);
-      first_part = false;
-    }
+    if (!walk(&out)) return std::nullopt;
+    return out;
+  }
+  // Moves past the next record without reading its payload (the same checks as read()); returns
+  // the record's byte offset, or nothing at the end of the file.
+  std::optional<std::int64_t> skip() {
+    require_mode("r", "skip");
+    const std::int64_t at = tell();
+    if (!walk(nullptr)) return std::nullopt;
+    return at;
   }
 
   // Byte offset of the next record (a writer: where the next record will start).
@@ -221,6 +190,57 @@ class MXRecordIO {
   }
 
  private:
+  // Goes through the parts of the next record, checking each header; appends the payload to
+  // *out (magic words put back between parts), or seeks past it when out is null. False at the end.
+  bool walk(std::string* out) {
+    const std::int64_t first = tell();
+    bool first_part = true;
+    for (;;) {
+      const std::int64_t at = tell();
+      unsigned char head[8];
+      std::size_t got = std::fread(head, 1, 8, f_);
+      if (got == 0 && first_part && std::feof(f_)) return false;
+      if (got != 8)
+        throw IOError(where(at) + "the file ends inside a part header (" + std::to_string(got) +
+                      " of 8 bytes); the file is truncated");
+      const std::uint32_t magic = detail::load_u32(head);
+      if (magic != kMagic) {
+        std::ostringstream m;
+        m << where(at) << "bad magic word 0x" << std::hex << magic << " (expected 0xced7230a)"
+          << (first_part ? "; not a RecordIO file, or the offset is not the start of a record"
+                         : " inside a record that started at byte " + std::to_string(first));
+        throw IOError(m.str());
+      }
+      const std::uint32_t word = detail::load_u32(head + 4);
+      const std::uint32_t cflag = word >> 29, len = word & (kMaxRecordBytes - 1);
+      if (first_part ? (cflag != 0 && cflag != 1) : (cflag != 2 && cflag != 3))
+        throw IOError(where(at) + "continue flag " + std::to_string(cflag) +
+                      (first_part ? " where a record must start (0 or 1); the offset is not the start of a record"
+                                  : " inside a record that started at byte " + std::to_string(first) +
+                                        " (expected 2 or 3)") +
+                      " or the file is corrupt");
+      const std::int64_t padded = (std::int64_t(len) + 3) & ~std::int64_t(3);
+      if (at + 8 + padded > size_)
+        throw IOError(where(at) + "a part of " + std::to_string(len) + " bytes runs past the end of the file (" +
+                      std::to_string(size_) + " bytes); the file is truncated or corrupt");
+      if (out) {
+        const std::size_t old = out->size();
+        out->resize(old + static_cast<std::size_t>(padded));
+        if (padded && std::fread(out->data() + old, 1, static_cast<std::size_t>(padded), f_) != std::size_t(padded))
+          throw IOError(where(at) + "cannot read " + std::to_string(padded) + " bytes: " + detail::errno_text());
+        out->resize(old + len);
+      } else if (padded && fseeko(f_, static_cast<off_t>(padded), SEEK_CUR) != 0) {
+        throw IOError(where(at) + "cannot seek past " + std::to_string(padded) + " bytes: " + detail::errno_text());
+      }
+      if (cflag == 0 || cflag == 3) return true;
+      if (out) {
+        unsigned char m[4];
+        detail::store_u32(m, kMagic);
+        out->append(reinterpret_cast<const char*>(m), 4);
+      }
+      first_part = false;
+    }
+  }
   void open() {
     exceptions_ = std::uncaught_exceptions();
     if (writing()) {
