@@ -297,6 +297,15 @@ def main():
             shapes["state_cell"] = (layers * d, 2, 4)
         case(name, r, shapes, domain={"parameters": (-0.5, 0.5)})
 
+    # operator families whose cases live in their own files: golden_<family>.py, each with
+    # cases(case), run in this order
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import golden_norm
+    import golden_act
+    import golden_deconv
+    for family in (golden_norm, golden_act, golden_deconv):
+        family.cases(case)
+
 
 if __name__ == "__main__":
     main()

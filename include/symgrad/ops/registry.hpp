@@ -12,13 +12,17 @@
 #include "broadcast.hpp"
 #include "concat.hpp"
 #include "convolution.hpp"
+#include "deconvolution.hpp"
 #include "copy_like.hpp"
 #include "dot.hpp"
 #include "dropout.hpp"
 #include "embedding.hpp"
 #include "indexing.hpp"
 #include "init.hpp"
+#include "leaky_relu.hpp"
+#include "norm.hpp"
 #include "output.hpp"
+#include "pad.hpp"
 #include "pooling.hpp"
 #include "softmax.hpp"
 #include "elemwise.hpp"
@@ -30,6 +34,7 @@
 #include "slice.hpp"
 #include "tile.hpp"
 #include "transpose.hpp"
+#include "upsampling.hpp"
 
 namespace symgrad::ops {
 
@@ -352,9 +357,12 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       {"ones_like", reg::plain<OnesLike>},
       {"Embedding", reg::with_attrs<Embedding>},
       {"Convolution", reg::with_attrs<Convolution>},
+      // transposed convolution (deconvolution.hpp)
       {"Pooling", reg::with_attrs<Pooling>},
       {"BatchNorm", reg::with_attrs<BatchNorm>},
+      // normalisation layers (norm.hpp)
       {"Dropout", reg::with_attrs<Dropout>},
+      // activations, padding, resampling (leaky_relu.hpp, pad.hpp, upsampling.hpp)
       {"softmax", reg::softmax},
       {"log_softmax", reg::log_softmax},
       {"SoftmaxActivation", reg::softmax_activation},
