@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "golden.hpp"
 #include "testing.hpp"
 
 namespace sg = symgrad;
@@ -96,7 +97,6 @@ TEST_CASE("pooling: shapes, values and gradients") {
   CHECK(out_shape(pooling(x, {.pool_type = "avg", .global_pool = true}), {{"data", {2, 3, 7, 6}}}) == sg::Shape{2, 3, 1, 1});
   CHECK_THROWS_AS(pooling(x, {.kernel = {9, 9}}).infer_shape({{"data", {1, 1, 5, 5}}}), sg::ShapeError);
   CHECK_THROWS_AS(pooling(x, {.kernel = {2, 2}, .pool_type = "median"}), sg::ValueError);
-  CHECK_THROWS_WITH_AS(pooling(x, {.kernel = {2, 2}, .pool_type = "lp"}), doctest::Contains("not implemented"), sg::ValueError);
   CHECK_THROWS_AS(pooling(x, {}), sg::ValueError);
 
   // 4x4 input 0..15, 2x2 windows, stride 2: max = 5 7 13 15, avg = 2.5 4.5 10.5 12.5
@@ -205,4 +205,171 @@ TEST_CASE("conv: typed forms carry MXNet's output shapes at compile time") {
   auto x1 = var<"seq">(sg::shape<2, 3, 9>);
   auto c1 = convolution<4, dims(3), dims(2), dims(1)>(x1);
   static_assert(decltype(c1)::shape == sg::Shape{2, 4, 5});
+}
+
+TEST_CASE("deconv: shapes as MXNet's formula, adj and target_shape, errors") {
+  NameManager names;
+  Symbol x = var("data");
+  // stride·(in − 1) + dilate·(k − 1) + 1 − 2·pad + adj; weight (C, num_filter / num_group, k...)
+  auto d = deconvolution(x, {.kernel = {3, 3}, .num_filter = 4, .stride = {2, 2}, .pad = {1, 1}, .adj = {1, 1},
+                             .num_group = 2, .name = "dc"});
+  CHECK(d.list_arguments() == std::vector<std::string>{"data", "dc_weight"});  // no_bias is the default
+  auto r = d.infer_shape({{"data", {2, 6, 5, 4}}});
+  CHECK(r.out_shapes.at(0) == sg::Shape{2, 4, 10, 8});
+  CHECK(r.arg_shapes.at(1) == sg::Shape{6, 2, 3, 3});
+  auto t = deconvolution(x, {.kernel = {4, 4}, .num_filter = 4, .stride = {2, 2}, .target_shape = {11, 9}, .no_bias = false});
+  CHECK(out_shape(t, {{"data", {2, 6, 5, 4}}}) == sg::Shape{2, 4, 11, 9});
+  CHECK(out_shape(deconvolution(x, {.kernel = {3}, .num_filter = 4, .stride = {2}, .dilate = {2}, .pad = {1}}),
+                  {{"data", {2, 6, 5}}}) == sg::Shape{2, 4, 11});
+  CHECK(out_shape(deconvolution(x, {.kernel = {2, 2, 2}, .num_filter = 2, .stride = {2, 1, 2}}), {{"data", {1, 2, 2, 3, 2}}}) ==
+        sg::Shape{1, 2, 4, 4, 4});
+  auto big = deconvolution(x, {.kernel = {3, 3}, .num_filter = 4, .target_shape = {20, 20}, .name = "big"});
+  auto msg = testing::error_message<sg::ShapeError>([&] { big.infer_shape({{"data", {2, 6, 5, 4}}}); });
+  CHECK(msg.find("big") != std::string::npos);
+  CHECK(msg.find("target_shape") != std::string::npos);
+  auto adj = deconvolution(x, {.kernel = {3, 3}, .num_filter = 4, .stride = {2, 2}, .adj = {2, 2}});
+  CHECK(testing::error_message<sg::ShapeError>([&] { adj.infer_shape({{"data", {2, 6, 5, 4}}}); }).find("adj must be smaller") !=
+        std::string::npos);
+  auto nothing = deconvolution(x, {.kernel = {3, 3}, .num_filter = 4, .pad = {3, 3}});
+  CHECK_THROWS_AS(nothing.infer_shape({{"data", {2, 6, 2, 2}}}), sg::ShapeError);
+  CHECK_THROWS_AS(d.infer_shape({{"data", {2, 5, 5, 4}}}), sg::ShapeError);  // 5 channels, 2 groups
+  CHECK_THROWS_AS(deconvolution(x, {.kernel = {3, 3}, .num_filter = 2, .adj = {1}}), sg::ValueError);
+  CHECK_THROWS_AS(deconvolution(x, {.kernel = {3, 3}, .num_filter = 3, .num_group = 2}), sg::ValueError);
+}
+
+TEST_CASE("deconv: forward is the data gradient of the matching convolution") {
+  // Deconvolution(x, W) with W (C, F, k) equals dL/dz of Convolution(z, W) (num_filter C) at head x.
+  struct Case {
+    std::vector<std::int64_t> kernel, stride, pad, dilate, adj;
+    std::int64_t C, F, G;
+    sg::Shape in;
+  };
+  for (const Case& k : {Case{{3, 3}, {2, 2}, {1, 1}, {}, {1, 1}, 2, 3, 1, {2, 2, 3, 4}},
+                        Case{{2, 3}, {1, 2}, {0, 1}, {2, 1}, {}, 4, 6, 2, {1, 4, 3, 3}},
+                        Case{{2, 2, 2}, {2, 1, 2}, {}, {}, {1, 0, 1}, 2, 2, 1, {1, 2, 2, 3, 2}}}) {
+    CAPTURE(k.in.str());
+    Symbol x = var("data"), w = var("w");
+    auto dc = deconvolution(x, w, Symbol(), {.kernel = k.kernel, .num_filter = k.F, .stride = k.stride, .dilate = k.dilate,
+                                             .pad = k.pad, .adj = k.adj, .num_group = k.G});
+    auto dex = dc.simple_bind(sg::cpu(), {{"data", k.in}});
+    sg::nd::random::Generator gen(11);
+    for (auto& a : dex.arg_arrays()) sg::nd::random::uniform(-1, 1, a.shape(), gen).copy_to(a);
+    const auto& y = dex.forward(false).at(0);
+    Symbol z = var("z");
+    auto cv = convolution(z, w, Symbol(), {.kernel = k.kernel, .num_filter = k.C, .stride = k.stride, .dilate = k.dilate,
+                                           .pad = k.pad, .num_group = k.G, .no_bias = true});
+    auto cex = cv.simple_bind(sg::cpu(), {{"z", y.shape()}});
+    REQUIRE(cex.forward(true).at(0).shape() == k.in);  // the convolution maps the output back to the input shape
+    cex.arg_dict().at("w").copy_from(dex.arg_dict().at("w"));
+    cex.backward({dex.arg_dict().at("data")});
+    testing::check_close(y, cex.grad_dict().at("z"), 1e-5, 1e-6, "deconvolution vs convolution data gradient");
+  }
+}
+
+TEST_CASE("deconv: float64 gradients") {
+  Symbol x = var("data");
+  CHECK(check_gradient(deconvolution(x, {.kernel = {3, 2}, .num_filter = 2, .stride = {2, 1}, .pad = {1, 0}, .adj = {1, 0},
+                                         .no_bias = false}),
+                       {{"data", {2, 3, 3, 3}}}) > 0);
+  CHECK(check_gradient(deconvolution(x, {.kernel = {2, 2}, .num_filter = 4, .dilate = {2, 1}, .num_group = 2}),
+                       {{"data", {1, 4, 3, 2}}}) > 0);
+  CHECK(check_gradient(deconvolution(x, {.kernel = {4}, .num_filter = 2, .stride = {2}, .target_shape = {9}, .no_bias = false}),
+                       {{"data", {2, 2, 4}}}) > 0);
+  CHECK(check_gradient(deconvolution(x, {.kernel = {2, 1, 2}, .num_filter = 2, .stride = {1, 2, 2}}), {{"data", {1, 2, 2, 2, 2}}}) >
+        0);
+}
+
+TEST_CASE("conv: depthwise direct path, gradients and a direct sum") {
+  Symbol x = var("data");
+  // channel multiplier 2, stride, dilation and padding; 2-d and 3-d
+  CHECK(check_gradient(convolution(x, {.kernel = {3, 2}, .num_filter = 6, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 2},
+                                       .num_group = 3}),
+                       {{"data", {2, 3, 5, 6}}}) > 0);
+  CHECK(check_gradient(convolution(x, {.kernel = {2, 2, 2}, .num_filter = 2, .stride = {1, 2, 1}, .pad = {1, 0, 1},
+                                       .num_group = 2, .no_bias = true}),
+                       {{"data", {1, 2, 3, 4, 3}}}) > 0);
+  // values against a direct sum per channel
+  auto dw = convolution(x, {.kernel = {3, 3}, .num_filter = 4, .stride = {2, 2}, .pad = {1, 1}, .num_group = 4, .name = "dw"});
+  auto ex = dw.simple_bind(sg::cpu(), {{"data", {2, 4, 9, 8}}});
+  sg::nd::random::Generator gen(4);
+  for (auto& a : ex.arg_arrays()) sg::nd::random::uniform(-1, 1, a.shape(), gen).copy_to(a);
+  const auto& y = ex.forward(false).at(0);
+  const float* X = ex.arg_dict().at("data").data<float>();
+  const float* W = ex.arg_dict().at("dw_weight").data<float>();
+  const float* B = ex.arg_dict().at("dw_bias").data<float>();
+  REQUIRE(y.shape() == sg::Shape{2, 4, 5, 4});
+  double worst = 0;
+  for (int n = 0; n < 2; ++n)
+    for (int c = 0; c < 4; ++c)
+      for (int oh = 0; oh < 5; ++oh)
+        for (int ow = 0; ow < 4; ++ow) {
+          double s = B[c];
+          for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b) {
+              const int ih = oh * 2 - 1 + a, iw = ow * 2 - 1 + b;
+              if (ih >= 0 && ih < 9 && iw >= 0 && iw < 8) s += double(W[(c * 3 + a) * 3 + b]) * X[((n * 4 + c) * 9 + ih) * 8 + iw];
+            }
+          worst = std::max(worst, std::fabs(s - y.data<float>()[((n * 4 + c) * 5 + oh) * 4 + ow]));
+        }
+  CHECK(worst < 1e-5);
+}
+
+TEST_CASE("golden: Deconvolution and lp Pooling") {
+  Symbol d = var("data");
+  testing::run_golden("deconv2d", deconvolution(d, {.kernel = {3, 3}, .num_filter = 4, .no_bias = false, .name = "dc"}));
+  testing::run_golden("deconv2d_stride_pad_adj", deconvolution(d, {.kernel = {4, 3}, .num_filter = 3, .stride = {2, 2},
+                                                                   .pad = {1, 1}, .adj = {1, 0}, .name = "dc"}));
+  testing::run_golden("deconv2d_group_dilate", deconvolution(d, {.kernel = {2, 3}, .num_filter = 6, .dilate = {2, 1},
+                                                                 .num_group = 2, .no_bias = false, .name = "dc"}));
+  testing::run_golden("deconv2d_target", deconvolution(d, {.kernel = {4, 4}, .num_filter = 2, .stride = {2, 2},
+                                                           .target_shape = {9, 8}, .name = "dc"}));
+  testing::run_golden("deconv1d", deconvolution(d, {.kernel = {3}, .num_filter = 2, .stride = {3}, .pad = {1},
+                                                    .no_bias = false, .name = "dc"}));
+  testing::run_golden("conv2d_depthwise", convolution(d, {.kernel = {3, 3}, .num_filter = 6, .stride = {2, 1}, .dilate = {1, 2},
+                                                          .pad = {1, 1}, .num_group = 3, .name = "conv"}));
+  testing::run_golden("conv1d_depthwise", convolution(d, {.kernel = {3}, .num_filter = 4, .stride = {2}, .pad = {2}, .num_group = 4,
+                                                          .no_bias = true, .name = "conv"}));
+  testing::run_golden("pool_lp2", pooling(d, {.kernel = {2, 2}, .pool_type = "lp", .p_value = 2, .stride = {1, 2}}));
+  testing::run_golden("pool_lp3_pad", pooling(d, {.kernel = {3}, .pool_type = "lp", .p_value = 3, .stride = {2}, .pad = {1}}),
+                      true, 1e-4, 1e-5);
+  testing::run_golden("pool_lp1_global", pooling(d, {.kernel = {1, 1}, .pool_type = "lp", .p_value = 1, .global_pool = true}));
+}
+
+TEST_CASE("pooling: lp values, gradients and errors") {
+  Symbol x = var("data");
+  auto p = pooling(x, {.kernel = {2, 2}, .pool_type = "lp", .p_value = 3});
+  auto ex = p.simple_bind(sg::cpu(), {{"data", {1, 1, 2, 2}}});
+  const float v[] = {-1, 2, 3, -4};
+  std::copy_n(v, 4, ex.arg_dict().at("data").data<float>());
+  CHECK(ex.forward(false).at(0).data<float>()[0] == doctest::Approx(std::cbrt(-1.0 + 8 + 27 - 64)).epsilon(1e-6));
+  auto p2 = pooling(x, {.kernel = {2, 2}, .pool_type = "lp", .p_value = 2});
+  auto ex2 = p2.simple_bind(sg::cpu(), {{"data", {1, 1, 2, 2}}});
+  std::copy_n(v, 4, ex2.arg_dict().at("data").data<float>());
+  CHECK(ex2.forward(false).at(0).data<float>()[0] == doctest::Approx(std::sqrt(30.0)).epsilon(1e-6));
+  CHECK(check_gradient(pooling(x, {.kernel = {2, 2}, .pool_type = "lp", .p_value = 2, .stride = {1, 1}}),
+                       {{"data", {2, 2, 3, 3}}}) > 0);
+  CHECK(check_gradient(pooling(x, {.kernel = {3}, .pool_type = "lp", .p_value = 3, .stride = {2}, .pad = {1}}),
+                       {{"data", {1, 2, 5}}}, {.low = 0.5, .high = 1.5}) > 0);
+  CHECK(check_gradient(pooling(x, {.kernel = {2}, .pool_type = "lp", .p_value = 1}), {{"data", {1, 2, 4}}}) > 0);
+  auto msg = testing::error_message<sg::ValueError>([&] { pooling(x, {.kernel = {2, 2}, .pool_type = "lp"}); });
+  CHECK(msg.find("p_value") != std::string::npos);
+}
+
+TEST_CASE("deconv: symbol JSON round trip and typed form") {
+  NameManager names;
+  Symbol x = var("data");
+  auto net = pooling(deconvolution(x, {.kernel = {4, 4}, .num_filter = 3, .stride = {2, 2}, .pad = {1, 1}, .adj = {1, 1},
+                                       .no_bias = false, .name = "dc"}),
+                     {.kernel = {2, 2}, .pool_type = "lp", .p_value = 2, .name = "p"});
+  auto back = Symbol::load_json(net.tojson());
+  CHECK(back.tojson() == net.tojson());
+  CHECK(net.tojson().find("\"adj\": \"(1, 1)\"") != std::string::npos);
+  CHECK(net.tojson().find("\"no_bias\": \"False\"") != std::string::npos);
+  CHECK(back.infer_shape({{"data", {2, 5, 4, 4}}}).out_shapes.at(0) == sg::Shape{2, 3, 8, 8});
+  auto tx = var<"t">(sg::shape<sg::dyn, 8, 7, 7>);
+  auto up = deconvolution<4, dims(4, 4), dims(2, 2), dims(1, 1)>(tx);
+  static_assert(decltype(up)::shape == sg::Shape{sg::dyn, 4, 14, 14});
+  auto tgt = deconvolution<2, dims(3, 3), dims(2, 2), dims(), dims(), dims(), 1, dims(16, 15)>(up);
+  static_assert(decltype(tgt)::shape == sg::Shape{sg::dyn, 2, 16, 15});
+  CHECK(Symbol(tgt).infer_shape({{"t", {3, 8, 7, 7}}}).out_shapes.at(0) == sg::Shape{3, 2, 16, 15});
 }

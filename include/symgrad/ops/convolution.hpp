@@ -5,13 +5,15 @@
 //   out = floor((in + 2·pad − (dilate·(k − 1) + 1)) / stride) + 1 per spatial dimension.
 // CPU: per sample and group, im2col into the executor's workspace and one GEMM; backward: the
 // weight gradient as GEMMs against the same columns, the data gradient as a GEMM into columns
-// and col2im. Channels-last layouts are errors (MXNet runs them on GPUs only).
+// and col2im. Depthwise convolutions (one input channel per group) skip the columns: direct
+// loops over (sample, filter) planes on the thread pool. Channels-last layouts are errors (MXNet runs them on GPUs only).
 #pragma once
 #include <algorithm>
 #include <array>
 #include <memory>
 
 #include "../cpu/gemm.hpp"
+#include "../cpu/parallel.hpp"
 #include "../symbol/compose.hpp"
 #include "operator.hpp"
 
@@ -221,6 +223,35 @@ void col2im(const Geo& g, const T* col, T* dx) {
         }
 }
 
+// Depthwise convolutions (one input channel per group, e.g. num_group == channels) run directly:
+// each (sample, filter) plane is a sum of shifted input rows scaled by one weight, with no
+// columns and no GEMM. visit(g, y, x, f) calls f(out_row, in_row, weight_index, o_lo, o_hi, base)
+// for every kernel offset and output row, where out_row[o] pairs with in_row[o·s + base] for o in
+// [o_lo, o_hi), the range whose input lies inside the data.
+template <class F>
+void depthwise_rows(const Geo& g, F&& f) {
+  std::int64_t widx = 0;
+  for (std::int64_t a = 0; a < g.k[0]; ++a)
+    for (std::int64_t b = 0; b < g.k[1]; ++b)
+      for (std::int64_t e = 0; e < g.k[2]; ++e, ++widx) {
+        const std::int64_t base = e * g.d[2] - g.p[2];
+        // o·s + base in [0, in): o in [ceil(−base / s), ceil((in − base) / s))
+        auto ceil_div = [](std::int64_t n, std::int64_t d) { return n >= 0 ? (n + d - 1) / d : -((-n) / d); };
+        const std::int64_t lo = std::max<std::int64_t>(0, ceil_div(-base, g.s[2]));
+        const std::int64_t hi = std::min(g.out[2], ceil_div(g.in[2] - base, g.s[2]));
+        if (lo >= hi) continue;
+        for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0) {
+          const std::int64_t i0 = o0 * g.s[0] - g.p[0] + a * g.d[0];
+          if (i0 < 0 || i0 >= g.in[0]) continue;
+          for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1) {
+            const std::int64_t i1 = o1 * g.s[1] - g.p[1] + b * g.d[1];
+            if (i1 < 0 || i1 >= g.in[1]) continue;
+            f((o0 * g.out[1] + o1) * g.out[2], (i0 * g.in[1] + i1) * g.in[2], widx, lo, hi, base);
+          }
+        }
+      }
+}
+
 inline std::string describe(const ConvolutionParam& p) {
   std::string s = "kernel=" + attr::format(p.kernel.vec()) + ", num_filter=" + std::to_string(p.num_filter);
   if (p.stride.n) s += ", stride=" + attr::format(p.stride.vec());
@@ -249,6 +280,7 @@ class ConvolutionBackward final : public Operator {
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
     auto g = conv_detail::geometry(in[1], in[0], p_);
+    if (g.cg() == 1) return 0;  // depthwise: no columns
     return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -265,7 +297,41 @@ class ConvolutionBackward final : public Operator {
       const bool want_dx = req[0] != OpReq::null, want_dw = req[1] != OpReq::null;
       if (want_dx && req[0] == OpReq::write) std::fill_n(out[0].data<T>(), x.size(), T(0));
       if (want_dw && req[1] == OpReq::write) std::fill_n(out[1].data<T>(), w.size(), T(0));
-      for (std::int64_t n = 0; n < g.N; ++n)
+      if (Cg == 1) {  // depthwise: direct loops, threads over input planes (dx) and filters (dW)
+        const std::int64_t IS = g.in_size(), KS = g.k_size(), S = g.s[2];
+        if (want_dx) {
+          T* dx = out[0].data<T>();
+          host::ThreadPool::instance().run(static_cast<std::size_t>(g.N * g.C), [&](std::size_t pl) {
+            const std::int64_t n = std::int64_t(pl) / g.C, c = std::int64_t(pl) % g.C;
+            T* dxp = dx + (n * g.C + c) * IS;
+            for (std::int64_t f = c * Fg; f < (c + 1) * Fg; ++f) {
+              const T* dyp = gy + (n * g.F + f) * P;
+              conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
+                                                 std::int64_t hi, std::int64_t base) {
+                const T wv = ws[f * KS + wi];
+                for (std::int64_t o = lo; o < hi; ++o) dxp[irow + o * S + base] += wv * dyp[orow + o];
+              });
+            }
+          });
+        }
+        if (want_dw) {
+          T* dw = out[1].data<T>();
+          host::ThreadPool::instance().run(static_cast<std::size_t>(g.F), [&](std::size_t fu) {
+            const std::int64_t f = std::int64_t(fu), c = f / Fg;
+            for (std::int64_t n = 0; n < g.N; ++n) {
+              const T* dyp = gy + (n * g.F + f) * P;
+              const T* xp = xs + (n * g.C + c) * IS;
+              conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
+                                                 std::int64_t hi, std::int64_t base) {
+                T acc = T(0);
+                for (std::int64_t o = lo; o < hi; ++o) acc += dyp[orow + o] * xp[irow + o * S + base];
+                dw[f * KS + wi] += acc;
+              });
+            }
+          });
+        }
+      }
+      for (std::int64_t n = 0; n < g.N && Cg != 1; ++n)
         for (std::int64_t gr = 0; gr < g.G; ++gr) {
           const T* dyg = gy + (n * g.F + gr * Fg) * P;
           const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
@@ -358,6 +424,7 @@ class Convolution final : public Operator {
   }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out, DType t) const override {
     auto g = conv_detail::geometry(in[0], out[0], p_);
+    if (g.cg() == 1) return 0;  // depthwise: no columns
     return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -375,7 +442,21 @@ class Convolution final : public Operator {
       const T beta = req[0] == OpReq::add ? T(1) : T(0);
       const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
                               g.p == std::array<std::int64_t, 3>{0, 0, 0};
-      for (std::int64_t n = 0; n < g.N; ++n)
+      if (Cg == 1) {  // depthwise: direct loops, threads over output planes
+        const std::int64_t IS = g.in_size(), KS = g.k_size(), S = g.s[2];
+        host::ThreadPool::instance().run(static_cast<std::size_t>(g.N * g.F), [&](std::size_t pl) {
+          const std::int64_t n = std::int64_t(pl) / g.F, f = std::int64_t(pl) % g.F;
+          T* yp = y + (n * g.F + f) * P;
+          const T* xp = xs + (n * g.C + f / Fg) * IS;
+          if (beta == T(0)) std::fill_n(yp, P, T(0));
+          conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
+                                             std::int64_t hi, std::int64_t base) {
+            const T wv = ws[f * KS + wi];
+            for (std::int64_t o = lo; o < hi; ++o) yp[orow + o] += wv * xp[irow + o * S + base];
+          });
+        });
+      }
+      for (std::int64_t n = 0; n < g.N && Cg != 1; ++n)
         for (std::int64_t gr = 0; gr < g.G; ++gr) {
           const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
           const T* src = xg;

@@ -1,11 +1,13 @@
-// Pooling(data; kernel, pool_type='max'|'avg'|'sum', global_pool=False, pooling_convention=
+// Pooling(data; kernel, pool_type='max'|'avg'|'sum'|'lp', global_pool=False, pooling_convention=
 // 'valid'|'full'|'same', stride=1s, pad=0s, count_include_pad=True, layout) over 1, 2 or 3
 // channels-first spatial dimensions, as MXNet 1.9.1:
 //   valid out = floor((in + 2p − k) / s) + 1; full out = ceil((in + 2p − k) / s) + 1;
 //   same out = ceil((in + 2p) / s); global_pool gives 1 per spatial dimension.
 // A window covers [o·s − p, o·s − p + k) clipped to the input; avg divides by the window clipped
 // to the padded input (count_include_pad) or to the input. max sends the gradient to the first
-// largest element of each window. pool_type 'lp' is not implemented (an error says so).
+// largest element of each window. lp (p_value required) is MXNet's signed p-norm of the window,
+// out = (Σ x^p)^(1/p) with x^p keeping its sign for odd p (p = 1 is the sum), and the gradient
+// dy·(x / out)^(p − 1) (0 where out is 0, for p > 1).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -17,7 +19,7 @@
 namespace symgrad {
 namespace ops {
 
-enum class PoolType { max, avg, sum };
+enum class PoolType { max, avg, sum, lp };
 enum class PoolConvention { valid, full, same };
 
 struct PoolingParam {
@@ -27,6 +29,7 @@ struct PoolingParam {
   bool global_pool = false;
   bool count_include_pad = true;
   int layout = 0;  // as ConvolutionParam::layout
+  int p_value = 0;  // lp only: the power (0: not given)
 
   constexpr std::int64_t st(int i) const { return stride.n ? stride[i] : 1; }
   constexpr std::int64_t pd(int i) const { return pad.n ? pad[i] : 0; }
@@ -129,7 +132,24 @@ void for_each_window(const Geo& g, F&& f) {
   }
 }
 
-inline std::string type_name(PoolType t) { return t == PoolType::max ? "max" : t == PoolType::avg ? "avg" : "sum"; }
+inline std::string type_name(PoolType t) {
+  return t == PoolType::max ? "max" : t == PoolType::avg ? "avg" : t == PoolType::sum ? "sum" : "lp";
+}
+template <class T>
+T ipow(T x, int p) {
+  T r = T(1);
+  for (int i = 0; i < p; ++i) r *= x;
+  return r;
+}
+// (Σ x^p)^(1/p), the sign kept for odd p.
+template <class T>
+T lp_root(T v, int p) {
+  if (p == 1) return v;
+  if (p == 2) return std::sqrt(v);
+  if (p == 3) return std::cbrt(v);
+  const T r = std::pow(std::abs(v), T(1) / T(p));
+  return v < 0 && p % 2 == 1 ? -r : r;
+}
 inline std::string convention_name(PoolConvention c) {
   return c == PoolConvention::valid ? "valid" : c == PoolConvention::full ? "full" : "same";
 }
@@ -152,12 +172,14 @@ class PoolingBackward final : public Operator {
       using T = decltype(t);
       const T* dy = in[0].data<T>();
       const T* x = in[1].data<T>();
+      const T* y = in[2].data<T>();
       T* dx = out[0].data<T>();
       if (req[0] == OpReq::write) std::fill_n(dx, in[1].size(), T(0));
       const std::int64_t IS = g.in_size(), OS = g.out_size();
       host::ThreadPool::instance().run(static_cast<std::size_t>(g.planes), [&](std::size_t pl) {
         const T* xp = x + std::int64_t(pl) * IS;
         const T* dyp = dy + std::int64_t(pl) * OS;
+        const T* yp = y + std::int64_t(pl) * OS;
         T* dxp = dx + std::int64_t(pl) * IS;
         pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0, const pool_detail::Range& r1,
                                             const pool_detail::Range& r2) {
@@ -171,6 +193,17 @@ class PoolingBackward final : public Operator {
                   if (best < 0 || xp[i] > bv) best = i, bv = xp[i];
                 }
             if (best >= 0) dxp[best] += dyp[o];
+            return;
+          }
+          if (p_.pool_type == PoolType::lp) {
+            const T y = yp[o];
+            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
+              for (std::int64_t b = r1.lo; b < r1.hi; ++b)
+                for (std::int64_t c = r2.lo; c < r2.hi; ++c) {
+                  const std::int64_t i = (a * g.in[1] + b) * g.in[2] + c;
+                  const T d = p_.p_value == 1 ? T(1) : y == T(0) ? T(0) : pool_detail::ipow(xp[i] / y, p_.p_value - 1);
+                  dxp[i] += dyp[o] * d;
+                }
             return;
           }
           T scale = T(1);
@@ -207,6 +240,9 @@ class Pooling final : public Operator {
     r.get("pooling_convention", conv);
     r.get("global_pool", p_.global_pool);
     r.get("count_include_pad", p_.count_include_pad);
+    std::string p_value;
+    r.get("p_value", p_value);
+    if (!p_value.empty() && p_value != "None") p_.p_value = std::stoi(p_value);
     std::string layout;
     r.get("layout", layout);
     p_.layout = layout_code("Pooling", layout);
@@ -224,8 +260,8 @@ class Pooling final : public Operator {
     if (t == "max") return PoolType::max;
     if (t == "avg") return PoolType::avg;
     if (t == "sum") return PoolType::sum;
-    if (t == "lp") throw ValueError("Pooling: pool_type 'lp' is not implemented in symgrad yet; use max, avg or sum");
-    throw ValueError("Pooling: pool_type must be max, avg or sum, got '" + t + "'");
+    if (t == "lp") return PoolType::lp;
+    throw ValueError("Pooling: pool_type must be max, avg, sum or lp, got '" + t + "'");
   }
   static PoolConvention parse_convention(const std::string& c) {
     if (c == "valid") return PoolConvention::valid;
@@ -245,6 +281,7 @@ class Pooling final : public Operator {
     if (p_.global_pool) m["global_pool"] = attr::format(true);
     if (!p_.count_include_pad) m["count_include_pad"] = attr::format(false);
     if (p_.layout) m["layout"] = layout_name(p_.layout);
+    if (p_.p_value) m["p_value"] = attr::format(p_.p_value);
     return m;
   }
   void infer_shape(ShapeCtx& c) const override {
@@ -281,6 +318,14 @@ class Pooling final : public Operator {
                 const T* row = xp + (a * g.in[1] + b) * g.in[2];
                 for (std::int64_t c = r2.lo; c < r2.hi; ++c) v = std::max(v, row[c]);
               }
+          } else if (p_.pool_type == PoolType::lp) {
+            v = T(0);
+            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
+              for (std::int64_t b = r1.lo; b < r1.hi; ++b) {
+                const T* row = xp + (a * g.in[1] + b) * g.in[2];
+                for (std::int64_t c = r2.lo; c < r2.hi; ++c) v += pool_detail::ipow(row[c], p_.p_value);
+              }
+            v = pool_detail::lp_root(v, p_.p_value);
           } else {
             v = T(0);
             for (std::int64_t a = r0.lo; a < r0.hi; ++a)
@@ -316,6 +361,9 @@ class Pooling final : public Operator {
       if (p_.stride[i] < 1) throw ValueError("Pooling: stride values must be positive, got " + attr::format(p_.stride.vec()));
     for (int i = 0; i < p_.pad.n; ++i)
       if (p_.pad[i] < 0) throw ValueError("Pooling: pad values must not be negative, got " + attr::format(p_.pad.vec()));
+    if (p_.pool_type == PoolType::lp && p_.p_value < 1)
+      throw ValueError(p_.p_value == 0 ? std::string("Pooling: pool_type 'lp' needs p_value, e.g. p_value=2")
+                                       : "Pooling: p_value must be a positive integer, got " + std::to_string(p_.p_value));
     if (p_.convention == PoolConvention::same && p_.pad.n)
       for (int i = 0; i < p_.pad.n; ++i)
         if (p_.pad[i] != 0) throw ValueError("Pooling: pooling_convention 'same' needs pad 0");
@@ -329,6 +377,7 @@ namespace sym {
 struct PoolingOptions {
   std::vector<std::int64_t> kernel = {};
   std::string pool_type = "max";
+  int p_value = 0;  // lp only
   bool global_pool = false;
   std::string pooling_convention = "valid";
   std::vector<std::int64_t> stride = {}, pad = {};
@@ -343,6 +392,7 @@ inline Symbol pooling(const Symbol& data, const PoolingOptions& o) {
   p.pad = ops::Spatial::from(o.pad);
   p.pool_type = ops::Pooling::parse_type(o.pool_type);
   p.convention = ops::Pooling::parse_convention(o.pooling_convention);
+  p.p_value = o.p_value;
   p.global_pool = o.global_pool;
   p.count_include_pad = o.count_include_pad;
   p.layout = ops::layout_code("Pooling", o.layout);

@@ -358,6 +358,7 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       {"Embedding", reg::with_attrs<Embedding>},
       {"Convolution", reg::with_attrs<Convolution>},
       // transposed convolution (deconvolution.hpp)
+      {"Deconvolution", reg::with_attrs<Deconvolution>},
       {"Pooling", reg::with_attrs<Pooling>},
       {"BatchNorm", reg::with_attrs<BatchNorm>},
       // normalisation layers (norm.hpp)
