@@ -362,6 +362,10 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       {"Pooling", reg::with_attrs<Pooling>},
       {"BatchNorm", reg::with_attrs<BatchNorm>},
       // normalisation layers (norm.hpp)
+      {"LayerNorm", reg::with_attrs<LayerNorm>},
+      {"InstanceNorm", reg::with_attrs<InstanceNorm>},
+      {"L2Normalization", reg::with_attrs<L2Normalization>},
+      {"LRN", reg::with_attrs<LRN>},
       {"Dropout", reg::with_attrs<Dropout>},
       // activations, padding, resampling (leaky_relu.hpp, pad.hpp, upsampling.hpp)
       {"softmax", reg::softmax},
