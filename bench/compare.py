@@ -6,6 +6,7 @@ prints the median of each measurement over the rounds and the ratios, as a Markd
     python3 bench/compare.py mlp [--rounds 3] [--build build]   # bench/train_mlp vs MXNet, PyTorch
     python3 bench/compare.py images [--rounds 3] [--threads 2]  # im2rec and ImageRecordIter vs MXNet
     python3 bench/compare.py lenet [--rounds 3]                  # bench/train_lenet vs MXNet, PyTorch
+    python3 bench/compare.py resnet [--rounds 3]                 # bench/resnet_step vs MXNet, PyTorch
 
 Every program prints `RESULT <name> <value> <unit>` lines. Peers: bench/peers/README.md (MXNet
 1.9.1 in /opt/mxnet-venv, Debian's python3-torch). Build first: ninja -C build bench/rnn_lstm
@@ -85,6 +86,12 @@ def programs(which, build, threads):
             ("mxnet", [MXNET_PY, os.path.join(HERE, "peers", "rnn_mxnet.py"), "--reps", "5"] + t),
             ("torch", [TORCH_PY, os.path.join(HERE, "peers", "rnn_torch.py"), "--reps", "5"] + t),
         ]
+    if which == "resnet":
+        return [
+            ("symgrad", [os.path.join(build, "bench", "resnet_step")]),
+            ("mxnet", [MXNET_PY, os.path.join(HERE, "peers", "resnet_mxnet.py")] + t),
+            ("torch", [TORCH_PY, os.path.join(HERE, "peers", "resnet_torch.py")] + t),
+        ]
     if which == "lenet":
         return [
             ("symgrad", [os.path.join(build, "bench", "train_lenet"), "--epochs", "2"]),
@@ -110,6 +117,10 @@ RATIOS = {
         ("symgrad_lenet_train", "mxnet_lenet_train", "symgrad / MXNet Module.fit (samples/s; > 1 is faster)"),
         ("symgrad_lenet_train", "torch_lenet_train", "symgrad / PyTorch loop (samples/s)"),
     ],
+    "resnet": [
+        ("symgrad_resnet_fwdbwd", "mxnet_resnet_fwdbwd", "symgrad / MXNet (oneDNN) forward+backward time (< 1 is faster)"),
+        ("symgrad_resnet_fwdbwd", "torch_resnet_fwdbwd", "symgrad / PyTorch forward+backward time"),
+    ],
     "images": [
         ("symgrad_im2rec", "mxnet_im2rec", "symgrad im2rec / MXNet im2rec.py (images/s; > 1 is faster)"),
         ("symgrad_iter", "mxnet_iter", "symgrad / MXNet ImageRecordIter (images/s)"),
@@ -123,7 +134,7 @@ RATIOS = {
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("which", choices=["rnn", "mlp", "images", "lenet"])
+    ap.add_argument("which", choices=["rnn", "mlp", "images", "lenet", "resnet"])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--build", default="build")
     ap.add_argument("--threads", type=int, default=2)
