@@ -363,6 +363,7 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       // normalisation layers (norm.hpp)
       {"Dropout", reg::with_attrs<Dropout>},
       // activations, padding, resampling (leaky_relu.hpp, pad.hpp, upsampling.hpp)
+      {"LeakyReLU", reg::with_attrs<LeakyReLU>},
       {"softmax", reg::softmax},
       {"log_softmax", reg::log_softmax},
       {"SoftmaxActivation", reg::softmax_activation},
