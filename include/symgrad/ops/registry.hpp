@@ -366,6 +366,7 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       {"LeakyReLU", reg::with_attrs<LeakyReLU>},
       {"Pad", reg::with_attrs<Pad>},
       {"pad", reg::with_attrs<Pad>},
+      {"UpSampling", upsampling_from_attrs},
       {"softmax", reg::softmax},
       {"log_softmax", reg::log_softmax},
       {"SoftmaxActivation", reg::softmax_activation},
