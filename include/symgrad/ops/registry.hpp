@@ -368,6 +368,10 @@ inline const std::map<std::string, OpFactory, std::less<>>& registry() {
       {"LRN", reg::with_attrs<LRN>},
       {"Dropout", reg::with_attrs<Dropout>},
       // activations, padding, resampling (leaky_relu.hpp, pad.hpp, upsampling.hpp)
+      {"LeakyReLU", reg::with_attrs<LeakyReLU>},
+      {"Pad", reg::with_attrs<Pad>},
+      {"pad", reg::with_attrs<Pad>},
+      {"UpSampling", upsampling_from_attrs},
       {"softmax", reg::softmax},
       {"log_softmax", reg::log_softmax},
       {"SoftmaxActivation", reg::softmax_activation},
