@@ -2,13 +2,13 @@
 // MXNet 1.9.1, elementwise:
 //   leaky  y = x > 0 ? x : slope·x                  dx = dy · (y > 0 ? 1 : slope)
 //   elu    y = x > 0 ? x : slope·(eˣ − 1)           dx = dy · (y > 0 ? 1 : y + slope)
-//   selu   y = λ·(x > 0 ? x : α·(eˣ − 1))           dx = dy · (y > 0 ? λ : λ·(y + α))
+//   selu   y = λ·(x > 0 ? x : α·(eˣ − 1))           dx = dy · (y > 0 ? λ : y + λ·α)
 //   gelu   y = x·Φ(x) = x/2·(1 + erf(x/√2))         dx = dy · (Φ(x) + x·φ(x))
 //   prelu  y = x > 0 ? x : γ·x                      dx = dy · (x > 0 ? 1 : γ), dγ = Σ dy · (x > 0 ? 0 : x)
 //   rrelu  y = x > 0 ? x : m·x                      dx = dy · (y > 0 ? 1 : m)
-// with λ = 1.0507009873554805, α = 1.6732632423543772. The gradients are MXNet's: leaky, elu, selu
-// and rrelu read the sign of the output (a negative slope gives dx = dy where x < 0), and selu's
-// λ·(y + α) is not the derivative λ·α·eˣ = y + λ·α for x < 0 (MXNet 1.9.1 computes it so).
+// with λ = 1.0507009873554805, α = 1.6732632423543772. As MXNet, leaky, elu, selu and rrelu read
+// the sign of the output (a negative slope gives dx = dy where x < 0). Difference: selu's gradient
+// for x < 0 is the derivative λ·α·eˣ = y + λ·α; MXNet 1.9.1 computes λ·(y + α), which is not.
 // * prelu: gamma is an argument (the others take data only); by default (C,) for data (N, C, ...).
 //   Its dims are matched from the right against data axes 1 and 0 (equal size or 1, skipping
 //   axes that do not match), so (1,) is one slope for all, (C,) one per channel, (N, C) one per
@@ -132,7 +132,7 @@ class LeakyReLUBackward final : public Operator {
           T d;
           switch (p_.act_type) {
             case LeakyType::elu: d = y[i] > 0 ? T(1) : T(y[i] + slope); break;
-            case LeakyType::selu: d = y[i] > 0 ? lam : T(lam * (y[i] + alpha)); break;
+            case LeakyType::selu: d = y[i] > 0 ? lam : T(y[i] + lam * alpha); break;
             case LeakyType::gelu: {
               const double xv = double(x[i]);
               d = T(0.5 * (1 + std::erf(xv * kInvSqrt2)) + xv * std::exp(-0.5 * xv * xv) * kInvSqrt2Pi);
