@@ -7,6 +7,14 @@ prints the median of each measurement over the rounds and the ratios, as a Markd
     python3 bench/compare.py images [--rounds 3] [--threads 2]  # im2rec and ImageRecordIter vs MXNet
     python3 bench/compare.py lenet [--rounds 3]                  # bench/train_lenet vs MXNet, PyTorch
     python3 bench/compare.py resnet [--rounds 3]                 # bench/resnet_step vs MXNet, PyTorch
+    python3 bench/compare.py mlp_step [--rounds 3] [--threads 2] # bench/mlp_step vs MXNet Module, PyTorch loop
+    python3 bench/compare.py infer [--rounds 3] [--threads 2]    # bench/infer_latency vs MXNet, PyTorch eager
+    python3 bench/compare.py gemm [--rounds 3] [--threads 2]     # bench/gemm (FullyConnected vs raw cblas_sgemm)
+    python3 bench/compare.py elementwise [--rounds 3] [--threads 2]  # bench/elementwise (fused vs unfused, triad)
+
+--threads N is given to every program of a run: the peers' --threads (OMP_NUM_THREADS,
+torch.set_num_threads) and, for the symgrad microbenchmarks, OMP_NUM_THREADS, which both
+symgrad's thread pool and OpenBLAS read. The thread count is printed with the table.
 
 Every program prints `RESULT <name> <value> <unit>` lines. Peers: bench/peers/README.md (MXNet
 1.9.1 in /opt/mxnet-venv, Debian's python3-torch). Build first: ninja -C build bench/rnn_lstm
@@ -98,6 +106,23 @@ def programs(which, build, threads):
             ("mxnet", [MXNET_PY, os.path.join(HERE, "peers", "lenet_mxnet.py"), "--epochs", "2"] + t),
             ("torch", [TORCH_PY, os.path.join(HERE, "peers", "lenet_torch.py"), "--epochs", "2"] + t),
         ]
+    env = ["env", f"OMP_NUM_THREADS={threads}"]
+    if which == "mlp_step":
+        return [
+            ("symgrad", env + [os.path.join(build, "bench", "mlp_step"), "--reps", "7"]),
+            ("mxnet", [MXNET_PY, os.path.join(HERE, "peers", "mlp_step_mxnet.py"), "--reps", "7"] + t),
+            ("torch", [TORCH_PY, os.path.join(HERE, "peers", "mlp_step_torch.py"), "--reps", "7"] + t),
+        ]
+    if which == "infer":
+        return [
+            ("symgrad", env + [os.path.join(build, "bench", "infer_latency"), "--reps", "7"]),
+            ("mxnet", [MXNET_PY, os.path.join(HERE, "peers", "infer_latency_mxnet.py"), "--reps", "7"] + t),
+            ("torch", [TORCH_PY, os.path.join(HERE, "peers", "infer_latency_torch.py"), "--reps", "7"] + t),
+        ]
+    if which == "gemm":  # its peer (raw cblas_sgemm) runs inside the program, interleaved
+        return [("symgrad", env + [os.path.join(build, "bench", "gemm"), "--reps", "7"])]
+    if which == "elementwise":  # its peers (a plain loop, STREAM triad) run inside the program
+        return [("symgrad", env + [os.path.join(build, "bench", "elementwise"), "--reps", "7"])]
     return [
         ("symgrad", [os.path.join(build, "bench", "train_mlp"), "--epochs", "2"]),
         ("mxnet", [MXNET_PY, os.path.join(HERE, "peers", "mlp_mxnet.py"), "--epochs", "2"] + t),
@@ -125,6 +150,30 @@ RATIOS = {
         ("symgrad_im2rec", "mxnet_im2rec", "symgrad im2rec / MXNet im2rec.py (images/s; > 1 is faster)"),
         ("symgrad_iter", "mxnet_iter", "symgrad / MXNet ImageRecordIter (images/s)"),
     ],
+    "mlp_step": [
+        (f"symgrad_mlp_step_{how}_b{n}", f"{peer}_mlp_step_b{n}", f"symgrad {how} / {label} at batch {n} (time; < 1 is faster)")
+        for n in (32, 128, 512) for how in ("module", "exec")
+        for peer, label in (("mxnet", "MXNet Module"), ("torch", "PyTorch loop"))
+    ],
+    "infer": [
+        ("symgrad_infer_mlp_b1", "torch_infer_mlp_b1", "symgrad MLP / PyTorch eager (time; < 1 is faster)"),
+        ("symgrad_infer_mlp_b1", "mxnet_infer_mlp_b1", "symgrad MLP / MXNet executor (time)"),
+        ("symgrad_infer_mlp_b1", "symgrad_infer_mlp_hand_b1", "symgrad MLP / hand loop, same cblas calls (time)"),
+        ("symgrad_infer_lstm_b1", "torch_infer_lstm_b1", "symgrad LSTM step / torch.nn.LSTMCell (time)"),
+        ("symgrad_infer_lstm_b1", "mxnet_infer_lstm_b1", "symgrad LSTM step / MXNet LSTMCell (time)"),
+    ],
+    "gemm": [
+        (f"symgrad_gemm_{how}_{s}", f"symgrad_gemm_blas_{s}", f"FullyConnected{' no_bias' if how == 'fc_no_bias' else ''} / raw cblas_sgemm at {s} (GFLOP/s; > 1 is faster)")
+        for s in ("128x784x512", "512x784x512", "1024x1024x1024") for how in ("fc", "fc_no_bias")
+    ],
+    "elementwise": [
+        ("symgrad_elementwise_fused2", "symgrad_elementwise_triad", "fused a*b+c*d / STREAM triad (GB/s)"),
+        ("symgrad_elementwise_fused2", "symgrad_elementwise_unfused2", "fused a*b+c*d / unfused Symbol ops (GB/s)"),
+        ("symgrad_elementwise_fused2", "symgrad_elementwise_hand2", "fused a*b+c*d / plain loop (GB/s)"),
+        ("symgrad_elementwise_fused6", "symgrad_elementwise_triad", "fused 6-op chain / STREAM triad (GB/s)"),
+        ("symgrad_elementwise_fused6", "symgrad_elementwise_unfused6", "fused 6-op chain / unfused Symbol ops (GB/s)"),
+        ("symgrad_elementwise_fused6", "symgrad_elementwise_hand6", "fused 6-op chain / hand xsimd loop (GB/s)"),
+    ],
     "mlp": [
         ("symgrad_mlp_train", "mxnet_mlp_train", "symgrad / MXNet Module.fit (samples/s; > 1 is faster)"),
         ("symgrad_mlp_train", "torch_mlp_train", "symgrad / PyTorch loop (samples/s)"),
@@ -132,9 +181,14 @@ RATIOS = {
 }
 
 
+def fmt(x):
+    """One decimal for large values (samples/s, ms), four significant digits for small ones (us, ratios)."""
+    return f"{x:.1f}" if abs(x) >= 100 else f"{x:.4g}"
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("which", choices=["rnn", "mlp", "images", "lenet", "resnet"])
+    ap.add_argument("which", choices=["rnn", "mlp", "images", "lenet", "resnet", "mlp_step", "infer", "gemm", "elementwise"])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--build", default="build")
     ap.add_argument("--threads", type=int, default=2)
@@ -167,10 +221,12 @@ def main():
                     units[parts[1]] = " ".join(parts[3:])
             print(f"round {r + 1}: {who} done", file=sys.stderr)
     med = {k: statistics.median(v) for k, v in values.items()}
+    print(f"threads: {a.threads}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '')}")
+    print()
     print(f"| measurement | median of {a.rounds} rounds | all rounds |")
     print("|---|---|---|")
     for k in sorted(med):
-        print(f"| {k} | {med[k]:.1f} {units[k]} | {', '.join(f'{x:.1f}' for x in values[k])} |")
+        print(f"| {k} | {fmt(med[k])} {units[k]} | {', '.join(fmt(x) for x in values[k])} |")
     print()
     print("| ratio | value |")
     print("|---|---|")

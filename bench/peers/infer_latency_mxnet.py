@@ -1,0 +1,82 @@
+# MXNet 1.9.1 peer of bench/infer_latency.cpp, batch 1, symbolic executors bound with
+# grad_req='null', forward(is_train=False) and wait_to_read() on the outputs:
+#   mlp   the 784-512-512-10 MLP (relu) followed by softmax
+#   lstm  one step of mx.rnn.LSTMCell(256, prefix='lstm_') on data (1,75) with the states h, c
+#         (1,256) as inputs, outputs the next h and c
+# Per-call latency in microseconds: each sample runs enough calls for --min-ms; the median over
+# --reps samples.
+#
+#   /opt/mxnet-venv/bin/python bench/peers/infer_latency_mxnet.py [--reps 11] [--threads 2]
+import os, sys
+
+# Thread limits must be in the environment before mxnet is imported.
+_a = sys.argv
+_threads = _a[_a.index('--threads') + 1] if '--threads' in _a[:-1] else '2'
+os.environ['OMP_NUM_THREADS'] = _threads
+os.environ['MXNET_CPU_WORKER_NTHREADS'] = '1'  # MXNet's default: one engine worker, OpenMP inside operators
+
+import argparse, logging, statistics, time
+import numpy as np
+import mxnet as mx
+
+
+def timed(call, reps, min_ms):
+    call(); call()
+    inner = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            call()
+        ms = (time.perf_counter() - t0) * 1e3
+        if ms >= min_ms:
+            break
+        inner = max(inner + 1, int(inner * min_ms / max(ms, 1e-3) * 1.2))
+    per = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            call()
+        per.append((time.perf_counter() - t0) * 1e6 / inner)
+    return per
+
+
+def bind(sym, shapes):
+    exe = sym.simple_bind(mx.cpu(), grad_req='null', **shapes)
+    rng = np.random.RandomState(7)
+    for arr in exe.arg_arrays:
+        arr[:] = rng.uniform(-0.05, 0.05, arr.shape)
+
+    def call():
+        for o in exe.forward(is_train=False):
+            o.wait_to_read()
+    return call
+
+
+def main():
+    p = argparse.ArgumentParser(allow_abbrev=False)
+    p.add_argument('--reps', type=int, default=11)
+    p.add_argument('--min-ms', type=float, default=20)
+    p.add_argument('--threads', type=int, default=2)
+    a = p.parse_args()
+    if os.environ['OMP_NUM_THREADS'] != str(a.threads):
+        p.error('write the thread count as two words: --threads N')
+    logging.getLogger().setLevel(logging.WARNING)
+    feats = mx.runtime.Features()
+    print(f'mxnet {mx.__version__}, threads {a.threads}, oneDNN built in: {feats.is_enabled("MKLDNN")}, '
+          f'MXNET_MKLDNN_ENABLED={os.environ.get("MXNET_MKLDNN_ENABLED", "<unset>")}')
+    h = mx.sym.Activation(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=512, name='fc1'), act_type='relu')
+    h = mx.sym.Activation(mx.sym.FullyConnected(h, num_hidden=512, name='fc2'), act_type='relu')
+    mlp = mx.sym.softmax(mx.sym.FullyConnected(h, num_hidden=10, name='fc3'))
+    cell = mx.rnn.LSTMCell(256, prefix='lstm_')
+    _, (nh, nc) = cell(mx.sym.var('data'), [mx.sym.var('h'), mx.sym.var('c')])
+    lstm = mx.sym.Group([nh, nc])
+    for name, call in (('mlp', bind(mlp, {'data': (1, 784)})),
+                       ('lstm', bind(lstm, {'data': (1, 75), 'h': (1, 256), 'c': (1, 256)}))):
+        per = timed(call, a.reps, a.min_ms)
+        med = statistics.median(per)
+        print(f'{name}: median {med:.2f} us  min {min(per):.2f}  max {max(per):.2f}  ({len(per)} reps)')
+        print(f'RESULT mxnet_infer_{name}_b1 {med:.3f} us', flush=True)
+
+
+if __name__ == '__main__':
+    main()

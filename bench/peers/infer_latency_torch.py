@@ -1,0 +1,63 @@
+# PyTorch peer of bench/infer_latency.cpp, batch 1, eager mode under torch.inference_mode():
+#   mlp   the 784-512-512-10 MLP (relu) followed by softmax
+#   lstm  one step of nn.LSTMCell(75, 256): (x, (h, c)) -> (h', c')
+# Per-call latency in microseconds: each sample runs enough calls for --min-ms; the median over
+# --reps samples.
+#
+#   /usr/bin/python3 bench/peers/infer_latency_torch.py [--reps 11] [--threads 2]
+import os, sys
+
+_a = sys.argv
+_threads = _a[_a.index('--threads') + 1] if '--threads' in _a[:-1] else '2'
+os.environ['OMP_NUM_THREADS'] = _threads
+
+import argparse, statistics, time
+import torch
+from torch import nn
+
+
+def timed(call, reps, min_ms):
+    call(); call()
+    inner = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            call()
+        ms = (time.perf_counter() - t0) * 1e3
+        if ms >= min_ms:
+            break
+        inner = max(inner + 1, int(inner * min_ms / max(ms, 1e-3) * 1.2))
+    per = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            call()
+        per.append((time.perf_counter() - t0) * 1e6 / inner)
+    return per
+
+
+def main():
+    p = argparse.ArgumentParser(allow_abbrev=False)
+    p.add_argument('--reps', type=int, default=11)
+    p.add_argument('--min-ms', type=float, default=20)
+    p.add_argument('--threads', type=int, default=2)
+    a = p.parse_args()
+    if os.environ['OMP_NUM_THREADS'] != str(a.threads):
+        p.error('write the thread count as two words: --threads N')
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(7)
+    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}')
+    mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)).eval()
+    x = torch.rand(1, 784)
+    cell = nn.LSTMCell(75, 256).eval()
+    xs, h, c = torch.rand(1, 75), torch.zeros(1, 256), torch.zeros(1, 256)
+    with torch.inference_mode():
+        for name, call in (('mlp', lambda: torch.softmax(mlp(x), 1)), ('lstm', lambda: cell(xs, (h, c)))):
+            per = timed(call, a.reps, a.min_ms)
+            med = statistics.median(per)
+            print(f'{name}: median {med:.2f} us  min {min(per):.2f}  max {max(per):.2f}  ({len(per)} reps)')
+            print(f'RESULT torch_infer_{name}_b1 {med:.3f} us', flush=True)
+
+
+if __name__ == '__main__':
+    main()

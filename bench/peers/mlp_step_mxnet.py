@@ -1,0 +1,80 @@
+# MXNet 1.9.1 peer of bench/mlp_step.cpp: one training step of the 784-512-512-10 MLP (relu,
+# SoftmaxOutput) at batch 32, 128 and 512 through mx.mod.Module: forward(batch, is_train=True),
+# backward(), update() with SGD (lr 0.1, momentum 0.9, rescale_grad 1/batch as Module sets it),
+# Xavier weights, random pixels in [0,1) and labels 0..9, the same batch every step. MXNet runs
+# asynchronously, so each step ends with mx.nd.waitall(). Each sample runs enough steps for
+# --min-ms; the median per-step time over --reps samples.
+#
+#   /opt/mxnet-venv/bin/python bench/peers/mlp_step_mxnet.py [--reps 11] [--threads 2] [--batch 32 128 512]
+import os, sys
+
+# Thread limits must be in the environment before mxnet is imported.
+_a = sys.argv
+_threads = _a[_a.index('--threads') + 1] if '--threads' in _a[:-1] else '2'
+os.environ['OMP_NUM_THREADS'] = _threads
+os.environ['MXNET_CPU_WORKER_NTHREADS'] = '1'  # MXNet's default: one engine worker, OpenMP inside operators
+
+import argparse, logging, statistics, time
+import numpy as np
+import mxnet as mx
+
+
+def timed(step, reps, min_ms):
+    step(); step()
+    inner = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            step()
+        ms = (time.perf_counter() - t0) * 1e3
+        if ms >= min_ms:
+            break
+        inner = max(inner + 1, int(inner * min_ms / max(ms, 1e-3) * 1.2))
+    per = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            step()
+        per.append((time.perf_counter() - t0) * 1e3 / inner)
+    return per
+
+
+def main():
+    p = argparse.ArgumentParser(allow_abbrev=False)
+    p.add_argument('--reps', type=int, default=11)
+    p.add_argument('--min-ms', type=float, default=20)
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--batch', type=int, nargs='+', default=[32, 128, 512])
+    a = p.parse_args()
+    if os.environ['OMP_NUM_THREADS'] != str(a.threads):
+        p.error('write the thread count as two words: --threads N')
+    logging.getLogger().setLevel(logging.WARNING)
+    feats = mx.runtime.Features()
+    print(f'mxnet {mx.__version__}, threads {a.threads}, oneDNN built in: {feats.is_enabled("MKLDNN")}, '
+          f'MXNET_MKLDNN_ENABLED={os.environ.get("MXNET_MKLDNN_ENABLED", "<unset>")}')
+    h = mx.sym.Activation(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=512, name='fc1'), act_type='relu')
+    h = mx.sym.Activation(mx.sym.FullyConnected(h, num_hidden=512, name='fc2'), act_type='relu')
+    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(h, num_hidden=10, name='fc3'), name='softmax')
+    rng = np.random.RandomState(1)
+    for n in a.batch:
+        mod = mx.mod.Module(net, context=mx.cpu())
+        mod.bind(data_shapes=[('data', (n, 784))], label_shapes=[('softmax_label', (n,))])
+        mod.init_params(initializer=mx.init.Xavier())
+        mod.init_optimizer(optimizer='sgd', optimizer_params={'learning_rate': 0.1, 'momentum': 0.9})
+        batch = mx.io.DataBatch(data=[mx.nd.array(rng.uniform(0, 1, (n, 784)))],
+                                label=[mx.nd.array(rng.randint(0, 10, n))])
+
+        def step():
+            mod.forward(batch, is_train=True)
+            mod.backward()
+            mod.update()
+            mx.nd.waitall()
+
+        per = timed(step, a.reps, a.min_ms)
+        med = statistics.median(per)
+        print(f'batch {n}: median {med:.4f} ms  min {min(per):.4f}  max {max(per):.4f}  ({len(per)} reps)')
+        print(f'RESULT mxnet_mlp_step_b{n} {med:.4f} ms', flush=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,75 @@
+# PyTorch peer of bench/mlp_step.cpp: one training step of the 784-512-512-10 MLP (relu) at
+# batch 32, 128 and 512: forward, CrossEntropyLoss (mean over the batch), zero_grad, backward and
+# SGD (lr 0.1, momentum 0.9). Xavier-uniform weights, zero biases, random pixels in [0,1) and
+# labels 0..9, the same batch every step. Each sample runs enough steps for --min-ms; the median
+# per-step time over --reps samples.
+#
+#   /usr/bin/python3 bench/peers/mlp_step_torch.py [--reps 11] [--threads 2] [--batch 32 128 512]
+import os, sys
+
+_a = sys.argv
+_threads = _a[_a.index('--threads') + 1] if '--threads' in _a[:-1] else '2'
+os.environ['OMP_NUM_THREADS'] = _threads
+
+import argparse, statistics, time
+import torch
+from torch import nn
+
+
+def timed(step, reps, min_ms):
+    step(); step()
+    inner = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            step()
+        ms = (time.perf_counter() - t0) * 1e3
+        if ms >= min_ms:
+            break
+        inner = max(inner + 1, int(inner * min_ms / max(ms, 1e-3) * 1.2))
+    per = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            step()
+        per.append((time.perf_counter() - t0) * 1e3 / inner)
+    return per
+
+
+def main():
+    p = argparse.ArgumentParser(allow_abbrev=False)
+    p.add_argument('--reps', type=int, default=11)
+    p.add_argument('--min-ms', type=float, default=20)
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--batch', type=int, nargs='+', default=[32, 128, 512])
+    a = p.parse_args()
+    if os.environ['OMP_NUM_THREADS'] != str(a.threads):
+        p.error('write the thread count as two words: --threads N')
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}')
+    for n in a.batch:
+        net = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+        for m in net:
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_uniform_(m.weight)
+                nn.init.zeros_(m.bias)
+        opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+        loss_fn = nn.CrossEntropyLoss()
+        x = torch.rand(n, 784)
+        y = torch.randint(0, 10, (n,))
+
+        def step():
+            opt.zero_grad()
+            loss = loss_fn(net(x), y)
+            loss.backward()
+            opt.step()
+
+        per = timed(step, a.reps, a.min_ms)
+        med = statistics.median(per)
+        print(f'batch {n}: median {med:.4f} ms  min {min(per):.4f}  max {max(per):.4f}  ({len(per)} reps)')
+        print(f'RESULT torch_mlp_step_b{n} {med:.4f} ms', flush=True)
+
+
+if __name__ == '__main__':
+    main()
