@@ -155,4 +155,27 @@ inline constexpr bool kHaveBlas =
     false;
 #endif
 
+// While alive, OpenBLAS runs every call on the calling thread: for operators that spread
+// independent GEMMs over the library's own threads (the convolutions' samples), so that the two
+// thread pools do not compete for the cores. Without OpenBLAS it does nothing.
+class BlasSingleThreaded {
+ public:
+  BlasSingleThreaded() {
+#if defined(SYMGRAD_USE_CBLAS) && defined(OPENBLAS_VERSION)
+    prev_ = openblas_get_num_threads();
+    if (prev_ > 1) openblas_set_num_threads(1);
+#endif
+  }
+  ~BlasSingleThreaded() {
+#if defined(SYMGRAD_USE_CBLAS) && defined(OPENBLAS_VERSION)
+    if (prev_ > 1) openblas_set_num_threads(prev_);
+#endif
+  }
+  BlasSingleThreaded(const BlasSingleThreaded&) = delete;
+  BlasSingleThreaded& operator=(const BlasSingleThreaded&) = delete;
+
+ private:
+  int prev_ = 1;
+};
+
 }  // namespace symgrad::host

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <utility>
 
 #include "../cpu/gemm.hpp"
 #include "../cpu/parallel.hpp"
@@ -273,6 +274,26 @@ void depthwise_rows(const Geo& g, F&& f) {
       }
 }
 
+// With at least as many samples as threads, the samples are spread over the library's threads,
+// each with its own columns (and weight-gradient partial sums) and single-threaded BLAS calls;
+// otherwise one sample at a time, with im2col/col2im and the GEMMs threaded inside.
+inline std::size_t sample_threads(std::int64_t N) {
+  const std::size_t nt = host::num_threads();
+  return nt > 1 && N >= static_cast<std::int64_t>(nt) ? nt : 1;
+}
+// The samples of chunk c out of nt.
+inline std::pair<std::int64_t, std::int64_t> sample_range(std::int64_t N, std::size_t c, std::size_t nt) {
+  return {N * std::int64_t(c) / std::int64_t(nt), N * std::int64_t(c + 1) / std::int64_t(nt)};
+}
+// Runs body(chunk) for each chunk of samples: on the thread pool with single-threaded BLAS when
+// nt > 1, else inline.
+template <class F>
+void for_sample_chunks(std::size_t nt, F&& body) {
+  if (nt == 1) return body(std::size_t{0});
+  host::BlasSingleThreaded one;
+  host::ThreadPool::instance().run(nt, body);
+}
+
 inline std::string describe(const ConvolutionParam& p) {
   std::string s = "kernel=" + attr::format(p.kernel.vec()) + ", num_filter=" + std::to_string(p.num_filter);
   if (p.stride.n) s += ", stride=" + attr::format(p.stride.vec());
@@ -302,7 +323,10 @@ class ConvolutionBackward final : public Operator {
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
     auto g = conv_detail::geometry(in[1], in[0], p_);
     if (g.cg() == 1) return 0;  // depthwise: no columns
-    return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
+    const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
+    // columns per thread, and per-thread weight-gradient sums when the samples are spread
+    return static_cast<std::size_t>(nt * g.col_rows() * g.out_size() + (nt > 1 ? nt * g.F * g.col_rows() : 0)) *
+           dtype_size(t);
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
@@ -352,20 +376,36 @@ class ConvolutionBackward final : public Operator {
           });
         }
       }
-      for (std::int64_t n = 0; n < g.N && Cg != 1; ++n)
-        for (std::int64_t gr = 0; gr < g.G; ++gr) {
-          const T* dyg = gy + (n * g.F + gr * Fg) * P;
-          const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
-          const T* wg = ws + gr * Fg * K;
-          if (want_dw) {  // dW_g (Fg, K) += dY_g (Fg, P) · colᵀ (P, K)
-            conv_detail::im2col(g, xg, col);
-            host::gemm<T>(false, true, Fg, K, P, T(1), dyg, P, col, P, T(1), out[1].data<T>() + gr * Fg * K, K);
-          }
-          if (want_dx) {  // col (K, P) = W_gᵀ (K, Fg) · dY_g (Fg, P), then col2im
-            host::gemm<T>(true, false, K, P, Fg, T(1), wg, K, dyg, P, T(0), col, P);
-            conv_detail::col2im(g, col, out[0].data<T>() + (n * g.C + gr * Cg) * g.in_size());
-          }
+      const std::size_t nt = conv_detail::sample_threads(g.N);
+      const std::int64_t WS = g.F * K;  // weight elements
+      if (Cg != 1 && (want_dx || want_dw)) {
+        conv_detail::for_sample_chunks(nt, [&](std::size_t c) {
+          T* colc = col + std::int64_t(c) * K * P;
+          T* dw = nt > 1 ? col + std::int64_t(nt) * K * P + std::int64_t(c) * WS : out[1].data<T>();
+          if (nt > 1 && want_dw) std::fill_n(dw, WS, T(0));
+          const auto [n0, n1] = conv_detail::sample_range(g.N, c, nt);
+          for (std::int64_t n = n0; n < n1; ++n)
+            for (std::int64_t gr = 0; gr < g.G; ++gr) {
+              const T* dyg = gy + (n * g.F + gr * Fg) * P;
+              const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
+              const T* wg = ws + gr * Fg * K;
+              if (want_dw) {  // dW_g (Fg, K) += dY_g (Fg, P) · colᵀ (P, K)
+                conv_detail::im2col(g, xg, colc);
+                host::gemm<T>(false, true, Fg, K, P, T(1), dyg, P, colc, P, T(1), dw + gr * Fg * K, K);
+              }
+              if (want_dx) {  // col (K, P) = W_gᵀ (K, Fg) · dY_g (Fg, P), then col2im
+                host::gemm<T>(true, false, K, P, Fg, T(1), wg, K, dyg, P, T(0), colc, P);
+                conv_detail::col2im(g, colc, out[0].data<T>() + (n * g.C + gr * Cg) * g.in_size());
+              }
+            }
+        });
+        if (nt > 1 && want_dw) {  // the threads' partial weight gradients
+          T* dw = out[1].data<T>();
+          const T* parts = col + std::int64_t(nt) * K * P;
+          for (std::size_t c = 0; c < nt; ++c)
+            for (std::int64_t i = 0; i < WS; ++i) dw[i] += parts[std::int64_t(c) * WS + i];
         }
+      }
       if (!p_.no_bias && req[2] != OpReq::null) {
         T* db = out[2].data<T>();
         if (req[2] == OpReq::write) std::fill_n(db, g.F, T(0));
@@ -446,7 +486,8 @@ class Convolution final : public Operator {
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out, DType t) const override {
     auto g = conv_detail::geometry(in[0], out[0], p_);
     if (g.cg() == 1) return 0;  // depthwise: no columns
-    return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
+    const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
+    return static_cast<std::size_t>(nt * g.col_rows() * g.out_size()) * dtype_size(t);
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
@@ -477,16 +518,22 @@ class Convolution final : public Operator {
           });
         });
       }
-      for (std::int64_t n = 0; n < g.N && Cg != 1; ++n)
-        for (std::int64_t gr = 0; gr < g.G; ++gr) {
-          const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
-          const T* src = xg;
-          if (!one_by_one) {  // a 1x1 convolution reads the input as its own columns
-            conv_detail::im2col(g, xg, col);
-            src = col;
-          }
-          host::gemm<T>(false, false, Fg, P, K, T(1), ws + gr * Fg * K, K, src, P, beta, y + (n * g.F + gr * Fg) * P, P);
-        }
+      const std::size_t nt = conv_detail::sample_threads(g.N);
+      if (Cg != 1)
+        conv_detail::for_sample_chunks(nt, [&](std::size_t c) {
+          T* colc = col + std::int64_t(c) * K * P;
+          const auto [n0, n1] = conv_detail::sample_range(g.N, c, nt);
+          for (std::int64_t n = n0; n < n1; ++n)
+            for (std::int64_t gr = 0; gr < g.G; ++gr) {
+              const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
+              const T* src = xg;
+              if (!one_by_one) {  // a 1x1 convolution reads the input as its own columns
+                conv_detail::im2col(g, xg, colc);
+                src = colc;
+              }
+              host::gemm<T>(false, false, Fg, P, K, T(1), ws + gr * Fg * K, K, src, P, beta, y + (n * g.F + gr * Fg) * P, P);
+            }
+        });
       if (!p_.no_bias) {
         const T* b = in[2].data<T>();
         for (std::int64_t n = 0; n < g.N; ++n)
