@@ -10,34 +10,13 @@
 import os, sys
 
 # Thread limits must be in the environment before mxnet is imported.
-_a = sys.argv
-_threads = _a[_a.index('--threads') + 1] if '--threads' in _a[:-1] else '2'
-os.environ['OMP_NUM_THREADS'] = _threads
-os.environ['MXNET_CPU_WORKER_NTHREADS'] = '1'  # MXNet's default: one engine worker, OpenMP inside operators
+from peer_common import set_threads, timed
+_threads = set_threads(mxnet=True)
 
 import argparse, logging, statistics, time
 import numpy as np
 import mxnet as mx
 
-
-def timed(call, reps, min_ms):
-    call(); call()
-    inner = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            call()
-        ms = (time.perf_counter() - t0) * 1e3
-        if ms >= min_ms:
-            break
-        inner = max(inner + 1, int(inner * min_ms / max(ms, 1e-3) * 1.2))
-    per = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            call()
-        per.append((time.perf_counter() - t0) * 1e6 / inner)
-    return per
 
 
 def bind(sym, shapes):
@@ -72,7 +51,7 @@ def main():
     lstm = mx.sym.Group([nh, nc])
     for name, call in (('mlp', bind(mlp, {'data': (1, 784)})),
                        ('lstm', bind(lstm, {'data': (1, 75), 'h': (1, 256), 'c': (1, 256)}))):
-        per = timed(call, a.reps, a.min_ms)
+        per = timed(call, a.reps, a.min_ms, unit=1e6)
         med = statistics.median(per)
         print(f'{name}: median {med:.2f} us  min {min(per):.2f}  max {max(per):.2f}  ({len(per)} reps)')
         print(f'RESULT mxnet_infer_{name}_b1 {med:.3f} us', flush=True)

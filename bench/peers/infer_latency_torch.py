@@ -7,33 +7,13 @@
 #   /usr/bin/python3 bench/peers/infer_latency_torch.py [--reps 11] [--threads 2]
 import os, sys
 
-_a = sys.argv
-_threads = _a[_a.index('--threads') + 1] if '--threads' in _a[:-1] else '2'
-os.environ['OMP_NUM_THREADS'] = _threads
+from peer_common import set_threads, timed
+_threads = set_threads()
 
 import argparse, statistics, time
 import torch
 from torch import nn
 
-
-def timed(call, reps, min_ms):
-    call(); call()
-    inner = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            call()
-        ms = (time.perf_counter() - t0) * 1e3
-        if ms >= min_ms:
-            break
-        inner = max(inner + 1, int(inner * min_ms / max(ms, 1e-3) * 1.2))
-    per = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            call()
-        per.append((time.perf_counter() - t0) * 1e6 / inner)
-    return per
 
 
 def main():
@@ -53,7 +33,7 @@ def main():
     xs, h, c = torch.rand(1, 75), torch.zeros(1, 256), torch.zeros(1, 256)
     with torch.inference_mode():
         for name, call in (('mlp', lambda: torch.softmax(mlp(x), 1)), ('lstm', lambda: cell(xs, (h, c)))):
-            per = timed(call, a.reps, a.min_ms)
+            per = timed(call, a.reps, a.min_ms, unit=1e6)
             med = statistics.median(per)
             print(f'{name}: median {med:.2f} us  min {min(per):.2f}  max {max(per):.2f}  ({len(per)} reps)')
             print(f'RESULT torch_infer_{name}_b1 {med:.3f} us', flush=True)

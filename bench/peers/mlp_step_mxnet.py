@@ -9,34 +9,13 @@
 import os, sys
 
 # Thread limits must be in the environment before mxnet is imported.
-_a = sys.argv
-_threads = _a[_a.index('--threads') + 1] if '--threads' in _a[:-1] else '2'
-os.environ['OMP_NUM_THREADS'] = _threads
-os.environ['MXNET_CPU_WORKER_NTHREADS'] = '1'  # MXNet's default: one engine worker, OpenMP inside operators
+from peer_common import set_threads, timed
+_threads = set_threads(mxnet=True)
 
 import argparse, logging, statistics, time
 import numpy as np
 import mxnet as mx
 
-
-def timed(step, reps, min_ms):
-    step(); step()
-    inner = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            step()
-        ms = (time.perf_counter() - t0) * 1e3
-        if ms >= min_ms:
-            break
-        inner = max(inner + 1, int(inner * min_ms / max(ms, 1e-3) * 1.2))
-    per = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            step()
-        per.append((time.perf_counter() - t0) * 1e3 / inner)
-    return per
 
 
 def main():

@@ -1,0 +1,38 @@
+"""Helpers shared by the peer scripts. Import it before mxnet or torch: set_threads() must put
+the thread limits into the environment before either library loads."""
+import os
+import sys
+import time
+
+
+def set_threads(mxnet=False):
+    """OMP_NUM_THREADS from the command line's `--threads N` (default 2); for MXNet also one
+    engine worker (its default: OpenMP inside the operators). Returns the count as a string."""
+    a = sys.argv
+    threads = a[a.index('--threads') + 1] if '--threads' in a[:-1] else '2'
+    os.environ['OMP_NUM_THREADS'] = threads
+    if mxnet:
+        os.environ['MXNET_CPU_WORKER_NTHREADS'] = '1'
+    return threads
+
+
+def timed(call, reps, min_ms, unit=1e3):
+    """Per-call times of `call` (unit 1e3: ms, 1e6: µs): two warm-up calls, then `reps` samples,
+    each of enough calls to last at least `min_ms`."""
+    call(); call()
+    inner = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            call()
+        ms = (time.perf_counter() - t0) * 1e3
+        if ms >= min_ms:
+            break
+        inner = max(inner + 1, int(inner * min_ms / max(ms, 1e-3) * 1.2))
+    per = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            call()
+        per.append((time.perf_counter() - t0) * unit / inner)
+    return per
