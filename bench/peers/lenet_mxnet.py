@@ -13,16 +13,7 @@ os.environ['MXNET_CPU_WORKER_NTHREADS'] = '1'
 import argparse, gzip, logging, re, shutil, tempfile
 import mxnet as mx
 
-
-class EpochTimes(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.secs = []
-
-    def emit(self, record):
-        m = re.search(r'Time cost=([0-9.]+)', record.getMessage())
-        if m:
-            self.secs.append(float(m.group(1)))
+from peer_common import EpochTimes
 
 
 def main():

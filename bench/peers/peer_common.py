@@ -1,6 +1,8 @@
 """Helpers shared by the peer scripts. Import it before mxnet or torch: set_threads() must put
 the thread limits into the environment before either library loads."""
+import logging
 import os
+import re
 import sys
 import time
 
@@ -36,3 +38,16 @@ def timed(call, reps, min_ms, unit=1e3):
             call()
         per.append((time.perf_counter() - t0) * unit / inner)
     return per
+
+
+class EpochTimes(logging.Handler):
+    """Collects the seconds of each 'Epoch[i] Time cost=...' line that MXNet's Module.fit logs."""
+
+    def __init__(self):
+        super().__init__()
+        self.secs = []
+
+    def emit(self, record):
+        m = re.search(r'Time cost=([0-9.]+)', record.getMessage())
+        if m:
+            self.secs.append(float(m.group(1)))
