@@ -35,6 +35,7 @@
 #include "../core/shape.hpp"
 #include "../ndarray/ndarray.hpp"
 #include "../ndarray/random.hpp"
+#include "../kv/world.hpp"
 
 namespace symgrad::io {
 
@@ -119,6 +120,10 @@ struct NDArrayIterOptions {
   std::string data_name = "data";
   std::string label_name = "softmax_label";
   std::uint64_t seed = 0;  // for shuffle
+  // Part part_index of num_parts equal contiguous parts of the examples (as MNISTIter's); -1:
+  // this process's share under an MPI launcher (kv::world()), else all of them.
+  int num_parts = -1;
+  int part_index = -1;
 };
 
 // Batches over in-memory arrays (first dimension = examples), as mx.io.NDArrayIter. A single array
@@ -150,6 +155,12 @@ class NDArrayIter : public DataIter {
     label_ = std::move(label);
     check_inputs();
     num_data_ = data_[0].second.shape()[0];
+    auto [parts, part] = kv::resolve_parts(o.num_parts, o.part_index, "NDArrayIter");
+    first_ = num_data_ * part / parts;
+    num_data_ = num_data_ * (part + 1) / parts - first_;
+    if (num_data_ == 0)
+      throw ValueError("NDArrayIter: part " + std::to_string(part) + " of " + std::to_string(parts) +
+                       " holds no examples; give more examples than parts");
     if (o.last_batch_handle == "roll_over" && o.batch_size > num_data_)
       throw ValueError("NDArrayIter: last_batch_handle \"roll_over\" needs batch_size (" +
                        std::to_string(o.batch_size) + ") <= the number of examples (" +
@@ -161,7 +172,7 @@ class NDArrayIter : public DataIter {
     batch_.provide_data = provide_data();
     batch_.provide_label = provide_label();
     order_.resize(static_cast<std::size_t>(num_data_));
-    std::iota(order_.begin(), order_.end(), std::int64_t{0});
+    std::iota(order_.begin(), order_.end(), first_);
     cursor_ = -o.batch_size;
     reset();
   }
@@ -265,7 +276,7 @@ class NDArrayIter : public DataIter {
     return r;
   }
   void gather(const NDArray& src, NDArray& dst) const {
-    const std::size_t row = src.nbytes() / static_cast<std::size_t>(num_data_);
+    const std::size_t row = src.nbytes() / static_cast<std::size_t>(src.shape()[0]);
     const char* s = static_cast<const char*>(src.raw_data());
     char* d = static_cast<char*>(dst.raw_data());
     for (std::size_t i = 0; i < rows_.size(); ++i)
@@ -274,7 +285,7 @@ class NDArrayIter : public DataIter {
 
   NDArrayIterOptions o_;
   Named data_, label_;
-  std::int64_t num_data_ = 0, cursor_ = 0;
+  std::int64_t num_data_ = 0, cursor_ = 0, first_ = 0;  // first_: the part's first example
   std::vector<std::int64_t> order_, rows_, cache_;
   bool has_cache_ = false, ended_ = false;
   nd::random::Generator gen_;

@@ -24,9 +24,11 @@
 #include <numeric>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
+#include "../kv/world.hpp"
 #include "data_iter.hpp"
 #include "im2rec.hpp"
 #include "image.hpp"
@@ -53,7 +55,7 @@ struct ImageRecordIterOptions {
   float mean_r = 0, mean_g = 0, mean_b = 0, mean_a = 0;
   float std_r = 1, std_g = 1, std_b = 1, std_a = 1;
   float scale = 1;
-  int num_parts = 1, part_index = 0;
+  int num_parts = -1, part_index = -1;  // -1: this process's share under an MPI launcher (kv::world())
   std::string data_name = "data";
   std::string label_name = "softmax_label";
 };
@@ -156,8 +158,7 @@ class ImageRecordIter : public DataIter {
     if (o_.label_width < 1) throw bad("label_width must be at least 1");
     if (o_.preprocess_threads < 1) throw bad("preprocess_threads must be at least 1");
     if (o_.prefetch_buffer < 1) throw bad("prefetch_buffer must be at least 1");
-    if (o_.num_parts < 1 || o_.part_index < 0 || o_.part_index >= o_.num_parts)
-      throw bad("part_index must lie in [0, num_parts)");
+    std::tie(o_.num_parts, o_.part_index) = kv::resolve_parts(o_.num_parts, o_.part_index, "ImageRecordIter");
     for (float s : {o_.std_r, o_.std_g, o_.std_b, o_.std_a})
       if (s == 0) throw bad("std_r/g/b/a must not be 0");
   }

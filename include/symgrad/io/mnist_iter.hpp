@@ -20,8 +20,10 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "../kv/world.hpp"
 #include "data_iter.hpp"
 
 namespace symgrad::io {
@@ -34,8 +36,9 @@ struct MNISTIterOptions {
   bool flat = false;
   std::uint64_t seed = 0;
   bool silent = false;  // false: print one line about the loaded data to stderr
-  int num_parts = 1;
-  int part_index = 0;
+  // -1: this process's share under an MPI launcher (kv::world()), else the whole file.
+  int num_parts = -1;
+  int part_index = -1;
   std::string data_name = "data";
   std::string label_name = "softmax_label";
   std::int64_t limit = 0;  // 0: every example of the part; else only the first `limit`
@@ -132,9 +135,7 @@ class MNISTIter : public DataIter {
   explicit MNISTIter(const MNISTIterOptions& o) : DataIter(o.batch_size), o_(o) {
     if (o.batch_size < 1)
       throw ValueError("MNISTIter: batch_size must be at least 1, got " + std::to_string(o.batch_size));
-    if (o.num_parts < 1 || o.part_index < 0 || o.part_index >= o.num_parts)
-      throw ValueError("MNISTIter: part_index must lie in [0, num_parts); got part_index " +
-                       std::to_string(o.part_index) + " and num_parts " + std::to_string(o.num_parts));
+    std::tie(o_.num_parts, o_.part_index) = kv::resolve_parts(o.num_parts, o.part_index, "MNISTIter");
     if (o.limit < 0)
       throw ValueError("MNISTIter: limit must be >= 0 (0: all), got " + std::to_string(o.limit));
     load();

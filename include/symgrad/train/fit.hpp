@@ -22,7 +22,17 @@ inline void Module::fit(io::DataIter& train, const FitOptions& f) {
     bool bar = f.progress == "on" || (f.progress == "auto" && callback::ProgressBar::is_terminal());
     std::unique_ptr<callback::ProgressBar> progress;
     std::int64_t nbatch = 0;
-    while (train.next()) {
+    for (;;) {
+      // With a distributed store, the epoch ends for all workers when any worker's part does
+      // (parts may differ by a batch); otherwise the others would wait for it in the next sum.
+      const bool got = train.next();
+      if (kv_ && !kv_->all_workers(got)) {
+        if (got)
+          log("Epoch[" + std::to_string(epoch) + "] ends after " + std::to_string(nbatch) +
+              " batches: another worker's part has no more; the rest of this worker's part is not used");
+        break;
+      }
+      if (!got) break;
       const io::DataBatch& batch = train.value();
       forward_backward(batch);
       update();

@@ -18,6 +18,7 @@
 
 #include "../exec/executor.hpp"
 #include "../io/data_iter.hpp"
+#include "../kv/kvstore.hpp"
 #include "callback.hpp"
 #include "checkpoint.hpp"
 #include "curve.hpp"
@@ -56,6 +57,9 @@ struct InitParamsOptions {
 using OptimizerParams = std::map<std::string, double>;
 
 struct InitOptimizerOptions {
+  // "local"/"device": the module updates its own weights (as MXNet with one device); "dist_sync"
+  // (under mpirun, in a build with MPI): gradients summed over the workers in a kv::KVStore that
+  // applies the update, rescale_grad = 1 / (batch size x workers).
   std::string kvstore = "local";
   std::string optimizer = "sgd";
   OptimizerParams optimizer_params = {{"learning_rate", 0.01}};
@@ -129,6 +133,9 @@ class Module {
   bool binded() const { return exec_.is_bound(); }
   bool params_initialized() const { return params_initialized_; }
   bool optimizer_initialized() const { return optimizer_ != nullptr; }
+  // The store of a distributed kvstore (null when the module updates its own weights).
+  kv::KVStore* kvstore() const { return kv_.get(); }
+  opt::Optimizer* optimizer() const { return optimizer_.get(); }
   const std::vector<io::DataDesc>& data_shapes() const { return data_shapes_; }
   const std::vector<io::DataDesc>& label_shapes() const { return label_shapes_; }
   Executor& executor() { return exec_; }
@@ -158,6 +165,11 @@ class Module {
     if (binded() && params_initialized_) std::tie(keep_args, keep_aux) = get_params();
     exec_ = sym_.simple_bind(o_.context, shapes, {.grad_req = req, .type_dict = types});
     if (!keep_args.empty()) exec_.copy_params_from(keep_args, keep_aux);
+    if (preloaded_ && !params_initialized_) {  // Module::load: the checkpoint's parameters, as MXNet
+      exec_.copy_params_from(preloaded_->arg_params, preloaded_->aux_params);
+      params_initialized_ = true;
+    }
+    if (optimizer_) plan_updates();
   }
 
   void init_params(const InitParamsOptions& p = {}) {
@@ -210,17 +222,49 @@ class Module {
       o_.logger("optimizer already initialized, ignoring...");
       return;
     }
-    if (io.kvstore != "local" && io.kvstore != "device" && !io.kvstore.empty())
-      throw ValueError("init_optimizer: kvstore '" + io.kvstore +
-                       "' is not available in this build; use 'local' (distributed stores come with the MPI backend)");
+    // One process and one device: no store, the module updates its weights (MXNet does the same).
+    auto store = kv::create(io.kvstore.empty() ? "local" : io.kvstore);
+    const bool dist = store->type().find("dist") != std::string::npos;
     OptimizerParams params = io.optimizer_params;
-    if (!params.count("rescale_grad"))
-      params["rescale_grad"] = 1.0 / static_cast<double>(data_shapes_.at(0).shape[0]);  // 1 / batch size
-    optimizer_ = opt::create(io.optimizer, params, io.lr_scheduler);
-    std::vector<std::string> idx2name;
-    for (const auto& n : exec_.list_arguments()) idx2name.push_back(n);
-    optimizer_->set_param_names(idx2name);
-    optimizer_->set_symbol_attrs(sym_.attr_dict());
+    if (!params.count("rescale_grad")) {  // 1 / batch size, over all workers for dist_*_sync
+      double batch = static_cast<double>(data_shapes_.at(0).shape[0]);
+      if (dist && store->type().find("_sync") != std::string::npos) batch *= store->num_workers();
+      params["rescale_grad"] = 1.0 / batch;
+    }
+    // Built aside and kept only when everything succeeded (a failed init leaves no half state).
+    std::shared_ptr<opt::Optimizer> optimizer = opt::create(io.optimizer, params, io.lr_scheduler);
+    optimizer->set_param_names(exec_.list_arguments());
+    optimizer->set_symbol_attrs(sym_.attr_dict());
+    const auto& names = exec_.list_arguments();
+    if (dist) {
+      // Every worker starts from rank 0's parameters; the store's keys are the parameter names.
+      store->set_optimizer(optimizer);
+      // The optimizer's indices stay the argument positions, as without a store.
+      std::vector<NDArray> values;
+      std::vector<std::size_t> indices;
+      for (const auto& n : param_names_) {
+        auto at = static_cast<std::size_t>(std::find(names.begin(), names.end(), n) - names.begin());
+        values.push_back(exec_.arg_arrays()[at]);
+        indices.push_back(at);
+      }
+      store->init(param_names_, values, indices);
+      store->pull(param_names_, values);
+    } else {
+      store.reset();
+    }
+    if (!preload_states_.empty()) {
+      if (store) store->load_optimizer_states(preload_states_);
+      else optimizer->load_states(preload_states_);
+    }
+    optimizer_ = std::move(optimizer);
+    kv_ = std::move(store);
+    plan_updates();
+  }
+  // Optimizer states of a save_checkpoint(..., save_optimizer_states = true).
+  void load_optimizer_states(const std::string& path) {
+    if (!optimizer_) throw ValueError("load_optimizer_states: call init_optimizer (or fit) first");
+    if (kv_) kv_->load_optimizer_states(path);
+    else optimizer_->load_states(path);
   }
 
   // Copies the batch into the executor (by the names bound) and runs forward.
@@ -240,15 +284,20 @@ class Module {
     forward(batch, true);
     backward();
   }
-  // One optimizer step on every parameter with a gradient. (A KVStore wraps this step.)
+  // One optimizer step on every parameter with a gradient; with a distributed kvstore, the
+  // gradients are summed over the workers first (pushed, and the new weights pulled).
   void update() {
     if (!optimizer_) throw ValueError("update: call init_optimizer first");
-    const auto& names = exec_.list_arguments();
     auto& grads = exec_.grad_arrays();
     auto& args = exec_.arg_arrays();
-    std::set<std::string> io(o_.data_names.begin(), o_.data_names.end());
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (!grads[i].is_none() && !io.count(names[i])) optimizer_->update(i, args[i], grads[i]);
+    if (!kv_) {
+      for (std::size_t i : update_index_) optimizer_->update(i, args[i], grads[i]);
+      return;
+    }
+    for (std::size_t i : update_index_) kv_grads_.push_back(grads[i]), kv_weights_.push_back(args[i]);
+    kv_->pushpull(kv_keys_, kv_grads_, kv_weights_);
+    kv_grads_.clear();  // keeps the capacity, drops the references to the executor's arrays
+    kv_weights_.clear();
   }
   void update_metric(metric::EvalMetric& m, const std::vector<NDArray>& labels) {
     m.update(labels, exec_.outputs());
@@ -278,26 +327,49 @@ class Module {
   // Outputs over the data, the padding of each batch dropped, batches concatenated.
   std::vector<NDArray> predict(io::DataIter& eval, std::int64_t num_batch = -1, bool reset = true);
 
+  // prefix-symbol.json, prefix-%04d.params and (optionally) prefix-%04d.states. With a
+  // distributed kvstore only rank 0 writes (every worker holds the same weights and states).
   void save_checkpoint(const std::string& prefix, int epoch, bool save_optimizer_states = false) {
     auto [arg, aux] = get_params();
-    symgrad::save_checkpoint(prefix, epoch, sym_, arg, aux);
+    if (!kv_ || kv_->rank() == 0) symgrad::save_checkpoint(prefix, epoch, sym_, arg, aux);
     if (save_optimizer_states && optimizer_) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "-%04d.states", epoch);
-      optimizer_->save_states(prefix + buf);
+      if (kv_) kv_->save_optimizer_states(states_path(prefix, epoch));
+      else optimizer_->save_states(states_path(prefix, epoch));
     }
   }
-  // Module::load(prefix, epoch): the symbol and parameters of a checkpoint (bind, then the
-  // parameters are set by init_params/fit unless given again).
-  static Module load(const std::string& prefix, int epoch, ModuleOptions o = {}) {
+  static std::string states_path(const std::string& prefix, int epoch) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "-%04d.states", epoch);
+    return prefix + buf;
+  }
+  // Module::load(prefix, epoch): the symbol and parameters of a checkpoint. As MXNet, bind puts
+  // the parameters in (init_params / fit then leave them), and with load_optimizer_states the
+  // optimizer states of prefix-%04d.states are loaded by init_optimizer.
+  static Module load(const std::string& prefix, int epoch, ModuleOptions o = {}, bool load_optimizer_states = false) {
     auto c = load_checkpoint(prefix, epoch);
     Module m(c.symbol, std::move(o));
     m.preloaded_ = std::make_unique<Checkpoint>(std::move(c));
+    if (load_optimizer_states) m.preload_states_ = states_path(prefix, epoch);
     return m;
   }
   const Checkpoint* preloaded() const { return preloaded_.get(); }
 
  private:
+  // The arguments the optimizer updates (parameters with gradients), their store keys, and room
+  // for update()'s lists, so that a step allocates nothing. Again after each bind.
+  void plan_updates() {
+    update_index_.clear();
+    kv_keys_.clear();
+    const auto& names = exec_.list_arguments();
+    std::set<std::string> params(param_names_.begin(), param_names_.end());
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (params.count(names[i]) && !exec_.grad_arrays()[i].is_none()) {
+        update_index_.push_back(i);
+        if (kv_) kv_keys_.push_back(names[i]);
+      }
+    kv_grads_.reserve(update_index_.size());
+    kv_weights_.reserve(update_index_.size());
+  }
   void require_bound(const char* what) const {
     if (!exec_.is_bound()) throw ValueError(std::string(what) + ": the module is not bound; call bind() or fit() first");
   }
@@ -349,21 +421,29 @@ class Module {
     };
     count(batch.data, data_shapes_, "data");
     if (with_label) count(batch.label, label_shapes_, "label");
-    auto d = data_shapes_, l = label_shapes_;
-    bool changed = false;
-    for (std::size_t i = 0; i < d.size(); ++i)
-      if (!(batch.data[i].shape() == d[i].shape)) d[i].shape = batch.data[i].shape(), changed = true;
-    for (std::size_t i = 0; i < l.size(); ++i) {
-      Shape want = l[i].shape;
+    // The bound shapes are compared in place: a step with the bound shapes copies nothing.
+    auto label_want = [&](std::size_t i, const Shape& data0) {
+      Shape want = label_shapes_[i].shape;
       if (with_label) want = batch.label[i].shape();
-      else if (!d.empty() && d[0].shape.ndim() > 0 && want.ndim() > 0) want[0] = d[0].shape[0];
-      if (!(want == l[i].shape)) l[i].shape = want, changed = true;
-    }
-    if (changed) bind(d, l, {.for_training = for_training_, .force_rebind = true});
+      else if (data0.ndim() > 0 && want.ndim() > 0) want[0] = data0[0];
+      return want;
+    };
+    bool changed = false;
+    for (std::size_t i = 0; i < data_shapes_.size(); ++i) changed |= !(batch.data[i].shape() == data_shapes_[i].shape);
+    const Shape data0 = batch.data.empty() ? Shape() : batch.data[0].shape();
+    for (std::size_t i = 0; i < label_shapes_.size(); ++i) changed |= !(label_want(i, data0) == label_shapes_[i].shape);
+    if (!changed) return;
+    auto d = data_shapes_, l = label_shapes_;
+    for (std::size_t i = 0; i < d.size(); ++i) d[i].shape = batch.data[i].shape();
+    for (std::size_t i = 0; i < l.size(); ++i) l[i].shape = label_want(i, data0);
+    bind(d, l, {.for_training = for_training_, .force_rebind = true});
   }
   void place(const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs, const char*) {
-    auto args = exec_.arg_dict();
-    for (std::size_t i = 0; i < arrays.size(); ++i) args.at(descs[i].name).copy_from(arrays[i]);
+    const auto& names = exec_.list_arguments();  // looked up in place: no dictionary per batch
+    for (std::size_t i = 0; i < arrays.size(); ++i) {
+      auto at = std::find(names.begin(), names.end(), descs[i].name);
+      exec_.arg_arrays()[static_cast<std::size_t>(at - names.begin())].copy_from(arrays[i]);
+    }
   }
 
   Symbol sym_;
@@ -373,8 +453,13 @@ class Module {
   Executor exec_;
   bool for_training_ = true;
   bool params_initialized_ = false;
-  std::unique_ptr<opt::Optimizer> optimizer_;
+  std::shared_ptr<opt::Optimizer> optimizer_;
   std::unique_ptr<Checkpoint> preloaded_;
+  std::string preload_states_;
+  std::unique_ptr<kv::KVStore> kv_;
+  std::vector<std::size_t> update_index_;  // arguments the optimizer updates: parameters with gradients
+  std::vector<std::string> kv_keys_;       // their names, for the store
+  std::vector<NDArray> kv_grads_, kv_weights_;
 };
 
 }  // namespace symgrad
