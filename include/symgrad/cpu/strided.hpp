@@ -2,14 +2,52 @@
 // reductions. A loop runs over a shape (row-major) with, for each operand, a stride per
 // dimension (0 where an operand is broadcast or reduced). Adjacent dimensions that are
 // contiguous for every operand are merged first, so most loops end up 1-D or 2-D.
+// Strides are `Strides`, held inline: kernels build them on every call, and a training step
+// must not touch the heap.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
+#include "../core/error.hpp"
 #include "../core/shape.hpp"
 
 namespace symgrad::host {
+
+// Up to kMaxRank integers (strides per dimension) without heap storage; the vector operations
+// the kernels use.
+class Strides {
+ public:
+  Strides() = default;
+  explicit Strides(std::size_t n, std::int64_t fill = 0) : n_(checked(n)) { std::fill_n(v_.begin(), n_, fill); }
+  Strides(std::initializer_list<std::int64_t> l) : n_(checked(l.size())) { std::copy(l.begin(), l.end(), v_.begin()); }
+  Strides(const std::vector<std::int64_t>& v) : n_(checked(v.size())) { std::copy(v.begin(), v.end(), v_.begin()); }
+
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  std::int64_t& operator[](std::size_t i) { return v_[i]; }
+  std::int64_t operator[](std::size_t i) const { return v_[i]; }
+  std::int64_t* begin() { return v_.data(); }
+  std::int64_t* end() { return v_.data() + n_; }
+  const std::int64_t* begin() const { return v_.data(); }
+  const std::int64_t* end() const { return v_.data() + n_; }
+  void push_back(std::int64_t x) { v_[checked(n_ + 1) - 1] = x, ++n_; }
+  void erase(std::size_t at) {  // removes entry `at`
+    std::copy(v_.begin() + static_cast<std::ptrdiff_t>(at) + 1, v_.begin() + static_cast<std::ptrdiff_t>(n_),
+              v_.begin() + static_cast<std::ptrdiff_t>(at));
+    --n_;
+  }
+
+ private:
+  static std::size_t checked(std::size_t n) {
+    if (n > static_cast<std::size_t>(kMaxRank)) throw ShapeError("strided loops take at most 8 dimensions");
+    return n;
+  }
+  std::array<std::int64_t, kMaxRank> v_{};
+  std::size_t n_ = 0;
+};
 
 template <std::size_t K>
 struct StridedLoop {
@@ -18,17 +56,18 @@ struct StridedLoop {
   std::array<std::array<std::int64_t, kMaxRank>, K> strides{};
 
   // shape: the iteration space; st[k][d]: operand k's stride along dimension d.
-  StridedLoop(const std::vector<std::int64_t>& shape, const std::array<std::vector<std::int64_t>, K>& st) {
-    for (std::size_t d = 0; d < shape.size(); ++d) {
-      if (shape[d] == 1) continue;  // size-1 dimensions do nothing
+  StridedLoop(const Shape& shape, const std::array<Strides, K>& st) {
+    for (std::size_t d = 0; d < static_cast<std::size_t>(shape.ndim()); ++d) {
+      const std::int64_t extent = shape[static_cast<int>(d)];
+      if (extent == 1) continue;  // size-1 dimensions do nothing
       bool merge = ndim > 0;
       for (std::size_t k = 0; k < K && merge; ++k)
-        merge = strides[k][ndim - 1] == st[k][d] * shape[d];
+        merge = strides[k][ndim - 1] == st[k][d] * extent;
       if (merge) {
-        dims[ndim - 1] *= shape[d];
+        dims[ndim - 1] *= extent;
         for (std::size_t k = 0; k < K; ++k) strides[k][ndim - 1] = st[k][d];
       } else {
-        dims[ndim] = shape[d];
+        dims[ndim] = extent;
         for (std::size_t k = 0; k < K; ++k) strides[k][ndim] = st[k][d];
         ++ndim;
       }
@@ -70,16 +109,16 @@ struct StridedLoop {
 };
 
 // Row-major strides of a shape.
-inline std::vector<std::int64_t> contiguous_strides(const Shape& s) {
-  std::vector<std::int64_t> st(static_cast<std::size_t>(s.ndim()), 1);
+inline Strides contiguous_strides(const Shape& s) {
+  Strides st(static_cast<std::size_t>(s.ndim()), 1);
   for (int d = s.ndim() - 2; d >= 0; --d) st[d] = st[d + 1] * s[d + 1];
   return st;
 }
 
 // Strides for reading an operand of shape `in` broadcast to `out` (NumPy rule, right-aligned):
 // 0 along dimensions where `in` has size 1 or is missing.
-inline std::vector<std::int64_t> broadcast_strides(const Shape& in, const Shape& out) {
-  std::vector<std::int64_t> st(static_cast<std::size_t>(out.ndim()), 0);
+inline Strides broadcast_strides(const Shape& in, const Shape& out) {
+  Strides st(static_cast<std::size_t>(out.ndim()), 0);
   auto cs = contiguous_strides(in);
   int shift = out.ndim() - in.ndim();
   for (int d = 0; d < in.ndim(); ++d)
@@ -89,8 +128,8 @@ inline std::vector<std::int64_t> broadcast_strides(const Shape& in, const Shape&
 
 // out (contiguous, shape `shape`) = in read with `in_strides`; or += when add.
 template <class T>
-void strided_copy(const Shape& shape, T* out, const T* in, const std::vector<std::int64_t>& in_strides, bool add) {
-  StridedLoop<2> loop(shape.to_vector(), {contiguous_strides(shape), in_strides});
+void strided_copy(const Shape& shape, T* out, const T* in, const Strides& in_strides, bool add) {
+  StridedLoop<2> loop(shape, {contiguous_strides(shape), in_strides});
   loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t n) {
     T* o = out + off[0];
     const T* i = in + off[1];
@@ -108,8 +147,8 @@ void strided_copy(const Shape& shape, T* out, const T* in, const std::vector<std
 // dst[dst_strides · idx] += src[idx] for every idx of `shape` (src contiguous): reduction over
 // the dimensions where dst_strides is 0 (the transpose of a broadcast).
 template <class T>
-void strided_accumulate(const Shape& shape, T* dst, const std::vector<std::int64_t>& dst_strides, const T* src) {
-  StridedLoop<2> loop(shape.to_vector(), {dst_strides, contiguous_strides(shape)});
+void strided_accumulate(const Shape& shape, T* dst, const Strides& dst_strides, const T* src) {
+  StridedLoop<2> loop(shape, {dst_strides, contiguous_strides(shape)});
   loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t n) {
     T* d = dst + off[0];
     const T* s = src + off[1];

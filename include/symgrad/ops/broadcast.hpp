@@ -67,7 +67,7 @@ class BroadcastBackward final : public Operator {
       T* db = req[1] == OpReq::null ? nullptr : out[1].data<T>();
       if (da && req[0] == OpReq::write) std::fill_n(da, out[0].size(), T(0));
       if (db && req[1] == OpReq::write) std::fill_n(db, out[1].size(), T(0));
-      host::StridedLoop<3> loop(os.to_vector(), {host::contiguous_strides(os), host::broadcast_strides(in[1].shape(), os),
+      host::StridedLoop<3> loop(os, {host::contiguous_strides(os), host::broadcast_strides(in[1].shape(), os),
                                                  host::broadcast_strides(in[2].shape(), os)});
       const std::int64_t sa = loop.inner_stride(1), sb = loop.inner_stride(2);
       loop.for_each_row([&](const std::array<std::int64_t, 3>& off, std::int64_t n) {
@@ -112,7 +112,7 @@ class Broadcast final : public Operator {
         });
         return;
       }
-      host::StridedLoop<3> loop(os.to_vector(), {host::contiguous_strides(os), host::broadcast_strides(in[0].shape(), os),
+      host::StridedLoop<3> loop(os, {host::contiguous_strides(os), host::broadcast_strides(in[0].shape(), os),
                                                  host::broadcast_strides(in[1].shape(), os)});
       const std::int64_t sa = loop.inner_stride(1), sb = loop.inner_stride(2);
       const bool add = req[0] == OpReq::add;

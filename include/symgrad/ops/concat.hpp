@@ -24,12 +24,10 @@ void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t
   T* w = whole.data<T>() + offset * ws[axis];
   T* p = part.data<T>();
   // Iterate over the part's shape; the whole is read/written with its own strides.
-  std::vector<std::int64_t> wst(ws.begin(), ws.end());
-  if (ps.ndim() != whole.ndim()) {  // squeezed: the part lacks `axis`
-    wst.erase(wst.begin() + axis);
-  }
+  host::Strides wst = ws;
+  if (ps.ndim() != whole.ndim()) wst.erase(static_cast<std::size_t>(axis));  // squeezed: the part lacks `axis`
   if (into_whole) {
-    host::StridedLoop<2> loop(ps.to_vector(), {wst, host::contiguous_strides(ps)});
+    host::StridedLoop<2> loop(ps, {wst, host::contiguous_strides(ps)});
     const std::int64_t s = loop.inner_stride(0);
     const bool add = req == OpReq::add;
     loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t n) {

@@ -104,7 +104,7 @@ class Dropout final : public Operator {
         Shape drawn = s;
         for (auto a : p_.axes) drawn[static_cast<int>(a < 0 ? a + s.ndim() : a)] = 1;
         auto st = host::broadcast_strides(drawn, s);
-        host::StridedLoop<2> loop(s.to_vector(), {host::contiguous_strides(s), st});
+        host::StridedLoop<2> loop(s, {host::contiguous_strides(s), st});
         const std::int64_t is = loop.inner_stride(1);
         loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t cnt) {
           for (std::int64_t j = 0; j < cnt; ++j) mask[off[0] + j] = keep(static_cast<std::uint64_t>(off[1] + j * is));

@@ -286,7 +286,7 @@ class FusedBackward final : public Operator {
     dispatch_float(in[0].dtype(), "fused elementwise kernel", [&](auto t) {
       using T = decltype(t);
       const Shape& os = in[0].shape();
-      std::array<std::vector<std::int64_t>, N + 1> st;
+      std::array<host::Strides, N + 1> st;
       st[0] = host::contiguous_strides(os);
       for (int k = 0; k < N; ++k) st[static_cast<std::size_t>(k) + 1] = host::broadcast_strides(in[static_cast<std::size_t>(k) + 1].shape(), os);
       std::array<T*, N> d;
@@ -296,7 +296,7 @@ class FusedBackward final : public Operator {
         if (req[j] == OpReq::write) std::memset(out[j].raw_data(), 0, out[j].nbytes());
       }
       const T* g = in[0].data<T>();
-      host::StridedLoop<N + 1> loop(os.to_vector(), st);
+      host::StridedLoop<N + 1> loop(os, st);
       loop.for_each_row([&](const std::array<std::int64_t, N + 1>& off, std::int64_t n) {
         std::array<LeafPtr<T>, N> p;
         for (int k = 0; k < N; ++k)
@@ -372,10 +372,10 @@ class Fused final : public Operator {
         return;
       }
       // Broadcasting: rows of the output, each leaf read with its own stride.
-      std::array<std::vector<std::int64_t>, N + 1> st;
+      std::array<host::Strides, N + 1> st;
       st[0] = host::contiguous_strides(os);
       for (int k = 0; k < N; ++k) st[static_cast<std::size_t>(k) + 1] = host::broadcast_strides(in[static_cast<std::size_t>(k)].shape(), os);
-      host::StridedLoop<N + 1> loop(os.to_vector(), st);
+      host::StridedLoop<N + 1> loop(os, st);
       loop.for_each_row([&](const std::array<std::int64_t, N + 1>& off, std::int64_t n) {
         std::array<LeafPtr<T>, N> p;
         for (int k = 0; k < N; ++k)

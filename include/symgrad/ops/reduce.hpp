@@ -76,7 +76,7 @@ constexpr Shape reduce_shape(const Shape& in, const ReduceAxes& ax, bool keepdim
 }
 
 // Strides that map an input index to its output element (0 along reduced axes).
-inline std::vector<std::int64_t> reduce_out_strides(const Shape& in, const ReduceAxes& ax) {
+inline host::Strides reduce_out_strides(const Shape& in, const ReduceAxes& ax) {
   Shape kept;
   for (int d = 0; d < in.ndim(); ++d) kept.push_back(ax.reduced[d] ? 1 : in[d]);
   auto cs = host::contiguous_strides(kept);
@@ -106,7 +106,7 @@ class ReduceBackward final : public Operator {
       const T *g = in[0].data<T>(), *x = in[1].data<T>(), *y = in[2].data<T>();
       T* dx = out[0].data<T>();
       const bool add = req[0] == OpReq::add;
-      host::StridedLoop<2> loop(xs.to_vector(), {host::contiguous_strides(xs), ys});
+      host::StridedLoop<2> loop(xs, {host::contiguous_strides(xs), ys});
       const std::int64_t s = loop.inner_stride(1);
       const T inv = T(1) / static_cast<T>(count);
       loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t n) {
@@ -192,7 +192,7 @@ class Reduce final : public Operator {
       if (k_ == ReduceKind::prod) init = T(1);
       if (req[0] == OpReq::write) std::fill_n(y, ny, init);
       const T scale = k_ == ReduceKind::mean ? T(1) / static_cast<T>(count) : T(1);
-      host::StridedLoop<2> loop(xs.to_vector(), {ys, host::contiguous_strides(xs)});
+      host::StridedLoop<2> loop(xs, {ys, host::contiguous_strides(xs)});
       const std::int64_t s = loop.inner_stride(0);
       loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t n) {
         T* yo = y + off[0];

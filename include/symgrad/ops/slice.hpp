@@ -79,7 +79,7 @@ void slice_copy(const NDArray& whole, const NDArray& part, const SliceGeometry& 
   if (req == OpReq::null) return;
   auto ws = host::contiguous_strides(whole.shape());
   std::int64_t base = 0;
-  std::vector<std::int64_t> st(ws.size());
+  host::Strides st(ws.size());
   for (std::size_t d = 0; d < ws.size(); ++d) {
     base += g.begin[d] * ws[d];
     st[d] = g.step[d] * ws[d];
@@ -90,7 +90,7 @@ void slice_copy(const NDArray& whole, const NDArray& part, const SliceGeometry& 
     T* w = whole.data<T>() + base;
     const T* p = part.data<T>();
     const Shape& ps = part.shape();
-    host::StridedLoop<2> loop(ps.to_vector(), {st, host::contiguous_strides(ps)});
+    host::StridedLoop<2> loop(ps, {st, host::contiguous_strides(ps)});
     const std::int64_t s = loop.inner_stride(0);
     loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t n) {
       for (std::int64_t j = 0; j < n; ++j) w[off[0] + j * s] += p[off[1] + j];

@@ -16,7 +16,7 @@ namespace ops {
 struct Expansion {
   Shape out = Shape::unknown();
   Shape expanded = Shape::unknown();
-  std::vector<std::int64_t> in_strides;
+  host::Strides in_strides;
   std::string error;
 };
 
@@ -34,7 +34,7 @@ inline Expansion tile_expansion(const Shape& in, const std::vector<std::int64_t>
     return x;
   }
   Shape din, out;
-  std::vector<std::int64_t> r(static_cast<std::size_t>(nd), 1);
+  host::Strides r(static_cast<std::size_t>(nd), 1);
   for (int d = 0; d < nd; ++d) {
     int id = d - (nd - in.ndim()), rd = d - (nd - static_cast<int>(reps.size()));
     din.push_back(id >= 0 ? in[id] : 1);

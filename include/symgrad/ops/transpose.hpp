@@ -48,7 +48,7 @@ template <class T>
 void transpose_copy(const NDArray& in, const NDArray& out, const Permutation& perm, OpReq req) {
   if (req == OpReq::null) return;
   auto is = host::contiguous_strides(in.shape());
-  std::vector<std::int64_t> st(static_cast<std::size_t>(in.ndim()));
+  host::Strides st(static_cast<std::size_t>(in.ndim()));
   for (int d = 0; d < in.ndim(); ++d) st[d] = is[perm.p[d]];
   host::strided_copy<T>(out.shape(), out.data<T>(), in.data<T>(), st, req == OpReq::add);
 }
