@@ -19,17 +19,12 @@
 #include <symgrad/train.hpp>
 
 #include "bench_common.hpp"
+#include "bench_models.hpp"
 
 namespace sg = symgrad;
 using namespace sg::sym;
 
 namespace {
-
-Symbol mlp() {
-  Symbol h = activation(fully_connected(var("data"), {.num_hidden = 512, .name = "fc1"}), {.act_type = "relu"});
-  h = activation(fully_connected(h, {.num_hidden = 512, .name = "fc2"}), {.act_type = "relu"});
-  return softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc3"}), var("softmax_label"), {.name = "softmax"});
-}
 
 }  // namespace
 
@@ -56,7 +51,7 @@ int main(int argc, char** argv) {
   b.label.emplace_back(sg::Shape{local});
   for (std::int64_t i = 0; i < local; ++i) b.label[0].data<float>()[i] = static_cast<float>((i * 7 + rank) % 10);
   auto module = [&](const char* kvstore) {
-    auto m = std::make_unique<sg::Module>(mlp(), sg::ModuleOptions{.logger = quiet});
+    auto m = std::make_unique<sg::Module>(bench::mlp_784_512_512_10(), sg::ModuleOptions{.logger = quiet});
     m->bind({{"data", sg::Shape{local, 784}}}, {{"softmax_label", sg::Shape{local}}});
     m->init_params({.initializer = std::make_shared<sg::init::Xavier>(), .seed = 3});
     m->init_optimizer({.kvstore = kvstore, .optimizer = "sgd",

@@ -17,17 +17,12 @@
 #include <vector>
 
 #include "bench_common.hpp"
+#include "bench_models.hpp"
 
 namespace sg = symgrad;
 using namespace sg::sym;
 
 namespace {
-
-Symbol mlp() {
-  Symbol h = activation(fully_connected(var("data"), {.num_hidden = 512, .name = "fc1"}), {.act_type = "relu"});
-  h = activation(fully_connected(h, {.num_hidden = 512, .name = "fc2"}), {.act_type = "relu"});
-  return softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc3"}), var("softmax_label"), {.name = "softmax"});
-}
 
 sg::io::DataBatch make_batch(std::int64_t n) {
   sg::io::DataBatch b;
@@ -40,7 +35,7 @@ sg::io::DataBatch make_batch(std::int64_t n) {
 }
 
 std::unique_ptr<sg::Module> make_module(std::int64_t n) {
-  auto mod = std::make_unique<sg::Module>(mlp(), sg::ModuleOptions{.logger = [](const std::string&) {}});
+  auto mod = std::make_unique<sg::Module>(bench::mlp_784_512_512_10(), sg::ModuleOptions{.logger = [](const std::string&) {}});
   mod->bind({{"data", {n, 784}}}, {{"softmax_label", {n}}});
   mod->init_params({.initializer = std::make_shared<sg::init::Xavier>(), .seed = 1});
   mod->init_optimizer({.optimizer = "sgd", .optimizer_params = {{"learning_rate", 0.1}, {"momentum", 0.9}}});

@@ -118,7 +118,7 @@ class DistSyncStore : public KVStore {
     for_buckets(es, [&](std::span<Entry* const> b, DType t, std::size_t count) {
       // One entry: summed where it lies; several: packed into one message.
       void* data = b.size() == 1 ? b[0]->merged.raw_data() : buffer_.data();
-      if (b.size() > 1) pack(b, t);
+      if (b.size() > 1) pack(b, t, [](Entry* e) -> const NDArray& { return e->merged; });
       MPI_Request r;
       check(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), detail::mpi_type(t), MPI_SUM, comm_, &r),
             "allreduce");
@@ -132,7 +132,7 @@ class DistSyncStore : public KVStore {
     if (size_ == 1) return;
     for_buckets(es, [&](std::span<Entry* const> b, DType t, std::size_t count) {
       if (buffer_.size() < count * dtype_size(t)) buffer_.resize(count * dtype_size(t));
-      if (rank_ == 0) pack_stored(b, t);
+      if (rank_ == 0) pack(b, t, [](Entry* e) -> const NDArray& { return e->stored; });
       MPI_Request r;
       check(MPI_Ibcast(buffer_.data(), static_cast<int>(count), detail::mpi_type(t), 0, comm_, &r), "broadcast");
       wait(r, "broadcasting rank 0's initial values");
@@ -202,19 +202,13 @@ class DistSyncStore : public KVStore {
       i = j;
     }
   }
-  void pack(std::span<Entry* const> b, DType t) {
+  template <class Source>
+  void pack(std::span<Entry* const> b, DType t, Source&& source) {
     std::size_t off = 0;
     for (Entry* e : b) {
-      std::size_t n = static_cast<std::size_t>(e->merged.size()) * dtype_size(t);
-      std::memcpy(buffer_.data() + off, e->merged.raw_data(), n);
-      off += n;
-    }
-  }
-  void pack_stored(std::span<Entry* const> b, DType t) {
-    std::size_t off = 0;
-    for (Entry* e : b) {
-      std::size_t n = static_cast<std::size_t>(e->stored.size()) * dtype_size(t);
-      std::memcpy(buffer_.data() + off, e->stored.raw_data(), n);
+      const NDArray& src = source(e);
+      std::size_t n = static_cast<std::size_t>(src.size()) * dtype_size(t);
+      std::memcpy(buffer_.data() + off, src.raw_data(), n);
       off += n;
     }
   }
