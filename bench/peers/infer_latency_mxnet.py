@@ -10,10 +10,10 @@
 import os, sys
 
 # Thread limits must be in the environment before mxnet is imported.
-from peer_common import set_threads, timed
+from peer_common import set_threads, timed, micro_args, mxnet_mlp_hidden
 _threads = set_threads(mxnet=True)
 
-import argparse, logging, statistics, time
+import logging, statistics, time
 import numpy as np
 import mxnet as mx
 
@@ -32,19 +32,12 @@ def bind(sym, shapes):
 
 
 def main():
-    p = argparse.ArgumentParser(allow_abbrev=False)
-    p.add_argument('--reps', type=int, default=11)
-    p.add_argument('--min-ms', type=float, default=20)
-    p.add_argument('--threads', type=int, default=2)
-    a = p.parse_args()
-    if os.environ['OMP_NUM_THREADS'] != str(a.threads):
-        p.error('write the thread count as two words: --threads N')
+    a = micro_args()
     logging.getLogger().setLevel(logging.WARNING)
     feats = mx.runtime.Features()
     print(f'mxnet {mx.__version__}, threads {a.threads}, oneDNN built in: {feats.is_enabled("MKLDNN")}, '
           f'MXNET_MKLDNN_ENABLED={os.environ.get("MXNET_MKLDNN_ENABLED", "<unset>")}')
-    h = mx.sym.Activation(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=512, name='fc1'), act_type='relu')
-    h = mx.sym.Activation(mx.sym.FullyConnected(h, num_hidden=512, name='fc2'), act_type='relu')
+    h = mxnet_mlp_hidden(mx)
     mlp = mx.sym.softmax(mx.sym.FullyConnected(h, num_hidden=10, name='fc3'))
     cell = mx.rnn.LSTMCell(256, prefix='lstm_')
     _, (nh, nc) = cell(mx.sym.var('data'), [mx.sym.var('h'), mx.sym.var('c')])

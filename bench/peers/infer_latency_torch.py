@@ -7,27 +7,21 @@
 #   /usr/bin/python3 bench/peers/infer_latency_torch.py [--reps 11] [--threads 2]
 import os, sys
 
-from peer_common import set_threads, timed
+from peer_common import set_threads, timed, micro_args, torch_mlp
 _threads = set_threads()
 
-import argparse, statistics, time
+import statistics, time
 import torch
 from torch import nn
 
 
 
 def main():
-    p = argparse.ArgumentParser(allow_abbrev=False)
-    p.add_argument('--reps', type=int, default=11)
-    p.add_argument('--min-ms', type=float, default=20)
-    p.add_argument('--threads', type=int, default=2)
-    a = p.parse_args()
-    if os.environ['OMP_NUM_THREADS'] != str(a.threads):
-        p.error('write the thread count as two words: --threads N')
+    a = micro_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(7)
     print(f'torch {torch.__version__}, threads {torch.get_num_threads()}')
-    mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)).eval()
+    mlp = torch_mlp(nn).eval()
     x = torch.rand(1, 784)
     cell = nn.LSTMCell(75, 256).eval()
     xs, h, c = torch.rand(1, 75), torch.zeros(1, 256), torch.zeros(1, 256)

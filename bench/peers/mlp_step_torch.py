@@ -7,29 +7,22 @@
 #   /usr/bin/python3 bench/peers/mlp_step_torch.py [--reps 11] [--threads 2] [--batch 32 128 512]
 import os, sys
 
-from peer_common import set_threads, timed
+from peer_common import set_threads, timed, micro_args, torch_mlp
 _threads = set_threads()
 
-import argparse, statistics, time
+import statistics, time
 import torch
 from torch import nn
 
 
 
 def main():
-    p = argparse.ArgumentParser(allow_abbrev=False)
-    p.add_argument('--reps', type=int, default=11)
-    p.add_argument('--min-ms', type=float, default=20)
-    p.add_argument('--threads', type=int, default=2)
-    p.add_argument('--batch', type=int, nargs='+', default=[32, 128, 512])
-    a = p.parse_args()
-    if os.environ['OMP_NUM_THREADS'] != str(a.threads):
-        p.error('write the thread count as two words: --threads N')
+    a = micro_args(batches=[32, 128, 512])
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     print(f'torch {torch.__version__}, threads {torch.get_num_threads()}')
     for n in a.batch:
-        net = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+        net = torch_mlp(nn)
         for m in net:
             if isinstance(m, nn.Linear):
                 nn.init.xavier_uniform_(m.weight)

@@ -51,3 +51,30 @@ class EpochTimes(logging.Handler):
         m = re.search(r'Time cost=([0-9.]+)', record.getMessage())
         if m:
             self.secs.append(float(m.group(1)))
+
+
+def micro_args(batches=None):
+    """The microbenchmark peers' command line: --reps, --min-ms, --threads (checked against what
+    set_threads() put into the environment) and, given default batch sizes, --batch."""
+    import argparse
+    p = argparse.ArgumentParser(allow_abbrev=False)
+    p.add_argument('--reps', type=int, default=11)
+    p.add_argument('--min-ms', type=float, default=20)
+    p.add_argument('--threads', type=int, default=2)
+    if batches is not None:
+        p.add_argument('--batch', type=int, nargs='+', default=batches)
+    a = p.parse_args()
+    if os.environ['OMP_NUM_THREADS'] != str(a.threads):
+        p.error('write the thread count as two words: --threads N')
+    return a
+
+
+def mxnet_mlp_hidden(mx):
+    """The 784-512-512 relu body of the benchmarks' MLP as an MXNet symbol (fc3 goes on top)."""
+    h = mx.sym.Activation(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=512, name='fc1'), act_type='relu')
+    return mx.sym.Activation(mx.sym.FullyConnected(h, num_hidden=512, name='fc2'), act_type='relu')
+
+
+def torch_mlp(nn):
+    """The benchmarks' 784-512-512-10 relu MLP as a torch.nn.Sequential."""
+    return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
