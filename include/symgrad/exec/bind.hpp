@@ -15,6 +15,7 @@ inline Executor::Executor(const Symbol& sym, const BindSpec& spec) {
   auto st = std::make_unique<State>();
   State& s = *st;
   s.ctx = spec.ctx;
+  s.run.ctx = spec.ctx;
   s.run.rng = &s.rng;
   s.rng.seed(spec.seed);
   const auto& heads = sym.entries();
@@ -83,19 +84,13 @@ inline Executor::Executor(const Symbol& sym, const BindSpec& spec) {
     }
     return NDArray(shape, spec.ctx, dt);
   };
-  for (std::size_t i = 0; i < arg_nodes.size(); ++i) {
-    s.args.push_back(take(spec.args, s.arg_names[i], shapes.arg_shapes[i], *dtypes.arg_types[i], "argument"));
+  for (std::size_t i = 0; i < arg_nodes.size(); ++i)
     if (spec.args_grad && !spec.args_grad->count(s.arg_names[i]) && spec.grad_req->is_uniform())
       s.grad_req[i] = OpReq::null;  // bind(): arguments without a gradient array get none
-    s.grads.push_back(s.grad_req[i] == OpReq::null
-                          ? NDArray()
-                          : take(spec.args_grad, s.arg_names[i], shapes.arg_shapes[i], *dtypes.arg_types[i], "gradient"));
-  }
-  for (std::size_t i = 0; i < aux_nodes.size(); ++i)
-    s.aux.push_back(take(spec.aux, s.aux_names[i], shapes.aux_shapes[i], *dtypes.aux_types[i], "auxiliary state"));
 
   // Lowering: fusion, then the gradient graph for the arguments that want one.
-  std::vector<NodeEntry> fheads = exec::apply_fusion(heads);
+  // (On a GPU, typed expressions run node by node: the fused kernels are compiled for the host.)
+  std::vector<NodeEntry> fheads = spec.ctx.device_type == DeviceType::cpu ? exec::apply_fusion(heads) : heads;
   auto forder = topo_order(fheads);
   std::unordered_set<const Node*> forward_nodes(forder.begin(), forder.end());
   std::vector<Node*> xs;
@@ -110,6 +105,31 @@ inline Executor::Executor(const Symbol& sym, const BindSpec& spec) {
     if (g) all_heads.push_back(g);
   s.graph = all_heads;
   GraphIndex gi(all_heads);
+
+  // On a GPU: a build with CUDA, a kernel for every step, then a usable device; all before any
+  // memory is allocated.
+  if (spec.ctx.device_type != DeviceType::cpu) {
+    if (!built_with_cuda) device::require(spec.ctx);
+    std::string missing;
+    for (Node* n : gi.nodes) {
+      if (n->is_variable()) continue;
+      auto* op = dynamic_cast<const Operator*>(n->op.get());
+      std::string why = op ? op->gpu_unsupported() : std::string("no kernel");
+      if (!why.empty()) missing += "\n  " + n->name + " (" + n->op->type_name() + "): " + why;
+    }
+    if (!missing.empty())
+      throw DeviceError("bind on " + spec.ctx.str() + ": these steps cannot run on the GPU (nothing is copied to "
+                        "the host behind your back):" + missing + "\nBind on cpu(), or leave these operators out");
+    device::require(spec.ctx);
+  }
+  for (std::size_t i = 0; i < arg_nodes.size(); ++i) {
+    s.args.push_back(take(spec.args, s.arg_names[i], shapes.arg_shapes[i], *dtypes.arg_types[i], "argument"));
+    s.grads.push_back(s.grad_req[i] == OpReq::null
+                          ? NDArray()
+                          : take(spec.args_grad, s.arg_names[i], shapes.arg_shapes[i], *dtypes.arg_types[i], "gradient"));
+  }
+  for (std::size_t i = 0; i < aux_nodes.size(); ++i)
+    s.aux.push_back(take(spec.aux, s.aux_names[i], shapes.aux_shapes[i], *dtypes.aux_types[i], "auxiliary state"));
 
   // Shapes and dtypes of every entry of the lowered graph.
   std::vector<Shape> eshape(gi.num_entries, Shape::unknown());

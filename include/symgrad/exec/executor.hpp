@@ -258,7 +258,8 @@ class Executor {
   static void run_steps(std::vector<Step>& steps, const RunCtx& run) {
     for (auto& st : steps) {
       try {
-        st.op->forward(run, st.in, st.out, st.req);
+        if (run.ctx.device_type == DeviceType::cpu) st.op->forward(run, st.in, st.out, st.req);
+        else st.op->forward_gpu(run, st.in, st.out, st.req);
       } catch (const ops::KernelInputError& e) {
         // A backward step reports under its forward node: "softmax (SoftmaxOutput, backward)".
         std::string name = st.name, type = st.op->type_name();

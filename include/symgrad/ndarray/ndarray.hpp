@@ -35,7 +35,8 @@ class NDArray {
   explicit NDArray(const S& shape, Context ctx = cpu(), DType dtype = DType::float32)
       : shape_(checked(shape)), dtype_(dtype) {
     storage_ = std::make_shared<Storage>(nbytes(), ctx);
-    std::memset(storage_->data(), 0, nbytes());
+    if (ctx.device_type == DeviceType::cpu) std::memset(storage_->data(), 0, nbytes());
+    else device::zero(ctx, storage_->data(), nbytes());
   }
 
   // From values: NDArray({1, 2, 3}), NDArray({{1, 2}, {3, 4}}), NDArray({{5}, {6}}) ... (float32
@@ -132,7 +133,7 @@ class NDArray {
   NDArray copy_to(Context ctx) const {
     require();
     NDArray r(shape_, ctx, dtype_);
-    std::memcpy(r.raw_data(), raw_data(), nbytes());
+    device::copy(r.raw_data(), ctx, raw_data(), context(), nbytes());
     return r;
   }
   // Copies the values into `dst`, which must have the same shape (dtype converts).
@@ -147,7 +148,13 @@ class NDArray {
                        shape_.str());
     if (dst.raw_data() == raw_data()) return;
     if (dst.dtype() == dtype_) {
-      std::memmove(dst.raw_data(), raw_data(), nbytes());
+      device::copy(dst.raw_data(), dst.context(), raw_data(), context(), nbytes());
+      return;
+    }
+    if (context().device_type != DeviceType::cpu || dst.context().device_type != DeviceType::cpu) {
+      // converting copies between devices go through the host
+      NDArray converted = copy_to(cpu()).astype(dst.dtype());
+      converted.copy_to(dst);
       return;
     }
     dispatch_dtype(dtype_, [&](auto s) {
@@ -191,6 +198,7 @@ class NDArray {
   }
   // Value at a flat (C-order) index, converted to double; for tests and printing.
   double at_flat(std::int64_t i) const {
+    require_cpu("at_flat");
     return dispatch_dtype(dtype_, [&](auto s) -> double {
       using S = decltype(s);
       return static_cast<double>(static_cast<const S*>(raw_data())[i]);
@@ -198,6 +206,13 @@ class NDArray {
   }
 
   const NDArray& fill(double v) const {  // handles are shallow: const guards the handle, not the data
+#if SYMGRAD_WITH_CUDA
+    if (context().device_type == DeviceType::gpu) {
+      cuda::fill(context().device_id, dtype_, size(), v, raw_data());
+      return *this;
+    }
+#endif
+    require_cpu("fill");
     dispatch_dtype(dtype_, [&](auto s) {
       using S = decltype(s);
       std::fill_n(static_cast<S*>(raw_data()), size(), static_cast<S>(v));

@@ -7,6 +7,7 @@
 
 #include "../core/context.hpp"
 #include "../core/error.hpp"
+#include "device.hpp"
 
 namespace symgrad {
 
@@ -15,14 +16,17 @@ inline constexpr std::size_t kAlignment = 64;
 class Storage {
  public:
   Storage(std::size_t bytes, Context ctx) : bytes_(bytes), ctx_(ctx) {
-    if (ctx.device_type != DeviceType::cpu)
-      throw DeviceError("cannot allocate on " + ctx.str() +
-                        ": this build of symgrad has no CUDA backend; configure with "
-                        "-Dcuda=enabled on a machine with the CUDA toolkit and an NVIDIA GPU");
+    if (ctx.device_type != DeviceType::cpu) {
+      ptr_ = device::allocate(ctx, bytes);  // the CUDA library's caching pool, or a DeviceError
+      return;
+    }
     // Never a zero-byte allocation, so data() is a valid aligned pointer for empty arrays too.
     ptr_ = ::operator new(bytes ? bytes : kAlignment, std::align_val_t{kAlignment});
   }
-  ~Storage() { ::operator delete(ptr_, std::align_val_t{kAlignment}); }
+  ~Storage() {
+    if (ctx_.device_type != DeviceType::cpu) device::deallocate(ctx_, ptr_, bytes_);
+    else ::operator delete(ptr_, std::align_val_t{kAlignment});
+  }
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 

@@ -50,6 +50,13 @@ class ActivationBackward final : public Operator {
     with_act(t_, [&](auto f) { UnaryBackward<decltype(f)>().forward(ctx, in, out, req); });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    with_act(t_, [&](auto f) { UnaryBackward<decltype(f)>().forward_gpu(ctx, in, out, req); });
+  }
+#endif
  private:
   ActType t_;
 };
@@ -79,6 +86,13 @@ class Activation final : public Operator {
     with_act(t_, [&](auto f) { Unary<decltype(f)>().forward(ctx, in, out, req); });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    with_act(t_, [&](auto f) { Unary<decltype(f)>().forward_gpu(ctx, in, out, req); });
+  }
+#endif
  private:
   ActType t_ = ActType::relu;
 };

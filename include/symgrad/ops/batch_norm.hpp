@@ -110,6 +110,23 @@ class BatchNormBackward final : public Operator {
     });
   }
 
+  // The GPU path keeps Σdy and Σdy·x̂ per channel between its two kernels.
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType) const override {
+    return static_cast<std::size_t>(2 * bn_detail::view(in[1], p_.axis).C) * sizeof(double);
+  }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const auto v = bn_detail::view(in[1].shape(), p_.axis);
+    cuda::batch_norm_grad(ctx.ctx.device_id, in[0].dtype(), {v.outer, v.C, v.inner}, in[0].raw_data(), in[1].raw_data(),
+                          in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), static_cast<double*>(ctx.workspace),
+                          req[0] == OpReq::null ? nullptr : out[0].raw_data(), req[0],
+                          req[1] == OpReq::null ? nullptr : out[1].raw_data(), req[1],
+                          req[2] == OpReq::null ? nullptr : out[2].raw_data(), req[2], p_.eps, p_.fix_gamma,
+                          p_.use_global_stats);
+  }
+#endif
  private:
   BatchNormParam p_;
 };
@@ -223,6 +240,17 @@ class BatchNorm final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const auto v = bn_detail::view(in[0].shape(), p_.axis);
+    const bool batch_stats = ctx.is_train && !p_.use_global_stats;
+    cuda::batch_norm(ctx.ctx.device_id, in[0].dtype(), {v.outer, v.C, v.inner}, in[0].raw_data(), in[1].raw_data(),
+                     in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), out[1].raw_data(), out[2].raw_data(),
+                     out[0].raw_data(), p_.eps, p_.momentum, batch_stats, p_.fix_gamma, req[0]);
+  }
+#endif
  private:
   void check() const {
     if (!(p_.eps > 0)) throw ValueError("BatchNorm: eps must be positive, got " + attr::format(p_.eps));

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "../cpu/strided.hpp"
+#include "gpu_util.hpp"
 #include "elemwise.hpp"
 
 namespace symgrad {
@@ -79,6 +80,20 @@ class BroadcastBackward final : public Operator {
       });
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const Shape& os = in[0].shape();
+    auto ix = on_gpu::broadcast_index(os, in[1].shape(), in[2].shape());
+    void* da = req[0] == OpReq::null ? nullptr : out[0].raw_data();
+    void* db = req[1] == OpReq::null ? nullptr : out[1].raw_data();
+    if (da && req[0] == OpReq::write) device::zero(ctx.ctx, da, out[0].nbytes());
+    if (db && req[1] == OpReq::write) device::zero(ctx.ctx, db, out[1].nbytes());
+    cuda::broadcast_binary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, ix, os.size(), in[0].raw_data(),
+                                in[1].raw_data(), in[2].raw_data(), in[3].raw_data(), da, db);
+  }
+#endif
 };
 
 template <class F>
@@ -126,6 +141,16 @@ class Broadcast final : public Operator {
       });
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const Shape& os = out[0].shape();
+    auto ix = on_gpu::broadcast_index(os, in[0].shape(), in[1].shape());
+    cuda::broadcast_binary(ctx.ctx.device_id, in[0].dtype(), F::gpu, ix, os.size(), in[0].raw_data(), in[1].raw_data(),
+                           out[0].raw_data(), req[0]);
+  }
+#endif
 };
 
 }  // namespace ops

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "../cpu/strided.hpp"
+#include "gpu_util.hpp"
 #include "elemwise.hpp"
 
 namespace symgrad {
@@ -112,6 +113,19 @@ class Concat final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    int ax = norm_axis(dim_, out[0].ndim());
+    if (req[0] == OpReq::null) return;
+    std::int64_t off = 0;
+    for (const auto& a : in) {
+      on_gpu::slab_copy(out[0], a, ax, off, true, req[0]);
+      off += a.shape()[ax];
+    }
+  }
+#endif
  private:
   std::size_t n_;
   std::int64_t dim_;
@@ -150,6 +164,18 @@ class SplitLike final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    int ax = norm_axis(axis_, in[0].ndim());
+    std::int64_t off = 0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      on_gpu::slab_copy(in[0], out[i], ax, off, false, req[i]);
+      off += in[i + 1].shape()[ax];
+    }
+  }
+#endif
  private:
   std::size_t n_;
   std::int64_t axis_;
@@ -193,6 +219,16 @@ class SliceChannelBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    int ax = norm_axis(p_.axis, out[0].ndim());
+    std::int64_t part = out[0].shape()[ax] / p_.num_outputs;
+    for (std::int64_t i = 0; i < p_.num_outputs; ++i)
+      on_gpu::slab_copy(out[0], in[static_cast<std::size_t>(i) + 1], ax, i * part, true, req[0]);
+  }
+#endif
  private:
   SliceChannelParam p_;
 };
@@ -281,6 +317,16 @@ class SliceChannel final : public Operator {
   }
   const SliceChannelParam& param() const { return p_; }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    int ax = norm_axis(p_.axis, in[0].ndim());
+    std::int64_t part = in[0].shape()[ax] / p_.num_outputs;
+    for (std::size_t i = 0; i < out.size(); ++i)
+      on_gpu::slab_copy(in[0], out[i], ax, static_cast<std::int64_t>(i) * part, false, req[i]);
+  }
+#endif
  private:
   SliceChannelParam p_;
   bool split_ = false;

@@ -294,6 +294,17 @@ void for_sample_chunks(std::size_t nt, F&& body) {
   host::ThreadPool::instance().run(nt, body);
 }
 
+#if SYMGRAD_WITH_CUDA
+// One sample's group, for the CUDA column kernels.
+inline cuda::ConvGeo gpu_geo(const Geo& g) {
+  cuda::ConvGeo c;
+  c.C = g.cg();
+  for (std::size_t a = 0; a < 3; ++a)
+    c.in[a] = g.in[a], c.out[a] = g.out[a], c.k[a] = g.k[a], c.s[a] = g.s[a], c.d[a] = g.d[a], c.p[a] = g.p[a];
+  return c;
+}
+#endif
+
 inline std::string describe(const ConvolutionParam& p) {
   std::string s = "kernel=" + attr::format(p.kernel.vec()) + ", num_filter=" + std::to_string(p.num_filter);
   if (p.stride.n) s += ", stride=" + attr::format(p.stride.vec());
@@ -322,7 +333,7 @@ class ConvolutionBackward final : public Operator {
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
     auto g = conv_detail::geometry(in[1], in[0], p_);
-    if (g.cg() == 1) return 0;  // depthwise: no columns
+    if (g.cg() == 1) return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
     const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
     // columns per thread, and per-thread weight-gradient sums when the samples are spread
     return static_cast<std::size_t>(nt * g.col_rows() * g.out_size() + (nt > 1 ? nt * g.F * g.col_rows() : 0)) *
@@ -420,6 +431,44 @@ class ConvolutionBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    // per sample and group: dW_g += dY_g · colᵀ; col = W_gᵀ · dY_g, then col2im into dX
+    const NDArray &dy = in[0], &x = in[1], &w = in[2];
+    const auto g = conv_detail::geometry(x.shape(), dy.shape(), p_);
+    const auto cg = conv_detail::gpu_geo(g);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg(), IS = g.in_size();
+    const int dev = ctx.ctx.device_id;
+    const DType t = dy.dtype();
+    const std::size_t es = dtype_size(t);
+    auto at = [&](const NDArray& a, std::int64_t elems) { return static_cast<char*>(a.raw_data()) + elems * std::int64_t(es); };
+    const bool want_dx = req[0] != OpReq::null, want_dw = req[1] != OpReq::null;
+    if (want_dx && req[0] == OpReq::write) device::zero(ctx.ctx, out[0].raw_data(), out[0].nbytes());
+    if (want_dw && req[1] == OpReq::write) device::zero(ctx.ctx, out[1].raw_data(), out[1].nbytes());
+    void* col = ctx.workspace;
+    for (std::int64_t n = 0; n < g.N && (want_dx || want_dw); ++n)
+      for (std::int64_t gr = 0; gr < g.G; ++gr) {
+        const void* dyg = at(dy, (n * g.F + gr * Fg) * P);
+        if (want_dw) {
+          cuda::im2col(dev, t, cg, at(x, (n * g.C + gr * Cg) * IS), col);
+          cuda::gemm(dev, t, false, true, Fg, K, P, 1.0, dyg, P, col, P, 1.0, at(out[1], gr * Fg * K), K);
+        }
+        if (want_dx) {
+          cuda::gemm(dev, t, true, false, K, P, Fg, 1.0, at(w, gr * Fg * K), K, dyg, P, 0.0, col, P);
+          cuda::col2im_add(dev, t, cg, col, at(out[0], (n * g.C + gr * Cg) * IS));
+        }
+      }
+    if (!p_.no_bias && req[2] != OpReq::null) {  // db[f] = Σ over samples and positions
+      cuda::ReduceIndex ix;
+      ix.nkept = 1, ix.kept_shape[0] = g.F, ix.kept_stride[0] = P;
+      ix.nred = 2, ix.red_shape[0] = g.N, ix.red_stride[0] = g.F * P, ix.red_shape[1] = P, ix.red_stride[1] = 1;
+      ix.red_size = g.N * P;
+      cuda::reduce(dev, t, cuda::ReduceOp::sum, ix, g.F, dy.raw_data(), out[2].raw_data(), 1.0, req[2]);
+    }
+  }
+#endif
  private:
   ConvolutionParam p_;
 };
@@ -485,7 +534,7 @@ class Convolution final : public Operator {
   }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out, DType t) const override {
     auto g = conv_detail::geometry(in[0], out[0], p_);
-    if (g.cg() == 1) return 0;  // depthwise: no columns
+    if (g.cg() == 1) return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
     const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
     return static_cast<std::size_t>(nt * g.col_rows() * g.out_size()) * dtype_size(t);
   }
@@ -545,6 +594,38 @@ class Convolution final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    // per sample and group: im2col, then Y_g (+)= W_g · col; then the bias
+    if (req[0] == OpReq::null) return;
+    const NDArray &x = in[0], &w = in[1];
+    const auto g = conv_detail::geometry(x.shape(), out[0].shape(), p_);
+    const auto cg = conv_detail::gpu_geo(g);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg(), IS = g.in_size();
+    const int dev = ctx.ctx.device_id;
+    const DType t = x.dtype();
+    const std::size_t es = dtype_size(t);
+    auto at = [&](const NDArray& a, std::int64_t elems) { return static_cast<char*>(a.raw_data()) + elems * std::int64_t(es); };
+    const double beta = req[0] == OpReq::add ? 1.0 : 0.0;
+    void* col = ctx.workspace;
+    for (std::int64_t n = 0; n < g.N; ++n)
+      for (std::int64_t gr = 0; gr < g.G; ++gr) {
+        cuda::im2col(dev, t, cg, at(x, (n * g.C + gr * Cg) * IS), col);
+        cuda::gemm(dev, t, false, false, Fg, P, K, 1.0, at(w, gr * Fg * K), K, col, P, beta,
+                   at(out[0], (n * g.F + gr * Fg) * P), P);
+      }
+    if (!p_.no_bias) {  // y (N, F, P) += b[f], in place
+      cuda::BroadcastIndex bx;
+      bx.ndim = 3, bx.shape[0] = g.N, bx.shape[1] = g.F, bx.shape[2] = P;
+      bx.stride_a[0] = g.F * P, bx.stride_a[1] = P, bx.stride_a[2] = 1;
+      bx.stride_b[0] = 0, bx.stride_b[1] = 1, bx.stride_b[2] = 0;
+      cuda::broadcast_binary(dev, t, cuda::BinaryOp::add, bx, g.N * g.F * P, out[0].raw_data(), in[2].raw_data(),
+                             out[0].raw_data(), OpReq::write);
+    }
+  }
+#endif
  private:
   void check() const {
     const int ns = p_.kernel.n;

@@ -116,6 +116,36 @@ class DotBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    auto g = dot_rule(in[1].shape(), in[2].shape(), p_);
+    const int dev = ctx.ctx.device_id;
+    const DType t = in[0].dtype();
+    const bool ta = p_.transpose_a, tb = p_.transpose_b;
+    const void *dy = in[0].raw_data(), *l = in[1].raw_data(), *r = in[2].raw_data();
+    const std::int64_t MN = g.M * g.N, MK = g.M * g.K, KN = g.K * g.N;
+    if (req[0] != OpReq::null) {
+      double beta = req[0] == OpReq::add ? 1.0 : 0.0;
+      if (!ta)
+        cuda::gemm_batched(dev, t, false, !tb, g.M, g.K, g.N, 1.0, dy, g.N, MN, r, tb ? g.K : g.N, KN, beta,
+                           out[0].raw_data(), g.K, MK, g.batch);
+      else
+        cuda::gemm_batched(dev, t, tb, true, g.K, g.M, g.N, 1.0, r, tb ? g.K : g.N, KN, dy, g.N, MN, beta,
+                           out[0].raw_data(), g.M, MK, g.batch);
+    }
+    if (req[1] != OpReq::null) {
+      double beta = req[1] == OpReq::add ? 1.0 : 0.0;
+      if (!tb)
+        cuda::gemm_batched(dev, t, !ta, false, g.K, g.N, g.M, 1.0, l, ta ? g.M : g.K, MK, dy, g.N, MN, beta,
+                           out[1].raw_data(), g.N, KN, g.batch);
+      else
+        cuda::gemm_batched(dev, t, true, ta, g.N, g.K, g.M, 1.0, dy, g.N, MN, l, ta ? g.M : g.K, MK, beta,
+                           out[1].raw_data(), g.K, KN, g.batch);
+    }
+  }
+#endif
  private:
   DotParam p_;
 };
@@ -162,6 +192,18 @@ class Dot final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    auto g = dot_rule(in[0].shape(), in[1].shape(), p_);
+    const bool ta = p_.transpose_a, tb = p_.transpose_b;
+    cuda::gemm_batched(ctx.ctx.device_id, in[0].dtype(), ta, tb, g.M, g.N, g.K, 1.0, in[0].raw_data(), ta ? g.M : g.K,
+                       g.M * g.K, in[1].raw_data(), tb ? g.K : g.N, g.K * g.N, req[0] == OpReq::add ? 1.0 : 0.0,
+                       out[0].raw_data(), g.N, g.M * g.N, g.batch);
+  }
+#endif
  private:
   DotParam p_;
 };

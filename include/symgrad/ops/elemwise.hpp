@@ -21,6 +21,13 @@ void for_each_req(OpReq req, std::size_t n, Body&& body) {
   });
 }
 
+// clip's bounds for the CUDA kernels (unused by the other functions).
+template <class F>
+std::pair<double, double> functor_bounds(const F& f) {
+  if constexpr (requires { f.a_min; }) return {f.a_min, f.a_max};
+  else return {0.0, 0.0};
+}
+
 // Attributes of a parameterised functor (clip's a_min, a_max); none for the others.
 template <class F>
 AttrMap functor_attrs(const F& f) {
@@ -50,6 +57,16 @@ class UnaryBackward final : public Operator {
       });
     });
   }
+
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    auto [lo, hi] = functor_bounds(fn_);
+    cuda::unary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), in[1].raw_data(),
+                     in[2].raw_data(), out[0].raw_data(), req[0], lo, hi);
+  }
+#endif
 
  private:
   F fn_;
@@ -85,6 +102,16 @@ class Unary final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    auto [lo, hi] = functor_bounds(fn_);
+    cuda::unary(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), out[0].raw_data(), req[0],
+                lo, hi);
+  }
+#endif
+
  private:
   F fn_;
 };
@@ -119,6 +146,15 @@ class BinaryBackward final : public Operator {
       }
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    cuda::binary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, in[0].size(), in[0].raw_data(), in[1].raw_data(),
+                      in[2].raw_data(), 0.0, in[3].raw_data(), req[0] == OpReq::null ? nullptr : out[0].raw_data(), req[0],
+                      req[1] == OpReq::null ? nullptr : out[1].raw_data(), req[1]);
+  }
+#endif
 };
 
 template <class F>
@@ -150,6 +186,14 @@ class Binary final : public Operator {
       });
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    cuda::binary(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), in[1].raw_data(), 0.0,
+                 out[0].raw_data(), req[0]);
+  }
+#endif
 };
 
 template <class F>
@@ -175,6 +219,15 @@ class ScalarBackward final : public Operator {
       });
     });
   }
+
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    cuda::binary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, in[0].size(), in[0].raw_data(), in[1].raw_data(),
+                      nullptr, scalar_, in[2].raw_data(), out[0].raw_data(), req[0], nullptr, OpReq::null);
+  }
+#endif
 
  private:
   double scalar_;
@@ -210,6 +263,15 @@ class Scalar final : public Operator {
       });
     });
   }
+
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    cuda::binary(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), nullptr, scalar_,
+                 out[0].raw_data(), req[0]);
+  }
+#endif
 
  private:
   double scalar_;
@@ -250,6 +312,17 @@ class AddN final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    std::vector<const void*> xs;
+    for (const auto& a : in) xs.push_back(a.raw_data());
+    cuda::sum_n(ctx.ctx.device_id, out[0].dtype(), out[0].size(), xs.data(), static_cast<int>(xs.size()),
+                out[0].raw_data(), req[0]);
+  }
+#endif
+
  private:
   std::size_t n_;
 };
@@ -264,15 +337,29 @@ class Copy final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override;
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    forward(ctx, in, out, req);  // copy_req works on any device
+  }
+#endif
 };
 
-// Copy with a request, for any dtype (identity forwards and Copy use it).
+// Copy with a request, for any dtype and device (identity forwards and Copy use it).
 inline void copy_req(const NDArray& src, const NDArray& dst, OpReq req) {
   if (req == OpReq::null) return;
   if (req == OpReq::write) {
-    if (!src.same_storage(dst)) std::memcpy(dst.raw_data(), src.raw_data(), src.nbytes());
+    if (!src.same_storage(dst)) device::copy(dst.raw_data(), dst.context(), src.raw_data(), src.context(), src.nbytes());
     return;
   }
+#if SYMGRAD_WITH_CUDA
+  if (dst.context().device_type == DeviceType::gpu) {
+    cuda::binary(dst.context().device_id, dst.dtype(), cuda::BinaryOp::add, dst.size(), dst.raw_data(), src.raw_data(),
+                 0.0, dst.raw_data(), OpReq::write);
+    return;
+  }
+#endif
   dispatch_dtype(src.dtype(), [&](auto t) {
     using T = decltype(t);
     const T* s = src.data<T>();
@@ -299,6 +386,13 @@ class ZerosLike final : public Operator {
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::write) std::memset(out[0].raw_data(), 0, out[0].nbytes());
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx&, std::span<const NDArray>, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::write) device::zero(out[0].context(), out[0].raw_data(), out[0].nbytes());
+  }
+#endif
 };
 
 }  // namespace ops

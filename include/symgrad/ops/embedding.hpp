@@ -79,6 +79,14 @@ class EmbeddingBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    cuda::embedding_grad(ctx.ctx.device_id, in[0].dtype(), in[1].dtype(), in[1].size(), p_.input_dim, p_.output_dim,
+                         in[1].raw_data(), in[0].raw_data(), out[0].raw_data(), req[0]);
+  }
+#endif
  private:
   EmbeddingParam p_;
 };
@@ -143,6 +151,17 @@ class Embedding final : public Operator {
   }
   const EmbeddingParam& param() const { return p_; }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    bool ok = cuda::embedding(ctx.ctx.device_id, in[1].dtype(), in[0].dtype(), in[0].size(), p_.input_dim,
+                              p_.output_dim, in[0].raw_data(), in[1].raw_data(), out[0].raw_data(), req[0]);
+    if (!ok)
+      throw KernelInputError{"data holds an index that is not an integer in [0, " + std::to_string(p_.input_dim) +
+                             ") (input_dim)"};
+  }
+#endif
  private:
   void check() const {
     if (p_.input_dim < 1 || p_.output_dim < 1)

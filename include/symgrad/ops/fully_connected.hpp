@@ -92,6 +92,28 @@ class FullyConnectedBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const NDArray &dy = in[0], &x = in[1], &w = in[2];
+    const int dev = ctx.ctx.device_id;
+    const DType t = dy.dtype();
+    std::int64_t H = p_.num_hidden, M = dy.size() / H, D = w.shape()[1];
+    if (req[0] != OpReq::null)  // dX (M,D) = dY (M,H) · W (H,D)
+      cuda::gemm(dev, t, false, false, M, D, H, 1.0, dy.raw_data(), H, w.raw_data(), D, req[0] == OpReq::add ? 1.0 : 0.0,
+                 out[0].raw_data(), D);
+    if (req[1] != OpReq::null)  // dW (H,D) = dYᵀ (H,M) · X (M,D)
+      cuda::gemm(dev, t, true, false, H, D, M, 1.0, dy.raw_data(), H, x.raw_data(), D, req[1] == OpReq::add ? 1.0 : 0.0,
+                 out[1].raw_data(), D);
+    if (!p_.no_bias && req[2] != OpReq::null) {  // db = Σ rows of dY
+      cuda::ReduceIndex ix;
+      ix.nkept = 1, ix.kept_shape[0] = H, ix.kept_stride[0] = 1;
+      ix.nred = 1, ix.red_shape[0] = M, ix.red_stride[0] = H, ix.red_size = M;
+      cuda::reduce(dev, t, cuda::ReduceOp::sum, ix, H, dy.raw_data(), out[2].raw_data(), 1.0, req[2]);
+    }
+  }
+#endif
  private:
   FullyConnectedParam p_;
 };
@@ -161,6 +183,27 @@ class FullyConnected final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const NDArray &x = in[0], &w = in[1];
+    const int dev = ctx.ctx.device_id;
+    std::int64_t H = p_.num_hidden, D = w.shape()[1], M = x.size() / D;
+    // y (+)= X Wᵀ, then y += bias in place (each element read and written by one thread)
+    cuda::gemm(dev, x.dtype(), false, true, M, H, D, 1.0, x.raw_data(), D, w.raw_data(), D,
+               req[0] == OpReq::add ? 1.0 : 0.0, out[0].raw_data(), H);
+    if (!p_.no_bias) {
+      cuda::BroadcastIndex bx;
+      bx.ndim = 2, bx.shape[0] = M, bx.shape[1] = H;
+      bx.stride_a[0] = H, bx.stride_a[1] = 1;
+      bx.stride_b[0] = 0, bx.stride_b[1] = 1;
+      cuda::broadcast_binary(dev, x.dtype(), cuda::BinaryOp::add, bx, M * H, out[0].raw_data(), in[2].raw_data(),
+                             out[0].raw_data(), OpReq::write);
+    }
+  }
+#endif
  private:
   void check() const {
     if (p_.num_hidden < 1)

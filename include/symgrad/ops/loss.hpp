@@ -61,6 +61,31 @@ class MakeLossBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const NDArray& x = in[0];
+    double g = p_.grad_scale;
+    if (p_.normalization == LossNorm::batch) {
+      std::int64_t last = x.ndim() ? x.shape().back() : 1;
+      std::int64_t rows = last ? x.size() / last : 1;
+      g /= static_cast<double>(std::max<std::int64_t>(1, rows));
+    } else if (p_.normalization == LossNorm::valid) {
+      // counted on the host: the loss is small, and this needs the values anyway
+      NDArray h = x.copy_to(cpu());
+      std::int64_t cnt = 0;
+      for (std::int64_t i = 0; i < h.size(); ++i) cnt += h.at_flat(i) > p_.valid_thresh;
+      g /= static_cast<double>(std::max<std::int64_t>(1, cnt));
+    }
+    if (req[0] == OpReq::write) {
+      out[0].fill(g);
+    } else if (req[0] == OpReq::add) {
+      cuda::binary(ctx.ctx.device_id, out[0].dtype(), cuda::BinaryOp::add, out[0].size(), out[0].raw_data(), nullptr, g,
+                   out[0].raw_data(), OpReq::write);
+    }
+  }
+#endif
  private:
   MakeLossParam p_;
 };
@@ -95,6 +120,13 @@ class MakeLoss final : public Operator {
     copy_req(in[0], out[0], req[0]);
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    forward(ctx, in, out, req);  // copies only: copy_req works on any device
+  }
+#endif
  private:
   MakeLossParam p_;
 };
@@ -111,6 +143,13 @@ class BlockGrad final : public Operator {
                std::span<const OpReq> req) const override {
     copy_req(in[0], out[0], req[0]);
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    forward(ctx, in, out, req);  // copies only: copy_req works on any device
+  }
+#endif
 };
 
 }  // namespace ops

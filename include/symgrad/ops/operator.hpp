@@ -23,6 +23,7 @@ struct RunCtx {
   nd::random::Generator* rng = nullptr;  // the executor's generator (Dropout masks ...)
   void* workspace = nullptr;             // scratch memory planned at bind (workspace_bytes)
   std::size_t workspace_bytes = 0;
+  Context ctx = cpu();                   // where the step's arrays live
 };
 
 class Operator : public OpBase {
@@ -34,6 +35,14 @@ class Operator : public OpBase {
   virtual std::size_t workspace_bytes(const std::vector<Shape>& /*in*/, const std::vector<Shape>& /*out*/,
                                       DType /*dtype*/) const {
     return 0;
+  }
+  // The GPU path. gpu_unsupported() is "" when forward_gpu() can run this operator, with these
+  // attributes, on gpu(n) arrays; otherwise it says what is missing, and bind on a GPU fails with
+  // a DeviceError that names the node. Operators implement both where SYMGRAD_WITH_CUDA is set.
+  virtual std::string gpu_unsupported() const { return "no CUDA kernel yet"; }
+  virtual void forward_gpu(const RunCtx&, std::span<const NDArray>, std::span<const NDArray>,
+                           std::span<const OpReq>) const {
+    throw DeviceError(type_name() + ": no CUDA kernel yet");
   }
 };
 

@@ -139,6 +139,34 @@ class SoftmaxOutputBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const NDArray &p = in[0], &label = in[1];
+    const int dev = ctx.ctx.device_id;
+    if (label.shape() == p.shape()) {
+      cuda::prob_label_grad(dev, p.dtype(), label.dtype(), p.size(), p.raw_data(), label.raw_data(), out[0].raw_data(),
+                            p_.grad_scale, p_.out_grad, req[0]);
+      return;
+    }
+    auto g = softmax_output_shapes(p.shape(), p_).g;
+    const auto ignore = static_cast<std::int64_t>(p_.ignore_label);
+    double norm = 1;
+    if (p_.normalization == LossNorm::batch) norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());
+    if (p_.normalization == LossNorm::valid)
+      norm = static_cast<double>(std::max<std::int64_t>(1, cuda::count_valid(dev, label.dtype(), label.size(),
+                                                                                label.raw_data(), ignore)));
+    if (p_.multi_output && p_.normalization != LossNorm::valid) norm *= static_cast<double>(g.inner);
+    bool ok = cuda::softmax_output_grad(dev, p.dtype(), label.dtype(), {g.outer, g.n, g.inner}, p.raw_data(),
+                                        label.raw_data(), out[0].raw_data(), p_.grad_scale / norm, ignore, p_.use_ignore,
+                                        p_.multi_output ? 0.0 : p_.smooth_alpha, p_.out_grad, req[0]);
+    if (!ok)
+      throw KernelInputError{"label holds a value that is not a class index in [0, " + std::to_string(g.n) +
+                             ") nor ignore_label (" + attr::format_number(p_.ignore_label) + ")"};
+  }
+#endif
  private:
   SoftmaxOutputParam p_;
 };
@@ -219,6 +247,16 @@ class SoftmaxOutput final : public Operator {
   }
   const SoftmaxOutputParam& param() const { return p_; }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    auto g = softmax_output_shapes(in[0].shape(), p_).g;
+    cuda::softmax(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(), out[0].raw_data(), 1.0,
+                  false, req[0]);
+  }
+#endif
  private:
   SoftmaxOutputParam p_;
 };
@@ -258,6 +296,17 @@ class RegressionBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const NDArray &y = in[0], &label = in[1];
+    const double m = static_cast<double>(label.size()) / static_cast<double>(std::max<std::int64_t>(1, label.shape()[0]));
+    cuda::regression_grad(ctx.ctx.device_id, y.dtype(), label.dtype(), y.size(), y.raw_data(), label.raw_data(),
+                          out[0].raw_data(), grad_scale_ / m, k_ == RegressionKind::mae, req[0]);
+  }
+#endif
  private:
   RegressionKind k_;
   double grad_scale_;
@@ -313,6 +362,14 @@ class RegressionOutput final : public Operator {
     else copy_req(in[0], out[0], req[0]);
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (k_ == RegressionKind::logistic) Unary<fn::sigmoid>().forward_gpu(ctx, in.subspan(0, 1), out, req);
+    else copy_req(in[0], out[0], req[0]);
+  }
+#endif
  private:
   RegressionKind k_;
   double grad_scale_ = 1.0;

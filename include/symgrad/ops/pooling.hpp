@@ -150,6 +150,17 @@ T lp_root(T v, int p) {
   const T r = std::pow(std::abs(v), T(1) / T(p));
   return v < 0 && p % 2 == 1 ? -r : r;
 }
+#if SYMGRAD_WITH_CUDA
+inline cuda::PoolGeo gpu_geo(const Geo& g, const PoolingParam& p) {
+  cuda::PoolGeo c;
+  for (std::size_t a = 0; a < 3; ++a) c.in[a] = g.in[a], c.out[a] = g.out[a], c.k[a] = g.k[a], c.s[a] = g.s[a], c.p[a] = g.p[a];
+  c.kind = p.pool_type == PoolType::max ? cuda::PoolKind::max
+           : p.pool_type == PoolType::avg ? cuda::PoolKind::avg : cuda::PoolKind::sum;
+  c.count_pad = p.count_include_pad && !p.global_pool;
+  return c;
+}
+#endif
+
 inline std::string convention_name(PoolConvention c) {
   return c == PoolConvention::valid ? "valid" : c == PoolConvention::full ? "full" : "same";
 }
@@ -222,6 +233,16 @@ class PoolingBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return p_.pool_type == PoolType::lp ? std::string("pool_type='lp' has no CUDA kernel yet") : std::string(); }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const auto g = pool_detail::geometry(in[1].shape(), in[0].shape(), p_);
+    cuda::pooling_grad(ctx.ctx.device_id, in[0].dtype(), pool_detail::gpu_geo(g, p_), g.planes, in[0].raw_data(),
+                       in[1].raw_data(), out[0].raw_data(), req[0]);
+  }
+#endif
  private:
   PoolingParam p_;
 };
@@ -346,6 +367,16 @@ class Pooling final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return p_.pool_type == PoolType::lp ? std::string("pool_type='lp' has no CUDA kernel yet") : std::string(); }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const auto g = pool_detail::geometry(in[0].shape(), out[0].shape(), p_);
+    cuda::pooling(ctx.ctx.device_id, in[0].dtype(), pool_detail::gpu_geo(g, p_), g.planes, in[0].raw_data(),
+                  out[0].raw_data(), req[0]);
+  }
+#endif
  private:
   void check() const {
     if (!p_.global_pool) {

@@ -76,6 +76,19 @@ constexpr Shape reduce_shape(const Shape& in, const ReduceAxes& ax, bool keepdim
 }
 
 // Strides that map an input index to its output element (0 along reduced axes).
+#if SYMGRAD_WITH_CUDA
+inline cuda::ReduceOp gpu_reduce_op(ReduceKind k) {
+  switch (k) {
+    case ReduceKind::sum: return cuda::ReduceOp::sum;
+    case ReduceKind::mean: return cuda::ReduceOp::mean;
+    case ReduceKind::max: return cuda::ReduceOp::max;
+    case ReduceKind::min: return cuda::ReduceOp::min;
+    case ReduceKind::prod: return cuda::ReduceOp::prod;
+    default: throw DeviceError("norm has no CUDA kernel yet");
+  }
+}
+#endif
+
 inline host::Strides reduce_out_strides(const Shape& in, const ReduceAxes& ax) {
   Shape kept;
   for (int d = 0; d < in.ndim(); ++d) kept.push_back(ax.reduced[d] ? 1 : in[d]);
@@ -130,6 +143,23 @@ class ReduceBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return k_ == ReduceKind::norm ? std::string("norm has no CUDA kernel yet") : std::string(); }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const Shape& xs = in[1].shape();
+    if (xs.ndim() > cuda::kMaxDims) throw DeviceError(type_name() + ": more than 8 dimensions on the GPU");
+    auto ax = reduce_axes(xs.ndim(), p_.axis, p_.exclude);
+    auto ys = reduce_out_strides(xs, ax);
+    std::int64_t count = xs.size() / std::max<std::int64_t>(1, in[2].size());
+    cuda::ReduceGradIndex ix;
+    ix.ndim = xs.ndim();
+    for (int d = 0; d < xs.ndim(); ++d) ix.shape[d] = xs[d], ix.y_stride[d] = ys[static_cast<std::size_t>(d)];
+    cuda::reduce_grad(ctx.ctx.device_id, in[1].dtype(), gpu_reduce_op(k_), ix, xs.size(), in[0].raw_data(),
+                      in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), 1.0 / static_cast<double>(count), req[0]);
+  }
+#endif
  private:
   ReduceKind k_;
   ReduceParam p_;
@@ -227,6 +257,34 @@ class Reduce final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return k_ == ReduceKind::norm ? std::string("norm has no CUDA kernel yet") : std::string(); }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const Shape& xs = in[0].shape();
+    if (xs.ndim() > cuda::kMaxDims) throw DeviceError(type_name() + ": more than 8 dimensions on the GPU");
+    auto ax = reduce_axes(xs.ndim(), p_.axis, p_.exclude);
+    auto cs = host::contiguous_strides(xs);
+    cuda::ReduceIndex ix;
+    for (int d = 0; d < xs.ndim(); ++d) {
+      auto st = cs[static_cast<std::size_t>(d)];
+      if (ax.reduced[d]) ix.red_shape[ix.nred] = xs[d], ix.red_stride[ix.nred++] = st, ix.red_size *= xs[d];
+      else ix.kept_shape[ix.nkept] = xs[d], ix.kept_stride[ix.nkept++] = st;
+    }
+    const std::int64_t ny = out[0].size();
+    if (ix.red_size == 0) {  // nothing to reduce: the operation's identity
+      double init = k_ == ReduceKind::prod ? 1.0 : 0.0;
+      if (k_ == ReduceKind::max) init = -std::numeric_limits<double>::infinity();
+      if (k_ == ReduceKind::min) init = std::numeric_limits<double>::infinity();
+      if (req[0] == OpReq::write) out[0].fill(init);
+      return;
+    }
+    std::int64_t count = xs.size() / std::max<std::int64_t>(1, ny);
+    cuda::reduce(ctx.ctx.device_id, in[0].dtype(), gpu_reduce_op(k_), ix, ny, in[0].raw_data(), out[0].raw_data(),
+                 k_ == ReduceKind::mean ? 1.0 / static_cast<double>(count) : 1.0, req[0]);
+  }
+#endif
  private:
   void check() const {
     if (k_ == ReduceKind::norm && p_.ord != 1 && p_.ord != 2)

@@ -158,6 +158,11 @@ class RNN final : public Operator {
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override;
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override;
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override;  // rnn_gpu.hpp
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override;
+#endif
 
  private:
   void check() const {

@@ -38,6 +38,11 @@ class RNNBackward final : public Operator {
                std::span<const OpReq> req) const override {
     dispatch_float(in[0].dtype(), "RNN", [&](auto tag) { run<decltype(tag)>(ctx, in, out, req); });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override;  // rnn_gpu.hpp
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override;
+#endif
 
  private:
   template <class T>
@@ -237,3 +242,5 @@ inline Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& st
 inline Symbol rnn(const Symbol& data, const RNNOptions& o) { return rnn(data, Symbol(), Symbol(), Symbol(), o); }
 inline Symbol RNN(const Symbol& data, const RNNOptions& o) { return rnn(data, o); }
 }  // namespace symgrad::sym
+
+#include "rnn_gpu.hpp"

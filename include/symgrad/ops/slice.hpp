@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "../cpu/strided.hpp"
+#include "gpu_util.hpp"
 #include "elemwise.hpp"
 
 namespace symgrad {
@@ -76,6 +77,19 @@ inline SliceGeometry slice_geometry(const Shape& in, const std::vector<std::int6
 // Reads (or, for the gradient, writes) the sliced view of `whole`.
 template <class T>
 void slice_copy(const NDArray& whole, const NDArray& part, const SliceGeometry& g, bool gather, OpReq req) {
+#if SYMGRAD_WITH_CUDA
+  if (whole.context().device_type == DeviceType::gpu) {
+    if (req == OpReq::null) return;
+    auto ws = host::contiguous_strides(whole.shape());
+    std::int64_t base = 0;
+    host::Strides st(ws.size());
+    for (std::size_t d = 0; d < ws.size(); ++d) base += g.begin[d] * ws[d], st[d] = g.step[d] * ws[d];
+    auto ps = host::contiguous_strides(part.shape());
+    if (gather) on_gpu::strided_copy(part.shape(), whole, st, base, part, ps, 0, req);
+    else on_gpu::strided_copy(part.shape(), part, ps, 0, whole, st, base, req);
+    return;
+  }
+#endif
   if (req == OpReq::null) return;
   auto ws = host::contiguous_strides(whole.shape());
   std::int64_t base = 0;
@@ -136,6 +150,16 @@ class SliceBackward final : public Operator {
     dispatch_dtype(out[0].dtype(), [&](auto t) { slice_copy<decltype(t)>(out[0], in[0], g, false, req[0]); });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    auto g = geometry_of(p_, in[1].shape());
+    if (req[0] == OpReq::write) device::zero(ctx.ctx, out[0].raw_data(), out[0].nbytes());
+    dispatch_dtype(out[0].dtype(), [&](auto t) { slice_copy<decltype(t)>(out[0], in[0], g, false, req[0]); });
+  }
+#endif
  private:
   SliceParam p_;
 };
@@ -167,6 +191,14 @@ class Slice final : public Operator {
     dispatch_dtype(in[0].dtype(), [&](auto t) { slice_copy<decltype(t)>(in[0], out[0], g, true, req[0]); });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    auto g = geometry_of(p_, in[0].shape());
+    dispatch_dtype(in[0].dtype(), [&](auto t) { slice_copy<decltype(t)>(in[0], out[0], g, true, req[0]); });
+  }
+#endif
  private:
   SliceParam p_;
 };

@@ -110,6 +110,16 @@ class SoftmaxBackward final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    auto g = geometry_of(p_, in[1].shape());
+    cuda::softmax_grad(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(), in[1].raw_data(),
+                       out[0].raw_data(), p_.temperature.value_or(1.0), p_.kind == SoftmaxKind::log_softmax, req[0]);
+  }
+#endif
  private:
   SoftmaxParam p_;
 };
@@ -160,6 +170,16 @@ class Softmax final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    auto g = geometry_of(p_, in[0].shape());
+    cuda::softmax(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(), out[0].raw_data(),
+                  p_.temperature.value_or(1.0), p_.kind == SoftmaxKind::log_softmax, req[0]);
+  }
+#endif
  private:
   SoftmaxParam p_;
 };

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "../cpu/strided.hpp"
+#include "gpu_util.hpp"
 #include "elemwise.hpp"
 
 namespace symgrad {
@@ -117,6 +118,18 @@ class Transpose final : public Operator {
     dispatch_dtype(in[0].dtype(), [&](auto t) { transpose_copy<decltype(t)>(in[0], out[0], p, req[0]); });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    auto p = perm(in[0].ndim());
+    auto is = host::contiguous_strides(in[0].shape());
+    host::Strides st(static_cast<std::size_t>(in[0].ndim()));
+    for (int d = 0; d < in[0].ndim(); ++d) st[d] = is[p.p[d]];
+    on_gpu::strided_copy(out[0].shape(), in[0], st, 0, out[0], host::contiguous_strides(out[0].shape()), 0, req[0]);
+  }
+#endif
  private:
   std::vector<std::int64_t> axes_;
   bool swap_;

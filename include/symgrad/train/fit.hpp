@@ -99,7 +99,7 @@ inline std::vector<NDArray> Module::predict(io::DataIter& eval, std::int64_t num
     auto& outs = exec_.outputs();
     for (std::size_t i = 0; i < outs.size(); ++i) {
       std::int64_t keep = outs[i].shape()[0] - batch.pad;
-      NDArray c = outs[i].copy();
+      NDArray c = outs[i].copy_to(cpu());  // predictions come back to the host
       if (batch.pad > 0) {  // drop the padding rows
         Shape s = c.shape();
         s[0] = keep;

@@ -196,7 +196,13 @@ class Module {
                          "s; pass allow_missing=true to initialize it instead");
       AttrMap a;
       for (const auto& [k, v] : attrs_of(name)) a[k] = v;
-      (*initializer)(init::InitDesc{name, a}, arr, gen);
+      if (arr.context().device_type == DeviceType::cpu) {
+        (*initializer)(init::InitDesc{name, a}, arr, gen);
+      } else {  // initializers draw on the host
+        NDArray host(arr.shape(), cpu(), arr.dtype());
+        (*initializer)(init::InitDesc{name, a}, host, gen);
+        host.copy_to(const_cast<NDArray&>(arr));
+      }
     };
     // Parameters in sorted name order, as MXNet (so a seed gives MXNet's order of draws).
     std::vector<std::string> names = param_names_;
@@ -300,7 +306,17 @@ class Module {
     kv_weights_.clear();
   }
   void update_metric(metric::EvalMetric& m, const std::vector<NDArray>& labels) {
-    m.update(labels, exec_.outputs());
+    auto& outs = exec_.outputs();
+    if (o_.context.device_type == DeviceType::cpu) return m.update(labels, outs);
+    // metrics read the outputs on the host: copies kept from one batch to the next
+    host_outputs_.resize(outs.size());
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+      if (host_outputs_[i].is_none() || !(host_outputs_[i].shape() == outs[i].shape()) ||
+          host_outputs_[i].dtype() != outs[i].dtype())
+        host_outputs_[i] = NDArray(outs[i].shape(), cpu(), outs[i].dtype());
+      outs[i].copy_to(host_outputs_[i]);
+    }
+    m.update(labels, host_outputs_);
   }
   std::vector<NDArray>& get_outputs() { return exec_.outputs(); }
 
@@ -309,9 +325,9 @@ class Module {
     require_bound("get_params");
     ParamDict arg, aux;
     auto a = exec_.arg_dict();
-    for (const auto& n : param_names_) arg[n] = a.at(n).copy();
+    for (const auto& n : param_names_) arg[n] = a.at(n).copy_to(cpu());  // host copies, as MXNet
     auto x = exec_.aux_dict();
-    for (const auto& n : aux_names_) aux[n] = x.at(n).copy();
+    for (const auto& n : aux_names_) aux[n] = x.at(n).copy_to(cpu());
     return {arg, aux};
   }
   void set_params(const ParamDict& arg, const ParamDict& aux = {}, bool allow_missing = false, bool force_init = true,
@@ -457,6 +473,7 @@ class Module {
   std::unique_ptr<Checkpoint> preloaded_;
   std::string preload_states_;
   std::unique_ptr<kv::KVStore> kv_;
+  std::vector<NDArray> host_outputs_;  // metrics' copies of GPU outputs
   std::vector<std::size_t> update_index_;  // arguments the optimizer updates: parameters with gradients
   std::vector<std::string> kv_keys_;       // their names, for the store
   std::vector<NDArray> kv_grads_, kv_weights_;

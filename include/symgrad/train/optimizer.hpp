@@ -91,6 +91,9 @@ class Optimizer {
   // One step on `weight` (in place) with `grad`; see the top of this file.
   virtual void update(std::size_t index, NDArray& weight, const NDArray& grad) {
     check_arrays(index, weight, grad);
+    if (weight.context().device_type != DeviceType::cpu && !has_gpu_kernel())
+      throw DeviceError("optimizer '" + name() + "' has no CUDA kernel yet; on " + weight.context().str() +
+                        " use 'sgd' or 'adam'");
     auto it = slots_.find(index);
     if (it == slots_.end()) {
       Slot s;
@@ -109,6 +112,9 @@ class Optimizer {
     num_update_ = std::max(num_update_, slot.count);
     apply({get_lr(index), get_wd(index), slot.count}, weight, grad, slot.state);
   }
+
+  // Whether apply() runs on gpu(n) arrays.
+  virtual bool has_gpu_kernel() const { return false; }
 
   // Index -> argument name (MXNet's param_idx2name); names decide lr_mult, wd_mult.
   void set_param_names(const std::vector<std::string>& idx2name) {
@@ -419,7 +425,16 @@ class SGD : public Optimizer {
 
  protected:
   std::string describe() const override { return "SGD(momentum=" + detail::num(o_.momentum) + ")"; }
+  bool has_gpu_kernel() const override { return built_with_cuda; }
   void apply(const StepArgs& a, NDArray& weight, const NDArray& grad, std::vector<NDArray>& state) override {
+#if SYMGRAD_WITH_CUDA
+    if (weight.context().device_type == DeviceType::gpu) {
+      cuda::sgd_update(weight.context().device_id, weight.dtype(), weight.size(), weight.raw_data(), grad.raw_data(),
+                       state.empty() ? nullptr : state[0].raw_data(), a.lr, a.wd, rescale_grad(), clip_gradient(),
+                       o_.momentum);
+      return;
+    }
+#endif
     for_dtype(weight, [&](auto zero) {
       using T = decltype(zero);
       T* w = weight.data<T>();
@@ -541,12 +556,21 @@ class Adam : public Optimizer {
   std::string name() const override { return "adam"; }
   std::vector<std::string> state_names() const override { return {"mean", "var"}; }
   const AdamOptions& options() const { return o_; }
+  bool has_gpu_kernel() const override { return built_with_cuda; }
 
  protected:
   void apply(const StepArgs& a, NDArray& weight, const NDArray& grad, std::vector<NDArray>& state) override {
     const double t = static_cast<double>(a.t);
     const double coef1 = 1. - std::pow(o_.beta1, t), coef2 = 1. - std::pow(o_.beta2, t);
     const double lr_t = a.lr * (std::sqrt(coef2) / coef1);  // bias correction folded into lr, as MXNet
+#if SYMGRAD_WITH_CUDA
+    if (weight.context().device_type == DeviceType::gpu) {
+      cuda::adam_update(weight.context().device_id, weight.dtype(), weight.size(), weight.raw_data(), grad.raw_data(),
+                        state[0].raw_data(), state[1].raw_data(), lr_t, a.wd, rescale_grad(), clip_gradient(), o_.beta1,
+                        o_.beta2, o_.epsilon);
+      return;
+    }
+#endif
     for_dtype(weight, [&](auto zero) {
       using T = decltype(zero);
       T* w = weight.data<T>();

@@ -1,0 +1,190 @@
+// The fused RNN operator on gpu(n): the CPU's structure (rnn_kernels.hpp, rnn_backward.hpp) with
+// cuBLAS GEMMs and the step kernels of cuda/bodies_rnn.hpp. Dropout between layers (p > 0) has
+// no kernel yet.
+#pragma once
+#include "rnn_backward.hpp"
+
+#if SYMGRAD_WITH_CUDA
+namespace symgrad::ops {
+
+namespace rnn_gpu {
+inline cuda::RnnMode mode_of(RNNMode m) { return static_cast<cuda::RnnMode>(static_cast<int>(m)); }
+inline std::string unsupported(const RNNParam& p) {
+  return p.p > 0 && p.num_layers > 1 ? "dropout between layers (p > 0) has no CUDA kernel yet" : "";
+}
+// Element `off` of a device array, as a byte pointer.
+struct Elems {
+  std::size_t es;
+  char* operator()(const NDArray& a, std::int64_t off) const {
+    return static_cast<char*>(a.raw_data()) + off * static_cast<std::int64_t>(es);
+  }
+  char* operator()(void* base, std::int64_t off) const { return static_cast<char*>(base) + off * static_cast<std::int64_t>(es); }
+  const char* operator()(const void* base, std::int64_t off) const {
+    return static_cast<const char*>(base) + off * static_cast<std::int64_t>(es);
+  }
+};
+}  // namespace rnn_gpu
+
+inline std::string RNN::gpu_unsupported() const { return rnn_gpu::unsupported(p_); }
+
+inline void RNN::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                             std::span<const OpReq> req) const {
+  const bool lstm = p_.mode == RNNMode::lstm;
+  const int dev = ctx.ctx.device_id;
+  const DType t = in[0].dtype();
+  const rnn_gpu::Elems at{dtype_size(t)};
+  const Shape& xs = in[0].shape();
+  auto lay = rnn_layout(p_, xs[2]);
+  const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers, GH = G * H;
+  RNNReserve rv{Tn, N, G, H, L, D};
+  if (req[0] == OpReq::add) throw Error("internal: RNN cannot add to its output");
+  std::size_t k = 1;
+  const NDArray* hy = req[k] == OpReq::null ? nullptr : &out[k];
+  ++k;
+  const NDArray* cy = nullptr;
+  if (lstm) cy = req[k] == OpReq::null ? nullptr : &out[k], ++k;
+  const NDArray& res = out[k];
+  const NDArray &x = in[0], &w = in[1];
+  for (std::int64_t l = 0; l < L; ++l) {
+    const void* X = l == 0 ? x.raw_data() : at(res, rv.layer_out(l - 1));
+    const std::int64_t in_dim = lay.in(l);
+    void* dest = l + 1 == L ? out[0].raw_data() : at(res, rv.layer_out(l));
+    for (std::int64_t d = 0; d < D; ++d) {
+      void* gates = at(res, rv.gates(l, d));
+      const void *Wi = at(w, lay.w_i2h(l, d)), *Wh = at(w, lay.w_h2h(l, d));
+      const void *bi = at(w, lay.b_i2h(l, d)), *bh = at(w, lay.b_h2h(l, d));
+      cuda::gemm(dev, t, false, true, Tn * N, GH, in_dim, 1.0, X, in_dim, Wi, in_dim, 0.0, gates, GH);
+      cuda::add_rows(dev, t, Tn * N, GH, GH, gates, bi);
+      cuda::add_rows(dev, t, Tn * N, p_.mode == RNNMode::gru ? 2 * H : GH, GH, gates, bh);  // GRU: b_hn inside r·(...)
+      const void* h_prev = at(in[2], (l * D + d) * N * H);
+      const void* c_prev = lstm ? at(in[3], (l * D + d) * N * H) : nullptr;
+      for (std::int64_t s = 0; s < Tn; ++s) {
+        const std::int64_t tt = d == 0 ? s : Tn - 1 - s;
+        void* g = at(gates, tt * N * GH);
+        void* h = at(res, rv.hidden(l, d) + tt * N * H);
+        void* c = at(res, rv.cell(l, d) + tt * N * H);
+        void* hn = at(res, rv.hn(l, d) + tt * N * H);
+        if (p_.mode == RNNMode::gru) {
+          cuda::gemm(dev, t, false, true, N, 2 * H, H, 1.0, h_prev, H, Wh, H, 1.0, g, GH);
+          cuda::gemm(dev, t, false, true, N, H, H, 1.0, h_prev, H, at(Wh, 2 * H * H), H, 0.0, hn, H);
+          cuda::add_rows(dev, t, N, H, H, hn, at(bh, 2 * H));
+        } else {
+          cuda::gemm(dev, t, false, true, N, GH, H, 1.0, h_prev, H, Wh, H, 1.0, g, GH);
+        }
+        cuda::rnn_step(dev, t, rnn_gpu::mode_of(p_.mode), N, H, G, D * H, g, h_prev, c_prev, hn, h, c,
+                       at(dest, tt * N * D * H + d * H));
+        h_prev = h;
+        c_prev = c;
+      }
+      const std::size_t state_bytes = static_cast<std::size_t>(N * H) * at.es;
+      if (hy) device::copy(at(*hy, (l * D + d) * N * H), ctx.ctx, h_prev, ctx.ctx, state_bytes);
+      if (cy) device::copy(at(*cy, (l * D + d) * N * H), ctx.ctx, c_prev, ctx.ctx, state_bytes);
+    }
+    if (l + 1 < L) cuda::fill(dev, t, Tn * N * D * H, 1.0, at(res, rv.mask(l)));  // p = 0: no dropout
+  }
+}
+
+inline std::string RNNBackward::gpu_unsupported() const { return rnn_gpu::unsupported(p_); }
+
+inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                                     std::span<const OpReq> req) const {
+  const bool is_lstm = lstm(), gru = p_.mode == RNNMode::gru;
+  const int dev = ctx.ctx.device_id;
+  const DType t = in[0].dtype();
+  const rnn_gpu::Elems at{dtype_size(t)};
+  const Shape& xs = in[1].shape();
+  auto lay = rnn_layout(p_, xs[2]);
+  const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers, GH = G * H;
+  const std::int64_t NH = N * H, NG = N * GH;
+  RNNReserve rv{Tn, N, G, H, L, D};
+  std::size_t k = 4 + (is_lstm ? 1 : 0);
+  const NDArray& res = in[k++];
+  const NDArray* dhy = dhy_ ? &in[k++] : nullptr;
+  const NDArray* dcy = dcy_ ? &in[k++] : nullptr;
+  const NDArray &x = in[1], &w = in[2], &h0 = in[3];
+  auto target = [&](std::size_t i) -> void* {
+    if (i >= out.size() || req[i] == OpReq::null) return nullptr;
+    if (req[i] == OpReq::write) device::zero(ctx.ctx, out[i].raw_data(), out[i].nbytes());
+    return out[i].raw_data();
+  };
+  void* dx = target(0);
+  void* dw = target(1);
+  void* dh0 = target(2);
+  void* dc0 = is_lstm ? target(3) : nullptr;
+  if (ctx.workspace_bytes < workspace_bytes({Shape{}, xs}, {}, t))
+    throw Error("internal: RNN backward got too little workspace");
+  void* dG = ctx.workspace;
+  void* dGh = at(dG, Tn * NG);
+  void* dh = at(dGh, NG);
+  void* dc = at(dh, NH);
+  void* direct = at(dc, NH);
+  void* bufA = at(direct, 2 * NH);
+  void* bufB = at(bufA, Tn * N * D * H);
+  const std::size_t state_bytes = static_cast<std::size_t>(NH) * at.es;
+  const void* dY = in[0].raw_data();
+  auto add_into = [&](void* y, const void* v, std::int64_t n) {
+    cuda::binary(dev, t, cuda::BinaryOp::add, n, y, v, 0.0, y, OpReq::write);
+  };
+  for (std::int64_t l = L - 1; l >= 0; --l) {
+    const void* X = l == 0 ? x.raw_data() : at(res, rv.layer_out(l - 1));
+    const std::int64_t in_dim = lay.in(l);
+    void* dX = l == 0 ? dx : bufB;
+    if (l > 0) device::zero(ctx.ctx, bufB, static_cast<std::size_t>(Tn * N * D * H) * at.es);
+    for (std::int64_t d = 0; d < D; ++d) {
+      const void* gates = at(res, rv.gates(l, d));
+      const void* cell = at(res, rv.cell(l, d));
+      const void* hnr = at(res, rv.hn(l, d));
+      const void* hid = at(res, rv.hidden(l, d));
+      const void *Wi = at(w, lay.w_i2h(l, d)), *Wh = at(w, lay.w_h2h(l, d));
+      void* dWi = dw ? at(dw, lay.w_i2h(l, d)) : nullptr;
+      void* dWh = dw ? at(dw, lay.w_h2h(l, d)) : nullptr;
+      void* dbi = dw ? at(dw, lay.b_i2h(l, d)) : nullptr;
+      void* dbh = dw ? at(dw, lay.b_h2h(l, d)) : nullptr;
+      const std::int64_t sidx = (l * D + d) * NH;
+      if (dhy) device::copy(dh, ctx.ctx, at(*dhy, sidx), ctx.ctx, state_bytes);
+      else device::zero(ctx.ctx, dh, state_bytes);
+      if (dcy) device::copy(dc, ctx.ctx, at(*dcy, sidx), ctx.ctx, state_bytes);
+      else device::zero(ctx.ctx, dc, state_bytes);
+      for (std::int64_t s = 0; s < Tn; ++s) {
+        const std::int64_t tt = d == 0 ? Tn - 1 - s : s;
+        const bool first = d == 0 ? tt == 0 : tt == Tn - 1;
+        const std::int64_t tp = d == 0 ? tt - 1 : tt + 1;
+        const void* h_prev = first ? at(h0, sidx) : at(hid, tp * NH);
+        const void* c_prev = is_lstm ? (first ? at(in[4], sidx) : at(cell, tp * NH)) : nullptr;
+        void* dg = at(dG, tt * NG);
+        cuda::rnn_step_grad(dev, t, rnn_gpu::mode_of(p_.mode), N, H, G, D * H, at(gates, tt * NG), c_prev, h_prev,
+                            at(cell, tt * NH), at(hnr, tt * NH), dh, at(dY, tt * N * D * H + d * H), dg, dGh, dc, direct);
+        const void* gh = gru ? dGh : dg;
+        if (dWh && gru) {  // other modes: one GEMM over all steps below
+          cuda::gemm(dev, t, true, false, GH, H, N, 1.0, gh, GH, h_prev, H, 1.0, dWh, H);
+          cuda::col_sums(dev, t, N, GH, GH, gh, dbh);
+        }
+        cuda::gemm(dev, t, false, false, N, H, GH, 1.0, gh, GH, Wh, H, 0.0, dh, H);
+        if (gru) add_into(dh, direct, NH);
+      }
+      if (dh0) add_into(at(dh0, sidx), dh, NH);
+      if (dc0) add_into(at(dc0, sidx), dc, NH);
+      if (dWh && !gru) {
+        if (Tn > 1) {
+          if (d == 0) cuda::gemm(dev, t, true, false, GH, H, (Tn - 1) * N, 1.0, at(dG, NG), GH, hid, H, 1.0, dWh, H);
+          else cuda::gemm(dev, t, true, false, GH, H, (Tn - 1) * N, 1.0, dG, GH, at(hid, NH), H, 1.0, dWh, H);
+        }
+        const void* dg_first = d == 0 ? dG : at(dG, (Tn - 1) * NG);
+        cuda::gemm(dev, t, true, false, GH, H, N, 1.0, dg_first, GH, at(h0, sidx), H, 1.0, dWh, H);
+        cuda::col_sums(dev, t, Tn * N, GH, GH, dG, dbh);
+      }
+      if (dWi) {
+        cuda::gemm(dev, t, true, false, GH, in_dim, Tn * N, 1.0, dG, GH, X, in_dim, 1.0, dWi, in_dim);
+        cuda::col_sums(dev, t, Tn * N, GH, GH, dG, dbi);
+      }
+      if (dX) cuda::gemm(dev, t, false, false, Tn * N, in_dim, GH, 1.0, dG, GH, Wi, in_dim, 1.0, dX, in_dim);
+    }
+    if (l > 0) {  // through the dropout mask between layers
+      cuda::binary(dev, t, cuda::BinaryOp::mul, Tn * N * D * H, bufB, at(res, rv.mask(l - 1)), 0.0, bufA, OpReq::write);
+      dY = bufA;
+    }
+  }
+}
+
+}  // namespace symgrad::ops
+#endif
