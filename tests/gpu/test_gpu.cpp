@@ -14,6 +14,8 @@
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
 
+#include "../testing.hpp"
+
 namespace sg = symgrad;
 using sg::NDArray;
 using sg::Shape;
@@ -22,15 +24,7 @@ namespace sym = symgrad::sym;
 
 namespace {
 
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_message;
 
 NDArray uniform(const Shape& s, double lo, double hi, unsigned seed, sg::DType t = sg::DType::float32) {
   std::mt19937 gen(seed);
@@ -113,17 +107,17 @@ TEST_SUITE("host") {
   TEST_CASE("without a usable GPU, gpu(0) is a DeviceError that says why") {
     if (sg::num_gpus() > 0) {
       CHECK(sg::gpu_unavailable_reason(0).empty());
-      std::string e = error_of<sg::DeviceError>([] { NDArray(Shape{2}, sg::gpu(sg::num_gpus())); });
+      std::string e = error_message<sg::DeviceError>([] { NDArray(Shape{2}, sg::gpu(sg::num_gpus())); });
       CHECK(e.find("does not exist") != std::string::npos);
       return;
     }
     std::string why = sg::gpu_unavailable_reason(0);
     MESSAGE("gpu(0): " << why);
     CHECK(why.find("gpu(0) is not available: ") != std::string::npos);
-    std::string e = error_of<sg::DeviceError>([] { NDArray(Shape{2, 3}, sg::gpu(0)); });
+    std::string e = error_message<sg::DeviceError>([] { NDArray(Shape{2, 3}, sg::gpu(0)); });
     CHECK(e == why);
     NDArray a({1, 2, 3});
-    CHECK(error_of<sg::DeviceError>([&] { (void)a.copy_to(sg::gpu(0)); }) == why);
+    CHECK(error_message<sg::DeviceError>([&] { (void)a.copy_to(sg::gpu(0)); }) == why);
     // this machine's cause, named: no driver, a driver without a device, or an old driver
     bool named = why.find("no NVIDIA driver") != std::string::npos || why.find("no GPU") != std::string::npos ||
                  why.find("older than") != std::string::npos || why.find("cannot start") != std::string::npos;
@@ -134,7 +128,7 @@ TEST_SUITE("host") {
     auto x = sym::var("data");
     auto h = sym::dropout(sym::fully_connected(x, {.num_hidden = 4, .name = "fc"}), {.p = 0.5, .name = "drop"});
     auto net = sym::make_loss(sym::sum(h), {.name = "loss"});
-    std::string e = error_of<sg::DeviceError>([&] { net.simple_bind(sg::gpu(0), {{"data", {2, 3}}}); });
+    std::string e = error_message<sg::DeviceError>([&] { net.simple_bind(sg::gpu(0), {{"data", {2, 3}}}); });
     INFO(e);
     CHECK(e.find("cannot run on the GPU") != std::string::npos);
     CHECK(e.find("drop (Dropout)") != std::string::npos);
@@ -144,7 +138,7 @@ TEST_SUITE("host") {
 
   TEST_CASE("bind of a graph whose operators all have kernels fails only for want of a device") {
     if (sg::num_gpus() > 0) return;
-    std::string e = error_of<sg::DeviceError>([] { mlp().simple_bind(sg::gpu(0), {{"data", {8, 20}}}); });
+    std::string e = error_message<sg::DeviceError>([] { mlp().simple_bind(sg::gpu(0), {{"data", {8, 20}}}); });
     CHECK(e == sg::gpu_unavailable_reason(0));
   }
 }
@@ -232,7 +226,7 @@ TEST_SUITE("gpu") {
     bad.data<float>()[2] = 9;
     ex.arg_dict()["label"].copy_from(bad);
     ex.forward(true);
-    std::string e = error_of<sg::ValueError>([&] { ex.backward(); });
+    std::string e = error_message<sg::ValueError>([&] { ex.backward(); });
     CHECK(e.find("so (SoftmaxOutput, backward)") != std::string::npos);
   }
 

@@ -337,13 +337,7 @@ class Copy final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override;
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    forward(ctx, in, out, req);  // copy_req works on any device
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
 };
 
 // Copy with a request, for any dtype and device (identity forwards and Copy use it).

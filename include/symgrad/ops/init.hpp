@@ -34,13 +34,7 @@ class Fill final : public Operator {
     else if (req[0] == OpReq::add && value_ != 0) copy_req(nd_full_like(out[0]), out[0], OpReq::add);
   }
 
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    forward(ctx, in, out, req);  // fill and copy_req work on any device
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
  private:
   NDArray nd_full_like(const NDArray& a) const {  // only on the (unused in practice) add path
     NDArray r(a.shape(), a.context(), a.dtype());
@@ -62,13 +56,7 @@ class OnesLike final : public Operator {
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::write) out[0].fill(1.0);
   }
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    forward(ctx, in, out, req);  // fill and copy_req work on any device
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
 };
 
 }  // namespace ops

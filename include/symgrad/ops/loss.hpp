@@ -120,13 +120,7 @@ class MakeLoss final : public Operator {
     copy_req(in[0], out[0], req[0]);
   }
 
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    forward(ctx, in, out, req);  // copies only: copy_req works on any device
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
  private:
   MakeLossParam p_;
 };
@@ -143,13 +137,7 @@ class BlockGrad final : public Operator {
                std::span<const OpReq> req) const override {
     copy_req(in[0], out[0], req[0]);
   }
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    forward(ctx, in, out, req);  // copies only: copy_req works on any device
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
 };
 
 }  // namespace ops

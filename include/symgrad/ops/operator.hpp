@@ -8,6 +8,19 @@
 #include "../symbol/op_base.hpp"
 #include "../core/req.hpp"
 
+// For operators whose forward() uses only device-aware helpers (copy_req, NDArray::fill,
+// reshape): the same code runs on gpu(n) arrays.
+#if SYMGRAD_WITH_CUDA
+#define SYMGRAD_FORWARD_ON_ANY_DEVICE                                                             \
+  std::string gpu_unsupported() const override { return ""; }                                   \
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out, \
+                   std::span<const OpReq> req) const override {                                  \
+    forward(ctx, in, out, req);                                                                  \
+  }
+#else
+#define SYMGRAD_FORWARD_ON_ANY_DEVICE
+#endif
+
 namespace symgrad {
 
 // Thrown by a kernel that finds bad input data (an index out of range ...); the executor turns

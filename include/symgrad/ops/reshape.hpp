@@ -164,13 +164,7 @@ class Reshape final : public Operator {
     copy_req(in[0].reshape(out[0].shape()), out[0], req[0]);
   }
 
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    forward(ctx, in, out, req);  // copies only: copy_req works on any device
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
  private:
   ReshapeParam p_;
 };
@@ -201,13 +195,7 @@ class Flatten final : public Operator {
                std::span<const OpReq> req) const override {
     copy_req(in[0].reshape(out[0].shape()), out[0], req[0]);
   }
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    forward(ctx, in, out, req);  // copies only: copy_req works on any device
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
 };
 
 struct ExpandDimsResult {
@@ -260,13 +248,7 @@ class ExpandDims final : public Operator {
     copy_req(in[0].reshape(out[0].shape()), out[0], req[0]);
   }
 
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    forward(ctx, in, out, req);  // copies only: copy_req works on any device
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
  private:
   std::int64_t axis_ = 0;
 };

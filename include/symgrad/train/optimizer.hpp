@@ -108,6 +108,8 @@ class Optimizer {
       check_state(index, weight, it->second);
     }
     Slot& slot = it->second;
+    for (auto& st : slot.state)  // states loaded from a file live on the host: move them once
+      if (!(st.context() == weight.context())) st = st.copy_to(weight.context());
     slot.count += 1;
     num_update_ = std::max(num_update_, slot.count);
     apply({get_lr(index), get_wd(index), slot.count}, weight, grad, slot.state);
@@ -311,6 +313,9 @@ class Optimizer {
     if (weight.dtype() != DType::float32 && weight.dtype() != DType::float64)
       throw TypeError(where(index) + ": optimizers update float32 and float64 weights, not " +
                       std::string(dtype_name(weight.dtype())) + "; keep parameters in a float type");
+    if (!(grad.context() == weight.context()))
+      throw DeviceError(where(index) + ": the gradient lives on " + grad.context().str() + " but the weight on " +
+                        weight.context().str());
     if (grad.dtype() != weight.dtype())
       throw TypeError(where(index) + ": the gradient is " + std::string(dtype_name(grad.dtype())) +
                       " but the weight " + std::string(dtype_name(weight.dtype())) + "; they must match");
