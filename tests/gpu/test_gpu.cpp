@@ -279,6 +279,34 @@ TEST_SUITE("gpu") {
     compare(net, {{"data", {3, 4, 6}}, {"label", {12}}}, {{"label", labels(12, 5, 9)}}, 5e-5);
   }
 
+  TEST_CASE("the notebook's regression program trained on gpu(0): the CPU's gradients and the closed-form fit") {
+    // x -> FullyConnected(1) -> make_loss(square(y - label)), grouped with block_grad(y)
+    auto x = sym::var("data"), label = sym::var("label");
+    auto y = sym::fully_connected(x, {.num_hidden = 1, .name = "fc"});
+    auto net = sym::group({sym::block_grad(y), sym::make_loss(sym::square(y - label))});
+    const std::int64_t batch = 32;
+    NDArray xs = uniform(Shape{batch, 2}, -1, 1, 70), ls(Shape{batch, 1});
+    for (std::int64_t i = 0; i < batch; ++i)  // y = 3·x0 − 2·x1 + 1
+      ls.data<float>()[i] = 3 * xs.data<float>()[2 * i] - 2 * xs.data<float>()[2 * i + 1] + 1;
+    compare(net, {{"data", {batch, 2}}, {"label", {batch, 1}}}, {{"data", xs}, {"label", ls}});
+    auto ex = net.simple_bind(sg::gpu(0), {{"data", {batch, 2}}, {"label", {batch, 1}}});
+    ex.arg_dict()["data"].copy_from(xs);
+    ex.arg_dict()["label"].copy_from(ls);
+    sg::opt::SGD sgd({.learning_rate = 0.1, .rescale_grad = 1.0 / double(batch)});
+    for (int step = 0; step < 300; ++step) {
+      ex.forward(true);
+      ex.backward();
+      for (std::size_t i = 0; i < ex.arg_arrays().size(); ++i)
+        if (ex.list_arguments()[i] == "fc_weight" || ex.list_arguments()[i] == "fc_bias")
+          sgd.update(i, ex.arg_arrays()[i], ex.grad_arrays()[i]);
+    }
+    auto w = ex.arg_dict()["fc_weight"].copy_to(sg::cpu()).to_vector<float>();
+    auto b = ex.arg_dict()["fc_bias"].copy_to(sg::cpu()).to_vector<float>();
+    CHECK(w[0] == doctest::Approx(3).epsilon(1e-3));
+    CHECK(w[1] == doctest::Approx(-2).epsilon(1e-3));
+    CHECK(b[0] == doctest::Approx(1).epsilon(1e-3));
+  }
+
   TEST_CASE("the notebook's MLP trained by Module on gpu(0) ends with the CPU's weights (SGD and Adam)") {
     NDArray x = uniform(Shape{256, 20}, -1, 1, 40);
     NDArray y = labels(256, 5, 41);
