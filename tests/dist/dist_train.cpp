@@ -10,6 +10,9 @@
 //             sleep at batch B of epoch E.
 //   api       KVStore init / push / pull / pushpull / set_optimizer / states across the workers.
 //   mismatch  the last rank builds a different first layer: init must fail on every rank.
+//   gpus      prints the number of usable GPUs (no MPI needed).
+// --kvstore NAME picks the store (dist_sync); --gpu puts every worker's module and keys on
+// gpu(rank), where they are summed through NCCL (tests/dist/run_gpu.sh, --kvstore nccl).
 #include <unistd.h>
 
 #include <chrono>
@@ -33,7 +36,8 @@ struct Args {
   std::string mode = "train", optimizer = "sgd", dir = "/usr/share/datasets/fashion-mnist", prefix;
   int epochs = 3, resume = -1, hidden = 64;
   std::int64_t examples = 2048, batch = 64;  // over all workers
-  bool check = false;
+  bool check = false, gpu = false;
+  std::string kvstore = "dist_sync";
   std::int64_t extra = 0;  // more batches in the last rank's part
   int die_epoch = -1, die_batch = -1, hang_epoch = -1, hang_batch = -1;
 };
@@ -45,6 +49,9 @@ void expect(bool ok, const std::string& what) {
     ++failures;
   }
 }
+
+// Where this worker computes: gpu(rank) with --gpu.
+sg::Context where(const Args& a) { return a.gpu ? sg::gpu(sg::kv::launcher_world().rank) : sg::cpu(); }
 
 Symbol mlp(int hidden) {
   Symbol h = activation(fully_connected(var("data"), {.num_hidden = hidden, .name = "fc1"}), {.act_type = "relu"});
@@ -76,7 +83,7 @@ sg::ParamDict train_single(const Args& a, int workers) {
   const std::int64_t part_batch = a.batch / workers;
   std::vector<std::unique_ptr<sg::io::MNISTIter>> parts;
   for (int k = 0; k < workers; ++k) parts.push_back(std::make_unique<sg::io::MNISTIter>(mnist(a, part_batch, workers, k)));
-  sg::Module m(mlp(a.hidden), {.logger = [](const std::string&) {}});
+  sg::Module m(mlp(a.hidden), {.context = where(a), .logger = [](const std::string&) {}});
   m.bind({{"data", sg::Shape{a.batch, 784}}}, {{"softmax_label", sg::Shape{a.batch}}});
   m.init_params({.initializer = std::make_shared<sg::init::Xavier>(), .seed = 7});
   m.init_optimizer({.optimizer = a.optimizer, .optimizer_params = optimizer_params(a.optimizer)});
@@ -112,10 +119,10 @@ int run_train(const Args& a) {
     if (line.find("ends after") != std::string::npos) std::fprintf(stderr, "%s\n", line.c_str());
   };
   if (a.resume >= 0)
-    mod = std::make_unique<sg::Module>(sg::Module::load(a.prefix, a.resume, {.logger = quiet}, true));
+    mod = std::make_unique<sg::Module>(sg::Module::load(a.prefix, a.resume, {.context = where(a), .logger = quiet}, true));
   else
-    mod = std::make_unique<sg::Module>(mlp(a.hidden), sg::ModuleOptions{.logger = quiet});
-  sg::FitOptions f{.kvstore = "dist_sync", .optimizer = a.optimizer, .optimizer_params = optimizer_params(a.optimizer)};
+    mod = std::make_unique<sg::Module>(mlp(a.hidden), sg::ModuleOptions{.context = where(a), .logger = quiet});
+  sg::FitOptions f{.kvstore = a.kvstore, .optimizer = a.optimizer, .optimizer_params = optimizer_params(a.optimizer)};
   f.initializer = std::make_shared<sg::init::Xavier>();
   f.seed = static_cast<std::uint64_t>(7 + 1000 * w.rank);  // different draws per rank: init must broadcast rank 0's
   f.num_epoch = a.epochs;
@@ -140,7 +147,8 @@ int run_train(const Args& a) {
   };
   mod->fit(train, f);
   sg::kv::KVStore* kv = mod->kvstore();
-  expect(kv && kv->num_workers() == w.size && kv->rank() == w.rank, "the module's store spans the mpirun workers");
+  expect(kv && kv->type() == a.kvstore && kv->num_workers() == w.size && kv->rank() == w.rank,
+         "the module's store spans the mpirun workers");
   expect(mod->optimizer() && std::abs(mod->optimizer()->rescale_grad() - 1.0 / double(a.batch)) < 1e-12,
          "rescale_grad is 1 / (batch x workers)");
   auto params = mod->get_params().first;
@@ -170,23 +178,24 @@ int run_train(const Args& a) {
   return failures ? 1 : 0;
 }
 
-int run_api() {
-  auto kv = sg::kv::create("dist_sync", {.bucket_bytes = 1024});
+int run_api(const Args& args) {
+  auto kv = sg::kv::create(args.kvstore, {.bucket_bytes = 1024});
   const int r = kv->rank(), n = kv->num_workers();
   const double sum_ranks = n * (n + 1) / 2.0;  // sum of (rank + 1)
   bool threw = false;
-  auto filled = [](sg::Shape s, double v, sg::DType t = sg::DType::float32) {
+  const sg::Context ctx = where(args);
+  auto filled = [&](sg::Shape s, double v, sg::DType t = sg::DType::float32) {
     sg::NDArray a(s, sg::cpu(), t);
     a.fill(v);
-    return a;
+    return a.copy_to(ctx);
   };
   auto all_equal = [](const sg::NDArray& a, double v) {
-    sg::NDArray d = a.astype(sg::DType::float64);
+    sg::NDArray d = a.copy_to(sg::cpu()).astype(sg::DType::float64);
     for (std::int64_t i = 0; i < d.size(); ++i)
       if (std::abs(d.data<double>()[i] - v) > 1e-9 * std::max(1.0, std::abs(v))) return false;
     return true;
   };
-  expect(kv->type() == "dist_sync" && n == sg::kv::launcher_world().size && r == sg::kv::launcher_world().rank,
+  expect(kv->type() == args.kvstore && n == sg::kv::launcher_world().size && r == sg::kv::launcher_world().rank,
          "rank and num_workers come from MPI");
   expect(sg::kv::world().size == n, "the store registers the world for the iterators");
 
@@ -254,6 +263,19 @@ int run_api() {
   expect(!kv->has_key("bad"), "a failed init leaves no key");
   kv->pushpull("w", filled({5}, 0), w);  // still usable
 
+  if (args.gpu) {
+    // A CPU key in a store of GPU keys: "nccl" refuses it on every rank.
+    failed.clear();
+    try {
+      kv->init("host", sg::NDArray(sg::Shape{2}, sg::cpu()));
+    } catch (const sg::Error& e) {
+      failed = e.what();
+    }
+    if (args.kvstore == "nccl")
+      expect(failed.find("key 'host' is on cpu(0)") != std::string::npos && !kv->has_key("host"),
+             "kvstore nccl refuses a CPU key: got '" + failed + "'");
+  }
+
   // A key twice in one push is refused before anything is summed.
   threw = false;
   try {
@@ -281,8 +303,8 @@ int run_mismatch(const Args& a) {
   Args b = a;
   if (w.rank == w.size - 1) b.hidden = a.hidden / 2;
   sg::io::MNISTIter train(mnist(b, b.batch / w.size));
-  sg::Module mod(mlp(b.hidden), {.logger = [](const std::string&) {}});
-  mod.fit(train, {.kvstore = "dist_sync", .num_epoch = 1, .progress = "off"});
+  sg::Module mod(mlp(b.hidden), {.context = where(a), .logger = [](const std::string&) {}});
+  mod.fit(train, {.kvstore = a.kvstore, .num_epoch = 1, .progress = "off"});
   std::fprintf(stderr, "rank %d: fit did not fail\n", w.rank);
   return 0;
 }
@@ -307,13 +329,25 @@ int main(int argc, char** argv) {
     else if (k == "--examples") a.examples = std::atoll(next());
     else if (k == "--batch") a.batch = std::atoll(next());
     else if (k == "--check") a.check = true;
+    else if (k == "--gpu") a.gpu = true;
+    else if (k == "--kvstore") a.kvstore = next();
     else if (k == "--extra-batches") a.extra = std::atoll(next());
     else if (k == "--die-at") pair(next(), a.die_epoch, a.die_batch);
     else if (k == "--hang-at") pair(next(), a.hang_epoch, a.hang_batch);
     else return std::fprintf(stderr, "unknown option %s\n", k.c_str()), 2;
   }
+  if (a.mode == "gpus") {  // for run_gpu.sh: the GPU count, or 0 and why
+    int n = sg::num_gpus();
+    std::printf("%d\n", n);
+    if (n == 0) std::fprintf(stderr, "%s\n", sg::gpu_unavailable_reason(0).c_str());
+    return 0;
+  }
   try {
-    if (a.mode == "api") return run_api();
+    if (a.gpu && sg::num_gpus() <= sg::kv::launcher_world().rank)
+      return std::fprintf(stderr, "--gpu: rank %d has no gpu(%d): %s\n", sg::kv::launcher_world().rank,
+                          sg::kv::launcher_world().rank, sg::gpu_unavailable_reason(sg::kv::launcher_world().rank).c_str()),
+             2;
+    if (a.mode == "api") return run_api(a);
     if (a.mode == "mismatch") return run_mismatch(a);
     return run_train(a);
   } catch (const std::exception& e) {

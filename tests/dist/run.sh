@@ -35,6 +35,13 @@ echo "$out" | head -4
 [ "$(echo "$out" | grep -c "ends after 32 batches: another worker's part has no more")" -eq 2 ] \
   || fail "uneven parts: the longer part's worker did not say where each epoch ended"
 
+section "kvstore nccl refuses CPU keys on every worker"
+out=$(run 60 --mode api --kvstore nccl 2>&1); rc=$?
+echo "$out" | grep "error:" | head -2
+[ $rc -ne 0 ] || fail "nccl: a CPU key was accepted"
+[ "$(echo "$out" | grep -c "kvstore nccl sums gpu(n) arrays through NCCL, but key 'a' is on cpu(0)\|this build has no CUDA backend")" -eq 2 ] \
+  || fail "nccl: the error on each rank does not say that the store holds GPU keys"
+
 section "parameters that differ between workers"
 out=$(run 120 --mode mismatch 2>&1); rc=$?
 echo "$out" | tail -5

@@ -141,10 +141,60 @@ TEST_SUITE("host") {
     std::string e = error_message<sg::DeviceError>([] { mlp().simple_bind(sg::gpu(0), {{"data", {8, 20}}}); });
     CHECK(e == sg::gpu_unavailable_reason(0));
   }
+
+  TEST_CASE("NCCL is opened at run time: its version, or why it cannot be used") {
+    std::string why = sg::cuda::nccl_unavailable_reason();
+    MESSAGE("NCCL " << sg::cuda::nccl_version() << (why.empty() ? "" : ": " + why));
+    if (why.empty()) {
+      CHECK(sg::cuda::nccl_version() >= 21400);
+    } else {
+      CHECK(sg::cuda::nccl_version() == 0);
+      CHECK((why.find("libnccl.so.2") != std::string::npos || why.find("older than 2.14") != std::string::npos));
+    }
+    // a null communicator is refused, not dereferenced
+    float x = 0;
+    std::string e = error_message<sg::DeviceError>([&] { sg::cuda::nccl_all_reduce(nullptr, 0, sg::DType::float32, &x, 1, 1.0); });
+    CHECK((e.find("communicator is null") != std::string::npos || e.find("libnccl.so.2") != std::string::npos));
+  }
+
+  TEST_CASE("kvstore 'nccl' in one process (a build without MPI) is the local store") {
+    auto kv = sg::kv::create("nccl");
+    CHECK(kv->type() == "nccl");
+    CHECK(!kv->distributed());
+    CHECK(kv->num_workers() == 1);
+  }
 }
 
 // ---------------------------------------------------------------- gpu: needs a device
 TEST_SUITE("gpu") {
+  TEST_CASE("kvstore on gpu(0) arrays: push sums the arrays, the optimizer steps on the device") {
+    for (std::string type : {"local", "nccl"}) {
+      CAPTURE(type);
+      auto kv = sg::kv::create(type);
+      NDArray g1 = uniform(Shape{4, 300}, -1, 1, 21), g2 = uniform(Shape{4, 300}, -1, 1, 22);
+      NDArray host_w = uniform(Shape{4, 300}, -1, 1, 23);
+      kv->init("w", host_w.copy_to(sg::gpu(0)));
+      std::vector<NDArray> grads = {g1.copy_to(sg::gpu(0)), g2.copy_to(sg::gpu(0)), g1};  // the host one is copied over
+      kv->push("w", grads);
+      NDArray out(Shape{4, 300}, sg::gpu(0));
+      kv->pull("w", out);
+      auto sum = out.copy_to(sg::cpu()).to_vector<float>();
+      auto a = g1.to_vector<float>(), b = g2.to_vector<float>();
+      for (std::size_t i = 0; i < sum.size(); i += 97) CHECK(sum[i] == doctest::Approx(2 * a[i] + b[i]).epsilon(1e-6));
+
+      kv->set_optimizer(sg::opt::create("sgd", {{"learning_rate", 0.5}, {"momentum", 0.9}}));
+      kv->init("v", host_w.copy_to(sg::gpu(0)));
+      auto cpu_opt = sg::opt::create("sgd", {{"learning_rate", 0.5}, {"momentum", 0.9}});
+      NDArray cpu_w = host_w.copy();
+      for (int step = 0; step < 3; ++step) {
+        kv->pushpull("v", g1.copy_to(sg::gpu(0)), out);
+        cpu_opt->update(1, cpu_w, g1);
+      }
+      auto got = out.copy_to(sg::cpu()).to_vector<float>(), want = cpu_w.to_vector<float>();
+      for (std::size_t i = 0; i < got.size(); i += 31) CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-5));
+    }
+  }
+
   TEST_CASE("copy_to between host and device, and between dtypes") {
     NDArray a = uniform(Shape{3, 1000}, -1, 1, 1);
     NDArray d = a.copy_to(sg::gpu(0));

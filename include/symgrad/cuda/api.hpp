@@ -133,4 +133,23 @@ void col_sums(int dev, DType t, index_t rows, index_t cols, index_t ld, const vo
 // ---- strided copies (slice, concat, transpose ...) ----
 void strided_copy(int dev, DType t, const StridedIndex& ix, index_t n, const void* x, void* y, OpReq req);
 
+
+// ---- NCCL, for the distributed kvstore on gpu(n) arrays (one GPU per process) ----
+// libnccl.so.2 is opened at first use, so machines without NCCL still run everything else.
+std::string nccl_unavailable_reason();  // why NCCL cannot be used ("" when it can)
+int nccl_version();                     // e.g. 22809 for 2.28.9; 0 when not loaded
+struct NcclId {
+  unsigned char bytes[128];  // an ncclUniqueId: rank 0 makes it, every rank gets a copy
+};
+NcclId nccl_unique_id();
+using NcclComm = void*;
+// Collective over all ranks: returns once every rank of the job has called it. Each wait lasts at
+// most timeout_s seconds; past it, or when NCCL reports an error (a peer died), the communicator
+// is aborted and DeviceError says so; the communicator is unusable from then on.
+NcclComm nccl_comm_init(int dev, int nranks, int rank, const NcclId& id, double timeout_s);
+// In place on gpu(dev)'s stream; returns when the result is in `data`.
+void nccl_all_reduce(NcclComm c, int dev, DType t, void* data, std::size_t count, double timeout_s);
+void nccl_broadcast(NcclComm c, int dev, DType t, void* data, std::size_t count, int root, double timeout_s);
+void nccl_comm_destroy(NcclComm c) noexcept;
+
 }  // namespace symgrad::cuda

@@ -17,7 +17,9 @@
 // every worker keeps the same optimizer state (rank 0 writes the file).
 //
 // "dist_sync" and "dist_device_sync" need a build with MPI (-Dmpi=enabled, symgrad-mpi); the
-// store is in kv/mpi_store.hpp and create() finds it when SYMGRAD_WITH_MPI is defined.
+// store is in kv/mpi_store.hpp and create() finds it when SYMGRAD_WITH_MPI is defined. "nccl" is
+// that store for gpu(n) keys, summed through NCCL (with the CUDA backend too); with the CUDA
+// backend and no MPI it is the local store.
 #pragma once
 #include <algorithm>
 #include <cctype>
@@ -55,6 +57,8 @@ class KVStore {
   const std::string& type() const { return type_; }
   virtual int rank() const { return 0; }
   virtual int num_workers() const { return 1; }
+  // True for the stores that sum over processes (dist_sync, dist_device_sync, nccl under MPI).
+  virtual bool distributed() const { return false; }
   // Returns once every worker has called it.
   virtual void barrier() {}
   // True when every worker passes true (Module::fit ends an epoch when any worker's data does).
@@ -89,6 +93,7 @@ class KVStore {
           if (keys[j] == keys[i]) throw ValueError("kvstore init: key '" + keys[i] + "' appears twice in one init");
         described.emplace_back(keys[i], values[i].shape().str() + " " + std::string(dtype_name(values[i].dtype())));
       }
+      if (std::string why = unsupported(keys, values); !why.empty()) throw DeviceError(why);
       idx = assign_indices(keys, indices);
     } catch (const std::exception& e) {
       problem = std::current_exception();
@@ -212,6 +217,8 @@ class KVStore {
   virtual void check_init(const std::vector<std::pair<std::string, std::string>>&, const std::string&) {}
   // Makes rank 0's initial values everyone's.
   virtual void broadcast_init(std::span<Entry* const>) {}
+  // Why this store cannot hold these values (their devices), or "".
+  virtual std::string unsupported(const std::vector<std::string>&, const std::vector<NDArray>&) { return {}; }
 
  private:
   static bool numeric(const std::string& k) {
@@ -258,11 +265,21 @@ class KVStore {
     for (std::size_t i = 1; i < values.size(); ++i) add_into(e.merged, values[i]);
     return e;
   }
+  // acc += v; v may be on another device or of another dtype.
   static void add_into(const NDArray& acc, const NDArray& v) {
+    NDArray c = v;
+    if (!(c.context() == acc.context())) c = c.copy_to(acc.context());
+    if (c.dtype() != acc.dtype()) c = c.astype(acc.dtype());
+#if SYMGRAD_WITH_CUDA
+    if (acc.context().device_type == DeviceType::gpu) {
+      cuda::binary(acc.context().device_id, acc.dtype(), cuda::BinaryOp::add, acc.size(), acc.raw_data(), c.raw_data(),
+                   0.0, acc.raw_data(), OpReq::write);
+      return;
+    }
+#endif
     dispatch_dtype(acc.dtype(), [&](auto t) {
       using T = decltype(t);
       if constexpr (std::is_floating_point_v<T>) {
-        NDArray c = v.dtype() == acc.dtype() ? v : v.astype(acc.dtype());
         T* a = acc.data<T>();
         const T* b = c.data<T>();
         for (std::int64_t i = 0, n = acc.size(); i < n; ++i) a[i] += b[i];
@@ -316,10 +333,17 @@ inline std::unique_ptr<KVStore> create(const std::string& type = "local", const 
   if (type == "dist_async" || type == "dist_sync_device" || type == "dist")
     throw ValueError("kvstore '" + type +
                      "' is not available: symgrad's distributed store is synchronous over MPI; use 'dist_sync'");
-  if (type == "nccl")
+  if (type == "nccl") {
+#if SYMGRAD_WITH_CUDA && defined(SYMGRAD_WITH_MPI) && SYMGRAD_WITH_MPI
+    return create_dist(type, o);  // NCCL across the mpirun workers, one GPU each
+#elif SYMGRAD_WITH_CUDA
+    return std::make_unique<LocalStore>(type);  // one process: its GPUs' arrays are summed in the store
+#else
     throw DeviceError("kvstore 'nccl' sums gpu(n) arrays through NCCL, and this build has no CUDA backend; for CPU "
                       "processes use 'dist_sync' (over MPI) or 'local'");
-  throw ValueError("kvstore: unknown type '" + type + "'; use 'local', 'device', 'dist_sync' or 'dist_device_sync'");
+#endif
+  }
+  throw ValueError("kvstore: unknown type '" + type + "'; use 'local', 'device', 'dist_sync', 'dist_device_sync' or 'nccl'");
 }
 
 }  // namespace symgrad::kv

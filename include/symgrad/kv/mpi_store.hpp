@@ -8,6 +8,10 @@
 // * Every collective waits at most timeout_s seconds. A worker that died or hangs makes the
 //   others print which step they waited in and stop the job (MPI_Abort), never hang. Open MPI's
 //   mpirun also stops the job as soon as one process exits with an error.
+// * gpu(n) arrays (a build with the CUDA backend) are summed on the GPU through NCCL, one GPU per
+//   worker: the communicator is made at the first init of a GPU key (its id travels over MPI),
+//   buckets are packed on the device, and the NCCL calls wait at most timeout_s as well. This is
+//   the "nccl" store; "dist_sync" and "dist_device_sync" do the same for GPU keys.
 // MPI is started (MPI_THREAD_FUNNELED: only the thread that trains calls MPI) by the first store
 // if the program did not, and finalized at exit.
 #pragma once
@@ -90,6 +94,9 @@ class DistSyncStore : public KVStore {
     register_world({rank_, size_});
   }
   ~DistSyncStore() override {
+#if SYMGRAD_WITH_CUDA
+    cuda::nccl_comm_destroy(nccl_);
+#endif
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (!finalized) MPI_Comm_free(&comm_);
@@ -97,6 +104,7 @@ class DistSyncStore : public KVStore {
 
   int rank() const override { return rank_; }
   int num_workers() const override { return size_; }
+  bool distributed() const override { return true; }
   void barrier() override {
     MPI_Request r;
     check(MPI_Ibarrier(comm_, &r), "barrier");
@@ -114,30 +122,73 @@ class DistSyncStore : public KVStore {
 
  protected:
   void reduce(std::span<Entry* const> es) override {
-    if (size_ == 1) return;
     for_buckets(es, [&](std::span<Entry* const> b, DType t, std::size_t count) {
+      const Context ctx = b[0]->merged.context();
+      const bool gpu = ctx.device_type == DeviceType::gpu;
+      if (size_ == 1 && !gpu) return;
       // One entry: summed where it lies; several: packed into one message.
-      void* data = b.size() == 1 ? b[0]->merged.raw_data() : buffer_.data();
-      if (b.size() > 1) pack(b, t, [](Entry* e) -> const NDArray& { return e->merged; });
-      MPI_Request r;
-      check(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), detail::mpi_type(t), MPI_SUM, comm_, &r),
-            "allreduce");
-      wait(r, "summing the gradients (allreduce)");
-      if (b.size() > 1) unpack(b, t, [](Entry* e) -> NDArray& { return e->merged; });
+      void* data = b.size() == 1 ? b[0]->merged.raw_data() : staging(count * dtype_size(t), ctx);
+      if (b.size() > 1) pack(b, t, data, [](Entry* e) -> const NDArray& { return e->merged; });
+      if (gpu) {
+#if SYMGRAD_WITH_CUDA
+        nccl_call("summing the gradients (NCCL allreduce)",
+                  [&] { cuda::nccl_all_reduce(nccl_, ctx.device_id, t, data, count, timeout_s_); });
+#endif
+      } else {
+        MPI_Request r;
+        check(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), detail::mpi_type(t), MPI_SUM, comm_, &r),
+              "allreduce");
+        wait(r, "summing the gradients (allreduce)");
+      }
+      if (b.size() > 1) unpack(b, t, data, [](Entry* e) -> NDArray& { return e->merged; });
       bytes_ += count * dtype_size(t);
     });
   }
 
   void broadcast_init(std::span<Entry* const> es) override {
-    if (size_ == 1) return;
     for_buckets(es, [&](std::span<Entry* const> b, DType t, std::size_t count) {
-      if (buffer_.size() < count * dtype_size(t)) buffer_.resize(count * dtype_size(t));
-      if (rank_ == 0) pack(b, t, [](Entry* e) -> const NDArray& { return e->stored; });
-      MPI_Request r;
-      check(MPI_Ibcast(buffer_.data(), static_cast<int>(count), detail::mpi_type(t), 0, comm_, &r), "broadcast");
-      wait(r, "broadcasting rank 0's initial values");
-      unpack(b, t, [](Entry* e) -> NDArray& { return e->stored; });
+      const Context ctx = b[0]->stored.context();
+      const bool gpu = ctx.device_type == DeviceType::gpu;
+      if (size_ == 1 && !gpu) return;
+      void* data = staging(count * dtype_size(t), ctx);
+      if (rank_ == 0) pack(b, t, data, [](Entry* e) -> const NDArray& { return e->stored; });
+      if (gpu) {
+#if SYMGRAD_WITH_CUDA
+        open_nccl(ctx.device_id);
+        nccl_call("broadcasting rank 0's initial values (NCCL broadcast)",
+                  [&] { cuda::nccl_broadcast(nccl_, ctx.device_id, t, data, count, 0, timeout_s_); });
+#endif
+      } else {
+        MPI_Request r;
+        check(MPI_Ibcast(data, static_cast<int>(count), detail::mpi_type(t), 0, comm_, &r), "broadcast");
+        wait(r, "broadcasting rank 0's initial values");
+      }
+      unpack(b, t, data, [](Entry* e) -> NDArray& { return e->stored; });
     });
+  }
+
+  // GPU keys need NCCL and one GPU per worker; "nccl" holds GPU keys only.
+  std::string unsupported(const std::vector<std::string>& keys, const std::vector<NDArray>& values) override {
+    int dev = nccl_dev_;
+    for (std::size_t i = 0; i < keys.size() && i < values.size(); ++i) {
+      const Context c = values[i].context();
+      if (c.device_type != DeviceType::gpu) {
+        if (type() == "nccl")
+          return "kvstore nccl sums gpu(n) arrays through NCCL, but key '" + keys[i] + "' is on " + c.str() +
+                 "; bind the module on gpu(n), or use kvstore 'dist_sync' for CPU arrays";
+        continue;
+      }
+#if SYMGRAD_WITH_CUDA
+      if (std::string why = cuda::nccl_unavailable_reason(); !why.empty())
+        return "kvstore " + type() + ": key '" + keys[i] + "' is on " + c.str() +
+               ", and GPU arrays are summed across the workers through NCCL, which cannot be used here: " + why;
+#endif
+      if (dev >= 0 && c.device_id != dev)
+        return "kvstore " + type() + ": key '" + keys[i] + "' is on " + c.str() + " but this worker's other keys are on gpu(" +
+               std::to_string(dev) + "); each worker sums its keys on one GPU (start one process per GPU)";
+      dev = c.device_id;
+    }
+    return {};
   }
 
   // Every rank sends its problem (or none) and its "key shape dtype" list, length-prefixed; all
@@ -189,39 +240,75 @@ class DistSyncStore : public KVStore {
     std::size_t i = 0;
     while (i < es.size()) {
       DType t = es[i]->stored.dtype();
+      Context ctx = es[i]->stored.context();
       std::size_t bytes = 0, count = 0, j = i;
-      while (j < es.size() && es[j]->stored.dtype() == t) {
+      while (j < es.size() && es[j]->stored.dtype() == t && es[j]->stored.context() == ctx) {
         std::size_t n = static_cast<std::size_t>(es[j]->stored.size());
         if (j > i && bytes + n * dtype_size(t) > o_.bucket_bytes) break;
         bytes += n * dtype_size(t), count += n, ++j;
       }
       if (count > static_cast<std::size_t>(INT32_MAX))
         throw ValueError("kvstore " + type() + ": key '" + es[i]->key + "' has more than 2^31 elements");
-      if (j - i > 1 && buffer_.size() < bytes) buffer_.resize(std::max(bytes, std::min(o_.bucket_bytes, std::size_t{1} << 30)));
       f(es.subspan(i, j - i), t, count);
       i = j;
     }
   }
+  // A buffer of at least `bytes` in host or device memory, kept for the next buckets.
+  void* staging(std::size_t bytes, Context ctx) {
+    const std::size_t want = std::max(bytes, std::min(o_.bucket_bytes, std::size_t{1} << 30));
+    if (ctx.device_type == DeviceType::cpu) {
+      if (buffer_.size() < bytes) buffer_.resize(want);
+      return buffer_.data();
+    }
+    if (gpu_buffer_.is_none() || static_cast<std::size_t>(gpu_buffer_.size()) < bytes)
+      gpu_buffer_ = NDArray(Shape{static_cast<std::int64_t>(want)}, ctx, DType::uint8);
+    return gpu_buffer_.raw_data();
+  }
+  // Copies the entries' arrays into one buffer (on their device), and back.
   template <class Source>
-  void pack(std::span<Entry* const> b, DType t, Source&& source) {
+  void pack(std::span<Entry* const> b, DType t, void* buffer, Source&& source) {
     std::size_t off = 0;
     for (Entry* e : b) {
       const NDArray& src = source(e);
       std::size_t n = static_cast<std::size_t>(src.size()) * dtype_size(t);
-      std::memcpy(buffer_.data() + off, src.raw_data(), n);
+      device::copy(static_cast<unsigned char*>(buffer) + off, src.context(), src.raw_data(), src.context(), n);
       off += n;
     }
   }
   template <class Target>
-  void unpack(std::span<Entry* const> b, DType t, Target&& target) {
+  void unpack(std::span<Entry* const> b, DType t, const void* buffer, Target&& target) {
     std::size_t off = 0;
     for (Entry* e : b) {
       NDArray& dst = target(e);
       std::size_t n = static_cast<std::size_t>(dst.size()) * dtype_size(t);
-      std::memcpy(dst.raw_data(), buffer_.data() + off, n);
+      device::copy(dst.raw_data(), dst.context(), static_cast<const unsigned char*>(buffer) + off, dst.context(), n);
       off += n;
     }
   }
+
+#if SYMGRAD_WITH_CUDA
+  // The NCCL communicator of all workers on gpu(dev), made once: rank 0's id travels over MPI.
+  void open_nccl(int dev) {
+    if (nccl_) return;
+    cuda::NcclId id{};
+    if (rank_ == 0) nccl_call("making the NCCL id", [&] { id = cuda::nccl_unique_id(); });
+    MPI_Request r;
+    check(MPI_Ibcast(id.bytes, static_cast<int>(sizeof id.bytes), MPI_BYTE, 0, comm_, &r), "broadcast");
+    wait(r, "sending the NCCL id to the workers");
+    nccl_call("creating the NCCL communicator",
+              [&] { nccl_ = cuda::nccl_comm_init(dev, size_, rank_, id, timeout_s_); });
+    nccl_dev_ = dev;
+  }
+  // An NCCL failure or timeout leaves the others waiting: it stops the job, as MPI's do.
+  template <class F>
+  void nccl_call(const char* what, F&& f) {
+    try {
+      f();
+    } catch (const DeviceError& e) {
+      stop(std::string(what) + ": " + e.what());
+    }
+  }
+#endif
 
   static std::string field(const std::string& x) { return std::to_string(x.size()) + ":" + x; }
   static std::vector<std::string> split_fields(const std::string& s) {
@@ -298,6 +385,11 @@ class DistSyncStore : public KVStore {
   int rank_ = 0, size_ = 1;
   double timeout_s_ = 600;
   std::vector<unsigned char> buffer_;
+  NDArray gpu_buffer_;  // the device's packing buffer (GPU keys)
+  int nccl_dev_ = -1;   // the GPU of this worker's keys
+#if SYMGRAD_WITH_CUDA
+  cuda::NcclComm nccl_ = nullptr;
+#endif
   std::uint64_t bytes_ = 0;
 };
 

@@ -58,8 +58,8 @@ using OptimizerParams = std::map<std::string, double>;
 
 struct InitOptimizerOptions {
   // "local"/"device": the module updates its own weights (as MXNet with one device); "dist_sync"
-  // (under mpirun, in a build with MPI): gradients summed over the workers in a kv::KVStore that
-  // applies the update, rescale_grad = 1 / (batch size x workers).
+  // (under mpirun, in a build with MPI; "nccl" for a module on gpu(n)): gradients summed over the
+  // workers in a kv::KVStore that applies the update, rescale_grad = 1 / (batch size x workers).
   std::string kvstore = "local";
   std::string optimizer = "sgd";
   OptimizerParams optimizer_params = {{"learning_rate", 0.01}};
@@ -230,11 +230,11 @@ class Module {
     }
     // One process and one device: no store, the module updates its weights (MXNet does the same).
     auto store = kv::create(io.kvstore.empty() ? "local" : io.kvstore);
-    const bool dist = store->type().find("dist") != std::string::npos;
+    const bool dist = store->distributed();
     OptimizerParams params = io.optimizer_params;
     if (!params.count("rescale_grad")) {  // 1 / batch size, over all workers for dist_*_sync
       double batch = static_cast<double>(data_shapes_.at(0).shape[0]);
-      if (dist && store->type().find("_sync") != std::string::npos) batch *= store->num_workers();
+      if (dist) batch *= store->num_workers();  // every distributed store is synchronous
       params["rescale_grad"] = 1.0 / batch;
     }
     // Built aside and kept only when everything succeeded (a failed init leaves no half state).
