@@ -14,9 +14,7 @@ export SYMGRAD_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 # containers often forbid the cross-memory-attach copies of the shared-memory transport.
 run() { timeout "$1" "$mpirun" --allow-run-as-root --oversubscribe --mca btl_vader_single_copy_mechanism none \
           -np 2 "$prog" --dir "$dir" "${@:2}"; }
-failed=0
-fail() { echo "FAILED: $*" >&2; failed=1; }
-section() { echo; echo "== $*"; }
+. "$(dirname "$0")/checks.sh"
 
 section "KVStore across 2 workers"
 run 120 --mode api || fail "api"
@@ -42,22 +40,8 @@ echo "$out" | grep "error:" | head -2
 [ "$(echo "$out" | grep -c "kvstore nccl sums gpu(n) arrays through NCCL, but key 'a' is on cpu(0)\|this build has no CUDA backend")" -eq 2 ] \
   || fail "nccl: the error on each rank does not say that the store holds GPU keys"
 
-section "parameters that differ between workers"
-out=$(run 120 --mode mismatch 2>&1); rc=$?
-echo "$out" | tail -5
-[ $rc -ne 0 ] || fail "mismatch: fit succeeded"
-[ "$(echo "$out" | grep -c "key 'fc1_weight' is (64, 784) float32 on rank 0 but (32, 784) float32 on rank 1")" -eq 2 ] \
-  || fail "mismatch: the error on each rank does not name fc1_weight, its shapes and the ranks"
-
-section "a worker that hangs: the others stop within the timeout"
-start=$(date +%s)
-out=$(SYMGRAD_KV_TIMEOUT=3 run 120 --mode train --epochs 2 --hang-at 1:5 2>&1); rc=$?
-took=$(( $(date +%s) - start ))
-echo "$out" | grep -v "^\s*$" | head -8
-echo "(stopped after ${took} s, exit $rc)"
-[ $rc -ne 0 ] && [ $rc -ne 124 ] || fail "hang: the job did not stop by itself (exit $rc)"
-[ $took -lt 60 ] || fail "hang: stopping took ${took} s"
-echo "$out" | grep -q "rank 0 of 2: waited .* for the other workers" || fail "hang: no message from the waiting worker"
+check_mismatch
+check_hang
 
 section "a worker that dies mid-epoch, then a resume from the last checkpoint"
 start=$(date +%s)

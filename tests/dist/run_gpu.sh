@@ -17,9 +17,7 @@ np=$(( gpus >= 2 ? 2 : 1 ))
 export SYMGRAD_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 run() { timeout "$1" "$mpirun" --allow-run-as-root --oversubscribe --mca btl_vader_single_copy_mechanism none \
           -np $np "$prog" --dir "$dir" --gpu "${@:2}"; }
-failed=0
-fail() { echo "FAILED: $*" >&2; failed=1; }
-section() { echo; echo "== $*"; }
+. "$(dirname "$0")/checks.sh"
 echo "$gpus GPU(s): $np worker(s), one GPU each"
 
 for store in nccl dist_device_sync; do
@@ -35,21 +33,7 @@ for opt in sgd adam; do
 done
 
 if [ $np -ge 2 ]; then
-  section "parameters that differ between workers"
-  out=$(run 180 --mode mismatch --kvstore nccl 2>&1); rc=$?
-  echo "$out" | tail -5
-  [ $rc -ne 0 ] || fail "mismatch: fit succeeded"
-  echo "$out" | grep -q "key 'fc1_weight' is (64, 784) float32 on rank 0 but (32, 784) float32 on rank 1" \
-    || fail "mismatch: the error does not name fc1_weight, its shapes and the ranks"
-
-  section "a worker that hangs: the others stop within the timeout"
-  start=$(date +%s)
-  out=$(SYMGRAD_KV_TIMEOUT=3 run 180 --mode train --kvstore nccl --epochs 2 --hang-at 1:5 2>&1); rc=$?
-  took=$(( $(date +%s) - start ))
-  echo "$out" | grep -v "^\s*$" | head -8
-  echo "(stopped after ${took} s, exit $rc)"
-  [ $rc -ne 0 ] && [ $rc -ne 124 ] || fail "hang: the job did not stop by itself (exit $rc)"
-  [ $took -lt 90 ] || fail "hang: stopping took ${took} s"
-  echo "$out" | grep -q "rank 0 of 2: .*waited .* for the other workers" || fail "hang: no message from the waiting worker"
+  check_mismatch --kvstore nccl
+  check_hang --kvstore nccl
 fi
 exit $failed
