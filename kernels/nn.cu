@@ -102,6 +102,39 @@ void adam_update(int dev, DType t, index_t n, void* w, const void* g, void* mean
   });
 }
 
+void dropout(int dev, DType t, const StridedIndex& ix, index_t n, const void* x, void* y, void* mask,
+             std::uint64_t base, double p, double scale, OpReq req) {
+  if (n == 0) return;
+  auto& d = device(dev);
+  detail::float_types(t, "Dropout", [&](auto z) {
+    using T = decltype(z);
+    launch(d, n, DropoutBody<T>{ix, static_cast<const T*>(x), static_cast<T*>(y), static_cast<T*>(mask), base, p,
+                                static_cast<T>(scale), req});
+  });
+}
+
+void leaky_relu(int dev, DType t, const LeakyGeo& g, index_t n, const void* x, const void* gamma, void* y, void* mask,
+                OpReq req) {
+  if (n == 0) return;
+  auto& d = device(dev);
+  detail::float_types(t, "LeakyReLU", [&](auto z) {
+    using T = decltype(z);
+    launch(d, n, LeakyBody<T>{g, static_cast<const T*>(x), static_cast<const T*>(gamma), static_cast<T*>(y),
+                              static_cast<T*>(mask), req});
+  });
+}
+
+void leaky_relu_grad(int dev, DType t, const LeakyGeo& g, index_t n, const void* dy, const void* x, const void* y,
+                     const void* aux, void* dx, OpReq req_x, void* dgamma) {
+  if (n == 0 || (!dx && !dgamma)) return;
+  auto& d = device(dev);
+  detail::float_types(t, "LeakyReLU", [&](auto z) {
+    using T = decltype(z);
+    launch(d, n, LeakyGradBody<T>{g, static_cast<const T*>(dy), static_cast<const T*>(x), static_cast<const T*>(y),
+                                  static_cast<const T*>(aux), static_cast<T*>(dx), static_cast<T*>(dgamma), req_x});
+  });
+}
+
 void strided_copy(int dev, DType t, const StridedIndex& ix, index_t n, const void* x, void* y, OpReq req) {
   if (req == OpReq::null) return;
   auto& d = device(dev);

@@ -417,6 +417,90 @@ TEST_CASE("gpu bodies: strided copies (transpose), broadcast and reduction gradi
   }
 }
 
+TEST_CASE("gpu bodies: Dropout draws the CPU operator's masks, with and without shared axes") {
+  NDArray x = uniform(sg::Shape{4, 5, 6}, -1, 1, 41);
+  for (std::vector<std::int64_t> axes : {std::vector<std::int64_t>{}, {1}, {0, -1}}) {
+    CAPTURE(axes.size());
+    sg::ops::Dropout op(sg::ops::DropoutParam{0.3, false, axes});
+    NDArray y(x.shape()), mask(x.shape()), y2(x.shape()), mask2(x.shape());
+    y2.fill(0.5);  // req add
+    sg::nd::random::Generator gen(77);
+    sg::RunCtx ctx;
+    ctx.is_train = true;
+    ctx.rng = &gen;
+    op.forward(ctx, std::vector<NDArray>{x}, std::vector<NDArray>{y, mask}, std::vector<OpReq>{OpReq::write});
+    cu::StridedIndex ix;
+    if (!axes.empty()) {
+      Shape drawn = x.shape();
+      for (auto a : axes) drawn[static_cast<int>(a < 0 ? a + 3 : a)] = 1;
+      auto st = sg::host::broadcast_strides(drawn, x.shape());
+      ix.ndim = 3;
+      for (int d = 0; d < 3; ++d) ix.shape[d] = x.shape()[d], ix.src_stride[d] = st[static_cast<std::size_t>(d)];
+    }
+    const std::uint64_t base = sg::nd::random::Generator(77).next();
+    run(x.size(), cu::DropoutBody<float>{ix, x.data<float>(), y2.data<float>(), mask2.data<float>(), base, 0.3,
+                                         static_cast<float>(1 / 0.7), OpReq::add});
+    check_close(mask2, mask, 0);
+    NDArray want = y.copy();
+    for (std::int64_t i = 0; i < want.size(); ++i) want.data<float>()[i] += 0.5f;
+    check_close(y2, want, 1e-7);
+    // shared axes: one draw along them
+    int kept = 0;
+    for (std::int64_t i = 0; i < mask.size(); ++i) kept += mask.data<float>()[i] != 0;
+    if (axes == std::vector<std::int64_t>{1})
+      for (std::int64_t i = 0; i < 4; ++i)
+        for (std::int64_t k = 0; k < 6; ++k) CHECK(mask.at_flat(i * 30 + k) == mask.at_flat(i * 30 + 24 + k));
+    CHECK(kept > 0);
+    CHECK(kept < mask.size());
+  }
+}
+
+TEST_CASE("gpu bodies: LeakyReLU of every act_type, forward and backward, match the CPU operator") {
+  using sg::ops::LeakyType;
+  const Shape s{3, 4, 5};
+  NDArray x = uniform(s, -2, 2, 51), dy = uniform(s, -1, 1, 52), gamma = uniform(Shape{4}, 0, 0.5, 53);
+  for (auto kind : {LeakyType::leaky, LeakyType::prelu, LeakyType::elu, LeakyType::selu, LeakyType::gelu,
+                    LeakyType::rrelu}) {
+    CAPTURE(static_cast<int>(kind));
+    sg::ops::LeakyReLUParam p{kind, 0.3, 0.1, 0.4};
+    const bool prelu = kind == LeakyType::prelu, rrelu = kind == LeakyType::rrelu;
+    NDArray y(s), mask(s), y2(s), mask2(s), dx(s), dg(Shape{4}), dx2(s), dg2(Shape{4});
+    sg::nd::random::Generator gen(9);
+    sg::RunCtx ctx;
+    ctx.is_train = true;
+    ctx.rng = &gen;
+    std::vector<NDArray> in{x}, out{y};
+    if (prelu) in.push_back(gamma);
+    if (rrelu) out.push_back(mask);
+    sg::ops::LeakyReLU(p).forward(ctx, in, out, std::vector<OpReq>(out.size(), OpReq::write));
+    std::vector<NDArray> gin{dy, x, y}, gout{dx};
+    if (prelu) gin.push_back(gamma), gout.push_back(dg);
+    if (rrelu) gin.push_back(mask);
+    sg::ops::LeakyReLUBackward(p).forward(ctx, gin, gout, std::vector<OpReq>(gout.size(), OpReq::write));
+
+    auto g = sg::ops::leaky_detail::gpu_geo(p, s, Shape{4});
+    g.train = true;
+    g.base = sg::nd::random::Generator(9).next();
+    run(x.size(), cu::LeakyBody<float>{g, x.data<float>(), prelu ? gamma.data<float>() : nullptr, y2.data<float>(),
+                                       rrelu ? mask2.data<float>() : nullptr, OpReq::write});
+    check_close(y2, y, 1e-6);
+    if (rrelu) check_close(mask2, mask, 0);
+    dg2.fill(0);
+    const float* aux = prelu ? gamma.data<float>() : rrelu ? mask.data<float>() : nullptr;
+    run(x.size(), cu::LeakyGradBody<float>{g, dy.data<float>(), x.data<float>(), y.data<float>(), aux, dx2.data<float>(),
+                                           prelu ? dg2.data<float>() : nullptr, OpReq::write});
+    check_close(dx2, dx, 1e-6);
+    if (prelu) check_close(dg2, dg, 1e-5);
+  }
+  // prelu with one slope per sample and channel: gamma (N, C)
+  sg::ops::LeakyReLUParam p{LeakyType::prelu};
+  NDArray g2d = uniform(Shape{3, 4}, 0, 0.5, 54), y(s), y2(s);
+  cpu_run(sg::ops::LeakyReLU(p), {x, g2d}, {y}, {OpReq::write});
+  auto geo = sg::ops::leaky_detail::gpu_geo(p, s, Shape{3, 4});
+  run(x.size(), cu::LeakyBody<float>{geo, x.data<float>(), g2d.data<float>(), y2.data<float>(), nullptr, OpReq::write});
+  check_close(y2, y, 1e-6);
+}
+
 TEST_CASE("gpu bodies: SGD with momentum and Adam steps match the CPU optimizers") {
   NDArray w0 = uniform(sg::Shape{40}, -1, 1, 50);
   std::vector<NDArray> grads;

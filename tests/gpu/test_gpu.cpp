@@ -126,12 +126,12 @@ TEST_SUITE("host") {
 
   TEST_CASE("bind on a GPU names every step that has no CUDA kernel, before touching the device") {
     auto x = sym::var("data");
-    auto h = sym::dropout(sym::fully_connected(x, {.num_hidden = 4, .name = "fc"}), {.p = 0.5, .name = "drop"});
+    auto h = sym::l2_normalization(sym::fully_connected(x, {.num_hidden = 4, .name = "fc"}), {.name = "l2"});
     auto net = sym::make_loss(sym::sum(h), {.name = "loss"});
     std::string e = error_message<sg::DeviceError>([&] { net.simple_bind(sg::gpu(0), {{"data", {2, 3}}}); });
     INFO(e);
     CHECK(e.find("cannot run on the GPU") != std::string::npos);
-    CHECK(e.find("drop (Dropout)") != std::string::npos);
+    CHECK(e.find("l2 (L2Normalization)") != std::string::npos);
     CHECK(e.find("no CUDA kernel") != std::string::npos);
     CHECK(e.find("fc (FullyConnected)") == std::string::npos);  // it has one
   }
@@ -386,12 +386,40 @@ TEST_SUITE("gpu") {
       }
   }
 
+  TEST_CASE("the fused RNN operator with dropout between layers draws the CPU's masks") {
+    auto r = sym::rnn(sym::var("data"), {.state_size = 5, .num_layers = 3, .mode = "lstm", .p = 0.4, .name = "rnn"});
+    compare(r, {{"data", {4, 3, 6}}}, {}, 1e-4);
+  }
+
   TEST_CASE("typed expressions bind on the GPU node by node, with the CPU's fused values") {
     using namespace symgrad::sym;
     auto a = var<"a">(sg::shape<3, 40>);
     auto b = var<"b">(sg::shape<3, 40>);
     Symbol e = square(a - b) * 0.5 + exp(a) / (b * b + 1.0) + tanh(a) * sigmoid(b);
     compare(e, {});
+  }
+
+  TEST_CASE("Dropout draws the CPU's masks on the GPU (same seed), with shared axes, and in inference") {
+    auto x = sym::var("data");
+    compare(sym::dropout(x, {.p = 0.4}), {{"data", {8, 33}}}, {}, 1e-6);
+    compare(sym::dropout(x, {.p = 0.25, .axes = {1}}), {{"data", {3, 4, 7}}}, {}, 1e-6);
+    compare(sym::dropout(sym::fully_connected(x, {.num_hidden = 12, .name = "fc"}), {.p = 0.5}), {{"data", {6, 9}}});
+    auto g = sym::dropout(x, {.p = 0.5}).simple_bind(sg::gpu(0), {{"data", {4, 5}}});
+    NDArray v = uniform(Shape{4, 5}, -1, 1, 3);
+    g.arg_dict()["data"].copy_from(v);
+    g.forward(false);  // inference: the identity
+    check_close(g.outputs()[0], v, "inference output", 0);
+  }
+
+  TEST_CASE("LeakyReLU: leaky, elu, selu, gelu, prelu (gamma per channel) and rrelu (the CPU's draws)") {
+    auto x = sym::var("data");
+    for (std::string t : {"leaky", "elu", "selu", "gelu"}) {
+      CAPTURE(t);
+      compare(sym::leaky_relu(x, {.act_type = t, .slope = 0.3}), {{"data", {5, 7, 3}}});
+    }
+    compare(sym::leaky_relu(x, {.act_type = "prelu", .name = "pr"}), {{"data", {6, 4, 5}}}, {}, 1e-4);
+    compare(sym::leaky_relu(x, {.act_type = "rrelu"})[0], {{"data", {6, 9}}});
+    compare(sym::leaky_relu(x, {.act_type = "gelu"}), {{"data", {4, 6}}}, {}, 1e-10, sg::DType::float64);
   }
 
   TEST_CASE("Embedding, Flatten, Reshape and LinearRegressionOutput") {

@@ -130,6 +130,18 @@ void rnn_step_grad(int dev, DType t, RnnMode mode, index_t N, index_t H, index_t
 void add_rows(int dev, DType t, index_t rows, index_t cols, index_t ld, void* y, const void* v);  // y rows += v
 void col_sums(int dev, DType t, index_t rows, index_t cols, index_t ld, const void* x, void* acc);  // acc += Σ rows
 
+// ---- Dropout: mask = draw >= p ? scale : 0 and y (+)= x·mask; ix.ndim == 0 without shared axes ----
+void dropout(int dev, DType t, const StridedIndex& ix, index_t n, const void* x, void* y, void* mask,
+             std::uint64_t base, double p, double scale, OpReq req);
+
+// ---- LeakyReLU: gamma for prelu, mask (written) for rrelu; the others pass null ----
+void leaky_relu(int dev, DType t, const LeakyGeo& g, index_t n, const void* x, const void* gamma, void* y, void* mask,
+                OpReq req);
+// aux: gamma (prelu) or the mask (rrelu). dx or dgamma may be null; dgamma is added to (zero it
+// first for req write).
+void leaky_relu_grad(int dev, DType t, const LeakyGeo& g, index_t n, const void* dy, const void* x, const void* y,
+                     const void* aux, void* dx, OpReq req_x, void* dgamma);
+
 // ---- strided copies (slice, concat, transpose ...) ----
 void strided_copy(int dev, DType t, const StridedIndex& ix, index_t n, const void* x, void* y, OpReq req);
 

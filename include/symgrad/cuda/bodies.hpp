@@ -46,6 +46,8 @@ SYMGRAD_HD float cos(float x) { return ::cosf(x); }
 SYMGRAD_HD double cos(double x) { return ::cos(x); }
 SYMGRAD_HD float pow(float a, float b) { return ::powf(a, b); }
 SYMGRAD_HD double pow(double a, double b) { return ::pow(a, b); }
+SYMGRAD_HD float erf(float x) { return ::erff(x); }
+SYMGRAD_HD double erf(double x) { return ::erf(x); }
 SYMGRAD_HD float abs(float x) { return ::fabsf(x); }
 SYMGRAD_HD double abs(double x) { return ::fabs(x); }
 template <class T> SYMGRAD_HD T sign(T x) { return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0)); }
@@ -58,6 +60,16 @@ template <class T>
 SYMGRAD_HD void store(T* p, T v, OpReq req) {
   if (req == OpReq::add) *p += v;
   else *p = v;
+}
+
+// A uniform draw in [0, 1) for counter k under `base` (SplitMix64 finaliser): Dropout's masks
+// (CPU and GPU draw the same numbers for the same base).
+SYMGRAD_HD double uniform_at(std::uint64_t base, std::uint64_t k) {
+  std::uint64_t z = base + 0x9E3779B97F4A7C15ull * (k + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
 // Adds v to *p; atomically on the device, where several threads may hit one element.

@@ -262,6 +262,109 @@ struct StridedIndex {
     }
   }
 };
+// Dropout: element i is kept (scaled) when the draw for its counter is >= p. The counter is i, or
+// with shared axes (ix.ndim > 0) i's offset in the drawn shape (the src side of ix).
+template <class T>
+struct DropoutBody {
+  StridedIndex ix;
+  const T* x;
+  T* y;
+  T* mask;
+  std::uint64_t base;
+  double p;
+  T scale;
+  OpReq req;
+  SYMGRAD_HD void operator()(index_t i) const {
+    index_t k = i, unused = 0;
+    if (ix.ndim > 0) ix.offsets(i, k, unused);
+    T m = uniform_at(base, static_cast<std::uint64_t>(k)) >= p ? scale : T(0);
+    mask[i] = m;
+    if (req != OpReq::null) store(y + i, x[i] * m, req);  // the mask is still wanted
+  }
+};
+
+// ---- LeakyReLU (ops/leaky_relu.hpp has the formulas); kinds in the CPU operator's order ----
+enum class LeakyOp : int { leaky, prelu, elu, selu, gelu, rrelu };
+struct LeakyGeo {
+  LeakyOp kind = LeakyOp::leaky;
+  double slope = 0.25;
+  double lo = 0, width = 0;  // rrelu: m uniform in [lo, lo + width) in training, lo + width/2 else
+  bool train = false;
+  std::uint64_t base = 0;                     // rrelu's draws
+  index_t C = 1, inner = 1, g0 = 1, g1 = 1;  // prelu: data as (N, C, inner), gamma as (g0, g1)
+  SYMGRAD_HD index_t gamma_at(index_t i) const {
+    index_t row = i / inner, n = row / C, c = row % C;
+    return (g0 > 1 ? n : 0) * g1 + (g1 > 1 ? c : 0);
+  }
+};
+inline constexpr double kSeluLambda = 1.0507009873554804934193349852946;
+inline constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+inline constexpr double kInvSqrt2 = 0.70710678118654752440084436210485;
+inline constexpr double kInvSqrt2Pi = 0.39894228040143267793994605993438;
+
+template <class T>
+struct LeakyBody {
+  LeakyGeo g;
+  const T* x;
+  const T* gamma;  // prelu
+  T* y;
+  T* mask;  // rrelu
+  OpReq req;
+  SYMGRAD_HD void operator()(index_t i) const {
+    const T xi = x[i], slope = T(g.slope);
+    T v;
+    switch (g.kind) {
+      case LeakyOp::elu: v = xi > 0 ? xi : T(slope * m::expm1(xi)); break;
+      case LeakyOp::selu: v = xi > 0 ? T(T(kSeluLambda) * xi) : T(T(kSeluLambda * kSeluAlpha) * m::expm1(xi)); break;
+      case LeakyOp::gelu: v = T(T(0.5) * xi * (T(1) + m::erf(xi * T(kInvSqrt2)))); break;
+      case LeakyOp::prelu: v = xi > 0 ? xi : T(gamma[g.gamma_at(i)] * xi); break;
+      case LeakyOp::rrelu: {
+        const T mi = g.train ? T(g.lo + g.width * uniform_at(g.base, static_cast<std::uint64_t>(i))) : T(g.lo + g.width / 2);
+        mask[i] = mi;
+        v = xi > 0 ? xi : T(mi * xi);
+        break;
+      }
+      default: v = xi > 0 ? xi : T(slope * xi); break;
+    }
+    if (req != OpReq::null) store(y + i, v, req);
+  }
+};
+// dx (+)= dy·f'(x); prelu also dgamma += Σ dy·x over x <= 0 (atomically; the caller zeroes it
+// for req write).
+template <class T>
+struct LeakyGradBody {
+  LeakyGeo g;
+  const T* dy;
+  const T* x;
+  const T* y;
+  const T* aux;  // gamma (prelu) or the mask (rrelu)
+  T* dx;         // null: not wanted
+  T* dgamma;     // prelu; null: not wanted
+  OpReq req;
+  SYMGRAD_HD void operator()(index_t i) const {
+    if (g.kind == LeakyOp::prelu) {
+      const index_t gi = g.gamma_at(i);
+      if (dx) store(dx + i, x[i] > 0 ? dy[i] : T(aux[gi] * dy[i]), req);
+      if (dgamma && x[i] <= 0) atomic_add(dgamma + gi, T(x[i] * dy[i]));
+      return;
+    }
+    const T slope = T(g.slope);
+    T d;
+    switch (g.kind) {
+      case LeakyOp::elu: d = y[i] > 0 ? T(1) : T(y[i] + slope); break;
+      case LeakyOp::selu: d = y[i] > 0 ? T(kSeluLambda) : T(y[i] + T(kSeluLambda) * T(kSeluAlpha)); break;
+      case LeakyOp::gelu: {
+        const double xv = double(x[i]);
+        d = T(0.5 * (1 + m::erf(xv * kInvSqrt2)) + xv * m::exp(-0.5 * xv * xv) * kInvSqrt2Pi);
+        break;
+      }
+      case LeakyOp::rrelu: d = y[i] > 0 ? T(1) : aux[i]; break;
+      default: d = y[i] > 0 ? T(1) : slope; break;
+    }
+    store(dx + i, T(d * dy[i]), req);
+  }
+};
+
 template <class T>
 struct StridedCopyBody {
   StridedIndex ix;

@@ -7,7 +7,9 @@
 #include <memory>
 
 #include "../cpu/strided.hpp"
+#include "../cuda/bodies_nn.hpp"
 #include "elemwise.hpp"
+#include "gpu_util.hpp"
 
 namespace symgrad {
 namespace ops {
@@ -37,16 +39,18 @@ class DropoutBackward final : public Operator {
       });
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    cuda::binary(ctx.ctx.device_id, in[0].dtype(), cuda::BinaryOp::mul, in[0].size(), in[0].raw_data(),
+                 in[1].raw_data(), 0.0, out[0].raw_data(), req[0]);
+  }
+#endif
 };
 
-// A uniform draw in [0, 1) for counter k under `base` (SplitMix64 finaliser).
-inline double uniform_at(std::uint64_t base, std::uint64_t k) {
-  std::uint64_t z = base + 0x9E3779B97F4A7C15ull * (k + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53;
-}
+using cuda::uniform_at;  // the same draws on the CPU and the GPU
 
 class Dropout final : public Operator {
  public:
@@ -92,7 +96,7 @@ class Dropout final : public Operator {
         copy_req(in[0], out[0], req[0]);
         return;
       }
-      const T scale = p_.p >= 1 ? T(0) : static_cast<T>(1.0 / (1.0 - p_.p));
+      const T scale = static_cast<T>(scale_of());
       // Counter-based draws: element k's draw is a hash of (a per-call base, k), so the mask
       // needs no buffer and does not depend on how the loop is split.
       const std::uint64_t base = ctx.rng->next();
@@ -116,7 +120,34 @@ class Dropout final : public Operator {
     });
   }
 
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  // The same masks as forward() for the same generator state.
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    if (!((ctx.is_train || p_.always) && p_.p > 0)) {
+      out[1].fill(1.0);
+      copy_req(in[0], out[0], req[0]);
+      return;
+    }
+    cuda::StridedIndex ix;  // ndim 0: the counter is the element's index
+    if (!p_.axes.empty()) {
+      const Shape& s = in[0].shape();
+      on_gpu::check_rank(s.ndim(), "Dropout");
+      Shape drawn = s;
+      for (auto a : p_.axes) drawn[static_cast<int>(a < 0 ? a + s.ndim() : a)] = 1;
+      auto st = host::broadcast_strides(drawn, s);
+      ix.ndim = s.ndim();
+      for (int d = 0; d < s.ndim(); ++d) ix.shape[d] = s[d], ix.src_stride[d] = st[static_cast<std::size_t>(d)];
+    }
+    const std::uint64_t base = ctx.rng->next();
+    cuda::dropout(ctx.ctx.device_id, in[0].dtype(), ix, in[0].size(), in[0].raw_data(), out[0].raw_data(),
+                  out[1].raw_data(), base, p_.p, scale_of(), req[0]);
+  }
+#endif
+
  private:
+  double scale_of() const { return p_.p >= 1 ? 0.0 : 1.0 / (1.0 - p_.p); }
   void check() const {
     if (!(p_.p >= 0 && p_.p <= 1)) throw ValueError("Dropout: p must be in [0, 1], got " + attr::format(p_.p));
   }

@@ -85,6 +85,20 @@ template <class T>
 void store(T* p, T v, OpReq req) {
   *p = req == OpReq::add ? T(*p + v) : v;
 }
+// The CUDA kernels' parameters (cuda/bodies_nn.hpp); gamma_shape for prelu.
+inline cuda::LeakyGeo gpu_geo(const LeakyReLUParam& p, const Shape& data, const Shape& gamma_shape) {
+  cuda::LeakyGeo g;
+  g.kind = static_cast<cuda::LeakyOp>(static_cast<int>(p.act_type));
+  g.slope = p.slope;
+  g.lo = p.lower_bound;
+  g.width = p.upper_bound - p.lower_bound;
+  if (p.act_type == LeakyType::prelu) {
+    const View v = view(data);
+    const GammaMap m = gamma_map(data, gamma_shape);
+    g.C = v.C, g.inner = v.inner, g.g0 = m.g0, g.g1 = m.g1;
+  }
+  return g;
+}
 // Calls f(begin, end) over [0, n) in parallel chunks.
 template <class F>
 void chunks(std::int64_t n, F&& f) {
@@ -172,6 +186,24 @@ class LeakyReLUBackward final : public Operator {
         }
     });
   }
+
+ public:
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const bool prelu = p_.act_type == LeakyType::prelu;
+    const auto g = leaky_detail::gpu_geo(p_, in[1].shape(), prelu ? in[3].shape() : Shape{});
+    void* dx = req[0] != OpReq::null ? out[0].raw_data() : nullptr;
+    void* dg = prelu && req[1] != OpReq::null ? out[1].raw_data() : nullptr;
+    if (dg && req[1] == OpReq::write) out[1].fill(0);
+    const void* aux = in.size() > 3 ? in[3].raw_data() : nullptr;
+    cuda::leaky_relu_grad(ctx.ctx.device_id, in[0].dtype(), g, in[0].size(), in[0].raw_data(), in[1].raw_data(),
+                          in[2].raw_data(), aux, dx, req[0], dg);
+  }
+#endif
+
+ private:
   LeakyReLUParam p_;
 };
 
@@ -292,6 +324,21 @@ class LeakyReLU final : public Operator {
       }
     });
   }
+
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  // The same values (and rrelu draws, for the same generator state) as forward().
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const bool prelu = p_.act_type == LeakyType::prelu, rrelu = p_.act_type == LeakyType::rrelu;
+    auto g = leaky_detail::gpu_geo(p_, in[0].shape(), prelu ? in[1].shape() : Shape{});
+    g.train = ctx.is_train;
+    if (rrelu && ctx.is_train) g.base = ctx.rng->next();
+    else if (!rrelu && req[0] == OpReq::null) return;
+    cuda::leaky_relu(ctx.ctx.device_id, in[0].dtype(), g, in[0].size(), in[0].raw_data(),
+                     prelu ? in[1].raw_data() : nullptr, out[0].raw_data(), rrelu ? out[1].raw_data() : nullptr, req[0]);
+  }
+#endif
 
  private:
   void check() const {

@@ -1,6 +1,6 @@
 // The fused RNN operator on gpu(n): the CPU's structure (rnn_kernels.hpp, rnn_backward.hpp) with
-// cuBLAS GEMMs and the step kernels of cuda/bodies_rnn.hpp. Dropout between layers (p > 0) has
-// no kernel yet.
+// cuBLAS GEMMs and the step kernels of cuda/bodies_rnn.hpp; dropout between layers draws the
+// CPU's masks (cuda::dropout).
 #pragma once
 #include "rnn_backward.hpp"
 
@@ -9,9 +9,6 @@ namespace symgrad::ops {
 
 namespace rnn_gpu {
 inline cuda::RnnMode mode_of(RNNMode m) { return static_cast<cuda::RnnMode>(static_cast<int>(m)); }
-inline std::string unsupported(const RNNParam& p) {
-  return p.p > 0 && p.num_layers > 1 ? "dropout between layers (p > 0) has no CUDA kernel yet" : "";
-}
 // Element `off` of a device array, as a byte pointer.
 struct Elems {
   std::size_t es;
@@ -25,7 +22,7 @@ struct Elems {
 };
 }  // namespace rnn_gpu
 
-inline std::string RNN::gpu_unsupported() const { return rnn_gpu::unsupported(p_); }
+inline std::string RNN::gpu_unsupported() const { return ""; }
 
 inline void RNN::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                              std::span<const OpReq> req) const {
@@ -80,11 +77,18 @@ inline void RNN::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std
       if (hy) device::copy(at(*hy, (l * D + d) * N * H), ctx.ctx, h_prev, ctx.ctx, state_bytes);
       if (cy) device::copy(at(*cy, (l * D + d) * N * H), ctx.ctx, c_prev, ctx.ctx, state_bytes);
     }
-    if (l + 1 < L) cuda::fill(dev, t, Tn * N * D * H, 1.0, at(res, rv.mask(l)));  // p = 0: no dropout
+    if (l + 1 < L) {  // dropout between layers: the CPU's draws; the mask is kept for backward
+      void* mask = at(res, rv.mask(l));
+      if (ctx.is_train && p_.p > 0)
+        cuda::dropout(dev, t, cuda::StridedIndex{}, Tn * N * D * H, dest, dest, mask, ctx.rng->next(), p_.p,
+                      1.0 / (1.0 - p_.p), OpReq::write);
+      else
+        cuda::fill(dev, t, Tn * N * D * H, 1.0, mask);
+    }
   }
 }
 
-inline std::string RNNBackward::gpu_unsupported() const { return rnn_gpu::unsupported(p_); }
+inline std::string RNNBackward::gpu_unsupported() const { return ""; }
 
 inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                                      std::span<const OpReq> req) const {
