@@ -6,6 +6,7 @@
 #include <random>
 #include <symgrad/cuda/bodies.hpp>
 #include <symgrad/cuda/bodies_nn.hpp>
+#include <symgrad/cuda/bodies_norm.hpp>
 #include <symgrad/cuda/bodies_rnn.hpp>
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
@@ -499,6 +500,61 @@ TEST_CASE("gpu bodies: LeakyReLU of every act_type, forward and backward, match 
   auto geo = sg::ops::leaky_detail::gpu_geo(p, s, Shape{3, 4});
   run(x.size(), cu::LeakyBody<float>{geo, x.data<float>(), g2d.data<float>(), y2.data<float>(), nullptr, OpReq::write});
   check_close(y2, y, 1e-6);
+}
+
+TEST_CASE("gpu bodies: LayerNorm, InstanceNorm and L2Normalization, forward and backward, match the CPU operators") {
+  const Shape s{3, 4, 5};
+  NDArray x = uniform(s, -2, 2, 61), dy = uniform(s, -1, 1, 62);
+  auto check_moments = [&](const sg::Operator& fwd, const sg::Operator& bwd, const sg::ops::norm_detail::Moments& m,
+                           Shape stat_shape) {
+    NDArray gamma = uniform(Shape{m.C}, 0.5, 1.5, 63), beta = uniform(Shape{m.C}, -1, 1, 64);
+    NDArray y(s), mean(stat_shape), stat(stat_shape), y2(s), mean2(stat_shape), stat2(stat_shape);
+    cpu_run(fwd, {x, gamma, beta}, {y, mean, stat}, {OpReq::write, OpReq::write, OpReq::write});
+    const auto geo = sg::ops::norm_detail::gpu_geo(m);
+    run(geo.groups(), cu::MomentsBody<float>{geo, x.data<float>(), gamma.data<float>(), beta.data<float>(),
+                                             y2.data<float>(), mean2.data<float>(), stat2.data<float>(), OpReq::write});
+    check_close(y2, y, 1e-6);
+    check_close(mean2, mean, 1e-6);
+    check_close(stat2, stat, 1e-6);
+    NDArray dx(s), dg(Shape{m.C}), db(Shape{m.C}), dx2(s), dg2(Shape{m.C}), db2(Shape{m.C});
+    cpu_run(bwd, {dy, x, gamma, mean, stat}, {dx, dg, db}, {OpReq::write, OpReq::write, OpReq::write});
+    dx2.fill(1);  // req add on dx
+    run(geo.groups(), cu::MomentsGradBody<float>{geo, dy.data<float>(), x.data<float>(), gamma.data<float>(),
+                                                 mean.data<float>(), stat.data<float>(), dx2.data<float>(), OpReq::add});
+    run(m.C, cu::MomentsParamGradBody<float>{geo, dy.data<float>(), x.data<float>(), mean.data<float>(), stat.data<float>(),
+                                             dg2.data<float>(), db2.data<float>(), OpReq::write, OpReq::write});
+    for (std::int64_t i = 0; i < dx.size(); ++i) dx.data<float>()[i] += 1;
+    check_close(dx2, dx, 1e-6);
+    check_close(dg2, dg, 1e-6);
+    check_close(db2, db, 1e-6);
+  };
+  for (int axis : {-1, 1, 0}) {
+    CAPTURE(axis);
+    sg::ops::norm_detail::Moments m(s, true, axis, 1e-5);
+    Shape st = s;
+    st[axis < 0 ? axis + 3 : axis] = 1;
+    check_moments(sg::ops::LayerNorm(sg::ops::LayerNormParam{axis, 1e-5, false}),
+                  sg::ops::MomentsNormBackward(true, axis, 1e-5), m, st);
+  }
+  check_moments(sg::ops::InstanceNorm(sg::ops::InstanceNormParam{1e-3}), sg::ops::MomentsNormBackward(false, 1, 1e-3),
+                sg::ops::norm_detail::Moments(s, false, 1, 1e-3), Shape{3, 4});
+
+  for (auto mode : {sg::ops::L2Mode::instance, sg::ops::L2Mode::channel, sg::ops::L2Mode::spatial}) {
+    CAPTURE(static_cast<int>(mode));
+    const auto v = sg::ops::norm_detail::l2_view(s, mode);
+    Shape ns = mode == sg::ops::L2Mode::instance ? Shape{3} : mode == sg::ops::L2Mode::spatial ? Shape{3, 4} : Shape{3, 1, 5};
+    NDArray y(s), norm(ns), y2(s), norm2(ns), dx(s), dx2(s);
+    cpu_run(sg::ops::L2Normalization(sg::ops::L2NormalizationParam{1e-10, mode}), {x}, {y, norm},
+            {OpReq::write, OpReq::write});
+    cpu_run(sg::ops::L2NormalizationBackward(mode), {dy, y, norm}, {dx}, {OpReq::write});
+    const auto geo = sg::ops::norm_detail::gpu_geo(v, 1, true, 1e-10);
+    run(geo.groups(), cu::L2NormBody<float>{geo, x.data<float>(), y2.data<float>(), norm2.data<float>(), OpReq::write});
+    run(geo.groups(), cu::L2NormGradBody<float>{geo, dy.data<float>(), y.data<float>(), norm.data<float>(),
+                                                dx2.data<float>(), OpReq::write});
+    check_close(y2, y, 1e-6);
+    check_close(norm2, norm, 1e-6);
+    check_close(dx2, dx, 1e-6);
+  }
 }
 
 TEST_CASE("gpu bodies: SGD with momentum and Adam steps match the CPU optimizers") {

@@ -126,12 +126,12 @@ TEST_SUITE("host") {
 
   TEST_CASE("bind on a GPU names every step that has no CUDA kernel, before touching the device") {
     auto x = sym::var("data");
-    auto h = sym::l2_normalization(sym::fully_connected(x, {.num_hidden = 4, .name = "fc"}), {.name = "l2"});
+    auto h = sym::tile(sym::fully_connected(x, {.num_hidden = 4, .name = "fc"}), {2, 1}, "tiled");
     auto net = sym::make_loss(sym::sum(h), {.name = "loss"});
     std::string e = error_message<sg::DeviceError>([&] { net.simple_bind(sg::gpu(0), {{"data", {2, 3}}}); });
     INFO(e);
     CHECK(e.find("cannot run on the GPU") != std::string::npos);
-    CHECK(e.find("l2 (L2Normalization)") != std::string::npos);
+    CHECK(e.find("tiled (tile)") != std::string::npos);
     CHECK(e.find("no CUDA kernel") != std::string::npos);
     CHECK(e.find("fc (FullyConnected)") == std::string::npos);  // it has one
   }
@@ -420,6 +420,18 @@ TEST_SUITE("gpu") {
     compare(sym::leaky_relu(x, {.act_type = "prelu", .name = "pr"}), {{"data", {6, 4, 5}}}, {}, 1e-4);
     compare(sym::leaky_relu(x, {.act_type = "rrelu"})[0], {{"data", {6, 9}}});
     compare(sym::leaky_relu(x, {.act_type = "gelu"}), {{"data", {4, 6}}}, {}, 1e-10, sg::DType::float64);
+  }
+
+  TEST_CASE("LayerNorm (any axis), InstanceNorm and L2Normalization (every mode)") {
+    auto x = sym::var("data");
+    compare(sym::layer_norm(x, {.name = "ln"}), {{"data", {6, 10}}}, {}, 1e-4);
+    compare(sym::layer_norm(x, {.axis = 1, .output_mean_var = true, .name = "ln"}), {{"data", {3, 5, 4}}}, {}, 1e-4);
+    compare(sym::instance_norm(x, {.name = "in"}), {{"data", {2, 3, 4, 5}}}, {}, 1e-4);
+    for (std::string mode : {"instance", "channel", "spatial"}) {
+      CAPTURE(mode);
+      compare(sym::l2_normalization(x, {.mode = mode, .name = "l2"}), {{"data", {3, 4, 5}}}, {}, 1e-4);
+    }
+    compare(sym::layer_norm(x, {.name = "ln"}), {{"data", {4, 7}}}, {}, 1e-10, sg::DType::float64);
   }
 
   TEST_CASE("Embedding, Flatten, Reshape and LinearRegressionOutput") {

@@ -16,6 +16,7 @@
 #include "../core/req.hpp"
 #include "bodies.hpp"
 #include "bodies_nn.hpp"
+#include "bodies_norm.hpp"
 #include "bodies_rnn.hpp"
 
 namespace symgrad::cuda {
@@ -141,6 +142,17 @@ void leaky_relu(int dev, DType t, const LeakyGeo& g, index_t n, const void* x, c
 // first for req write).
 void leaky_relu_grad(int dev, DType t, const LeakyGeo& g, index_t n, const void* dy, const void* x, const void* y,
                      const void* aux, void* dx, OpReq req_x, void* dgamma);
+
+// ---- LayerNorm and InstanceNorm (n.layer), L2Normalization: a thread per group ----
+void moments_norm(int dev, DType t, const NormGeo& n, const void* x, const void* gamma, const void* beta, void* y,
+                  void* mean, void* stat, OpReq req);
+// dx, dgamma, dbeta are skipped where their req is null.
+void moments_norm_grad(int dev, DType t, const NormGeo& n, const void* dy, const void* x, const void* gamma,
+                       const void* mean, const void* stat, void* dx, OpReq req_x, void* dgamma, OpReq req_gamma,
+                       void* dbeta, OpReq req_beta);
+void l2_normalization(int dev, DType t, const NormGeo& n, const void* x, void* y, void* norm, OpReq req);
+void l2_normalization_grad(int dev, DType t, const NormGeo& n, const void* dy, const void* y, const void* norm,
+                           void* dx, OpReq req);
 
 // ---- strided copies (slice, concat, transpose ...) ----
 void strided_copy(int dev, DType t, const StridedIndex& ix, index_t n, const void* x, void* y, OpReq req);

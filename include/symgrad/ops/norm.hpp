@@ -24,6 +24,7 @@
 #include <memory>
 
 #include "../cpu/parallel.hpp"
+#include "../cuda/bodies_norm.hpp"
 #include "../symbol/compose.hpp"
 #include "operator.hpp"
 
@@ -158,6 +159,12 @@ struct Moments {
   }
 };
 
+// The CUDA kernels' view of the groups (cuda/bodies_norm.hpp).
+inline cuda::NormGeo gpu_geo(const View& v, std::int64_t C = 1, bool layer = true, double eps = 0) {
+  return cuda::NormGeo{v.outer, v.R, v.inner, C, layer, eps};
+}
+inline cuda::NormGeo gpu_geo(const Moments& m) { return gpu_geo(m.v, m.C, m.layer, m.eps); }
+
 inline void check_eps(const char* op, double eps, const char* example) {
   if (!(eps >= 0) || !std::isfinite(eps))
     throw ValueError(std::string(op) + ": eps must be a small non-negative number such as " + example + ", got " +
@@ -209,6 +216,16 @@ class MomentsNormBackward final : public norm_detail::Backward {
                  req);
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[1].shape(), layer_, axis_, eps_);
+    cuda::moments_norm_grad(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(), in[1].raw_data(),
+                            in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), out[0].raw_data(), req[0],
+                            out[1].raw_data(), req[1], out[2].raw_data(), req[2]);
+  }
+#endif
 
  private:
   bool layer_;
@@ -272,6 +289,15 @@ class LayerNorm final : public Operator {
                 req[0]);
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[0].shape(), true, p_.axis, p_.eps);
+    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(), in[1].raw_data(),
+                       in[2].raw_data(), out[0].raw_data(), out[1].raw_data(), out[2].raw_data(), req[0]);
+  }
+#endif
 
  private:
   LayerNormParam p_;
@@ -324,6 +350,15 @@ class InstanceNorm final : public Operator {
                 req[0]);
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[0].shape(), false, 1, p_.eps);
+    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(), in[1].raw_data(),
+                       in[2].raw_data(), out[0].raw_data(), out[1].raw_data(), out[2].raw_data(), req[0]);
+  }
+#endif
 
  private:
   InstanceNormParam p_;
@@ -352,6 +387,15 @@ class L2NormalizationBackward final : public norm_detail::Backward {
       });
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const auto v = norm_detail::l2_view(in[1].shape(), mode_);
+    cuda::l2_normalization_grad(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(v), in[0].raw_data(),
+                                in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), req[0]);
+  }
+#endif
 
  private:
   L2Mode mode_;
@@ -424,6 +468,15 @@ class L2Normalization final : public Operator {
       });
     });
   }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const auto v = norm_detail::l2_view(in[0].shape(), p_.mode);
+    cuda::l2_normalization(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(v, 1, true, p_.eps), in[0].raw_data(),
+                           out[0].raw_data(), out[1].raw_data(), req[0]);
+  }
+#endif
 
  private:
   L2NormalizationParam p_;
