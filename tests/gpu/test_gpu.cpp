@@ -53,12 +53,13 @@ void check_close(const NDArray& gpu, const NDArray& cpu, const std::string& what
 // Binds `net` on cpu() and gpu(0) with the same arguments (random unless given), runs a training
 // forward and a backward with the same head gradients, and compares every output and gradient.
 void compare(const Symbol& net, const sg::ShapeDict& shapes, const std::map<std::string, NDArray>& given = {},
-             double tol = 2e-5, sg::DType t = sg::DType::float32) {
+             double tol = 2e-5, sg::DType t = sg::DType::float32, sg::GradReq grad_req = "write") {
   sg::TypeDict types;
   for (const auto& [name, s] : shapes)
     if (!given.count(name)) types[name] = t;
   sg::BindOptions opt;
   opt.type_dict = types;
+  opt.grad_req = grad_req;
   auto c = net.simple_bind(sg::cpu(), shapes, opt);
   auto g = net.simple_bind(sg::gpu(0), shapes, opt);
   unsigned seed = 100;
@@ -432,6 +433,11 @@ TEST_SUITE("gpu") {
       compare(sym::l2_normalization(x, {.mode = mode, .name = "l2"}), {{"data", {3, 4, 5}}}, {}, 1e-4);
     }
     compare(sym::layer_norm(x, {.name = "ln"}), {{"data", {4, 7}}}, {}, 1e-10, sg::DType::float64);
+    // gradients not asked for (as for a Module's data, or a fixed beta): their arrays are unbound
+    const std::map<std::string, std::string> only_gamma{{"ln_gamma", "write"}};
+    compare(sym::layer_norm(x, {.name = "ln"}), {{"data", {6, 10}}}, {}, 1e-4, sg::DType::float32, only_gamma);
+    compare(sym::leaky_relu(x, {.act_type = "prelu", .name = "pr"}), {{"data", {4, 3, 2}}}, {}, 1e-4,
+            sg::DType::float32, std::map<std::string, std::string>{{"pr_gamma", "write"}});
   }
 
   TEST_CASE("Embedding, Flatten, Reshape and LinearRegressionOutput") {

@@ -221,9 +221,10 @@ class MomentsNormBackward final : public norm_detail::Backward {
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     const norm_detail::Moments m(in[1].shape(), layer_, axis_, eps_);
+    auto o = [&](std::size_t i) { return req[i] != OpReq::null ? out[i].raw_data() : nullptr; };  // unbound when null
     cuda::moments_norm_grad(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(), in[1].raw_data(),
-                            in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), out[0].raw_data(), req[0],
-                            out[1].raw_data(), req[1], out[2].raw_data(), req[2]);
+                            in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), o(0), req[0], o(1), req[1], o(2),
+                            req[2]);
   }
 #endif
 
@@ -391,6 +392,7 @@ class L2NormalizationBackward final : public norm_detail::Backward {
   std::string gpu_unsupported() const override { return ""; }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
     const auto v = norm_detail::l2_view(in[1].shape(), mode_);
     cuda::l2_normalization_grad(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(v), in[0].raw_data(),
                                 in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), req[0]);
