@@ -238,24 +238,10 @@ int to_int(index_t v, const char* what) {
 }
 }  // namespace
 
+// One product is a batch of one (cuBLAS's strided-batched call then runs the plain GEMM).
 void gemm(int dev, DType t, bool ta, bool tb, index_t m, index_t n, index_t k, double alpha, const void* a,
           index_t lda, const void* b, index_t ldb, double beta, void* c, index_t ldc) {
-  if (m == 0 || n == 0) return;
-  auto& d = device(dev);
-  cublasOperation_t oa = ta ? CUBLAS_OP_T : CUBLAS_OP_N, ob = tb ? CUBLAS_OP_T : CUBLAS_OP_N;
-  int M = to_int(m, "m"), N = to_int(n, "n"), K = to_int(k, "k");
-  int la = to_int(std::max<index_t>(lda, 1), "lda"), lb = to_int(std::max<index_t>(ldb, 1), "ldb"),
-      lc = to_int(std::max<index_t>(ldc, 1), "ldc");
-  detail::float_types(t, "gemm", [&](auto z) {
-    using T = decltype(z);
-    T al = static_cast<T>(alpha), be = static_cast<T>(beta);
-    if constexpr (std::is_same_v<T, float>)
-      detail::check_blas(cublasSgemm(d.blas, ob, oa, N, M, K, &al, static_cast<const T*>(b), lb,
-                                     static_cast<const T*>(a), la, &be, static_cast<T*>(c), lc), "cublasSgemm");
-    else
-      detail::check_blas(cublasDgemm(d.blas, ob, oa, N, M, K, &al, static_cast<const T*>(b), lb,
-                                     static_cast<const T*>(a), la, &be, static_cast<T*>(c), lc), "cublasDgemm");
-  });
+  gemm_batched(dev, t, ta, tb, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0, 1);
 }
 
 void gemm_batched(int dev, DType t, bool ta, bool tb, index_t m, index_t n, index_t k, double alpha, const void* a,
@@ -267,7 +253,7 @@ void gemm_batched(int dev, DType t, bool ta, bool tb, index_t m, index_t n, inde
   int M = to_int(m, "m"), N = to_int(n, "n"), K = to_int(k, "k"), B = to_int(batch, "batch");
   int la = to_int(std::max<index_t>(lda, 1), "lda"), lb = to_int(std::max<index_t>(ldb, 1), "ldb"),
       lc = to_int(std::max<index_t>(ldc, 1), "ldc");
-  detail::float_types(t, "batch_dot", [&](auto z) {
+  detail::float_types(t, batch == 1 ? "gemm" : "batch_dot", [&](auto z) {
     using T = decltype(z);
     T al = static_cast<T>(alpha), be = static_cast<T>(beta);
     if constexpr (std::is_same_v<T, float>)
