@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <symgrad/cpu/gemm.hpp>  // host::blas_core()
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
 #include <vector>

@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <string>
+#include <symgrad/cpu/gemm.hpp>  // host::blas_core()
 #include <symgrad/symgrad.hpp>
 #include <vector>
 

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <string>
 #include <symgrad/rnn.hpp>
+#include <symgrad/cpu/gemm.hpp>  // host::blas_core()
 #include <symgrad/symgrad.hpp>
 #include <vector>
 

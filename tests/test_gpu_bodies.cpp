@@ -8,6 +8,21 @@
 #include <symgrad/cuda/bodies_nn.hpp>
 #include <symgrad/cuda/bodies_norm.hpp>
 #include <symgrad/cuda/bodies_rnn.hpp>
+// The CPU operators the bodies are compared with (their classes, from the implementation files).
+#include <symgrad/ops/batch_norm-inl.hpp>
+#include <symgrad/ops/broadcast-inl.hpp>
+#include <symgrad/ops/convolution-inl.hpp>
+#include <symgrad/ops/dropout-inl.hpp>
+#include <symgrad/ops/elemwise-inl.hpp>
+#include <symgrad/ops/embedding-inl.hpp>
+#include <symgrad/ops/leaky_relu-inl.hpp>
+#include <symgrad/ops/norm-inl.hpp>
+#include <symgrad/ops/output-inl.hpp>
+#include <symgrad/ops/pooling-inl.hpp>
+#include <symgrad/ops/reduce-inl.hpp>
+#include <symgrad/ops/rnn-inl.hpp>
+#include <symgrad/ops/softmax-inl.hpp>
+#include <symgrad/ops/transpose-inl.hpp>
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
 

@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <symgrad/cpu/gemm.hpp>  // host::detail::gemm_fallback
+#include <symgrad/ops/activation-inl.hpp>  // the operator classes, tested directly
+#include <symgrad/ops/fully_connected-inl.hpp>
+#include <symgrad/ops/loss-inl.hpp>
 #include <symgrad/symgrad.hpp>
 #include <tuple>
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <string>
 #include <symgrad/rnn.hpp>
+#include <symgrad/cuda/api.hpp>  // device_name, pool_stats
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
 #include <vector>

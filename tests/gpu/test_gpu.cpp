@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 #include <symgrad/rnn.hpp>
+#include <symgrad/cuda/api.hpp>  // the CUDA library's own interface (pools, NCCL)
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
 

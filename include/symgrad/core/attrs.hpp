@@ -2,6 +2,7 @@
 // are Python's str() of the value ("128", "True", "(3, 3)", "0.5"). Each operator's parameter
 // struct converts to and from this map with the helpers below.
 #pragma once
+#include "config.hpp"
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -13,7 +14,7 @@
 
 #include "error.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 using AttrMap = std::map<std::string, std::string, std::less<>>;
 

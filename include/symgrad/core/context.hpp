@@ -1,8 +1,9 @@
 // Where an array lives: cpu() or gpu(n), as mx.cpu() / mx.gpu(n).
 #pragma once
+#include "config.hpp"
 #include <string>
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 enum class DeviceType : int { cpu = 1, gpu = 2 };  // MXNet's dev_type codes
 

@@ -1,5 +1,6 @@
 // Runtime element types, with MXNet's type codes (they appear in .params files and symbol JSON).
 #pragma once
+#include "config.hpp"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -7,7 +8,7 @@
 
 #include "error.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 enum class DType : int {
   float32 = 0,

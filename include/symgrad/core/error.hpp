@@ -1,10 +1,11 @@
 // Errors are part of the interface: every failure a user can cause is one of these, with the full
 // detail (node, operator, argument, expected, found, fix) in the message, in every build type.
 #pragma once
+#include "config.hpp"
 #include <stdexcept>
 #include <string>
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 class Error : public std::runtime_error {
  public:

@@ -1,11 +1,12 @@
 // A string usable as a template argument: var<"data">(...).
 #pragma once
+#include "config.hpp"
 #include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 template <std::size_t N>
 struct fixed_string {

@@ -2,12 +2,13 @@
 // `<hint><k>` (fullyconnected0, _minus1 ...) with one counter per hint and per thread. The
 // counters are the only global mutable state; a NameManager scope installs fresh ones.
 #pragma once
+#include "config.hpp"
 #include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 
-namespace symgrad::sym {
+namespace SYMGRAD_NS::sym {
 
 namespace detail {
 struct NameState {

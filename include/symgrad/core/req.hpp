@@ -1,12 +1,13 @@
 // What a kernel does with an output array: nothing, overwrite it, or add to it (grad_req).
 #pragma once
+#include "config.hpp"
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "error.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 enum class OpReq : std::uint8_t { null, write, add };
 

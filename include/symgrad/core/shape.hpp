@@ -1,6 +1,7 @@
 // Shape: up to 8 dimensions, each known (>= 0) or unknown (`dyn`), or an unknown rank.
 // constexpr throughout, so one shape rule serves the compiler (static shapes) and bind.
 #pragma once
+#include "config.hpp"
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -10,7 +11,7 @@
 
 #include "error.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 inline constexpr std::int64_t dyn = -1;  // an unknown dimension (never 0: 0 is a real size)
 inline constexpr int kMaxRank = 8;

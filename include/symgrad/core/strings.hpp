@@ -1,11 +1,12 @@
 // Small string helpers for messages: joining names, suggesting the closest one.
 #pragma once
+#include "config.hpp"
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace symgrad::detail {
+namespace SYMGRAD_NS::detail {
 
 inline std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);

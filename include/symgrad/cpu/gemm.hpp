@@ -14,7 +14,7 @@
 
 #include "simd.hpp"
 
-namespace symgrad::host {
+namespace SYMGRAD_NS::host {
 
 inline constexpr const char* kHaveBlasName = "none (built-in xsimd GEMM)";
 

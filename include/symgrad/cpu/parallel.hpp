@@ -2,6 +2,7 @@
 // a call made from inside a task, or while another thread is using the pool, runs inline. No
 // allocation per call. An exception thrown by a task reaches the caller (the first one wins). Thread count: SYMGRAD_NUM_THREADS, else OMP_NUM_THREADS, else the cores.
 #pragma once
+#include "../core/config.hpp"
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -13,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace symgrad::host {
+namespace SYMGRAD_NS::host {
 
 class ThreadPool {
  public:

@@ -9,7 +9,7 @@
 #include "../core/req.hpp"
 #include "parallel.hpp"
 
-namespace symgrad::host {
+namespace SYMGRAD_NS::host {
 
 template <class T>
 inline constexpr bool has_simd = std::is_same_v<T, float> || std::is_same_v<T, double>;
@@ -71,6 +71,16 @@ inline void elementwise(std::size_t n, Body&& body) {
       for (; i + L <= e; i += L) body(i, std::type_identity<Batch<T>>{});
     }
     for (; i < e; ++i) body(i, std::type_identity<T>{});
+  });
+}
+
+// body.template operator()<R, V>(i) for the request's R: elements [i, i + lanes(V)).
+template <class T, class Body>
+void for_each_req(OpReq req, std::size_t n, Body&& body) {
+  with_req(req, [&](auto R) {
+    elementwise<T>(n, [&](std::size_t i, auto v) {
+      body.template operator()<decltype(R)::value, typename decltype(v)::type>(i);
+    });
   });
 }
 

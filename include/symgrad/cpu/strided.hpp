@@ -14,7 +14,7 @@
 #include "../core/error.hpp"
 #include "../core/shape.hpp"
 
-namespace symgrad::host {
+namespace SYMGRAD_NS::host {
 
 // Up to kMaxRank integers (strides per dimension) without heap storage; the vector operations
 // the kernels use.

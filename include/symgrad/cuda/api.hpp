@@ -19,7 +19,7 @@
 #include "bodies_norm.hpp"
 #include "bodies_rnn.hpp"
 
-namespace symgrad::cuda {
+namespace SYMGRAD_NS::cuda {
 
 // ---- devices, memory, copies ----
 int device_count();                // usable devices; 0 when there is no GPU or no driver

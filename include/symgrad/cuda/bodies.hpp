@@ -14,7 +14,7 @@
 #define SYMGRAD_HD inline
 #endif
 
-namespace symgrad::cuda {
+namespace SYMGRAD_NS::cuda {
 
 using index_t = std::int64_t;
 inline constexpr int kMaxDims = 8;

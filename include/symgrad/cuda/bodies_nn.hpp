@@ -4,7 +4,7 @@
 #pragma once
 #include "bodies.hpp"
 
-namespace symgrad::cuda {
+namespace SYMGRAD_NS::cuda {
 
 // ---- convolution: one sample's group of channels, spatial sizes as 3-d (missing dims are 1) ----
 struct ConvGeo {

@@ -6,7 +6,7 @@
 #pragma once
 #include "bodies.hpp"
 
-namespace symgrad::cuda {
+namespace SYMGRAD_NS::cuda {
 
 // Group g holds the R elements first(g) + r·inner. `layer`: LayerNorm (γ by r, the second
 // statistic is the std); else InstanceNorm (γ by g mod C, the second statistic is σ²).

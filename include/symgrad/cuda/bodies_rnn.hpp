@@ -4,7 +4,7 @@
 #pragma once
 #include "bodies.hpp"
 
-namespace symgrad::cuda {
+namespace SYMGRAD_NS::cuda {
 
 enum class RnnMode : int { lstm, gru, rnn_tanh, rnn_relu };  // ops::RNNMode's order
 

@@ -2,129 +2,62 @@
 // the gradient graph, allocates every array once, and lowers the graph to a flat list of kernel
 // calls; forward() and backward() then run those steps and allocate nothing.
 #pragma once
-#include <algorithm>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
-#include "../ops/elemwise.hpp"
-#include "../symbol/symbol_infer.hpp"
-#include "fuse.hpp"
-#include "gradient.hpp"
+#include "../ndarray/ndarray.hpp"
+#include "../symbol/symbol.hpp"
 #include "named_arrays.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 class Executor {
  public:
-  Executor() = default;  // unbound; every call but is_bound() throws
+  Executor();  // unbound; every call but is_bound() throws
+  ~Executor();
+  Executor(Executor&&) noexcept;
+  Executor& operator=(Executor&&) noexcept;
 
   bool is_bound() const { return s_ != nullptr; }
 
   // Runs the forward pass; `inputs` are copied into the named arguments first.
   std::vector<NDArray>& forward(bool is_train = false,
-                                std::initializer_list<std::pair<std::string_view, NDArray>> inputs = {}) {
-    auto& s = state();
-    for (const auto& [name, arr] : inputs) s.set_input(name, arr);
-    return run_forward(is_train);
-  }
-  std::vector<NDArray>& forward(bool is_train, const std::map<std::string, NDArray>& inputs) {
-    auto& s = state();
-    for (const auto& [name, arr] : inputs) s.set_input(name, arr);
-    return run_forward(is_train);
-  }
+                                std::initializer_list<std::pair<std::string_view, NDArray>> inputs = {});
+  std::vector<NDArray>& forward(bool is_train, const std::map<std::string, NDArray>& inputs);
 
   // Back-propagates from the outputs. Outputs that are losses (make_loss ...) or block_grad need
   // no head gradient; every other output needs one, by position or by output name.
-  void backward(const std::vector<NDArray>& out_grads = {}) {
-    auto& s = state();
-    if (out_grads.size() > s.out_names.size())
-      throw ValueError("backward: " + std::to_string(out_grads.size()) + " head gradients given for " +
-                       std::to_string(s.out_names.size()) + " outputs");
-    std::fill(s.head_given.begin(), s.head_given.end(), 0);
-    for (std::size_t i = 0; i < out_grads.size(); ++i)
-      if (!out_grads[i].is_none()) s.set_head_grad(i, out_grads[i]), s.head_given[i] = 1;
-    run_backward();
-  }
+  void backward(const std::vector<NDArray>& out_grads = {});
   void backward(const NDArray& out_grad) { backward(std::vector<NDArray>{out_grad}); }
-  void backward(const std::map<std::string, NDArray>& out_grads) {
-    auto& s = state();
-    std::fill(s.head_given.begin(), s.head_given.end(), 0);
-    for (const auto& [name, g] : out_grads) {
-      auto it = std::find(s.out_names.begin(), s.out_names.end(), name);
-      if (it == s.out_names.end())
-        throw NameError("backward: no output is named '" + name + "'." +
-                        detail::did_you_mean(name, s.out_names) + " Outputs: " + detail::join(s.out_names));
-      auto i = static_cast<std::size_t>(it - s.out_names.begin());
-      s.set_head_grad(i, g);
-      s.head_given[i] = 1;
-    }
-    run_backward();
-  }
+  void backward(const std::map<std::string, NDArray>& out_grads);
 
-  std::vector<NDArray>& outputs() { return state().outputs; }
-  std::vector<NDArray>& arg_arrays() { return state().args; }
-  std::vector<NDArray>& grad_arrays() { return state().grads; }  // none where grad_req is null
-  std::vector<NDArray>& aux_arrays() { return state().aux; }
-  NamedArrays arg_dict() { return {"arg_dict", state().arg_names, state().args}; }
-  NamedArrays grad_dict() { return {"grad_dict", state().arg_names, state().grads, &state().grad_req}; }
-  NamedArrays aux_dict() { return {"aux_dict", state().aux_names, state().aux}; }
-  NamedArrays output_dict() { return {"output_dict", state().out_names, state().outputs}; }
-  const std::vector<std::string>& list_arguments() const { return cstate().arg_names; }
-  const std::vector<std::string>& list_outputs() const { return cstate().out_names; }
-  const std::vector<std::string>& list_auxiliary_states() const { return cstate().aux_names; }
-  const std::vector<OpReq>& grad_req() const { return cstate().grad_req; }
+  std::vector<NDArray>& outputs();
+  std::vector<NDArray>& arg_arrays();
+  std::vector<NDArray>& grad_arrays();  // none where grad_req is null
+  std::vector<NDArray>& aux_arrays();
+  NamedArrays arg_dict();
+  NamedArrays grad_dict();
+  NamedArrays aux_dict();
+  NamedArrays output_dict();
+  const std::vector<std::string>& list_arguments() const;
+  const std::vector<std::string>& list_outputs() const;
+  const std::vector<std::string>& list_auxiliary_states() const;
+  const std::vector<OpReq>& grad_req() const;
   // Re-seeds the generator random operators draw from (same seed, same masks).
-  void seed(std::uint64_t s) { state().rng.seed(s); }
+  void seed(std::uint64_t s);
 
   // Copies parameters by name (dtype converts); unknown names are errors unless allowed.
   void copy_params_from(const std::map<std::string, NDArray>& arg_params,
                         const std::map<std::string, NDArray>& aux_params = {},
-                        bool allow_extra_params = false) {
-    auto& s = state();
-    auto copy_into = [&](const std::map<std::string, NDArray>& src, const std::vector<std::string>& names,
-                         std::vector<NDArray>& dst, const char* what) {
-      for (const auto& [name, arr] : src) {
-        auto it = std::find(names.begin(), names.end(), name);
-        if (it == names.end()) {
-          if (allow_extra_params) continue;
-          throw NameError(std::string("copy_params_from: '") + name + "' is not in the " + what + "." +
-                          detail::did_you_mean(name, names) + " Pass allow_extra_params=true to skip it");
-        }
-        NDArray& d = dst[static_cast<std::size_t>(it - names.begin())];
-        if (!(d.shape() == arr.shape()))
-          throw ShapeError("copy_params_from: '" + name + "' has shape " + arr.shape().str() +
-                           " but the executor's is " + d.shape().str());
-        arr.copy_to(d);
-      }
-    };
-    copy_into(arg_params, s.arg_names, s.args, "arguments");
-    copy_into(aux_params, s.aux_names, s.aux, "auxiliary states");
-  }
+                        bool allow_extra_params = false);
 
   // Human-readable list of the steps (node, operator, output shapes).
-  std::string debug_str() const {
-    const auto& s = cstate();
-    std::string r;
-    auto dump = [&](const char* title, const auto& steps) {
-      r += std::string(title) + ":\n";
-      for (const auto& st : steps) {
-        r += "  " + st.name + " (" + st.op->type_name() + ") ->";
-        for (std::size_t j = 0; j < st.out.size(); ++j)
-          r += " " + (st.req[j] == OpReq::null ? std::string("-") : st.out[j].shape().str());
-        r += "\n";
-      }
-    };
-    dump("forward", s.fwd);
-    dump("backward", s.bwd);
-    return r;
-  }
+  std::string debug_str() const;
 
   // Internal: used by Symbol::simple_bind and Symbol::bind.
   struct BindSpec {
@@ -141,139 +74,13 @@ class Executor {
   Executor(const Symbol& sym, const BindSpec& spec);
 
  private:
-  struct Step {
-    const Operator* op;
-    std::string name;
-    std::vector<NDArray> in, out;
-    std::vector<OpReq> req;
-  };
-  // Where a user-visible array is used inside the steps (to follow re-assigned handles).
-  struct Slot {
-    bool backward;
-    std::size_t step;
-    bool is_out;
-    std::size_t index;
-  };
-  struct State {
-    Context ctx;
-    std::vector<std::string> arg_names, aux_names, out_names;
-    std::vector<NDArray> args, grads, aux, outputs, head_grads;
-    std::vector<NDArray> bound_args, bound_grads, bound_aux;  // as the steps hold them
-    std::vector<std::vector<Slot>> arg_slots, grad_slots, aux_slots;
-    std::vector<OpReq> grad_req;
-    std::vector<bool> head_grad_needed;
-    std::vector<char> head_given;  // per backward call; kept here so backward allocates nothing
-    std::vector<Step> fwd, bwd;
-    std::vector<NodeEntry> graph;  // keeps the lowered graph alive
-    RunCtx run;
-    nd::random::Generator rng;
-    NDArray workspace;  // shared scratch of the steps (the largest workspace_bytes)
-    bool forward_train_done = false;
-
-    void set_input(std::string_view name, const NDArray& a) {
-      for (std::size_t i = 0; i < arg_names.size(); ++i)
-        if (arg_names[i] == name) {
-          if (!(args[i].shape() == a.shape()))
-            throw ShapeError("forward: input '" + arg_names[i] + "' must have shape " +
-                             args[i].shape().str() + " (as bound) but has shape " + a.shape().str());
-          a.copy_to(args[i]);
-          return;
-        }
-      for (std::size_t i = 0; i < aux_names.size(); ++i)
-        if (aux_names[i] == name) {
-          if (!(aux[i].shape() == a.shape()))
-            throw ShapeError("forward: auxiliary state '" + aux_names[i] + "' must have shape " +
-                             aux[i].shape().str() + " but has shape " + a.shape().str());
-          a.copy_to(aux[i]);
-          return;
-        }
-      throw NameError("forward: '" + std::string(name) + "' is not an argument of the bound symbol." +
-                      detail::did_you_mean(name, arg_names) + " Arguments: " + detail::join(arg_names));
-    }
-    void set_head_grad(std::size_t i, const NDArray& g) {
-      if (!(g.shape() == outputs[i].shape()))
-        throw ShapeError("backward: the head gradient of output '" + out_names[i] + "' must have shape " +
-                         outputs[i].shape().str() + " but has shape " + g.shape().str());
-      if (head_grad_needed[i]) g.copy_to(head_grads[i]);
-    }
-    Step& step_of(const Slot& sl) { return sl.backward ? bwd[sl.step] : fwd[sl.step]; }
-    // Follows arrays the user re-assigned in arg_dict()/grad_dict()/aux_dict().
-    void sync(std::vector<NDArray>& arrays, std::vector<NDArray>& bound,
-              std::vector<std::vector<Slot>>& slots, const std::vector<std::string>& names, const char* what) {
-      for (std::size_t i = 0; i < arrays.size(); ++i) {
-        if (arrays[i].same_storage(bound[i]) && arrays[i].shape() == bound[i].shape()) continue;
-        if (bound[i].is_none()) continue;
-        if (arrays[i].is_none() || !(arrays[i].shape() == bound[i].shape()) ||
-            arrays[i].dtype() != bound[i].dtype() || !(arrays[i].context() == bound[i].context()))
-          throw ValueError(std::string(what) + " '" + names[i] + "' was replaced by an array of shape " +
-                           (arrays[i].is_none() ? std::string("none") : arrays[i].shape().str()) +
-                           " / " + std::string(dtype_name(arrays[i].dtype())) + "; it must stay " +
-                           bound[i].shape().str() + " / " + std::string(dtype_name(bound[i].dtype())) +
-                           " (copy values in with copy_from instead)");
-        for (const Slot& sl : slots[i]) {
-          Step& st = step_of(sl);
-          (sl.is_out ? st.out : st.in)[sl.index] = arrays[i];
-        }
-        bound[i] = arrays[i];
-      }
-    }
-    void sync_all() {
-      sync(args, bound_args, arg_slots, arg_names, "argument");
-      sync(grads, bound_grads, grad_slots, arg_names, "gradient of");
-      sync(aux, bound_aux, aux_slots, aux_names, "auxiliary state");
-    }
-  };
-
-  State& state() {
-    if (!s_) throw ValueError("the executor is not bound: create it with Symbol::simple_bind or Symbol::bind");
-    return *s_;
-  }
-  const State& cstate() const {
-    if (!s_) throw ValueError("the executor is not bound: create it with Symbol::simple_bind or Symbol::bind");
-    return *s_;
-  }
-  std::vector<NDArray>& run_forward(bool is_train) {
-    auto& s = state();
-    s.sync_all();
-    s.run.is_train = is_train;
-    run_steps(s.fwd, s.run);
-    s.forward_train_done = is_train;
-    return s.outputs;
-  }
-  void run_backward() {
-    auto& s = state();
-    for (std::size_t i = 0; i < s.out_names.size(); ++i)
-      if (s.head_grad_needed[i] && !s.head_given[i])
-        throw ValueError("backward: output '" + s.out_names[i] + "' (index " + std::to_string(i) +
-                         ") is not a loss, so its head gradient is required. Pass it to backward(), "
-                         "wrap the output in block_grad() if it is only for monitoring, or in "
-                         "make_loss() if it is the objective to minimise");
-    if (!s.forward_train_done)
-      throw ValueError("backward: call forward(is_train=true) first; backward uses the values of the "
-                       "last training forward pass");
-    s.sync_all();
-    s.run.is_train = true;
-    run_steps(s.bwd, s.run);
-  }
-  static void run_steps(std::vector<Step>& steps, const RunCtx& run) {
-    for (auto& st : steps) {
-      try {
-        if (run.ctx.device_type == DeviceType::cpu) st.op->forward(run, st.in, st.out, st.req);
-        else st.op->forward_gpu(run, st.in, st.out, st.req);
-      } catch (const ops::KernelInputError& e) {
-        // A backward step reports under its forward node: "softmax (SoftmaxOutput, backward)".
-        std::string name = st.name, type = st.op->type_name();
-        const std::string suffix = "_backward", prefix = "_backward_";
-        if (name.ends_with(suffix) && type.starts_with(prefix))
-          name.resize(name.size() - suffix.size()), type = type.substr(prefix.size()) + ", backward";
-        throw ValueError(name + " (" + type + "): " + e.message);
-      }
-    }
-  }
+  struct State;  // exec/executor-inl.hpp
+  State& state();
+  const State& cstate() const;
+  std::vector<NDArray>& run_forward(bool is_train);
+  void run_backward();
 
   std::unique_ptr<State> s_;
 };
 
 }  // namespace symgrad
-
-#include "bind.hpp"

@@ -8,7 +8,7 @@
 
 #include "../symbol/graph.hpp"
 
-namespace symgrad::exec {
+namespace SYMGRAD_NS::exec {
 
 // Inner nodes of the subtree under `root` bounded by `leaves`; empty when the subtree is not
 // well formed (a variable reached without passing a leaf).

@@ -8,7 +8,7 @@
 #include "../symbol/graph.hpp"
 #include "../symbol/infer.hpp"
 
-namespace symgrad::exec {
+namespace SYMGRAD_NS::exec {
 
 struct GradientGraph {
   std::vector<NodeEntry> grads;       // one per requested variable; empty: no gradient reaches it

@@ -9,7 +9,7 @@
 #include "../core/strings.hpp"
 #include "../ndarray/ndarray.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 class NamedArrays {
  public:

@@ -35,9 +35,9 @@
 #include "../core/shape.hpp"
 #include "../ndarray/ndarray.hpp"
 #include "../ndarray/random.hpp"
-#include "../kv/world.hpp"
+#include "../core/world.hpp"
 
-namespace symgrad::io {
+namespace SYMGRAD_NS::io {
 
 // The name, shape (batch axis included), dtype and layout of one input, as mx.io.DataDesc.
 struct DataDesc {
@@ -47,10 +47,7 @@ struct DataDesc {
   std::string layout = "NCHW";
 
   // Position of 'N' in the layout (0 when the layout has none, as MXNet's get_batch_axis).
-  int batch_axis() const {
-    auto p = layout.find('N');
-    return p == std::string::npos ? 0 : static_cast<int>(p);
-  }
+  int batch_axis() const;
   // "DataDesc[data,(32, 2),float32,NCHW]", as MXNet's repr.
   std::string str() const {
     return "DataDesc[" + name + "," + shape.str() + "," + std::string(dtype_name(dtype)) + "," + layout + "]";
@@ -78,12 +75,12 @@ class DataIter {
   // Advances to the next batch; false at the end of the epoch.
   virtual bool next() = 0;
   // The current batch (after next() returned true).
-  virtual const DataBatch& value() const { return batch_; }
+  virtual const DataBatch& value() const;
   virtual std::vector<DataDesc> provide_data() const = 0;
   virtual std::vector<DataDesc> provide_label() const = 0;
   std::int64_t batch_size() const { return batch_size_; }
   // Batches in the current epoch, -1 when unknown.
-  virtual std::int64_t num_batches() const { return -1; }
+  virtual std::int64_t num_batches() const;
 
  protected:
   std::int64_t batch_size_;
@@ -93,23 +90,13 @@ class DataIter {
 namespace detail {
 
 // Fisher-Yates over a seeded generator: the same order for the same seed on every machine.
-inline void shuffle(std::vector<std::int64_t>& v, nd::random::Generator& g) {
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[g.next() % i]);
-}
+void shuffle(std::vector<std::int64_t>& v, nd::random::Generator& g);
 
 // A batch-sized array for `a`: its shape with the first dimension replaced by `batch`.
-inline Shape batch_shape(const Shape& s, std::int64_t batch) {
-  Shape r = s;
-  r[0] = batch;
-  return r;
-}
+Shape batch_shape(const Shape& s, std::int64_t batch);
 
 // Copies `src` into `dst`, reallocating `dst` only when its shape or dtype differ.
-inline void copy_reusing(const NDArray& src, NDArray& dst) {
-  if (dst.is_none() || !(dst.shape() == src.shape()) || dst.dtype() != src.dtype())
-    dst = NDArray(src.shape(), cpu(), src.dtype());
-  std::memcpy(dst.raw_data(), src.raw_data(), src.nbytes());
-}
+void copy_reusing(const NDArray& src, NDArray& dst);
 
 }  // namespace detail
 
@@ -177,111 +164,26 @@ class NDArrayIter : public DataIter {
     reset();
   }
 
-  std::vector<DataDesc> provide_data() const override { return descs(data_); }
-  std::vector<DataDesc> provide_label() const override { return descs(label_); }
+  std::vector<DataDesc> provide_data() const override;
+  std::vector<DataDesc> provide_label() const override;
 
   // Reshuffles when shuffle is on; with 'roll_over' the examples left over from the last, partial
   // batch start the next epoch.
-  void reset() override {
-    if (o_.shuffle) detail::shuffle(order_, gen_);
-    const std::int64_t bs = o_.batch_size;
-    ended_ = false;
-    if (o_.last_batch_handle == "roll_over" && num_data_ - bs < cursor_ && cursor_ < num_data_)
-      cursor_ = cursor_ - num_data_ - bs;
-    else
-      cursor_ = -bs;
-  }
+  void reset() override;
   // Starts over, dropping any rolled-over examples.
-  void hard_reset() {
-    if (o_.shuffle) detail::shuffle(order_, gen_);
-    cursor_ = -o_.batch_size;
-    has_cache_ = ended_ = false;
-  }
+  void hard_reset();
 
-  bool next() override {
-    const std::int64_t bs = o_.batch_size, n = num_data_;
-    if (ended_) return false;
-    cursor_ += bs;
-    if (cursor_ >= n) return ended_ = true, false;
-    rows_.clear();
-    int pad = 0;
-    if (o_.last_batch_handle == "roll_over" && -bs < cursor_ && cursor_ < 0) {
-      rows_ = cache_;  // the rolled-over rows, then the start of this epoch
-      has_cache_ = false;
-      rows_.insert(rows_.end(), order_.begin(), order_.begin() + std::min(cursor_ + bs, n));
-      pad = static_cast<int>(-cursor_);
-    } else if (o_.last_batch_handle == "pad" && cursor_ + bs > n) {
-      rows_.assign(order_.begin() + cursor_, order_.end());
-      pad = static_cast<int>(cursor_ + bs - n);
-      for (std::int64_t j = 0; j < pad; ++j) rows_.push_back(order_[static_cast<std::size_t>(j % n)]);
-    } else {
-      rows_.assign(order_.begin() + cursor_, order_.begin() + std::min(cursor_ + bs, n));
-    }
-    if (static_cast<std::int64_t>(rows_.size()) != bs) {  // partial: kept for 'roll_over', else dropped
-      cache_ = rows_;
-      has_cache_ = ended_ = true;
-      return false;
-    }
-    for (std::size_t i = 0; i < data_.size(); ++i) gather(data_[i].second, batch_.data[i]);
-    for (std::size_t i = 0; i < label_.size(); ++i) gather(label_[i].second, batch_.label[i]);
-    batch_.pad = pad;
-    batch_.index = rows_;
-    return true;
-  }
+  bool next() override;
 
-  std::int64_t num_batches() const override {
-    const std::int64_t bs = o_.batch_size, n = num_data_;
-    if (o_.last_batch_handle == "pad") return (n + bs - 1) / bs;
-    bool carried =
-        o_.last_batch_handle == "roll_over" && has_cache_ && -bs < cursor_ + bs && cursor_ + bs < 0;
-    return (n + (carried ? static_cast<std::int64_t>(cache_.size()) : 0)) / bs;
-  }
+  std::int64_t num_batches() const override;
   std::int64_t num_data() const { return num_data_; }
 
  private:
-  static Named single(const NDArray& a, const std::string& name) {
-    if (a.is_none()) return {};
-    return {{name, a}};
-  }
-  static Named listed(const std::vector<NDArray>& v, const std::string& name) {
-    if (v.size() == 1) return {{name, v[0]}};
-    Named r;
-    for (std::size_t i = 0; i < v.size(); ++i) r.emplace_back("_" + std::to_string(i) + "_" + name, v[i]);
-    return r;
-  }
-  void check_inputs() {
-    const auto& [first_name, first] = data_[0];
-    std::map<std::string, int> seen;
-    for (auto* list : {&data_, &label_}) {
-      for (auto& [name, a] : *list) {
-        if (++seen[name] > 1) throw ValueError("NDArrayIter: two inputs are named '" + name + "'");
-        if (a.is_none()) throw ValueError("NDArrayIter: input '" + name + "' is an empty (none) array");
-        if (a.ndim() < 1)
-          throw ShapeError("NDArrayIter: input '" + name + "' has shape " + a.shape().str() +
-                           "; it needs a first (example) dimension");
-        if (a.shape()[0] != first.shape()[0])
-          throw ShapeError("NDArrayIter: input '" + name + "' has " + std::to_string(a.shape()[0]) +
-                           " examples (shape " + a.shape().str() + ") but '" + first_name + "' has " +
-                           std::to_string(first.shape()[0]) + " (shape " + first.shape().str() +
-                           "); every data and label array needs the same first dimension");
-        if (a.context() != cpu()) a = a.copy_to(cpu());
-      }
-    }
-    if (first.shape()[0] < 1) throw ValueError("NDArrayIter: input '" + first_name + "' has no examples");
-  }
-  std::vector<DataDesc> descs(const Named& list) const {
-    std::vector<DataDesc> r;
-    for (const auto& [name, a] : list)
-      r.push_back({name, detail::batch_shape(a.shape(), o_.batch_size), a.dtype(), "NCHW"});
-    return r;
-  }
-  void gather(const NDArray& src, NDArray& dst) const {
-    const std::size_t row = src.nbytes() / static_cast<std::size_t>(src.shape()[0]);
-    const char* s = static_cast<const char*>(src.raw_data());
-    char* d = static_cast<char*>(dst.raw_data());
-    for (std::size_t i = 0; i < rows_.size(); ++i)
-      std::memcpy(d + i * row, s + static_cast<std::size_t>(rows_[i]) * row, row);
-  }
+  static Named single(const NDArray& a, const std::string& name);
+  static Named listed(const std::vector<NDArray>& v, const std::string& name);
+  void check_inputs();
+  std::vector<DataDesc> descs(const Named& list) const;
+  void gather(const NDArray& src, NDArray& dst) const;
 
   NDArrayIterOptions o_;
   Named data_, label_;
@@ -304,23 +206,12 @@ class ResizeIter : public DataIter {
         reset_internal_(reset_internal) {
     if (size < 0) throw ValueError("ResizeIter: size must be >= 0, got " + std::to_string(size));
   }
-  void reset() override {
-    cur_ = 0;
-    if (reset_internal_) inner_->reset();
-  }
-  bool next() override {
-    if (cur_ == size_) return false;
-    if (!inner_->next()) {
-      inner_->reset();
-      if (!inner_->next()) return false;  // an inner iterator with no batch at all
-    }
-    ++cur_;
-    return true;
-  }
-  const DataBatch& value() const override { return inner_->value(); }
-  std::vector<DataDesc> provide_data() const override { return inner_->provide_data(); }
-  std::vector<DataDesc> provide_label() const override { return inner_->provide_label(); }
-  std::int64_t num_batches() const override { return size_; }
+  void reset() override;
+  bool next() override;
+  const DataBatch& value() const override;
+  std::vector<DataDesc> provide_data() const override;
+  std::vector<DataDesc> provide_label() const override;
+  std::int64_t num_batches() const override;
 
  private:
   std::shared_ptr<DataIter> inner_;
@@ -356,140 +247,28 @@ class PrefetchingIter : public DataIter {
     worker_ = std::thread([this] { run(); });
     request();
   }
-  ~PrefetchingIter() override {
-    {
-      std::unique_lock lock(m_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    worker_.join();
-  }
+  ~PrefetchingIter() override;
 
-  std::vector<DataDesc> provide_data() const override { return provide_data_; }
-  std::vector<DataDesc> provide_label() const override { return provide_label_; }
-  const DataBatch& value() const override { return slots_[front_]; }
-  std::int64_t num_batches() const override { return num_batches_; }
+  std::vector<DataDesc> provide_data() const override;
+  std::vector<DataDesc> provide_label() const override;
+  const DataBatch& value() const override;
+  std::int64_t num_batches() const override;
 
-  bool next() override {
-    std::unique_lock lock(m_);
-    if (!in_flight_) {
-      if (exhausted_) return false;
-      request_locked();
-    }
-    cv_.wait(lock, [this] { return ready_; });
-    ready_ = in_flight_ = false;
-    if (error_) {
-      auto e = std::exchange(error_, nullptr);
-      std::rethrow_exception(e);
-    }
-    if (!has_next_) {
-      exhausted_ = true;
-      return false;
-    }
-    front_ = 1 - front_;  // the worker filled the back slot
-    request_locked();
-    return true;
-  }
+  bool next() override;
 
   // Waits for the batch being prefetched (dropping it), resets the inner iterators and starts
   // prefetching the new epoch.
-  void reset() override {
-    std::unique_lock lock(m_);
-    if (in_flight_) cv_.wait(lock, [this] { return ready_; });
-    ready_ = in_flight_ = exhausted_ = false;
-    error_ = nullptr;
-    for (auto& it : iters_) it.get().reset();
-    num_batches_ = iters_[0].get().num_batches();
-    request_locked();
-  }
+  void reset() override;
 
  private:
   std::vector<DataDesc> renamed(const std::vector<std::map<std::string, std::string>>& maps, bool data,
-                                const char* what) const {
-    if (!maps.empty() && maps.size() != iters_.size())
-      throw ValueError(std::string("PrefetchingIter: ") + what + " has " + std::to_string(maps.size()) +
-                       " maps for " + std::to_string(iters_.size()) + " iterators");
-    std::vector<DataDesc> r;
-    for (std::size_t i = 0; i < iters_.size(); ++i) {
-      for (auto d : data ? iters_[i].get().provide_data() : iters_[i].get().provide_label()) {
-        if (!maps.empty()) {
-          auto it = maps[i].find(d.name);
-          if (it == maps[i].end())
-            throw NameError(std::string("PrefetchingIter: ") + what + "[" + std::to_string(i) +
-                            "] has no entry for '" + d.name +
-                            "'; give one new name per input of that iterator");
-          d.name = it->second;
-        }
-        r.push_back(d);
-      }
-    }
-    return r;
-  }
-  void request() {
-    std::unique_lock lock(m_);
-    request_locked();
-  }
-  void request_locked() {
-    in_flight_ = requested_ = true;
-    cv_.notify_all();
-  }
+                                const char* what) const;
+  void request();
+  void request_locked();
   // Worker: on each request, advance every inner iterator and copy into the back slot.
-  void run() {
-    std::unique_lock lock(m_);
-    for (;;) {
-      cv_.wait(lock, [this] { return requested_ || stop_; });
-      if (stop_) return;
-      requested_ = false;
-      DataBatch& back = slots_[1 - front_];
-      lock.unlock();
-      bool has = false;
-      std::exception_ptr err;
-      try {
-        has = fetch(back);
-      } catch (...) {
-        err = std::current_exception();
-      }
-      lock.lock();
-      has_next_ = has;
-      error_ = err;
-      ready_ = true;
-      cv_.notify_all();
-    }
-  }
-  bool fetch(DataBatch& back) {
-    std::size_t nd = 0, nl = 0, ended = 0;
-    int pad = 0;
-    for (std::size_t i = 0; i < iters_.size(); ++i) {
-      DataIter& it = iters_[i].get();
-      if (!it.next()) {
-        ++ended;
-        continue;
-      }
-      const DataBatch& b = it.value();
-      if (i == 0)
-        pad = b.pad, back.index = b.index;
-      else if (b.pad != pad)
-        throw ValueError("PrefetchingIter: inner iterator " + std::to_string(i) + " has pad " +
-                         std::to_string(b.pad) + " but iterator 0 has " + std::to_string(pad) +
-                         "; the iterators must yield the same examples");
-      for (const auto& a : b.data) copy_into(back.data, nd++, a);
-      for (const auto& a : b.label) copy_into(back.label, nl++, a);
-    }
-    if (ended != 0 && ended != iters_.size())
-      throw ValueError(
-          "PrefetchingIter: " + std::to_string(ended) + " of " + std::to_string(iters_.size()) +
-          " inner iterators ended before the others; they must yield the same number of batches");
-    if (ended) return false;
-    back.data.resize(nd);
-    back.label.resize(nl);
-    back.pad = pad;
-    return true;
-  }
-  static void copy_into(std::vector<NDArray>& list, std::size_t i, const NDArray& a) {
-    if (list.size() <= i) list.resize(i + 1);
-    NDArray src = a.context() == cpu() ? a : a.copy_to(cpu());
-    detail::copy_reusing(src, list[i]);
-  }
+  void run();
+  bool fetch(DataBatch& back);
+  static void copy_into(std::vector<NDArray>& list, std::size_t i, const NDArray& a);
 
   std::vector<std::reference_wrapper<DataIter>> iters_;
   std::vector<DataDesc> provide_data_, provide_label_;

@@ -33,10 +33,10 @@
 
 #include "../core/error.hpp"
 #include "../ndarray/ndarray.hpp"
-#include "../train/optimizer.hpp"
-#include "world.hpp"
+#include "../opt/optimizer.hpp"
+#include "../core/world.hpp"
 
-namespace symgrad::kv {
+namespace SYMGRAD_NS::kv {
 
 struct KVStoreOptions {
   // dist_*: seconds a worker waits in one collective step for the others before it stops the
@@ -55,14 +55,14 @@ class KVStore {
   KVStore& operator=(const KVStore&) = delete;
 
   const std::string& type() const { return type_; }
-  virtual int rank() const { return 0; }
-  virtual int num_workers() const { return 1; }
+  virtual int rank() const;
+  virtual int num_workers() const;
   // True for the stores that sum over processes (dist_sync, dist_device_sync, nccl under MPI).
-  virtual bool distributed() const { return false; }
+  virtual bool distributed() const;
   // Returns once every worker has called it.
-  virtual void barrier() {}
+  virtual void barrier();
   // True when every worker passes true (Module::fit ends an epoch when any worker's data does).
-  virtual bool all_workers(bool mine) { return mine; }
+  virtual bool all_workers(bool mine);
 
   void init(const std::string& key, const NDArray& value) { init(std::vector<std::string>{key}, {value}); }
   void init(int key, const NDArray& value) { init(std::to_string(key), value); }
@@ -126,81 +126,35 @@ class KVStore {
 
   void push(const std::string& key, const NDArray& value) { push(key, std::span<const NDArray>(&value, 1)); }
   // Several arrays for one key (one per device): their sum is pushed.
-  void push(const std::string& key, std::span<const NDArray> values) {
-    scratch_.clear();
-    scratch_.push_back(&merge(key, values, "push"));
-    apply(scratch_);
-  }
-  void push(const std::vector<std::string>& keys, const std::vector<NDArray>& values) {
-    check_lengths("push", keys.size(), values.size());
-    scratch_.clear();
-    try {
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        Entry& e = merge(keys[i], {&values[i], 1}, "push");
-        if (e.pending) throw ValueError("kvstore push: key '" + keys[i] + "' appears twice in one push; give it once");
-        e.pending = true;
-        scratch_.push_back(&e);
-      }
-    } catch (...) {
-      for (Entry* e : scratch_) e->pending = false;
-      throw;
-    }
-    for (Entry* e : scratch_) e->pending = false;
-    apply(scratch_);
-  }
+  void push(const std::string& key, std::span<const NDArray> values);
+  void push(const std::vector<std::string>& keys, const std::vector<NDArray>& values);
   void push(int key, const NDArray& value) { push(std::to_string(key), value); }
 
   void pull(const std::string& key, const NDArray& out) const { copy_out(find(key, "pull"), out, "pull"); }
-  void pull(const std::string& key, std::span<const NDArray> outs) const {
-    const Entry& e = find(key, "pull");
-    for (const auto& o : outs) copy_out(e, o, "pull");
-  }
-  void pull(const std::vector<std::string>& keys, const std::vector<NDArray>& outs) const {
-    check_lengths("pull", keys.size(), outs.size());
-    for (std::size_t i = 0; i < keys.size(); ++i) pull(keys[i], outs[i]);
-  }
+  void pull(const std::string& key, std::span<const NDArray> outs) const;
+  void pull(const std::vector<std::string>& keys, const std::vector<NDArray>& outs) const;
   void pull(int key, const NDArray& out) const { pull(std::to_string(key), out); }
 
   // push, then pull into `outs` (which may be the pushed arrays themselves).
-  void pushpull(const std::string& key, const NDArray& value, const NDArray& out) {
-    push(key, value);
-    pull(key, out);
-  }
+  void pushpull(const std::string& key, const NDArray& value, const NDArray& out);
   void pushpull(const std::vector<std::string>& keys, const std::vector<NDArray>& values,
-                const std::vector<NDArray>& outs) {
-    push(keys, values);
-    pull(keys, outs);
-  }
+                const std::vector<NDArray>& outs);
 
   // The optimizer applied on push (MXNet's update_on_kvstore). Its parameter names become the
   // store's keys, for lr_mult / wd_mult.
-  void set_optimizer(std::shared_ptr<opt::Optimizer> o) {
-    if (!o) throw ValueError("kvstore set_optimizer: the optimizer is null");
-    optimizer_ = std::move(o);
-    if (!idx2name_.empty()) optimizer_->set_param_names(idx2name_);  // numeric keys keep the optimizer's names
-  }
+  void set_optimizer(std::shared_ptr<opt::Optimizer> o);
   void set_optimizer(std::unique_ptr<opt::Optimizer> o) { set_optimizer(std::shared_ptr<opt::Optimizer>(std::move(o))); }
   opt::Optimizer* optimizer() const { return optimizer_.get(); }
 
   // Rank 0 writes (every worker holds the same states); the file appears complete or not at all.
   // No worker waits for the others here, so calling it on rank 0 alone is fine.
-  void save_optimizer_states(const std::string& path) const {
-    need_optimizer("save_optimizer_states");
-    if (rank() == 0) optimizer_->save_states(path);
-  }
-  void load_optimizer_states(const std::string& path) {
-    need_optimizer("load_optimizer_states");
-    optimizer_->load_states(path);
-  }
+  void save_optimizer_states(const std::string& path) const;
+  void load_optimizer_states(const std::string& path);
 
   bool has_key(const std::string& key) const { return entries_.count(key) != 0; }
-  std::vector<std::string> keys() const {
-    std::vector<std::string> k;
-    for (const auto& [name, e] : entries_) k.push_back(name);
-    return k;
-  }
+  std::vector<std::string> keys() const;
   // Bytes this worker has handed to the transport for summing (0 for local stores).
-  virtual std::uint64_t bytes_reduced() const { return 0; }
+  virtual std::uint64_t bytes_reduced() const;
 
  protected:
   struct Entry {
@@ -211,14 +165,14 @@ class KVStore {
     bool pending = false;
   };
   // Sums every entry's `merged` over the workers, in place (nothing to do in one process).
-  virtual void reduce(std::span<Entry* const>) {}
+  virtual void reduce(std::span<Entry* const>);
   // Throws on every worker if any worker had a problem (its text) or initializes other keys,
   // shapes or dtypes (`described`: key, "shape dtype"). Nothing to compare in one process.
-  virtual void check_init(const std::vector<std::pair<std::string, std::string>>&, const std::string&) {}
+  virtual void check_init(const std::vector<std::pair<std::string, std::string>>&, const std::string&);
   // Makes rank 0's initial values everyone's.
-  virtual void broadcast_init(std::span<Entry* const>) {}
+  virtual void broadcast_init(std::span<Entry* const>);
   // Why this store cannot hold these values (their devices), or "".
-  virtual std::string unsupported(const std::vector<std::string>&, const std::vector<NDArray>&) { return {}; }
+  virtual std::string unsupported(const std::vector<std::string>&, const std::vector<NDArray>&);
 
  private:
   static bool numeric(const std::string& k) {
@@ -226,84 +180,14 @@ class KVStore {
   }
   // The optimizer index of each key: the one given, the number of a numeric key, else the next
   // free one (names are also recorded for lr_mult / wd_mult).
-  std::vector<std::size_t> assign_indices(const std::vector<std::string>& keys, const std::vector<std::size_t>& given) {
-    std::map<std::size_t, std::string> owner;
-    for (const auto& [k, e] : entries_) owner[e.index] = k;
-    std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      const std::string& key = keys[i];
-      std::size_t at = !given.empty() ? given[i] : numeric(key) ? static_cast<std::size_t>(std::stoul(key)) : next_index_;
-      if (given.empty() && !numeric(key))
-        while (owner.count(at)) ++at;
-      if (auto o = owner.find(at); o != owner.end())
-        throw ValueError("kvstore init: key '" + key + "' would take index " + std::to_string(at) + ", which key '" +
-                         o->second + "' has; use numbers or names for all keys");
-      owner[at] = key;
-      if (!numeric(key)) {
-        if (given.empty()) next_index_ = at + 1;
-        if (idx2name_.size() <= at) idx2name_.resize(at + 1);
-        idx2name_[at] = key;
-      }
-      out.push_back(at);
-    }
-    return out;
-  }
-  const Entry& find(const std::string& key, const char* what) const {
-    auto it = entries_.find(key);
-    if (it == entries_.end())
-      throw NameError(std::string("kvstore ") + what + ": key '" + key + "' was not initialized; call init(key, value) first");
-    return it->second;
-  }
-  Entry& merge(const std::string& key, std::span<const NDArray> values, const char* what) {
-    Entry& e = const_cast<Entry&>(find(key, what));
-    if (values.empty()) throw ValueError(std::string("kvstore ") + what + ": no array given for key '" + key + "'");
-    for (const auto& v : values)
-      if (v.is_none() || !(v.shape() == e.stored.shape()))
-        throw ShapeError(std::string("kvstore ") + what + ": key '" + key + "' holds shape " + e.stored.shape().str() +
-                         " but was given " + (v.is_none() ? std::string("an empty array") : v.shape().str()));
-    values[0].copy_to(e.merged);
-    for (std::size_t i = 1; i < values.size(); ++i) add_into(e.merged, values[i]);
-    return e;
-  }
+  std::vector<std::size_t> assign_indices(const std::vector<std::string>& keys, const std::vector<std::size_t>& given);
+  const Entry& find(const std::string& key, const char* what) const;
+  Entry& merge(const std::string& key, std::span<const NDArray> values, const char* what);
   // acc += v; v may be on another device or of another dtype.
-  static void add_into(const NDArray& acc, const NDArray& v) {
-    NDArray c = v;
-    if (!(c.context() == acc.context())) c = c.copy_to(acc.context());
-    if (c.dtype() != acc.dtype()) c = c.astype(acc.dtype());
-#if SYMGRAD_WITH_CUDA
-    if (acc.context().device_type == DeviceType::gpu) {
-      cuda::binary(acc.context().device_id, acc.dtype(), cuda::BinaryOp::add, acc.size(), acc.raw_data(), c.raw_data(),
-                   0.0, acc.raw_data(), OpReq::write);
-      return;
-    }
-#endif
-    dispatch_dtype(acc.dtype(), [&](auto t) {
-      using T = decltype(t);
-      if constexpr (std::is_floating_point_v<T>) {
-        T* a = acc.data<T>();
-        const T* b = c.data<T>();
-        for (std::int64_t i = 0, n = acc.size(); i < n; ++i) a[i] += b[i];
-      }
-    });
-  }
-  void apply(std::span<Entry* const> es) {
-    reduce(es);
-    for (Entry* e : es) {
-      if (optimizer_) optimizer_->update(e->index, e->stored, e->merged);
-      else e->merged.copy_to(e->stored);
-    }
-  }
-  static void copy_out(const Entry& e, const NDArray& out, const char* what) {
-    if (out.is_none() || !(out.shape() == e.stored.shape()))
-      throw ShapeError(std::string("kvstore ") + what + ": key '" + e.key + "' holds shape " + e.stored.shape().str() +
-                       " but the output is " + (out.is_none() ? std::string("an empty array") : out.shape().str()));
-    e.stored.copy_to(const_cast<NDArray&>(out));
-  }
-  static void check_lengths(const char* what, std::size_t keys, std::size_t values) {
-    if (keys != values)
-      throw ValueError(std::string("kvstore ") + what + ": " + std::to_string(keys) + " keys but " + std::to_string(values) +
-                       " arrays; give one array per key");
-  }
+  static void add_into(const NDArray& acc, const NDArray& v);
+  void apply(std::span<Entry* const> es);
+  static void copy_out(const Entry& e, const NDArray& out, const char* what);
+  static void check_lengths(const char* what, std::size_t keys, std::size_t values);
   void need_optimizer(const char* what) const {
     if (!optimizer_) throw ValueError(std::string("kvstore ") + what + ": no optimizer is set; call set_optimizer first");
   }
@@ -322,41 +206,24 @@ class LocalStore : public KVStore {
   explicit LocalStore(std::string type = "local") : KVStore(std::move(type)) {}
 };
 
-inline std::unique_ptr<KVStore> create_dist(const std::string& type, const KVStoreOptions& o);
 
 // mx.kv.create(name).
-inline std::unique_ptr<KVStore> create(const std::string& type = "local", const KVStoreOptions& o = {}) {
-  if (type == "local" || type == "device" || type == "local_update_cpu" || type == "local_allreduce_cpu" ||
-      type == "local_allreduce_device")
-    return std::make_unique<LocalStore>(type);
-  if (type == "dist_sync" || type == "dist_device_sync") return create_dist(type, o);
-  if (type == "dist_async" || type == "dist_sync_device" || type == "dist")
-    throw ValueError("kvstore '" + type +
-                     "' is not available: symgrad's distributed store is synchronous over MPI; use 'dist_sync'");
-  if (type == "nccl") {
-#if SYMGRAD_WITH_CUDA && defined(SYMGRAD_WITH_MPI) && SYMGRAD_WITH_MPI
-    return create_dist(type, o);  // NCCL across the mpirun workers, one GPU each
-#elif SYMGRAD_WITH_CUDA
-    return std::make_unique<LocalStore>(type);  // one process: its GPUs' arrays are summed in the store
-#else
-    throw DeviceError("kvstore 'nccl' sums gpu(n) arrays through NCCL, and this build has no CUDA backend; for CPU "
-                      "processes use 'dist_sync' (over MPI) or 'local'");
-#endif
-  }
-  throw ValueError("kvstore: unknown type '" + type + "'; use 'local', 'device', 'dist_sync', 'dist_device_sync' or 'nccl'");
-}
+std::unique_ptr<KVStore> create(const std::string& type = "local", const KVStoreOptions& o = {});
+
+namespace detail {
+// Makes the distributed stores ("dist_sync", "dist_device_sync", "nccl" across workers): set by
+// libsymgrad_mpi (kv/mpi_store-inl.hpp) when the program is built with it, else null.
+using DistFactory = std::unique_ptr<KVStore> (*)(const std::string& type, const KVStoreOptions& o);
+DistFactory& dist_factory();
+}  // namespace detail
 
 }  // namespace symgrad::kv
 
-#if defined(SYMGRAD_WITH_MPI) && SYMGRAD_WITH_MPI
-#include "mpi_store.hpp"
-#else
-namespace symgrad::kv {
-inline std::unique_ptr<KVStore> create_dist(const std::string& type, const KVStoreOptions&) {
-  throw ValueError("kvstore '" + type +
-                   "' needs MPI, and this program was built without it: install Open MPI (apt-get install "
-                   "openmpi-bin libopenmpi-dev), build symgrad with -Dmpi=enabled and use the symgrad-mpi dependency "
-                   "(it defines SYMGRAD_WITH_MPI=1 and links MPI), then start the program with mpirun -np N");
-}
-}  // namespace symgrad::kv
+#if defined(SYMGRAD_WITH_MPI) && SYMGRAD_WITH_MPI && !defined(SYMGRAD_HEADER_ONLY)
+// Programs built with the symgrad-mpi dependency refer to libsymgrad_mpi, whose store then
+// registers itself when the program starts.
+extern "C" const char symgrad_mpi_store[];
+namespace symgrad::detail {
+[[gnu::used]] static const char* const mpi_store_check = ::symgrad_mpi_store;
+}  // namespace symgrad::detail
 #endif

@@ -4,182 +4,28 @@
 //   (u64 length + bytes), K = 0 or N. Little-endian. Files are written to a temporary name and
 //   renamed, so a failed save never leaves a partial file.
 #pragma once
-#include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "ndarray.hpp"
 
-namespace symgrad::nd {
-
-namespace detail {
-inline constexpr std::uint64_t kListMagic = 0x112;
-inline constexpr std::uint32_t kV1Magic = 0xF993FAC8, kV2Magic = 0xF993FAC9, kV3Magic = 0xF993FACA;
-
-class Reader {
- public:
-  Reader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
-    if (!in_) throw IOError("cannot open '" + path + "' for reading");
-  }
-  template <class T>
-  T get(const char* what) {
-    T v{};
-    if (!in_.read(reinterpret_cast<char*>(&v), sizeof v)) fail(std::string("truncated while reading ") + what);
-    return v;
-  }
-  void bytes(void* dst, std::size_t n, const char* what) {
-    if (n && !in_.read(static_cast<char*>(dst), static_cast<std::streamsize>(n)))
-      fail(std::string("truncated while reading ") + what);
-  }
-  [[noreturn]] void fail(const std::string& why) {
-    throw IOError("'" + path_ + "' is not a valid NDArray file: " + why);
-  }
-  bool at_end() { return in_.peek() == std::char_traits<char>::eof(); }
-
- private:
-  std::string path_;
-  std::ifstream in_;
-};
-
-inline NDArray read_array(Reader& r) {
-  auto magic = r.get<std::uint32_t>("array magic");
-  if (magic != kV2Magic && magic != kV3Magic && magic != kV1Magic)
-    r.fail("unsupported array format (magic 0x" + [&] {
-      char b[16];
-      std::snprintf(b, sizeof b, "%08X", magic);
-      return std::string(b);
-    }() + "); symgrad reads MXNet's V1-V3 dense arrays");
-  if (magic != kV1Magic) {
-    auto stype = r.get<std::int32_t>("storage type");
-    if (stype != 0) r.fail("sparse arrays (storage type " + std::to_string(stype) + ") are not supported");
-  }
-  auto ndim = r.get<std::int32_t>("ndim");
-  if (ndim < 0 || ndim > kMaxRank) r.fail("bad ndim " + std::to_string(ndim));
-  Shape s = Shape::unknown_dims(0);
-  for (int i = 0; i < ndim; ++i) {
-    auto d = r.get<std::int64_t>("shape");
-    if (d < 0) r.fail("negative dimension");
-    s.push_back(d);
-  }
-  if (ndim == 0 && magic != kV3Magic) return NDArray();  // a "none" array in legacy files
-  r.get<std::int32_t>("dev_type");
-  r.get<std::int32_t>("dev_id");
-  auto flag = r.get<std::int32_t>("type flag");
-  DType t;
-  switch (flag) {
-    case 0: t = DType::float32; break;
-    case 1: t = DType::float64; break;
-    case 3: t = DType::uint8; break;
-    case 4: t = DType::int32; break;
-    case 6: t = DType::int64; break;
-    default: r.fail("unsupported dtype code " + std::to_string(flag));
-  }
-  NDArray a(s, cpu(), t);
-  r.bytes(a.raw_data(), a.nbytes(), "array data");
-  return a;
-}
-
-template <class T>
-void put(std::ofstream& o, T v) {
-  o.write(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-inline void write_arrays(const std::string& path, const std::vector<NDArray>& arrays,
-                         const std::vector<std::string>& names) {
-  namespace fs = std::filesystem;
-  fs::path final_path(path);
-  fs::path tmp = final_path;
-  tmp += ".tmp-" + std::to_string(reinterpret_cast<std::uintptr_t>(&arrays));
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    if (!o) throw IOError("cannot open '" + tmp.string() + "' for writing");
-    put<std::uint64_t>(o, kListMagic);
-    put<std::uint64_t>(o, 0);
-    put<std::uint64_t>(o, arrays.size());
-    for (const auto& a : arrays) {
-      if (a.is_none()) throw ValueError("nd::save: cannot save an empty (none) array");
-      NDArray h = a.context() == cpu() ? a : a.copy_to(cpu());
-      put<std::uint32_t>(o, kV2Magic);
-      put<std::int32_t>(o, 0);
-      put<std::int32_t>(o, h.ndim());
-      for (auto d : h.shape()) put<std::int64_t>(o, d);
-      put<std::int32_t>(o, 1);
-      put<std::int32_t>(o, 0);
-      put<std::int32_t>(o, static_cast<std::int32_t>(h.dtype()));
-      o.write(static_cast<const char*>(h.raw_data()), static_cast<std::streamsize>(h.nbytes()));
-    }
-    put<std::uint64_t>(o, names.size());
-    for (const auto& n : names) {
-      put<std::uint64_t>(o, n.size());
-      o.write(n.data(), static_cast<std::streamsize>(n.size()));
-    }
-    o.flush();
-    if (!o) {
-      o.close();
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw IOError("writing '" + path + "' failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, final_path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw IOError("cannot move the finished file into place at '" + path + "'");
-  }
-}
-}  // namespace detail
+namespace SYMGRAD_NS::nd {
 
 // Saves named arrays (as mx.nd.save with a dict: names in the map's order).
-inline void save(const std::string& path, const std::map<std::string, NDArray>& arrays) {
-  std::vector<NDArray> a;
-  std::vector<std::string> n;
-  for (const auto& [k, v] : arrays) n.push_back(k), a.push_back(v);
-  detail::write_arrays(path, a, n);
-}
+void save(const std::string& path, const std::map<std::string, NDArray>& arrays);
 // Saves an unnamed list.
-inline void save(const std::string& path, const std::vector<NDArray>& arrays) {
-  detail::write_arrays(path, arrays, {});
-}
+void save(const std::string& path, const std::vector<NDArray>& arrays);
 
 struct LoadResult {
   std::vector<NDArray> arrays;
   std::vector<std::string> names;  // empty for an unnamed list
   // name -> array; throws if the file has no names
-  std::map<std::string, NDArray> dict() const {
-    if (names.empty() && !arrays.empty())
-      throw ValueError("the NDArray file holds an unnamed list; use .arrays");
-    std::map<std::string, NDArray> m;
-    for (std::size_t i = 0; i < names.size(); ++i) m[names[i]] = arrays[i];
-    return m;
-  }
+  std::map<std::string, NDArray> dict() const;
 };
 
-inline LoadResult load_list(const std::string& path) {
-  detail::Reader r(path);
-  if (r.get<std::uint64_t>("header") != detail::kListMagic) r.fail("bad header magic (expected 0x112)");
-  r.get<std::uint64_t>("reserved");
-  auto n = r.get<std::uint64_t>("array count");
-  if (n > (1u << 24)) r.fail("implausible array count " + std::to_string(n));
-  LoadResult res;
-  for (std::uint64_t i = 0; i < n; ++i) res.arrays.push_back(detail::read_array(r));
-  auto k = r.get<std::uint64_t>("name count");
-  if (k != 0 && k != n) r.fail("name count " + std::to_string(k) + " differs from array count " + std::to_string(n));
-  for (std::uint64_t i = 0; i < k; ++i) {
-    auto len = r.get<std::uint64_t>("name length");
-    if (len > (1u << 20)) r.fail("implausible name length");
-    std::string s(len, '\0');
-    r.bytes(s.data(), len, "name");
-    res.names.push_back(std::move(s));
-  }
-  return res;
-}
+LoadResult load_list(const std::string& path);
 // Loads named arrays (mx.nd.load of a dict file).
-inline std::map<std::string, NDArray> load(const std::string& path) { return load_list(path).dict(); }
+std::map<std::string, NDArray> load(const std::string& path);
 
 }  // namespace symgrad::nd

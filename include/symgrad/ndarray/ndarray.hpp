@@ -1,6 +1,7 @@
 // NDArray: an n-dimensional array with a runtime dtype on one Context. Copies of an NDArray share
 // its storage (as MXNet's handles do); copy() and copy_to() make new storage. On the CPU, view<T>()
-// exposes the data as an xtensor expression without copying.
+// exposes the data as an xtensor expression without copying, and an xtensor expression converts
+// to an NDArray; both need the interop header <symgrad/xtensor.hpp> (symgrad.hpp includes it).
 #pragma once
 #include <algorithm>
 #include <concepts>
@@ -12,17 +13,39 @@
 #include <type_traits>
 #include <vector>
 
-#include <xtensor/xadapt.hpp>
-#include <xtensor/xarray.hpp>
-#include <xtensor/xtensor.hpp>
-
 #include "../core/context.hpp"
 #include "../core/dtype.hpp"
 #include "../core/error.hpp"
 #include "../core/shape.hpp"
 #include "storage.hpp"
 
-namespace symgrad {
+namespace xt {
+template <class D>
+class xexpression;
+}  // namespace xt
+
+namespace SYMGRAD_NS {
+
+class NDArray;
+
+namespace detail {
+template <class T>
+inline constexpr bool needs_xtensor_header = false;
+// Stand-ins that the interop header's overloads beat; alone, they say what to include.
+struct ArrayWithoutInterop {
+  ArrayWithoutInterop(const NDArray&) {}  // NOLINT: implicit by design
+};
+struct ContextWithoutInterop {
+  ContextWithoutInterop(Context) {}  // NOLINT: implicit by design
+};
+}  // namespace detail
+template <class T>
+int xtensor_view(detail::ArrayWithoutInterop) {
+  static_assert(detail::needs_xtensor_header<T>, "NDArray::view<T>() is an xtensor adaptor: #include <symgrad/xtensor.hpp>");
+  return 0;
+}
+template <class E>
+NDArray from_xexpression(const xt::xexpression<E>&, detail::ContextWithoutInterop);
 
 class NDArray {
  public:
@@ -34,9 +57,7 @@ class NDArray {
   template <std::same_as<Shape> S>
   explicit NDArray(const S& shape, Context ctx = cpu(), DType dtype = DType::float32)
       : shape_(checked(shape)), dtype_(dtype) {
-    storage_ = std::make_shared<Storage>(nbytes(), ctx);
-    if (ctx.device_type == DeviceType::cpu) std::memset(storage_->data(), 0, nbytes());
-    else device::zero(ctx, storage_->data(), nbytes());
+    allocate_zeroed(ctx);
   }
 
   // From values: NDArray({1, 2, 3}), NDArray({{1, 2}, {3, 4}}), NDArray({{5}, {6}}) ... (float32
@@ -62,20 +83,15 @@ class NDArray {
   template <class T>
   NDArray(const std::vector<T>& data, const Shape& shape, Context ctx = cpu())
       : NDArray(shape, ctx, dtype_v<T>) {
-    if (static_cast<std::int64_t>(data.size()) != shape_.size())
-      throw ShapeError("NDArray: " + std::to_string(data.size()) + " values do not fill shape " +
-                       shape_.str() + " (" + std::to_string(shape_.size()) + " elements)");
+    if (static_cast<std::int64_t>(data.size()) != shape_.size()) throw_count_mismatch(data.size());
     std::copy(data.begin(), data.end(), this->data<T>());
   }
 
   // From any xtensor expression (xarray, xtensor, views ...); the dtype follows its value type.
+  // Needs <symgrad/xtensor.hpp>.
   template <class E>
-  NDArray(const xt::xexpression<E>& e, Context ctx = cpu()) {  // NOLINT: implicit, like numpy
-    using T = std::decay_t<typename E::value_type>;
-    xt::xarray<T> a = e.derived_cast();
-    *this = NDArray(Shape(a.shape().begin(), a.shape().end()), ctx, dtype_v<T>);
-    std::copy(a.begin(), a.end(), data<T>());
-  }
+  NDArray(const xt::xexpression<E>& e, Context ctx = cpu())  // NOLINT: implicit, like numpy
+      : NDArray(from_xexpression(e, ctx)) {}
 
   bool is_none() const { return storage_ == nullptr; }
   const Shape& shape() const { return shape_; }
@@ -92,91 +108,28 @@ class NDArray {
   template <class T>
   T* data() const {
     require();
-    if (dtype_v<T> != dtype_)
-      throw TypeError("NDArray holds " + std::string(dtype_name(dtype_)) + ", not " +
-                      std::string(dtype_name(dtype_v<T>)) + "; use astype() to convert");
+    if (dtype_v<T> != dtype_) throw_wrong_dtype(dtype_v<T>);
     return static_cast<T*>(raw_data());
   }
 
-  // Zero-copy xtensor view (CPU only); writes through it change the array.
+  // Zero-copy xtensor view (CPU only); writes through it change the array. Needs
+  // <symgrad/xtensor.hpp>.
   template <class T>
   auto view() const {
-    require_cpu("view");
-    return xt::adapt(data<T>(), static_cast<std::size_t>(size()), xt::no_ownership(),
-                     shape_.to_size_vector());
+    return xtensor_view<T>(*this);
   }
 
   // Same storage, new shape; one dimension may be -1 (inferred).
-  NDArray reshape(Shape s) const {
-    require();
-    int infer = -1;
-    std::int64_t known = 1;
-    for (int i = 0; i < s.ndim(); ++i) {
-      if (s[i] == -1) {
-        if (infer >= 0) throw ShapeError("NDArray::reshape: only one dimension may be -1, got " + s.str());
-        infer = i;
-      } else {
-        known *= s[i];
-      }
-    }
-    if (infer >= 0 && known > 0 && size() % known == 0) s[infer] = size() / known;
-    if (!s.known() || s.size() != size())
-      throw ShapeError("NDArray::reshape: cannot view an array of shape " + shape_.str() + " (" +
-                       std::to_string(size()) + " elements) as " + s.str());
-    NDArray r = *this;
-    r.shape_ = s;
-    return r;
-  }
+  NDArray reshape(Shape s) const;
 
   // Deep copies.
   NDArray copy() const { return copy_to(context()); }
-  NDArray copy_to(Context ctx) const {
-    require();
-    NDArray r(shape_, ctx, dtype_);
-    device::copy(r.raw_data(), ctx, raw_data(), context(), nbytes());
-    return r;
-  }
+  NDArray copy_to(Context ctx) const;
   // Copies the values into `dst`, which must have the same shape (dtype converts).
-  void copy_to(NDArray& dst) const {
-    require();
-    if (dst.is_none()) {
-      dst = copy();
-      return;
-    }
-    if (!(dst.shape() == shape_))
-      throw ShapeError("copy_to: destination has shape " + dst.shape().str() + ", source " +
-                       shape_.str());
-    if (dst.raw_data() == raw_data()) return;
-    if (dst.dtype() == dtype_) {
-      device::copy(dst.raw_data(), dst.context(), raw_data(), context(), nbytes());
-      return;
-    }
-    if (context().device_type != DeviceType::cpu || dst.context().device_type != DeviceType::cpu) {
-      // converting copies between devices go through the host
-      NDArray converted = copy_to(cpu()).astype(dst.dtype());
-      converted.copy_to(dst);
-      return;
-    }
-    dispatch_dtype(dtype_, [&](auto s) {
-      dispatch_dtype(dst.dtype(), [&](auto d) {
-        using S = decltype(s);
-        using D = decltype(d);
-        const S* p = data<S>();
-        D* q = dst.data<D>();
-        for (std::int64_t i = 0; i < size(); ++i) q[i] = static_cast<D>(p[i]);
-      });
-    });
-  }
-  void copy_from(const NDArray& src) const {
-    NDArray self = *this;
-    src.copy_to(self);
-  }
+  void copy_to(NDArray& dst) const;
+  void copy_from(const NDArray& src) const;
 
-  NDArray astype(DType t) const {
-    NDArray r(shape_, context(), t);
-    copy_to(r);
-    return r;
-  }
+  NDArray astype(DType t) const;
 
   template <class T>
   std::vector<T> to_vector() const {
@@ -192,32 +145,21 @@ class NDArray {
   // The single value of a one-element array (asscalar).
   template <class T = double>
   T item() const {
-    if (size() != 1)
-      throw ValueError("item(): the array has " + std::to_string(size()) + " elements, not 1");
+    if (size() != 1) throw_not_one();
     return to_vector<T>()[0];
   }
   // Value at a flat (C-order) index, converted to double; for tests and printing.
-  double at_flat(std::int64_t i) const {
-    require_cpu("at_flat");
-    return dispatch_dtype(dtype_, [&](auto s) -> double {
-      using S = decltype(s);
-      return static_cast<double>(static_cast<const S*>(raw_data())[i]);
-    });
-  }
+  double at_flat(std::int64_t i) const;
 
-  const NDArray& fill(double v) const {  // handles are shallow: const guards the handle, not the data
-#if SYMGRAD_WITH_CUDA
-    if (context().device_type == DeviceType::gpu) {
-      cuda::fill(context().device_id, dtype_, size(), v, raw_data());
-      return *this;
-    }
-#endif
-    require_cpu("fill");
-    dispatch_dtype(dtype_, [&](auto s) {
-      using S = decltype(s);
-      std::fill_n(static_cast<S*>(raw_data()), size(), static_cast<S>(v));
-    });
-    return *this;
+  const NDArray& fill(double v) const;  // handles are shallow: const guards the handle, not the data
+
+  // Throws unless the array has storage (ValueError) on the CPU (DeviceError naming `what`).
+  void require() const {
+    if (!storage_) throw_none();
+  }
+  void require_cpu(const char* what) const {
+    require();
+    if (storage_->context().device_type != DeviceType::cpu) throw_not_cpu(what);
   }
 
   // True when both handles view the same bytes.
@@ -231,21 +173,9 @@ class NDArray {
     for (const auto& x : v) d.push_back(x.v);
     return d;
   }
-  static Shape checked(const Shape& s) {
-    if (!s.known())
-      throw ShapeError("NDArray: cannot allocate an array of shape " + s.str() +
-                       "; every dimension must be known");
-    return s;
-  }
-  static NDArray from_flat(const std::vector<double>& v, const Shape& s, DType t) {
-    NDArray r(s, cpu(), t);
-    dispatch_dtype(t, [&](auto x) {
-      using T = decltype(x);
-      std::transform(v.begin(), v.end(), static_cast<T*>(r.raw_data()),
-                     [](double d) { return static_cast<T>(d); });
-    });
-    return r;
-  }
+  static Shape checked(const Shape& s);
+  static NDArray from_flat(const std::vector<double>& v, const Shape& s, DType t);
+  void allocate_zeroed(Context ctx);
   template <class L>
   static void flatten_into(const L& l, int depth, Shape& s, std::vector<double>& out) {
     if constexpr (std::is_arithmetic_v<L>) {
@@ -266,20 +196,23 @@ class NDArray {
     flatten_into(l, 0, s, flat);
     return from_flat(flat, s, t);
   }
-  void require() const {
-    if (!storage_) throw ValueError("the NDArray is empty (none): it holds no storage");
-  }
-  void require_cpu(const char* what) const {
-    require();
-    if (context().device_type != DeviceType::cpu)
-      throw DeviceError(std::string(what) + ": the array lives on " + context().str() +
-                        "; copy_to(sg::cpu()) first");
-  }
+  [[noreturn]] static void throw_none();
+  [[noreturn]] void throw_not_cpu(const char* what) const;
+  [[noreturn]] void throw_wrong_dtype(DType wanted) const;
+  [[noreturn]] void throw_count_mismatch(std::size_t n) const;
+  [[noreturn]] void throw_not_one() const;
 
   std::shared_ptr<Storage> storage_;
   std::size_t offset_ = 0;  // bytes
   Shape shape_ = Shape::unknown();
   DType dtype_ = DType::float32;
 };
+
+template <class E>
+NDArray from_xexpression(const xt::xexpression<E>&, detail::ContextWithoutInterop) {
+  static_assert(detail::needs_xtensor_header<E>,
+                "an NDArray from an xtensor expression needs #include <symgrad/xtensor.hpp>");
+  return NDArray();
+}
 
 }  // namespace symgrad

@@ -8,7 +8,7 @@
 
 #include "ndarray.hpp"
 
-namespace symgrad::nd::random {
+namespace SYMGRAD_NS::nd::random {
 
 // SplitMix64-seeded xoshiro256**: small, fast and fully specified.
 class Generator {
@@ -52,30 +52,9 @@ struct Options {
   std::uint64_t seed = 0;
 };
 
-template <class Draw>
-NDArray fill_with(const Shape& shape, const Options& o, Generator& g, Draw draw) {
-  NDArray a(shape, cpu(), o.dtype);
-  dispatch_float(o.dtype, "nd::random", [&](auto x) {
-    using T = decltype(x);
-    T* p = a.data<T>();
-    for (std::int64_t i = 0; i < a.size(); ++i) p[i] = static_cast<T>(draw(g));
-  });
-  return o.ctx == cpu() ? a : a.copy_to(o.ctx);
-}
-
-inline NDArray uniform(double low, double high, const Shape& shape, Generator& g, const Options& o = {}) {
-  return fill_with(shape, o, g, [&](Generator& r) { return low + (high - low) * r.uniform01(); });
-}
-inline NDArray uniform(double low, double high, const Shape& shape, const Options& o = {}) {
-  Generator g(o.seed);
-  return uniform(low, high, shape, g, o);
-}
-inline NDArray normal(double loc, double scale, const Shape& shape, Generator& g, const Options& o = {}) {
-  return fill_with(shape, o, g, [&](Generator& r) { return loc + scale * r.normal01(); });
-}
-inline NDArray normal(double loc, double scale, const Shape& shape, const Options& o = {}) {
-  Generator g(o.seed);
-  return normal(loc, scale, shape, g, o);
-}
+NDArray uniform(double low, double high, const Shape& shape, Generator& g, const Options& o = {});
+NDArray uniform(double low, double high, const Shape& shape, const Options& o = {});
+NDArray normal(double loc, double scale, const Shape& shape, Generator& g, const Options& o = {});
+NDArray normal(double loc, double scale, const Shape& shape, const Options& o = {});
 
 }  // namespace symgrad::nd::random

@@ -1,32 +1,19 @@
 // Owning, 64-byte-aligned storage on one device, shared by every NDArray that views it.
 #pragma once
 #include <cstddef>
-#include <cstring>
-#include <memory>
-#include <new>
 
 #include "../core/context.hpp"
 #include "../core/error.hpp"
-#include "device.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 inline constexpr std::size_t kAlignment = 64;
 
 class Storage {
  public:
-  Storage(std::size_t bytes, Context ctx) : bytes_(bytes), ctx_(ctx) {
-    if (ctx.device_type != DeviceType::cpu) {
-      ptr_ = device::allocate(ctx, bytes);  // the CUDA library's caching pool, or a DeviceError
-      return;
-    }
-    // Never a zero-byte allocation, so data() is a valid aligned pointer for empty arrays too.
-    ptr_ = ::operator new(bytes ? bytes : kAlignment, std::align_val_t{kAlignment});
-  }
-  ~Storage() {
-    if (ctx_.device_type != DeviceType::cpu) device::deallocate(ctx_, ptr_, bytes_);
-    else ::operator delete(ptr_, std::align_val_t{kAlignment});
-  }
+  // CPU memory, or the CUDA library's caching pool (a DeviceError where there is none).
+  Storage(std::size_t bytes, Context ctx);
+  ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 

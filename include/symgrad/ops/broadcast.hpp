@@ -4,12 +4,12 @@
 #pragma once
 #include <memory>
 
-#include "../cpu/strided.hpp"
-#include "gpu_util.hpp"
+#include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 namespace ops {
+
 
 struct BroadcastResult {
   Shape out = Shape::unknown();
@@ -44,132 +44,28 @@ template <> struct broadcast_name<fn::elemwise_div> { static constexpr const cha
 template <> struct broadcast_name<fn::maximum> { static constexpr const char* value = "broadcast_maximum"; };
 template <> struct broadcast_name<fn::minimum> { static constexpr const char* value = "broadcast_minimum"; };
 template <> struct broadcast_name<fn::power> { static constexpr const char* value = "broadcast_power"; };
-
-template <class F>
-class BroadcastBackward final : public Operator {
- public:
-  std::string type_name() const override { return std::string("_backward_") + broadcast_name<F>::value; }
-  std::vector<std::string> arguments() const override { return {"ograd", "lhs", "rhs", "output"}; }
-  std::vector<std::string> outputs() const override { return {"lhs_grad", "rhs_grad"}; }
-  void infer_shape(ShapeCtx& c) const override {
-    c.assign_out(0, c.in(1));
-    c.assign_out(1, c.in(2));
-  }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    const Shape& os = in[0].shape();
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T *g = in[0].data<T>(), *a = in[1].data<T>(), *b = in[2].data<T>(), *y = in[3].data<T>();
-      T* da = req[0] == OpReq::null ? nullptr : out[0].data<T>();
-      T* db = req[1] == OpReq::null ? nullptr : out[1].data<T>();
-      if (da && req[0] == OpReq::write) std::fill_n(da, out[0].size(), T(0));
-      if (db && req[1] == OpReq::write) std::fill_n(db, out[1].size(), T(0));
-      host::StridedLoop<3> loop(os, {host::contiguous_strides(os), host::broadcast_strides(in[1].shape(), os),
-                                                 host::broadcast_strides(in[2].shape(), os)});
-      const std::int64_t sa = loop.inner_stride(1), sb = loop.inner_stride(2);
-      loop.for_each_row([&](const std::array<std::int64_t, 3>& off, std::int64_t n) {
-        for (std::int64_t j = 0; j < n; ++j) {
-          T av = a[off[1] + j * sa], bv = b[off[2] + j * sb], yv = y[off[0] + j], gv = g[off[0] + j];
-          if (da) da[off[1] + j * sa] += F::grad_a(av, bv, yv, gv);
-          if (db) db[off[2] + j * sb] += F::grad_b(av, bv, yv, gv);
-        }
-      });
-    });
-  }
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    const Shape& os = in[0].shape();
-    auto ix = on_gpu::broadcast_index(os, in[1].shape(), in[2].shape());
-    void* da = req[0] == OpReq::null ? nullptr : out[0].raw_data();
-    void* db = req[1] == OpReq::null ? nullptr : out[1].raw_data();
-    if (da && req[0] == OpReq::write) device::zero(ctx.ctx, da, out[0].nbytes());
-    if (db && req[1] == OpReq::write) device::zero(ctx.ctx, db, out[1].nbytes());
-    cuda::broadcast_binary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, ix, os.size(), in[0].raw_data(),
-                                in[1].raw_data(), in[2].raw_data(), in[3].raw_data(), da, db);
-  }
-#endif
-};
-
-template <class F>
-class Broadcast final : public Operator {
- public:
-  std::string type_name() const override { return broadcast_name<F>::value; }
-  std::vector<std::string> arguments() const override { return {"lhs", "rhs"}; }
-  void infer_shape(ShapeCtx& c) const override {
-    auto r = broadcast_rule(c.in(0), c.in(1));
-    if (!r.ok)
-      ShapeCtx::fail("operands could not be broadcast together with shapes " + c.in(0).str() + " and " +
-                     c.in(1).str() + " (" + c.in_name(0) + ", " + c.in_name(1) +
-                     "): each axis, aligned from the right, must match or be 1");
-    c.assign_out(0, r.out);
-  }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<BroadcastBackward<F>>(), n, "backward",
-                       {og[0], n->inputs[0], n->inputs[1], out_entry(n)});
-    return {out_entry(b, 0), out_entry(b, 1)};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    const Shape& os = out[0].shape();
-    dispatch_float(out[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T *a = in[0].data<T>(), *b = in[1].data<T>();
-      T* y = out[0].data<T>();
-      if (in[0].shape() == os && in[1].shape() == os) {  // no broadcasting: the flat SIMD loop
-        for_each_req<T>(req[0], static_cast<std::size_t>(os.size()), [&]<OpReq R, class V>(std::size_t i) {
-          host::store_req<R>(y + i, F::f(host::load<V>(a + i), host::load<V>(b + i)));
-        });
-        return;
-      }
-      host::StridedLoop<3> loop(os, {host::contiguous_strides(os), host::broadcast_strides(in[0].shape(), os),
-                                                 host::broadcast_strides(in[1].shape(), os)});
-      const std::int64_t sa = loop.inner_stride(1), sb = loop.inner_stride(2);
-      const bool add = req[0] == OpReq::add;
-      loop.for_each_row([&](const std::array<std::int64_t, 3>& off, std::int64_t n) {
-        T* yo = y + off[0];
-        const T *ao = a + off[1], *bo = b + off[2];
-        for (std::int64_t j = 0; j < n; ++j) {
-          T v = F::f(ao[j * sa], bo[j * sb]);
-          yo[j] = add ? yo[j] + v : v;
-        }
-      });
-    });
-  }
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    const Shape& os = out[0].shape();
-    auto ix = on_gpu::broadcast_index(os, in[0].shape(), in[1].shape());
-    cuda::broadcast_binary(ctx.ctx.device_id, in[0].dtype(), F::gpu, ix, os.size(), in[0].raw_data(), in[1].raw_data(),
-                           out[0].raw_data(), req[0]);
-  }
-#endif
-};
+// Operator classes (ops/broadcast-inl.hpp).
+template <class F> class BroadcastBackward;
+template <class F> class Broadcast;
 
 }  // namespace ops
 
 namespace sym {
 namespace detail {
+// One node of broadcast_* with functor F (compiled in libsymgrad for the binary functors of
+// ops/elemwise.hpp; the typed expressions build their nodes with it).
 template <class F>
-Symbol broadcast(const Symbol& a, const Symbol& b, std::string_view name) {
-  return compose(std::make_shared<ops::Broadcast<F>>(), {a, b}, name);
-}
+Symbol broadcast(const Symbol& a, const Symbol& b, std::string_view name);
 }  // namespace detail
-inline Symbol broadcast_add(const Symbol& a, const Symbol& b, std::string_view name = {}) { return detail::broadcast<fn::elemwise_add>(a, b, name); }
-inline Symbol broadcast_sub(const Symbol& a, const Symbol& b, std::string_view name = {}) { return detail::broadcast<fn::elemwise_sub>(a, b, name); }
-inline Symbol broadcast_mul(const Symbol& a, const Symbol& b, std::string_view name = {}) { return detail::broadcast<fn::elemwise_mul>(a, b, name); }
-inline Symbol broadcast_div(const Symbol& a, const Symbol& b, std::string_view name = {}) { return detail::broadcast<fn::elemwise_div>(a, b, name); }
-inline Symbol broadcast_maximum(const Symbol& a, const Symbol& b, std::string_view name = {}) { return detail::broadcast<fn::maximum>(a, b, name); }
-inline Symbol broadcast_minimum(const Symbol& a, const Symbol& b, std::string_view name = {}) { return detail::broadcast<fn::minimum>(a, b, name); }
-inline Symbol broadcast_power(const Symbol& a, const Symbol& b, std::string_view name = {}) { return detail::broadcast<fn::power>(a, b, name); }
-inline Symbol broadcast_plus(const Symbol& a, const Symbol& b, std::string_view name = {}) { return broadcast_add(a, b, name); }
-inline Symbol broadcast_minus(const Symbol& a, const Symbol& b, std::string_view name = {}) { return broadcast_sub(a, b, name); }
+
+Symbol broadcast_add(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_sub(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_mul(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_div(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_maximum(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_minimum(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_power(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_plus(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_minus(const Symbol& a, const Symbol& b, std::string_view name = {});
 }  // namespace sym
 }  // namespace symgrad

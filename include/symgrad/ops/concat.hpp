@@ -6,365 +6,47 @@
 #pragma once
 #include <memory>
 
-#include "../cpu/strided.hpp"
-#include "gpu_util.hpp"
+#include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 namespace ops {
 
-inline int norm_axis(std::int64_t axis, int ndim) { return static_cast<int>(axis < 0 ? axis + ndim : axis); }
-
-// Copies `part` into (or out of, when `gather` is false) the slab of `whole` that starts at
-// `offset` along `axis`.
-template <class T>
-void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t offset, bool into_whole, OpReq req) {
-  if (req == OpReq::null) return;
-  auto ws = host::contiguous_strides(whole.shape());
-  const Shape& ps = part.shape();
-  T* w = whole.data<T>() + offset * ws[axis];
-  T* p = part.data<T>();
-  // Iterate over the part's shape; the whole is read/written with its own strides.
-  host::Strides wst = ws;
-  if (ps.ndim() != whole.ndim()) wst.erase(static_cast<std::size_t>(axis));  // squeezed: the part lacks `axis`
-  if (into_whole) {
-    host::StridedLoop<2> loop(ps, {wst, host::contiguous_strides(ps)});
-    const std::int64_t s = loop.inner_stride(0);
-    const bool add = req == OpReq::add;
-    loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t n) {
-      for (std::int64_t j = 0; j < n; ++j) w[off[0] + j * s] = add ? w[off[0] + j * s] + p[off[1] + j] : p[off[1] + j];
-    });
-  } else {
-    host::strided_copy<T>(ps, p, w, wst, req == OpReq::add);
-  }
-}
-
-class Concat final : public Operator {
- public:
-  Concat(std::size_t n, std::int64_t dim) : n_(n), dim_(dim) {
-    if (n < 1) throw ValueError("Concat: num_args must be at least 1");
-  }
-  std::string type_name() const override { return "Concat"; }
-  std::vector<std::string> arguments() const override {
-    std::vector<std::string> a;
-    for (std::size_t i = 0; i < n_; ++i) a.push_back("arg" + std::to_string(i));
-    return a;
-  }
-  AttrMap attrs() const override {
-    AttrMap m{{"num_args", std::to_string(n_)}};
-    if (dim_ != 1) m["dim"] = attr::format(dim_);
-    return m;
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    int nd = -1;
-    for (std::size_t i = 0; i < n_; ++i)
-      if (c.in(i).rank_known()) nd = c.in(i).ndim();
-    if (nd < 0 && c.out(0).rank_known()) nd = c.out(0).ndim();
-    if (nd < 0) return;
-    if (nd == 0) ShapeCtx::fail("zero-dimensional arrays cannot be concatenated");
-    int ax = norm_axis(dim_, nd);
-    if (ax < 0 || ax >= nd) ShapeCtx::fail("dim " + std::to_string(dim_) + " is out of range for rank " + std::to_string(nd));
-    // Every dim but `ax` is shared by all inputs and the output.
-    Shape common = c.out(0).rank_known() ? c.out(0) : Shape::unknown_dims(nd);
-    common[ax] = dyn;
-    for (std::size_t i = 0; i < n_; ++i) {
-      if (!c.in(i).rank_known()) continue;
-      if (c.in(i).ndim() != nd)
-        ShapeCtx::fail(c.in_name(i) + " has rank " + std::to_string(c.in(i).ndim()) + " but the other inputs have rank " +
-                       std::to_string(nd));
-      Shape s = c.in(i);
-      s[ax] = dyn;
-      auto m = merge(common, s);
-      if (!m.ok)
-        ShapeCtx::fail(c.in_name(i) + " has shape " + c.in(i).str() + ", which differs from the others outside dim " +
-                       std::to_string(dim_) + " (expected " + common.str() + " there)");
-      common = m.shape;
-    }
-    std::int64_t total = 0;
-    int unknown = -1, n_unknown = 0;
-    for (std::size_t i = 0; i < n_; ++i) {
-      Shape s = common;
-      s[ax] = c.in(i).rank_known() ? c.in(i)[ax] : dyn;
-      c.assign_in(i, s);
-      if (s[ax] < 0) ++n_unknown, unknown = static_cast<int>(i);
-      else total += s[ax];
-    }
-    Shape out = common;
-    out[ax] = n_unknown ? dyn : total;
-    c.assign_out(0, out);
-    if (n_unknown == 1 && c.out(0)[ax] >= 0) {  // the one missing size follows from the output
-      Shape s = common;
-      s[ax] = c.out(0)[ax] - total;
-      if (s[ax] < 1) ShapeCtx::fail("the output's size along dim " + std::to_string(dim_) + " is too small for the inputs");
-      c.assign_in(static_cast<std::size_t>(unknown), s);
-    }
-  }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override;
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    int ax = norm_axis(dim_, out[0].ndim());
-    if (req[0] == OpReq::null) return;
-    dispatch_dtype(out[0].dtype(), [&](auto t) {
-      std::int64_t off = 0;
-      for (const auto& a : in) {
-        slab_copy<decltype(t)>(out[0], a, ax, off, true, req[0]);
-        off += a.shape()[ax];
-      }
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    int ax = norm_axis(dim_, out[0].ndim());
-    if (req[0] == OpReq::null) return;
-    std::int64_t off = 0;
-    for (const auto& a : in) {
-      on_gpu::slab_copy(out[0], a, ax, off, true, req[0]);
-      off += a.shape()[ax];
-    }
-  }
-#endif
- private:
-  std::size_t n_;
-  std::int64_t dim_;
-};
-
-// Splits dy into the inputs' slabs (Concat's gradient) or, with squeeze, drops the axis.
-class SplitLike final : public Operator {
- public:
-  SplitLike(std::size_t n, std::int64_t axis) : n_(n), axis_(axis) {}
-  std::string type_name() const override { return "_backward_Concat"; }
-  std::vector<std::string> arguments() const override {
-    std::vector<std::string> a{"ograd"};
-    for (std::size_t i = 0; i < n_; ++i) a.push_back("like" + std::to_string(i));
-    return a;
-  }
-  std::vector<std::string> outputs() const override {
-    std::vector<std::string> o;
-    for (std::size_t i = 0; i < n_; ++i) o.push_back("arg" + std::to_string(i) + "_grad");
-    return o;
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    for (std::size_t i = 0; i < n_; ++i) c.assign_out(i, c.in(i + 1));
-  }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    int ax = norm_axis(axis_, in[0].ndim());
-    dispatch_dtype(in[0].dtype(), [&](auto t) {
-      std::int64_t off = 0;
-      for (std::size_t i = 0; i < n_; ++i) {
-        slab_copy<decltype(t)>(in[0], out[i], ax, off, false, req[i]);
-        off += in[i + 1].shape()[ax];
-      }
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    int ax = norm_axis(axis_, in[0].ndim());
-    std::int64_t off = 0;
-    for (std::size_t i = 0; i < n_; ++i) {
-      on_gpu::slab_copy(in[0], out[i], ax, off, false, req[i]);
-      off += in[i + 1].shape()[ax];
-    }
-  }
-#endif
- private:
-  std::size_t n_;
-  std::int64_t axis_;
-};
-
-inline std::vector<NodeEntry> Concat::gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const {
-  std::vector<NodeEntry> ins{og[0]};
-  ins.insert(ins.end(), n->inputs.begin(), n->inputs.end());
-  auto b = grad_node(std::make_shared<SplitLike>(n_, dim_), n, "backward", std::move(ins));
-  std::vector<NodeEntry> g;
-  for (std::size_t i = 0; i < n_; ++i) g.push_back(out_entry(b, static_cast<std::uint32_t>(i)));
-  return g;
-}
 
 struct SliceChannelParam {
   std::int64_t num_outputs = 0;
   std::int64_t axis = 1;
   bool squeeze_axis = false;
 };
-
-class SliceChannelBackward final : public Operator {
- public:
-  explicit SliceChannelBackward(SliceChannelParam p) : p_(p) {}
-  std::string type_name() const override { return "_backward_SliceChannel"; }
-  std::vector<std::string> arguments() const override {
-    std::vector<std::string> a{"data"};
-    for (std::int64_t i = 0; i < p_.num_outputs; ++i) a.push_back("ograd" + std::to_string(i));
-    return a;
-  }
-  void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(0)); }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    int ax = norm_axis(p_.axis, out[0].ndim());
-    std::int64_t part = out[0].shape()[ax] / p_.num_outputs;
-    dispatch_dtype(out[0].dtype(), [&](auto t) {
-      for (std::int64_t i = 0; i < p_.num_outputs; ++i)
-        slab_copy<decltype(t)>(out[0], in[static_cast<std::size_t>(i) + 1], ax, i * part, true, req[0]);
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    int ax = norm_axis(p_.axis, out[0].ndim());
-    std::int64_t part = out[0].shape()[ax] / p_.num_outputs;
-    for (std::int64_t i = 0; i < p_.num_outputs; ++i)
-      on_gpu::slab_copy(out[0], in[static_cast<std::size_t>(i) + 1], ax, i * part, true, req[0]);
-  }
-#endif
- private:
-  SliceChannelParam p_;
-};
-
-class SliceChannel final : public Operator {
- public:
-  SliceChannel(SliceChannelParam p, bool split_alias) : p_(p), split_(split_alias) {
-    if (p_.num_outputs < 1) throw ValueError("SliceChannel: num_outputs must be at least 1");
-  }
-  explicit SliceChannel(const AttrMap& m) {
-    attr::Reader r("SliceChannel", m);
-    r.get("num_outputs", p_.num_outputs);
-    r.get("axis", p_.axis);
-    r.get("squeeze_axis", p_.squeeze_axis);
-    r.finish();
-    if (p_.num_outputs < 1) throw ValueError("SliceChannel: num_outputs must be at least 1");
-  }
-  std::string type_name() const override { return "SliceChannel"; }
-  std::string name_hint() const override { return split_ ? "split" : "slicechannel"; }
-  std::vector<std::string> outputs() const override {
-    std::vector<std::string> o;
-    for (std::int64_t i = 0; i < p_.num_outputs; ++i) o.push_back("output" + std::to_string(i));
-    return o;
-  }
-  AttrMap attrs() const override {
-    AttrMap m{{"num_outputs", attr::format(p_.num_outputs)}};
-    if (p_.axis != 1) m["axis"] = attr::format(p_.axis);
-    if (p_.squeeze_axis) m["squeeze_axis"] = attr::format(true);
-    return m;
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    Shape in = c.in(0);
-    // Rebuild the input from any output.
-    for (std::size_t j = 0; j < c.num_out() && !in.known(); ++j) {
-      const Shape& o = c.out(j);
-      if (!o.rank_known()) continue;
-      Shape guess;
-      int nd = p_.squeeze_axis ? o.ndim() + 1 : o.ndim();
-      int ax = norm_axis(p_.axis, nd);
-      for (int d = 0, k = 0; d < nd; ++d) {
-        if (d == ax) {
-          guess.push_back(p_.squeeze_axis ? p_.num_outputs : (o[k] < 0 ? dyn : o[k] * p_.num_outputs));
-          if (!p_.squeeze_axis) ++k;
-        } else {
-          guess.push_back(o[k++]);
-        }
-      }
-      c.assign_in(0, guess);
-      in = c.in(0);
-    }
-    if (!in.rank_known()) return;
-    int ax = norm_axis(p_.axis, in.ndim());
-    if (ax < 0 || ax >= in.ndim()) ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + in.str());
-    Shape part = in;
-    if (in[ax] >= 0) {
-      if (in[ax] % p_.num_outputs != 0)
-        ShapeCtx::fail("cannot split axis " + std::to_string(p_.axis) + " of " + c.in_name(0) + " with shape " + in.str() +
-                       " into num_outputs=" + std::to_string(p_.num_outputs) + " equal parts: " +
-                       std::to_string(p_.num_outputs) + " does not divide " + std::to_string(in[ax]));
-      if (p_.squeeze_axis && in[ax] != p_.num_outputs)
-        ShapeCtx::fail("with squeeze_axis=True the split axis must have size num_outputs=" +
-                       std::to_string(p_.num_outputs) + ", but " + c.in_name(0) + " has shape " + in.str());
-      part[ax] = in[ax] / p_.num_outputs;
-    }
-    if (p_.squeeze_axis) {
-      Shape sq;
-      for (int d = 0; d < in.ndim(); ++d)
-        if (d != ax) sq.push_back(in[d]);
-      part = sq;
-    }
-    for (std::size_t j = 0; j < c.num_out(); ++j) c.assign_out(j, part);
-  }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    std::vector<NodeEntry> ins{n->inputs[0]};
-    ins.insert(ins.end(), og.begin(), og.end());
-    return {out_entry(grad_node(std::make_shared<SliceChannelBackward>(p_), n, "backward", std::move(ins)))};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    int ax = norm_axis(p_.axis, in[0].ndim());
-    std::int64_t part = in[0].shape()[ax] / p_.num_outputs;
-    dispatch_dtype(in[0].dtype(), [&](auto t) {
-      for (std::size_t i = 0; i < out.size(); ++i)
-        slab_copy<decltype(t)>(in[0], out[i], ax, static_cast<std::int64_t>(i) * part, false, req[i]);
-    });
-  }
-  const SliceChannelParam& param() const { return p_; }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    int ax = norm_axis(p_.axis, in[0].ndim());
-    std::int64_t part = in[0].shape()[ax] / p_.num_outputs;
-    for (std::size_t i = 0; i < out.size(); ++i)
-      on_gpu::slab_copy(in[0], out[i], ax, static_cast<std::int64_t>(i) * part, false, req[i]);
-  }
-#endif
- private:
-  SliceChannelParam p_;
-  bool split_ = false;
-};
+// Operator classes (ops/concat-inl.hpp).
+class Concat;
+class SplitLike;
+class SliceChannelBackward;
+class SliceChannel;
 
 }  // namespace ops
 
 namespace sym {
+
 struct ConcatOptions {
   std::int64_t dim = 1;
   std::string name = {};
 };
-inline Symbol concat(const std::vector<Symbol>& data, const ConcatOptions& o = {}) {
-  if (data.empty()) throw ValueError("concat: needs at least one input");
-  return compose(std::make_shared<ops::Concat>(data.size(), o.dim), data, o.name);
-}
-inline Symbol Concat(const std::vector<Symbol>& data, const ConcatOptions& o = {}) { return concat(data, o); }
+Symbol concat(const std::vector<Symbol>& data, const ConcatOptions& o = {});
+Symbol Concat(const std::vector<Symbol>& data, const ConcatOptions& o = {});
 struct SplitOptions {
   std::int64_t num_outputs = 0;
   std::int64_t axis = 1;
   bool squeeze_axis = false;
   std::string name = {};
 };
-inline Symbol split(const Symbol& data, const SplitOptions& o) {
-  return compose(std::make_shared<ops::SliceChannel>(ops::SliceChannelParam{o.num_outputs, o.axis, o.squeeze_axis}, true),
-                 {data}, o.name);
-}
-inline Symbol slice_channel(const Symbol& data, const SplitOptions& o) {
-  return compose(std::make_shared<ops::SliceChannel>(ops::SliceChannelParam{o.num_outputs, o.axis, o.squeeze_axis}, false),
-                 {data}, o.name);
-}
-inline Symbol SliceChannel(const Symbol& data, const SplitOptions& o) { return slice_channel(data, o); }
+Symbol split(const Symbol& data, const SplitOptions& o);
+Symbol slice_channel(const Symbol& data, const SplitOptions& o);
+Symbol SliceChannel(const Symbol& data, const SplitOptions& o);
 }  // namespace sym
 }  // namespace symgrad
 
-#include "fused.hpp"
-
-namespace symgrad {
+namespace SYMGRAD_NS {
 namespace why {
 struct inputs_differ_outside_the_concat_dim;
 }

@@ -9,7 +9,7 @@
 #include "../cpu/simd.hpp"
 #include "../cuda/bodies.hpp"
 
-namespace symgrad::fn {
+namespace SYMGRAD_NS::fn {
 
 using host::is_batch;
 

@@ -2,10 +2,14 @@
 // CPU side's host::Strides, and the index structures of broadcasting and reductions.
 #pragma once
 #include "../cpu/strided.hpp"
+#include "../ndarray/device.hpp"
 #include "../ndarray/ndarray.hpp"
+#if SYMGRAD_WITH_CUDA
+#include "../cuda/api.hpp"
+#endif
 
 #if SYMGRAD_WITH_CUDA
-namespace symgrad::ops::on_gpu {
+namespace SYMGRAD_NS::ops::on_gpu {
 
 inline void check_rank(int ndim, const char* what) {
   if (ndim > cuda::kMaxDims)

@@ -7,165 +7,45 @@
 #pragma once
 #include <memory>
 
+#include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 namespace ops {
 
+
 enum class LossNorm { null, batch, valid };
-inline const char* norm_name(LossNorm n) {
-  return n == LossNorm::null ? "null" : n == LossNorm::batch ? "batch" : "valid";
-}
-inline LossNorm parse_norm(std::string_view op, std::string_view s) {
-  for (LossNorm n : {LossNorm::null, LossNorm::batch, LossNorm::valid})
-    if (s == norm_name(n)) return n;
-  throw ValueError(std::string(op) + ": normalization '" + std::string(s) +
-                   "' is not one of null, batch, valid");
-}
 
 struct MakeLossParam {
   double grad_scale = 1.0;
   double valid_thresh = 0.0;
   LossNorm normalization = LossNorm::null;
 };
-
-class MakeLossBackward final : public Operator {
- public:
-  explicit MakeLossBackward(MakeLossParam p) : p_(p) {}
-  std::string type_name() const override { return "_backward_MakeLoss"; }
-  void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    const NDArray& x = in[0];
-    dispatch_float(x.dtype(), "MakeLoss", [&](auto t) {
-      using T = decltype(t);
-      double g = p_.grad_scale;
-      if (p_.normalization == LossNorm::batch) {
-        std::int64_t last = x.ndim() ? x.shape().back() : 1;
-        std::int64_t rows = last ? x.size() / last : 1;
-        g /= static_cast<double>(std::max<std::int64_t>(1, rows));
-      } else if (p_.normalization == LossNorm::valid) {
-        const T* p = x.data<T>();
-        std::int64_t cnt = 0;
-        for (std::int64_t i = 0; i < x.size(); ++i) cnt += p[i] > static_cast<T>(p_.valid_thresh);
-        g /= static_cast<double>(std::max<std::int64_t>(1, cnt));
-      }
-      T* dx = out[0].data<T>();
-      const T v = static_cast<T>(g);
-      for_each_req<T>(req[0], static_cast<std::size_t>(x.size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(dx + i, host::broadcast<V>(v));
-      });
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    const NDArray& x = in[0];
-    double g = p_.grad_scale;
-    if (p_.normalization == LossNorm::batch) {
-      std::int64_t last = x.ndim() ? x.shape().back() : 1;
-      std::int64_t rows = last ? x.size() / last : 1;
-      g /= static_cast<double>(std::max<std::int64_t>(1, rows));
-    } else if (p_.normalization == LossNorm::valid) {
-      // counted on the host: the loss is small, and this needs the values anyway
-      NDArray h = x.copy_to(cpu());
-      std::int64_t cnt = 0;
-      for (std::int64_t i = 0; i < h.size(); ++i) cnt += h.at_flat(i) > p_.valid_thresh;
-      g /= static_cast<double>(std::max<std::int64_t>(1, cnt));
-    }
-    if (req[0] == OpReq::write) {
-      out[0].fill(g);
-    } else if (req[0] == OpReq::add) {
-      cuda::binary(ctx.ctx.device_id, out[0].dtype(), cuda::BinaryOp::add, out[0].size(), out[0].raw_data(), nullptr, g,
-                   out[0].raw_data(), OpReq::write);
-    }
-  }
-#endif
- private:
-  MakeLossParam p_;
-};
-
-class MakeLoss final : public Operator {
- public:
-  explicit MakeLoss(MakeLossParam p) : p_(p) {}
-  explicit MakeLoss(const AttrMap& m) {
-    attr::Reader r("MakeLoss", m);
-    r.get("grad_scale", p_.grad_scale);
-    r.get("valid_thresh", p_.valid_thresh);
-    std::string n = "null";
-    r.get("normalization", n);
-    p_.normalization = parse_norm("MakeLoss", n);
-    r.finish();
-  }
-  std::string type_name() const override { return "MakeLoss"; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.grad_scale != 1.0) m["grad_scale"] = attr::format(p_.grad_scale);
-    if (p_.valid_thresh != 0.0) m["valid_thresh"] = attr::format(p_.valid_thresh);
-    if (p_.normalization != LossNorm::null) m["normalization"] = norm_name(p_.normalization);
-    return m;
-  }
-  void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
-  GradKind grad_kind() const override { return GradKind::loss; }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>&) const override {
-    return {out_entry(grad_node(std::make_shared<MakeLossBackward>(p_), n, "backward", {n->inputs[0]}))};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    copy_req(in[0], out[0], req[0]);
-  }
-
-  SYMGRAD_FORWARD_ON_ANY_DEVICE
- private:
-  MakeLossParam p_;
-};
-
-class BlockGrad final : public Operator {
- public:
-  std::string type_name() const override { return "BlockGrad"; }
-  void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
-  GradKind grad_kind() const override { return GradKind::block; }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    return {NodeEntry{}};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    copy_req(in[0], out[0], req[0]);
-  }
-  SYMGRAD_FORWARD_ON_ANY_DEVICE
-};
+// Operator classes (ops/loss-inl.hpp).
+class MakeLossBackward;
+class MakeLoss;
+class BlockGrad;
 
 }  // namespace ops
 
 namespace sym {
+
 struct MakeLossOptions {
   double grad_scale = 1.0;
   double valid_thresh = 0.0;
   std::string normalization = "null";  // null, batch, valid
   std::string name = {};
 };
-inline Symbol make_loss(const Symbol& data, const MakeLossOptions& o = {}) {
-  ops::MakeLossParam p{o.grad_scale, o.valid_thresh, ops::parse_norm("MakeLoss", o.normalization)};
-  return compose(std::make_shared<ops::MakeLoss>(p), {data}, o.name);
-}
-inline Symbol MakeLoss(const Symbol& data, const MakeLossOptions& o = {}) { return make_loss(data, o); }
+Symbol make_loss(const Symbol& data, const MakeLossOptions& o = {});
+Symbol MakeLoss(const Symbol& data, const MakeLossOptions& o = {});
 
-inline Symbol block_grad(const Symbol& data, std::string_view name = {}) {
-  return compose(std::make_shared<ops::BlockGrad>(), {data}, name);
-}
-inline Symbol BlockGrad(const Symbol& data, std::string_view name = {}) { return block_grad(data, name); }
-inline Symbol stop_gradient(const Symbol& data, std::string_view name = {}) { return block_grad(data, name); }
+Symbol block_grad(const Symbol& data, std::string_view name = {});
+Symbol BlockGrad(const Symbol& data, std::string_view name = {});
+Symbol stop_gradient(const Symbol& data, std::string_view name = {});
 }  // namespace sym
 }  // namespace symgrad
 
-#include "fused.hpp"
-
-namespace symgrad::sym {
+namespace SYMGRAD_NS::sym {
 // Typed forms keep the static shape of their input.
 template <Typed A>
 TSym<typename A::shape_type> make_loss(const A& data, const MakeLossOptions& o = {}) {

@@ -21,7 +21,7 @@
 #define SYMGRAD_FORWARD_ON_ANY_DEVICE
 #endif
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 // Thrown by a kernel that finds bad input data (an index out of range ...); the executor turns
 // it into a ValueError that names the node and its operator.

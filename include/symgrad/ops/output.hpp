@@ -14,11 +14,13 @@
 #include <cmath>
 #include <memory>
 
+#include "../symbol/typed.hpp"
 #include "loss.hpp"
 #include "softmax.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 namespace ops {
+
 
 struct SoftmaxOutputParam {
   double grad_scale = 1.0;
@@ -37,347 +39,18 @@ struct SoftmaxOutputShapes {
   Shape index_label = Shape::unknown(), index_label_col = Shape::unknown();  // e.g. (N,) and (N,1)
   Shape index_label_alt = Shape::unknown();  // multi_output also takes (N, d2, ...)
 };
-inline SoftmaxOutputShapes softmax_output_shapes(const Shape& d, const SoftmaxOutputParam& p) {
-  SoftmaxOutputShapes r;
-  if (p.multi_output) {
-    r.g = axis_geometry(d, 1);
-    std::int64_t R = d.known() ? d.size() / std::max<std::int64_t>(1, d[0] * d[1]) : dyn;
-    r.index_label = Shape{d[0], R};
-    Shape alt;
-    for (int i = 0; i < d.ndim(); ++i)
-      if (i != 1) alt.push_back(d[i]);
-    r.index_label_alt = alt;
-    Shape col = d;
-    col[1] = 1;
-    r.index_label_col = col;
-  } else if (p.preserve_shape) {
-    r.g = axis_geometry(d, d.ndim() - 1);
-    Shape lead;
-    for (int i = 0; i + 1 < d.ndim(); ++i) lead.push_back(d[i]);
-    if (lead.ndim() == 0) lead.push_back(1);
-    r.index_label = lead;
-    Shape col = lead;
-    col.push_back(1);
-    r.index_label_col = col;
-  } else {
-    r.g.outer = d[0];
-    r.g.n = d.known() ? d.size() / std::max<std::int64_t>(1, d[0]) : dyn;
-    r.g.inner = 1;
-    r.index_label = Shape{d[0]};
-    r.index_label_col = Shape{d[0], 1};
-  }
-  return r;
-}
-
-class SoftmaxOutputBackward final : public Operator {
- public:
-  explicit SoftmaxOutputBackward(SoftmaxOutputParam p) : p_(p) {}
-  std::string type_name() const override { return "_backward_SoftmaxOutput"; }
-  std::vector<std::string> arguments() const override { return {"output", "label"}; }
-  void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(0)); }
-  void infer_type(TypeCtx& c) const override {
-    if (c.in(0)) c.assign_out(0, *c.in(0));
-  }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    const NDArray &p = in[0], &label = in[1];
-    auto sh = softmax_output_shapes(p.shape(), p_);
-    const auto& g = sh.g;
-    dispatch_dtype(label.dtype(), [&](auto tl) {
-      dispatch_float(p.dtype(), "SoftmaxOutput", [&](auto t) {
-        using T = decltype(t);
-        const T* pr = p.data<T>();
-        const auto* l = label.data<decltype(tl)>();
-        T* dx = out[0].data<T>();
-        const bool add = req[0] == OpReq::add;
-        auto put = [&](std::int64_t j, T v) {
-          if (p_.out_grad) v *= pr[j];
-          dx[j] = add ? dx[j] + v : v;
-        };
-        const T gs = static_cast<T>(p_.grad_scale);
-        if (label.shape() == p.shape()) {  // probabilities (one-hot included)
-          for (std::int64_t j = 0; j < p.size(); ++j) put(j, gs * (pr[j] - static_cast<T>(l[j])));
-          return;
-        }
-        const std::int64_t C = g.n;
-        const auto ignore = static_cast<std::int64_t>(p_.ignore_label);
-        // Count for 'valid' normalisation: labels that are not ignore_label.
-        std::int64_t valid = 0;
-        for (std::int64_t i = 0; i < label.size(); ++i) valid += static_cast<std::int64_t>(l[i]) != ignore;
-        double norm = 1;
-        if (p_.normalization == LossNorm::batch) norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());
-        if (p_.normalization == LossNorm::valid) norm = static_cast<double>(std::max<std::int64_t>(1, valid));
-        if (p_.multi_output && p_.normalization != LossNorm::valid) norm *= static_cast<double>(g.inner);
-        const T scale = static_cast<T>(p_.grad_scale / norm);
-        const double alpha = p_.multi_output ? 0.0 : p_.smooth_alpha;
-        for (std::int64_t o = 0; o < g.outer; ++o)
-          for (std::int64_t i = 0; i < g.inner; ++i) {
-            const std::int64_t pos = o * g.inner + i;
-            const double lv = static_cast<double>(l[pos]);
-            const auto raw = static_cast<std::int64_t>(lv);
-            std::int64_t k = class_index(lv, C);
-            const bool ignored = raw == ignore;
-            if (k < 0 && !ignored)
-              throw KernelInputError{"label holds " + attr::format_number(lv) + " at position " + std::to_string(pos) +
-                                     ", which is not a class index in [0, " + std::to_string(C) +
-                                     ") nor ignore_label (" + attr::format_number(p_.ignore_label) + ")"};
-            for (std::int64_t c = 0; c < C; ++c) {
-              const std::int64_t j = (o * C + c) * g.inner + i;
-              T v;
-              if (ignored && p_.use_ignore) v = T(0);
-              else if (k < 0) v = pr[j] - static_cast<T>(alpha > 0 ? alpha / static_cast<double>(C - 1) : 0.0);  // MXNet: p
-              else if (alpha > 0) v = pr[j] - static_cast<T>(c == k ? 1.0 - alpha : alpha / static_cast<double>(C - 1));
-              else v = pr[j] - (c == k ? T(1) : T(0));
-              put(j, v * scale);
-            }
-          }
-      });
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    const NDArray &p = in[0], &label = in[1];
-    const int dev = ctx.ctx.device_id;
-    if (label.shape() == p.shape()) {
-      cuda::prob_label_grad(dev, p.dtype(), label.dtype(), p.size(), p.raw_data(), label.raw_data(), out[0].raw_data(),
-                            p_.grad_scale, p_.out_grad, req[0]);
-      return;
-    }
-    auto g = softmax_output_shapes(p.shape(), p_).g;
-    const auto ignore = static_cast<std::int64_t>(p_.ignore_label);
-    double norm = 1;
-    if (p_.normalization == LossNorm::batch) norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());
-    if (p_.normalization == LossNorm::valid)
-      norm = static_cast<double>(std::max<std::int64_t>(1, cuda::count_valid(dev, label.dtype(), label.size(),
-                                                                                label.raw_data(), ignore)));
-    if (p_.multi_output && p_.normalization != LossNorm::valid) norm *= static_cast<double>(g.inner);
-    bool ok = cuda::softmax_output_grad(dev, p.dtype(), label.dtype(), {g.outer, g.n, g.inner}, p.raw_data(),
-                                        label.raw_data(), out[0].raw_data(), p_.grad_scale / norm, ignore, p_.use_ignore,
-                                        p_.multi_output ? 0.0 : p_.smooth_alpha, p_.out_grad, req[0]);
-    if (!ok)
-      throw KernelInputError{"label holds a value that is not a class index in [0, " + std::to_string(g.n) +
-                             ") nor ignore_label (" + attr::format_number(p_.ignore_label) + ")"};
-  }
-#endif
- private:
-  SoftmaxOutputParam p_;
-};
-
-class SoftmaxOutput final : public Operator {
- public:
-  explicit SoftmaxOutput(SoftmaxOutputParam p) : p_(p) {}
-  explicit SoftmaxOutput(const AttrMap& m) {
-    attr::Reader r("SoftmaxOutput", m);
-    r.get("grad_scale", p_.grad_scale);
-    r.get("ignore_label", p_.ignore_label);
-    r.get("multi_output", p_.multi_output);
-    r.get("use_ignore", p_.use_ignore);
-    r.get("preserve_shape", p_.preserve_shape);
-    std::string norm = "null";
-    r.get("normalization", norm);
-    p_.normalization = parse_norm("SoftmaxOutput", norm);
-    r.get("out_grad", p_.out_grad);
-    r.get("smooth_alpha", p_.smooth_alpha);
-    r.finish();
-  }
-  std::string type_name() const override { return "SoftmaxOutput"; }
-  std::vector<std::string> arguments() const override { return {"data", "label"}; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    SoftmaxOutputParam d;
-    if (p_.grad_scale != d.grad_scale) m["grad_scale"] = attr::format(p_.grad_scale);
-    if (p_.ignore_label != d.ignore_label) m["ignore_label"] = attr::format(p_.ignore_label);
-    if (p_.multi_output) m["multi_output"] = attr::format(true);
-    if (p_.use_ignore) m["use_ignore"] = attr::format(true);
-    if (p_.preserve_shape) m["preserve_shape"] = attr::format(true);
-    if (p_.normalization != LossNorm::null) m["normalization"] = norm_name(p_.normalization);
-    if (p_.out_grad) m["out_grad"] = attr::format(true);
-    if (p_.smooth_alpha != 0) m["smooth_alpha"] = attr::format(p_.smooth_alpha);
-    return m;
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    c.assign_out(0, c.in(0));
-    c.assign_in(0, c.out(0));
-    const Shape& d = c.in(0);
-    if (!d.rank_known()) return;
-    if (p_.multi_output && d.ndim() < 2) ShapeCtx::fail("multi_output needs data of rank >= 2, got " + d.str());
-    auto sh = softmax_output_shapes(d, p_);
-    const Shape& l = c.in(1);
-    if (!l.rank_known()) {  // class indices by default, as MXNet
-      c.assign_in(1, p_.multi_output ? sh.index_label_alt : sh.index_label);
-      return;
-    }
-    for (const Shape* ok : std::array<const Shape*, 4>{&d, &sh.index_label, &sh.index_label_col, &sh.index_label_alt})
-      if (ok->rank_known() && merge(l, *ok).ok) {
-        c.assign_in(1, *ok);
-        return;
-      }
-    std::string forms = "class indices, shape " + sh.index_label.str() + " or " + sh.index_label_col.str();
-    if (p_.multi_output) forms += " or " + sh.index_label_alt.str();
-    ShapeCtx::fail(c.in_name(1) + " has shape " + l.str() + " but data has shape " + d.str() + "; a label must be " + forms +
-                   ", or probabilities (one-hot included), shape " + d.str());
-  }
-  void infer_type(TypeCtx& c) const override {
-    std::optional<DType> t = c.in(0) ? c.in(0) : c.out(0);
-    if (t) c.assign_in(0, *t), c.assign_out(0, *t);
-    if (t && !c.in(1)) c.assign_in(1, *t);
-  }
-  GradKind grad_kind() const override { return GradKind::loss; }
-  bool differentiable(std::size_t i) const override { return i == 0; }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>&) const override {
-    auto b = grad_node(std::make_shared<SoftmaxOutputBackward>(p_), n, "backward", {out_entry(n), n->inputs[1]});
-    return {out_entry(b), NodeEntry{}};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    auto sh = softmax_output_shapes(in[0].shape(), p_);
-    dispatch_float(in[0].dtype(), "SoftmaxOutput", [&](auto t) {
-      using T = decltype(t);
-      softmax_forward<T>(sh.g, in[0].data<T>(), out[0].data<T>(), 1.0, false, req[0]);
-    });
-  }
-  const SoftmaxOutputParam& param() const { return p_; }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    auto g = softmax_output_shapes(in[0].shape(), p_).g;
-    cuda::softmax(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(), out[0].raw_data(), 1.0,
-                  false, req[0]);
-  }
-#endif
- private:
-  SoftmaxOutputParam p_;
-};
 
 enum class RegressionKind { linear, logistic, mae };
-
-class RegressionBackward final : public Operator {
- public:
-  RegressionBackward(RegressionKind k, double grad_scale) : k_(k), grad_scale_(grad_scale) {}
-  std::string type_name() const override { return "_backward_RegressionOutput"; }
-  std::vector<std::string> arguments() const override { return {"output", "label"}; }
-  void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(0)); }
-  void infer_type(TypeCtx& c) const override {
-    if (c.in(0)) c.assign_out(0, *c.in(0));
-  }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    const NDArray &y = in[0], &label = in[1];
-    const double m = static_cast<double>(label.size()) / static_cast<double>(std::max<std::int64_t>(1, label.shape()[0]));
-    dispatch_dtype(label.dtype(), [&](auto tl) {
-      dispatch_float(y.dtype(), "RegressionOutput", [&](auto t) {
-        using T = decltype(t);
-        const T* yp = y.data<T>();
-        const auto* l = label.data<decltype(tl)>();
-        T* dx = out[0].data<T>();
-        const T s = static_cast<T>(grad_scale_ / m);
-        for (std::int64_t i = 0; i < y.size(); ++i) {
-          T d = yp[i] - static_cast<T>(l[i]);
-          T v = (k_ == RegressionKind::mae ? (d > 0 ? T(1) : (d < 0 ? T(-1) : T(0))) : d) * s;
-          dx[i] = req[0] == OpReq::add ? dx[i] + v : v;
-        }
-      });
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    const NDArray &y = in[0], &label = in[1];
-    const double m = static_cast<double>(label.size()) / static_cast<double>(std::max<std::int64_t>(1, label.shape()[0]));
-    cuda::regression_grad(ctx.ctx.device_id, y.dtype(), label.dtype(), y.size(), y.raw_data(), label.raw_data(),
-                          out[0].raw_data(), grad_scale_ / m, k_ == RegressionKind::mae, req[0]);
-  }
-#endif
- private:
-  RegressionKind k_;
-  double grad_scale_;
-};
-
-class RegressionOutput final : public Operator {
- public:
-  RegressionOutput(RegressionKind k, double grad_scale) : k_(k), grad_scale_(grad_scale) {}
-  RegressionOutput(RegressionKind k, const AttrMap& m) : k_(k) {
-    attr::Reader r(name_of(k), m);
-    r.get("grad_scale", grad_scale_);
-    r.finish();
-  }
-  static const char* name_of(RegressionKind k) {
-    return k == RegressionKind::linear ? "LinearRegressionOutput"
-                                       : (k == RegressionKind::logistic ? "LogisticRegressionOutput" : "MAERegressionOutput");
-  }
-  std::string type_name() const override { return name_of(k_); }
-  std::vector<std::string> arguments() const override { return {"data", "label"}; }
-  AttrMap attrs() const override {
-    if (grad_scale_ == 1.0) return {};
-    return {{"grad_scale", attr::format(grad_scale_)}};
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    c.assign_out(0, c.in(0));
-    c.assign_in(0, c.out(0));
-    const Shape& d = c.in(0);
-    const Shape& l = c.in(1);
-    if (!d.rank_known()) return;
-    if (!l.rank_known()) {
-      c.assign_in(1, d.ndim() == 2 && d[1] == 1 ? Shape{d[0]} : d);
-      return;
-    }
-    if (d.known() && l.known() && (l.ndim() == 0 || l[0] != d[0] || l.size() != d.size()))
-      ShapeCtx::fail(c.in_name(1) + " has shape " + l.str() + " but data has shape " + d.str() +
-                     "; the label needs data's first dimension and its number of elements, e.g. " + d.str() +
-                     (d.ndim() == 2 && d[1] == 1 ? " or " + Shape{d[0]}.str() : std::string()));
-  }
-  void infer_type(TypeCtx& c) const override {
-    std::optional<DType> t = c.in(0) ? c.in(0) : c.out(0);
-    if (t) c.assign_in(0, *t), c.assign_out(0, *t);
-    if (t && !c.in(1)) c.assign_in(1, *t);
-  }
-  GradKind grad_kind() const override { return GradKind::loss; }
-  bool differentiable(std::size_t i) const override { return i == 0; }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>&) const override {
-    auto b = grad_node(std::make_shared<RegressionBackward>(k_, grad_scale_), n, "backward", {out_entry(n), n->inputs[1]});
-    return {out_entry(b), NodeEntry{}};
-  }
-  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    if (k_ == RegressionKind::logistic) Unary<fn::sigmoid>().forward(ctx, in.subspan(0, 1), out, req);
-    else copy_req(in[0], out[0], req[0]);
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    if (k_ == RegressionKind::logistic) Unary<fn::sigmoid>().forward_gpu(ctx, in.subspan(0, 1), out, req);
-    else copy_req(in[0], out[0], req[0]);
-  }
-#endif
- private:
-  RegressionKind k_;
-  double grad_scale_ = 1.0;
-};
+// Operator classes (ops/output-inl.hpp).
+class SoftmaxOutputBackward;
+class SoftmaxOutput;
+class RegressionBackward;
+class RegressionOutput;
 
 }  // namespace ops
 
 namespace sym {
+
 struct SoftmaxOutputOptions {
   double grad_scale = 1.0;
   double ignore_label = -1.0;
@@ -389,43 +62,22 @@ struct SoftmaxOutputOptions {
   double smooth_alpha = 0.0;
   std::string name = {};
 };
-inline Symbol softmax_output(const Symbol& data, const Symbol& label, const SoftmaxOutputOptions& o = {}) {
-  ops::SoftmaxOutputParam p{o.grad_scale,     o.ignore_label, o.multi_output, o.use_ignore, o.preserve_shape,
-                            ops::parse_norm("SoftmaxOutput", o.normalization), o.out_grad,     o.smooth_alpha};
-  return compose(std::make_shared<ops::SoftmaxOutput>(p), {data, label}, o.name);
-}
+Symbol softmax_output(const Symbol& data, const Symbol& label, const SoftmaxOutputOptions& o = {});
 // softmax_output(data, {.name = "softmax"}) creates the label variable "softmax_label".
-inline Symbol softmax_output(const Symbol& data, const SoftmaxOutputOptions& o = {}) {
-  return softmax_output(data, Symbol(), o);
-}
-inline Symbol SoftmaxOutput(const Symbol& data, const SoftmaxOutputOptions& o = {}) { return softmax_output(data, o); }
-inline Symbol SoftmaxOutput(const Symbol& data, const Symbol& label, const SoftmaxOutputOptions& o = {}) {
-  return softmax_output(data, label, o);
-}
+Symbol softmax_output(const Symbol& data, const SoftmaxOutputOptions& o = {});
+Symbol SoftmaxOutput(const Symbol& data, const SoftmaxOutputOptions& o = {});
+Symbol SoftmaxOutput(const Symbol& data, const Symbol& label, const SoftmaxOutputOptions& o = {});
 struct RegressionOptions {
   double grad_scale = 1.0;
   std::string name = {};
-};
-namespace detail {
-inline Symbol regression(ops::RegressionKind k, const Symbol& data, const Symbol& label, const RegressionOptions& o) {
-  return compose(std::make_shared<ops::RegressionOutput>(k, o.grad_scale), {data, label}, o.name);
-}
-}  // namespace detail
-inline Symbol linear_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {}) {
-  return detail::regression(ops::RegressionKind::linear, data, label, o);
-}
-inline Symbol logistic_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {}) {
-  return detail::regression(ops::RegressionKind::logistic, data, label, o);
-}
-inline Symbol mae_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {}) {
-  return detail::regression(ops::RegressionKind::mae, data, label, o);
-}
+};  // namespace detail
+Symbol linear_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {});
+Symbol logistic_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {});
+Symbol mae_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {});
 }  // namespace sym
 }  // namespace symgrad
 
-#include "fused.hpp"
-
-namespace symgrad::sym {
+namespace SYMGRAD_NS::sym {
 // Typed: the output keeps the data's static shape.
 template <Typed A>
 TSym<typename A::shape_type> softmax_output(const A& data, const SoftmaxOutputOptions& o = {}) {
@@ -446,7 +98,7 @@ TSym<typename A::shape_type> softmax_output(const A& data, const L& label, const
 }
 }  // namespace symgrad::sym
 
-namespace symgrad::sym {
+namespace SYMGRAD_NS::sym {
 template <Typed A>
 TSym<typename A::shape_type> linear_regression_output(const A& data, const RegressionOptions& o = {}) {
   return TSym<typename A::shape_type>(linear_regression_output(Symbol(data), Symbol(), o));

@@ -14,10 +14,12 @@
 #include <limits>
 #include <memory>
 
+#include "../symbol/typed.hpp"
 #include "convolution.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 namespace ops {
+
 
 enum class PoolType { max, avg, sum, lp };
 enum class PoolConvention { valid, full, same };
@@ -77,334 +79,14 @@ constexpr PoolingShapes pooling_rule(const Shape& data, const PoolingParam& p) {
   r.out = out;
   return r;
 }
-
-namespace pool_detail {
-
-struct Geo {
-  std::int64_t planes = 0;  // batch * channels
-  std::array<std::int64_t, 3> in{1, 1, 1}, out{1, 1, 1}, k{1, 1, 1}, s{1, 1, 1}, p{0, 0, 0};
-  std::int64_t in_size() const { return in[0] * in[1] * in[2]; }
-  std::int64_t out_size() const { return out[0] * out[1] * out[2]; }
-};
-
-inline Geo geometry(const Shape& data, const Shape& out, const PoolingParam& p) {
-  Geo g;
-  g.planes = data[0] * data[1];
-  const int ns = data.ndim() - 2, off = 3 - ns;
-  for (int i = 0; i < ns; ++i) {
-    const auto j = static_cast<std::size_t>(off + i);
-    g.in[j] = data[i + 2];
-    g.out[j] = out[i + 2];
-    if (p.global_pool) {
-      g.k[j] = data[i + 2];
-    } else {
-      g.k[j] = p.kernel[i];
-      g.s[j] = p.st(i);
-      g.p[j] = p.pd(i);
-    }
-  }
-  return g;
-}
-
-// The window of output position o along one axis: [lo, hi) in the input, and its extent
-// clipped to the padded input (for count_include_pad).
-struct Range {
-  std::int64_t lo, hi, padded;
-};
-inline Range window(const Geo& g, int axis, std::int64_t o) {
-  const auto a = static_cast<std::size_t>(axis);
-  std::int64_t start = o * g.s[a] - g.p[a];
-  std::int64_t end = std::min(start + g.k[a], g.in[a] + g.p[a]);
-  Range r{std::max<std::int64_t>(start, 0), std::min(end, g.in[a]), end - start};
-  return r;
-}
-
-// Calls f(output index, window ranges) for every output position of one plane.
-template <class F>
-void for_each_window(const Geo& g, F&& f) {
-  std::int64_t o = 0;
-  for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0) {
-    const Range r0 = window(g, 0, o0);
-    for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1) {
-      const Range r1 = window(g, 1, o1);
-      for (std::int64_t o2 = 0; o2 < g.out[2]; ++o2, ++o) f(o, r0, r1, window(g, 2, o2));
-    }
-  }
-}
-
-inline std::string type_name(PoolType t) {
-  return t == PoolType::max ? "max" : t == PoolType::avg ? "avg" : t == PoolType::sum ? "sum" : "lp";
-}
-template <class T>
-T ipow(T x, int p) {
-  T r = T(1);
-  for (int i = 0; i < p; ++i) r *= x;
-  return r;
-}
-// (Σ x^p)^(1/p), the sign kept for odd p.
-template <class T>
-T lp_root(T v, int p) {
-  if (p == 1) return v;
-  if (p == 2) return std::sqrt(v);
-  if (p == 3) return std::cbrt(v);
-  const T r = std::pow(std::abs(v), T(1) / T(p));
-  return v < 0 && p % 2 == 1 ? -r : r;
-}
-#if SYMGRAD_WITH_CUDA
-inline cuda::PoolGeo gpu_geo(const Geo& g, const PoolingParam& p) {
-  cuda::PoolGeo c;
-  for (std::size_t a = 0; a < 3; ++a) c.in[a] = g.in[a], c.out[a] = g.out[a], c.k[a] = g.k[a], c.s[a] = g.s[a], c.p[a] = g.p[a];
-  c.kind = p.pool_type == PoolType::max ? cuda::PoolKind::max
-           : p.pool_type == PoolType::avg ? cuda::PoolKind::avg : cuda::PoolKind::sum;
-  c.count_pad = p.count_include_pad && !p.global_pool;
-  return c;
-}
-#endif
-
-inline std::string convention_name(PoolConvention c) {
-  return c == PoolConvention::valid ? "valid" : c == PoolConvention::full ? "full" : "same";
-}
-
-}  // namespace pool_detail
-
-class PoolingBackward final : public Operator {
- public:
-  explicit PoolingBackward(PoolingParam p) : p_(std::move(p)) {}
-  std::string type_name() const override { return "_backward_Pooling"; }
-  std::vector<std::string> arguments() const override { return {"ograd", "data", "output"}; }
-  std::vector<std::string> outputs() const override { return {"data_grad"}; }
-  void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(1)); }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    const auto g = pool_detail::geometry(in[1].shape(), in[0].shape(), p_);
-    dispatch_float(in[0].dtype(), "Pooling", [&](auto t) {
-      using T = decltype(t);
-      const T* dy = in[0].data<T>();
-      const T* x = in[1].data<T>();
-      const T* y = in[2].data<T>();
-      T* dx = out[0].data<T>();
-      if (req[0] == OpReq::write) std::fill_n(dx, in[1].size(), T(0));
-      const std::int64_t IS = g.in_size(), OS = g.out_size();
-      host::ThreadPool::instance().run(static_cast<std::size_t>(g.planes), [&](std::size_t pl) {
-        const T* xp = x + std::int64_t(pl) * IS;
-        const T* dyp = dy + std::int64_t(pl) * OS;
-        const T* yp = y + std::int64_t(pl) * OS;
-        T* dxp = dx + std::int64_t(pl) * IS;
-        pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0, const pool_detail::Range& r1,
-                                            const pool_detail::Range& r2) {
-          if (p_.pool_type == PoolType::max) {
-            std::int64_t best = -1;
-            T bv = std::numeric_limits<T>::lowest();
-            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
-              for (std::int64_t b = r1.lo; b < r1.hi; ++b)
-                for (std::int64_t c = r2.lo; c < r2.hi; ++c) {
-                  const std::int64_t i = (a * g.in[1] + b) * g.in[2] + c;
-                  if (best < 0 || xp[i] > bv) best = i, bv = xp[i];
-                }
-            if (best >= 0) dxp[best] += dyp[o];
-            return;
-          }
-          if (p_.pool_type == PoolType::lp) {
-            const T y = yp[o];
-            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
-              for (std::int64_t b = r1.lo; b < r1.hi; ++b)
-                for (std::int64_t c = r2.lo; c < r2.hi; ++c) {
-                  const std::int64_t i = (a * g.in[1] + b) * g.in[2] + c;
-                  const T d = p_.p_value == 1 ? T(1) : y == T(0) ? T(0) : pool_detail::ipow(xp[i] / y, p_.p_value - 1);
-                  dxp[i] += dyp[o] * d;
-                }
-            return;
-          }
-          T scale = T(1);
-          if (p_.pool_type == PoolType::avg) {
-            const std::int64_t n = p_.count_include_pad && !p_.global_pool
-                                       ? r0.padded * r1.padded * r2.padded
-                                       : (r0.hi - r0.lo) * (r1.hi - r1.lo) * (r2.hi - r2.lo);
-            scale = n > 0 ? T(1) / T(n) : T(0);
-          }
-          const T v = dyp[o] * scale;
-          for (std::int64_t a = r0.lo; a < r0.hi; ++a)
-            for (std::int64_t b = r1.lo; b < r1.hi; ++b)
-              for (std::int64_t c = r2.lo; c < r2.hi; ++c) dxp[(a * g.in[1] + b) * g.in[2] + c] += v;
-        });
-      });
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return p_.pool_type == PoolType::lp ? std::string("pool_type='lp' has no CUDA kernel yet") : std::string(); }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    const auto g = pool_detail::geometry(in[1].shape(), in[0].shape(), p_);
-    cuda::pooling_grad(ctx.ctx.device_id, in[0].dtype(), pool_detail::gpu_geo(g, p_), g.planes, in[0].raw_data(),
-                       in[1].raw_data(), out[0].raw_data(), req[0]);
-  }
-#endif
- private:
-  PoolingParam p_;
-};
-
-class Pooling final : public Operator {
- public:
-  explicit Pooling(PoolingParam p) : p_(std::move(p)) { check(); }
-  explicit Pooling(const AttrMap& m) {
-    attr::Reader r("Pooling", m);
-    std::vector<std::int64_t> kernel, stride, pad;
-    std::string type = "max", conv = "valid";
-    r.get("kernel", kernel);
-    r.get("stride", stride);
-    r.get("pad", pad);
-    r.get("pool_type", type);
-    r.get("pooling_convention", conv);
-    r.get("global_pool", p_.global_pool);
-    r.get("count_include_pad", p_.count_include_pad);
-    std::string p_value;
-    r.get("p_value", p_value);
-    if (!p_value.empty() && p_value != "None") p_.p_value = std::stoi(p_value);
-    std::string layout;
-    r.get("layout", layout);
-    p_.layout = layout_code("Pooling", layout);
-    bool off = false;
-    r.get("cudnn_off", off);
-    r.finish();
-    p_.kernel = Spatial::from(kernel);
-    p_.stride = Spatial::from(stride);
-    p_.pad = Spatial::from(pad);
-    p_.pool_type = parse_type(type);
-    p_.convention = parse_convention(conv);
-    check();
-  }
-  static PoolType parse_type(const std::string& t) {
-    if (t == "max") return PoolType::max;
-    if (t == "avg") return PoolType::avg;
-    if (t == "sum") return PoolType::sum;
-    if (t == "lp") return PoolType::lp;
-    throw ValueError("Pooling: pool_type must be max, avg, sum or lp, got '" + t + "'");
-  }
-  static PoolConvention parse_convention(const std::string& c) {
-    if (c == "valid") return PoolConvention::valid;
-    if (c == "full") return PoolConvention::full;
-    if (c == "same") return PoolConvention::same;
-    throw ValueError("Pooling: pooling_convention must be valid, full or same, got '" + c + "'");
-  }
-  const PoolingParam& param() const { return p_; }
-  std::string type_name() const override { return "Pooling"; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.kernel.n) m["kernel"] = attr::format(p_.kernel.vec());
-    if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
-    if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
-    m["pool_type"] = pool_detail::type_name(p_.pool_type);
-    if (p_.convention != PoolConvention::valid) m["pooling_convention"] = pool_detail::convention_name(p_.convention);
-    if (p_.global_pool) m["global_pool"] = attr::format(true);
-    if (!p_.count_include_pad) m["count_include_pad"] = attr::format(false);
-    if (p_.layout) m["layout"] = layout_name(p_.layout);
-    if (p_.p_value) m["p_value"] = attr::format(p_.p_value);
-    return m;
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    auto r = pooling_rule(c.in(0), p_);
-    if (r.error)
-      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with kernel=" + attr::format(p_.kernel.vec()) +
-                     (p_.pad.n ? ", pad=" + attr::format(p_.pad.vec()) : std::string()) + ": " + r.error);
-    c.assign_out(0, r.out);
-  }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<PoolingBackward>(p_), n, "backward", {og[0], n->inputs[0], out_entry(n, 0)});
-    return {out_entry(b, 0)};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    const auto g = pool_detail::geometry(in[0].shape(), out[0].shape(), p_);
-    dispatch_float(in[0].dtype(), "Pooling", [&](auto t) {
-      using T = decltype(t);
-      const T* x = in[0].data<T>();
-      T* y = out[0].data<T>();
-      const bool add = req[0] == OpReq::add;
-      const std::int64_t IS = g.in_size(), OS = g.out_size();
-      host::ThreadPool::instance().run(static_cast<std::size_t>(g.planes), [&](std::size_t pl) {
-        const T* xp = x + std::int64_t(pl) * IS;
-        T* yp = y + std::int64_t(pl) * OS;
-        pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0, const pool_detail::Range& r1,
-                                            const pool_detail::Range& r2) {
-          T v;
-          if (p_.pool_type == PoolType::max) {
-            v = std::numeric_limits<T>::lowest();
-            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
-              for (std::int64_t b = r1.lo; b < r1.hi; ++b) {
-                const T* row = xp + (a * g.in[1] + b) * g.in[2];
-                for (std::int64_t c = r2.lo; c < r2.hi; ++c) v = std::max(v, row[c]);
-              }
-          } else if (p_.pool_type == PoolType::lp) {
-            v = T(0);
-            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
-              for (std::int64_t b = r1.lo; b < r1.hi; ++b) {
-                const T* row = xp + (a * g.in[1] + b) * g.in[2];
-                for (std::int64_t c = r2.lo; c < r2.hi; ++c) v += pool_detail::ipow(row[c], p_.p_value);
-              }
-            v = pool_detail::lp_root(v, p_.p_value);
-          } else {
-            v = T(0);
-            for (std::int64_t a = r0.lo; a < r0.hi; ++a)
-              for (std::int64_t b = r1.lo; b < r1.hi; ++b) {
-                const T* row = xp + (a * g.in[1] + b) * g.in[2];
-                for (std::int64_t c = r2.lo; c < r2.hi; ++c) v += row[c];
-              }
-            if (p_.pool_type == PoolType::avg) {
-              const std::int64_t n = p_.count_include_pad && !p_.global_pool
-                                         ? r0.padded * r1.padded * r2.padded
-                                         : (r0.hi - r0.lo) * (r1.hi - r1.lo) * (r2.hi - r2.lo);
-              v = n > 0 ? v / T(n) : T(0);
-            }
-          }
-          yp[o] = add ? yp[o] + v : v;
-        });
-      });
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return p_.pool_type == PoolType::lp ? std::string("pool_type='lp' has no CUDA kernel yet") : std::string(); }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    const auto g = pool_detail::geometry(in[0].shape(), out[0].shape(), p_);
-    cuda::pooling(ctx.ctx.device_id, in[0].dtype(), pool_detail::gpu_geo(g, p_), g.planes, in[0].raw_data(),
-                  out[0].raw_data(), req[0]);
-  }
-#endif
- private:
-  void check() const {
-    if (!p_.global_pool) {
-      if (p_.kernel.n < 1) throw ValueError("Pooling: kernel is required unless global_pool is set, e.g. kernel=(2, 2)");
-      for (int i = 0; i < p_.kernel.n; ++i)
-        if (p_.kernel[i] < 1) throw ValueError("Pooling: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
-    }
-    const int ns = p_.kernel.n;
-    for (const auto* s : {&p_.stride, &p_.pad})
-      if (s->n != 0 && ns != 0 && s->n != ns)
-        throw ValueError("Pooling: stride and pad must have as many values as kernel " + attr::format(p_.kernel.vec()));
-    for (int i = 0; i < p_.stride.n; ++i)
-      if (p_.stride[i] < 1) throw ValueError("Pooling: stride values must be positive, got " + attr::format(p_.stride.vec()));
-    for (int i = 0; i < p_.pad.n; ++i)
-      if (p_.pad[i] < 0) throw ValueError("Pooling: pad values must not be negative, got " + attr::format(p_.pad.vec()));
-    if (p_.pool_type == PoolType::lp && p_.p_value < 1)
-      throw ValueError(p_.p_value == 0 ? std::string("Pooling: pool_type 'lp' needs p_value, e.g. p_value=2")
-                                       : "Pooling: p_value must be a positive integer, got " + std::to_string(p_.p_value));
-    if (p_.convention == PoolConvention::same && p_.pad.n)
-      for (int i = 0; i < p_.pad.n; ++i)
-        if (p_.pad[i] != 0) throw ValueError("Pooling: pooling_convention 'same' needs pad 0");
-  }
-  PoolingParam p_;
-};
+// Operator classes (ops/pooling-inl.hpp).
+class PoolingBackward;
+class Pooling;
 
 }  // namespace ops
 
 namespace sym {
+
 struct PoolingOptions {
   std::vector<std::int64_t> kernel = {};
   std::string pool_type = "max";
@@ -416,24 +98,11 @@ struct PoolingOptions {
   std::string layout = {};
   std::string name = {};
 };
-inline Symbol pooling(const Symbol& data, const PoolingOptions& o) {
-  ops::PoolingParam p;
-  p.kernel = ops::Spatial::from(o.kernel);
-  p.stride = ops::Spatial::from(o.stride);
-  p.pad = ops::Spatial::from(o.pad);
-  p.pool_type = ops::Pooling::parse_type(o.pool_type);
-  p.convention = ops::Pooling::parse_convention(o.pooling_convention);
-  p.p_value = o.p_value;
-  p.global_pool = o.global_pool;
-  p.count_include_pad = o.count_include_pad;
-  p.layout = ops::layout_code("Pooling", o.layout);
-  return compose(std::make_shared<ops::Pooling>(p), {data}, o.name);
-}
-inline Symbol Pooling(const Symbol& data, const PoolingOptions& o) { return pooling(data, o); }
+Symbol pooling(const Symbol& data, const PoolingOptions& o);
+Symbol Pooling(const Symbol& data, const PoolingOptions& o);
 }  // namespace sym
 }  // namespace symgrad
-
-namespace symgrad {
+namespace SYMGRAD_NS {
 namespace ops {
 template <class A, PoolingParam P>
 struct PoolingOut {

@@ -9,13 +9,14 @@
 // GEMM and one fused gate kernel per step; the backward pass mirrors it (weight gradients of the
 // input side as one GEMM over all steps).
 #pragma once
-#include <cmath>
-#include <memory>
+#include <cstdint>
+#include <string>
+#include <string_view>
 
-#include "../cpu/gemm.hpp"
-#include "elemwise.hpp"
+#include "../core/error.hpp"
+#include "../symbol/compose.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 namespace ops {
 
 enum class RNNMode { lstm, gru, rnn_tanh, rnn_relu };
@@ -84,97 +85,27 @@ struct RNNReserve {
   std::int64_t total() const { return mask(L - 1); }
 };
 
-template <class T>
-inline T sigm(T x) { return T(1) / (T(1) + std::exp(-x)); }
-
+// Operator classes (ops/rnn-inl.hpp).
+class RNN;
 class RNNBackward;
-
-class RNN final : public Operator {
- public:
-  explicit RNN(RNNParam p) : p_(p) { check(); }
-  explicit RNN(const AttrMap& m) {
-    attr::Reader r("RNN", m);
-    r.get("state_size", p_.state_size);
-    r.get("num_layers", p_.num_layers);
-    std::string mode;
-    r.get("mode", mode);
-    if (mode.empty()) throw ValueError("RNN: the required attribute 'mode' is missing");
-    p_.mode = parse_rnn_mode(mode);
-    r.get("bidirectional", p_.bidirectional);
-    r.get("p", p_.p);
-    r.get("state_outputs", p_.state_outputs);
-    for (const char* ignored : {"projection_size", "lstm_state_clip_min", "lstm_state_clip_max"})
-      if (auto v = r.find(ignored); v && attr::trim(*v) != "None")
-        throw ValueError(std::string("RNN: ") + ignored + " is not supported");
-    bool b = false;
-    r.get("lstm_state_clip_nan", b);
-    r.get("use_sequence_length", b);
-    if (b) throw ValueError("RNN: use_sequence_length=True is not supported");
-    r.finish();
-    check();
-  }
-  const RNNParam& param() const { return p_; }
-  std::string type_name() const override { return "RNN"; }
-  std::vector<std::string> arguments() const override {
-    if (p_.mode == RNNMode::lstm) return {"data", "parameters", "state", "state_cell"};
-    return {"data", "parameters", "state"};
-  }
-  std::vector<std::string> outputs() const override {
-    if (p_.mode == RNNMode::lstm) return {"output", "state_output", "statecell_output", "reserve"};
-    return {"output", "state_output", "reserve"};
-  }
-  std::size_t num_visible_outputs() const override {
-    return p_.state_outputs ? (p_.mode == RNNMode::lstm ? 3 : 2) : 1;
-  }
-  std::size_t json_num_outputs() const override { return num_visible_outputs(); }
-  AttrMap attrs() const override {
-    AttrMap m{{"state_size", attr::format(p_.state_size)},
-              {"num_layers", attr::format(p_.num_layers)},
-              {"mode", rnn_mode_name(p_.mode)}};
-    if (p_.bidirectional) m["bidirectional"] = attr::format(true);
-    if (p_.p != 0) m["p"] = attr::format(p_.p);
-    if (p_.state_outputs) m["state_outputs"] = attr::format(true);
-    return m;
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    const Shape& d = c.in(0);
-    if (!d.rank_known()) return;
-    if (d.ndim() != 3) ShapeCtx::fail(c.in_name(0) + " must be (T, N, C) (layout TNC), got " + d.str());
-    auto lay = rnn_layout(p_, d[2]);
-    const std::int64_t LD = p_.num_layers * p_.dirs(), H = p_.state_size;
-    if (d[2] >= 0) c.assign_in(1, Shape{lay.total()}, "the packed parameters of this RNN");
-    Shape st{LD, d[1], H};
-    c.assign_in(2, st, "state (num_layers·directions, batch, state_size)");
-    if (p_.mode == RNNMode::lstm) c.assign_in(3, st, "state_cell (num_layers·directions, batch, state_size)");
-    c.assign_out(0, Shape{d[0], d[1], p_.dirs() * H});
-    std::size_t k = 1;
-    c.assign_out(k++, st);
-    if (p_.mode == RNNMode::lstm) c.assign_out(k++, st);
-    if (d.known()) {
-      RNNReserve rv{d[0], d[1], lay.G, H, p_.num_layers, p_.dirs()};
-      c.assign_out(k, Shape{rv.total()});
-    }
-  }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override;
-  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override;
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override;  // rnn_gpu.hpp
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override;
-#endif
-
- private:
-  void check() const {
-    if (p_.state_size < 1 || p_.num_layers < 1)
-      throw ValueError("RNN: state_size and num_layers must be at least 1");
-    if (!(p_.p >= 0 && p_.p < 1)) throw ValueError("RNN: p must be in [0, 1)");
-  }
-  RNNParam p_;
-  friend class RNNBackward;
-};
 
 }  // namespace ops
 }  // namespace symgrad
 
-#include "rnn_kernels.hpp"
+namespace SYMGRAD_NS::sym {
+struct RNNOptions {
+  std::int64_t state_size;
+  std::int64_t num_layers = 1;
+  std::string mode = "lstm";  // lstm, gru, rnn_tanh, rnn_relu
+  bool bidirectional = false;
+  double p = 0.0;
+  bool state_outputs = false;
+  std::string name = {};
+};
+// RNN(data (T,N,C), parameters, state, state_cell): empty symbols become variables
+// <name>_parameters, <name>_state, <name>_state_cell.
+Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& state, const Symbol& state_cell,
+           const RNNOptions& o);
+Symbol rnn(const Symbol& data, const RNNOptions& o);
+Symbol RNN(const Symbol& data, const RNNOptions& o);
+}  // namespace symgrad::sym

@@ -8,7 +8,7 @@
 
 #include "op_base.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 inline std::size_t num_outputs(const Node& n) { return n.op ? n.op->outputs().size() : 1; }
 

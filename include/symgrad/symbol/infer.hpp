@@ -8,7 +8,7 @@
 
 #include "graph.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 // Name of an entry as list_outputs() prints it: a variable's own name, else <node>_<output>.
 inline std::string entry_name(const Node& n, std::size_t index) {

@@ -8,7 +8,7 @@
 
 #include "../core/attrs.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 class OpBase;
 struct Node;

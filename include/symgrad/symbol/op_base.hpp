@@ -13,7 +13,7 @@
 #include "../core/shape.hpp"
 #include "node.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 // Thrown by shape and type rules; the inference pass turns it into a ShapeError/TypeError that
 // names the node, its operator and the shapes it knew.

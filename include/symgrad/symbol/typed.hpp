@@ -13,7 +13,7 @@
 #include "../core/fixed_string.hpp"
 #include "compose.hpp"
 
-namespace symgrad {
+namespace SYMGRAD_NS {
 
 template <std::int64_t... D>
 struct StaticShape {

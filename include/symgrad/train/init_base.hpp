@@ -27,7 +27,7 @@
 #include "../ndarray/ndarray.hpp"
 #include "../ndarray/random.hpp"
 
-namespace symgrad::init {
+namespace SYMGRAD_NS::init {
 
 class Initializer;
 
@@ -63,20 +63,12 @@ inline constexpr Pattern kPatterns[] = {
     {"max", 1, false},
 };
 
-inline const Pattern* find_pattern(std::string_view name) {
-  for (const auto& p : kPatterns)
-    if (name.ends_with(p.suffix)) return &p;
-  return nullptr;
-}
+const Pattern* find_pattern(std::string_view name);
 
-inline std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
+std::string lower(std::string_view s);
 
 // A label by its name: "label", "softmax_label", "new_label", "seqlabel".
-inline bool looks_like_label(std::string_view name) { return lower(name).ends_with("label"); }
+bool looks_like_label(std::string_view name);
 
 [[noreturn]] inline void unknown_pattern(const std::string& name) {
   std::string m = "Unknown initialization pattern for " + name +
@@ -104,39 +96,13 @@ inline bool looks_like_label(std::string_view name) { return lower(name).ends_wi
 }
 
 // JSON values as Python's json.dumps writes them (ASCII only, \u escapes).
-inline std::string json_string(const std::string& s) { return nlohmann::json(s).dump(-1, ' ', true); }
+std::string json_string(const std::string& s);
 // Python's repr of a float: the shortest round-trip digits, positional when the decimal exponent
 // is in [-4, 16), else scientific with a signed exponent of two digits or more: 0.07, 1.0, 0.0001,
 // 1e-05, 1e+16, 1.5e+300.
-inline std::string json_float(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string sci(buf, r.ptr);  // "-1.5e-05"
-  const auto e = sci.find('e');
-  const int exp = std::stoi(sci.substr(e + 1));
-  std::string out = v < 0 ? "-" : "", digits;
-  for (char c : sci.substr(0, e))
-    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
-  if (exp < -4 || exp >= 16) {
-    out += digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    std::string ex = std::to_string(exp < 0 ? -exp : exp);
-    return out + "e" + (exp < 0 ? "-" : "+") + (ex.size() < 2 ? "0" : "") + ex;
-  }
-  if (exp < 0) return out + "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
-  const auto int_len = static_cast<std::size_t>(exp) + 1;
-  if (digits.size() <= int_len) return out + digits + std::string(int_len - digits.size(), '0') + ".0";
-  return out + digits.substr(0, int_len) + "." + digits.substr(int_len);
-}
+std::string json_float(double v);
 // A number that Python would hold as an int when integral (MXNet's magnitude=3): 3, 2.34.
-inline std::string json_number(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e16)
-    return std::to_string(static_cast<long long>(v));
-  return json_float(v);
-}
+std::string json_number(double v);
 
 // Fills a float32/float64 array with draw() in C order.
 template <class Draw>
@@ -153,63 +119,18 @@ void fill_random(const NDArray& arr, std::string_view who, const std::string& na
 // Reads the keyword arguments of an initializer rebuilt from JSON; unknown keys are errors.
 class Kwargs {
  public:
-  Kwargs(std::string who, const nlohmann::json& obj) : who_(std::move(who)), obj_(obj) {
-    if (!obj_.is_object())
-      throw ValueError("init::create: the arguments of '" + who_ + "' must be a JSON object, got " +
-                       obj_.dump());
-  }
-  double number(const std::string& key, double def) {
-    auto it = take(key);
-    if (!it) return def;
-    if (!it->is_number())
-      throw ValueError("init::create: '" + who_ + "' argument '" + key + "' must be a number, got " +
-                       it->dump());
-    return it->get<double>();
-  }
-  std::string string(const std::string& key, const std::string& def) {
-    auto it = take(key);
-    if (!it) return def;
-    if (!it->is_string())
-      throw ValueError("init::create: '" + who_ + "' argument '" + key + "' must be a string, got " +
-                       it->dump());
-    return it->get<std::string>();
-  }
+  Kwargs(std::string who, const nlohmann::json& obj);
+  double number(const std::string& key, double def);
+  std::string string(const std::string& key, const std::string& def);
   const nlohmann::json* raw(const std::string& key) { return take(key); }
   // A keyword without a default (MXNet's positional arguments).
-  const nlohmann::json& required(const std::string& key) {
-    if (auto* v = take(key)) return *v;
-    throw ValueError("init::create: '" + who_ + "' needs the argument '" + key + "', got " + obj_.dump());
-  }
-  std::int64_t integer(const std::string& key) {
-    const auto& v = required(key);
-    if (!v.is_number_integer())
-      throw ValueError("init::create: '" + who_ + "' argument '" + key + "' must be an integer, got " +
-                       v.dump());
-    return v.get<std::int64_t>();
-  }
-  bool boolean(const std::string& key, bool def) {
-    auto it = take(key);
-    if (!it) return def;
-    if (!it->is_boolean())
-      throw ValueError("init::create: '" + who_ + "' argument '" + key + "' must be true or false, got " +
-                       it->dump());
-    return it->get<bool>();
-  }
-  void finish() const {
-    for (auto it = obj_.begin(); it != obj_.end(); ++it)
-      if (std::find(seen_.begin(), seen_.end(), it.key()) == seen_.end())
-        throw ValueError("init::create: '" + who_ + "' has no argument '" + it.key() + "'" +
-                         (seen_.empty() ? std::string(" (it takes none)")
-                                        : "; it takes " + symgrad::detail::quoted_list(seen_)) +
-                         symgrad::detail::did_you_mean(it.key(), seen_));
-  }
+  const nlohmann::json& required(const std::string& key);
+  std::int64_t integer(const std::string& key);
+  bool boolean(const std::string& key, bool def);
+  void finish() const;
 
  private:
-  const nlohmann::json* take(const std::string& key) {
-    seen_.push_back(key);
-    auto it = obj_.find(key);
-    return it == obj_.end() ? nullptr : &*it;
-  }
+  const nlohmann::json* take(const std::string& key);
   std::string who_;
   const nlohmann::json& obj_;
   std::vector<std::string> seen_;
@@ -219,7 +140,7 @@ class Kwargs {
 
 // True when the dispatch above fills `name` without an __init__ attribute (Module checks its
 // parameters with this at bind).
-inline bool known_pattern(std::string_view name) { return detail::find_pattern(name) != nullptr; }
+bool known_pattern(std::string_view name);
 
 // Rebuilds an initializer from MXNet's JSON (`["xavier", {"magnitude": 2}]`) or a registry name
 // ("xavier", "zeros"); defined in initializer.hpp.
@@ -230,26 +151,7 @@ class Initializer {
   virtual ~Initializer() = default;
 
   // MXNet's __call__: the dispatch described at the top of this file.
-  virtual void operator()(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    if (arr.is_none())
-      throw ValueError("init: cannot initialize '" + desc.name + "': the array is empty (none)");
-    if (!desc.global_init) {
-      InitDesc d = desc;
-      d.global_init = this;
-      (*this)(d, arr, gen);
-      return;
-    }
-    if (auto it = desc.attrs.find("__init__"); it != desc.attrs.end() && !it->second.empty()) {
-      create(it->second)->init_weight(desc, arr, gen);
-      return;
-    }
-    const detail::Pattern* p = detail::find_pattern(desc.name);
-    if (!p) detail::unknown_pattern(desc.name);
-    if (p->weight)
-      init_weight(desc, arr, gen);
-    else
-      arr.fill(p->value);
-  }
+  virtual void operator()(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const;
 
   // The initializer's own rule (MXNet's _init_weight), whatever the name.
   virtual void init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const = 0;
@@ -259,20 +161,12 @@ class Initializer {
 
   // MXNet's dumps(): '["xavier", {"rnd_type": "uniform", "factor_type": "avg", "magnitude": 3}]',
   // the string that var(name, {.init = ...}) stores in the __init__ attribute.
-  virtual std::string dumps() const {
-    std::string s = "[" + detail::json_string(name()) + ", {";
-    bool first = true;
-    for (const auto& [k, v] : kwargs()) {
-      s += (first ? "" : ", ") + detail::json_string(k) + ": " + v;
-      first = false;
-    }
-    return s + "}]";
-  }
+  virtual std::string dumps() const;
 
  protected:
   // Keyword arguments in MXNet's order, each value already JSON.
   using KwargList = std::vector<std::pair<std::string, std::string>>;
-  virtual KwargList kwargs() const { return {}; }
+  virtual KwargList kwargs() const;
 };
 
 }  // namespace symgrad::init

@@ -2,9 +2,9 @@
 // (one hidden GEMM per step for dh, the gate derivatives elementwise), then the input side of all
 // steps at once (two GEMMs). Scratch memory comes from the executor's workspace.
 #pragma once
-#include "rnn_kernels.hpp"
+#include "rnn_kernels-inl.hpp"
 
-namespace symgrad::ops {
+namespace SYMGRAD_NS::ops {
 
 class RNNBackward final : public Operator {
  public:
@@ -204,43 +204,4 @@ class RNNBackward final : public Operator {
   bool dhy_, dcy_;
 };
 
-inline std::vector<NodeEntry> RNN::gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const {
-  const bool lstm = p_.mode == RNNMode::lstm;
-  std::vector<NodeEntry> ins{og[0]};
-  ins.insert(ins.end(), n->inputs.begin(), n->inputs.end());
-  ins.push_back(out_entry(n, lstm ? 3 : 2));
-  bool dhy = og.size() > 1 && og[1];
-  bool dcy = lstm && og.size() > 2 && og[2];
-  if (dhy) ins.push_back(og[1]);
-  if (dcy) ins.push_back(og[2]);
-  auto b = grad_node(std::make_shared<RNNBackward>(p_, dhy, dcy), n, "backward", std::move(ins));
-  std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1), out_entry(b, 2)};
-  if (lstm) g.push_back(out_entry(b, 3));
-  return g;
-}
-
 }  // namespace symgrad::ops
-
-namespace symgrad::sym {
-struct RNNOptions {
-  std::int64_t state_size;
-  std::int64_t num_layers = 1;
-  std::string mode = "lstm";  // lstm, gru, rnn_tanh, rnn_relu
-  bool bidirectional = false;
-  double p = 0.0;
-  bool state_outputs = false;
-  std::string name = {};
-};
-// RNN(data (T,N,C), parameters, state, state_cell): empty symbols become variables
-// <name>_parameters, <name>_state, <name>_state_cell.
-inline Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& state, const Symbol& state_cell,
-                  const RNNOptions& o) {
-  ops::RNNParam p{o.state_size, o.num_layers, ops::parse_rnn_mode(o.mode), o.bidirectional, o.p, o.state_outputs};
-  if (p.mode == ops::RNNMode::lstm) return compose(std::make_shared<ops::RNN>(p), {data, parameters, state, state_cell}, o.name);
-  return compose(std::make_shared<ops::RNN>(p), {data, parameters, state}, o.name);
-}
-inline Symbol rnn(const Symbol& data, const RNNOptions& o) { return rnn(data, Symbol(), Symbol(), Symbol(), o); }
-inline Symbol RNN(const Symbol& data, const RNNOptions& o) { return rnn(data, o); }
-}  // namespace symgrad::sym
-
-#include "rnn_gpu.hpp"

@@ -1,11 +1,147 @@
-// The fused RNN operator on gpu(n): the CPU's structure (rnn_kernels.hpp, rnn_backward.hpp) with
-// cuBLAS GEMMs and the step kernels of cuda/bodies_rnn.hpp; dropout between layers draws the
-// CPU's masks (cuda::dropout).
+// The fused RNN operator (ops/rnn.hpp): the operator class, its gradient rule, and the GPU
+// path (the CPU's structure with cuBLAS GEMMs and the step kernels of cuda/bodies_rnn.hpp;
+// dropout between layers draws the CPU's masks). The CPU kernels are in rnn_kernels-inl.hpp
+// and rnn_backward-inl.hpp.
 #pragma once
-#include "rnn_backward.hpp"
+#include <memory>
+
+#include "gpu_util.hpp"
+#include "op_table.hpp"
+#include "operator.hpp"
+#include "rnn.hpp"
+#include "rnn_backward-inl.hpp"
+#include "rnn_kernels-inl.hpp"
+
+namespace SYMGRAD_NS::ops {
+
+class RNN final : public Operator {
+ public:
+  explicit RNN(RNNParam p) : p_(p) { check(); }
+  explicit RNN(const AttrMap& m) {
+    attr::Reader r("RNN", m);
+    r.get("state_size", p_.state_size);
+    r.get("num_layers", p_.num_layers);
+    std::string mode;
+    r.get("mode", mode);
+    if (mode.empty()) throw ValueError("RNN: the required attribute 'mode' is missing");
+    p_.mode = parse_rnn_mode(mode);
+    r.get("bidirectional", p_.bidirectional);
+    r.get("p", p_.p);
+    r.get("state_outputs", p_.state_outputs);
+    for (const char* ignored : {"projection_size", "lstm_state_clip_min", "lstm_state_clip_max"})
+      if (auto v = r.find(ignored); v && attr::trim(*v) != "None")
+        throw ValueError(std::string("RNN: ") + ignored + " is not supported");
+    bool b = false;
+    r.get("lstm_state_clip_nan", b);
+    r.get("use_sequence_length", b);
+    if (b) throw ValueError("RNN: use_sequence_length=True is not supported");
+    r.finish();
+    check();
+  }
+  const RNNParam& param() const { return p_; }
+  std::string type_name() const override { return "RNN"; }
+  std::vector<std::string> arguments() const override {
+    if (p_.mode == RNNMode::lstm) return {"data", "parameters", "state", "state_cell"};
+    return {"data", "parameters", "state"};
+  }
+  std::vector<std::string> outputs() const override {
+    if (p_.mode == RNNMode::lstm) return {"output", "state_output", "statecell_output", "reserve"};
+    return {"output", "state_output", "reserve"};
+  }
+  std::size_t num_visible_outputs() const override {
+    return p_.state_outputs ? (p_.mode == RNNMode::lstm ? 3 : 2) : 1;
+  }
+  std::size_t json_num_outputs() const override { return num_visible_outputs(); }
+  AttrMap attrs() const override {
+    AttrMap m{{"state_size", attr::format(p_.state_size)},
+              {"num_layers", attr::format(p_.num_layers)},
+              {"mode", rnn_mode_name(p_.mode)}};
+    if (p_.bidirectional) m["bidirectional"] = attr::format(true);
+    if (p_.p != 0) m["p"] = attr::format(p_.p);
+    if (p_.state_outputs) m["state_outputs"] = attr::format(true);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    const Shape& d = c.in(0);
+    if (!d.rank_known()) return;
+    if (d.ndim() != 3) ShapeCtx::fail(c.in_name(0) + " must be (T, N, C) (layout TNC), got " + d.str());
+    auto lay = rnn_layout(p_, d[2]);
+    const std::int64_t LD = p_.num_layers * p_.dirs(), H = p_.state_size;
+    if (d[2] >= 0) c.assign_in(1, Shape{lay.total()}, "the packed parameters of this RNN");
+    Shape st{LD, d[1], H};
+    c.assign_in(2, st, "state (num_layers·directions, batch, state_size)");
+    if (p_.mode == RNNMode::lstm) c.assign_in(3, st, "state_cell (num_layers·directions, batch, state_size)");
+    c.assign_out(0, Shape{d[0], d[1], p_.dirs() * H});
+    std::size_t k = 1;
+    c.assign_out(k++, st);
+    if (p_.mode == RNNMode::lstm) c.assign_out(k++, st);
+    if (d.known()) {
+      RNNReserve rv{d[0], d[1], lay.G, H, p_.num_layers, p_.dirs()};
+      c.assign_out(k, Shape{rv.total()});
+    }
+  }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override;
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override;
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override;
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override;
+#endif
+
+ private:
+  void check() const {
+    if (p_.state_size < 1 || p_.num_layers < 1)
+      throw ValueError("RNN: state_size and num_layers must be at least 1");
+    if (!(p_.p >= 0 && p_.p < 1)) throw ValueError("RNN: p must be in [0, 1)");
+  }
+  RNNParam p_;
+  friend class RNNBackward;
+};
+
+inline void RNN::forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                         std::span<const OpReq> req) const {
+  const bool lstm = p_.mode == RNNMode::lstm;
+  dispatch_float(in[0].dtype(), "RNN", [&](auto t) {
+    using T = decltype(t);
+    const Shape& xs = in[0].shape();
+    auto lay = rnn_layout(p_, xs[2]);
+    RNNReserve rv{xs[0], xs[1], lay.G, p_.state_size, p_.num_layers, p_.dirs()};
+    if (req[0] == OpReq::add) throw Error("internal: RNN cannot add to its output");
+    std::size_t k = 1;
+    T* hy = req[k] == OpReq::null ? nullptr : out[k].data<T>();
+    ++k;
+    T* cy = nullptr;
+    if (lstm) cy = req[k] == OpReq::null ? nullptr : out[k].data<T>(), ++k;
+    rnn_detail::Forward<T>{p_,  lay,
+                           rv,  in[0].data<T>(),
+                           in[1].data<T>(), in[2].data<T>(),
+                           lstm ? in[3].data<T>() : nullptr, out[0].data<T>(),
+                           hy,  cy,
+                           out[k].data<T>(), ctx}
+        .run();
+  });
+}
+
+inline std::vector<NodeEntry> RNN::gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const {
+  const bool lstm = p_.mode == RNNMode::lstm;
+  std::vector<NodeEntry> ins{og[0]};
+  ins.insert(ins.end(), n->inputs.begin(), n->inputs.end());
+  ins.push_back(out_entry(n, lstm ? 3 : 2));
+  bool dhy = og.size() > 1 && og[1];
+  bool dcy = lstm && og.size() > 2 && og[2];
+  if (dhy) ins.push_back(og[1]);
+  if (dcy) ins.push_back(og[2]);
+  auto b = grad_node(std::make_shared<RNNBackward>(p_, dhy, dcy), n, "backward", std::move(ins));
+  std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1), out_entry(b, 2)};
+  if (lstm) g.push_back(out_entry(b, 3));
+  return g;
+}
+
+}  // namespace symgrad::ops
 
 #if SYMGRAD_WITH_CUDA
-namespace symgrad::ops {
+namespace SYMGRAD_NS::ops {
 
 namespace rnn_gpu {
 inline cuda::RnnMode mode_of(RNNMode m) { return static_cast<cuda::RnnMode>(static_cast<int>(m)); }
@@ -190,5 +326,27 @@ inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray>
   }
 }
 
+}  // namespace symgrad::ops
+#endif
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RNN)
+namespace SYMGRAD_NS::sym {
+SYMGRAD_INLINE Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& state,
+                          const Symbol& state_cell, const RNNOptions& o) {
+  ops::RNNParam p{o.state_size, o.num_layers, ops::parse_rnn_mode(o.mode), o.bidirectional, o.p, o.state_outputs};
+  if (p.mode == ops::RNNMode::lstm) return compose(std::make_shared<ops::RNN>(p), {data, parameters, state, state_cell}, o.name);
+  return compose(std::make_shared<ops::RNN>(p), {data, parameters, state}, o.name);
+}
+SYMGRAD_INLINE Symbol rnn(const Symbol& data, const RNNOptions& o) { return rnn(data, Symbol(), Symbol(), Symbol(), o); }
+SYMGRAD_INLINE Symbol RNN(const Symbol& data, const RNNOptions& o) { return rnn(data, o); }
+}  // namespace symgrad::sym
+#endif
+
+// Registry entries (ops/registry.hpp).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RNN)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE void register_rnn(OpTable& t) {
+  t["RNN"] = reg::with_attrs<RNN>;
+}
 }  // namespace symgrad::ops
 #endif

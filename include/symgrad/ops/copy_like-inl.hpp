@@ -1,9 +1,10 @@
 // _copy_like(src, like): src's values with like's shape (same size). The gradient of every
 // operator that only re-views its data (Reshape, Flatten, expand_dims).
 #pragma once
-#include "elemwise.hpp"
+#include "elemwise-inl.hpp"
+#include "op_table.hpp"
 
-namespace symgrad::ops {
+namespace SYMGRAD_NS::ops {
 
 class CopyLike final : public Operator {
  public:
@@ -28,3 +29,12 @@ inline NodeEntry grad_as_input(const NodePtr& n, const NodeEntry& og) {
 }
 
 }  // namespace symgrad::ops
+
+// Registry entries (ops/registry.hpp).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_COPY_LIKE)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE void register_copy_like(OpTable& t) {
+  t["_copy_like"] = reg::plain<CopyLike>;
+}
+}  // namespace symgrad::ops
+#endif

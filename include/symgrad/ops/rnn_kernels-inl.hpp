@@ -1,12 +1,14 @@
-// The RNN operator's CPU forward and backward (see rnn.hpp for the layouts).
+// The RNN operator's CPU forward kernels (see rnn.hpp for the layouts).
 #pragma once
 #include <type_traits>
 
 #include "../cpu/simd.hpp"
-#include "dropout.hpp"
+#include "../cpu/gemm.hpp"
+#include "dropout-inl.hpp"
+#include "operator.hpp"
 #include "rnn.hpp"
 
-namespace symgrad::ops {
+namespace SYMGRAD_NS::ops {
 
 namespace rnn_detail {
 
@@ -157,30 +159,4 @@ struct Forward {
 
 }  // namespace rnn_detail
 
-inline void RNN::forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                         std::span<const OpReq> req) const {
-  const bool lstm = p_.mode == RNNMode::lstm;
-  dispatch_float(in[0].dtype(), "RNN", [&](auto t) {
-    using T = decltype(t);
-    const Shape& xs = in[0].shape();
-    auto lay = rnn_layout(p_, xs[2]);
-    RNNReserve rv{xs[0], xs[1], lay.G, p_.state_size, p_.num_layers, p_.dirs()};
-    if (req[0] == OpReq::add) throw Error("internal: RNN cannot add to its output");
-    std::size_t k = 1;
-    T* hy = req[k] == OpReq::null ? nullptr : out[k].data<T>();
-    ++k;
-    T* cy = nullptr;
-    if (lstm) cy = req[k] == OpReq::null ? nullptr : out[k].data<T>(), ++k;
-    rnn_detail::Forward<T>{p_,  lay,
-                           rv,  in[0].data<T>(),
-                           in[1].data<T>(), in[2].data<T>(),
-                           lstm ? in[3].data<T>() : nullptr, out[0].data<T>(),
-                           hy,  cy,
-                           out[k].data<T>(), ctx}
-        .run();
-  });
-}
-
 }  // namespace symgrad::ops
-
-#include "rnn_backward.hpp"

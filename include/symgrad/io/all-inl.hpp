@@ -1,0 +1,7 @@
+// The implementation files of io/ without image codecs: compiled once into libsymgrad (src/),
+// or included by the entry headers in header-only mode. The image files (image, im2rec,
+// image_record_iter) are libsymgrad_image's (<symgrad/image.hpp>).
+#pragma once
+#include "data_iter-inl.hpp"
+#include "mnist_iter-inl.hpp"
+#include "recordio-inl.hpp"

@@ -1,0 +1,165 @@
+// NDArray and Storage (ndarray/ndarray.hpp, ndarray/storage.hpp): allocation, copies, conversions.
+#pragma once
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+#include "device.hpp"
+#include "ndarray.hpp"
+#include "storage.hpp"
+#if SYMGRAD_WITH_CUDA
+#include "../cuda/api.hpp"
+#endif
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_NDARRAY_NDARRAY)
+namespace SYMGRAD_NS {
+
+SYMGRAD_INLINE Storage::Storage(std::size_t bytes, Context ctx) : bytes_(bytes), ctx_(ctx) {
+  if (ctx.device_type != DeviceType::cpu) {
+    ptr_ = device::allocate(ctx, bytes);  // the CUDA library's caching pool, or a DeviceError
+    return;
+  }
+  // Never a zero-byte allocation, so data() is a valid aligned pointer for empty arrays too.
+  ptr_ = ::operator new(bytes ? bytes : kAlignment, std::align_val_t{kAlignment});
+}
+
+SYMGRAD_INLINE Storage::~Storage() {
+  if (ctx_.device_type != DeviceType::cpu) device::deallocate(ctx_, ptr_, bytes_);
+  else ::operator delete(ptr_, std::align_val_t{kAlignment});
+}
+
+SYMGRAD_INLINE void NDArray::allocate_zeroed(Context ctx) {
+  storage_ = std::make_shared<Storage>(nbytes(), ctx);
+  if (ctx.device_type == DeviceType::cpu) std::memset(storage_->data(), 0, nbytes());
+  else device::zero(ctx, storage_->data(), nbytes());
+}
+
+SYMGRAD_INLINE NDArray NDArray::reshape(Shape s) const {
+  require();
+  int infer = -1;
+  std::int64_t known = 1;
+  for (int i = 0; i < s.ndim(); ++i) {
+    if (s[i] == -1) {
+      if (infer >= 0) throw ShapeError("NDArray::reshape: only one dimension may be -1, got " + s.str());
+      infer = i;
+    } else {
+      known *= s[i];
+    }
+  }
+  if (infer >= 0 && known > 0 && size() % known == 0) s[infer] = size() / known;
+  if (!s.known() || s.size() != size())
+    throw ShapeError("NDArray::reshape: cannot view an array of shape " + shape_.str() + " (" +
+                     std::to_string(size()) + " elements) as " + s.str());
+  NDArray r = *this;
+  r.shape_ = s;
+  return r;
+}
+
+SYMGRAD_INLINE NDArray NDArray::copy_to(Context ctx) const {
+  require();
+  NDArray r(shape_, ctx, dtype_);
+  device::copy(r.raw_data(), ctx, raw_data(), context(), nbytes());
+  return r;
+}
+
+SYMGRAD_INLINE void NDArray::copy_to(NDArray& dst) const {
+  require();
+  if (dst.is_none()) {
+    dst = copy();
+    return;
+  }
+  if (!(dst.shape() == shape_))
+    throw ShapeError("copy_to: destination has shape " + dst.shape().str() + ", source " + shape_.str());
+  if (dst.raw_data() == raw_data()) return;
+  if (dst.dtype() == dtype_) {
+    device::copy(dst.raw_data(), dst.context(), raw_data(), context(), nbytes());
+    return;
+  }
+  if (context().device_type != DeviceType::cpu || dst.context().device_type != DeviceType::cpu) {
+    // converting copies between devices go through the host
+    NDArray converted = copy_to(cpu()).astype(dst.dtype());
+    converted.copy_to(dst);
+    return;
+  }
+  dispatch_dtype(dtype_, [&](auto s) {
+    dispatch_dtype(dst.dtype(), [&](auto d) {
+      using S = decltype(s);
+      using D = decltype(d);
+      const S* p = data<S>();
+      D* q = dst.data<D>();
+      for (std::int64_t i = 0; i < size(); ++i) q[i] = static_cast<D>(p[i]);
+    });
+  });
+}
+
+SYMGRAD_INLINE void NDArray::copy_from(const NDArray& src) const {
+  NDArray self = *this;
+  src.copy_to(self);
+}
+
+SYMGRAD_INLINE NDArray NDArray::astype(DType t) const {
+  NDArray r(shape_, context(), t);
+  copy_to(r);
+  return r;
+}
+
+SYMGRAD_INLINE double NDArray::at_flat(std::int64_t i) const {
+  require_cpu("at_flat");
+  return dispatch_dtype(dtype_, [&](auto s) -> double {
+    using S = decltype(s);
+    return static_cast<double>(static_cast<const S*>(raw_data())[i]);
+  });
+}
+
+SYMGRAD_INLINE const NDArray& NDArray::fill(double v) const {
+#if SYMGRAD_WITH_CUDA
+  if (context().device_type == DeviceType::gpu) {
+    cuda::fill(context().device_id, dtype_, size(), v, raw_data());
+    return *this;
+  }
+#endif
+  require_cpu("fill");
+  dispatch_dtype(dtype_, [&](auto s) {
+    using S = decltype(s);
+    std::fill_n(static_cast<S*>(raw_data()), size(), static_cast<S>(v));
+  });
+  return *this;
+}
+
+SYMGRAD_INLINE Shape NDArray::checked(const Shape& s) {
+  if (!s.known())
+    throw ShapeError("NDArray: cannot allocate an array of shape " + s.str() + "; every dimension must be known");
+  return s;
+}
+
+SYMGRAD_INLINE NDArray NDArray::from_flat(const std::vector<double>& v, const Shape& s, DType t) {
+  NDArray r(s, cpu(), t);
+  dispatch_dtype(t, [&](auto x) {
+    using T = decltype(x);
+    std::transform(v.begin(), v.end(), static_cast<T*>(r.raw_data()), [](double d) { return static_cast<T>(d); });
+  });
+  return r;
+}
+
+SYMGRAD_INLINE void NDArray::throw_none() { throw ValueError("the NDArray is empty (none): it holds no storage"); }
+
+SYMGRAD_INLINE void NDArray::throw_not_cpu(const char* what) const {
+  throw DeviceError(std::string(what) + ": the array lives on " + context().str() + "; copy_to(sg::cpu()) first");
+}
+
+SYMGRAD_INLINE void NDArray::throw_wrong_dtype(DType wanted) const {
+  throw TypeError("NDArray holds " + std::string(dtype_name(dtype_)) + ", not " + std::string(dtype_name(wanted)) +
+                  "; use astype() to convert");
+}
+
+SYMGRAD_INLINE void NDArray::throw_count_mismatch(std::size_t n) const {
+  throw ShapeError("NDArray: " + std::to_string(n) + " values do not fill shape " + shape_.str() + " (" +
+                   std::to_string(shape_.size()) + " elements)");
+}
+
+SYMGRAD_INLINE void NDArray::throw_not_one() const {
+  throw ValueError("item(): the array has " + std::to_string(size()) + " elements, not 1");
+}
+
+}  // namespace symgrad
+#endif

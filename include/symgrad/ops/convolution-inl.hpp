@@ -1,0 +1,594 @@
+// Operators and kernels of ops/convolution.hpp.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <utility>
+
+#include "../cpu/gemm.hpp"
+#include "../cpu/parallel.hpp"
+#include "../symbol/compose.hpp"
+#include "convolution.hpp"
+#include "gpu_util.hpp"
+#include "op_table.hpp"
+#include "operator.hpp"
+
+namespace SYMGRAD_NS::ops {
+
+
+// Channels-first layouts as codes (the number of spatial axes); channels-last layouts are errors.
+inline int layout_code(const char* op, const std::string& l) {
+  if (l.empty() || l == "None") return 0;
+  if (l == "NCW") return 1;
+  if (l == "NCHW") return 2;
+  if (l == "NCDHW") return 3;
+  throw ValueError(std::string(op) + ": layout '" + l +
+                   "' is not supported; the CPU path takes channels first (NCW, NCHW, NCDHW), as MXNet's CPU operators do");
+}
+inline std::string layout_name(int code) { return code == 1 ? "NCW" : code == 2 ? "NCHW" : "NCDHW"; }
+
+namespace conv_detail {
+
+// Geometry of one convolution for the kernels: spatial sizes as 3-d (missing dims are 1).
+struct Geo {
+  std::int64_t N = 0, C = 0, F = 0, G = 1;
+  std::array<std::int64_t, 3> in{1, 1, 1}, out{1, 1, 1}, k{1, 1, 1}, s{1, 1, 1}, d{1, 1, 1}, p{0, 0, 0};
+  std::int64_t in_size() const { return in[0] * in[1] * in[2]; }
+  std::int64_t out_size() const { return out[0] * out[1] * out[2]; }
+  std::int64_t k_size() const { return k[0] * k[1] * k[2]; }
+  std::int64_t cg() const { return C / G; }
+  std::int64_t fg() const { return F / G; }
+  std::int64_t col_rows() const { return cg() * k_size(); }
+};
+
+inline Geo geometry(const Shape& data, const Shape& out, const ConvolutionParam& p) {
+  Geo g;
+  g.N = data[0];
+  g.C = data[1];
+  g.F = p.num_filter;
+  g.G = p.num_group;
+  const int ns = p.nsp(), off = 3 - ns;  // right-align: 1-d uses the last slot
+  for (int i = 0; i < ns; ++i) {
+    const auto j = static_cast<std::size_t>(off + i);
+    g.in[j] = data[i + 2];
+    g.out[j] = out[i + 2];
+    g.k[j] = p.kernel[i];
+    g.s[j] = p.st(i);
+    g.d[j] = p.dil(i);
+    g.p[j] = p.pd(i);
+  }
+  return g;
+}
+
+// The outputs o in [lo, hi) whose input o·s + base lies in [0, in), for one axis of out outputs.
+struct Span {
+  std::int64_t lo, hi;
+};
+inline Span valid_span(std::int64_t base, std::int64_t s, std::int64_t in, std::int64_t out) {
+  auto ceil_div = [](std::int64_t n, std::int64_t d) { return n >= 0 ? (n + d - 1) / d : -((-n) / d); };
+  return {std::max<std::int64_t>(0, ceil_div(-base, s)), std::min(out, ceil_div(in - base, s))};
+}
+
+// Rows [r0, r1) of col (cg·k, out) from one sample's group of channels x (cg, in); row r is
+// channel r / k, kernel offset r % k.
+template <class T>
+void im2col_rows(const Geo& g, const T* x, T* col, std::int64_t r0, std::int64_t r1) {
+  const std::int64_t P = g.out_size(), ks = g.k_size();
+  for (std::int64_t row = r0; row < r1; ++row) {
+    const std::int64_t c = row / ks, off = row % ks;
+    const std::int64_t a = off / (g.k[1] * g.k[2]), b = (off / g.k[2]) % g.k[1], e = off % g.k[2];
+    T* dst = col + row * P;
+    const T* src = x + c * g.in_size();
+    const std::int64_t base = -g.p[2] + e * g.d[2];
+    for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0) {
+      const std::int64_t i0 = o0 * g.s[0] - g.p[0] + a * g.d[0];
+      for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1) {
+        const std::int64_t i1 = o1 * g.s[1] - g.p[1] + b * g.d[1];
+        T* drow = dst + (o0 * g.out[1] + o1) * g.out[2];
+        if (i0 < 0 || i0 >= g.in[0] || i1 < 0 || i1 >= g.in[1]) {
+          std::fill_n(drow, g.out[2], T(0));
+          continue;
+        }
+        const T* srow = src + (i0 * g.in[1] + i1) * g.in[2];
+        if (g.s[2] == 1 && base >= 0 && base + g.out[2] <= g.in[2]) {
+          std::copy_n(srow + base, g.out[2], drow);
+          continue;
+        }
+        const Span v = valid_span(base, g.s[2], g.in[2], g.out[2]);
+        const std::int64_t lo = std::min(v.lo, g.out[2]), hi = std::max(v.hi, lo);  // 0 ≤ lo ≤ hi ≤ out
+        std::fill(drow, drow + lo, T(0));
+        for (std::int64_t o2 = lo; o2 < hi; ++o2) drow[o2] = srow[o2 * g.s[2] + base];
+        std::fill(drow + hi, drow + g.out[2], T(0));
+      }
+    }
+  }
+}
+
+// col (cg·k, out) from one sample's group of channels x (cg, in), rows spread over the threads.
+template <class T>
+void im2col(const Geo& g, const T* x, T* col) {
+  const auto rows = static_cast<std::size_t>(g.col_rows());
+  const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, g.out_size())));
+  host::parallel_for(rows, grain, 1, [&](std::size_t r0, std::size_t r1) {
+    im2col_rows(g, x, col, std::int64_t(r0), std::int64_t(r1));
+  });
+}
+
+// Adds col (cg·k, out) back into dx (cg, in); channels spread over the threads (each channel's
+// rows touch only its own plane).
+template <class T>
+void col2im(const Geo& g, const T* col, T* dx) {
+  const std::int64_t P = g.out_size(), ks = g.k_size();
+  const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, ks * P)));
+  host::parallel_for(static_cast<std::size_t>(g.cg()), grain, 1, [&](std::size_t c0, std::size_t c1) {
+    for (std::int64_t c = std::int64_t(c0); c < std::int64_t(c1); ++c) {
+      T* dst = dx + c * g.in_size();
+      for (std::int64_t off = 0; off < ks; ++off) {
+        const std::int64_t a = off / (g.k[1] * g.k[2]), b = (off / g.k[2]) % g.k[1], e = off % g.k[2];
+        const T* src = col + (c * ks + off) * P;
+        const std::int64_t base = -g.p[2] + e * g.d[2], S = g.s[2];
+        const Span v = valid_span(base, S, g.in[2], g.out[2]);
+        for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0) {
+          const std::int64_t i0 = o0 * g.s[0] - g.p[0] + a * g.d[0];
+          if (i0 < 0 || i0 >= g.in[0]) continue;
+          for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1) {
+            const std::int64_t i1 = o1 * g.s[1] - g.p[1] + b * g.d[1];
+            if (i1 < 0 || i1 >= g.in[1]) continue;
+            const T* srow = src + (o0 * g.out[1] + o1) * g.out[2];
+            T* drow = dst + (i0 * g.in[1] + i1) * g.in[2] + base;
+            if (S == 1) {
+              for (std::int64_t o2 = v.lo; o2 < v.hi; ++o2) drow[o2] += srow[o2];
+            } else {
+              for (std::int64_t o2 = v.lo; o2 < v.hi; ++o2) drow[o2 * S] += srow[o2];
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+// Depthwise convolutions (one input channel per group, e.g. num_group == channels) run directly:
+// each (sample, filter) plane is a sum of shifted input rows scaled by one weight, with no
+// columns and no GEMM. visit(g, y, x, f) calls f(out_row, in_row, weight_index, o_lo, o_hi, base)
+// for every kernel offset and output row, where out_row[o] pairs with in_row[o·s + base] for o in
+// [o_lo, o_hi), the range whose input lies inside the data.
+template <class F>
+void depthwise_rows(const Geo& g, F&& f) {
+  std::int64_t widx = 0;
+  for (std::int64_t a = 0; a < g.k[0]; ++a)
+    for (std::int64_t b = 0; b < g.k[1]; ++b)
+      for (std::int64_t e = 0; e < g.k[2]; ++e, ++widx) {
+        const std::int64_t base = e * g.d[2] - g.p[2];
+        const auto [lo, hi] = valid_span(base, g.s[2], g.in[2], g.out[2]);
+        if (lo >= hi) continue;
+        for (std::int64_t o0 = 0; o0 < g.out[0]; ++o0) {
+          const std::int64_t i0 = o0 * g.s[0] - g.p[0] + a * g.d[0];
+          if (i0 < 0 || i0 >= g.in[0]) continue;
+          for (std::int64_t o1 = 0; o1 < g.out[1]; ++o1) {
+            const std::int64_t i1 = o1 * g.s[1] - g.p[1] + b * g.d[1];
+            if (i1 < 0 || i1 >= g.in[1]) continue;
+            f((o0 * g.out[1] + o1) * g.out[2], (i0 * g.in[1] + i1) * g.in[2], widx, lo, hi, base);
+          }
+        }
+      }
+}
+
+// With at least as many samples as threads, the samples are spread over the library's threads,
+// each with its own columns (and weight-gradient partial sums) and single-threaded BLAS calls;
+// otherwise one sample at a time, with im2col/col2im and the GEMMs threaded inside.
+inline std::size_t sample_threads(std::int64_t N) {
+  const std::size_t nt = host::num_threads();
+  return nt > 1 && N >= static_cast<std::int64_t>(nt) ? nt : 1;
+}
+// The samples of chunk c out of nt.
+inline std::pair<std::int64_t, std::int64_t> sample_range(std::int64_t N, std::size_t c, std::size_t nt) {
+  return {N * std::int64_t(c) / std::int64_t(nt), N * std::int64_t(c + 1) / std::int64_t(nt)};
+}
+// Runs body(chunk) for each chunk of samples: on the thread pool with single-threaded BLAS when
+// nt > 1, else inline.
+template <class F>
+void for_sample_chunks(std::size_t nt, F&& body) {
+  if (nt == 1) return body(std::size_t{0});
+  host::BlasSingleThreaded one;
+  host::ThreadPool::instance().run(nt, body);
+}
+
+#if SYMGRAD_WITH_CUDA
+// One sample's group, for the CUDA column kernels.
+inline cuda::ConvGeo gpu_geo(const Geo& g) {
+  cuda::ConvGeo c;
+  c.C = g.cg();
+  for (std::size_t a = 0; a < 3; ++a)
+    c.in[a] = g.in[a], c.out[a] = g.out[a], c.k[a] = g.k[a], c.s[a] = g.s[a], c.d[a] = g.d[a], c.p[a] = g.p[a];
+  return c;
+}
+#endif
+
+inline std::string describe(const ConvolutionParam& p) {
+  std::string s = "kernel=" + attr::format(p.kernel.vec()) + ", num_filter=" + std::to_string(p.num_filter);
+  if (p.stride.n) s += ", stride=" + attr::format(p.stride.vec());
+  if (p.dilate.n) s += ", dilate=" + attr::format(p.dilate.vec());
+  if (p.pad.n) s += ", pad=" + attr::format(p.pad.vec());
+  if (p.num_group != 1) s += ", num_group=" + std::to_string(p.num_group);
+  return s;
+}
+
+}  // namespace conv_detail
+
+class ConvolutionBackward final : public Operator {
+ public:
+  explicit ConvolutionBackward(ConvolutionParam p) : p_(std::move(p)) {}
+  std::string type_name() const override { return "_backward_Convolution"; }
+  std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
+  std::vector<std::string> outputs() const override {
+    if (p_.no_bias) return {"data_grad", "weight_grad"};
+    return {"data_grad", "weight_grad", "bias_grad"};
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    c.assign_out(0, c.in(1));
+    c.assign_out(1, c.in(2));
+    if (!p_.no_bias) c.assign_out(2, Shape{p_.num_filter});
+  }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
+    auto g = conv_detail::geometry(in[1], in[0], p_);
+    if (g.cg() == 1) return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
+    const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
+    // columns per thread, and per-thread weight-gradient sums when the samples are spread
+    return static_cast<std::size_t>(nt * g.col_rows() * g.out_size() + (nt > 1 ? nt * g.F * g.col_rows() : 0)) *
+           dtype_size(t);
+  }
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    const NDArray &dy = in[0], &x = in[1], &w = in[2];
+    const auto g = conv_detail::geometry(x.shape(), dy.shape(), p_);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg();
+    dispatch_float(dy.dtype(), "Convolution", [&](auto t) {
+      using T = decltype(t);
+      T* col = static_cast<T*>(ctx.workspace);
+      const T* gy = dy.data<T>();
+      const T* xs = x.data<T>();
+      const T* ws = w.data<T>();
+      const bool want_dx = req[0] != OpReq::null, want_dw = req[1] != OpReq::null;
+      if (want_dx && req[0] == OpReq::write) std::fill_n(out[0].data<T>(), x.size(), T(0));
+      if (want_dw && req[1] == OpReq::write) std::fill_n(out[1].data<T>(), w.size(), T(0));
+      if (Cg == 1) {  // depthwise: direct loops, threads over input planes (dx) and filters (dW)
+        const std::int64_t IS = g.in_size(), KS = g.k_size(), S = g.s[2];
+        if (want_dx) {
+          T* dx = out[0].data<T>();
+          host::ThreadPool::instance().run(static_cast<std::size_t>(g.N * g.C), [&](std::size_t pl) {
+            const std::int64_t n = std::int64_t(pl) / g.C, c = std::int64_t(pl) % g.C;
+            T* dxp = dx + (n * g.C + c) * IS;
+            for (std::int64_t f = c * Fg; f < (c + 1) * Fg; ++f) {
+              const T* dyp = gy + (n * g.F + f) * P;
+              conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
+                                                 std::int64_t hi, std::int64_t base) {
+                const T wv = ws[f * KS + wi];
+                for (std::int64_t o = lo; o < hi; ++o) dxp[irow + o * S + base] += wv * dyp[orow + o];
+              });
+            }
+          });
+        }
+        if (want_dw) {
+          T* dw = out[1].data<T>();
+          host::ThreadPool::instance().run(static_cast<std::size_t>(g.F), [&](std::size_t fu) {
+            const std::int64_t f = std::int64_t(fu), c = f / Fg;
+            for (std::int64_t n = 0; n < g.N; ++n) {
+              const T* dyp = gy + (n * g.F + f) * P;
+              const T* xp = xs + (n * g.C + c) * IS;
+              conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
+                                                 std::int64_t hi, std::int64_t base) {
+                T acc = T(0);
+                for (std::int64_t o = lo; o < hi; ++o) acc += dyp[orow + o] * xp[irow + o * S + base];
+                dw[f * KS + wi] += acc;
+              });
+            }
+          });
+        }
+      }
+      const std::size_t nt = conv_detail::sample_threads(g.N);
+      const std::int64_t WS = g.F * K;  // weight elements
+      if (Cg != 1 && (want_dx || want_dw)) {
+        conv_detail::for_sample_chunks(nt, [&](std::size_t c) {
+          T* colc = col + std::int64_t(c) * K * P;
+          T* dw = nt > 1 ? col + std::int64_t(nt) * K * P + std::int64_t(c) * WS : out[1].data<T>();
+          if (nt > 1 && want_dw) std::fill_n(dw, WS, T(0));
+          const auto [n0, n1] = conv_detail::sample_range(g.N, c, nt);
+          for (std::int64_t n = n0; n < n1; ++n)
+            for (std::int64_t gr = 0; gr < g.G; ++gr) {
+              const T* dyg = gy + (n * g.F + gr * Fg) * P;
+              const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
+              const T* wg = ws + gr * Fg * K;
+              if (want_dw) {  // dW_g (Fg, K) += dY_g (Fg, P) · colᵀ (P, K)
+                conv_detail::im2col(g, xg, colc);
+                host::gemm<T>(false, true, Fg, K, P, T(1), dyg, P, colc, P, T(1), dw + gr * Fg * K, K);
+              }
+              if (want_dx) {  // col (K, P) = W_gᵀ (K, Fg) · dY_g (Fg, P), then col2im
+                host::gemm<T>(true, false, K, P, Fg, T(1), wg, K, dyg, P, T(0), colc, P);
+                conv_detail::col2im(g, colc, out[0].data<T>() + (n * g.C + gr * Cg) * g.in_size());
+              }
+            }
+        });
+        if (nt > 1 && want_dw) {  // the threads' partial weight gradients
+          T* dw = out[1].data<T>();
+          const T* parts = col + std::int64_t(nt) * K * P;
+          for (std::size_t c = 0; c < nt; ++c)
+            for (std::int64_t i = 0; i < WS; ++i) dw[i] += parts[std::int64_t(c) * WS + i];
+        }
+      }
+      if (!p_.no_bias && req[2] != OpReq::null) {
+        T* db = out[2].data<T>();
+        if (req[2] == OpReq::write) std::fill_n(db, g.F, T(0));
+        for (std::int64_t n = 0; n < g.N; ++n)
+          for (std::int64_t f = 0; f < g.F; ++f) {
+            const T* row = gy + (n * g.F + f) * P;
+            T s = 0;
+            for (std::int64_t i = 0; i < P; ++i) s += row[i];
+            db[f] += s;
+          }
+      }
+    });
+  }
+
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    // per sample and group: dW_g += dY_g · colᵀ; col = W_gᵀ · dY_g, then col2im into dX
+    const NDArray &dy = in[0], &x = in[1], &w = in[2];
+    const auto g = conv_detail::geometry(x.shape(), dy.shape(), p_);
+    const auto cg = conv_detail::gpu_geo(g);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg(), IS = g.in_size();
+    const int dev = ctx.ctx.device_id;
+    const DType t = dy.dtype();
+    const std::size_t es = dtype_size(t);
+    auto at = [&](const NDArray& a, std::int64_t elems) { return static_cast<char*>(a.raw_data()) + elems * std::int64_t(es); };
+    const bool want_dx = req[0] != OpReq::null, want_dw = req[1] != OpReq::null;
+    if (want_dx && req[0] == OpReq::write) device::zero(ctx.ctx, out[0].raw_data(), out[0].nbytes());
+    if (want_dw && req[1] == OpReq::write) device::zero(ctx.ctx, out[1].raw_data(), out[1].nbytes());
+    void* col = ctx.workspace;
+    for (std::int64_t n = 0; n < g.N && (want_dx || want_dw); ++n)
+      for (std::int64_t gr = 0; gr < g.G; ++gr) {
+        const void* dyg = at(dy, (n * g.F + gr * Fg) * P);
+        if (want_dw) {
+          cuda::im2col(dev, t, cg, at(x, (n * g.C + gr * Cg) * IS), col);
+          cuda::gemm(dev, t, false, true, Fg, K, P, 1.0, dyg, P, col, P, 1.0, at(out[1], gr * Fg * K), K);
+        }
+        if (want_dx) {
+          cuda::gemm(dev, t, true, false, K, P, Fg, 1.0, at(w, gr * Fg * K), K, dyg, P, 0.0, col, P);
+          cuda::col2im_add(dev, t, cg, col, at(out[0], (n * g.C + gr * Cg) * IS));
+        }
+      }
+    if (!p_.no_bias && req[2] != OpReq::null) {  // db[f] = Σ over samples and positions
+      cuda::ReduceIndex ix;
+      ix.nkept = 1, ix.kept_shape[0] = g.F, ix.kept_stride[0] = P;
+      ix.nred = 2, ix.red_shape[0] = g.N, ix.red_stride[0] = g.F * P, ix.red_shape[1] = P, ix.red_stride[1] = 1;
+      ix.red_size = g.N * P;
+      cuda::reduce(dev, t, cuda::ReduceOp::sum, ix, g.F, dy.raw_data(), out[2].raw_data(), 1.0, req[2]);
+    }
+  }
+#endif
+ private:
+  ConvolutionParam p_;
+};
+
+class Convolution final : public Operator {
+ public:
+  explicit Convolution(ConvolutionParam p) : p_(std::move(p)) { check(); }
+  explicit Convolution(const AttrMap& m) {
+    attr::Reader r("Convolution", m);
+    std::vector<std::int64_t> kernel, stride, dilate, pad;
+    r.get("kernel", kernel);
+    r.get("stride", stride);
+    r.get("dilate", dilate);
+    r.get("pad", pad);
+    r.get("num_filter", p_.num_filter);
+    r.get("num_group", p_.num_group);
+    r.get("no_bias", p_.no_bias);
+    r.get("workspace", p_.workspace);
+    std::string layout;
+    r.get("layout", layout);
+    p_.layout = layout_code("Convolution", layout);
+    std::string ignored;
+    r.get("cudnn_tune", ignored);
+    bool off = false;
+    r.get("cudnn_off", off);
+    r.finish();
+    p_.kernel = Spatial::from(kernel);
+    p_.stride = Spatial::from(stride);
+    p_.dilate = Spatial::from(dilate);
+    p_.pad = Spatial::from(pad);
+    check();
+  }
+  const ConvolutionParam& param() const { return p_; }
+  std::string type_name() const override { return "Convolution"; }
+  std::vector<std::string> arguments() const override {
+    if (p_.no_bias) return {"data", "weight"};
+    return {"data", "weight", "bias"};
+  }
+  AttrMap attrs() const override {
+    AttrMap m{{"kernel", attr::format(p_.kernel.vec())}, {"num_filter", attr::format(p_.num_filter)}};
+    if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
+    if (p_.dilate.n) m["dilate"] = attr::format(p_.dilate.vec());
+    if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
+    if (p_.num_group != 1) m["num_group"] = attr::format(p_.num_group);
+    if (p_.no_bias) m["no_bias"] = attr::format(true);
+    if (p_.workspace != 1024) m["workspace"] = attr::format(p_.workspace);
+    if (p_.layout) m["layout"] = layout_name(p_.layout);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    auto r = convolution_rule(c.in(0), p_);
+    if (r.error)
+      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with " + conv_detail::describe(p_) + ": " + r.error);
+    c.assign_in(1, r.weight, conv_detail::describe(p_) + " and the data shape " + c.in(0).str());
+    if (!p_.no_bias) c.assign_in(2, r.bias, "num_filter=" + std::to_string(p_.num_filter));
+    c.assign_out(0, r.out);
+  }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    auto b = grad_node(std::make_shared<ConvolutionBackward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
+    if (!p_.no_bias) g.push_back(out_entry(b, 2));
+    return g;
+  }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out, DType t) const override {
+    auto g = conv_detail::geometry(in[0], out[0], p_);
+    if (g.cg() == 1) return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
+    const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
+    return static_cast<std::size_t>(nt * g.col_rows() * g.out_size()) * dtype_size(t);
+  }
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const NDArray &x = in[0], &w = in[1];
+    const auto g = conv_detail::geometry(x.shape(), out[0].shape(), p_);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg();
+    dispatch_float(x.dtype(), "Convolution", [&](auto t) {
+      using T = decltype(t);
+      T* col = static_cast<T*>(ctx.workspace);
+      T* y = out[0].data<T>();
+      const T* xs = x.data<T>();
+      const T* ws = w.data<T>();
+      const T beta = req[0] == OpReq::add ? T(1) : T(0);
+      const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
+                              g.p == std::array<std::int64_t, 3>{0, 0, 0};
+      if (Cg == 1) {  // depthwise: direct loops, threads over output planes
+        const std::int64_t IS = g.in_size(), KS = g.k_size(), S = g.s[2];
+        host::ThreadPool::instance().run(static_cast<std::size_t>(g.N * g.F), [&](std::size_t pl) {
+          const std::int64_t n = std::int64_t(pl) / g.F, f = std::int64_t(pl) % g.F;
+          T* yp = y + (n * g.F + f) * P;
+          const T* xp = xs + (n * g.C + f / Fg) * IS;
+          if (beta == T(0)) std::fill_n(yp, P, T(0));
+          conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
+                                             std::int64_t hi, std::int64_t base) {
+            const T wv = ws[f * KS + wi];
+            for (std::int64_t o = lo; o < hi; ++o) yp[orow + o] += wv * xp[irow + o * S + base];
+          });
+        });
+      }
+      const std::size_t nt = conv_detail::sample_threads(g.N);
+      if (Cg != 1)
+        conv_detail::for_sample_chunks(nt, [&](std::size_t c) {
+          T* colc = col + std::int64_t(c) * K * P;
+          const auto [n0, n1] = conv_detail::sample_range(g.N, c, nt);
+          for (std::int64_t n = n0; n < n1; ++n)
+            for (std::int64_t gr = 0; gr < g.G; ++gr) {
+              const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
+              const T* src = xg;
+              if (!one_by_one) {  // a 1x1 convolution reads the input as its own columns
+                conv_detail::im2col(g, xg, colc);
+                src = colc;
+              }
+              host::gemm<T>(false, false, Fg, P, K, T(1), ws + gr * Fg * K, K, src, P, beta, y + (n * g.F + gr * Fg) * P, P);
+            }
+        });
+      if (!p_.no_bias) {
+        const T* b = in[2].data<T>();
+        for (std::int64_t n = 0; n < g.N; ++n)
+          for (std::int64_t f = 0; f < g.F; ++f) {
+            T* row = y + (n * g.F + f) * P;
+            for (std::int64_t i = 0; i < P; ++i) row[i] += b[f];
+          }
+      }
+    });
+  }
+
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    // per sample and group: im2col, then Y_g (+)= W_g · col; then the bias
+    if (req[0] == OpReq::null) return;
+    const NDArray &x = in[0], &w = in[1];
+    const auto g = conv_detail::geometry(x.shape(), out[0].shape(), p_);
+    const auto cg = conv_detail::gpu_geo(g);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg(), IS = g.in_size();
+    const int dev = ctx.ctx.device_id;
+    const DType t = x.dtype();
+    const std::size_t es = dtype_size(t);
+    auto at = [&](const NDArray& a, std::int64_t elems) { return static_cast<char*>(a.raw_data()) + elems * std::int64_t(es); };
+    const double beta = req[0] == OpReq::add ? 1.0 : 0.0;
+    void* col = ctx.workspace;
+    for (std::int64_t n = 0; n < g.N; ++n)
+      for (std::int64_t gr = 0; gr < g.G; ++gr) {
+        cuda::im2col(dev, t, cg, at(x, (n * g.C + gr * Cg) * IS), col);
+        cuda::gemm(dev, t, false, false, Fg, P, K, 1.0, at(w, gr * Fg * K), K, col, P, beta,
+                   at(out[0], (n * g.F + gr * Fg) * P), P);
+      }
+    if (!p_.no_bias) {  // y (N, F, P) += b[f], in place
+      cuda::BroadcastIndex bx;
+      bx.ndim = 3, bx.shape[0] = g.N, bx.shape[1] = g.F, bx.shape[2] = P;
+      bx.stride_a[0] = g.F * P, bx.stride_a[1] = P, bx.stride_a[2] = 1;
+      bx.stride_b[0] = 0, bx.stride_b[1] = 1, bx.stride_b[2] = 0;
+      cuda::broadcast_binary(dev, t, cuda::BinaryOp::add, bx, g.N * g.F * P, out[0].raw_data(), in[2].raw_data(),
+                             out[0].raw_data(), OpReq::write);
+    }
+  }
+#endif
+ private:
+  void check() const {
+    const int ns = p_.kernel.n;
+    if (ns < 1 || ns > 3)
+      throw ValueError("Convolution: kernel must have 1, 2 or 3 dimensions, e.g. kernel=(3, 3); got " +
+                       attr::format(p_.kernel.vec()));
+    for (int i = 0; i < ns; ++i)
+      if (p_.kernel[i] < 1) throw ValueError("Convolution: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
+    auto same_rank = [&](const Spatial& s, const char* what, std::int64_t lo) {
+      if (s.n != 0 && s.n != ns)
+        throw ValueError(std::string("Convolution: ") + what + " " + attr::format(s.vec()) + " must have as many values as kernel " +
+                         attr::format(p_.kernel.vec()));
+      for (int i = 0; i < s.n; ++i)
+        if (s[i] < lo)
+          throw ValueError(std::string("Convolution: ") + what + " values must be at least " + std::to_string(lo) + ", got " +
+                           attr::format(s.vec()));
+    };
+    same_rank(p_.stride, "stride", 1);
+    same_rank(p_.dilate, "dilate", 1);
+    same_rank(p_.pad, "pad", 0);
+    if (p_.num_filter < 1) throw ValueError("Convolution: num_filter must be at least 1, got " + std::to_string(p_.num_filter));
+    if (p_.num_group < 1 || p_.num_filter % p_.num_group != 0)
+      throw ValueError("Convolution: num_filter (" + std::to_string(p_.num_filter) + ") must be divisible by num_group (" +
+                       std::to_string(p_.num_group) + ")");
+    if (p_.layout && p_.layout != ns)
+      throw ValueError("Convolution: layout '" + layout_name(p_.layout) + "' does not match a " + std::to_string(ns) +
+                       "-d kernel; use " + layout_name(ns));
+  }
+  ConvolutionParam p_;
+};
+}  // namespace symgrad::ops
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONVOLUTION)
+namespace SYMGRAD_NS::sym {
+
+SYMGRAD_INLINE ops::ConvolutionParam convolution_param(const ConvolutionOptions& o) {
+  ops::ConvolutionParam p;
+  p.kernel = ops::Spatial::from(o.kernel);
+  p.stride = ops::Spatial::from(o.stride);
+  p.dilate = ops::Spatial::from(o.dilate);
+  p.pad = ops::Spatial::from(o.pad);
+  p.num_filter = o.num_filter;
+  p.num_group = o.num_group;
+  p.no_bias = o.no_bias;
+  p.workspace = o.workspace;
+  p.layout = ops::layout_code("Convolution", o.layout);
+  return p;
+}
+SYMGRAD_INLINE Symbol convolution(const Symbol& data, const Symbol& weight, const Symbol& bias, const ConvolutionOptions& o) {
+  auto op = std::make_shared<ops::Convolution>(convolution_param(o));
+  if (o.no_bias) return compose(op, {data, weight}, o.name);
+  return compose(op, {data, weight, bias}, o.name);
+}
+SYMGRAD_INLINE Symbol convolution(const Symbol& data, const ConvolutionOptions& o) { return convolution(data, Symbol(), Symbol(), o); }
+SYMGRAD_INLINE Symbol Convolution(const Symbol& data, const ConvolutionOptions& o) { return convolution(data, o); }
+}  // namespace symgrad::sym
+#endif
+
+// Registry entries (ops/registry.hpp).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONVOLUTION)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE void register_convolution(OpTable& t) {
+  t["Convolution"] = reg::with_attrs<Convolution>;
+}
+}  // namespace symgrad::ops
+#endif

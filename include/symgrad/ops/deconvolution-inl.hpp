@@ -1,0 +1,275 @@
+// Operators and kernels of ops/deconvolution.hpp.
+#pragma once
+#include "convolution-inl.hpp"
+#include "deconvolution.hpp"
+#include "gpu_util.hpp"
+#include "op_table.hpp"
+#include "operator.hpp"
+
+namespace SYMGRAD_NS::ops {
+
+
+namespace deconv_detail {
+
+// The geometry of the convolution this deconvolution transposes: its input is our output (num_filter
+// channels), its output our data (C channels), its weight ours.
+inline conv_detail::Geo geometry(const Shape& data, const Shape& out, const DeconvolutionParam& p) {
+  const auto r = deconvolution_rule(data, p);
+  ConvolutionParam c;
+  c.kernel = p.kernel;
+  c.stride = p.stride;
+  c.dilate = p.dilate;
+  c.pad = r.pad;
+  c.num_filter = data[1];
+  c.num_group = p.num_group;
+  return conv_detail::geometry(out, data, c);
+}
+
+inline std::string describe(const DeconvolutionParam& p) {
+  std::string s = "kernel=" + attr::format(p.kernel.vec()) + ", num_filter=" + std::to_string(p.num_filter);
+  if (p.stride.n) s += ", stride=" + attr::format(p.stride.vec());
+  if (p.dilate.n) s += ", dilate=" + attr::format(p.dilate.vec());
+  if (p.pad.n) s += ", pad=" + attr::format(p.pad.vec());
+  if (p.adj.n) s += ", adj=" + attr::format(p.adj.vec());
+  if (p.target_shape.n) s += ", target_shape=" + attr::format(p.target_shape.vec());
+  if (p.num_group != 1) s += ", num_group=" + std::to_string(p.num_group);
+  return s;
+}
+
+}  // namespace deconv_detail
+
+class DeconvolutionBackward final : public Operator {
+ public:
+  explicit DeconvolutionBackward(DeconvolutionParam p) : p_(std::move(p)) {}
+  std::string type_name() const override { return "_backward_Deconvolution"; }
+  std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
+  std::vector<std::string> outputs() const override {
+    if (p_.no_bias) return {"data_grad", "weight_grad"};
+    return {"data_grad", "weight_grad", "bias_grad"};
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    c.assign_out(0, c.in(1));
+    c.assign_out(1, c.in(2));
+    if (!p_.no_bias) c.assign_out(2, Shape{p_.num_filter});
+  }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
+    auto g = deconv_detail::geometry(in[1], in[0], p_);
+    return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
+  }
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    const NDArray &dy = in[0], &x = in[1], &w = in[2];
+    // g: the transposed convolution; its input is dy (F channels), its output x (C channels)
+    const auto g = deconv_detail::geometry(x.shape(), dy.shape(), p_);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Cg = g.fg(), Fg = g.cg(), F = g.C, C = g.F;
+    dispatch_float(dy.dtype(), "Deconvolution", [&](auto t) {
+      using T = decltype(t);
+      T* col = static_cast<T*>(ctx.workspace);
+      const T* gy = dy.data<T>();
+      const T* xs = x.data<T>();
+      const T* ws = w.data<T>();
+      const bool want_dx = req[0] != OpReq::null, want_dw = req[1] != OpReq::null;
+      if (want_dw && req[1] == OpReq::write) std::fill_n(out[1].data<T>(), w.size(), T(0));
+      for (std::int64_t n = 0; n < g.N; ++n)
+        for (std::int64_t gr = 0; gr < g.G; ++gr) {
+          if (!want_dx && !want_dw) break;
+          conv_detail::im2col(g, gy + (n * F + gr * Fg) * g.in_size(), col);  // (K, P)
+          const T* xg = xs + (n * C + gr * Cg) * P;
+          if (want_dx)  // dx_g (Cg, P) = W_g (Cg, K) · col (K, P)
+            host::gemm<T>(false, false, Cg, P, K, T(1), ws + gr * Cg * K, K, col, P,
+                          req[0] == OpReq::add ? T(1) : T(0), out[0].data<T>() + (n * C + gr * Cg) * P, P);
+          if (want_dw)  // dW_g (Cg, K) += x_g (Cg, P) · colᵀ (P, K)
+            host::gemm<T>(false, true, Cg, K, P, T(1), xg, P, col, P, T(1), out[1].data<T>() + gr * Cg * K, K);
+        }
+      if (!p_.no_bias && req[2] != OpReq::null) {
+        T* db = out[2].data<T>();
+        if (req[2] == OpReq::write) std::fill_n(db, F, T(0));
+        for (std::int64_t n = 0; n < g.N; ++n)
+          for (std::int64_t f = 0; f < F; ++f) {
+            const T* row = gy + (n * F + f) * g.in_size();
+            T s = 0;
+            for (std::int64_t i = 0; i < g.in_size(); ++i) s += row[i];
+            db[f] += s;
+          }
+      }
+    });
+  }
+
+ private:
+  DeconvolutionParam p_;
+};
+
+class Deconvolution final : public Operator {
+ public:
+  explicit Deconvolution(DeconvolutionParam p) : p_(std::move(p)) { check(); }
+  explicit Deconvolution(const AttrMap& m) {
+    attr::Reader r("Deconvolution", m);
+    std::vector<std::int64_t> kernel, stride, dilate, pad, adj, target;
+    r.get("kernel", kernel);
+    r.get("stride", stride);
+    r.get("dilate", dilate);
+    r.get("pad", pad);
+    r.get("adj", adj);
+    r.get("target_shape", target);
+    r.get("num_filter", p_.num_filter);
+    r.get("num_group", p_.num_group);
+    r.get("no_bias", p_.no_bias);
+    r.get("workspace", p_.workspace);
+    std::string layout;
+    r.get("layout", layout);
+    p_.layout = layout_code("Deconvolution", layout);
+    std::string ignored;
+    r.get("cudnn_tune", ignored);
+    bool off = false;
+    r.get("cudnn_off", off);
+    r.finish();
+    p_.kernel = Spatial::from(kernel);
+    p_.stride = Spatial::from(stride);
+    p_.dilate = Spatial::from(dilate);
+    p_.pad = Spatial::from(pad);
+    p_.adj = Spatial::from(adj);
+    p_.target_shape = Spatial::from(target);
+    check();
+  }
+  const DeconvolutionParam& param() const { return p_; }
+  std::string type_name() const override { return "Deconvolution"; }
+  std::vector<std::string> arguments() const override {
+    if (p_.no_bias) return {"data", "weight"};
+    return {"data", "weight", "bias"};
+  }
+  AttrMap attrs() const override {
+    AttrMap m{{"kernel", attr::format(p_.kernel.vec())}, {"num_filter", attr::format(p_.num_filter)}};
+    if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
+    if (p_.dilate.n) m["dilate"] = attr::format(p_.dilate.vec());
+    if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
+    if (p_.adj.n) m["adj"] = attr::format(p_.adj.vec());
+    if (p_.target_shape.n) m["target_shape"] = attr::format(p_.target_shape.vec());
+    if (p_.num_group != 1) m["num_group"] = attr::format(p_.num_group);
+    if (!p_.no_bias) m["no_bias"] = attr::format(false);
+    if (p_.workspace != 512) m["workspace"] = attr::format(p_.workspace);
+    if (p_.layout) m["layout"] = layout_name(p_.layout);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    auto r = deconvolution_rule(c.in(0), p_);
+    if (r.error)
+      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with " + deconv_detail::describe(p_) + ": " + r.error);
+    c.assign_in(1, r.weight, deconv_detail::describe(p_) + " and the data shape " + c.in(0).str());
+    if (!p_.no_bias) c.assign_in(2, r.bias, "num_filter=" + std::to_string(p_.num_filter));
+    c.assign_out(0, r.out);
+  }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    auto b = grad_node(std::make_shared<DeconvolutionBackward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
+    if (!p_.no_bias) g.push_back(out_entry(b, 2));
+    return g;
+  }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out, DType t) const override {
+    auto g = deconv_detail::geometry(in[0], out[0], p_);
+    return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
+  }
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::null) return;
+    const NDArray &x = in[0], &w = in[1];
+    const auto g = deconv_detail::geometry(x.shape(), out[0].shape(), p_);
+    const std::int64_t P = g.out_size(), K = g.col_rows(), Cg = g.fg(), Fg = g.cg(), F = g.C, C = g.F;
+    dispatch_float(x.dtype(), "Deconvolution", [&](auto t) {
+      using T = decltype(t);
+      T* col = static_cast<T*>(ctx.workspace);
+      T* y = out[0].data<T>();
+      const T* xs = x.data<T>();
+      const T* ws = w.data<T>();
+      if (req[0] == OpReq::write) std::fill_n(y, out[0].size(), T(0));
+      for (std::int64_t n = 0; n < g.N; ++n)
+        for (std::int64_t gr = 0; gr < g.G; ++gr) {
+          // col (K, P) = W_gᵀ (K, Cg) · x_g (Cg, P), scattered into y_g by col2im
+          host::gemm<T>(true, false, K, P, Cg, T(1), ws + gr * Cg * K, K, xs + (n * C + gr * Cg) * P, P, T(0), col, P);
+          conv_detail::col2im(g, col, y + (n * F + gr * Fg) * g.in_size());
+        }
+      if (!p_.no_bias) {
+        const T* b = in[2].data<T>();
+        for (std::int64_t n = 0; n < g.N; ++n)
+          for (std::int64_t f = 0; f < F; ++f) {
+            T* row = y + (n * F + f) * g.in_size();
+            for (std::int64_t i = 0; i < g.in_size(); ++i) row[i] += b[f];
+          }
+      }
+    });
+  }
+
+ private:
+  void check() const {
+    const int ns = p_.kernel.n;
+    if (ns < 1 || ns > 3)
+      throw ValueError("Deconvolution: kernel must have 1, 2 or 3 dimensions, e.g. kernel=(4, 4); got " +
+                       attr::format(p_.kernel.vec()));
+    for (int i = 0; i < ns; ++i)
+      if (p_.kernel[i] < 1)
+        throw ValueError("Deconvolution: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
+    auto same_rank = [&](const Spatial& s, const char* what, std::int64_t lo) {
+      if (s.n != 0 && s.n != ns)
+        throw ValueError(std::string("Deconvolution: ") + what + " " + attr::format(s.vec()) +
+                         " must have as many values as kernel " + attr::format(p_.kernel.vec()));
+      for (int i = 0; i < s.n; ++i)
+        if (s[i] < lo)
+          throw ValueError(std::string("Deconvolution: ") + what + " values must be at least " + std::to_string(lo) +
+                           ", got " + attr::format(s.vec()));
+    };
+    same_rank(p_.stride, "stride", 1);
+    same_rank(p_.dilate, "dilate", 1);
+    same_rank(p_.pad, "pad", 0);
+    same_rank(p_.adj, "adj", 0);
+    same_rank(p_.target_shape, "target_shape", 0);
+    if (p_.num_filter < 1)
+      throw ValueError("Deconvolution: num_filter must be at least 1, got " + std::to_string(p_.num_filter));
+    if (p_.num_group < 1 || p_.num_filter % p_.num_group != 0)
+      throw ValueError("Deconvolution: num_filter (" + std::to_string(p_.num_filter) + ") must be divisible by num_group (" +
+                       std::to_string(p_.num_group) + ")");
+    if (p_.layout && p_.layout != ns)
+      throw ValueError("Deconvolution: layout '" + layout_name(p_.layout) + "' does not match a " + std::to_string(ns) +
+                       "-d kernel; use " + layout_name(ns));
+  }
+  DeconvolutionParam p_;
+};
+}  // namespace symgrad::ops
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DECONVOLUTION)
+namespace SYMGRAD_NS::sym {
+
+SYMGRAD_INLINE ops::DeconvolutionParam deconvolution_param(const DeconvolutionOptions& o) {
+  ops::DeconvolutionParam p;
+  p.kernel = ops::Spatial::from(o.kernel);
+  p.stride = ops::Spatial::from(o.stride);
+  p.dilate = ops::Spatial::from(o.dilate);
+  p.pad = ops::Spatial::from(o.pad);
+  p.adj = ops::Spatial::from(o.adj);
+  p.target_shape = ops::Spatial::from(o.target_shape);
+  p.num_filter = o.num_filter;
+  p.num_group = o.num_group;
+  p.no_bias = o.no_bias;
+  p.workspace = o.workspace;
+  p.layout = ops::layout_code("Deconvolution", o.layout);
+  return p;
+}
+SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const Symbol& weight, const Symbol& bias, const DeconvolutionOptions& o) {
+  auto op = std::make_shared<ops::Deconvolution>(deconvolution_param(o));
+  if (o.no_bias) return compose(op, {data, weight}, o.name);
+  return compose(op, {data, weight, bias}, o.name);
+}
+SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const DeconvolutionOptions& o) {
+  return deconvolution(data, Symbol(), Symbol(), o);
+}
+SYMGRAD_INLINE Symbol Deconvolution(const Symbol& data, const DeconvolutionOptions& o) { return deconvolution(data, o); }
+}  // namespace symgrad::sym
+#endif
+
+// Registry entries (ops/registry.hpp).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DECONVOLUTION)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE void register_deconvolution(OpTable& t) {
+  t["Deconvolution"] = reg::with_attrs<Deconvolution>;
+}
+}  // namespace symgrad::ops
+#endif

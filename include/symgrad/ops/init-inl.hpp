@@ -1,0 +1,112 @@
+// Operators and kernels of ops/init.hpp.
+#pragma once
+#include <memory>
+
+#include "elemwise-inl.hpp"
+#include "gpu_util.hpp"
+#include "init.hpp"
+#include "op_table.hpp"
+#include "operator.hpp"
+
+namespace SYMGRAD_NS::ops {
+
+
+class Fill final : public Operator {
+ public:
+  // dtype unset: taken from the consumers (float32 when nothing decides it).
+  Fill(double value, Shape shape, std::optional<DType> dtype) : value_(value), shape_(shape), dtype_(dtype) {}
+  std::string type_name() const override { return value_ == 0 ? "_zeros" : (value_ == 1 ? "_ones" : "_full"); }
+  std::vector<std::string> arguments() const override { return {}; }
+  AttrMap attrs() const override {
+    std::vector<std::int64_t> dims;
+    for (auto d : shape_) dims.push_back(d < 0 ? 0 : d);
+    AttrMap m{{"shape", attr::format(dims)}};
+    if (dtype_) m["dtype"] = std::string(dtype_name(*dtype_));
+    if (value_ != 0 && value_ != 1) m["value"] = attr::format(value_);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override { c.assign_out(0, shape_); }
+  void infer_type(TypeCtx& c) const override {
+    if (dtype_) c.assign_out(0, *dtype_);
+  }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { return {}; }
+  void forward(const RunCtx&, std::span<const NDArray>, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::write) out[0].fill(value_);
+    else if (req[0] == OpReq::add && value_ != 0) copy_req(nd_full_like(out[0]), out[0], OpReq::add);
+  }
+
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
+ private:
+  NDArray nd_full_like(const NDArray& a) const {  // only on the (unused in practice) add path
+    NDArray r(a.shape(), a.context(), a.dtype());
+    r.fill(value_);
+    return r;
+  }
+  double value_;
+  Shape shape_;
+  std::optional<DType> dtype_;
+};
+
+class OnesLike final : public Operator {
+ public:
+  std::string type_name() const override { return "ones_like"; }
+  void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
+  bool differentiable(std::size_t) const override { return false; }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { return {NodeEntry{}}; }
+  void forward(const RunCtx&, std::span<const NDArray>, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    if (req[0] == OpReq::write) out[0].fill(1.0);
+  }
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
+};
+}  // namespace symgrad::ops
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INIT)
+namespace SYMGRAD_NS::sym {
+
+SYMGRAD_INLINE Symbol zeros(const Shape& shape, const FillOptions& o) {
+  return compose(std::make_shared<ops::Fill>(0.0, shape, o.dtype), {}, o.name);
+}
+SYMGRAD_INLINE Symbol ones(const Shape& shape, const FillOptions& o) {
+  return compose(std::make_shared<ops::Fill>(1.0, shape, o.dtype), {}, o.name);
+}
+SYMGRAD_INLINE Symbol full(const Shape& shape, double value, const FillOptions& o) {
+  return compose(std::make_shared<ops::Fill>(value, shape, o.dtype), {}, o.name);
+}
+SYMGRAD_INLINE Symbol zeros_like(const Symbol& data, std::string_view name) {
+  return compose(std::make_shared<ops::ZerosLike>(), {data}, name);
+}
+SYMGRAD_INLINE Symbol ones_like(const Symbol& data, std::string_view name) {
+  return compose(std::make_shared<ops::OnesLike>(), {data}, name);
+}
+}  // namespace symgrad::sym
+#endif
+
+// Registry entries (ops/registry.hpp).
+namespace SYMGRAD_NS::ops::reg {
+template <int Value>
+OpPtr fill(const AttrMap& m, std::size_t) {
+  attr::Reader r(Value ? "_ones" : "_zeros", m);
+  std::vector<std::int64_t> dims;
+  r.get("shape", dims);
+  std::string dt;
+  r.get("dtype", dt);
+  std::string ctx;
+  r.get("ctx", ctx);
+  r.finish();
+  Shape s;
+  for (auto d : dims) s.push_back(d == 0 ? dyn : d);
+  return std::make_shared<Fill>(static_cast<double>(Value), s,
+                                dt.empty() ? std::nullopt : std::optional<DType>(dtype_from_name(dt)));
+}
+}  // namespace symgrad::ops::reg
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INIT)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE void register_init(OpTable& t) {
+  t["_zeros"] = reg::fill<0>;
+  t["_ones"] = reg::fill<1>;
+  t["ones_like"] = reg::plain<OnesLike>;
+}
+}  // namespace symgrad::ops
+#endif

@@ -1,0 +1,11 @@
+// Every implementation file of train/: compiled once into libsymgrad (src/), or included by the entry
+// headers in header-only mode.
+#pragma once
+#include "callback-inl.hpp"
+#include "checkpoint-inl.hpp"
+#include "curve-inl.hpp"
+#include "fit-inl.hpp"
+#include "init_base-inl.hpp"
+#include "initializer-inl.hpp"
+#include "metric-inl.hpp"
+#include "module-inl.hpp"

@@ -1,0 +1,136 @@
+// Module::fit / score / predict: MXNet's training loop and its log lines
+// ("Epoch[e] Train-accuracy=...", "Epoch[e] Time cost=...", "Epoch[e] Validation-accuracy=...").
+#pragma once
+#include <chrono>
+
+#include "module.hpp"
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_FIT)
+namespace SYMGRAD_NS {
+
+SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
+  if (f.num_epoch < 0) throw ValueError("fit: num_epoch is required, e.g. {.num_epoch = 10}");
+  bind(train.provide_data(), train.provide_label(), {.for_training = true, .force_rebind = f.force_rebind});
+  init_params({.initializer = f.initializer, .arg_params = f.arg_params, .aux_params = f.aux_params,
+               .allow_missing = f.allow_missing, .force_init = f.force_init, .seed = f.seed});
+  init_optimizer({.kvstore = f.kvstore, .optimizer = f.optimizer, .optimizer_params = f.optimizer_params,
+                  .lr_scheduler = f.lr_scheduler});
+  auto eval_metric = make_metric(f.eval_metric);
+  auto validation_metric = f.validation_metric ? make_metric(*f.validation_metric) : eval_metric;
+  const Logger& log = o_.logger;
+  CurveWriter curve(f.curve_csv, f.curve_svg);
+  for (int epoch = f.begin_epoch; epoch < f.num_epoch; ++epoch) {
+    auto tic = std::chrono::steady_clock::now();
+    eval_metric->reset();
+    bool bar = f.progress == "on" || (f.progress == "auto" && callback::ProgressBar::is_terminal());
+    std::unique_ptr<callback::ProgressBar> progress;
+    std::int64_t nbatch = 0;
+    for (;;) {
+      // With a distributed store, the epoch ends for all workers when any worker's part does
+      // (parts may differ by a batch); otherwise the others would wait for it in the next sum.
+      const bool got = train.next();
+      if (kv_ && !kv_->all_workers(got)) {
+        if (got)
+          log("Epoch[" + std::to_string(epoch) + "] ends after " + std::to_string(nbatch) +
+              " batches: another worker's part has no more; the rest of this worker's part is not used");
+        break;
+      }
+      if (!got) break;
+      const io::DataBatch& batch = train.value();
+      forward_backward(batch);
+      update();
+      update_metric(*eval_metric, batch.label);
+      BatchEndParam p{epoch, nbatch, eval_metric.get(), &log};
+      if (f.batch_end_callback) f.batch_end_callback(p);
+      if (bar) {
+        if (!progress) progress = std::make_unique<callback::ProgressBar>(train.batch_size(), train.num_batches());
+        (*progress)(p);
+      }
+      ++nbatch;
+    }
+    if (progress && nbatch < train.num_batches()) std::fputc('\n', stderr);
+    auto train_values = eval_metric->get_global_name_value();
+    for (const auto& [name, value] : train_values)
+      log("Epoch[" + std::to_string(epoch) + "] Train-" + name + "=" + callback::format_float(value));
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - tic).count();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "Epoch[%d] Time cost=%.3f", epoch, secs);
+    log(buf);
+    if (f.epoch_end_callback) {
+      auto [arg, aux] = get_params();
+      f.epoch_end_callback(epoch, sym_, arg, aux);
+    }
+    std::vector<std::pair<std::string, double>> val_values;
+    if (f.eval_data) {
+      val_values = score(*f.eval_data, validation_metric, -1, f.eval_batch_end_callback, true, epoch);
+      for (const auto& [name, value] : val_values)
+        log("Epoch[" + std::to_string(epoch) + "] Validation-" + name + "=" + callback::format_float(value));
+    }
+    curve.add(epoch, train_values, val_values, secs);
+    train.reset();
+  }
+}
+
+SYMGRAD_INLINE std::vector<std::pair<std::string, double>> Module::score(io::DataIter& eval, const MetricSpec& m,
+                                                                 std::int64_t num_batch, const BatchEndCallback& cb,
+                                                                 bool reset, int epoch) {
+  require_bound("score");
+  if (!params_initialized_) throw ValueError("score: the parameters are not initialized");
+  if (reset) eval.reset();
+  auto metric = make_metric(m);
+  metric->reset();
+  std::int64_t n = 0;
+  while ((num_batch < 0 || n < num_batch) && eval.next()) {
+    const io::DataBatch& batch = eval.value();
+    forward(batch, false);
+    update_metric(*metric, batch.label);  // padded examples count, as MXNet
+    if (cb) cb(BatchEndParam{epoch, n, metric.get(), &o_.logger});
+    ++n;
+  }
+  return metric->get_global_name_value();
+}
+
+SYMGRAD_INLINE std::vector<NDArray> Module::predict(io::DataIter& eval, std::int64_t num_batch, bool reset) {
+  require_bound("predict");
+  if (!params_initialized_) throw ValueError("predict: the parameters are not initialized");
+  if (reset) eval.reset();
+  std::vector<std::vector<NDArray>> parts(output_names_.size());
+  std::int64_t n = 0;
+  while ((num_batch < 0 || n < num_batch) && eval.next()) {
+    const io::DataBatch& batch = eval.value();
+    forward(batch, false);
+    auto& outs = exec_.outputs();
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+      std::int64_t keep = outs[i].shape()[0] - batch.pad;
+      NDArray c = outs[i].copy_to(cpu());  // predictions come back to the host
+      if (batch.pad > 0) {  // drop the padding rows
+        Shape s = c.shape();
+        s[0] = keep;
+        NDArray t(s, c.context(), c.dtype());
+        std::memcpy(t.raw_data(), c.raw_data(), t.nbytes());
+        c = t;
+      }
+      parts[i].push_back(c);
+    }
+    ++n;
+  }
+  std::vector<NDArray> merged;
+  for (auto& list : parts) {
+    if (list.empty()) continue;
+    Shape s = list[0].shape();
+    std::int64_t rows = 0;
+    for (auto& a : list) rows += a.shape()[0];
+    s[0] = rows;
+    NDArray all(s, list[0].context(), list[0].dtype());
+    std::size_t off = 0;
+    for (auto& a : list) {
+      std::memcpy(static_cast<char*>(all.raw_data()) + off, a.raw_data(), a.nbytes());
+      off += a.nbytes();
+    }
+    merged.push_back(all);
+  }
+  return merged;
+}
+
+}  // namespace symgrad
+#endif

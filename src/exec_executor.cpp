@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_EXEC_EXECUTOR
+#include <symgrad/exec/executor-inl.hpp>

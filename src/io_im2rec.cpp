@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_IO_IM2REC
+#include <symgrad/io/im2rec-inl.hpp>

@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_IO_IMAGE_RECORD_ITER
+#include <symgrad/io/image_record_iter-inl.hpp>

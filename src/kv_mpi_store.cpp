@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_KV_MPI_STORE
+#include <symgrad/kv/mpi_store-inl.hpp>

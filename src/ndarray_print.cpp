@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_NDARRAY_PRINT
+#include <symgrad/ndarray/print-inl.hpp>

@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_OPS_ACTIVATION
+#include <symgrad/ops/activation-inl.hpp>

@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_OPS_BATCH_NORM
+#include <symgrad/ops/batch_norm-inl.hpp>

@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_OPS_FULLY_CONNECTED
+#include <symgrad/ops/fully_connected-inl.hpp>

@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_OPS_LEAKY_RELU
+#include <symgrad/ops/leaky_relu-inl.hpp>

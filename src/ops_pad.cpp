@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_OPS_PAD
+#include <symgrad/ops/pad-inl.hpp>

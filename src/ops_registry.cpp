@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_OPS_REGISTRY
+#include <symgrad/ops/registry-inl.hpp>

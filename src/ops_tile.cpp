@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_OPS_TILE
+#include <symgrad/ops/tile-inl.hpp>

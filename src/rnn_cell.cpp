@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_RNN_CELL
+#include <symgrad/rnn/cell-inl.hpp>

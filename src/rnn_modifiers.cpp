@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_RNN_MODIFIERS
+#include <symgrad/rnn/modifiers-inl.hpp>

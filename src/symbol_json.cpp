@@ -1,0 +1,2 @@
+#define SYMGRAD_UNIT_SYMBOL_JSON
+#include <symgrad/symbol/json-inl.hpp>
