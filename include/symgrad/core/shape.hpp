@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <iosfwd>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -103,7 +104,7 @@ class Shape {
   std::array<std::int64_t, kMaxRank> d_{};
 };
 
-inline std::ostream& operator<<(std::ostream& os, const Shape& s);
+std::ostream& operator<<(std::ostream& os, const Shape& s);  // "(2, 3)", ndarray/print-inl.hpp
 
 // Merge what is known of two shapes; `ok` false when they conflict.
 struct MergeResult {
@@ -131,6 +132,3 @@ constexpr int unknown_count(const Shape& s) {
 }
 
 }  // namespace symgrad
-
-#include <ostream>
-inline std::ostream& symgrad::operator<<(std::ostream& os, const Shape& s) { return os << s.str(); }

@@ -1,5 +1,10 @@
 // Executor construction (the bind pipeline) and Symbol::simple_bind / Symbol::bind.
 #pragma once
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
 #include <unordered_map>
 #include <unordered_set>
 

@@ -1,6 +1,8 @@
 // Executor (exec/executor.hpp): its state, forward/backward and the accessors. Bind is in
 // exec/bind-inl.hpp.
 #pragma once
+#include <map>
+#include <utility>
 #include <algorithm>
 
 #include "../core/strings.hpp"

@@ -2,12 +2,13 @@
 // the gradient graph, allocates every array once, and lowers the graph to a flat list of kernel
 // calls; forward() and backward() then run those steps and allocate nothing.
 #pragma once
+#include <cstdint>
+#include <utility>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "../ndarray/ndarray.hpp"

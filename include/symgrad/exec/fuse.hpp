@@ -2,6 +2,7 @@
 // fused node over the subtree's leaves when no inner node of the subtree is used elsewhere (not
 // by another node, not as an output). The user's Symbol is left unchanged.
 #pragma once
+#include <utility>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>

@@ -4,6 +4,9 @@
 // per element, values cached in registers). Bind uses it when the inner nodes are used nowhere
 // else (exec/fuse.hpp). These are templates over the user's expressions, so they live here.
 #pragma once
+#include <cstdint>
+#include <span>
+#include <utility>
 #include <array>
 #include <cstring>
 #include <memory>

@@ -1,6 +1,9 @@
 // The gradient pass (as NNVM's): walk the forward graph backwards, sum the gradients arriving at
 // each node's outputs, and ask the node's operator for its inputs' gradients as new graph nodes.
 #pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 

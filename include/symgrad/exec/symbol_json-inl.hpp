@@ -3,6 +3,8 @@
 // operator is rebuilt from its name and attribute strings through the registry. Accepts the
 // older "attr"/"param" keys. Attributes of the form __x__ stay on the node as user attributes.
 #pragma once
+#include <memory>
+#include <utility>
 #include <fstream>
 #include <sstream>
 

@@ -1,9 +1,44 @@
 // Definitions of io/data_iter.hpp.
 #pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <thread>
+#include <mutex>
+#include <cstring>
+#include <algorithm>
+#include <exception>
+#include <utility>
 #include "data_iter.hpp"
+
+namespace SYMGRAD_NS::io {
+struct PrefetchingIter::Sync {
+  std::mutex m;
+  std::condition_variable cv;
+  std::thread worker;
+};
+}  // namespace symgrad::io
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_IO_DATA_ITER)
 namespace SYMGRAD_NS::io {
+
+SYMGRAD_INLINE PrefetchingIter::PrefetchingIter(std::vector<std::reference_wrapper<DataIter>> iters,
+                                                const PrefetchingIterOptions& o)
+    : iters_(std::move(iters)), sync_(std::make_unique<Sync>()) {
+    if (iters_.empty()) throw ValueError("PrefetchingIter: no inner iterator given");
+    provide_data_ = renamed(o.rename_data, true, "rename_data");
+    provide_label_ = renamed(o.rename_label, false, "rename_label");
+    if (provide_data_.empty() || provide_data_[0].shape.ndim() < 1)
+      throw ValueError("PrefetchingIter: the first inner iterator provides no data");
+    batch_size_ = provide_data_[0].shape[0];
+    num_batches_ = iters_[0].get().num_batches();
+    for (auto& b : slots_) b.provide_data = provide_data_, b.provide_label = provide_label_;
+    sync_->worker = std::thread([this] { run(); });
+    request();
+  }
 
 SYMGRAD_INLINE int DataDesc::batch_axis() const {
     auto p = layout.find('N');
@@ -141,23 +176,23 @@ SYMGRAD_INLINE std::vector<DataDesc> ResizeIter::provide_label() const { return 
 SYMGRAD_INLINE std::int64_t ResizeIter::num_batches() const { return size_; }
 SYMGRAD_INLINE PrefetchingIter::~PrefetchingIter() {
     {
-      std::unique_lock lock(m_);
+      std::unique_lock lock(sync_->m);
       stop_ = true;
     }
-    cv_.notify_all();
-    worker_.join();
+    sync_->cv.notify_all();
+    sync_->worker.join();
   }
 SYMGRAD_INLINE std::vector<DataDesc> PrefetchingIter::provide_data() const { return provide_data_; }
 SYMGRAD_INLINE std::vector<DataDesc> PrefetchingIter::provide_label() const { return provide_label_; }
 SYMGRAD_INLINE const DataBatch& PrefetchingIter::value() const { return slots_[front_]; }
 SYMGRAD_INLINE std::int64_t PrefetchingIter::num_batches() const { return num_batches_; }
 SYMGRAD_INLINE bool PrefetchingIter::next() {
-    std::unique_lock lock(m_);
+    std::unique_lock lock(sync_->m);
     if (!in_flight_) {
       if (exhausted_) return false;
       request_locked();
     }
-    cv_.wait(lock, [this] { return ready_; });
+    sync_->cv.wait(lock, [this] { return ready_; });
     ready_ = in_flight_ = false;
     if (error_) {
       auto e = std::exchange(error_, nullptr);
@@ -172,8 +207,8 @@ SYMGRAD_INLINE bool PrefetchingIter::next() {
     return true;
   }
 SYMGRAD_INLINE void PrefetchingIter::reset() {
-    std::unique_lock lock(m_);
-    if (in_flight_) cv_.wait(lock, [this] { return ready_; });
+    std::unique_lock lock(sync_->m);
+    if (in_flight_) sync_->cv.wait(lock, [this] { return ready_; });
     ready_ = in_flight_ = exhausted_ = false;
     error_ = nullptr;
     for (auto& it : iters_) it.get().reset();
@@ -202,17 +237,17 @@ SYMGRAD_INLINE std::vector<DataDesc> PrefetchingIter::renamed(const std::vector<
     return r;
   }
 SYMGRAD_INLINE void PrefetchingIter::request() {
-    std::unique_lock lock(m_);
+    std::unique_lock lock(sync_->m);
     request_locked();
   }
 SYMGRAD_INLINE void PrefetchingIter::request_locked() {
     in_flight_ = requested_ = true;
-    cv_.notify_all();
+    sync_->cv.notify_all();
   }
 SYMGRAD_INLINE void PrefetchingIter::run() {
-    std::unique_lock lock(m_);
+    std::unique_lock lock(sync_->m);
     for (;;) {
-      cv_.wait(lock, [this] { return requested_ || stop_; });
+      sync_->cv.wait(lock, [this] { return requested_ || stop_; });
       if (stop_) return;
       requested_ = false;
       DataBatch& back = slots_[1 - front_];
@@ -228,7 +263,7 @@ SYMGRAD_INLINE void PrefetchingIter::run() {
       has_next_ = has;
       error_ = err;
       ready_ = true;
-      cv_.notify_all();
+      sync_->cv.notify_all();
     }
   }
 SYMGRAD_INLINE bool PrefetchingIter::fetch(DataBatch& back) {

@@ -18,17 +18,14 @@
 //   may reuse their arrays; one worker thread serves all the inner iterators.
 #pragma once
 #include <algorithm>
-#include <condition_variable>
-#include <cstdint>
-#include <cstring>
+#include <utility>
 #include <exception>
+#include <functional>
+#include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <string>
-#include <thread>
-#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"
@@ -234,19 +231,7 @@ class PrefetchingIter : public DataIter {
   explicit PrefetchingIter(DataIter& inner, const PrefetchingIterOptions& o = {})
       : PrefetchingIter(std::vector<std::reference_wrapper<DataIter>>{inner}, o) {}
   explicit PrefetchingIter(std::vector<std::reference_wrapper<DataIter>> iters,
-                           const PrefetchingIterOptions& o = {})
-      : iters_(std::move(iters)) {
-    if (iters_.empty()) throw ValueError("PrefetchingIter: no inner iterator given");
-    provide_data_ = renamed(o.rename_data, true, "rename_data");
-    provide_label_ = renamed(o.rename_label, false, "rename_label");
-    if (provide_data_.empty() || provide_data_[0].shape.ndim() < 1)
-      throw ValueError("PrefetchingIter: the first inner iterator provides no data");
-    batch_size_ = provide_data_[0].shape[0];
-    num_batches_ = iters_[0].get().num_batches();
-    for (auto& b : slots_) b.provide_data = provide_data_, b.provide_label = provide_label_;
-    worker_ = std::thread([this] { run(); });
-    request();
-  }
+                           const PrefetchingIterOptions& o = {});
   ~PrefetchingIter() override;
 
   std::vector<DataDesc> provide_data() const override;
@@ -275,12 +260,11 @@ class PrefetchingIter : public DataIter {
   std::int64_t num_batches_ = -1;
   DataBatch slots_[2];
   int front_ = 0;
-  std::mutex m_;
-  std::condition_variable cv_;
+  struct Sync;  // the worker thread, its mutex and condition variable (io/data_iter-inl.hpp)
+  std::unique_ptr<Sync> sync_;
   bool requested_ = false, in_flight_ = false, ready_ = false, has_next_ = false, exhausted_ = false,
        stop_ = false;
   std::exception_ptr error_;
-  std::thread worker_;
 };
 
 }  // namespace symgrad::io

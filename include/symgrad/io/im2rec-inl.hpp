@@ -1,5 +1,20 @@
 // Definitions of io/im2rec.hpp.
 #pragma once
+#include <cctype>
+#include <functional>
+#include <utility>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <chrono>
+#include <mutex>
+#include <condition_variable>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <algorithm>
+#include <optional>
 #include "im2rec.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_IO_IM2REC)

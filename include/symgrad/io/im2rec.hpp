@@ -9,21 +9,12 @@
 // decoded and encoded on threads whose output is written in list order, byte-identical to one
 // thread; files are written under temporary names and renamed when complete.
 #pragma once
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cmath>
-#include <condition_variable>
-#include <cstdint>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <mutex>
+#include <cstdio>
 #include <optional>
-#include <sstream>
+#include <cstdint>
+#include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "image.hpp"

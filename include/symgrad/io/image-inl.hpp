@@ -1,5 +1,12 @@
 // Definitions of io/image.hpp.
 #pragma once
+#include <cctype>
+#include <utility>
+#include <fstream>
+#include <sstream>
+#include <cmath>
+#include <cstring>
+#include <algorithm>
 #include "image.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_IO_IMAGE)

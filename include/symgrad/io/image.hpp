@@ -7,17 +7,13 @@
 // flag is OpenCV's imread flag as MXNet passes it: 1 colour (three channels, alpha dropped),
 // 0 greyscale, -1 unchanged (greyscale stays one channel, alpha is kept).
 #pragma once
+#include <utility>
 #include <png.h>
 #include <turbojpeg.h>
 
-#include <algorithm>
-#include <cmath>
 #include <csetjmp>
 #include <cstdint>
-#include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,5 +1,16 @@
 // Definitions of io/image_record_iter.hpp.
 #pragma once
+#include <cmath>
+#include <utility>
+#include <thread>
+#include <mutex>
+#include <condition_variable>
+#include <atomic>
+#include <unordered_map>
+#include <numeric>
+#include <algorithm>
+#include <exception>
+#include <tuple>
 #include "image_record_iter.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_IO_IMAGE_RECORD_ITER)

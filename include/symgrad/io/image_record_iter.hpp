@@ -15,17 +15,13 @@
 // (seed, epoch, position), so the batches do not depend on the number of threads; num_parts /
 // part_index split the records into contiguous parts.
 #pragma once
-#include <algorithm>
-#include <atomic>
 #include <condition_variable>
-#include <cstdint>
 #include <exception>
 #include <mutex>
-#include <numeric>
-#include <string>
 #include <thread>
-#include <tuple>
 #include <unordered_map>
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../core/world.hpp"

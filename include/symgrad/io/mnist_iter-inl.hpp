@@ -1,5 +1,11 @@
 // Definitions of io/mnist_iter.hpp.
 #pragma once
+#include <filesystem>
+#include <iostream>
+#include <numeric>
+#include <cstdio>
+#include <algorithm>
+#include <tuple>
 #include "mnist_iter.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_IO_MNIST_ITER)

@@ -12,15 +12,9 @@
 #pragma once
 #include <zlib.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <iostream>
 #include <memory>
-#include <numeric>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "../core/world.hpp"

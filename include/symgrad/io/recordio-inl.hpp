@@ -1,5 +1,14 @@
 // Definitions of io/recordio.hpp.
 #pragma once
+#include <fstream>
+#include <optional>
+#include <utility>
+#include <filesystem>
+#include <sstream>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <exception>
 #include "recordio.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_IO_RECORDIO)

@@ -11,18 +11,14 @@
 // `.idx` line) and saying what is wrong, before anything is allocated for it; a writer writes to
 // a temporary name and renames the file when closed, so a failed run leaves no half-written file.
 #pragma once
+#include <cstdio>
+#include <utility>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <exception>
-#include <filesystem>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>

@@ -1,5 +1,14 @@
 // Definitions of kv/kvstore.hpp.
 #pragma once
+#include <map>
+#include <memory>
+#include <span>
+#include <type_traits>
+#include <utility>
+#include <cctype>
+#include <algorithm>
+#include <exception>
+#include <optional>
 #include "kvstore.hpp"
 #if SYMGRAD_WITH_CUDA
 #include "../cuda/api.hpp"

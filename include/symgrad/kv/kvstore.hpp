@@ -23,9 +23,10 @@
 #pragma once
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <exception>
+#include <utility>
 #include <map>
-#include <optional>
 #include <memory>
 #include <span>
 #include <string>

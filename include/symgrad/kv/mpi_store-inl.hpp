@@ -16,6 +16,11 @@
 // if the program did not, and finalized at exit.
 // Implementation of the MPI store (libsymgrad_mpi, or header-only with SYMGRAD_WITH_MPI).
 #pragma once
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <span>
+#include <utility>
 // The C API only: the C++ bindings of Open MPI / MPICH are deprecated and warn under -Wextra.
 #ifndef OMPI_SKIP_MPICXX
 #define OMPI_SKIP_MPICXX 1

@@ -1,5 +1,7 @@
 // nd::save / nd::load (ndarray/io.hpp).
 #pragma once
+#include <map>
+#include <utility>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>

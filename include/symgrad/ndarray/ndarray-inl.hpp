@@ -1,5 +1,7 @@
 // NDArray and Storage (ndarray/ndarray.hpp, ndarray/storage.hpp): allocation, copies, conversions.
 #pragma once
+#include <memory>
+#include <type_traits>
 #include <algorithm>
 #include <cstring>
 #include <new>

@@ -4,13 +4,12 @@
 // to an NDArray; both need the interop header <symgrad/xtensor.hpp> (symgrad.hpp includes it).
 #pragma once
 #include <algorithm>
+#include <type_traits>
 #include <concepts>
 #include <cstdint>
-#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "../core/context.hpp"

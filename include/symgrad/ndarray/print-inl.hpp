@@ -1,5 +1,6 @@
 // Printing NDArrays (ndarray/print.hpp).
 #pragma once
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -133,6 +134,8 @@ inline std::vector<std::int64_t> shown_indices(const Shape& s, bool summarize) {
 }
 
 }  // namespace detail
+
+SYMGRAD_INLINE std::ostream& operator<<(std::ostream& os, const Shape& s) { return os << s.str(); }
 
 SYMGRAD_INLINE std::ostream& operator<<(std::ostream& os, const NDArray& a) {
   if (a.is_none()) return os << "<NDArray none>";

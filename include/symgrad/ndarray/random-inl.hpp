@@ -1,5 +1,6 @@
 // Seeded random arrays (ndarray/random.hpp).
 #pragma once
+#include <numbers>
 #include "random.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_NDARRAY_RANDOM)

@@ -2,9 +2,9 @@
 // machine (the generator and the distributions are implemented here, not taken from <random>'s
 // implementation-defined distributions).
 #pragma once
+#include <numbers>
 #include <cmath>
 #include <cstdint>
-#include <numbers>
 
 #include "ndarray.hpp"
 

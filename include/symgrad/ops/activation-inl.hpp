@@ -1,5 +1,7 @@
 // Operators and kernels of ops/activation.hpp.
 #pragma once
+#include <memory>
+#include <span>
 #include "activation.hpp"
 #include "elemwise-inl.hpp"
 #include "gpu_util.hpp"
@@ -39,6 +41,7 @@ decltype(auto) with_act(ActType t, G&& g) {
 
 class ActivationBackward final : public Operator {
  public:
+  ~ActivationBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit ActivationBackward(ActType t) : t_(t) {}
   std::string type_name() const override { return "_backward_Activation"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "output"}; }
@@ -64,6 +67,7 @@ class ActivationBackward final : public Operator {
 
 class Activation final : public Operator {
  public:
+  ~Activation() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Activation(ActType t) : t_(t) {}
   explicit Activation(const AttrMap& m) {
     attr::Reader r("Activation", m);
@@ -118,5 +122,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_activation(OpTable& t) {
   t["Activation"] = reg::with_attrs<Activation>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ACTIVATION)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE ActivationBackward::~ActivationBackward() = default;
+SYMGRAD_INLINE Activation::~Activation() = default;
 }  // namespace symgrad::ops
 #endif

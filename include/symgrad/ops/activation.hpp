@@ -1,6 +1,8 @@
 // Activation(data, act_type): relu, sigmoid, tanh, softrelu, softsign, elementwise.
 // Shape: output = data (both ways). Gradient: dx = dy · f'(x), from the output where MXNet does.
 #pragma once
+#include <string>
+#include <string_view>
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 

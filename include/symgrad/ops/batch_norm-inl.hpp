@@ -1,5 +1,6 @@
 // Operators and kernels of ops/batch_norm.hpp.
 #pragma once
+#include <span>
 #include <cmath>
 #include <memory>
 
@@ -28,6 +29,7 @@ inline View view(const Shape& s, int axis) {
 
 class BatchNormBackward final : public Operator {
  public:
+  ~BatchNormBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit BatchNormBackward(BatchNormParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_BatchNorm"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "gamma", "mean", "var"}; }
@@ -116,6 +118,7 @@ class BatchNormBackward final : public Operator {
 
 class BatchNorm final : public Operator {
  public:
+  ~BatchNorm() override;  // the key function: vtable and kernels are compiled with the unit
   explicit BatchNorm(BatchNormParam p) : p_(p) { check(); }
   explicit BatchNorm(const AttrMap& m) {
     attr::Reader r("BatchNorm", m);
@@ -265,5 +268,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_batch_norm(OpTable& t) {
   t["BatchNorm"] = reg::with_attrs<BatchNorm>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_BATCH_NORM)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE BatchNormBackward::~BatchNormBackward() = default;
+SYMGRAD_INLINE BatchNorm::~BatchNorm() = default;
 }  // namespace symgrad::ops
 #endif

@@ -11,7 +11,7 @@
 // m ← m·momentum + μ·(1 − momentum) and v ← v·momentum + σ²·(1 − momentum), as MXNet's GPU path
 // and PyTorch do (MXNet's CPU path waits for backward).
 #pragma once
-#include <cmath>
+#include <string>
 #include <memory>
 
 #include "../symbol/compose.hpp"

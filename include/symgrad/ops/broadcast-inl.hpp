@@ -1,5 +1,8 @@
 // Operators and kernels of ops/broadcast.hpp.
 #pragma once
+#include <algorithm>
+#include <array>
+#include <span>
 #include <memory>
 
 #include "../cpu/strided.hpp"
@@ -120,6 +123,19 @@ class Broadcast final : public Operator {
 #endif
 };
 }  // namespace symgrad::ops
+
+// Compiled with the unit for every binary functor; used from there elsewhere (extern template).
+#if defined(SYMGRAD_UNIT_OPS_BROADCAST)
+#define SYMGRAD_BROADCAST_CLASSES(F) template class SYMGRAD_NS::ops::Broadcast<SYMGRAD_NS::fn::F>; \
+  template class SYMGRAD_NS::ops::BroadcastBackward<SYMGRAD_NS::fn::F>;
+#elif !defined(SYMGRAD_HEADER_ONLY)
+#define SYMGRAD_BROADCAST_CLASSES(F) extern template class SYMGRAD_NS::ops::Broadcast<SYMGRAD_NS::fn::F>; \
+  extern template class SYMGRAD_NS::ops::BroadcastBackward<SYMGRAD_NS::fn::F>;
+#endif
+#if defined(SYMGRAD_BROADCAST_CLASSES)
+SYMGRAD_BINARY_FUNCTORS(SYMGRAD_BROADCAST_CLASSES)
+#undef SYMGRAD_BROADCAST_CLASSES
+#endif
 
 namespace SYMGRAD_NS::sym::detail {
 template <class F>

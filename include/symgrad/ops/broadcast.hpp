@@ -2,6 +2,8 @@
 // Shape: right-align; per axis equal or one of them 1; the output takes the larger (unknown
 // dims are skipped). Gradient: the elementwise gradient summed over each input's broadcast axes.
 #pragma once
+#include <cstdint>
+#include <string_view>
 #include <memory>
 
 #include "../symbol/typed.hpp"

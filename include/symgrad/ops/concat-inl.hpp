@@ -1,5 +1,8 @@
 // Operators and kernels of ops/concat.hpp.
 #pragma once
+#include <array>
+#include <span>
+#include <utility>
 #include <memory>
 
 #include "../cpu/strided.hpp"
@@ -40,6 +43,7 @@ void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t
 
 class Concat final : public Operator {
  public:
+  ~Concat() override;  // the key function: vtable and kernels are compiled with the unit
   Concat(std::size_t n, std::int64_t dim) : n_(n), dim_(dim) {
     if (n < 1) throw ValueError("Concat: num_args must be at least 1");
   }
@@ -133,6 +137,7 @@ class Concat final : public Operator {
 // Splits dy into the inputs' slabs (Concat's gradient) or, with squeeze, drops the axis.
 class SplitLike final : public Operator {
  public:
+  ~SplitLike() override;  // the key function: vtable and kernels are compiled with the unit
   SplitLike(std::size_t n, std::int64_t axis) : n_(n), axis_(axis) {}
   std::string type_name() const override { return "_backward_Concat"; }
   std::vector<std::string> arguments() const override {
@@ -191,6 +196,7 @@ inline std::vector<NodeEntry> Concat::gradient(const NodePtr& n, const std::vect
 
 class SliceChannelBackward final : public Operator {
  public:
+  ~SliceChannelBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit SliceChannelBackward(SliceChannelParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_SliceChannel"; }
   std::vector<std::string> arguments() const override {
@@ -228,6 +234,7 @@ class SliceChannelBackward final : public Operator {
 
 class SliceChannel final : public Operator {
  public:
+  ~SliceChannel() override;  // the key function: vtable and kernels are compiled with the unit
   SliceChannel(SliceChannelParam p, bool split_alias) : p_(p), split_(split_alias) {
     if (p_.num_outputs < 1) throw ValueError("SliceChannel: num_outputs must be at least 1");
   }
@@ -368,5 +375,15 @@ SYMGRAD_INLINE void register_concat(OpTable& t) {
   t["SliceChannel"] = reg::slice_channel;
   t["split"] = reg::slice_channel;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONCAT)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE Concat::~Concat() = default;
+SYMGRAD_INLINE SplitLike::~SplitLike() = default;
+SYMGRAD_INLINE SliceChannelBackward::~SliceChannelBackward() = default;
+SYMGRAD_INLINE SliceChannel::~SliceChannel() = default;
 }  // namespace symgrad::ops
 #endif

@@ -4,6 +4,9 @@
 // Gradients: Concat's is the split of dy; SliceChannel's the concatenation of its outputs' dy
 // (zeros for outputs nothing flowed to).
 #pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
 #include <memory>
 
 #include "../symbol/typed.hpp"

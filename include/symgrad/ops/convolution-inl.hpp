@@ -1,5 +1,6 @@
 // Operators and kernels of ops/convolution.hpp.
 #pragma once
+#include <span>
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -218,6 +219,7 @@ inline std::string describe(const ConvolutionParam& p) {
 
 class ConvolutionBackward final : public Operator {
  public:
+  ~ConvolutionBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit ConvolutionBackward(ConvolutionParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_Convolution"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
@@ -375,6 +377,7 @@ class ConvolutionBackward final : public Operator {
 
 class Convolution final : public Operator {
  public:
+  ~Convolution() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Convolution(ConvolutionParam p) : p_(std::move(p)) { check(); }
   explicit Convolution(const AttrMap& m) {
     attr::Reader r("Convolution", m);
@@ -590,5 +593,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_convolution(OpTable& t) {
   t["Convolution"] = reg::with_attrs<Convolution>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONVOLUTION)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE ConvolutionBackward::~ConvolutionBackward() = default;
+SYMGRAD_INLINE Convolution::~Convolution() = default;
 }  // namespace symgrad::ops
 #endif

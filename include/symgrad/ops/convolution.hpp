@@ -8,10 +8,11 @@
 // and col2im. Depthwise convolutions (one input channel per group) skip the columns: direct
 // loops over (sample, filter) planes on the thread pool. Channels-last layouts are errors (MXNet runs them on GPUs only).
 #pragma once
-#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
 #include <array>
 #include <memory>
-#include <utility>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"

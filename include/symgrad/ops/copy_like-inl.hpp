@@ -1,6 +1,8 @@
 // _copy_like(src, like): src's values with like's shape (same size). The gradient of every
 // operator that only re-views its data (Reshape, Flatten, expand_dims).
 #pragma once
+#include <memory>
+#include <span>
 #include "elemwise-inl.hpp"
 #include "op_table.hpp"
 
@@ -8,6 +10,7 @@ namespace SYMGRAD_NS::ops {
 
 class CopyLike final : public Operator {
  public:
+  ~CopyLike() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "_copy_like"; }
   std::vector<std::string> arguments() const override { return {"data", "like"}; }
   void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(1)); }
@@ -36,5 +39,12 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_copy_like(OpTable& t) {
   t["_copy_like"] = reg::plain<CopyLike>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_COPY_LIKE)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE CopyLike::~CopyLike() = default;
 }  // namespace symgrad::ops
 #endif

@@ -1,5 +1,9 @@
 // Operators and kernels of ops/deconvolution.hpp.
 #pragma once
+#include <algorithm>
+#include <memory>
+#include <span>
+#include <utility>
 #include "convolution-inl.hpp"
 #include "deconvolution.hpp"
 #include "gpu_util.hpp"
@@ -40,6 +44,7 @@ inline std::string describe(const DeconvolutionParam& p) {
 
 class DeconvolutionBackward final : public Operator {
  public:
+  ~DeconvolutionBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit DeconvolutionBackward(DeconvolutionParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_Deconvolution"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
@@ -102,6 +107,7 @@ class DeconvolutionBackward final : public Operator {
 
 class Deconvolution final : public Operator {
  public:
+  ~Deconvolution() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Deconvolution(DeconvolutionParam p) : p_(std::move(p)) { check(); }
   explicit Deconvolution(const AttrMap& m) {
     attr::Reader r("Deconvolution", m);
@@ -271,5 +277,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_deconvolution(OpTable& t) {
   t["Deconvolution"] = reg::with_attrs<Deconvolution>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DECONVOLUTION)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE DeconvolutionBackward::~DeconvolutionBackward() = default;
+SYMGRAD_INLINE Deconvolution::~Deconvolution() = default;
 }  // namespace symgrad::ops
 #endif

@@ -10,6 +10,9 @@
 // gradient is that convolution's forward (im2col + GEMM), the weight gradient a GEMM against the
 // same columns.
 #pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
 #include "../symbol/typed.hpp"
 #include "convolution.hpp"
 

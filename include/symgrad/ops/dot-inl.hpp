@@ -1,5 +1,6 @@
 // Operators and kernels of ops/dot.hpp.
 #pragma once
+#include <span>
 #include <memory>
 
 #include "../cpu/gemm.hpp"
@@ -23,6 +24,7 @@ void dot_gemm(const DotGeometry& g, bool ta, bool tb, const T* a, const T* b, T*
 
 class DotBackward final : public Operator {
  public:
+  ~DotBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit DotBackward(DotParam p) : p_(p) {}
   std::string type_name() const override { return p_.batch ? "_backward_batch_dot" : "_backward_dot"; }
   std::vector<std::string> arguments() const override { return {"ograd", "lhs", "rhs"}; }
@@ -102,6 +104,7 @@ class DotBackward final : public Operator {
 
 class Dot final : public Operator {
  public:
+  ~Dot() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Dot(DotParam p) : p_(p) {}
   explicit Dot(const AttrMap& m, bool batch) {
     p_.batch = batch;
@@ -184,5 +187,13 @@ SYMGRAD_INLINE void register_dot(OpTable& t) {
   t["dot"] = reg::dot<false>;
   t["batch_dot"] = reg::dot<true>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DOT)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE DotBackward::~DotBackward() = default;
+SYMGRAD_INLINE Dot::~Dot() = default;
 }  // namespace symgrad::ops
 #endif

@@ -4,6 +4,9 @@
 // batch_dot(lhs, rhs; transpose_a, transpose_b): (B..., M, K) · (B..., K, N) -> (B..., M, N).
 // Gradient: the two products with dY (one backward node, GEMMs through BLAS).
 #pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
 #include <memory>
 
 #include "../symbol/typed.hpp"

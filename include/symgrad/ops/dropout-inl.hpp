@@ -1,5 +1,9 @@
 // Operators and kernels of ops/dropout.hpp.
 #pragma once
+#include <algorithm>
+#include <array>
+#include <span>
+#include <utility>
 #include <memory>
 
 #include "../cpu/strided.hpp"
@@ -17,6 +21,7 @@ using cuda::uniform_at;
 
 class DropoutBackward final : public Operator {
  public:
+  ~DropoutBackward() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "_backward_Dropout"; }
   std::vector<std::string> arguments() const override { return {"ograd", "mask"}; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
@@ -47,6 +52,7 @@ class DropoutBackward final : public Operator {
 
 class Dropout final : public Operator {
  public:
+  ~Dropout() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Dropout(DropoutParam p) : p_(std::move(p)) { check(); }
   explicit Dropout(const AttrMap& m) {
     attr::Reader r("Dropout", m);
@@ -166,5 +172,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_dropout(OpTable& t) {
   t["Dropout"] = reg::with_attrs<Dropout>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DROPOUT)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE DropoutBackward::~DropoutBackward() = default;
+SYMGRAD_INLINE Dropout::~Dropout() = default;
 }  // namespace symgrad::ops
 #endif

@@ -4,6 +4,9 @@
 // the executor's generator (BindOptions::seed), so a seed gives the same masks every run.
 // Gradient: dy · mask.
 #pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
 #include <memory>
 
 #include "../symbol/typed.hpp"

@@ -1,6 +1,9 @@
 // Elementwise operators (ops/elemwise.hpp): Unary, Binary, Scalar and their backward
 // operators over the functors, add_n, _copy and zeros_like.
 #pragma once
+#include <span>
+#include <type_traits>
+#include <utility>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -276,6 +279,7 @@ class Scalar final : public Operator {
 // Sum of n inputs (gradient accumulation); MXNet's add_n / ElementWiseSum.
 class AddN final : public Operator {
  public:
+  ~AddN() override;  // the key function: vtable and kernels are compiled with the unit
   explicit AddN(std::size_t n) : n_(n) {}
   std::string type_name() const override { return "add_n"; }
   std::string name_hint() const override { return "_grad_add"; }
@@ -326,6 +330,7 @@ class AddN final : public Operator {
 // Copies its input (with the output's request); used to deliver a shared gradient entry.
 class Copy final : public Operator {
  public:
+  ~Copy() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "_copy"; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>& og) const override {
@@ -367,6 +372,7 @@ inline void Copy::forward(const RunCtx&, std::span<const NDArray> in, std::span<
 // Fills its output with zeros (the gradient of an argument nothing flows to).
 class ZerosLike final : public Operator {
  public:
+  ~ZerosLike() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "zeros_like"; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
@@ -405,6 +411,26 @@ Symbol scalar(const Symbol& x, double s) {
 }  // namespace detail
 }  // namespace sym
 }  // namespace symgrad
+
+// The operator classes of every listed functor are compiled with the unit; other files of a
+// compiled-mode program use those (extern template), so their kernels are not compiled again.
+#if defined(SYMGRAD_UNIT_OPS_ELEMWISE)
+#define SYMGRAD_ELEMWISE_CLASSES(Kind, F) template class SYMGRAD_NS::ops::Kind<SYMGRAD_NS::fn::F>;
+#elif !defined(SYMGRAD_HEADER_ONLY)
+#define SYMGRAD_ELEMWISE_CLASSES(Kind, F) extern template class SYMGRAD_NS::ops::Kind<SYMGRAD_NS::fn::F>;
+#endif
+#if defined(SYMGRAD_ELEMWISE_CLASSES)
+#define SYMGRAD_UNARY_CLASSES(F) SYMGRAD_ELEMWISE_CLASSES(Unary, F) SYMGRAD_ELEMWISE_CLASSES(UnaryBackward, F)
+#define SYMGRAD_BINARY_CLASSES(F) SYMGRAD_ELEMWISE_CLASSES(Binary, F) SYMGRAD_ELEMWISE_CLASSES(BinaryBackward, F)
+#define SYMGRAD_SCALAR_CLASSES(F) SYMGRAD_ELEMWISE_CLASSES(Scalar, F) SYMGRAD_ELEMWISE_CLASSES(ScalarBackward, F)
+SYMGRAD_UNARY_FUNCTORS(SYMGRAD_UNARY_CLASSES)
+SYMGRAD_BINARY_FUNCTORS(SYMGRAD_BINARY_CLASSES)
+SYMGRAD_SCALAR_FUNCTORS(SYMGRAD_SCALAR_CLASSES)
+#undef SYMGRAD_UNARY_CLASSES
+#undef SYMGRAD_BINARY_CLASSES
+#undef SYMGRAD_SCALAR_CLASSES
+#undef SYMGRAD_ELEMWISE_CLASSES
+#endif
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ELEMWISE)
 namespace SYMGRAD_NS {
@@ -575,5 +601,14 @@ SYMGRAD_INLINE void register_elemwise(OpTable& t) {
   t["_copy"] = reg::plain<Copy>;
   t["zeros_like"] = reg::plain<ZerosLike>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ELEMWISE)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE AddN::~AddN() = default;
+SYMGRAD_INLINE Copy::~Copy() = default;
+SYMGRAD_INLINE ZerosLike::~ZerosLike() = default;
 }  // namespace symgrad::ops
 #endif

@@ -1,5 +1,9 @@
 // Operators and kernels of ops/embedding.hpp.
 #pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <span>
 #include <memory>
 
 #include "elemwise-inl.hpp"
@@ -25,6 +29,7 @@ void check_indices(const I* idx, std::int64_t n, std::int64_t limit, const char*
 
 class EmbeddingBackward final : public Operator {
  public:
+  ~EmbeddingBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit EmbeddingBackward(EmbeddingParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_Embedding"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data"}; }
@@ -73,6 +78,7 @@ class EmbeddingBackward final : public Operator {
 
 class Embedding final : public Operator {
  public:
+  ~Embedding() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Embedding(EmbeddingParam p) : p_(p) { check(); }
   explicit Embedding(const AttrMap& m) {
     attr::Reader r("Embedding", m);
@@ -170,5 +176,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_embedding(OpTable& t) {
   t["Embedding"] = reg::with_attrs<Embedding>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_EMBEDDING)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE EmbeddingBackward::~EmbeddingBackward() = default;
+SYMGRAD_INLINE Embedding::~Embedding() = default;
 }  // namespace symgrad::ops
 #endif

@@ -4,6 +4,9 @@
 //   silently). Gradient: rows of dy added into the weight's gradient (repeated indices
 //   accumulate); the indices get none, and need no gradient array.
 #pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
 #include <memory>
 
 #include "../symbol/typed.hpp"

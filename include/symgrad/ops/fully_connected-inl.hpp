@@ -1,5 +1,7 @@
 // Operators and kernels of ops/fully_connected.hpp.
 #pragma once
+#include <algorithm>
+#include <span>
 #include <memory>
 
 #include "../cpu/gemm.hpp"
@@ -14,6 +16,7 @@ namespace SYMGRAD_NS::ops {
 
 class FullyConnectedBackward final : public Operator {
  public:
+  ~FullyConnectedBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit FullyConnectedBackward(FullyConnectedParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_FullyConnected"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
@@ -87,6 +90,7 @@ class FullyConnectedBackward final : public Operator {
 
 class FullyConnected final : public Operator {
  public:
+  ~FullyConnected() override;  // the key function: vtable and kernels are compiled with the unit
   explicit FullyConnected(FullyConnectedParam p) : p_(p) { check(); }
   explicit FullyConnected(const AttrMap& m) {
     attr::Reader r("FullyConnected", m);
@@ -202,5 +206,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_fully_connected(OpTable& t) {
   t["FullyConnected"] = reg::with_attrs<FullyConnected>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_FULLY_CONNECTED)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE FullyConnectedBackward::~FullyConnectedBackward() = default;
+SYMGRAD_INLINE FullyConnected::~FullyConnected() = default;
 }  // namespace symgrad::ops
 #endif

@@ -3,6 +3,8 @@
 // weight (H, D); bias (H,). Gradient: dX = dY·W, dW = dYᵀ·X, db = Σ_rows dY (three GEMM-sized
 // passes in one backward node; outputs nobody needs are skipped).
 #pragma once
+#include <cstdint>
+#include <string>
 #include <memory>
 
 #include "../symbol/compose.hpp"

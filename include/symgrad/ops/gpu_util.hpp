@@ -1,6 +1,8 @@
 // Helpers of the operators' GPU paths: strided copies between device arrays described by the
 // CPU side's host::Strides, and the index structures of broadcasting and reductions.
 #pragma once
+#include <cstdint>
+#include <string>
 #include "../cpu/strided.hpp"
 #include "../ndarray/device.hpp"
 #include "../ndarray/ndarray.hpp"

@@ -1,5 +1,9 @@
 // Operators and kernels of ops/indexing.hpp.
 #pragma once
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <span>
 #include <cmath>
 #include <memory>
 
@@ -15,6 +19,7 @@ namespace SYMGRAD_NS::ops {
 
 class OneHot final : public Operator {
  public:
+  ~OneHot() override;  // the key function: vtable and kernels are compiled with the unit
   explicit OneHot(OneHotParam p) : p_(p) {
     if (p_.depth < 1) throw ValueError("one_hot: depth must be at least 1, got " + std::to_string(p_.depth));
   }
@@ -63,6 +68,7 @@ class OneHot final : public Operator {
 
 class ArgExtreme final : public Operator {
  public:
+  ~ArgExtreme() override;  // the key function: vtable and kernels are compiled with the unit
   explicit ArgExtreme(ArgParam p) : p_(p) {}
   std::string type_name() const override { return p_.is_min ? "argmin" : "argmax"; }
   AttrMap attrs() const override {
@@ -140,6 +146,7 @@ inline std::int64_t pick_index(double v, std::int64_t n, bool wrap) {
 
 class PickBackward final : public Operator {
  public:
+  ~PickBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit PickBackward(PickParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_pick"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "index"}; }
@@ -159,6 +166,7 @@ class PickBackward final : public Operator {
 
 class Pick final : public Operator {
  public:
+  ~Pick() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Pick(PickParam p) : p_(p) {}
   std::string type_name() const override { return "pick"; }
   std::vector<std::string> arguments() const override { return {"data", "index"}; }
@@ -250,6 +258,7 @@ inline void PickBackward::forward(const RunCtx&, std::span<const NDArray> in, st
 
 class WhereBackward final : public Operator {
  public:
+  ~WhereBackward() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "_backward_where"; }
   std::vector<std::string> arguments() const override { return {"ograd", "condition"}; }
   std::vector<std::string> outputs() const override { return {"x_grad", "y_grad"}; }
@@ -269,6 +278,7 @@ class WhereBackward final : public Operator {
 
 class Where final : public Operator {
  public:
+  ~Where() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "where"; }
   std::vector<std::string> arguments() const override { return {"condition", "x", "y"}; }
   void infer_shape(ShapeCtx& c) const override {
@@ -406,5 +416,17 @@ SYMGRAD_INLINE void register_indexing(OpTable& t) {
   t["pick"] = reg::pick;
   t["where"] = reg::plain<Where>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INDEXING)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE OneHot::~OneHot() = default;
+SYMGRAD_INLINE ArgExtreme::~ArgExtreme() = default;
+SYMGRAD_INLINE PickBackward::~PickBackward() = default;
+SYMGRAD_INLINE Pick::~Pick() = default;
+SYMGRAD_INLINE WhereBackward::~WhereBackward() = default;
+SYMGRAD_INLINE Where::~Where() = default;
 }  // namespace symgrad::ops
 #endif

@@ -7,7 +7,10 @@
 // where(condition, x, y): x where condition != 0, else y; condition has x's shape or is 1-D
 //   over x's first axis. Gradient: dy to x or y by the condition; none to the condition.
 #pragma once
-#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
 #include <memory>
 
 #include "../symbol/typed.hpp"

@@ -1,5 +1,7 @@
 // Operators and kernels of ops/init.hpp.
 #pragma once
+#include <optional>
+#include <span>
 #include <memory>
 
 #include "elemwise-inl.hpp"
@@ -13,6 +15,7 @@ namespace SYMGRAD_NS::ops {
 
 class Fill final : public Operator {
  public:
+  ~Fill() override;  // the key function: vtable and kernels are compiled with the unit
   // dtype unset: taken from the consumers (float32 when nothing decides it).
   Fill(double value, Shape shape, std::optional<DType> dtype) : value_(value), shape_(shape), dtype_(dtype) {}
   std::string type_name() const override { return value_ == 0 ? "_zeros" : (value_ == 1 ? "_ones" : "_full"); }
@@ -50,6 +53,7 @@ class Fill final : public Operator {
 
 class OnesLike final : public Operator {
  public:
+  ~OnesLike() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "ones_like"; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   bool differentiable(std::size_t) const override { return false; }
@@ -108,5 +112,13 @@ SYMGRAD_INLINE void register_init(OpTable& t) {
   t["_ones"] = reg::fill<1>;
   t["ones_like"] = reg::plain<OnesLike>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INIT)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE Fill::~Fill() = default;
+SYMGRAD_INLINE OnesLike::~OnesLike() = default;
 }  // namespace symgrad::ops
 #endif

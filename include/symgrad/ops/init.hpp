@@ -2,6 +2,9 @@
 //   MXNet's JSON) are inferred from the consumers, as RNN begin states need.
 // zeros_like / ones_like(data): constants of data's shape. No gradient to data.
 #pragma once
+#include <optional>
+#include <string>
+#include <string_view>
 #include <memory>
 
 #include "../symbol/typed.hpp"

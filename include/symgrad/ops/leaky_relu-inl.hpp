@@ -1,5 +1,7 @@
 // Operators and kernels of ops/leaky_relu.hpp.
 #pragma once
+#include <span>
+#include <utility>
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -87,6 +89,7 @@ void chunks(std::int64_t n, F&& f) {
 // inputs: ograd, data, output, then gamma (prelu) or mask (rrelu); outputs: data_grad (, gamma_grad)
 class LeakyReLUBackward final : public Operator {
  public:
+  ~LeakyReLUBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit LeakyReLUBackward(LeakyReLUParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_LeakyReLU"; }
   std::vector<std::string> arguments() const override {
@@ -185,6 +188,7 @@ class LeakyReLUBackward final : public Operator {
 
 class LeakyReLU final : public Operator {
  public:
+  ~LeakyReLU() override;  // the key function: vtable and kernels are compiled with the unit
   explicit LeakyReLU(LeakyReLUParam p) : p_(p) { check(); }
   explicit LeakyReLU(const AttrMap& m) {
     attr::Reader r("LeakyReLU", m);
@@ -357,5 +361,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_leaky_relu(OpTable& t) {
   t["LeakyReLU"] = reg::with_attrs<LeakyReLU>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_LEAKY_RELU)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE LeakyReLUBackward::~LeakyReLUBackward() = default;
+SYMGRAD_INLINE LeakyReLU::~LeakyReLU() = default;
 }  // namespace symgrad::ops
 #endif

@@ -18,10 +18,9 @@
 //   returns it as the mask; inference uses m = (lower_bound + upper_bound) / 2 and writes it to
 //   the mask (MXNet leaves the mask unwritten there, and its CPU training forward fails).
 #pragma once
-#include <algorithm>
-#include <cmath>
+#include <string>
+#include <string_view>
 #include <memory>
-#include <numbers>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"

@@ -1,5 +1,7 @@
 // Operators and kernels of ops/loss.hpp.
 #pragma once
+#include <algorithm>
+#include <span>
 #include <memory>
 
 #include "elemwise-inl.hpp"
@@ -22,6 +24,7 @@ inline LossNorm parse_norm(std::string_view op, std::string_view s) {
 
 class MakeLossBackward final : public Operator {
  public:
+  ~MakeLossBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit MakeLossBackward(MakeLossParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_MakeLoss"; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
@@ -83,6 +86,7 @@ class MakeLossBackward final : public Operator {
 
 class MakeLoss final : public Operator {
  public:
+  ~MakeLoss() override;  // the key function: vtable and kernels are compiled with the unit
   explicit MakeLoss(MakeLossParam p) : p_(p) {}
   explicit MakeLoss(const AttrMap& m) {
     attr::Reader r("MakeLoss", m);
@@ -118,6 +122,7 @@ class MakeLoss final : public Operator {
 
 class BlockGrad final : public Operator {
  public:
+  ~BlockGrad() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "BlockGrad"; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   GradKind grad_kind() const override { return GradKind::block; }
@@ -156,5 +161,14 @@ SYMGRAD_INLINE void register_loss(OpTable& t) {
   t["BlockGrad"] = reg::plain<BlockGrad>;
   t["stop_gradient"] = reg::plain<BlockGrad>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_LOSS)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE MakeLossBackward::~MakeLossBackward() = default;
+SYMGRAD_INLINE MakeLoss::~MakeLoss() = default;
+SYMGRAD_INLINE BlockGrad::~BlockGrad() = default;
 }  // namespace symgrad::ops
 #endif

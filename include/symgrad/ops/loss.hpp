@@ -5,6 +5,8 @@
 // BlockGrad(data): forward identity; no gradient to its input; its output needs no head gradient.
 // Shapes: output = data.
 #pragma once
+#include <string>
+#include <string_view>
 #include <memory>
 
 #include "../symbol/typed.hpp"

@@ -1,5 +1,7 @@
 // Operators and kernels of ops/norm.hpp.
 #pragma once
+#include <span>
+#include <utility>
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -147,6 +149,7 @@ inline void lrn_planes(const Shape& s, std::int64_t nsize, auto&& f) {
 // the shape of input 1, the others (gamma, beta) that of input 2.
 class Backward : public Operator {
  public:
+  ~Backward() override;  // the key function: vtable and kernels are compiled with the unit
   Backward(std::string name, std::vector<std::string> args, std::vector<std::string> outs)
       : name_(std::move(name)), args_(std::move(args)), outs_(std::move(outs)) {}
   std::string type_name() const override { return name_; }
@@ -166,6 +169,7 @@ class Backward : public Operator {
 // The gradient of LayerNorm and InstanceNorm.
 class MomentsNormBackward final : public norm_detail::Backward {
  public:
+  ~MomentsNormBackward() override;  // the key function: vtable and kernels are compiled with the unit
   MomentsNormBackward(bool layer, int axis, double eps)
       : Backward(layer ? "_backward_LayerNorm" : "_backward_InstanceNorm",
                  {"ograd", "data", "gamma", "mean", layer ? "std" : "var"}, {"data_grad", "gamma_grad", "beta_grad"}),
@@ -200,6 +204,7 @@ class MomentsNormBackward final : public norm_detail::Backward {
 
 class LayerNorm final : public Operator {
  public:
+  ~LayerNorm() override;  // the key function: vtable and kernels are compiled with the unit
   explicit LayerNorm(LayerNormParam p) : p_(p) { norm_detail::check_eps("LayerNorm", p_.eps, "1e-5"); }
   explicit LayerNorm(const AttrMap& m) {
     attr::Reader r("LayerNorm", m);
@@ -270,6 +275,7 @@ class LayerNorm final : public Operator {
 
 class InstanceNorm final : public Operator {
  public:
+  ~InstanceNorm() override;  // the key function: vtable and kernels are compiled with the unit
   explicit InstanceNorm(InstanceNormParam p) : p_(p) { norm_detail::check_eps("InstanceNorm", p_.eps, "1e-3"); }
   explicit InstanceNorm(const AttrMap& m) {
     attr::Reader r("InstanceNorm", m);
@@ -331,6 +337,7 @@ class InstanceNorm final : public Operator {
 
 class L2NormalizationBackward final : public norm_detail::Backward {
  public:
+  ~L2NormalizationBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit L2NormalizationBackward(L2Mode m)
       : Backward("_backward_L2Normalization", {"ograd", "output", "norm"}, {"data_grad"}), mode_(m) {}
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -369,6 +376,7 @@ class L2NormalizationBackward final : public norm_detail::Backward {
 
 class L2Normalization final : public Operator {
  public:
+  ~L2Normalization() override;  // the key function: vtable and kernels are compiled with the unit
   explicit L2Normalization(L2NormalizationParam p) : p_(p) { norm_detail::check_eps("L2Normalization", p_.eps, "1e-10"); }
   explicit L2Normalization(const AttrMap& m) {
     attr::Reader r("L2Normalization", m);
@@ -450,6 +458,7 @@ class L2Normalization final : public Operator {
 
 class LRNBackward final : public norm_detail::Backward {
  public:
+  ~LRNBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit LRNBackward(LRNParam p) : Backward("_backward_LRN", {"ograd", "data", "tmp_norm"}, {"data_grad"}), p_(p) {}
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
@@ -482,6 +491,7 @@ class LRNBackward final : public norm_detail::Backward {
 
 class LRN final : public Operator {
  public:
+  ~LRN() override;  // the key function: vtable and kernels are compiled with the unit
   explicit LRN(LRNParam p) : p_(p) { check(); }
   explicit LRN(const AttrMap& m) {
     attr::Reader r("LRN", m);
@@ -594,5 +604,19 @@ SYMGRAD_INLINE void register_norm(OpTable& t) {
   t["L2Normalization"] = reg::with_attrs<L2Normalization>;
   t["LRN"] = reg::with_attrs<LRN>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_NORM)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE norm_detail::Backward::~Backward() = default;
+SYMGRAD_INLINE MomentsNormBackward::~MomentsNormBackward() = default;
+SYMGRAD_INLINE L2NormalizationBackward::~L2NormalizationBackward() = default;
+SYMGRAD_INLINE LRNBackward::~LRNBackward() = default;
+SYMGRAD_INLINE LayerNorm::~LayerNorm() = default;
+SYMGRAD_INLINE InstanceNorm::~InstanceNorm() = default;
+SYMGRAD_INLINE L2Normalization::~L2Normalization() = default;
+SYMGRAD_INLINE LRN::~LRN() = default;
 }  // namespace symgrad::ops
 #endif

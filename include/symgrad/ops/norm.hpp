@@ -19,8 +19,8 @@
 // rank < 3; LRN on data that is not 4-d or has fewer channels than nsize; even nsize) or not at all
 // (InstanceNorm replaces a gamma or beta of the wrong shape by (C,)).
 #pragma once
-#include <algorithm>
-#include <cmath>
+#include <cstdint>
+#include <string>
 #include <memory>
 
 #include "../symbol/compose.hpp"

@@ -1,6 +1,11 @@
 // Operator: the graph-level operator (symbol/op_base.hpp) plus its CPU kernel. The executor calls
 // forward() once per step with arrays planned at bind; kernels must not allocate.
 #pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 #include <span>
 
 #include "../ndarray/ndarray.hpp"

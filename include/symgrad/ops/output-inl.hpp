@@ -1,5 +1,9 @@
 // Operators and kernels of ops/output.hpp.
 #pragma once
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <span>
 #include <cmath>
 #include <memory>
 
@@ -46,6 +50,7 @@ inline SoftmaxOutputShapes softmax_output_shapes(const Shape& d, const SoftmaxOu
 
 class SoftmaxOutputBackward final : public Operator {
  public:
+  ~SoftmaxOutputBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit SoftmaxOutputBackward(SoftmaxOutputParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_SoftmaxOutput"; }
   std::vector<std::string> arguments() const override { return {"output", "label"}; }
@@ -148,6 +153,7 @@ class SoftmaxOutputBackward final : public Operator {
 
 class SoftmaxOutput final : public Operator {
  public:
+  ~SoftmaxOutput() override;  // the key function: vtable and kernels are compiled with the unit
   explicit SoftmaxOutput(SoftmaxOutputParam p) : p_(p) {}
   explicit SoftmaxOutput(const AttrMap& m) {
     attr::Reader r("SoftmaxOutput", m);
@@ -238,6 +244,7 @@ class SoftmaxOutput final : public Operator {
 
 class RegressionBackward final : public Operator {
  public:
+  ~RegressionBackward() override;  // the key function: vtable and kernels are compiled with the unit
   RegressionBackward(RegressionKind k, double grad_scale) : k_(k), grad_scale_(grad_scale) {}
   std::string type_name() const override { return "_backward_RegressionOutput"; }
   std::vector<std::string> arguments() const override { return {"output", "label"}; }
@@ -287,6 +294,7 @@ class RegressionBackward final : public Operator {
 
 class RegressionOutput final : public Operator {
  public:
+  ~RegressionOutput() override;  // the key function: vtable and kernels are compiled with the unit
   RegressionOutput(RegressionKind k, double grad_scale) : k_(k), grad_scale_(grad_scale) {}
   RegressionOutput(RegressionKind k, const AttrMap& m) : k_(k) {
     attr::Reader r(name_of(k), m);
@@ -397,5 +405,15 @@ SYMGRAD_INLINE void register_output(OpTable& t) {
   t["LogisticRegressionOutput"] = reg::regression<RegressionKind::logistic>;
   t["MAERegressionOutput"] = reg::regression<RegressionKind::mae>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_OUTPUT)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE SoftmaxOutputBackward::~SoftmaxOutputBackward() = default;
+SYMGRAD_INLINE SoftmaxOutput::~SoftmaxOutput() = default;
+SYMGRAD_INLINE RegressionBackward::~RegressionBackward() = default;
+SYMGRAD_INLINE RegressionOutput::~RegressionOutput() = default;
 }  // namespace symgrad::ops
 #endif

@@ -11,7 +11,7 @@
 //   grad_scale=1): identity / sigmoid / identity; gradient (y − label)·grad_scale/m
 //   (MAE: sign(y − label)·grad_scale/m), m = outputs per sample.
 #pragma once
-#include <cmath>
+#include <string>
 #include <memory>
 
 #include "../symbol/typed.hpp"

@@ -1,5 +1,6 @@
 // Operators and kernels of ops/pad.hpp.
 #pragma once
+#include <span>
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -69,6 +70,7 @@ void for_each(const Geo& g, PadMode m, F&& f) {
 
 class PadBackward final : public Operator {
  public:
+  ~PadBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit PadBackward(PadParam p) : p_(p) {}
   std::string type_name() const override { return "_backward_Pad"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data"}; }
@@ -102,6 +104,7 @@ class PadBackward final : public Operator {
 
 class Pad final : public Operator {
  public:
+  ~Pad() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Pad(PadParam p) : p_(p) { check(); }
   explicit Pad(const AttrMap& m) {
     attr::Reader r("Pad", m);
@@ -193,5 +196,13 @@ SYMGRAD_INLINE void register_pad(OpTable& t) {
   t["Pad"] = reg::with_attrs<Pad>;
   t["pad"] = reg::with_attrs<Pad>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_PAD)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE PadBackward::~PadBackward() = default;
+SYMGRAD_INLINE Pad::~Pad() = default;
 }  // namespace symgrad::ops
 #endif

@@ -8,6 +8,9 @@
 // * gradient: each output element's gradient goes to the input element it was copied from, so
 //   edge and reflect accumulate several into one source; constant padding gets none.
 #pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
 #include <algorithm>
 #include <array>
 #include <memory>

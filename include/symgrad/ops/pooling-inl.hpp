@@ -1,5 +1,9 @@
 // Operators and kernels of ops/pooling.hpp.
 #pragma once
+#include <array>
+#include <cstdlib>
+#include <span>
+#include <utility>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -105,6 +109,7 @@ inline std::string convention_name(PoolConvention c) {
 
 class PoolingBackward final : public Operator {
  public:
+  ~PoolingBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit PoolingBackward(PoolingParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_Pooling"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "output"}; }
@@ -185,6 +190,7 @@ class PoolingBackward final : public Operator {
 
 class Pooling final : public Operator {
  public:
+  ~Pooling() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Pooling(PoolingParam p) : p_(std::move(p)) { check(); }
   explicit Pooling(const AttrMap& m) {
     attr::Reader r("Pooling", m);
@@ -365,5 +371,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_pooling(OpTable& t) {
   t["Pooling"] = reg::with_attrs<Pooling>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_POOLING)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE PoolingBackward::~PoolingBackward() = default;
+SYMGRAD_INLINE Pooling::~Pooling() = default;
 }  // namespace symgrad::ops
 #endif

@@ -9,9 +9,9 @@
 // out = (Σ x^p)^(1/p) with x^p keeping its sign for odd p (p = 1 is the sum), and the gradient
 // dy·(x / out)^(p − 1) (0 where out is 0, for p > 1).
 #pragma once
-#include <algorithm>
-#include <cmath>
-#include <limits>
+#include <cstdint>
+#include <string>
+#include <vector>
 #include <memory>
 
 #include "../symbol/typed.hpp"

@@ -1,5 +1,9 @@
 // Operators and kernels of ops/reduce.hpp.
 #pragma once
+#include <algorithm>
+#include <array>
+#include <span>
+#include <utility>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -50,6 +54,7 @@ inline host::Strides reduce_out_strides(const Shape& in, const ReduceAxes& ax) {
 
 class ReduceBackward final : public Operator {
  public:
+  ~ReduceBackward() override;  // the key function: vtable and kernels are compiled with the unit
   ReduceBackward(ReduceKind k, ReduceParam p) : k_(k), p_(std::move(p)) {}
   std::string type_name() const override { return std::string("_backward_") + reduce_name(k_); }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "output"}; }
@@ -117,6 +122,7 @@ class ReduceBackward final : public Operator {
 
 class Reduce final : public Operator {
  public:
+  ~Reduce() override;  // the key function: vtable and kernels are compiled with the unit
   Reduce(ReduceKind k, ReduceParam p) : k_(k), p_(std::move(p)) { check(); }
   Reduce(ReduceKind k, const AttrMap& m) : k_(k) {
     attr::Reader r(reduce_name(k), m);
@@ -289,5 +295,13 @@ SYMGRAD_INLINE void register_reduce(OpTable& t) {
   t["prod"] = reg::reduce<ReduceKind::prod>;
   t["norm"] = reg::reduce<ReduceKind::norm>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_REDUCE)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE ReduceBackward::~ReduceBackward() = default;
+SYMGRAD_INLINE Reduce::~Reduce() = default;
 }  // namespace symgrad::ops
 #endif

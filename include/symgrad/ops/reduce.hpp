@@ -4,8 +4,11 @@
 // keepdims gives (1,), MXNet's legacy rule. Gradient: dy broadcast back (mean: / count;
 // max/min: to every element equal to the result; prod: dy·y/x; norm: dy·x/y, ord 1: dy·sign(x)).
 #pragma once
-#include <cmath>
-#include <limits>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 #include <memory>
 
 #include "../symbol/typed.hpp"

@@ -1,5 +1,7 @@
 // Operators and kernels of ops/reshape.hpp.
 #pragma once
+#include <span>
+#include <utility>
 #include <array>
 #include <memory>
 
@@ -14,6 +16,7 @@ namespace SYMGRAD_NS::ops {
 
 class Reshape final : public Operator {
  public:
+  ~Reshape() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Reshape(ReshapeParam p) : p_(std::move(p)) {}
   explicit Reshape(const AttrMap& m) {
     attr::Reader r("Reshape", m);
@@ -71,6 +74,7 @@ class Reshape final : public Operator {
 
 class Flatten final : public Operator {
  public:
+  ~Flatten() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "Flatten"; }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_out(0, flatten_rule(c.in(0)));
@@ -92,6 +96,7 @@ class Flatten final : public Operator {
 
 class ExpandDims final : public Operator {
  public:
+  ~ExpandDims() override;  // the key function: vtable and kernels are compiled with the unit
   explicit ExpandDims(std::int64_t axis) : axis_(axis) {}
   explicit ExpandDims(const AttrMap& m) {
     attr::Reader r("expand_dims", m);
@@ -161,5 +166,14 @@ SYMGRAD_INLINE void register_reshape(OpTable& t) {
   t["flatten"] = reg::plain<Flatten>;
   t["expand_dims"] = reg::expand_dims;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RESHAPE)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE Reshape::~Reshape() = default;
+SYMGRAD_INLINE Flatten::~Flatten() = default;
+SYMGRAD_INLINE ExpandDims::~ExpandDims() = default;
 }  // namespace symgrad::ops
 #endif

@@ -4,6 +4,11 @@
 // Flatten(data): (d0, d1..dk) -> (d0, d1·…·dk).   expand_dims(data; axis): insert a 1.
 // Gradient of all three: dy re-viewed with the input's shape.
 #pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 #include <array>
 #include <memory>
 

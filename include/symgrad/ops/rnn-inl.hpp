@@ -3,6 +3,8 @@
 // dropout between layers draws the CPU's masks). The CPU kernels are in rnn_kernels-inl.hpp
 // and rnn_backward-inl.hpp.
 #pragma once
+#include <span>
+#include <utility>
 #include <memory>
 
 #include "gpu_util.hpp"
@@ -16,6 +18,7 @@ namespace SYMGRAD_NS::ops {
 
 class RNN final : public Operator {
  public:
+  ~RNN() override;  // the key function: vtable and kernels are compiled with the unit
   explicit RNN(RNNParam p) : p_(p) { check(); }
   explicit RNN(const AttrMap& m) {
     attr::Reader r("RNN", m);
@@ -348,5 +351,18 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_rnn(OpTable& t) {
   t["RNN"] = reg::with_attrs<RNN>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RNN)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE RNN::~RNN() = default;
+}  // namespace symgrad::ops
+#endif
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RNN)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE RNNBackward::~RNNBackward() = default;
 }  // namespace symgrad::ops
 #endif

@@ -2,12 +2,16 @@
 // (one hidden GEMM per step for dh, the gate derivatives elementwise), then the input side of all
 // steps at once (two GEMMs). Scratch memory comes from the executor's workspace.
 #pragma once
+#include <algorithm>
+#include <cstring>
+#include <span>
 #include "rnn_kernels-inl.hpp"
 
 namespace SYMGRAD_NS::ops {
 
 class RNNBackward final : public Operator {
  public:
+  ~RNNBackward() override;  // the key function: vtable and kernels are compiled with the unit
   RNNBackward(RNNParam p, bool has_dhy, bool has_dcy) : p_(p), dhy_(has_dhy), dcy_(has_dcy) {}
   std::string type_name() const override { return "_backward_RNN"; }
   bool lstm() const { return p_.mode == RNNMode::lstm; }

@@ -1,5 +1,7 @@
 // The RNN operator's CPU forward kernels (see rnn.hpp for the layouts).
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <type_traits>
 
 #include "../cpu/simd.hpp"

@@ -1,5 +1,10 @@
 // Operators and kernels of ops/slice.hpp.
 #pragma once
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <span>
+#include <utility>
 #include <memory>
 
 #include "../cpu/strided.hpp"
@@ -121,6 +126,7 @@ inline SliceGeometry geometry_of(const SliceParam& p, const Shape& in) {
 
 class SliceBackward final : public Operator {
  public:
+  ~SliceBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit SliceBackward(SliceParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return p_.is_axis ? "_backward_slice_axis" : "_backward_slice"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data"}; }
@@ -152,6 +158,7 @@ class SliceBackward final : public Operator {
 
 class Slice final : public Operator {
  public:
+  ~Slice() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Slice(SliceParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return p_.is_axis ? "slice_axis" : "slice"; }
   AttrMap attrs() const override {
@@ -236,5 +243,13 @@ SYMGRAD_INLINE void register_slice(OpTable& t) {
   t["crop"] = reg::slice;
   t["slice_axis"] = reg::slice_axis;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_SLICE)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE SliceBackward::~SliceBackward() = default;
+SYMGRAD_INLINE Slice::~Slice() = default;
 }  // namespace symgrad::ops
 #endif

@@ -4,6 +4,10 @@
 // An empty result is an error (MXNet cannot hold zero-sized arrays either).
 // Gradient: dy written into the sliced positions, zeros elsewhere.
 #pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
 #include <memory>
 
 #include "../symbol/typed.hpp"

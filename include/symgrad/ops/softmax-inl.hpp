@@ -1,5 +1,7 @@
 // Operators and kernels of ops/softmax.hpp.
 #pragma once
+#include <algorithm>
+#include <span>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -76,6 +78,7 @@ inline SoftmaxGeometry geometry_of(const SoftmaxParam& p, const Shape& s) {
 
 class SoftmaxBackward final : public Operator {
  public:
+  ~SoftmaxBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit SoftmaxBackward(SoftmaxParam p) : p_(p) {}
   std::string type_name() const override {
     return p_.kind == SoftmaxKind::log_softmax ? "_backward_log_softmax" : "_backward_softmax";
@@ -112,6 +115,7 @@ class SoftmaxBackward final : public Operator {
 
 class Softmax final : public Operator {
  public:
+  ~Softmax() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Softmax(SoftmaxParam p) : p_(p) {
     if (p_.temperature && !(*p_.temperature > 0)) throw ValueError(type_name() + ": temperature must be positive");
   }
@@ -178,6 +182,7 @@ inline std::int64_t class_index(double v, std::int64_t classes) {
 
 class SoftmaxCrossEntropyBackward final : public Operator {
  public:
+  ~SoftmaxCrossEntropyBackward() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "_backward_softmax_cross_entropy"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "label"}; }
   void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(1)); }
@@ -193,6 +198,7 @@ class SoftmaxCrossEntropyBackward final : public Operator {
 
 class SoftmaxCrossEntropy final : public Operator {
  public:
+  ~SoftmaxCrossEntropy() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "softmax_cross_entropy"; }
   std::vector<std::string> arguments() const override { return {"data", "label"}; }
   void infer_shape(ShapeCtx& c) const override {
@@ -332,5 +338,15 @@ SYMGRAD_INLINE void register_softmax(OpTable& t) {
   t["SoftmaxActivation"] = reg::softmax_activation;
   t["softmax_cross_entropy"] = reg::plain<SoftmaxCrossEntropy>;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_SOFTMAX)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE SoftmaxBackward::~SoftmaxBackward() = default;
+SYMGRAD_INLINE Softmax::~Softmax() = default;
+SYMGRAD_INLINE SoftmaxCrossEntropyBackward::~SoftmaxCrossEntropyBackward() = default;
+SYMGRAD_INLINE SoftmaxCrossEntropy::~SoftmaxCrossEntropy() = default;
 }  // namespace symgrad::ops
 #endif

@@ -5,9 +5,11 @@
 // softmax_cross_entropy(data (N,C), label (N,)): Σ_i −log softmax(x_i)[label_i], shape (1,).
 //   Gradient: (softmax − onehot)·dy; none to the label; a label outside [0, C) is an error.
 #pragma once
-#include <cmath>
-#include <memory>
+#include <cstdint>
+#include <string>
+#include <string_view>
 #include <optional>
+#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"

@@ -1,5 +1,9 @@
 // Operators and kernels of ops/tile.hpp.
 #pragma once
+#include <algorithm>
+#include <cstring>
+#include <span>
+#include <utility>
 #include <memory>
 
 #include "../cpu/strided.hpp"
@@ -106,6 +110,7 @@ inline Expansion TileParam::expand(const Shape& in) const {
 
 class TileBackward final : public Operator {
  public:
+  ~TileBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit TileBackward(TileParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return p_.is_repeat ? "_backward_repeat" : "_backward_tile"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data"}; }
@@ -130,6 +135,7 @@ class TileBackward final : public Operator {
 
 class Tile final : public Operator {
  public:
+  ~Tile() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Tile(TileParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return p_.is_repeat ? "repeat" : "tile"; }
   AttrMap attrs() const override {
@@ -200,5 +206,13 @@ SYMGRAD_INLINE void register_tile(OpTable& t) {
   t["tile"] = reg::tile;
   t["repeat"] = reg::repeat;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_TILE)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE TileBackward::~TileBackward() = default;
+SYMGRAD_INLINE Tile::~Tile() = default;
 }  // namespace symgrad::ops
 #endif

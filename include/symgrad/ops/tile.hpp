@@ -3,6 +3,11 @@
 //   (None: of the flattened array). Both are strided copies over an expanded shape in which the
 //   copies are a stride-0 dimension; the gradient sums dy over that dimension.
 #pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 #include <memory>
 
 #include "../symbol/typed.hpp"

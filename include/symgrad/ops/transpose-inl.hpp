@@ -1,5 +1,7 @@
 // Operators and kernels of ops/transpose.hpp.
 #pragma once
+#include <span>
+#include <utility>
 #include <memory>
 #include <numeric>
 
@@ -25,6 +27,7 @@ void transpose_copy(const NDArray& in, const NDArray& out, const Permutation& pe
 
 class Transpose final : public Operator {
  public:
+  ~Transpose() override;  // the key function: vtable and kernels are compiled with the unit
   // swap: SwapAxis (dim1, dim2 in axes_[0..1]) instead of a full permutation.
   Transpose(std::vector<std::int64_t> axes, bool swap) : axes_(std::move(axes)), swap_(swap) {}
   std::string type_name() const override { return swap_ ? "SwapAxis" : "transpose"; }
@@ -145,5 +148,12 @@ SYMGRAD_INLINE void register_transpose(OpTable& t) {
   t["SwapAxis"] = reg::swapaxis;
   t["swapaxes"] = reg::swapaxis;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_TRANSPOSE)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE Transpose::~Transpose() = default;
 }  // namespace symgrad::ops
 #endif

@@ -1,8 +1,11 @@
 // transpose(data; axes=() reversed) and SwapAxis/swapaxes(data; dim1=0, dim2=0).
 // Shape: out[d] = in[axes[d]]. Gradient: the transpose by the inverse permutation.
 #pragma once
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
 #include <memory>
-#include <numeric>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"

@@ -1,5 +1,7 @@
 // Operators and kernels of ops/upsampling.hpp.
 #pragma once
+#include <span>
+#include <utility>
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -60,6 +62,7 @@ inline std::vector<std::string> names(std::vector<std::string> head, const char*
 // inputs: ograd, then the forward inputs; outputs: one gradient per forward input
 class UpSamplingBackward final : public Operator {
  public:
+  ~UpSamplingBackward() override;  // the key function: vtable and kernels are compiled with the unit
   UpSamplingBackward(UpSamplingParam p, std::size_t n) : p_(p), n_(n) {}
   std::string type_name() const override { return "_backward_UpSampling"; }
   std::vector<std::string> arguments() const override { return up_detail::names({"ograd"}, "in", n_); }
@@ -132,6 +135,7 @@ class UpSamplingBackward final : public Operator {
 
 class UpSampling final : public Operator {
  public:
+  ~UpSampling() override;  // the key function: vtable and kernels are compiled with the unit
   UpSampling(UpSamplingParam p, std::size_t n) : p_(p), n_(n) { check(); }
   UpSampling(const AttrMap& m, std::size_t n) : n_(n) {
     attr::Reader r("UpSampling", m);
@@ -305,5 +309,13 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_upsampling(OpTable& t) {
   t["UpSampling"] = upsampling_from_attrs;
 }
+}  // namespace symgrad::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_UPSAMPLING)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE UpSamplingBackward::~UpSamplingBackward() = default;
+SYMGRAD_INLINE UpSampling::~UpSampling() = default;
 }  // namespace symgrad::ops
 #endif

@@ -13,10 +13,12 @@
 //   weight variable without __init__, gets MXNet's __init__ ["bilinear", {}].
 // num_args is written as MXNet's Python writes it: the number of inputs given (1 or 2 for bilinear).
 #pragma once
-#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+#include <tuple>
 #include <array>
 #include <memory>
-#include <tuple>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"

@@ -1,5 +1,9 @@
 // Definitions of opt/lr_scheduler.hpp.
 #pragma once
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+#include <utility>
 #include "lr_scheduler.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPT_LR_SCHEDULER)

@@ -12,13 +12,10 @@
 // Differences: Poly/Cosine with max_update <= warmup_steps are a ValueError at construction
 // (MXNet divides by zero at num_update == warmup_steps).
 #pragma once
-#include <cmath>
-#include <cstdint>
-#include <cstdio>
-#include <functional>
-#include <numbers>
-#include <string>
 #include <utility>
+#include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "../core/error.hpp"

@@ -1,5 +1,12 @@
 // Definitions of opt/optimizer.hpp.
 #pragma once
+#include <map>
+#include <optional>
+#include <cmath>
+#include <cctype>
+#include <algorithm>
+#include <utility>
+#include <type_traits>
 #include "optimizer.hpp"
 #if SYMGRAD_WITH_CUDA
 #include "../cuda/api.hpp"

@@ -27,14 +27,13 @@
 #pragma once
 #include <algorithm>
 #include <cctype>
-#include <cmath>
+#include <type_traits>
+#include <utility>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "../core/attrs.hpp"

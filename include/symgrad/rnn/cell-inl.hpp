@@ -1,5 +1,7 @@
 // Definitions of rnn/cell.hpp.
 #pragma once
+#include <utility>
+#include <optional>
 #include "cell.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_RNN_CELL)

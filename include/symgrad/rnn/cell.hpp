@@ -5,12 +5,13 @@
 // Begin states are zero operators of shape (?, H) whose batch dimension bind infers, so no state
 // variable appears among the arguments.
 #pragma once
+#include <cstdint>
+#include <optional>
+#include <utility>
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "../ops/concat.hpp"

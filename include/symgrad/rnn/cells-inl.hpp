@@ -1,5 +1,7 @@
 // Definitions of rnn/cells.hpp.
 #pragma once
+#include <memory>
+#include <utility>
 #include "../ops/elemwise-inl.hpp"
 #include "cells.hpp"
 

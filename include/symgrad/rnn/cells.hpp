@@ -1,6 +1,11 @@
 // RNNCell (tanh or relu), LSTMCell (gates i, f, c, o; forget_bias through the LSTMBias
 // initializer of i2h_bias) and GRUCell (r, z, n; the cuDNN variant), as mx.rnn.
 #pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 #include "../ops/activation.hpp"
 #include "../ops/fully_connected.hpp"
 #include "cell.hpp"

@@ -1,5 +1,8 @@
 // Definitions of rnn/fused.hpp.
 #pragma once
+#include <map>
+#include <memory>
+#include <utility>
 #include <cstring>
 
 #include "../ndarray/ndarray.hpp"

@@ -3,6 +3,12 @@
 // equivalent SequentialRNNCell of ordinary cells (<prefix>l0_, <prefix>r0_ ...);
 // unpack_weights / pack_weights convert parameters between the two.
 #pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 #include "../ops/rnn.hpp"
 #include "modifiers.hpp"
 

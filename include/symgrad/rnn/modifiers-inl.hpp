@@ -1,5 +1,9 @@
 // Definitions of rnn/modifiers.hpp.
 #pragma once
+#include <memory>
+#include <optional>
+#include <utility>
+#include <algorithm>
 #include "../ops/elemwise-inl.hpp"
 #include "modifiers.hpp"
 

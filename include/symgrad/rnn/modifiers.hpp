@@ -3,7 +3,11 @@
 // ResidualCell (adds the input), DropoutCell (Dropout on the input), ZoneoutCell (keeps the
 // previous output/state with a probability, in training).
 #pragma once
-#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "../ops/dropout.hpp"
 #include "../ops/indexing.hpp"

@@ -1,5 +1,8 @@
 // Making symbols (symbol/compose.hpp): variables, operator nodes, groups.
 #pragma once
+#include <memory>
+#include <utility>
+#include <optional>
 #include "../core/strings.hpp"
 #include "compose.hpp"
 #include "op_base.hpp"

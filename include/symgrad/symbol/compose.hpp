@@ -1,8 +1,9 @@
 // Making symbols: variables, operator nodes with MXNet's automatic names and auto-created
 // parameter variables (<node>_weight ...), and groups.
 #pragma once
-#include <memory>
+#include <string_view>
 #include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 

@@ -4,6 +4,7 @@
 // "attrs": {"mxnet_version": ["int", 10901]}. Loading (which needs the operator registry) is in
 // ops/symbol_json.hpp.
 #pragma once
+#include <utility>
 #include <cstdio>
 #include <fstream>
 #include <sstream>

@@ -1,6 +1,8 @@
 // The abstract operator as the graph core sees it: names, shape and type rules, gradient rule.
 // One instance per node carries that node's parsed parameters. Kernels are added in ops/.
 #pragma once
+#include <memory>
+#include <utility>
 #include <cctype>
 #include <optional>
 #include <span>

@@ -1,5 +1,8 @@
 // Symbol and GradReq (symbol/symbol.hpp): names, indexing, attributes, internals.
 #pragma once
+#include <map>
+#include <optional>
+#include <utility>
 #include <algorithm>
 
 #include "../core/strings.hpp"

@@ -1,6 +1,8 @@
 // Symbol: a handle on one or more outputs of the graph, with MXNet's Symbol API (list_*,
 // infer_shape, indexing, internals, attributes, binding).
 #pragma once
+#include <cstdint>
+#include <utility>
 #include <map>
 #include <optional>
 #include <string>

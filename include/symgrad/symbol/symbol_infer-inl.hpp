@@ -1,6 +1,8 @@
 // Symbol::infer_shape / infer_type (symbol/symbol.hpp): map names to variables, run the passes,
 // report by list order.
 #pragma once
+#include <map>
+#include <optional>
 #include "../core/strings.hpp"
 #include "infer.hpp"
 #include "symbol.hpp"

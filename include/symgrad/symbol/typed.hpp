@@ -6,9 +6,9 @@
 // Every typed expression holds its Symbol (named when it is created, as in MXNet) and converts
 // to Symbol. Elementwise subtrees also carry a compiled kernel (ops/fused.hpp).
 #pragma once
+#include <utility>
 #include <concepts>
 #include <cstdint>
-#include <utility>
 
 #include "../core/fixed_string.hpp"
 #include "compose.hpp"

@@ -1,5 +1,11 @@
 // Definitions of train/callback.hpp.
 #pragma once
+#include <algorithm>
+#include <chrono>
+#include <utility>
+#include <functional>
+#include <iostream>
+#include <cstdio>
 #include "callback.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_CALLBACK)

@@ -1,10 +1,9 @@
 // Callbacks and what the user sees during fit: MXNet's Speedometer and do_checkpoint, the
 // per-epoch log lines, a progress bar on a terminal, and a CSV training curve.
 #pragma once
-#include <chrono>
-#include <cstdio>
+#include <cstdint>
 #include <functional>
-#include <iostream>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <unistd.h>

@@ -1,5 +1,7 @@
 // Definitions of train/checkpoint.hpp.
 #pragma once
+#include <cstdio>
+#include <tuple>
 #include "checkpoint.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_CHECKPOINT)

@@ -2,10 +2,8 @@
 // NDArray list whose names are "arg:<parameter>" and "aux:<auxiliary state>"). Both are written
 // to temporary names and renamed, so a crash never leaves a half-written checkpoint.
 #pragma once
-#include <cstdio>
 #include <map>
 #include <string>
-#include <tuple>
 
 #include "../ndarray/io.hpp"
 #include "../ops/symbol_json.hpp"

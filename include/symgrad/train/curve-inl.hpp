@@ -1,5 +1,11 @@
 // Definitions of train/curve.hpp.
 #pragma once
+#include <fstream>
+#include <sstream>
+#include <cmath>
+#include <cstdio>
+#include <algorithm>
+#include <utility>
 #include "curve.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_CURVE)

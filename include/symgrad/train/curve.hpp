@@ -1,13 +1,8 @@
 // The training curve: one CSV row per epoch (epoch, each train and validation metric, seconds)
 // and, if asked, an SVG plot of the metrics against the epoch, rewritten after every epoch.
 #pragma once
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-#include <string>
 #include <utility>
+#include <string>
 #include <vector>
 
 #include "../core/error.hpp"

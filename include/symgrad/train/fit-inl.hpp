@@ -1,6 +1,10 @@
 // Module::fit / score / predict: MXNet's training loop and its log lines
 // ("Epoch[e] Train-accuracy=...", "Epoch[e] Time cost=...", "Epoch[e] Validation-accuracy=...").
 #pragma once
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <utility>
 #include <chrono>
 
 #include "module.hpp"

@@ -1,5 +1,11 @@
 // Definitions of train/init_base.hpp.
 #pragma once
+#include <nlohmann/json.hpp>
+#include <cmath>
+#include <charconv>
+#include <cctype>
+#include <algorithm>
+#include <utility>
 #include "init_base.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_INIT_BASE)

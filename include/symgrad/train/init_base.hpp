@@ -8,18 +8,14 @@
 //      from Module's label_names/data_names, or a variable that needs var(name, {.init = ...})).
 // Random draws come from the Generator passed in, so a seed gives the same values everywhere.
 #pragma once
-#include <algorithm>
-#include <cctype>
-#include <charconv>
-#include <cmath>
+#include <utility>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "../core/attrs.hpp"
 #include "../core/error.hpp"

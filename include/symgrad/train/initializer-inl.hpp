@@ -1,6 +1,21 @@
 // Definitions of train/initializer.hpp.
 #pragma once
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <utility>
+#include <regex>
+#include <nlohmann/json.hpp>
+#include <functional>
+#include <cstring>
 #include "initializer.hpp"
+
+namespace SYMGRAD_NS::init {
+struct Mixed::Regexes {
+  std::vector<std::regex> v;
+};
+}  // namespace symgrad::init
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_INITIALIZER)
 namespace SYMGRAD_NS::init {
@@ -276,6 +291,7 @@ SYMGRAD_INLINE std::vector<std::string> FusedRNN::gate_names(const std::string& 
                      "' is not one of 'lstm', 'gru', 'rnn_tanh', 'rnn_relu'");
   }
 SYMGRAD_INLINE Mixed::Mixed(std::vector<std::string> patterns, std::vector<std::shared_ptr<const Initializer>> initializers) : patterns_(std::move(patterns)), inits_(std::move(initializers)) {
+    auto regex = std::make_shared<Regexes>();
     if (patterns_.size() != inits_.size())
       throw ValueError("init.Mixed: " + std::to_string(patterns_.size()) + " patterns but " +
                        std::to_string(inits_.size()) + " initializers; give one initializer per pattern");
@@ -283,12 +299,13 @@ SYMGRAD_INLINE Mixed::Mixed(std::vector<std::string> patterns, std::vector<std::
       if (!inits_[i])
         throw ValueError("init.Mixed: the initializer for pattern '" + patterns_[i] + "' is null");
       try {
-        regex_.emplace_back(patterns_[i]);
+        regex->v.emplace_back(patterns_[i]);
       } catch (const std::regex_error& e) {
         throw ValueError("init.Mixed: pattern '" + patterns_[i] +
                          "' is not a valid regular expression: " + e.what());
       }
     }
+    regex_ = std::move(regex);
   }
 SYMGRAD_INLINE void Mixed::operator()(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
     (*choose(desc.name))(desc, arr, gen);
@@ -302,8 +319,8 @@ SYMGRAD_INLINE std::string Mixed::dumps() const {
         "init.Mixed has no JSON form (MXNet's Mixed is not a registered initializer); use it directly");
   }
 SYMGRAD_INLINE const Initializer* Mixed::choose(const std::string& name) const {
-    for (std::size_t i = 0; i < regex_.size(); ++i)
-      if (std::regex_search(name, regex_[i], std::regex_constants::match_continuous)) return inits_[i].get();
+    for (std::size_t i = 0; i < regex_->v.size(); ++i)
+      if (std::regex_search(name, regex_->v[i], std::regex_constants::match_continuous)) return inits_[i].get();
     throw ValueError("Parameter name " + name + " did not match any pattern (" +
                      symgrad::detail::quoted_list(patterns_) +
                      "). Consider adding a \".*\" pattern at the end with a default Initializer.");

@@ -8,11 +8,14 @@
 // Number formats in dumps(): a float keyword prints as Python's repr of a float (0.07, 1.0);
 // Xavier's magnitude, an int by default in MXNet, prints without a fraction when integral (3).
 #pragma once
-#include <cstring>
-#include <functional>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 #include <iostream>
+#include <functional>
 #include <map>
-#include <regex>
 
 #include "../ndarray/io.hpp"
 #include "init_base.hpp"
@@ -235,7 +238,8 @@ class Mixed : public Initializer {
   const Initializer* choose(const std::string& name) const;
   std::vector<std::string> patterns_;
   std::vector<std::shared_ptr<const Initializer>> inits_;
-  std::vector<std::regex> regex_;
+  struct Regexes;  // the compiled patterns (train/initializer-inl.hpp)
+  std::shared_ptr<const Regexes> regex_;
 };
 
 struct LoadOptions {

@@ -1,5 +1,16 @@
 // Definitions of train/metric.hpp.
 #pragma once
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <set>
+#include <charconv>
+#include <cctype>
+#include <algorithm>
+#include <utility>
+#include <type_traits>
+#include <limits>
 #include "metric.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_METRIC)

@@ -30,20 +30,16 @@
 //   their axis (MXNet: 2-D only).
 #pragma once
 #include <algorithm>
-#include <cctype>
-#include <charconv>
+#include <type_traits>
+#include <utility>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
-#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"

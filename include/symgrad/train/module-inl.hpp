@@ -1,5 +1,12 @@
 // Definitions of train/module.hpp.
 #pragma once
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <utility>
+#include <chrono>
+#include <algorithm>
+#include <optional>
 #include "../symbol/graph.hpp"
 #include "module.hpp"
 

@@ -7,10 +7,12 @@
 // knows (a parameter) is an error at bind that says it is probably a missing label or data name.
 #pragma once
 #include <algorithm>
-#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <tuple>
+#include <utility>
 #include <map>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <variant>
