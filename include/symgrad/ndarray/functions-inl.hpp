@@ -1,13 +1,11 @@
-// nd:: functions (ndarray/functions.hpp), through xtensor.
+// nd:: functions (ndarray/functions.hpp): plain loops over the arrays' elements.
 #pragma once
 #include <algorithm>
 #include <cmath>
-#include <xtensor/xmath.hpp>
-#include <xtensor/xoperation.hpp>
-#include <xtensor/xreducer.hpp>
+#include <cstdlib>
+#include <type_traits>
 
 #include "functions.hpp"
-#include "xtensor.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_NDARRAY_FUNCTIONS)
 namespace SYMGRAD_NS::nd {
@@ -42,31 +40,42 @@ inline void same_shape(const char* op, const NDArray& a, const NDArray& b) {
     throw TypeError(std::string("nd::") + op + ": dtypes " + std::string(dtype_name(a.dtype())) +
                     " and " + std::string(dtype_name(b.dtype())) + " differ; use astype()");
 }
+// r[i] = f(a[i], b[i]) (or f(a[i])), converted back to the arrays' type.
 template <class F>
 NDArray binary(const char* op, const NDArray& a, const NDArray& b, F f) {
   same_shape(op, a, b);
+  a.require_cpu(op);
+  b.require_cpu(op);
   NDArray r(a.shape(), a.context(), a.dtype());
   dispatch_dtype(a.dtype(), [&](auto x) {
     using T = decltype(x);
-    r.view<T>() = f(a.view<T>(), b.view<T>());
+    const T *pa = a.data<T>(), *pb = b.data<T>();
+    T* pr = r.data<T>();
+    for (std::int64_t i = 0, n = a.size(); i < n; ++i) pr[i] = static_cast<T>(f(pa[i], pb[i]));
   });
   return r;
 }
 template <class F>
 NDArray unary(const NDArray& a, F f) {
+  a.require_cpu("nd::unary");
   NDArray r(a.shape(), a.context(), a.dtype());
   dispatch_dtype(a.dtype(), [&](auto x) {
     using T = decltype(x);
-    r.view<T>() = f(a.view<T>());
+    const T* pa = a.data<T>();
+    T* pr = r.data<T>();
+    for (std::int64_t i = 0, n = a.size(); i < n; ++i) pr[i] = static_cast<T>(f(pa[i]));
   });
   return r;
 }
 template <class F>
 NDArray unary_float(const char* op, const NDArray& a, F f) {
+  a.require_cpu(op);
   NDArray r(a.shape(), a.context(), a.dtype());
-  dispatch_float(a.dtype(), std::string("nd::") + op, [&](auto x) {
+  dispatch_float(a.dtype(), [op] { return std::string("nd::") + op; }, [&](auto x) {
     using T = decltype(x);
-    r.view<T>() = f(a.view<T>());
+    const T* pa = a.data<T>();
+    T* pr = r.data<T>();
+    for (std::int64_t i = 0, n = a.size(); i < n; ++i) pr[i] = static_cast<T>(f(pa[i]));
   });
   return r;
 }
@@ -74,11 +83,11 @@ NDArray unary_float(const char* op, const NDArray& a, F f) {
 
 
 SYMGRAD_INLINE NDArray square(const NDArray& a) { return detail::unary(a, [](auto x) { return x * x; }); }
-SYMGRAD_INLINE NDArray sqrt(const NDArray& a) { return detail::unary_float("sqrt", a, [](auto x) { return xt::sqrt(x); }); }
-SYMGRAD_INLINE NDArray exp(const NDArray& a) { return detail::unary_float("exp", a, [](auto x) { return xt::exp(x); }); }
-SYMGRAD_INLINE NDArray log(const NDArray& a) { return detail::unary_float("log", a, [](auto x) { return xt::log(x); }); }
-SYMGRAD_INLINE NDArray abs(const NDArray& a) { return detail::unary(a, [](auto x) { return xt::abs(x); }); }
-SYMGRAD_INLINE NDArray tanh(const NDArray& a) { return detail::unary_float("tanh", a, [](auto x) { return xt::tanh(x); }); }
+SYMGRAD_INLINE NDArray sqrt(const NDArray& a) { return detail::unary_float("sqrt", a, [](auto x) { return std::sqrt(x); }); }
+SYMGRAD_INLINE NDArray exp(const NDArray& a) { return detail::unary_float("exp", a, [](auto x) { return std::exp(x); }); }
+SYMGRAD_INLINE NDArray log(const NDArray& a) { return detail::unary_float("log", a, [](auto x) { return std::log(x); }); }
+SYMGRAD_INLINE NDArray abs(const NDArray& a) { return detail::unary(a, [](auto x) { if constexpr (std::is_unsigned_v<decltype(x)>) return x; else return x < 0 ? -x : x; }); }
+SYMGRAD_INLINE NDArray tanh(const NDArray& a) { return detail::unary_float("tanh", a, [](auto x) { return std::tanh(x); }); }
 
 // Sum of all elements, as a (1,) array (MXNet's legacy full reduction).
 SYMGRAD_INLINE NDArray sum(const NDArray& a) {
@@ -128,14 +137,14 @@ SYMGRAD_INLINE NDArray operator+(const NDArray& a, const NDArray& b) { return nd
 SYMGRAD_INLINE NDArray operator-(const NDArray& a, const NDArray& b) { return nd::detail::binary("subtract", a, b, [](auto x, auto y) { return x - y; }); }
 SYMGRAD_INLINE NDArray operator*(const NDArray& a, const NDArray& b) { return nd::detail::binary("multiply", a, b, [](auto x, auto y) { return x * y; }); }
 SYMGRAD_INLINE NDArray operator/(const NDArray& a, const NDArray& b) { return nd::detail::binary("divide", a, b, [](auto x, auto y) { return x / y; }); }
-SYMGRAD_INLINE NDArray operator+(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = typename decltype(x)::value_type; return x + static_cast<T>(s); }); }
-SYMGRAD_INLINE NDArray operator-(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = typename decltype(x)::value_type; return x - static_cast<T>(s); }); }
-SYMGRAD_INLINE NDArray operator*(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = typename decltype(x)::value_type; return x * static_cast<T>(s); }); }
-SYMGRAD_INLINE NDArray operator/(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = typename decltype(x)::value_type; return x / static_cast<T>(s); }); }
+SYMGRAD_INLINE NDArray operator+(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return x + static_cast<T>(s); }); }
+SYMGRAD_INLINE NDArray operator-(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return x - static_cast<T>(s); }); }
+SYMGRAD_INLINE NDArray operator*(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return x * static_cast<T>(s); }); }
+SYMGRAD_INLINE NDArray operator/(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return x / static_cast<T>(s); }); }
 SYMGRAD_INLINE NDArray operator+(double s, const NDArray& a) { return a + s; }
 SYMGRAD_INLINE NDArray operator*(double s, const NDArray& a) { return a * s; }
-SYMGRAD_INLINE NDArray operator-(double s, const NDArray& a) { return nd::detail::unary(a, [s](auto x) { using T = typename decltype(x)::value_type; return static_cast<T>(s) - x; }); }
-SYMGRAD_INLINE NDArray operator/(double s, const NDArray& a) { return nd::detail::unary(a, [s](auto x) { using T = typename decltype(x)::value_type; return static_cast<T>(s) / x; }); }
+SYMGRAD_INLINE NDArray operator-(double s, const NDArray& a) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return static_cast<T>(s) - x; }); }
+SYMGRAD_INLINE NDArray operator/(double s, const NDArray& a) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return static_cast<T>(s) / x; }); }
 SYMGRAD_INLINE NDArray operator-(const NDArray& a) { return nd::detail::unary(a, [](auto x) { return -x; }); }
 }  // namespace symgrad
 #endif

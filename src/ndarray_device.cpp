@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_NDARRAY_DEVICE
-#include <symgrad/ndarray/device-inl.hpp>

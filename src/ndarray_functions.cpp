@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_NDARRAY_FUNCTIONS
-#include <symgrad/ndarray/functions-inl.hpp>

@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_NDARRAY_NDARRAY
-#include <symgrad/ndarray/ndarray-inl.hpp>

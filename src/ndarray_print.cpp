@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_NDARRAY_PRINT
-#include <symgrad/ndarray/print-inl.hpp>

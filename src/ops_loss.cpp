@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_OPS_LOSS
-#include <symgrad/ops/loss-inl.hpp>

@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_OPS_REGISTRY
-#include <symgrad/ops/registry-inl.hpp>

@@ -1,0 +1,11 @@
+// libsymgrad: the registry and the small operators (copy_like, fills, MakeLoss, BlockGrad).
+// Every unit first: an implementation file may include another of the same group.
+#define SYMGRAD_UNIT_OPS_COPY_LIKE
+#define SYMGRAD_UNIT_OPS_INIT
+#define SYMGRAD_UNIT_OPS_REGISTRY
+#define SYMGRAD_UNIT_OPS_LOSS
+
+#include <symgrad/ops/copy_like-inl.hpp>
+#include <symgrad/ops/init-inl.hpp>
+#include <symgrad/ops/registry-inl.hpp>
+#include <symgrad/ops/loss-inl.hpp>

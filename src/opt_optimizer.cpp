@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_OPT_OPTIMIZER
-#include <symgrad/opt/optimizer-inl.hpp>

@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_SYMBOL_COMPOSE
-#include <symgrad/symbol/compose-inl.hpp>

@@ -1,2 +1,0 @@
-#define SYMGRAD_UNIT_SYMBOL_JSON
-#include <symgrad/symbol/json-inl.hpp>
