@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
-#include <symgrad/io/image_record_iter.hpp>
+#include <symgrad/image.hpp>
 #include <symgrad/io/mnist_iter.hpp>
 
 namespace sg = symgrad;

@@ -17,7 +17,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
-#include <symgrad/io/image_record_iter.hpp>
+#include <symgrad/image.hpp>
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
 

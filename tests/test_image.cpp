@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <symgrad/io/image_record_iter.hpp>
+#include <symgrad/image.hpp>
 #include <symgrad/symgrad.hpp>
 #include <vector>
 

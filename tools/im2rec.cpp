@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
-#include <symgrad/io/im2rec.hpp>
+#include <symgrad/image.hpp>
 #include <vector>
 
 namespace {
