@@ -3,6 +3,7 @@
 
 #include <atomic>
 
+#include <symgrad/core/strings.hpp>  // detail::closest
 #include <symgrad/symgrad.hpp>
 
 namespace sg = symgrad;

@@ -13,5 +13,7 @@
 #include "ndarray/print.hpp"
 #include "ndarray/random.hpp"
 #if defined(SYMGRAD_HEADER_ONLY)
+#include "core/all-inl.hpp"
+#include "cpu/all-inl.hpp"
 #include "ndarray/all-inl.hpp"
 #endif

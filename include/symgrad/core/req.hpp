@@ -11,11 +11,13 @@ namespace SYMGRAD_NS {
 
 enum class OpReq : std::uint8_t { null, write, add };
 
+[[noreturn]] void throw_bad_req(std::string_view s);  // core/core-inl.hpp
+
 inline OpReq parse_req(std::string_view s) {
   if (s == "write") return OpReq::write;
   if (s == "add") return OpReq::add;
   if (s == "null") return OpReq::null;
-  throw ValueError("grad_req '" + std::string(s) + "' is not valid; use 'write', 'add' or 'null'");
+  throw_bad_req(s);
 }
 
 }  // namespace symgrad

@@ -14,6 +14,10 @@
 
 namespace SYMGRAD_NS {
 
+namespace detail {
+[[noreturn]] void throw_shape_error(const char* what);  // a ShapeError (core/core-inl.hpp)
+}  // namespace detail
+
 inline constexpr std::int64_t dyn = -1;  // an unknown dimension (never 0: 0 is a real size)
 inline constexpr int kMaxRank = 8;
 
@@ -62,7 +66,7 @@ class Shape {
   constexpr std::int64_t back() const { return d_[ndim_ - 1]; }
   constexpr void push_back(std::int64_t v) {
     if (ndim_ < 0) ndim_ = 0;
-    if (ndim_ >= kMaxRank) throw ShapeError("a shape has at most 8 dimensions");
+    if (ndim_ >= kMaxRank) detail::throw_shape_error("a shape has at most 8 dimensions");
     d_[ndim_++] = v;
   }
   constexpr const std::int64_t* begin() const { return d_.data(); }
@@ -79,24 +83,15 @@ class Shape {
 
   // "(32, 2)", "(1,)", "()" for rank 0, "(?, 256)" with unknown dims, "unknown" for unknown rank;
   // the tuple form MXNet users know from Python.
-  std::string str() const {
-    if (ndim_ < 0) return "unknown";
-    std::string s = "(";
-    for (int i = 0; i < ndim_; ++i) {
-      if (i) s += ", ";
-      s += d_[i] < 0 ? std::string("?") : std::to_string(d_[i]);
-    }
-    if (ndim_ == 1) s += ",";
-    return s + ")";
-  }
+  std::string str() const;  // "(2, 3)", "(4,)", "(?, 3)", "unknown" (core/core-inl.hpp)
 
  private:
   template <class P>
   constexpr void assign(P p, std::size_t n) {
-    if (n > static_cast<std::size_t>(kMaxRank)) throw ShapeError("a shape has at most 8 dimensions");
+    if (n > static_cast<std::size_t>(kMaxRank)) detail::throw_shape_error("a shape has at most 8 dimensions");
     ndim_ = static_cast<int>(n);
     for (std::size_t i = 0; i < n; ++i) {
-      if (p[i] < dyn) throw ShapeError("a dimension must be >= 0 (or sg::dyn for unknown)");
+      if (p[i] < dyn) detail::throw_shape_error("a dimension must be >= 0 (or sg::dyn for unknown)");
       d_[i] = p[i];
     }
   }

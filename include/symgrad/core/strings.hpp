@@ -8,49 +8,12 @@
 
 namespace SYMGRAD_NS::detail {
 
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
+std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate nearest to `name`, or "" when nothing is reasonably close.
-inline std::string closest(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const auto& c : candidates) {
-    std::size_t d = edit_distance(name, c);
-    if (d < best_d) best_d = d, best = c;
-  }
-  std::size_t limit = std::max<std::size_t>(2, name.size() / 2);
-  return best_d <= limit ? best : std::string();
-}
-
-inline std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) s += sep;
-    s += v[i];
-  }
-  return s;
-}
-
-inline std::string quoted_list(const std::vector<std::string>& v) {
-  std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", '" : "'") + v[i] + "'";
-  return s;
-}
-
+std::string closest(std::string_view name, const std::vector<std::string>& candidates);
+std::string join(const std::vector<std::string>& v, std::string_view sep = ", ");
+std::string quoted_list(const std::vector<std::string>& v);
 // " Did you mean 'x'?" or "".
-inline std::string did_you_mean(std::string_view name, const std::vector<std::string>& cands) {
-  std::string c = closest(name, cands);
-  return c.empty() ? std::string() : " Did you mean '" + c + "'?";
-}
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& cands);
 
 }  // namespace symgrad::detail

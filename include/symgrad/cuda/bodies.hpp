@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "../core/req.hpp"
+#include "codes.hpp"
 
 #if defined(__CUDACC__)
 #define SYMGRAD_HD __host__ __device__ __forceinline__
@@ -15,17 +16,6 @@
 #endif
 
 namespace SYMGRAD_NS::cuda {
-
-using index_t = std::int64_t;
-inline constexpr int kMaxDims = 8;
-
-// Unary functions (ops/functors.hpp has the CPU forms with the same names).
-enum class UnaryOp : int {
-  identity, negative, square, sqrt, exp, log, abs, relu, sigmoid, tanh, softrelu, softsign,
-  reciprocal, rsqrt, log1p, expm1, sin, cos, sign, clip
-};
-// Binary functions of two arrays, and of an array and a scalar (x op s; the r* forms are s op x).
-enum class BinaryOp : int { add, sub, mul, div, maximum, minimum, power, rsub, rdiv, rpower };
 
 namespace m {  // float and double math on host and device
 SYMGRAD_HD float exp(float x) { return ::expf(x); }

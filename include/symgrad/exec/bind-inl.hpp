@@ -293,6 +293,10 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
   s_ = std::move(st);
 }
 
+SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes) const {
+  return simple_bind(ctx, shapes, BindOptions{});
+}
+
 SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes, const BindOptions& opts) const {
   Executor::BindSpec spec;
   spec.ctx = ctx;

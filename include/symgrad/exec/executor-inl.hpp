@@ -122,6 +122,18 @@ inline void run_steps(std::vector<Step>& steps, const RunCtx& run) {
 }
 }  // namespace exec
 
+SYMGRAD_INLINE NDArray& NamedArrays::at(std::string_view name) const {
+  std::size_t i = find(name);
+  if (i == size())
+    throw NameError(std::string(what_) + ": no entry named '" + std::string(name) + "'." +
+                    detail::did_you_mean(name, *names_) + " Names: " + detail::join(*names_));
+  if (reqs_ && (*reqs_)[i] == OpReq::null)
+    throw ValueError(std::string(what_) + ": argument '" + std::string(name) +
+                     "' was bound with grad_req 'null', so it has no gradient; bind with "
+                     "grad_req 'write' or 'add' for it");
+  return (*arrays_)[i];
+}
+
 SYMGRAD_INLINE Executor::Executor() = default;
 SYMGRAD_INLINE Executor::~Executor() = default;
 SYMGRAD_INLINE Executor::Executor(Executor&&) noexcept = default;

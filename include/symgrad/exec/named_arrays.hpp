@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "../core/req.hpp"
-#include "../core/strings.hpp"
 #include "../ndarray/ndarray.hpp"
 
 namespace SYMGRAD_NS {
@@ -21,17 +20,8 @@ class NamedArrays {
   bool contains(std::string_view name) const { return find(name) < size(); }
   const std::vector<std::string>& names() const { return *names_; }
 
-  NDArray& at(std::string_view name) const {
-    std::size_t i = find(name);
-    if (i == size())
-      throw NameError(std::string(what_) + ": no entry named '" + std::string(name) + "'." +
-                      detail::did_you_mean(name, *names_) + " Names: " + detail::join(*names_));
-    if (reqs_ && (*reqs_)[i] == OpReq::null)
-      throw ValueError(std::string(what_) + ": argument '" + std::string(name) +
-                       "' was bound with grad_req 'null', so it has no gradient; bind with "
-                       "grad_req 'write' or 'add' for it");
-    return (*arrays_)[i];
-  }
+  // Unknown names, and gradients that were not requested, are errors that say so.
+  NDArray& at(std::string_view name) const;
   NDArray& operator[](std::string_view name) const { return at(name); }
 
   struct Item {

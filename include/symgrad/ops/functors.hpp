@@ -7,7 +7,7 @@
 
 #include "../core/attrs.hpp"
 #include "../cpu/simd.hpp"
-#include "../cuda/bodies.hpp"
+#include "../cuda/codes.hpp"
 
 namespace SYMGRAD_NS::fn {
 

@@ -11,6 +11,8 @@
 namespace SYMGRAD_NS::sym {
 
 // A variable; its name is exactly `name` (no counter, no prefix).
+SYMGRAD_INLINE Symbol var(const std::string& name) { return var(name, VarOptions{}); }
+
 SYMGRAD_INLINE Symbol var(const std::string& name, const VarOptions& o) {
   if (name.empty()) throw ValueError("var: a variable needs a non-empty name");
   auto n = std::make_shared<Node>();

@@ -21,8 +21,10 @@ struct VarOptions {
 };
 
 // A variable; its name is exactly `name` (no counter, no prefix).
-Symbol var(const std::string& name, const VarOptions& o = {});
-inline Symbol Variable(const std::string& name, const VarOptions& o = {}) { return var(name, o); }
+Symbol var(const std::string& name);
+Symbol var(const std::string& name, const VarOptions& o);
+inline Symbol Variable(const std::string& name) { return var(name); }
+inline Symbol Variable(const std::string& name, const VarOptions& o) { return var(name, o); }
 
 // An operator node over `inputs` (positional; empty symbols and missing trailing inputs become
 // variables named <node>_<argument> that copy the operator's attributes, as MXNet does).

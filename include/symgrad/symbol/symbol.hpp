@@ -108,7 +108,8 @@ class Symbol {
   InferTypeResult infer_type_partial(const TypeDict& known) const { return infer_type_impl(known, true); }
 
   // Defined with the executor (exec/bind-inl.hpp).
-  Executor simple_bind(Context ctx, const ShapeDict& shapes, const BindOptions& opts = {}) const;
+  Executor simple_bind(Context ctx, const ShapeDict& shapes) const;
+  Executor simple_bind(Context ctx, const ShapeDict& shapes, const BindOptions& opts) const;
   Executor bind(Context ctx, const std::map<std::string, NDArray>& args,
                 const std::map<std::string, NDArray>& args_grad = {}, const GradReq& grad_req = "write",
                 const std::map<std::string, NDArray>& aux_states = {}) const;

@@ -1,0 +1,5 @@
+// Every implementation file of core/: compiled once into libsymgrad (src/), or included by the
+// entry headers in header-only mode.
+#pragma once
+#include "core-inl.hpp"
+#include "strings-inl.hpp"

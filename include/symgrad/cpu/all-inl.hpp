@@ -1,0 +1,4 @@
+// Every implementation file of cpu/: compiled once into libsymgrad (src/), or included by the
+// entry headers in header-only mode.
+#pragma once
+#include "parallel-inl.hpp"

@@ -1,0 +1,7 @@
+// libsymgrad: the out-of-line parts of core/ (Shape::str, message helpers).
+// Every unit first: an implementation file may include another of the same group.
+#define SYMGRAD_UNIT_CORE_CORE
+#define SYMGRAD_UNIT_CORE_STRINGS
+
+#include <symgrad/core/core-inl.hpp>
+#include <symgrad/core/strings-inl.hpp>

@@ -1,0 +1,3 @@
+// libsymgrad: the thread pool.
+#define SYMGRAD_UNIT_CPU_PARALLEL
+#include <symgrad/cpu/parallel-inl.hpp>
