@@ -43,10 +43,17 @@ def rel(p):
 
 
 def code_lines(text):
-    """(line number, stripped line) of lines outside comments."""
+    """(line number, stripped line) of lines outside comments; a directive continued with a
+    backslash counts as one line."""
     out = []
     in_block = False
+    continued = False
     for n, line in enumerate(text.split('\n'), 1):
+        if continued:
+            continued = line.rstrip().endswith('\\')
+            continue
+        if line.lstrip().startswith('#') and line.rstrip().endswith('\\'):
+            continued = True
         s = line
         if in_block:
             if '*/' in s:

@@ -34,15 +34,25 @@ struct Raw {
   int M, K, N;
   std::vector<float> x, w, y, dy, dx, dw;
   Raw(int m, int k, int n)
-      : M(m), K(k), N(n), x(std::size_t(m) * k), w(std::size_t(n) * k), y(std::size_t(m) * n), dy(std::size_t(m) * n, 1.f),
-        dx(std::size_t(m) * k), dw(std::size_t(n) * k) {
+      : M(m),
+        K(k),
+        N(n),
+        x(std::size_t(m) * k),
+        w(std::size_t(n) * k),
+        y(std::size_t(m) * n),
+        dy(std::size_t(m) * n, 1.f),
+        dx(std::size_t(m) * k),
+        dw(std::size_t(n) * k) {
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 17) * 0.01f - 0.08f;
     for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 13) * 0.01f - 0.06f;
   }
   void step() {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.f, x.data(), K, w.data(), K, 0.f, y.data(), N);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, K, N, 1.f, dy.data(), N, w.data(), K, 0.f, dx.data(), K);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, K, M, 1.f, dy.data(), N, x.data(), K, 0.f, dw.data(), K);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.f, x.data(), K, w.data(), K, 0.f,
+                y.data(), N);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, K, N, 1.f, dy.data(), N, w.data(), K, 0.f,
+                dx.data(), K);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, K, M, 1.f, dy.data(), N, x.data(), K, 0.f,
+                dw.data(), K);
     bench::clobber();
   }
 };
@@ -66,8 +76,8 @@ struct Bound {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto o = bench::parse(argc, argv,
-                        "usage: gemm [--reps N] [--min-ms MS] [--only SUBSTRING] [--callgrind N]\n");
+  auto o =
+      bench::parse(argc, argv, "usage: gemm [--reps N] [--min-ms MS] [--only SUBSTRING] [--callgrind N]\n");
   std::printf("# threads %d (0 = every core), OpenBLAS core %s, OpenBLAS threads %d\n", bench::env_threads(),
               sg::host::blas_core(), openblas_get_num_threads());
   struct Size {
@@ -78,9 +88,8 @@ int main(int argc, char** argv) {
     if (!bench::wanted(o, size)) continue;
     Bound fc(s.M, s.K, s.N, false), fcn(s.M, s.K, s.N, true);
     Raw raw(s.M, s.K, s.N);
-    std::vector<bench::Case> cases{{"fc", [&] { fc.step(); }},
-                                   {"fc_no_bias", [&] { fcn.step(); }},
-                                   {"blas", [&] { raw.step(); }}};
+    std::vector<bench::Case> cases{
+        {"fc", [&] { fc.step(); }}, {"fc_no_bias", [&] { fcn.step(); }}, {"blas", [&] { raw.step(); }}};
     bench::run(cases, o);
     if (o.callgrind) continue;
     const double flop = 3.0 * 2.0 * s.M * s.N * s.K;
@@ -88,7 +97,8 @@ int main(int argc, char** argv) {
       auto t = bench::stats(c.ns);
       bench::json("gemm/" + c.name + "_ms", size, {t.median * 1e-6, t.min * 1e-6, t.max * 1e-6, t.n}, "ms");
       // GFLOP/s: the fastest sample is the max.
-      bench::json("gemm/" + c.name + "_gflops", size, {flop / t.median, flop / t.max, flop / t.min, t.n}, "GFLOP/s");
+      bench::json("gemm/" + c.name + "_gflops", size, {flop / t.median, flop / t.max, flop / t.min, t.n},
+                  "GFLOP/s");
       bench::result("symgrad_gemm_" + c.name + "_" + std::to_string(s.M) + "x" + std::to_string(s.K) + "x" +
                         std::to_string(s.N),
                     flop / t.median, "GFLOP/s");

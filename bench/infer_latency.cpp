@@ -14,8 +14,8 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
-#include <symgrad/rnn.hpp>
 #include <symgrad/cpu/gemm.hpp>  // host::blas_core()
+#include <symgrad/rnn.hpp>
 #include <symgrad/symgrad.hpp>
 #include <vector>
 
@@ -66,9 +66,11 @@ struct HandMlp {
 
 int main(int argc, char** argv) {
   auto o = bench::parse(argc, argv, "usage: infer_latency [--reps N] [--only mlp|lstm] [--callgrind N]\n");
-  std::printf("# threads %d (0 = every core), OpenBLAS core %s\n", bench::env_threads(), sg::host::blas_core());
+  std::printf("# threads %d (0 = every core), OpenBLAS core %s\n", bench::env_threads(),
+              sg::host::blas_core());
 
-  Symbol h = activation(fully_connected(var("data"), {.num_hidden = 512, .name = "fc1"}), {.act_type = "relu"});
+  Symbol h =
+      activation(fully_connected(var("data"), {.num_hidden = 512, .name = "fc1"}), {.act_type = "relu"});
   h = activation(fully_connected(h, {.num_hidden = 512, .name = "fc2"}), {.act_type = "relu"});
   Symbol net = softmax(fully_connected(h, {.num_hidden = 10, .name = "fc3"}));
   auto mlp = net.simple_bind(sg::cpu(), {{"data", {1, 784}}}, {.grad_req = "null"});
@@ -82,8 +84,9 @@ int main(int argc, char** argv) {
 
   sg::rnn::LSTMCell cell(256, "lstm_");
   auto [out, next] = cell(var("data"), {var("h"), var("c")});
-  auto lstm = group({next[0], next[1]}).simple_bind(sg::cpu(), {{"data", {1, 75}}, {"h", {1, 256}}, {"c", {1, 256}}},
-                                                    {.grad_req = "null"});
+  auto lstm = group({next[0], next[1]})
+                  .simple_bind(sg::cpu(), {{"data", {1, 75}}, {"h", {1, 256}}, {"c", {1, 256}}},
+                               {.grad_req = "null"});
   fill(lstm);
 
   std::vector<bench::Case> cases;
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
     if (c.name == "mlp") mlp_t = t.median;
     if (c.name == "mlp_hand") hand_t = t.median;
   }
-  if (mlp_t > 0 && hand_t > 0) bench::json_value("infer_latency/ratio_mlp_over_hand", "1", mlp_t / hand_t, "x (time)");
+  if (mlp_t > 0 && hand_t > 0)
+    bench::json_value("infer_latency/ratio_mlp_over_hand", "1", mlp_t / hand_t, "x (time)");
   return 0;
 }

@@ -30,13 +30,15 @@ sg::io::DataBatch make_batch(std::int64_t n) {
   b.data.push_back(sg::nd::random::uniform(0, 1, {n, 784}, {.seed = 3}));
   sg::NDArray y(sg::Shape{n});
   sg::nd::random::Generator gen(4);
-  for (std::int64_t i = 0; i < n; ++i) y.data<float>()[i] = static_cast<float>(static_cast<int>(gen.uniform01() * 10) % 10);
+  for (std::int64_t i = 0; i < n; ++i)
+    y.data<float>()[i] = static_cast<float>(static_cast<int>(gen.uniform01() * 10) % 10);
   b.label.push_back(y);
   return b;
 }
 
 std::unique_ptr<sg::Module> make_module(std::int64_t n) {
-  auto mod = std::make_unique<sg::Module>(bench::mlp_784_512_512_10(), sg::ModuleOptions{.logger = [](const std::string&) {}});
+  auto mod = std::make_unique<sg::Module>(bench::mlp_784_512_512_10(),
+                                          sg::ModuleOptions{.logger = [](const std::string&) {}});
   mod->bind({{"data", {n, 784}}}, {{"softmax_label", {n}}});
   mod->init_params({.initializer = std::make_shared<sg::init::Xavier>(), .seed = 1});
   mod->init_optimizer({.optimizer = "sgd", .optimizer_params = {{"learning_rate", 0.1}, {"momentum", 0.9}}});
@@ -53,11 +55,13 @@ struct ExecStep {
     auto& ex = mod->executor();
     ex.arg_dict().at("data").copy_from(b.data[0]);
     ex.arg_dict().at("softmax_label").copy_from(b.label[0]);
-    opt = sg::opt::create("sgd", {{"learning_rate", 0.1}, {"momentum", 0.9}, {"rescale_grad", 1.0 / double(n)}});
+    opt = sg::opt::create("sgd",
+                          {{"learning_rate", 0.1}, {"momentum", 0.9}, {"rescale_grad", 1.0 / double(n)}});
     const auto& names = ex.list_arguments();
     opt->set_param_names(names);
     for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] != "data" && names[i] != "softmax_label" && !ex.grad_arrays()[i].is_none()) params.push_back(i);
+      if (names[i] != "data" && names[i] != "softmax_label" && !ex.grad_arrays()[i].is_none())
+        params.push_back(i);
   }
   void step() {
     auto& ex = mod->executor();
@@ -71,9 +75,11 @@ struct ExecStep {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto o = bench::parse(argc, argv, "usage: mlp_step [--reps N] [--size BATCH]... [--only module|exec] [--callgrind N]\n");
+  auto o = bench::parse(
+      argc, argv, "usage: mlp_step [--reps N] [--size BATCH]... [--only module|exec] [--callgrind N]\n");
   std::vector<long> sizes = o.sizes.empty() ? std::vector<long>{32, 128, 512} : o.sizes;
-  std::printf("# threads %d (0 = every core), OpenBLAS core %s\n", bench::env_threads(), sg::host::blas_core());
+  std::printf("# threads %d (0 = every core), OpenBLAS core %s\n", bench::env_threads(),
+              sg::host::blas_core());
   for (long n : sizes) {
     auto batch = make_batch(n);
     auto mod = make_module(n);
@@ -91,7 +97,8 @@ int main(int argc, char** argv) {
     if (o.callgrind) continue;
     for (auto& c : cases) {
       auto t = bench::stats(c.ns);
-      bench::json("mlp_step/" + c.name, std::to_string(n), {t.median * 1e-6, t.min * 1e-6, t.max * 1e-6, t.n}, "ms");
+      bench::json("mlp_step/" + c.name, std::to_string(n), {t.median * 1e-6, t.min * 1e-6, t.max * 1e-6, t.n},
+                  "ms");
       bench::result("symgrad_mlp_step_" + c.name + "_b" + std::to_string(n), t.median * 1e-6, "ms");
     }
   }

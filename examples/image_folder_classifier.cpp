@@ -25,22 +25,34 @@ namespace sg = symgrad;
 using namespace sg::sym;
 
 int main(int argc, char** argv) {
-  std::string images, work = (std::filesystem::temp_directory_path() / "symgrad_image_folder").string(), metric_on = "val";
+  std::string images, work = (std::filesystem::temp_directory_path() / "symgrad_image_folder").string(),
+                      metric_on = "val";
   int size = 32, epochs = 40, batch = 32, threads = 2, hidden = 256;
   double lr = 0.001, min_accuracy = 0.0, train_ratio = 0.8;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
-    if (a == "--images") images = v;
-    else if (a == "--work") work = v;
-    else if (a == "--size") size = std::atoi(v.c_str());
-    else if (a == "--epochs") epochs = std::atoi(v.c_str());
-    else if (a == "--batch") batch = std::atoi(v.c_str());
-    else if (a == "--threads") threads = std::atoi(v.c_str());
-    else if (a == "--hidden") hidden = std::atoi(v.c_str());
-    else if (a == "--lr") lr = std::atof(v.c_str());
-    else if (a == "--min-accuracy") min_accuracy = std::atof(v.c_str());
-    else if (a == "--train-ratio") train_ratio = std::atof(v.c_str());
-    else if (a == "--metric-on") metric_on = v;
+    if (a == "--images")
+      images = v;
+    else if (a == "--work")
+      work = v;
+    else if (a == "--size")
+      size = std::atoi(v.c_str());
+    else if (a == "--epochs")
+      epochs = std::atoi(v.c_str());
+    else if (a == "--batch")
+      batch = std::atoi(v.c_str());
+    else if (a == "--threads")
+      threads = std::atoi(v.c_str());
+    else if (a == "--hidden")
+      hidden = std::atoi(v.c_str());
+    else if (a == "--lr")
+      lr = std::atof(v.c_str());
+    else if (a == "--min-accuracy")
+      min_accuracy = std::atof(v.c_str());
+    else if (a == "--train-ratio")
+      train_ratio = std::atof(v.c_str());
+    else if (a == "--metric-on")
+      metric_on = v;
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -68,29 +80,50 @@ int main(int argc, char** argv) {
     for (auto& it : sg::im2rec::read_list(l)) classes = std::max(classes, int(it.labels.at(0)) + 1);
   for (auto& l : lists) {
     auto st = sg::im2rec::pack_list(l, images, o);
-    std::cout << "packed " << st.written << " images from " << l << " (" << st.skipped << " skipped) in " << st.seconds
-              << " s\n";
+    std::cout << "packed " << st.written << " images from " << l << " (" << st.skipped << " skipped) in "
+              << st.seconds << " s\n";
   }
   const bool has_val = train_ratio < 1.0;
   const std::string train_rec = has_val ? prefix + "_train.rec" : prefix + ".rec";
 
   // 2. ImageRecordIter: random crops of size x size from the resized images, random mirrors
-  sg::io::ImageRecordIter train({.path_imgrec = train_rec, .data_shape = {3, size, size}, .batch_size = batch,
-                                 .shuffle = true, .seed = 1, .preprocess_threads = threads, .rand_crop = true,
-                                 .rand_mirror = true, .mean_r = 128, .mean_g = 128, .mean_b = 128, .std_r = 64,
-                                 .std_g = 64, .std_b = 64});
+  sg::io::ImageRecordIter train({.path_imgrec = train_rec,
+                                 .data_shape = {3, size, size},
+                                 .batch_size = batch,
+                                 .shuffle = true,
+                                 .seed = 1,
+                                 .preprocess_threads = threads,
+                                 .rand_crop = true,
+                                 .rand_mirror = true,
+                                 .mean_r = 128,
+                                 .mean_g = 128,
+                                 .mean_b = 128,
+                                 .std_r = 64,
+                                 .std_g = 64,
+                                 .std_b = 64});
   std::unique_ptr<sg::io::ImageRecordIter> val;
   if (has_val)
-    val = std::make_unique<sg::io::ImageRecordIter>(sg::io::ImageRecordIterOptions{
-        .path_imgrec = prefix + "_val.rec", .data_shape = {3, size, size}, .batch_size = batch,
-        .preprocess_threads = threads, .mean_r = 128, .mean_g = 128, .mean_b = 128, .std_r = 64, .std_g = 64, .std_b = 64});
+    val = std::make_unique<sg::io::ImageRecordIter>(
+        sg::io::ImageRecordIterOptions{.path_imgrec = prefix + "_val.rec",
+                                       .data_shape = {3, size, size},
+                                       .batch_size = batch,
+                                       .preprocess_threads = threads,
+                                       .mean_r = 128,
+                                       .mean_g = 128,
+                                       .mean_b = 128,
+                                       .std_r = 64,
+                                       .std_g = 64,
+                                       .std_b = 64});
 
   // 3. a small classifier: two hidden layers on the pixels
   Symbol data = var("data");
-  Symbol h = activation(fully_connected(flatten(data), {.num_hidden = hidden, .name = "fc1"}), {.act_type = "relu", .name = "relu1"});
+  Symbol h = activation(fully_connected(flatten(data), {.num_hidden = hidden, .name = "fc1"}),
+                        {.act_type = "relu", .name = "relu1"});
   h = dropout(h, {.p = 0.3, .name = "drop1"});
-  h = activation(fully_connected(h, {.num_hidden = hidden / 2, .name = "fc2"}), {.act_type = "relu", .name = "relu2"});
-  Symbol net = softmax_output(fully_connected(h, {.num_hidden = classes, .name = "fc3"}), {.name = "softmax"});
+  h = activation(fully_connected(h, {.num_hidden = hidden / 2, .name = "fc2"}),
+                 {.act_type = "relu", .name = "relu2"});
+  Symbol net =
+      softmax_output(fully_connected(h, {.num_hidden = classes, .name = "fc3"}), {.name = "softmax"});
   sg::Module mod(net);
   mod.fit(train, {.eval_data = val.get(),
                   .eval_metric = std::string("acc"),
@@ -100,8 +133,8 @@ int main(int argc, char** argv) {
                   .num_epoch = epochs});
   sg::io::DataIter& scored = (metric_on == "train" || !val) ? static_cast<sg::io::DataIter&>(train) : *val;
   const double acc = mod.score(scored, std::string("acc")).at(0).second;
-  std::cout << classes << " classes, " << (&scored == &train ? "training" : "validation") << " accuracy " << acc
-            << " after " << epochs << " epochs\n";
+  std::cout << classes << " classes, " << (&scored == &train ? "training" : "validation") << " accuracy "
+            << acc << " after " << epochs << " epochs\n";
   if (acc < min_accuracy) {
     std::cerr << "accuracy below " << min_accuracy << "\n";
     return 1;

@@ -7,5 +7,5 @@
 
 #include <symgrad/ops/copy_like-inl.hpp>
 #include <symgrad/ops/init-inl.hpp>
-#include <symgrad/ops/registry-inl.hpp>
 #include <symgrad/ops/loss-inl.hpp>
+#include <symgrad/ops/registry-inl.hpp>

@@ -206,8 +206,10 @@ TEST_CASE("im2rec: pack mode as im2rec.py; threads give the same bytes") {
   o.resize = 64;
   o.quality = 90;
   std::string out = std::getenv("SYMGRAD_WRITE_FIXTURES") ? d : dir;
-  if (out != d) fs::copy_file(d + "/mx_list.lst", out + "/sg_pack.lst");
-  else fs::copy_file(d + "/mx_list.lst", out + "/sg_pack.lst", fs::copy_options::overwrite_existing);
+  if (out != d)
+    fs::copy_file(d + "/mx_list.lst", out + "/sg_pack.lst");
+  else
+    fs::copy_file(d + "/mx_list.lst", out + "/sg_pack.lst", fs::copy_options::overwrite_existing);
   ir::pack_list(out + "/sg_pack.lst", kImages, o);
   if (out == d) fs::remove(d + "/sg_pack.lst");
   auto pixels = sg::nd::load(d + "/mx_pack_pixels.params");
@@ -265,7 +267,8 @@ TEST_CASE("im2rec: unreadable images are skipped and counted; bad lists are erro
   CHECK_THROWS_WITH_AS(ir::read_list(dir + "/bad.lst"), doctest::Contains("at least 3"), sg::IOError);
   CHECK_THROWS_AS(ir::list_image(dir + "/none", o), sg::IOError);
   fs::create_directories(dir + "/empty/sub");
-  CHECK_THROWS_WITH_AS(ir::make_list(dir + "/e", dir + "/empty", o), doctest::Contains("--recursive"), sg::IOError);
+  CHECK_THROWS_WITH_AS(ir::make_list(dir + "/e", dir + "/empty", o), doctest::Contains("--recursive"),
+                       sg::IOError);
   CHECK_FALSE(fs::exists(dir + "/e.lst"));
   // an unwritable output: an error, and nothing half-written
   spit(dir + "/ok.lst", "0\t1.000000\ta.jpg\n");
@@ -277,8 +280,15 @@ TEST_CASE("im2rec: unreadable images are skipped and counted; bad lists are erro
 
 TEST_CASE("ImageRecordIter: the first batch matches MXNet's ImageRecordIter") {
   auto gold = sg::nd::load(kGold + "/mx_iter_batch.params");
-  sg::io::ImageRecordIter it({.path_imgrec = kGold + "/mx_pack.rec", .data_shape = {3, 48, 48}, .batch_size = 4,
-                              .mean_r = 120, .mean_g = 110, .mean_b = 100, .std_r = 60, .std_g = 50, .std_b = 40,
+  sg::io::ImageRecordIter it({.path_imgrec = kGold + "/mx_pack.rec",
+                              .data_shape = {3, 48, 48},
+                              .batch_size = 4,
+                              .mean_r = 120,
+                              .mean_g = 110,
+                              .mean_b = 100,
+                              .std_r = 60,
+                              .std_g = 50,
+                              .std_b = 40,
                               .scale = 0.5});
   CHECK(it.provide_data()[0].shape == sg::Shape{4, 3, 48, 48});
   CHECK(it.provide_label()[0].shape == sg::Shape{4});
@@ -302,9 +312,17 @@ TEST_CASE("ImageRecordIter: the first batch matches MXNet's ImageRecordIter") {
 TEST_CASE("ImageRecordIter: augmentation, shuffling and threads; bad settings") {
   const std::string rec = kGold + "/mx_pack.rec";
   auto run = [&](int threads, bool round) {
-    sg::io::ImageRecordIter it({.path_imgrec = rec, .path_imgidx = kGold + "/mx_pack.idx", .data_shape = {3, 32, 40},
-                                .batch_size = 3, .shuffle = true, .seed = 5, .preprocess_threads = threads,
-                                .prefetch_buffer = 2, .round_batch = round, .rand_crop = true, .rand_mirror = true});
+    sg::io::ImageRecordIter it({.path_imgrec = rec,
+                                .path_imgidx = kGold + "/mx_pack.idx",
+                                .data_shape = {3, 32, 40},
+                                .batch_size = 3,
+                                .shuffle = true,
+                                .seed = 5,
+                                .preprocess_threads = threads,
+                                .prefetch_buffer = 2,
+                                .round_batch = round,
+                                .rand_crop = true,
+                                .rand_mirror = true});
     std::vector<sg::NDArray> out;
     std::vector<std::int64_t> ids;
     int pads = 0;
@@ -338,25 +356,32 @@ TEST_CASE("ImageRecordIter: augmentation, shuffling and threads; bad settings") 
   }
 
   using Opt = sg::io::ImageRecordIterOptions;
-  CHECK_THROWS_WITH_AS(sg::io::ImageRecordIter(Opt{.path_imgrec = rec, .data_shape = {3, 8, 8}, .batch_size = 8}),
-                       doctest::Contains("bigger than the batch size"), sg::ValueError);
-  CHECK_THROWS_AS(sg::io::ImageRecordIter(Opt{.path_imgrec = rec, .data_shape = {2, 8, 8}, .batch_size = 2}), sg::ValueError);
+  CHECK_THROWS_WITH_AS(
+      sg::io::ImageRecordIter(Opt{.path_imgrec = rec, .data_shape = {3, 8, 8}, .batch_size = 8}),
+      doctest::Contains("bigger than the batch size"), sg::ValueError);
+  CHECK_THROWS_AS(sg::io::ImageRecordIter(Opt{.path_imgrec = rec, .data_shape = {2, 8, 8}, .batch_size = 2}),
+                  sg::ValueError);
   {
-    sg::io::ImageRecordIter it(Opt{.path_imgrec = rec, .data_shape = {3, 8, 8}, .batch_size = 2, .label_width = 2});
+    sg::io::ImageRecordIter it(
+        Opt{.path_imgrec = rec, .data_shape = {3, 8, 8}, .batch_size = 2, .label_width = 2});
     CHECK_THROWS_WITH_AS(it.next(), doctest::Contains("label_width must be 1"), sg::ValueError);
   }
-  CHECK_THROWS_AS(sg::io::ImageRecordIter(Opt{.path_imgrec = kGold + "/missing.rec", .data_shape = {3, 8, 8}, .batch_size = 2}),
+  CHECK_THROWS_AS(sg::io::ImageRecordIter(
+                      Opt{.path_imgrec = kGold + "/missing.rec", .data_shape = {3, 8, 8}, .batch_size = 2}),
                   sg::IOError);
   // a truncated file: the error names the file and the offset
   std::string dir = scratch("iter");
   std::string bytes = slurp(rec);
   spit(dir + "/cut.rec", bytes.substr(0, bytes.size() / 2));
-  CHECK_THROWS_WITH_AS(sg::io::ImageRecordIter(Opt{.path_imgrec = dir + "/cut.rec", .data_shape = {3, 8, 8}, .batch_size = 2}),
-                       doctest::Contains("cut.rec', byte"), sg::IOError);
+  CHECK_THROWS_WITH_AS(
+      sg::io::ImageRecordIter(Opt{.path_imgrec = dir + "/cut.rec", .data_shape = {3, 8, 8}, .batch_size = 2}),
+      doctest::Contains("cut.rec', byte"), sg::IOError);
   // a record whose image bytes are damaged: the worker's error reaches next()
   {
     sg::recordio::MXRecordIO w(dir + "/bad.rec", "w");
-    for (int i = 0; i < 4; ++i) w.write(sg::recordio::pack({.label = float(i), .id = std::uint64_t(i)}, i == 2 ? "garbage" : slurp(kImages + "/tiger.jpg")));
+    for (int i = 0; i < 4; ++i)
+      w.write(sg::recordio::pack({.label = float(i), .id = std::uint64_t(i)},
+                                 i == 2 ? "garbage" : slurp(kImages + "/tiger.jpg")));
   }
   sg::io::ImageRecordIter bad(Opt{.path_imgrec = dir + "/bad.rec", .data_shape = {3, 8, 8}, .batch_size = 2});
   CHECK(bad.next());

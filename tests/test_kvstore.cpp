@@ -73,8 +73,8 @@ TEST_CASE("kvstore local: init, push (sum of the arrays), pull, pushpull") {
 
   // List forms, one array per key, float64 too.
   sg::NDArray d = filled({4}, 0, sg::DType::float64);
-  store->pushpull(std::vector<std::string>{"w", "3"}, {filled({2, 3}, -1), filled({4}, 0.25, sg::DType::float64)},
-                  {out, d});
+  store->pushpull(std::vector<std::string>{"w", "3"},
+                  {filled({2, 3}, -1), filled({4}, 0.25, sg::DType::float64)}, {out, d});
   CHECK(values(out) == std::vector<double>(6, -1));
   CHECK(values(d) == std::vector<double>(4, 0.25));
   CHECK(store->bytes_reduced() == 0);
@@ -124,21 +124,25 @@ TEST_CASE("kvstore: errors name the key and what to do") {
   CHECK(error_of([&] { store->push("a", filled({3}, 0)); }).find("holds shape (2,) but was given (3,)") !=
         std::string::npos);
   CHECK(error_of([&] { store->pull("a", filled({2, 1}, 0)); }).find("holds shape (2,)") != std::string::npos);
-  CHECK(error_of([&] { store->init("i", sg::NDArray(sg::Shape{2}, sg::cpu(), sg::DType::int32)); }).find("float32") !=
-        std::string::npos);
+  CHECK(error_of([&] {
+          store->init("i", sg::NDArray(sg::Shape{2}, sg::cpu(), sg::DType::int32));
+        }).find("float32") != std::string::npos);
   CHECK(error_of([&] { store->push(std::vector<std::string>{"a"}, {}); }).find("1 keys but 0 arrays") !=
         std::string::npos);
-  CHECK(error_of([&] { store->save_optimizer_states("/tmp/x"); }).find("call set_optimizer first") != std::string::npos);
+  CHECK(error_of([&] { store->save_optimizer_states("/tmp/x"); }).find("call set_optimizer first") !=
+        std::string::npos);
   // A numeric key is its own optimizer index: 0 is taken by 'a'; the failed init leaves nothing.
   CHECK(error_of([&] { store->init(0, filled({1}, 0)); }).find("would take index 0, which key 'a' has") !=
         std::string::npos);
   CHECK_FALSE(store->has_key("0"));
   store->init(std::vector<std::string>{"b", "c"}, {filled({1}, 0), filled({1}, 0)});
-  CHECK(error_of([&] { store->init(std::vector<std::string>{"d", "b"}, {filled({1}, 0), filled({1}, 0)}); })
-            .find("key 'b' is already initialized") != std::string::npos);
+  CHECK(error_of([&] {
+          store->init(std::vector<std::string>{"d", "b"}, {filled({1}, 0), filled({1}, 0)});
+        }).find("key 'b' is already initialized") != std::string::npos);
   CHECK_FALSE(store->has_key("d"));
-  CHECK(error_of([&] { store->push(std::vector<std::string>{"b", "b"}, {filled({1}, 1), filled({1}, 1)}); })
-            .find("appears twice") != std::string::npos);
+  CHECK(error_of([&] {
+          store->push(std::vector<std::string>{"b", "b"}, {filled({1}, 1), filled({1}, 1)});
+        }).find("appears twice") != std::string::npos);
   store->push("b", filled({1}, 2));  // nothing left pending by the failed push
   sg::NDArray one = filled({1}, 0);
   store->pull("b", one);
@@ -185,6 +189,7 @@ TEST_CASE("kv::world: the launcher's rank and size; iterators shard by them") {
   }
   CHECK(kv::world().size == 1);
   sg::NDArray few(sg::Shape{1, 2});
-  CHECK(error_of([&] { sg::io::NDArrayIter(few, {}, {.batch_size = 1, .num_parts = 2, .part_index = 0}); })
-            .find("holds no examples") != std::string::npos);
+  CHECK(error_of([&] {
+          sg::io::NDArrayIter(few, {}, {.batch_size = 1, .num_parts = 2, .part_index = 0});
+        }).find("holds no examples") != std::string::npos);
 }

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <symgrad/cpu/gemm.hpp>  // host::detail::gemm_fallback
+#include <symgrad/cpu/gemm.hpp>            // host::detail::gemm_fallback
 #include <symgrad/ops/activation-inl.hpp>  // the operator classes, tested directly
 #include <symgrad/ops/fully_connected-inl.hpp>
 #include <symgrad/ops/loss-inl.hpp>
@@ -24,8 +24,9 @@ TEST_CASE("gradient check: unary math") {
   CHECK(check_gradient(exp(x), s) == 12);
   CHECK(check_gradient(sqrt(x), s, {.low = 0.5, .high = 2}) == 12);
   CHECK(check_gradient(log(x), s, {.low = 0.5, .high = 2}) == 12);
-  CHECK(check_gradient(abs(x), s, {.inputs = {{"x", sg::NDArray({{-1, 2, -3, 4}, {0.5, -0.5, 1, -1}, {2, -2, 3, -3}},
-                                                                 sg::DType::float64)}}}) == 12);
+  CHECK(check_gradient(abs(x), s,
+                       {.inputs = {{"x", sg::NDArray({{-1, 2, -3, 4}, {0.5, -0.5, 1, -1}, {2, -2, 3, -3}},
+                                                     sg::DType::float64)}}}) == 12);
 }
 
 TEST_CASE("gradient check: activations") {
@@ -64,11 +65,14 @@ TEST_CASE("gradient check: binary and scalar arithmetic") {
 
 TEST_CASE("gradient check: fully_connected with and without flatten and bias") {
   Symbol x = var("x");
-  CHECK(check_gradient(fully_connected(x, {.num_hidden = 3, .name = "fc"}), {{"x", {4, 3, 2}}}) == 24 + 18 + 3);
-  CHECK(check_gradient(fully_connected(x, {.num_hidden = 5, .flatten = false, .name = "fc"}), {{"x", {2, 3, 4}}}) ==
-        24 + 20 + 5);
-  CHECK(check_gradient(fully_connected(x, {.num_hidden = 2, .no_bias = true, .name = "fc"}), {{"x", {3, 4}}}) == 12 + 8);
-  CHECK(check_gradient(fully_connected(x, {.num_hidden = 3, .name = "fc"}), {{"x", {5}}}) == 5 + 3 + 3);  // 1-D data
+  CHECK(check_gradient(fully_connected(x, {.num_hidden = 3, .name = "fc"}), {{"x", {4, 3, 2}}}) ==
+        24 + 18 + 3);
+  CHECK(check_gradient(fully_connected(x, {.num_hidden = 5, .flatten = false, .name = "fc"}),
+                       {{"x", {2, 3, 4}}}) == 24 + 20 + 5);
+  CHECK(check_gradient(fully_connected(x, {.num_hidden = 2, .no_bias = true, .name = "fc"}),
+                       {{"x", {3, 4}}}) == 12 + 8);
+  CHECK(check_gradient(fully_connected(x, {.num_hidden = 3, .name = "fc"}), {{"x", {5}}}) ==
+        5 + 3 + 3);  // 1-D data
 }
 
 TEST_CASE("gradient check: a small network through the executor") {
@@ -103,7 +107,8 @@ TEST_CASE("shape rules: fully_connected, elementwise") {
   static_assert(sg::ops::fully_connected_rule(sg::Shape{sg::dyn, sg::dyn, 4}, {5, false, true}).weight ==
                 sg::Shape{5, sg::dyn});
   static_assert(sg::ops::fully_connected_rule(sg::Shape{}, {5, false, true}).error != nullptr);
-  CHECK_THROWS_AS(fully_connected(var("x"), {.num_hidden = 2}).infer_shape({{"x", sg::Shape{}}}), sg::ShapeError);
+  CHECK_THROWS_AS(fully_connected(var("x"), {.num_hidden = 2}).infer_shape({{"x", sg::Shape{}}}),
+                  sg::ShapeError);
   // elementwise inference runs both ways
   Symbol s = var("a") * var("b") + var("c");
   auto p = s.infer_shape({{"c", {2, 2}}});
@@ -121,15 +126,18 @@ TEST_CASE("attributes round-trip through the string map") {
   sg::ops::Activation act(sg::AttrMap{{"act_type", "softsign"}});
   CHECK(act.attrs().at("act_type") == "softsign");
   CHECK_THROWS_AS(sg::ops::Activation(sg::AttrMap{}), sg::ValueError);
-  sg::ops::MakeLoss ml(sg::AttrMap{{"grad_scale", "2.0"}, {"normalization", "valid"}, {"valid_thresh", "0.5"}});
-  CHECK(ml.attrs() == sg::AttrMap{{"grad_scale", "2.0"}, {"normalization", "valid"}, {"valid_thresh", "0.5"}});
+  sg::ops::MakeLoss ml(
+      sg::AttrMap{{"grad_scale", "2.0"}, {"normalization", "valid"}, {"valid_thresh", "0.5"}});
+  CHECK(ml.attrs() ==
+        sg::AttrMap{{"grad_scale", "2.0"}, {"normalization", "valid"}, {"valid_thresh", "0.5"}});
 }
 
 TEST_CASE("GEMM: the built-in xsimd kernel (-Dblas=disabled) matches a plain triple loop") {
   sg::nd::random::Generator g(11);
   for (bool ta : {false, true})
     for (bool tb : {false, true})
-      for (auto [M, N, K] : {std::tuple{1, 1, 1}, std::tuple{5, 3, 7}, std::tuple{33, 17, 9}, std::tuple{64, 1, 2}}) {
+      for (auto [M, N, K] :
+           {std::tuple{1, 1, 1}, std::tuple{5, 3, 7}, std::tuple{33, 17, 9}, std::tuple{64, 1, 2}}) {
         CAPTURE(ta);
         CAPTURE(tb);
         CAPTURE(M);
@@ -141,7 +149,8 @@ TEST_CASE("GEMM: the built-in xsimd kernel (-Dblas=disabled) matches a plain tri
         for (int i = 0; i < M; ++i)
           for (int j = 0; j < N; ++j) {
             double acc = 0;
-            for (int k = 0; k < K; ++k) acc += (ta ? a[k * M + i] : a[i * K + k]) * (tb ? b[j * K + k] : b[k * N + j]);
+            for (int k = 0; k < K; ++k)
+              acc += (ta ? a[k * M + i] : a[i * K + k]) * (tb ? b[j * K + k] : b[k * N + j]);
             w[i * N + j] = 0.5 * acc + 2.0 * w[i * N + j];
           }
         sg::host::detail::gemm_fallback<double>(ta, tb, M, N, K, 0.5, a, ta ? M : K, b, tb ? K : N, 2.0,

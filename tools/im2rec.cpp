@@ -132,27 +132,36 @@ int main(int argc, char** argv) {
       o.num_thread = to_int(a, value());
     } else if (a == "--color") {
       o.color = to_int(a, value());
-      if (o.color < -1 || o.color > 1) usage_error("argument --color: invalid choice: " + std::to_string(o.color) + " (choose from -1, 0, 1)");
+      if (o.color < -1 || o.color > 1)
+        usage_error("argument --color: invalid choice: " + std::to_string(o.color) +
+                    " (choose from -1, 0, 1)");
     } else if (a == "--encoding") {
       o.encoding = value();
-      if (o.encoding != ".jpg" && o.encoding != ".png") usage_error("argument --encoding: invalid choice: '" + o.encoding + "' (choose from '.jpg', '.png')");
+      if (o.encoding != ".jpg" && o.encoding != ".png")
+        usage_error("argument --encoding: invalid choice: '" + o.encoding + "' (choose from '.jpg', '.png')");
     } else if (a == "--pack-label") {
       no_value(), o.pack_label = true;
     } else if (a == "--inter") {
       std::string v = value();
-      if (v == "linear") o.interp = symgrad::image::Interp::linear;
-      else if (v == "area") o.interp = symgrad::image::Interp::area;
-      else usage_error("argument --inter: invalid choice: '" + v + "' (choose from 'linear', 'area')");
-    } else if (a.size() > 1 && a[0] == '-' && !(a.size() > 1 && std::isdigit(static_cast<unsigned char>(a[1])))) {
+      if (v == "linear")
+        o.interp = symgrad::image::Interp::linear;
+      else if (v == "area")
+        o.interp = symgrad::image::Interp::area;
+      else
+        usage_error("argument --inter: invalid choice: '" + v + "' (choose from 'linear', 'area')");
+    } else if (a.size() > 1 && a[0] == '-' &&
+               !(a.size() > 1 && std::isdigit(static_cast<unsigned char>(a[1])))) {
       usage_error("unrecognized argument: " + a);
     } else {
       pos.push_back(args[i]);
     }
   }
-  if (pos.size() != 2) usage_error("expected the two arguments prefix and root, got " + std::to_string(pos.size()));
+  if (pos.size() != 2)
+    usage_error("expected the two arguments prefix and root, got " + std::to_string(pos.size()));
   if (o.resize < 0) usage_error("argument --resize: must be 0 (off) or a positive size");
   if (o.num_thread < 1) usage_error("argument --num-thread: must be at least 1");
-  const std::string prefix = std::filesystem::absolute(pos[0]).string(), root = std::filesystem::absolute(pos[1]).string();
+  const std::string prefix = std::filesystem::absolute(pos[0]).string(),
+                    root = std::filesystem::absolute(pos[1]).string();
   try {
     if (list) {
       ir::make_list(prefix, root, o);
@@ -160,20 +169,26 @@ int main(int argc, char** argv) {
     }
     auto lists = ir::lists_for_prefix(prefix);
     if (lists.empty()) {
-      std::fprintf(stderr, "im2rec: did not find any list file with prefix %s (make one with --list)\n", prefix.c_str());
+      std::fprintf(stderr, "im2rec: did not find any list file with prefix %s (make one with --list)\n",
+                   prefix.c_str());
       return 1;
     }
     std::int64_t skipped = 0;
     for (auto& l : lists) {
-      std::printf("Creating .rec file from %s in %s\n", l.c_str(), std::filesystem::path(l).parent_path().c_str());
+      std::printf("Creating .rec file from %s in %s\n", l.c_str(),
+                  std::filesystem::path(l).parent_path().c_str());
       std::fflush(stdout);
       auto st = ir::pack_list(l, root, o);
-      std::printf("wrote %lld records in %.2f s (%.0f images/s)%s\n", static_cast<long long>(st.written), st.seconds,
-                  st.seconds > 0 ? double(st.written + st.skipped) / st.seconds : 0.0,
-                  st.skipped ? (", skipped " + std::to_string(st.skipped) + " images that could not be read").c_str() : "");
+      std::printf("wrote %lld records in %.2f s (%.0f images/s)%s\n", static_cast<long long>(st.written),
+                  st.seconds, st.seconds > 0 ? double(st.written + st.skipped) / st.seconds : 0.0,
+                  st.skipped
+                      ? (", skipped " + std::to_string(st.skipped) + " images that could not be read").c_str()
+                      : "");
       skipped += st.skipped;
     }
-    if (skipped) std::fprintf(stderr, "im2rec: %lld images could not be read and were skipped\n", static_cast<long long>(skipped));
+    if (skipped)
+      std::fprintf(stderr, "im2rec: %lld images could not be read and were skipped\n",
+                   static_cast<long long>(skipped));
     return 0;
   } catch (const symgrad::Error& e) {
     std::fprintf(stderr, "im2rec: %s\n", e.what());

@@ -1,7 +1,7 @@
 // The same program with libtorch, for bench/compile_time.sh: a one-output linear layer, the
 // squared error, one backward pass, the parameters and their gradients printed.
-#include <iostream>
 #include <torch/torch.h>
+#include <iostream>
 
 int main() {
   torch::nn::Linear fc(2, 1);

@@ -10,8 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
-#include <symgrad/rnn.hpp>
 #include <symgrad/cuda/api.hpp>  // device_name, pool_stats
+#include <symgrad/rnn.hpp>
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
 #include <vector>
@@ -48,7 +48,8 @@ void gemm(std::int64_t n) {
   double ours = time_ms(20, [&] { ex.forward(false); });
   // the same product with cuBLAS directly, on buffers of our allocator
   float *a = nullptr, *b = nullptr, *c = nullptr;
-  cudaMalloc(&a, sizeof(float) * n * n), cudaMalloc(&b, sizeof(float) * n * n), cudaMalloc(&c, sizeof(float) * n * n);
+  cudaMalloc(&a, sizeof(float) * n * n), cudaMalloc(&b, sizeof(float) * n * n),
+      cudaMalloc(&c, sizeof(float) * n * n);
   cublasHandle_t h;
   cublasCreate(&h);
   const float one = 1, zero = 0;
@@ -60,9 +61,10 @@ void gemm(std::int64_t n) {
   cublasDestroy(h);
   cudaFree(a), cudaFree(b), cudaFree(c);
   double flops = 2.0 * double(n) * double(n) * double(n);
-  std::printf("{\"bench\": \"gpu_gemm\", \"n\": %lld, \"ours_ms\": %.4f, \"cublas_ms\": %.4f, \"ratio\": %.3f, "
-              "\"ours_tflops\": %.2f}\n",
-              static_cast<long long>(n), ours, raw, ours / raw, flops / ours / 1e9);
+  std::printf(
+      "{\"bench\": \"gpu_gemm\", \"n\": %lld, \"ours_ms\": %.4f, \"cublas_ms\": %.4f, \"ratio\": %.3f, "
+      "\"ours_tflops\": %.2f}\n",
+      static_cast<long long>(n), ours, raw, ours / raw, flops / ours / 1e9);
 }
 
 void mlp(std::int64_t batch) {
@@ -99,8 +101,9 @@ void lstm() {
     ex.forward(true);
     ex.backward();
   });
-  std::printf("{\"bench\": \"gpu_lstm\", \"batch\": %lld, \"steps\": %lld, \"hidden\": %lld, \"step_ms\": %.3f}\n",
-              static_cast<long long>(N), static_cast<long long>(T), static_cast<long long>(H), ms);
+  std::printf(
+      "{\"bench\": \"gpu_lstm\", \"batch\": %lld, \"steps\": %lld, \"hidden\": %lld, \"step_ms\": %.3f}\n",
+      static_cast<long long>(N), static_cast<long long>(T), static_cast<long long>(H), ms);
 }
 
 }  // namespace

@@ -2,11 +2,8 @@
 // symbols, and the typed forms of the non-elementwise ones), infer_shape, symbol JSON, bind and
 // the Executor. Typed elementwise expressions with compiled kernels are in <symgrad/typed.hpp>.
 #pragma once
+#include "exec/executor.hpp"
 #include "ndarray.hpp"
-#include "symbol/compose.hpp"
-#include "symbol/json.hpp"
-#include "symbol/symbol.hpp"
-#include "symbol/typed.hpp"
 #include "ops/activation.hpp"
 #include "ops/batch_norm.hpp"
 #include "ops/broadcast.hpp"
@@ -36,7 +33,10 @@
 #include "ops/tile.hpp"
 #include "ops/transpose.hpp"
 #include "ops/upsampling.hpp"
-#include "exec/executor.hpp"
+#include "symbol/compose.hpp"
+#include "symbol/json.hpp"
+#include "symbol/symbol.hpp"
+#include "symbol/typed.hpp"
 #if defined(SYMGRAD_HEADER_ONLY)
 #include "exec/all-inl.hpp"
 #include "ops/all-inl.hpp"
@@ -48,4 +48,4 @@ namespace SYMGRAD_NS::sym {
 using symgrad::Executor;
 using symgrad::NDArray;
 using symgrad::Symbol;
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -10,8 +10,8 @@
 #include <cstdio>
 #include <random>
 #include <string>
-#include <symgrad/rnn.hpp>
 #include <symgrad/cuda/api.hpp>  // the CUDA library's own interface (pools, NCCL)
+#include <symgrad/rnn.hpp>
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
 
@@ -32,8 +32,10 @@ NDArray uniform(const Shape& s, double lo, double hi, unsigned seed, sg::DType t
   std::uniform_real_distribution<double> d(lo, hi);
   NDArray a(s, sg::cpu(), t);
   for (std::int64_t i = 0; i < a.size(); ++i) {
-    if (t == sg::DType::float32) a.data<float>()[i] = static_cast<float>(d(gen));
-    else a.data<double>()[i] = d(gen);
+    if (t == sg::DType::float32)
+      a.data<float>()[i] = static_cast<float>(d(gen));
+    else
+      a.data<double>()[i] = d(gen);
   }
   return a;
 }
@@ -67,7 +69,8 @@ void compare(const Symbol& net, const sg::ShapeDict& shapes, const std::map<std:
   auto args = c.arg_dict();
   for (const auto& name : c.list_arguments()) {
     auto it = given.find(name);
-    NDArray v = it != given.end() ? it->second : uniform(args[name].shape(), -1, 1, seed++, args[name].dtype());
+    NDArray v =
+        it != given.end() ? it->second : uniform(args[name].shape(), -1, 1, seed++, args[name].dtype());
     args[name].copy_from(v);
     g.arg_dict()[name].copy_from(v);
   }
@@ -121,8 +124,9 @@ TEST_SUITE("host") {
     NDArray a({1, 2, 3});
     CHECK(error_message<sg::DeviceError>([&] { (void)a.copy_to(sg::gpu(0)); }) == why);
     // this machine's cause, named: no driver, a driver without a device, or an old driver
-    bool named = why.find("no NVIDIA driver") != std::string::npos || why.find("no GPU") != std::string::npos ||
-                 why.find("older than") != std::string::npos || why.find("cannot start") != std::string::npos;
+    bool named = why.find("no NVIDIA driver") != std::string::npos ||
+                 why.find("no GPU") != std::string::npos || why.find("older than") != std::string::npos ||
+                 why.find("cannot start") != std::string::npos;
     CHECK(named);
   }
 
@@ -140,7 +144,9 @@ TEST_SUITE("host") {
 
   TEST_CASE("bind of a graph whose operators all have kernels fails only for want of a device") {
     if (sg::num_gpus() > 0) return;
-    std::string e = error_message<sg::DeviceError>([] { mlp().simple_bind(sg::gpu(0), {{"data", {8, 20}}}); });
+    std::string e = error_message<sg::DeviceError>([] {
+      mlp().simple_bind(sg::gpu(0), {{"data", {8, 20}}});
+    });
     CHECK(e == sg::gpu_unavailable_reason(0));
   }
 
@@ -151,12 +157,15 @@ TEST_SUITE("host") {
       CHECK(sg::cuda::nccl_version() >= 21400);
     } else {
       CHECK(sg::cuda::nccl_version() == 0);
-      CHECK((why.find("libnccl.so.2") != std::string::npos || why.find("older than 2.14") != std::string::npos));
+      CHECK((why.find("libnccl.so.2") != std::string::npos ||
+             why.find("older than 2.14") != std::string::npos));
     }
     // a null communicator is refused, not dereferenced
     float x = 0;
-    std::string e = error_message<sg::DeviceError>([&] { sg::cuda::nccl_all_reduce(nullptr, 0, sg::DType::float32, &x, 1, 1.0); });
-    CHECK((e.find("communicator is null") != std::string::npos || e.find("libnccl.so.2") != std::string::npos));
+    std::string e = error_message<sg::DeviceError>(
+        [&] { sg::cuda::nccl_all_reduce(nullptr, 0, sg::DType::float32, &x, 1, 1.0); });
+    CHECK(
+        (e.find("communicator is null") != std::string::npos || e.find("libnccl.so.2") != std::string::npos));
   }
 
   TEST_CASE("kvstore 'nccl' in one process (a build without MPI) is the local store") {
@@ -176,13 +185,15 @@ TEST_SUITE("gpu") {
       NDArray g1 = uniform(Shape{4, 300}, -1, 1, 21), g2 = uniform(Shape{4, 300}, -1, 1, 22);
       NDArray host_w = uniform(Shape{4, 300}, -1, 1, 23);
       kv->init("w", host_w.copy_to(sg::gpu(0)));
-      std::vector<NDArray> grads = {g1.copy_to(sg::gpu(0)), g2.copy_to(sg::gpu(0)), g1};  // the host one is copied over
+      std::vector<NDArray> grads = {g1.copy_to(sg::gpu(0)), g2.copy_to(sg::gpu(0)),
+                                    g1};  // the host one is copied over
       kv->push("w", grads);
       NDArray out(Shape{4, 300}, sg::gpu(0));
       kv->pull("w", out);
       auto sum = out.copy_to(sg::cpu()).to_vector<float>();
       auto a = g1.to_vector<float>(), b = g2.to_vector<float>();
-      for (std::size_t i = 0; i < sum.size(); i += 97) CHECK(sum[i] == doctest::Approx(2 * a[i] + b[i]).epsilon(1e-6));
+      for (std::size_t i = 0; i < sum.size(); i += 97)
+        CHECK(sum[i] == doctest::Approx(2 * a[i] + b[i]).epsilon(1e-6));
 
       kv->set_optimizer(sg::opt::create("sgd", {{"learning_rate", 0.5}, {"momentum", 0.9}}));
       kv->init("v", host_w.copy_to(sg::gpu(0)));
@@ -193,7 +204,8 @@ TEST_SUITE("gpu") {
         cpu_opt->update(1, cpu_w, g1);
       }
       auto got = out.copy_to(sg::cpu()).to_vector<float>(), want = cpu_w.to_vector<float>();
-      for (std::size_t i = 0; i < got.size(); i += 31) CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-5));
+      for (std::size_t i = 0; i < got.size(); i += 31)
+        CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-5));
     }
   }
 
@@ -248,12 +260,13 @@ TEST_SUITE("gpu") {
     for (const char* act : {"relu", "sigmoid", "tanh", "softrelu", "softsign"})
       compare(sym::activation(x, {.act_type = act}), {{"x", {7, 9}}});
     auto pos = sym::square(x) + 0.5;  // positive inputs for log, sqrt ...
-    compare(sym::Group({sym::sqrt(pos), sym::log(pos), sym::rsqrt(pos), sym::reciprocal(pos), sym::exp(x), sym::abs(x),
-                        sym::negative(x), sym::log1p(pos), sym::expm1(x), sym::sin(x), sym::cos(x), sym::sign(x),
-                        sym::clip(x, -0.3, 0.4)}),
+    compare(sym::Group({sym::sqrt(pos), sym::log(pos), sym::rsqrt(pos), sym::reciprocal(pos), sym::exp(x),
+                        sym::abs(x), sym::negative(x), sym::log1p(pos), sym::expm1(x), sym::sin(x),
+                        sym::cos(x), sym::sign(x), sym::clip(x, -0.3, 0.4)}),
             {{"x", {4, 33}}});
     auto ypos = sym::square(y) + 0.5;
-    compare(sym::Group({x + y, x - y, x * y, x / ypos, sym::maximum(x, y), sym::minimum(x, y), sym::power(pos, y)}),
+    compare(sym::Group(
+                {x + y, x - y, x * y, x / ypos, sym::maximum(x, y), sym::minimum(x, y), sym::power(pos, y)}),
             {{"x", {5, 6}}, {"y", {5, 6}}});
     compare(sym::Group({x + 2.0, x - 2.0, 2.0 - x, x * 3.0, x / 4.0, 1.0 / pos, sym::maximum(x, 0.1),
                         sym::minimum(x, 0.1), sym::power(pos, 2.5), sym::power(1.5, x)}),
@@ -266,10 +279,12 @@ TEST_SUITE("gpu") {
             {{"x", {4, 5, 3}}});
     NDArray lab = labels(12, 4, 5);
     lab.data<float>()[3] = -1;  // ignored
-    auto so = sym::softmax_output(x, sym::var("label"),
-                                  {.grad_scale = 0.5, .use_ignore = true, .normalization = "valid", .name = "so"});
+    auto so =
+        sym::softmax_output(x, sym::var("label"),
+                            {.grad_scale = 0.5, .use_ignore = true, .normalization = "valid", .name = "so"});
     compare(so, {{"x", {12, 4}}, {"label", {12}}}, {{"label", lab}});
-    auto mo = sym::softmax_output(x, sym::var("label"), {.multi_output = true, .normalization = "batch", .name = "mo"});
+    auto mo = sym::softmax_output(x, sym::var("label"),
+                                  {.multi_output = true, .normalization = "batch", .name = "mo"});
     NDArray lab2 = labels(6, 4, 6).reshape(Shape{2, 3});
     compare(mo, {{"x", {2, 4, 3}}, {"label", {2, 3}}}, {{"label", lab2}});
     // a label out of range is an error naming the node
@@ -282,23 +297,37 @@ TEST_SUITE("gpu") {
     CHECK(e.find("so (SoftmaxOutput, backward)") != std::string::npos);
   }
 
-
   TEST_CASE("Convolution (strides, padding, dilation, groups, 1-d and 3-d), Pooling and BatchNorm") {
     auto x = sym::var("data");
-    compare(sym::convolution(x, {.kernel = {3, 3}, .num_filter = 6, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 2},
-                                 .num_group = 2, .name = "conv"}),
+    compare(sym::convolution(x, {.kernel = {3, 3},
+                                 .num_filter = 6,
+                                 .stride = {2, 1},
+                                 .dilate = {1, 2},
+                                 .pad = {1, 2},
+                                 .num_group = 2,
+                                 .name = "conv"}),
             {{"data", {3, 4, 9, 8}}}, {}, 5e-5);
-    compare(sym::convolution(x, {.kernel = {3}, .num_filter = 4, .pad = {1}, .name = "c1"}), {{"data", {2, 3, 10}}}, {}, 5e-5);
-    compare(sym::convolution(x, {.kernel = {2, 3, 2}, .num_filter = 3, .stride = {1, 2, 1}, .no_bias = true, .name = "c3"}),
-            {{"data", {2, 2, 4, 7, 5}}}, {}, 5e-5);
-    compare(sym::convolution(x, {.kernel = {3, 3}, .num_filter = 4, .pad = {1, 1}, .num_group = 4, .name = "dw"}),
-            {{"data", {2, 4, 6, 6}}}, {}, 5e-5);  // depthwise
+    compare(sym::convolution(x, {.kernel = {3}, .num_filter = 4, .pad = {1}, .name = "c1"}),
+            {{"data", {2, 3, 10}}}, {}, 5e-5);
+    compare(
+        sym::convolution(
+            x, {.kernel = {2, 3, 2}, .num_filter = 3, .stride = {1, 2, 1}, .no_bias = true, .name = "c3"}),
+        {{"data", {2, 2, 4, 7, 5}}}, {}, 5e-5);
+    compare(
+        sym::convolution(x, {.kernel = {3, 3}, .num_filter = 4, .pad = {1, 1}, .num_group = 4, .name = "dw"}),
+        {{"data", {2, 4, 6, 6}}}, {}, 5e-5);  // depthwise
     for (const char* type : {"max", "avg", "sum"})
-      compare(sym::pooling(x, {.kernel = {3, 2}, .pool_type = type, .stride = {2, 2}, .pad = {1, 1}, .name = "pool"}),
+      compare(sym::pooling(
+                  x, {.kernel = {3, 2}, .pool_type = type, .stride = {2, 2}, .pad = {1, 1}, .name = "pool"}),
               {{"data", {2, 3, 7, 6}}});
-    compare(sym::pooling(x, {.pool_type = "avg", .global_pool = true, .name = "gap"}), {{"data", {2, 3, 5, 4}}});
-    compare(sym::pooling(x, {.kernel = {2, 2}, .pool_type = "avg", .pooling_convention = "full", .stride = {2, 2},
-                             .count_include_pad = false, .name = "full"}),
+    compare(sym::pooling(x, {.pool_type = "avg", .global_pool = true, .name = "gap"}),
+            {{"data", {2, 3, 5, 4}}});
+    compare(sym::pooling(x, {.kernel = {2, 2},
+                             .pool_type = "avg",
+                             .pooling_convention = "full",
+                             .stride = {2, 2},
+                             .count_include_pad = false,
+                             .name = "full"}),
             {{"data", {2, 3, 7, 7}}});
     for (bool fix : {true, false})
       compare(sym::batch_norm(x, {.fix_gamma = fix, .name = "bn"}), {{"data", {4, 3, 5, 2}}}, {}, 5e-5);
@@ -309,9 +338,10 @@ TEST_SUITE("gpu") {
     compare(sym::Group({sym::broadcast_add(a, b), sym::broadcast_mul(a, b), sym::broadcast_sub(a, b),
                         sym::broadcast_maximum(a, b)}),
             {{"a", {3, 1, 4}}, {"b", {1, 5, 4}}});
-    compare(sym::Group({sym::sum(a, {.axis = {1}}), sym::mean(a, {.axis = {0, 2}, .keepdims = true}),
-                        sym::max(a, {.axis = {2}}), sym::min(a), sym::sum(a, {.axis = {1}, .exclude = true})}),
-            {{"a", {4, 300, 3}}}, {}, 1e-4);
+    compare(
+        sym::Group({sym::sum(a, {.axis = {1}}), sym::mean(a, {.axis = {0, 2}, .keepdims = true}),
+                    sym::max(a, {.axis = {2}}), sym::min(a), sym::sum(a, {.axis = {1}, .exclude = true})}),
+        {{"a", {4, 300, 3}}}, {}, 1e-4);
     compare(sym::dot(a, b), {{"a", {5, 7}}, {"b", {7, 3}}});
     compare(sym::dot(a, b, {.transpose_a = true, .transpose_b = true}), {{"a", {7, 5}}, {"b", {3, 7}}});
     compare(sym::batch_dot(a, b, {.transpose_b = true}), {{"a", {4, 5, 6}}, {"b", {4, 3, 6}}});
@@ -326,12 +356,14 @@ TEST_SUITE("gpu") {
     compare(sym::transpose(a, {2, 0, 1}), {{"a", {3, 4, 5}}});
     sg::rnn::LSTMCell cell(8, "lstm_");
     auto [outs, states] = cell.unroll(4, sym::var("data"), {.merge_outputs = true});
-    auto pred = sym::fully_connected(sym::reshape(outs[0], {.shape = {-1, 8}}), {.num_hidden = 5, .name = "pred"});
+    auto pred =
+        sym::fully_connected(sym::reshape(outs[0], {.shape = {-1, 8}}), {.num_hidden = 5, .name = "pred"});
     auto net = sym::softmax_output(pred, sym::var("label"), {.name = "softmax"});
     compare(net, {{"data", {3, 4, 6}}, {"label", {12}}}, {{"label", labels(12, 5, 9)}}, 5e-5);
   }
 
-  TEST_CASE("the notebook's regression program trained on gpu(0): the CPU's gradients and the closed-form fit") {
+  TEST_CASE(
+      "the notebook's regression program trained on gpu(0): the CPU's gradients and the closed-form fit") {
     // x -> FullyConnected(1) -> make_loss(square(y - label)), grouped with block_grad(y)
     auto x = sym::var("data"), label = sym::var("label");
     auto y = sym::fully_connected(x, {.num_hidden = 1, .name = "fc"});
@@ -368,28 +400,36 @@ TEST_SUITE("gpu") {
         sg::io::NDArrayIter it(x, y, {.batch_size = 32});
         sg::Module mod(mlp(), {.context = ctx, .logger = [](const std::string&) {}});
         sg::OptimizerParams params{{"learning_rate", 0.1}};
-        if (std::string(opt) == "sgd") params["momentum"] = 0.9;
-        else params["learning_rate"] = 0.01;
-        mod.fit(it, {.optimizer = opt, .optimizer_params = params, .num_epoch = 3, .progress = "off", .seed = 7});
+        if (std::string(opt) == "sgd")
+          params["momentum"] = 0.9;
+        else
+          params["learning_rate"] = 0.01;
+        mod.fit(it,
+                {.optimizer = opt, .optimizer_params = params, .num_epoch = 3, .progress = "off", .seed = 7});
         result[ctx.str()] = mod.get_params().first;
       }
-      for (const auto& [name, w] : result["cpu(0)"]) check_close(result["gpu(0)"][name], w, std::string(opt) + " " + name, 1e-4);
+      for (const auto& [name, w] : result["cpu(0)"])
+        check_close(result["gpu(0)"][name], w, std::string(opt) + " " + name, 1e-4);
     }
   }
-
 
   TEST_CASE("the fused RNN operator: LSTM, GRU, tanh and relu RNNs, stacked and bidirectional, with states") {
     for (const char* mode : {"lstm", "gru", "rnn_tanh", "rnn_relu"})
       for (bool bi : {false, true}) {
         INFO(mode << (bi ? " bidirectional" : ""));
-        auto r = sym::rnn(sym::var("data"), {.state_size = 6, .num_layers = 2, .mode = mode, .bidirectional = bi,
-                                             .state_outputs = true, .name = "rnn"});
+        auto r = sym::rnn(sym::var("data"), {.state_size = 6,
+                                             .num_layers = 2,
+                                             .mode = mode,
+                                             .bidirectional = bi,
+                                             .state_outputs = true,
+                                             .name = "rnn"});
         compare(r, {{"data", {5, 3, 4}}}, {}, 1e-4);
       }
   }
 
   TEST_CASE("the fused RNN operator with dropout between layers draws the CPU's masks") {
-    auto r = sym::rnn(sym::var("data"), {.state_size = 5, .num_layers = 3, .mode = "lstm", .p = 0.4, .name = "rnn"});
+    auto r = sym::rnn(sym::var("data"),
+                      {.state_size = 5, .num_layers = 3, .mode = "lstm", .p = 0.4, .name = "rnn"});
     compare(r, {{"data", {4, 3, 6}}}, {}, 1e-4);
   }
 
@@ -405,7 +445,8 @@ TEST_SUITE("gpu") {
     auto x = sym::var("data");
     compare(sym::dropout(x, {.p = 0.4}), {{"data", {8, 33}}}, {}, 1e-6);
     compare(sym::dropout(x, {.p = 0.25, .axes = {1}}), {{"data", {3, 4, 7}}}, {}, 1e-6);
-    compare(sym::dropout(sym::fully_connected(x, {.num_hidden = 12, .name = "fc"}), {.p = 0.5}), {{"data", {6, 9}}});
+    compare(sym::dropout(sym::fully_connected(x, {.num_hidden = 12, .name = "fc"}), {.p = 0.5}),
+            {{"data", {6, 9}}});
     auto g = sym::dropout(x, {.p = 0.5}).simple_bind(sg::gpu(0), {{"data", {4, 5}}});
     NDArray v = uniform(Shape{4, 5}, -1, 1, 3);
     g.arg_dict()["data"].copy_from(v);
@@ -427,7 +468,8 @@ TEST_SUITE("gpu") {
   TEST_CASE("LayerNorm (any axis), InstanceNorm and L2Normalization (every mode)") {
     auto x = sym::var("data");
     compare(sym::layer_norm(x, {.name = "ln"}), {{"data", {6, 10}}}, {}, 1e-4);
-    compare(sym::layer_norm(x, {.axis = 1, .output_mean_var = true, .name = "ln"}), {{"data", {3, 5, 4}}}, {}, 1e-4);
+    compare(sym::layer_norm(x, {.axis = 1, .output_mean_var = true, .name = "ln"}), {{"data", {3, 5, 4}}}, {},
+            1e-4);
     compare(sym::instance_norm(x, {.name = "in"}), {{"data", {2, 3, 4, 5}}}, {}, 1e-4);
     for (std::string mode : {"instance", "channel", "spatial"}) {
       CAPTURE(mode);
@@ -436,7 +478,8 @@ TEST_SUITE("gpu") {
     compare(sym::layer_norm(x, {.name = "ln"}), {{"data", {4, 7}}}, {}, 1e-10, sg::DType::float64);
     // gradients not asked for (as for a Module's data, or a fixed beta): their arrays are unbound
     const std::map<std::string, std::string> only_gamma{{"ln_gamma", "write"}};
-    compare(sym::layer_norm(x, {.name = "ln"}), {{"data", {6, 10}}}, {}, 1e-4, sg::DType::float32, only_gamma);
+    compare(sym::layer_norm(x, {.name = "ln"}), {{"data", {6, 10}}}, {}, 1e-4, sg::DType::float32,
+            only_gamma);
     compare(sym::leaky_relu(x, {.act_type = "prelu", .name = "pr"}), {{"data", {4, 3, 2}}}, {}, 1e-4,
             sg::DType::float32, std::map<std::string, std::string>{{"pr_gamma", "write"}});
   }

@@ -2,7 +2,6 @@
 // are Python's str() of the value ("128", "True", "(3, 3)", "0.5"). Each operator's parameter
 // struct converts to and from this map with the helpers below.
 #pragma once
-#include "config.hpp"
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -11,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "config.hpp"
 
 #include "error.hpp"
 
@@ -35,7 +35,8 @@ inline std::string format(double v) {
 }
 // A number for messages: integral values without a fraction ("3", "-1"), others as format().
 inline std::string format_number(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+    return std::to_string(static_cast<long long>(v));
   return format(v);
 }
 inline std::string format(const std::string& v) { return v; }
@@ -49,8 +50,8 @@ inline std::string format(const std::vector<std::int64_t>& v) {
 
 [[noreturn]] inline void bad(std::string_view op, std::string_view key, std::string_view value,
                              std::string_view expected) {
-  throw ValueError(std::string(op) + ": attribute '" + std::string(key) + "' = '" +
-                   std::string(value) + "' is not " + std::string(expected));
+  throw ValueError(std::string(op) + ": attribute '" + std::string(key) + "' = '" + std::string(value) +
+                   "' is not " + std::string(expected));
 }
 
 inline std::string_view trim(std::string_view s) {
@@ -90,8 +91,7 @@ inline double parse_float(std::string_view op, std::string_view key, std::string
   return x;
 }
 // "(3, 3)", "[3,3]", "3" and "(3,)" all parse; "None" and "()" give an empty tuple.
-inline std::vector<std::int64_t> parse_tuple(std::string_view op, std::string_view key,
-                                             std::string_view v) {
+inline std::vector<std::int64_t> parse_tuple(std::string_view op, std::string_view key, std::string_view v) {
   std::string_view s = trim(v);
   std::vector<std::int64_t> out;
   if (s == "None") return out;
@@ -115,7 +115,8 @@ inline std::vector<std::int64_t> parse_tuple(std::string_view op, std::string_vi
 
 // A tuple whose items may be None ("(0, None)"), as slice's begin/end; None is kNone.
 inline constexpr std::int64_t kNone = INT64_MIN;
-inline std::vector<std::int64_t> parse_opt_tuple(std::string_view op, std::string_view key, std::string_view v) {
+inline std::vector<std::int64_t> parse_opt_tuple(std::string_view op, std::string_view key,
+                                                 std::string_view v) {
   std::string_view s = trim(v);
   std::vector<std::int64_t> out;
   if (s == "None") return out;
@@ -123,8 +124,10 @@ inline std::vector<std::int64_t> parse_opt_tuple(std::string_view op, std::strin
   while (!trim(s).empty()) {
     auto comma = s.find(',');
     std::string_view item = trim(s.substr(0, comma));
-    if (item == "None") out.push_back(kNone);
-    else if (!item.empty()) out.push_back(parse_int(op, key, item));
+    if (item == "None")
+      out.push_back(kNone);
+    else if (!item.empty())
+      out.push_back(parse_int(op, key, item));
     if (comma == std::string_view::npos) break;
     s.remove_prefix(comma + 1);
   }
@@ -132,7 +135,8 @@ inline std::vector<std::int64_t> parse_opt_tuple(std::string_view op, std::strin
 }
 inline std::string format_opt(const std::vector<std::int64_t>& v) {
   std::string s = "(";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + (v[i] == kNone ? std::string("None") : std::to_string(v[i]));
+  for (std::size_t i = 0; i < v.size(); ++i)
+    s += (i ? ", " : "") + (v[i] == kNone ? std::string("None") : std::to_string(v[i]));
   if (v.size() == 1) s += ",";
   return s + ")";
 }
@@ -147,16 +151,24 @@ class Reader {
     seen_.emplace(it->first, 1);
     return &it->second;
   }
-  void get(std::string_view key, bool& v) { if (auto p = find(key)) v = parse_bool(op_, key, *p); }
+  void get(std::string_view key, bool& v) {
+    if (auto p = find(key)) v = parse_bool(op_, key, *p);
+  }
   void get(std::string_view key, int& v) {
     if (auto p = find(key)) v = static_cast<int>(parse_int(op_, key, *p));
   }
-  void get(std::string_view key, std::int64_t& v) { if (auto p = find(key)) v = parse_int(op_, key, *p); }
-  void get(std::string_view key, double& v) { if (auto p = find(key)) v = parse_float(op_, key, *p); }
+  void get(std::string_view key, std::int64_t& v) {
+    if (auto p = find(key)) v = parse_int(op_, key, *p);
+  }
+  void get(std::string_view key, double& v) {
+    if (auto p = find(key)) v = parse_float(op_, key, *p);
+  }
   void get(std::string_view key, float& v) {
     if (auto p = find(key)) v = static_cast<float>(parse_float(op_, key, *p));
   }
-  void get(std::string_view key, std::string& v) { if (auto p = find(key)) v = *p; }
+  void get(std::string_view key, std::string& v) {
+    if (auto p = find(key)) v = *p;
+  }
   void get(std::string_view key, std::vector<std::int64_t>& v) {
     if (auto p = find(key)) v = parse_tuple(op_, key, *p);
   }
@@ -184,4 +196,4 @@ class Reader {
 };
 
 }  // namespace attr
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

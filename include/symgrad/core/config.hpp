@@ -14,7 +14,8 @@
 
 #if defined(SYMGRAD_HEADER_ONLY)
 #if defined(SYMGRAD_WITH_CUDA) && SYMGRAD_WITH_CUDA
-#error "symgrad: SYMGRAD_HEADER_ONLY is a CPU-only mode; the CUDA backend is the compiled library libsymgrad_cuda, so drop SYMGRAD_HEADER_ONLY and use the symgrad-cuda dependency"
+#error \
+    "symgrad: SYMGRAD_HEADER_ONLY is a CPU-only mode; the CUDA backend is the compiled library libsymgrad_cuda, so drop SYMGRAD_HEADER_ONLY and use the symgrad-cuda dependency"
 #endif
 #define SYMGRAD_INLINE inline
 #define SYMGRAD_NS symgrad::inline header_only
@@ -24,7 +25,8 @@
 #if __has_include(<symgrad/build_config.hpp>)
 #include <symgrad/build_config.hpp>
 #else
-#error "symgrad: <symgrad/build_config.hpp> was not found. It is made when libsymgrad is built; use the symgrad dependency (Meson dependency('symgrad'), pkg-config symgrad, CMake symgrad::symgrad) or define SYMGRAD_HEADER_ONLY to compile everything from the headers"
+#error \
+    "symgrad: <symgrad/build_config.hpp> was not found. It is made when libsymgrad is built; use the symgrad dependency (Meson dependency('symgrad'), pkg-config symgrad, CMake symgrad::symgrad) or define SYMGRAD_HEADER_ONLY to compile everything from the headers"
 #endif
 #endif
 

@@ -1,7 +1,7 @@
 // Where an array lives: cpu() or gpu(n), as mx.cpu() / mx.gpu(n).
 #pragma once
-#include "config.hpp"
 #include <string>
+#include "config.hpp"
 
 namespace SYMGRAD_NS {
 
@@ -19,4 +19,4 @@ struct Context {
 constexpr Context cpu(int id = 0) { return {DeviceType::cpu, id}; }
 constexpr Context gpu(int id = 0) { return {DeviceType::gpu, id}; }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

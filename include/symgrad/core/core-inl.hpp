@@ -25,5 +25,5 @@ SYMGRAD_INLINE void throw_bad_req(std::string_view s) {
   throw ValueError("grad_req '" + std::string(s) + "' is not valid; use 'write', 'add' or 'null'");
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

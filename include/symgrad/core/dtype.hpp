@@ -1,10 +1,10 @@
 // Runtime element types, with MXNet's type codes (they appear in .params files and symbol JSON).
 #pragma once
-#include "config.hpp"
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include "config.hpp"
 
 #include "error.hpp"
 
@@ -20,22 +20,32 @@ enum class DType : int {
 
 constexpr std::size_t dtype_size(DType t) {
   switch (t) {
-    case DType::float32: return 4;
-    case DType::float64: return 8;
-    case DType::uint8: return 1;
-    case DType::int32: return 4;
-    case DType::int64: return 8;
+    case DType::float32:
+      return 4;
+    case DType::float64:
+      return 8;
+    case DType::uint8:
+      return 1;
+    case DType::int32:
+      return 4;
+    case DType::int64:
+      return 8;
   }
   return 0;
 }
 
 constexpr std::string_view dtype_name(DType t) {
   switch (t) {
-    case DType::float32: return "float32";
-    case DType::float64: return "float64";
-    case DType::uint8: return "uint8";
-    case DType::int32: return "int32";
-    case DType::int64: return "int64";
+    case DType::float32:
+      return "float32";
+    case DType::float64:
+      return "float64";
+    case DType::uint8:
+      return "uint8";
+    case DType::int32:
+      return "int32";
+    case DType::int64:
+      return "int64";
   }
   return "unknown";
 }
@@ -43,27 +53,48 @@ constexpr std::string_view dtype_name(DType t) {
 inline DType dtype_from_name(std::string_view s) {
   for (DType t : {DType::float32, DType::float64, DType::uint8, DType::int32, DType::int64})
     if (dtype_name(t) == s) return t;
-  throw TypeError("unknown dtype '" + std::string(s) +
-                  "'; supported: float32, float64, uint8, int32, int64");
+  throw TypeError("unknown dtype '" + std::string(s) + "'; supported: float32, float64, uint8, int32, int64");
 }
 
-template <class T> struct dtype_of;
-template <> struct dtype_of<float> { static constexpr DType value = DType::float32; };
-template <> struct dtype_of<double> { static constexpr DType value = DType::float64; };
-template <> struct dtype_of<std::uint8_t> { static constexpr DType value = DType::uint8; };
-template <> struct dtype_of<std::int32_t> { static constexpr DType value = DType::int32; };
-template <> struct dtype_of<std::int64_t> { static constexpr DType value = DType::int64; };
-template <class T> inline constexpr DType dtype_v = dtype_of<T>::value;
+template <class T>
+struct dtype_of;
+template <>
+struct dtype_of<float> {
+  static constexpr DType value = DType::float32;
+};
+template <>
+struct dtype_of<double> {
+  static constexpr DType value = DType::float64;
+};
+template <>
+struct dtype_of<std::uint8_t> {
+  static constexpr DType value = DType::uint8;
+};
+template <>
+struct dtype_of<std::int32_t> {
+  static constexpr DType value = DType::int32;
+};
+template <>
+struct dtype_of<std::int64_t> {
+  static constexpr DType value = DType::int64;
+};
+template <class T>
+inline constexpr DType dtype_v = dtype_of<T>::value;
 
 // Calls f(T{}) with the C++ type of `t`.
 template <class F>
 decltype(auto) dispatch_dtype(DType t, F&& f) {
   switch (t) {
-    case DType::float32: return f(float{});
-    case DType::float64: return f(double{});
-    case DType::uint8: return f(std::uint8_t{});
-    case DType::int32: return f(std::int32_t{});
-    case DType::int64: return f(std::int64_t{});
+    case DType::float32:
+      return f(float{});
+    case DType::float64:
+      return f(double{});
+    case DType::uint8:
+      return f(std::uint8_t{});
+    case DType::int32:
+      return f(std::int32_t{});
+    case DType::int64:
+      return f(std::int64_t{});
   }
   throw TypeError("invalid dtype code " + std::to_string(static_cast<int>(t)));
 }
@@ -75,9 +106,11 @@ decltype(auto) dispatch_float(DType t, Name&& what, F&& f) {
   if (t == DType::float32) return f(float{});
   if (t == DType::float64) return f(double{});
   std::string name;
-  if constexpr (std::is_invocable_v<Name>) name = what();
-  else name = std::string(what);
+  if constexpr (std::is_invocable_v<Name>)
+    name = what();
+  else
+    name = std::string(what);
   throw TypeError(name + " supports float32 and float64, not " + std::string(dtype_name(t)));
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

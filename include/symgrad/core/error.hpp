@@ -1,9 +1,9 @@
 // Errors are part of the interface: every failure a user can cause is one of these, with the full
 // detail (node, operator, argument, expected, found, fix) in the message, in every build type.
 #pragma once
-#include "config.hpp"
 #include <stdexcept>
 #include <string>
+#include "config.hpp"
 
 namespace SYMGRAD_NS {
 
@@ -38,4 +38,4 @@ class DeviceError : public Error {
   explicit DeviceError(const std::string& m) : Error("DeviceError: " + m) {}
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

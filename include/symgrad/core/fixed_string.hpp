@@ -1,10 +1,10 @@
 // A string usable as a template argument: var<"data">(...).
 #pragma once
-#include "config.hpp"
 #include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include "config.hpp"
 
 namespace SYMGRAD_NS {
 
@@ -16,4 +16,4 @@ struct fixed_string {
   std::string str() const { return std::string(view()); }
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

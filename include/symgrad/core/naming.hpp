@@ -2,11 +2,11 @@
 // `<hint><k>` (fullyconnected0, _minus1 ...) with one counter per hint and per thread. The
 // counters are the only global mutable state; a NameManager scope installs fresh ones.
 #pragma once
-#include "config.hpp"
 #include <map>
 #include <string>
 #include <string_view>
 #include <utility>
+#include "config.hpp"
 
 namespace SYMGRAD_NS::sym {
 
@@ -59,4 +59,4 @@ class Prefix {
 // Forget every counter of this thread (start naming from 0 again).
 inline void reset_names() { detail::name_state().counters.clear(); }
 
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -1,9 +1,9 @@
 // What a kernel does with an output array: nothing, overwrite it, or add to it (grad_req).
 #pragma once
-#include "config.hpp"
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include "config.hpp"
 
 #include "error.hpp"
 
@@ -20,4 +20,4 @@ inline OpReq parse_req(std::string_view s) {
   throw_bad_req(s);
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -1,7 +1,6 @@
 // Shape: up to 8 dimensions, each known (>= 0) or unknown (`dyn`), or an unknown rank.
 // constexpr throughout, so one shape rule serves the compiler (static shapes) and bind.
 #pragma once
-#include "config.hpp"
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -9,6 +8,7 @@
 #include <iterator>
 #include <string>
 #include <vector>
+#include "config.hpp"
 
 #include "error.hpp"
 
@@ -112,8 +112,10 @@ constexpr MergeResult merge(const Shape& a, const Shape& b) {
   if (a.ndim() != b.ndim()) return {a, false};
   Shape r = a;
   for (int i = 0; i < a.ndim(); ++i) {
-    if (a[i] < 0) r[i] = b[i];
-    else if (b[i] >= 0 && a[i] != b[i]) return {a, false};
+    if (a[i] < 0)
+      r[i] = b[i];
+    else if (b[i] >= 0 && a[i] != b[i])
+      return {a, false};
   }
   return {r, true};
 }
@@ -126,4 +128,4 @@ constexpr int unknown_count(const Shape& s) {
   return n;
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -50,5 +50,5 @@ SYMGRAD_INLINE std::string did_you_mean(std::string_view name, const std::vector
   return c.empty() ? std::string() : " Did you mean '" + c + "'?";
 }
 
-}  // namespace symgrad::detail
+}  // namespace SYMGRAD_NS::detail
 #endif

@@ -1,10 +1,10 @@
 // Small string helpers for messages: joining names, suggesting the closest one.
 #pragma once
-#include "config.hpp"
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "config.hpp"
 
 namespace SYMGRAD_NS::detail {
 
@@ -16,4 +16,4 @@ std::string quoted_list(const std::vector<std::string>& v);
 // " Did you mean 'x'?" or "".
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& cands);
 
-}  // namespace symgrad::detail
+}  // namespace SYMGRAD_NS::detail

@@ -40,8 +40,8 @@ inline int env_int(const char* name, int fallback) {
 
 // What the launcher says, ignoring any store.
 inline World launcher_world() {
-  for (auto [rank, size] : {std::pair{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"}, std::pair{"PMI_RANK", "PMI_SIZE"},
-                            std::pair{"SLURM_PROCID", "SLURM_NTASKS"}}) {
+  for (auto [rank, size] : {std::pair{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+                            std::pair{"PMI_RANK", "PMI_SIZE"}, std::pair{"SLURM_PROCID", "SLURM_NTASKS"}}) {
     int n = detail::env_int(size, 0), r = detail::env_int(rank, -1);
     if (n >= 1 && r >= 0 && r < n) return {r, n};
   }
@@ -62,12 +62,13 @@ inline std::pair<int, int> resolve_parts(int num_parts, int part_index, const st
   int parts = num_parts < 0 ? w.size : num_parts;
   int index = part_index >= 0 ? part_index : (parts == w.size ? w.rank : 0);
   if (parts < 1 || index >= parts)
-    throw ValueError(who + ": part_index must lie in [0, num_parts); got part_index " + std::to_string(index) +
-                     " and num_parts " + std::to_string(parts) +
-                     (num_parts < 0 || part_index < 0 ? " (defaults from the launcher: worker " +
-                                                            std::to_string(w.rank) + " of " + std::to_string(w.size) + ")"
-                                                      : std::string()));
+    throw ValueError(who + ": part_index must lie in [0, num_parts); got part_index " +
+                     std::to_string(index) + " and num_parts " + std::to_string(parts) +
+                     (num_parts < 0 || part_index < 0
+                          ? " (defaults from the launcher: worker " + std::to_string(w.rank) + " of " +
+                                std::to_string(w.size) + ")"
+                          : std::string()));
   return {parts, index};
 }
 
-}  // namespace symgrad::kv
+}  // namespace SYMGRAD_NS::kv

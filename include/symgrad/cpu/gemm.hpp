@@ -1,11 +1,11 @@
 // Row-major C = alpha·op(A)·op(B) + beta·C, through cblas (OpenBLAS) or, with -Dblas=disabled,
 // an xsimd kernel: slower, same results up to rounding.
 #pragma once
+#include <strings.h>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <strings.h>
 #include <vector>
 
 #ifdef SYMGRAD_USE_CBLAS
@@ -21,12 +21,12 @@ inline constexpr const char* kHaveBlasName = "none (built-in xsimd GEMM)";
 namespace detail {
 // C[M,N] += alpha · A'[M,K] · B'[K,N] with A', B' given through element accessors.
 template <class T>
-void gemm_fallback(bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
-                   const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T beta, T* C,
-                   std::int64_t ldc) {
+void gemm_fallback(bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_t K, T alpha, const T* A,
+                   std::int64_t lda, const T* B, std::int64_t ldb, T beta, T* C, std::int64_t ldc) {
   constexpr std::size_t L = lanes<T>();
   // Rows per thread: enough multiply-adds (~64K) to pay for waking a thread.
-  const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, 65536 / std::max<std::int64_t>(1, N * K)));
+  const auto grain =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, 65536 / std::max<std::int64_t>(1, N * K)));
   if (tb && !ta) {  // rows of A and of B are contiguous: dot products (FullyConnected forward)
     parallel_for(static_cast<std::size_t>(M), grain, 1, [&](std::size_t rb, std::size_t re) {
       for (std::int64_t i = static_cast<std::int64_t>(rb); i < static_cast<std::int64_t>(re); ++i)
@@ -58,8 +58,7 @@ void gemm_fallback(bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_
     Bp = packed.data();
     ldbp = N;
   }
-  parallel_for(static_cast<std::size_t>(M), grain, 1,
-               [&](std::size_t rb, std::size_t re) {
+  parallel_for(static_cast<std::size_t>(M), grain, 1, [&](std::size_t rb, std::size_t re) {
     for (std::int64_t i = static_cast<std::int64_t>(rb); i < static_cast<std::int64_t>(re); ++i) {
       T* c = C + i * ldc;
       if (beta == T(0)) {
@@ -75,7 +74,8 @@ void gemm_fallback(bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_
         if constexpr (has_simd<T>) {
           Batch<T> av(a);
           for (; j + static_cast<std::int64_t>(L) <= N; j += static_cast<std::int64_t>(L))
-            xsimd::fma(av, Batch<T>::load_unaligned(b + j), Batch<T>::load_unaligned(c + j)).store_unaligned(c + j);
+            xsimd::fma(av, Batch<T>::load_unaligned(b + j), Batch<T>::load_unaligned(c + j))
+                .store_unaligned(c + j);
         }
         for (; j < N; ++j) c[j] += a * b[j];
       }
@@ -102,8 +102,9 @@ inline bool blas_core_is_generic() {
 #if defined(SYMGRAD_USE_CBLAS) && defined(OPENBLAS_VERSION) && defined(__x86_64__)
   if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return false;
   const char* core = openblas_get_corename();
-  for (const char* old : {"prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "sandybridge", "katmai",
-                          "coppermine", "northwood", "banias", "athlon", "opteron", "barcelona", "unknown"})
+  for (const char* old :
+       {"prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "sandybridge", "katmai", "coppermine",
+        "northwood", "banias", "athlon", "opteron", "barcelona", "unknown"})
     if (core && strcasecmp(core, old) == 0) return true;
 #endif
   return false;
@@ -118,11 +119,12 @@ inline void warn_once_if_blas_generic() {
 #else
     const char* fix = "Haswell";
 #endif
-    std::fprintf(stderr,
-                 "symgrad: OpenBLAS did not recognise this CPU and runs its generic '%s' kernels (about 2x slower "
-                 "for matrix products); start the program with OPENBLAS_CORETYPE=%s in the environment "
-                 "(SYMGRAD_BLAS_WARNING=0 hides this message)\n",
-                 blas_core(), fix);
+    std::fprintf(
+        stderr,
+        "symgrad: OpenBLAS did not recognise this CPU and runs its generic '%s' kernels (about 2x slower "
+        "for matrix products); start the program with OPENBLAS_CORETYPE=%s in the environment "
+        "(SYMGRAD_BLAS_WARNING=0 hides this message)\n",
+        blas_core(), fix);
     return true;
   }();
   (void)warned;
@@ -136,12 +138,12 @@ void gemm(bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_t K, T al
   warn_once_if_blas_generic();
   auto TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<T, float>) {
-    cblas_sgemm(CblasRowMajor, TA, TB, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),
-                alpha, A, static_cast<int>(lda), B, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
+    cblas_sgemm(CblasRowMajor, TA, TB, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), alpha,
+                A, static_cast<int>(lda), B, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
     return;
   } else if constexpr (std::is_same_v<T, double>) {
-    cblas_dgemm(CblasRowMajor, TA, TB, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),
-                alpha, A, static_cast<int>(lda), B, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
+    cblas_dgemm(CblasRowMajor, TA, TB, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), alpha,
+                A, static_cast<int>(lda), B, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
     return;
   }
 #endif
@@ -178,4 +180,4 @@ class BlasSingleThreaded {
   int prev_ = 1;
 };
 
-}  // namespace symgrad::host
+}  // namespace SYMGRAD_NS::host

@@ -148,7 +148,7 @@ class Pool {
 };
 
 }  // namespace detail
-}  // namespace symgrad::host
+}  // namespace SYMGRAD_NS::host
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_CPU_PARALLEL)
 namespace SYMGRAD_NS::host {
@@ -158,9 +158,10 @@ SYMGRAD_INLINE ThreadPool& ThreadPool::instance() {
   return pool;
 }
 SYMGRAD_INLINE std::size_t ThreadPool::num_threads() const { return detail::Pool::instance().num_threads(); }
-SYMGRAD_INLINE void ThreadPool::run_erased(std::size_t tasks, const void* obj, void (*call)(const void*, std::size_t)) {
+SYMGRAD_INLINE void ThreadPool::run_erased(std::size_t tasks, const void* obj,
+                                           void (*call)(const void*, std::size_t)) {
   detail::Pool::instance().run(tasks, obj, call);
 }
 
-}  // namespace symgrad::host
+}  // namespace SYMGRAD_NS::host
 #endif

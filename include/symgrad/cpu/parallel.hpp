@@ -1,10 +1,10 @@
 // Splitting large kernels across cores: parallel_for over a persistent thread pool that lives in
 // libsymgrad (cpu/parallel-inl.hpp), so that files using it include no <thread> or <mutex>.
 #pragma once
-#include "../core/config.hpp"
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
+#include "../core/config.hpp"
 
 namespace SYMGRAD_NS::host {
 
@@ -51,4 +51,4 @@ void parallel_for(std::size_t n, std::size_t grain, std::size_t align, F&& f) {
   });
 }
 
-}  // namespace symgrad::host
+}  // namespace SYMGRAD_NS::host

@@ -19,42 +19,59 @@ using Batch = xsimd::batch<T>;
 
 template <class T>
 constexpr std::size_t lanes() {
-  if constexpr (has_simd<T>) return Batch<T>::size;
-  else return 1;
+  if constexpr (has_simd<T>)
+    return Batch<T>::size;
+  else
+    return 1;
 }
 
-template <class V> struct is_batch : std::false_type {};
-template <class T, class A> struct is_batch<xsimd::batch<T, A>> : std::true_type {};
+template <class V>
+struct is_batch : std::false_type {};
+template <class T, class A>
+struct is_batch<xsimd::batch<T, A>> : std::true_type {};
 
 template <class V, class T>
 inline V load(const T* p) {
-  if constexpr (is_batch<V>::value) return V::load_unaligned(p);
-  else return static_cast<V>(*p);
+  if constexpr (is_batch<V>::value)
+    return V::load_unaligned(p);
+  else
+    return static_cast<V>(*p);
 }
 template <class V, class T>
 inline void store(T* p, const V& v) {
-  if constexpr (is_batch<V>::value) v.store_unaligned(p);
-  else *p = v;
+  if constexpr (is_batch<V>::value)
+    v.store_unaligned(p);
+  else
+    *p = v;
 }
 template <class V, class T>
 inline V broadcast(T s) {
-  if constexpr (is_batch<V>::value) return V(s);
-  else return static_cast<V>(s);
+  if constexpr (is_batch<V>::value)
+    return V(s);
+  else
+    return static_cast<V>(s);
 }
 // Writes v to p as the request says (write or add; null writes nothing).
 template <OpReq R, class V, class T>
 inline void store_req(T* p, const V& v) {
-  if constexpr (R == OpReq::write) host::store(p, v);
-  else if constexpr (R == OpReq::add) host::store(p, host::load<V>(p) + v);
+  if constexpr (R == OpReq::write)
+    host::store(p, v);
+  else if constexpr (R == OpReq::add)
+    host::store(p, host::load<V>(p) + v);
 }
 
 // Calls f(std::integral_constant<OpReq, r>) for the runtime request.
 template <class F>
 inline void with_req(OpReq r, F&& f) {
   switch (r) {
-    case OpReq::write: f(std::integral_constant<OpReq, OpReq::write>{}); break;
-    case OpReq::add: f(std::integral_constant<OpReq, OpReq::add>{}); break;
-    case OpReq::null: break;
+    case OpReq::write:
+      f(std::integral_constant<OpReq, OpReq::write>{});
+      break;
+    case OpReq::add:
+      f(std::integral_constant<OpReq, OpReq::add>{});
+      break;
+    case OpReq::null:
+      break;
   }
 }
 
@@ -84,4 +101,4 @@ void for_each_req(OpReq req, std::size_t n, Body&& body) {
   });
 }
 
-}  // namespace symgrad::host
+}  // namespace SYMGRAD_NS::host

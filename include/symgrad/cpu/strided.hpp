@@ -21,9 +21,15 @@ namespace SYMGRAD_NS::host {
 class Strides {
  public:
   Strides() = default;
-  explicit Strides(std::size_t n, std::int64_t fill = 0) : n_(checked(n)) { std::fill_n(v_.begin(), n_, fill); }
-  Strides(std::initializer_list<std::int64_t> l) : n_(checked(l.size())) { std::copy(l.begin(), l.end(), v_.begin()); }
-  Strides(const std::vector<std::int64_t>& v) : n_(checked(v.size())) { std::copy(v.begin(), v.end(), v_.begin()); }
+  explicit Strides(std::size_t n, std::int64_t fill = 0) : n_(checked(n)) {
+    std::fill_n(v_.begin(), n_, fill);
+  }
+  Strides(std::initializer_list<std::int64_t> l) : n_(checked(l.size())) {
+    std::copy(l.begin(), l.end(), v_.begin());
+  }
+  Strides(const std::vector<std::int64_t>& v) : n_(checked(v.size())) {
+    std::copy(v.begin(), v.end(), v_.begin());
+  }
 
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
@@ -61,8 +67,7 @@ struct StridedLoop {
       const std::int64_t extent = shape[static_cast<int>(d)];
       if (extent == 1) continue;  // size-1 dimensions do nothing
       bool merge = ndim > 0;
-      for (std::size_t k = 0; k < K && merge; ++k)
-        merge = strides[k][ndim - 1] == st[k][d] * extent;
+      for (std::size_t k = 0; k < K && merge; ++k) merge = strides[k][ndim - 1] == st[k][d] * extent;
       if (merge) {
         dims[ndim - 1] *= extent;
         for (std::size_t k = 0; k < K; ++k) strides[k][ndim - 1] = st[k][d];
@@ -163,4 +168,4 @@ void strided_accumulate(const Shape& shape, T* dst, const Strides& dst_strides, 
   });
 }
 
-}  // namespace symgrad::host
+}  // namespace SYMGRAD_NS::host

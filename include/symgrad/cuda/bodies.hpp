@@ -40,16 +40,27 @@ SYMGRAD_HD float erf(float x) { return ::erff(x); }
 SYMGRAD_HD double erf(double x) { return ::erf(x); }
 SYMGRAD_HD float abs(float x) { return ::fabsf(x); }
 SYMGRAD_HD double abs(double x) { return ::fabs(x); }
-template <class T> SYMGRAD_HD T sign(T x) { return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0)); }
-template <class T> SYMGRAD_HD T max(T a, T b) { return a > b ? a : b; }
-template <class T> SYMGRAD_HD T min(T a, T b) { return a < b ? a : b; }
+template <class T>
+SYMGRAD_HD T sign(T x) {
+  return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
+}
+template <class T>
+SYMGRAD_HD T max(T a, T b) {
+  return a > b ? a : b;
+}
+template <class T>
+SYMGRAD_HD T min(T a, T b) {
+  return a < b ? a : b;
+}
 }  // namespace m
 
 // Writes v to *p as req says (write or add; null never reaches a kernel).
 template <class T>
 SYMGRAD_HD void store(T* p, T v, OpReq req) {
-  if (req == OpReq::add) *p += v;
-  else *p = v;
+  if (req == OpReq::add)
+    *p += v;
+  else
+    *p = v;
 }
 
 // A uniform draw in [0, 1) for counter k under `base` (SplitMix64 finaliser): Dropout's masks
@@ -74,92 +85,160 @@ SYMGRAD_HD void atomic_add(T* p, T v) {
 
 template <UnaryOp Op, class T>
 SYMGRAD_HD T unary_f(T x, T lo, T hi) {
-  if constexpr (Op == UnaryOp::identity) return x;
-  else if constexpr (Op == UnaryOp::negative) return -x;
-  else if constexpr (Op == UnaryOp::square) return x * x;
-  else if constexpr (Op == UnaryOp::sqrt) return m::sqrt(x);
-  else if constexpr (Op == UnaryOp::exp) return m::exp(x);
-  else if constexpr (Op == UnaryOp::log) return m::log(x);
-  else if constexpr (Op == UnaryOp::abs) return m::abs(x);
-  else if constexpr (Op == UnaryOp::relu) return x < T(0) ? T(0) : x;
-  else if constexpr (Op == UnaryOp::sigmoid) return T(1) / (T(1) + m::exp(-x));
-  else if constexpr (Op == UnaryOp::tanh) return m::tanh(x);
-  else if constexpr (Op == UnaryOp::softrelu) return x > T(20) ? x : m::log1p(m::exp(x));
-  else if constexpr (Op == UnaryOp::softsign) return x / (T(1) + m::abs(x));
-  else if constexpr (Op == UnaryOp::reciprocal) return T(1) / x;
-  else if constexpr (Op == UnaryOp::rsqrt) return T(1) / m::sqrt(x);
-  else if constexpr (Op == UnaryOp::log1p) return m::log1p(x);
-  else if constexpr (Op == UnaryOp::expm1) return m::expm1(x);
-  else if constexpr (Op == UnaryOp::sin) return m::sin(x);
-  else if constexpr (Op == UnaryOp::cos) return m::cos(x);
-  else if constexpr (Op == UnaryOp::sign) return m::sign(x);
-  else return x < lo ? lo : (x > hi ? hi : x);  // clip
+  if constexpr (Op == UnaryOp::identity)
+    return x;
+  else if constexpr (Op == UnaryOp::negative)
+    return -x;
+  else if constexpr (Op == UnaryOp::square)
+    return x * x;
+  else if constexpr (Op == UnaryOp::sqrt)
+    return m::sqrt(x);
+  else if constexpr (Op == UnaryOp::exp)
+    return m::exp(x);
+  else if constexpr (Op == UnaryOp::log)
+    return m::log(x);
+  else if constexpr (Op == UnaryOp::abs)
+    return m::abs(x);
+  else if constexpr (Op == UnaryOp::relu)
+    return x < T(0) ? T(0) : x;
+  else if constexpr (Op == UnaryOp::sigmoid)
+    return T(1) / (T(1) + m::exp(-x));
+  else if constexpr (Op == UnaryOp::tanh)
+    return m::tanh(x);
+  else if constexpr (Op == UnaryOp::softrelu)
+    return x > T(20) ? x : m::log1p(m::exp(x));
+  else if constexpr (Op == UnaryOp::softsign)
+    return x / (T(1) + m::abs(x));
+  else if constexpr (Op == UnaryOp::reciprocal)
+    return T(1) / x;
+  else if constexpr (Op == UnaryOp::rsqrt)
+    return T(1) / m::sqrt(x);
+  else if constexpr (Op == UnaryOp::log1p)
+    return m::log1p(x);
+  else if constexpr (Op == UnaryOp::expm1)
+    return m::expm1(x);
+  else if constexpr (Op == UnaryOp::sin)
+    return m::sin(x);
+  else if constexpr (Op == UnaryOp::cos)
+    return m::cos(x);
+  else if constexpr (Op == UnaryOp::sign)
+    return m::sign(x);
+  else
+    return x < lo ? lo : (x > hi ? hi : x);  // clip
 }
 // d/dx given x, y = f(x) and the incoming gradient g.
 template <UnaryOp Op, class T>
 SYMGRAD_HD T unary_grad(T x, T y, T g, T lo, T hi) {
-  if constexpr (Op == UnaryOp::identity) return g;
-  else if constexpr (Op == UnaryOp::negative) return -g;
-  else if constexpr (Op == UnaryOp::square) return T(2) * x * g;
-  else if constexpr (Op == UnaryOp::sqrt) return g / (T(2) * y);
-  else if constexpr (Op == UnaryOp::exp) return g * y;
-  else if constexpr (Op == UnaryOp::log) return g / x;
-  else if constexpr (Op == UnaryOp::abs) return g * m::sign(x);
-  else if constexpr (Op == UnaryOp::relu) return y > T(0) ? g : T(0);
-  else if constexpr (Op == UnaryOp::sigmoid) return g * y * (T(1) - y);
-  else if constexpr (Op == UnaryOp::tanh) return g * (T(1) - y * y);
-  else if constexpr (Op == UnaryOp::softrelu) return g * (T(1) - m::exp(-y));
+  if constexpr (Op == UnaryOp::identity)
+    return g;
+  else if constexpr (Op == UnaryOp::negative)
+    return -g;
+  else if constexpr (Op == UnaryOp::square)
+    return T(2) * x * g;
+  else if constexpr (Op == UnaryOp::sqrt)
+    return g / (T(2) * y);
+  else if constexpr (Op == UnaryOp::exp)
+    return g * y;
+  else if constexpr (Op == UnaryOp::log)
+    return g / x;
+  else if constexpr (Op == UnaryOp::abs)
+    return g * m::sign(x);
+  else if constexpr (Op == UnaryOp::relu)
+    return y > T(0) ? g : T(0);
+  else if constexpr (Op == UnaryOp::sigmoid)
+    return g * y * (T(1) - y);
+  else if constexpr (Op == UnaryOp::tanh)
+    return g * (T(1) - y * y);
+  else if constexpr (Op == UnaryOp::softrelu)
+    return g * (T(1) - m::exp(-y));
   else if constexpr (Op == UnaryOp::softsign) {
     T d = T(1) + m::abs(x);
     return g / (d * d);
-  } else if constexpr (Op == UnaryOp::reciprocal) return -g * y * y;
-  else if constexpr (Op == UnaryOp::rsqrt) return T(-0.5) * g * y / x;
-  else if constexpr (Op == UnaryOp::log1p) return g / (T(1) + x);
-  else if constexpr (Op == UnaryOp::expm1) return g * (y + T(1));
-  else if constexpr (Op == UnaryOp::sin) return g * m::cos(x);
-  else if constexpr (Op == UnaryOp::cos) return -g * m::sin(x);
-  else if constexpr (Op == UnaryOp::sign) return T(0);
-  else return (x >= lo && x <= hi) ? g : T(0);  // clip
+  } else if constexpr (Op == UnaryOp::reciprocal)
+    return -g * y * y;
+  else if constexpr (Op == UnaryOp::rsqrt)
+    return T(-0.5) * g * y / x;
+  else if constexpr (Op == UnaryOp::log1p)
+    return g / (T(1) + x);
+  else if constexpr (Op == UnaryOp::expm1)
+    return g * (y + T(1));
+  else if constexpr (Op == UnaryOp::sin)
+    return g * m::cos(x);
+  else if constexpr (Op == UnaryOp::cos)
+    return -g * m::sin(x);
+  else if constexpr (Op == UnaryOp::sign)
+    return T(0);
+  else
+    return (x >= lo && x <= hi) ? g : T(0);  // clip
 }
 
 template <BinaryOp Op, class T>
 SYMGRAD_HD T binary_f(T a, T b) {
-  if constexpr (Op == BinaryOp::add) return a + b;
-  else if constexpr (Op == BinaryOp::sub) return a - b;
-  else if constexpr (Op == BinaryOp::mul) return a * b;
-  else if constexpr (Op == BinaryOp::div) return a / b;
-  else if constexpr (Op == BinaryOp::maximum) return m::max(a, b);
-  else if constexpr (Op == BinaryOp::minimum) return m::min(a, b);
-  else if constexpr (Op == BinaryOp::power) return m::pow(a, b);
-  else if constexpr (Op == BinaryOp::rsub) return b - a;
-  else if constexpr (Op == BinaryOp::rdiv) return b / a;
-  else return m::pow(b, a);  // rpower
+  if constexpr (Op == BinaryOp::add)
+    return a + b;
+  else if constexpr (Op == BinaryOp::sub)
+    return a - b;
+  else if constexpr (Op == BinaryOp::mul)
+    return a * b;
+  else if constexpr (Op == BinaryOp::div)
+    return a / b;
+  else if constexpr (Op == BinaryOp::maximum)
+    return m::max(a, b);
+  else if constexpr (Op == BinaryOp::minimum)
+    return m::min(a, b);
+  else if constexpr (Op == BinaryOp::power)
+    return m::pow(a, b);
+  else if constexpr (Op == BinaryOp::rsub)
+    return b - a;
+  else if constexpr (Op == BinaryOp::rdiv)
+    return b / a;
+  else
+    return m::pow(b, a);  // rpower
 }
 // d/da and d/db given a, b, y = f(a, b) and g.
 template <BinaryOp Op, class T>
 SYMGRAD_HD T binary_grad_a(T a, T b, T y, T g) {
-  if constexpr (Op == BinaryOp::add || Op == BinaryOp::sub) return g;
-  else if constexpr (Op == BinaryOp::mul) return g * b;
-  else if constexpr (Op == BinaryOp::div) return g / b;
-  else if constexpr (Op == BinaryOp::maximum) return a >= b ? g : T(0);
-  else if constexpr (Op == BinaryOp::minimum) return b >= a ? g : T(0);
-  else if constexpr (Op == BinaryOp::power) return g * b * m::pow(a, b - T(1));
-  else if constexpr (Op == BinaryOp::rsub) return -g;
-  else if constexpr (Op == BinaryOp::rdiv) return -g * y / a;
-  else return g * y * m::log(b);  // rpower: d(b^a)/da
+  if constexpr (Op == BinaryOp::add || Op == BinaryOp::sub)
+    return g;
+  else if constexpr (Op == BinaryOp::mul)
+    return g * b;
+  else if constexpr (Op == BinaryOp::div)
+    return g / b;
+  else if constexpr (Op == BinaryOp::maximum)
+    return a >= b ? g : T(0);
+  else if constexpr (Op == BinaryOp::minimum)
+    return b >= a ? g : T(0);
+  else if constexpr (Op == BinaryOp::power)
+    return g * b * m::pow(a, b - T(1));
+  else if constexpr (Op == BinaryOp::rsub)
+    return -g;
+  else if constexpr (Op == BinaryOp::rdiv)
+    return -g * y / a;
+  else
+    return g * y * m::log(b);  // rpower: d(b^a)/da
 }
 template <BinaryOp Op, class T>
 SYMGRAD_HD T binary_grad_b(T a, T b, T y, T g) {
-  if constexpr (Op == BinaryOp::add) return g;
-  else if constexpr (Op == BinaryOp::sub) return -g;
-  else if constexpr (Op == BinaryOp::mul) return g * a;
-  else if constexpr (Op == BinaryOp::div) return -g * y / b;
-  else if constexpr (Op == BinaryOp::maximum) return b > a ? g : T(0);
-  else if constexpr (Op == BinaryOp::minimum) return a > b ? g : T(0);
-  else if constexpr (Op == BinaryOp::power) return g * y * m::log(a);
-  else if constexpr (Op == BinaryOp::rsub) return g;
-  else if constexpr (Op == BinaryOp::rdiv) return g / a;
-  else return g * a * m::pow(b, a - T(1));  // rpower
+  if constexpr (Op == BinaryOp::add)
+    return g;
+  else if constexpr (Op == BinaryOp::sub)
+    return -g;
+  else if constexpr (Op == BinaryOp::mul)
+    return g * a;
+  else if constexpr (Op == BinaryOp::div)
+    return -g * y / b;
+  else if constexpr (Op == BinaryOp::maximum)
+    return b > a ? g : T(0);
+  else if constexpr (Op == BinaryOp::minimum)
+    return a > b ? g : T(0);
+  else if constexpr (Op == BinaryOp::power)
+    return g * y * m::log(a);
+  else if constexpr (Op == BinaryOp::rsub)
+    return g;
+  else if constexpr (Op == BinaryOp::rdiv)
+    return g / a;
+  else
+    return g * a * m::pow(b, a - T(1));  // rpower
 }
 
 // ---- elementwise bodies: operator()(i) does element i ----
@@ -314,10 +393,14 @@ struct ReduceBody {
     T acc = x[b + ix.inner(0)];
     for (index_t r = 1; r < ix.red_size; ++r) {
       T v = x[b + ix.inner(r)];
-      if constexpr (Op == ReduceOp::sum || Op == ReduceOp::mean) acc += v;
-      else if constexpr (Op == ReduceOp::max) acc = v > acc || v != v ? v : acc;
-      else if constexpr (Op == ReduceOp::min) acc = v < acc || v != v ? v : acc;
-      else acc *= v;
+      if constexpr (Op == ReduceOp::sum || Op == ReduceOp::mean)
+        acc += v;
+      else if constexpr (Op == ReduceOp::max)
+        acc = v > acc || v != v ? v : acc;
+      else if constexpr (Op == ReduceOp::min)
+        acc = v < acc || v != v ? v : acc;
+      else
+        acc *= v;
     }
     if constexpr (Op == ReduceOp::sum || Op == ReduceOp::mean) acc *= scale;
     store(y + o, acc, req);
@@ -348,9 +431,12 @@ struct ReduceGradBody {
   SYMGRAD_HD void operator()(index_t i) const {
     index_t o = ix.out_of(i);
     T v = g[o];
-    if constexpr (Op == ReduceOp::mean) v *= inv_count;
-    else if constexpr (Op == ReduceOp::max || Op == ReduceOp::min) v = x[i] == y[o] ? v : T(0);
-    else if constexpr (Op == ReduceOp::prod) v = v * y[o] / x[i];
+    if constexpr (Op == ReduceOp::mean)
+      v *= inv_count;
+    else if constexpr (Op == ReduceOp::max || Op == ReduceOp::min)
+      v = x[i] == y[o] ? v : T(0);
+    else if constexpr (Op == ReduceOp::prod)
+      v = v * y[o] / x[i];
     store(dx + i, v, req);
   }
 };
@@ -376,10 +462,12 @@ struct SoftmaxBody {
     for (index_t k = 0; k < ix.len; ++k) sum += m::exp((x[s + k * st] - mx) * inv_temperature);
     if (log) {
       T lse = m::log(sum);
-      for (index_t k = 0; k < ix.len; ++k) store(y + s + k * st, (x[s + k * st] - mx) * inv_temperature - lse, req);
+      for (index_t k = 0; k < ix.len; ++k)
+        store(y + s + k * st, (x[s + k * st] - mx) * inv_temperature - lse, req);
     } else {
       T inv = T(1) / sum;
-      for (index_t k = 0; k < ix.len; ++k) store(y + s + k * st, m::exp((x[s + k * st] - mx) * inv_temperature) * inv, req);
+      for (index_t k = 0; k < ix.len; ++k)
+        store(y + s + k * st, m::exp((x[s + k * st] - mx) * inv_temperature) * inv, req);
     }
   }
 };
@@ -435,9 +523,12 @@ struct SoftmaxOutputGradBody {
     for (index_t c = 0; c < C; ++c) {
       index_t j = s + c * st;
       T v;
-      if (ignored && use_ignore) v = T(0);
-      else if (k < 0) v = p[j] - off;
-      else v = p[j] - (c == k ? on : off);
+      if (ignored && use_ignore)
+        v = T(0);
+      else if (k < 0)
+        v = p[j] - off;
+      else
+        v = p[j] - (c == k ? on : off);
       v *= scale;
       if (out_grad) v *= p[j];
       store(dx + j, v, req);
@@ -551,4 +642,4 @@ struct AdamBody {
   }
 };
 
-}  // namespace symgrad::cuda
+}  // namespace SYMGRAD_NS::cuda

@@ -56,8 +56,10 @@ struct Col2imBody {
       bool hit = true;
       for (int a = 0; a < 3 && hit; ++a) {
         index_t t = ii[a] + g.p[a] - kk[a] * g.d[a];
-        if (t < 0 || t % g.s[a] != 0 || t / g.s[a] >= g.out[a]) hit = false;
-        else o = o * g.out[a] + t / g.s[a];
+        if (t < 0 || t % g.s[a] != 0 || t / g.s[a] >= g.out[a])
+          hit = false;
+        else
+          o = o * g.out[a] + t / g.s[a];
       }
       if (hit) sum += col[(c * ks + off) * P + o];
     }
@@ -95,13 +97,16 @@ struct PoolBody {
     for (int a = 0; a < 3; ++a) g.window(a, oo[a], lo[a], hi[a], pd[a]);
     const T* xp = x + pl * g.in_size();
     // max starts from the lowest finite value (an empty window keeps it), as the CPU does
-    T v = g.kind == PoolKind::max ? (sizeof(T) == 4 ? T(-3.4028234663852886e38) : T(-1.7976931348623157e308)) : T(0);
+    T v = g.kind == PoolKind::max ? (sizeof(T) == 4 ? T(-3.4028234663852886e38) : T(-1.7976931348623157e308))
+                                  : T(0);
     for (index_t a = lo[0]; a < hi[0]; ++a)
       for (index_t b = lo[1]; b < hi[1]; ++b)
         for (index_t c = lo[2]; c < hi[2]; ++c) {
           T xv = xp[(a * g.in[1] + b) * g.in[2] + c];
-          if (g.kind == PoolKind::max) v = v < xv ? xv : v;
-          else v += xv;
+          if (g.kind == PoolKind::max)
+            v = v < xv ? xv : v;
+          else
+            v += xv;
         }
     if (g.kind == PoolKind::avg) {
       index_t n = g.count_pad ? pd[0] * pd[1] * pd[2] : (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
@@ -194,7 +199,8 @@ struct BnApplyBody {
   OpReq req;
   SYMGRAD_HD void operator()(index_t e) const {
     index_t c = g.channel(e);
-    double scale = double(gamma[c]) / ::sqrt(double(var[c]) + eps), shift = double(beta[c]) - double(mean[c]) * scale;
+    double scale = double(gamma[c]) / ::sqrt(double(var[c]) + eps),
+           shift = double(beta[c]) - double(mean[c]) * scale;
     store(y + e, T(double(x[e]) * scale + shift), req);
   }
 };
@@ -290,7 +296,7 @@ struct LeakyGeo {
   double slope = 0.25;
   double lo = 0, width = 0;  // rrelu: m uniform in [lo, lo + width) in training, lo + width/2 else
   bool train = false;
-  std::uint64_t base = 0;                     // rrelu's draws
+  std::uint64_t base = 0;                    // rrelu's draws
   index_t C = 1, inner = 1, g0 = 1, g1 = 1;  // prelu: data as (N, C, inner), gamma as (g0, g1)
   SYMGRAD_HD index_t gamma_at(index_t i) const {
     index_t row = i / inner, n = row / C, c = row % C;
@@ -314,17 +320,28 @@ struct LeakyBody {
     const T xi = x[i], slope = T(g.slope);
     T v;
     switch (g.kind) {
-      case LeakyOp::elu: v = xi > 0 ? xi : T(slope * m::expm1(xi)); break;
-      case LeakyOp::selu: v = xi > 0 ? T(T(kSeluLambda) * xi) : T(T(kSeluLambda * kSeluAlpha) * m::expm1(xi)); break;
-      case LeakyOp::gelu: v = T(T(0.5) * xi * (T(1) + m::erf(xi * T(kInvSqrt2)))); break;
-      case LeakyOp::prelu: v = xi > 0 ? xi : T(gamma[g.gamma_at(i)] * xi); break;
+      case LeakyOp::elu:
+        v = xi > 0 ? xi : T(slope * m::expm1(xi));
+        break;
+      case LeakyOp::selu:
+        v = xi > 0 ? T(T(kSeluLambda) * xi) : T(T(kSeluLambda * kSeluAlpha) * m::expm1(xi));
+        break;
+      case LeakyOp::gelu:
+        v = T(T(0.5) * xi * (T(1) + m::erf(xi * T(kInvSqrt2))));
+        break;
+      case LeakyOp::prelu:
+        v = xi > 0 ? xi : T(gamma[g.gamma_at(i)] * xi);
+        break;
       case LeakyOp::rrelu: {
-        const T mi = g.train ? T(g.lo + g.width * uniform_at(g.base, static_cast<std::uint64_t>(i))) : T(g.lo + g.width / 2);
+        const T mi = g.train ? T(g.lo + g.width * uniform_at(g.base, static_cast<std::uint64_t>(i)))
+                             : T(g.lo + g.width / 2);
         mask[i] = mi;
         v = xi > 0 ? xi : T(mi * xi);
         break;
       }
-      default: v = xi > 0 ? xi : T(slope * xi); break;
+      default:
+        v = xi > 0 ? xi : T(slope * xi);
+        break;
     }
     if (req != OpReq::null) store(y + i, v, req);
   }
@@ -351,15 +368,23 @@ struct LeakyGradBody {
     const T slope = T(g.slope);
     T d;
     switch (g.kind) {
-      case LeakyOp::elu: d = y[i] > 0 ? T(1) : T(y[i] + slope); break;
-      case LeakyOp::selu: d = y[i] > 0 ? T(kSeluLambda) : T(y[i] + T(kSeluLambda) * T(kSeluAlpha)); break;
+      case LeakyOp::elu:
+        d = y[i] > 0 ? T(1) : T(y[i] + slope);
+        break;
+      case LeakyOp::selu:
+        d = y[i] > 0 ? T(kSeluLambda) : T(y[i] + T(kSeluLambda) * T(kSeluAlpha));
+        break;
       case LeakyOp::gelu: {
         const double xv = double(x[i]);
         d = T(0.5 * (1 + m::erf(xv * kInvSqrt2)) + xv * m::exp(-0.5 * xv * xv) * kInvSqrt2Pi);
         break;
       }
-      case LeakyOp::rrelu: d = y[i] > 0 ? T(1) : aux[i]; break;
-      default: d = y[i] > 0 ? T(1) : slope; break;
+      case LeakyOp::rrelu:
+        d = y[i] > 0 ? T(1) : aux[i];
+        break;
+      default:
+        d = y[i] > 0 ? T(1) : slope;
+        break;
     }
     store(dx + i, T(d * dy[i]), req);
   }
@@ -378,4 +403,4 @@ struct StridedCopyBody {
   }
 };
 
-}  // namespace symgrad::cuda
+}  // namespace SYMGRAD_NS::cuda

@@ -139,4 +139,4 @@ struct L2NormGradBody {
   }
 };
 
-}  // namespace symgrad::cuda
+}  // namespace SYMGRAD_NS::cuda

@@ -107,4 +107,4 @@ struct ColSumsBody {
   }
 };
 
-}  // namespace symgrad::cuda
+}  // namespace SYMGRAD_NS::cuda

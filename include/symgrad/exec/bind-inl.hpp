@@ -4,9 +4,9 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <utility>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "../ops/elemwise-inl.hpp"
 #include "../symbol/infer.hpp"
@@ -60,7 +60,8 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
           !arg_nodes[i]->attrs.count("__dtype__"))
         types[arg_nodes[i]->name] = DType::float32;
     for (std::size_t i = 0; i < aux_nodes.size(); ++i)
-      if (!partial.aux_types[i] && !types.count(aux_nodes[i]->name)) types[aux_nodes[i]->name] = DType::float32;
+      if (!partial.aux_types[i] && !types.count(aux_nodes[i]->name))
+        types[aux_nodes[i]->name] = DType::float32;
   }
   InferTypeResult dtypes = sym.infer_type(types);
 
@@ -88,7 +89,8 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
                            " but the symbol needs " + shape.str());
         if (a.dtype() != dt)
           throw TypeError(std::string("bind: ") + what + " '" + name + "' has dtype " +
-                          std::string(dtype_name(a.dtype())) + " but the symbol needs " + std::string(dtype_name(dt)));
+                          std::string(dtype_name(a.dtype())) + " but the symbol needs " +
+                          std::string(dtype_name(dt)));
         if (!(a.context() == spec.ctx))
           throw DeviceError(std::string("bind: ") + what + " '" + name + "' lives on " + a.context().str() +
                             " but the executor is bound to " + spec.ctx.str());
@@ -131,18 +133,22 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
       if (!why.empty()) missing += "\n  " + n->name + " (" + n->op->type_name() + "): " + why;
     }
     if (!missing.empty())
-      throw DeviceError("bind on " + spec.ctx.str() + ": these steps cannot run on the GPU (nothing is copied to "
-                        "the host behind your back):" + missing + "\nBind on cpu(), or leave these operators out");
+      throw DeviceError("bind on " + spec.ctx.str() +
+                        ": these steps cannot run on the GPU (nothing is copied to "
+                        "the host behind your back):" +
+                        missing + "\nBind on cpu(), or leave these operators out");
     device::require(spec.ctx);
   }
   for (std::size_t i = 0; i < arg_nodes.size(); ++i) {
     s.args.push_back(take(spec.args, s.arg_names[i], shapes.arg_shapes[i], *dtypes.arg_types[i], "argument"));
-    s.grads.push_back(s.grad_req[i] == OpReq::null
-                          ? NDArray()
-                          : take(spec.args_grad, s.arg_names[i], shapes.arg_shapes[i], *dtypes.arg_types[i], "gradient"));
+    s.grads.push_back(
+        s.grad_req[i] == OpReq::null
+            ? NDArray()
+            : take(spec.args_grad, s.arg_names[i], shapes.arg_shapes[i], *dtypes.arg_types[i], "gradient"));
   }
   for (std::size_t i = 0; i < aux_nodes.size(); ++i)
-    s.aux.push_back(take(spec.aux, s.aux_names[i], shapes.aux_shapes[i], *dtypes.aux_types[i], "auxiliary state"));
+    s.aux.push_back(
+        take(spec.aux, s.aux_names[i], shapes.aux_shapes[i], *dtypes.aux_types[i], "auxiliary state"));
 
   // Shapes and dtypes of every entry of the lowered graph.
   std::vector<Shape> eshape(gi.num_entries, Shape::unknown());
@@ -183,7 +189,7 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
   std::vector<OpReq> ereq(gi.num_entries, OpReq::write);
   std::vector<bool> claimed(gi.num_entries, false);
   std::vector<std::pair<std::size_t, std::size_t>> copies;  // (entry, arg) needing a copy step
-  std::vector<std::size_t> zeros;                            // args whose gradient is all zero
+  std::vector<std::size_t> zeros;                           // args whose gradient is all zero
   std::vector<std::size_t> wanted(gi.num_entries, 0);
   for (const auto& g : gg.grads)
     if (g) ++wanted[gi.entry(g)];
@@ -209,8 +215,10 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
     for (std::size_t j = 0; j < num_outputs(*n); ++j) {
       std::size_t e = gi.entry(n, j);
       if (n->is_variable()) {
-        if (auto a = arg_index.find(n); a != arg_index.end()) earr[e] = s.args[a->second];
-        else if (auto x = aux_index.find(n); x != aux_index.end()) earr[e] = s.aux[x->second];
+        if (auto a = arg_index.find(n); a != arg_index.end())
+          earr[e] = s.args[a->second];
+        else if (auto x = aux_index.find(n); x != aux_index.end())
+          earr[e] = s.aux[x->second];
         continue;
       }
       if (claimed[e]) continue;
@@ -297,7 +305,8 @@ SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes
   return simple_bind(ctx, shapes, BindOptions{});
 }
 
-SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes, const BindOptions& opts) const {
+SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes,
+                                            const BindOptions& opts) const {
   Executor::BindSpec spec;
   spec.ctx = ctx;
   spec.shapes = shapes;
@@ -309,12 +318,13 @@ SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes
 }
 
 SYMGRAD_INLINE Executor Symbol::bind(Context ctx, const std::map<std::string, NDArray>& args,
-                             const std::map<std::string, NDArray>& args_grad, const GradReq& grad_req,
-                             const std::map<std::string, NDArray>& aux_states) const {
+                                     const std::map<std::string, NDArray>& args_grad, const GradReq& grad_req,
+                                     const std::map<std::string, NDArray>& aux_states) const {
   auto names = list_arguments();
   for (const auto& n : names)
     if (!args.count(n))
-      throw NameError("bind: argument '" + n + "' is missing from args; every argument needs an array "
+      throw NameError("bind: argument '" + n +
+                      "' is missing from args; every argument needs an array "
                       "(simple_bind allocates them for you)");
   Executor::BindSpec spec;
   spec.ctx = ctx;
@@ -333,5 +343,5 @@ SYMGRAD_INLINE Executor Symbol::bind(Context ctx, const std::map<std::string, ND
   return Executor(*this, spec);
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

@@ -1,9 +1,9 @@
 // Executor (exec/executor.hpp): its state, forward/backward and the accessors. Bind is in
 // exec/bind-inl.hpp.
 #pragma once
+#include <algorithm>
 #include <map>
 #include <utility>
-#include <algorithm>
 
 #include "../core/strings.hpp"
 #include "../ndarray/random.hpp"
@@ -29,8 +29,8 @@ struct Slot {
 }  // namespace exec
 
 struct Executor::State {
-using Step = exec::Step;
-using Slot = exec::Slot;
+  using Step = exec::Step;
+  using Slot = exec::Slot;
   Context ctx;
   std::vector<std::string> arg_names, aux_names, out_names;
   std::vector<NDArray> args, grads, aux, outputs, head_grads;
@@ -50,8 +50,8 @@ using Slot = exec::Slot;
     for (std::size_t i = 0; i < arg_names.size(); ++i)
       if (arg_names[i] == name) {
         if (!(args[i].shape() == a.shape()))
-          throw ShapeError("forward: input '" + arg_names[i] + "' must have shape " +
-                           args[i].shape().str() + " (as bound) but has shape " + a.shape().str());
+          throw ShapeError("forward: input '" + arg_names[i] + "' must have shape " + args[i].shape().str() +
+                           " (as bound) but has shape " + a.shape().str());
         a.copy_to(args[i]);
         return;
       }
@@ -74,16 +74,16 @@ using Slot = exec::Slot;
   }
   Step& step_of(const Slot& sl) { return sl.backward ? bwd[sl.step] : fwd[sl.step]; }
   // Follows arrays the user re-assigned in arg_dict()/grad_dict()/aux_dict().
-  void sync(std::vector<NDArray>& arrays, std::vector<NDArray>& bound,
-            std::vector<std::vector<Slot>>& slots, const std::vector<std::string>& names, const char* what) {
+  void sync(std::vector<NDArray>& arrays, std::vector<NDArray>& bound, std::vector<std::vector<Slot>>& slots,
+            const std::vector<std::string>& names, const char* what) {
     for (std::size_t i = 0; i < arrays.size(); ++i) {
       if (arrays[i].same_storage(bound[i]) && arrays[i].shape() == bound[i].shape()) continue;
       if (bound[i].is_none()) continue;
       if (arrays[i].is_none() || !(arrays[i].shape() == bound[i].shape()) ||
           arrays[i].dtype() != bound[i].dtype() || !(arrays[i].context() == bound[i].context()))
         throw ValueError(std::string(what) + " '" + names[i] + "' was replaced by an array of shape " +
-                         (arrays[i].is_none() ? std::string("none") : arrays[i].shape().str()) +
-                         " / " + std::string(dtype_name(arrays[i].dtype())) + "; it must stay " +
+                         (arrays[i].is_none() ? std::string("none") : arrays[i].shape().str()) + " / " +
+                         std::string(dtype_name(arrays[i].dtype())) + "; it must stay " +
                          bound[i].shape().str() + " / " + std::string(dtype_name(bound[i].dtype())) +
                          " (copy values in with copy_from instead)");
       for (const Slot& sl : slots[i]) {
@@ -99,7 +99,7 @@ using Slot = exec::Slot;
     sync(aux, bound_aux, aux_slots, aux_names, "auxiliary state");
   }
 };
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_EXEC_EXECUTOR)
 namespace SYMGRAD_NS {
@@ -108,8 +108,10 @@ namespace exec {
 inline void run_steps(std::vector<Step>& steps, const RunCtx& run) {
   for (auto& st : steps) {
     try {
-      if (run.ctx.device_type == DeviceType::cpu) st.op->forward(run, st.in, st.out, st.req);
-      else st.op->forward_gpu(run, st.in, st.out, st.req);
+      if (run.ctx.device_type == DeviceType::cpu)
+        st.op->forward(run, st.in, st.out, st.req);
+      else
+        st.op->forward_gpu(run, st.in, st.out, st.req);
     } catch (const ops::KernelInputError& e) {
       // A backward step reports under its forward node: "softmax (SoftmaxOutput, backward)".
       std::string name = st.name, type = st.op->type_name();
@@ -139,13 +141,14 @@ SYMGRAD_INLINE Executor::~Executor() = default;
 SYMGRAD_INLINE Executor::Executor(Executor&&) noexcept = default;
 SYMGRAD_INLINE Executor& Executor::operator=(Executor&&) noexcept = default;
 
-SYMGRAD_INLINE std::vector<NDArray>& Executor::forward(bool is_train,
-                                                      std::initializer_list<std::pair<std::string_view, NDArray>> inputs) {
+SYMGRAD_INLINE std::vector<NDArray>& Executor::forward(
+    bool is_train, std::initializer_list<std::pair<std::string_view, NDArray>> inputs) {
   auto& s = state();
   for (const auto& [name, arr] : inputs) s.set_input(name, arr);
   return run_forward(is_train);
 }
-SYMGRAD_INLINE std::vector<NDArray>& Executor::forward(bool is_train, const std::map<std::string, NDArray>& inputs) {
+SYMGRAD_INLINE std::vector<NDArray>& Executor::forward(bool is_train,
+                                                       const std::map<std::string, NDArray>& inputs) {
   auto& s = state();
   for (const auto& [name, arr] : inputs) s.set_input(name, arr);
   return run_forward(is_train);
@@ -167,8 +170,8 @@ SYMGRAD_INLINE void Executor::backward(const std::map<std::string, NDArray>& out
   for (const auto& [name, g] : out_grads) {
     auto it = std::find(s.out_names.begin(), s.out_names.end(), name);
     if (it == s.out_names.end())
-      throw NameError("backward: no output is named '" + name + "'." + detail::did_you_mean(name, s.out_names) +
-                      " Outputs: " + detail::join(s.out_names));
+      throw NameError("backward: no output is named '" + name + "'." +
+                      detail::did_you_mean(name, s.out_names) + " Outputs: " + detail::join(s.out_names));
     auto i = static_cast<std::size_t>(it - s.out_names.begin());
     s.set_head_grad(i, g);
     s.head_given[i] = 1;
@@ -185,16 +188,20 @@ SYMGRAD_INLINE NamedArrays Executor::grad_dict() {
   return {"grad_dict", state().arg_names, state().grads, &state().grad_req};
 }
 SYMGRAD_INLINE NamedArrays Executor::aux_dict() { return {"aux_dict", state().aux_names, state().aux}; }
-SYMGRAD_INLINE NamedArrays Executor::output_dict() { return {"output_dict", state().out_names, state().outputs}; }
+SYMGRAD_INLINE NamedArrays Executor::output_dict() {
+  return {"output_dict", state().out_names, state().outputs};
+}
 SYMGRAD_INLINE const std::vector<std::string>& Executor::list_arguments() const { return cstate().arg_names; }
 SYMGRAD_INLINE const std::vector<std::string>& Executor::list_outputs() const { return cstate().out_names; }
-SYMGRAD_INLINE const std::vector<std::string>& Executor::list_auxiliary_states() const { return cstate().aux_names; }
+SYMGRAD_INLINE const std::vector<std::string>& Executor::list_auxiliary_states() const {
+  return cstate().aux_names;
+}
 SYMGRAD_INLINE const std::vector<OpReq>& Executor::grad_req() const { return cstate().grad_req; }
 SYMGRAD_INLINE void Executor::seed(std::uint64_t s) { state().rng.seed(s); }
 
 SYMGRAD_INLINE void Executor::copy_params_from(const std::map<std::string, NDArray>& arg_params,
-                                            const std::map<std::string, NDArray>& aux_params,
-                                            bool allow_extra_params) {
+                                               const std::map<std::string, NDArray>& aux_params,
+                                               bool allow_extra_params) {
   auto& s = state();
   auto copy_into = [&](const std::map<std::string, NDArray>& src, const std::vector<std::string>& names,
                        std::vector<NDArray>& dst, const char* what) {
@@ -258,12 +265,13 @@ SYMGRAD_INLINE void Executor::run_backward() {
                        "wrap the output in block_grad() if it is only for monitoring, or in "
                        "make_loss() if it is the objective to minimise");
   if (!s.forward_train_done)
-    throw ValueError("backward: call forward(is_train=true) first; backward uses the values of the "
-                     "last training forward pass");
+    throw ValueError(
+        "backward: call forward(is_train=true) first; backward uses the values of the "
+        "last training forward pass");
   s.sync_all();
   s.run.is_train = true;
   exec::run_steps(s.bwd, s.run);
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

@@ -3,12 +3,12 @@
 // calls; forward() and backward() then run those steps and allocate nothing.
 #pragma once
 #include <cstdint>
-#include <utility>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "../ndarray/ndarray.hpp"
@@ -84,4 +84,4 @@ class Executor {
   std::unique_ptr<State> s_;
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -2,9 +2,9 @@
 // fused node over the subtree's leaves when no inner node of the subtree is used elsewhere (not
 // by another node, not as an output). The user's Symbol is left unchanged.
 #pragma once
-#include <utility>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "../symbol/graph.hpp"
@@ -101,4 +101,4 @@ inline std::vector<NodeEntry> apply_fusion(const std::vector<NodeEntry>& heads) 
   return out;
 }
 
-}  // namespace symgrad::exec
+}  // namespace SYMGRAD_NS::exec

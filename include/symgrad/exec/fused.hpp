@@ -4,13 +4,13 @@
 // per element, values cached in registers). Bind uses it when the inner nodes are used nowhere
 // else (exec/fuse.hpp). These are templates over the user's expressions, so they live here.
 #pragma once
-#include <cstdint>
-#include <span>
-#include <utility>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../cpu/simd.hpp"
@@ -50,13 +50,22 @@ inline V leaf_load(const LeafPtr<T>& l, std::size_t i) {
 struct KLeaf {
   static constexpr int num_leaves = 1;
   static constexpr bool broadcasts = false;  // whether a broadcast_* node is inside
-  template <class V> struct Cache { V y; };
+  template <class V>
+  struct Cache {
+    V y;
+  };
   template <int Off, class V, class P>
-  Cache<V> forward(const P& p, std::size_t i) const { return {leaf_load<V>(p[Off], i)}; }
+  Cache<V> forward(const P& p, std::size_t i) const {
+    return {leaf_load<V>(p[Off], i)};
+  }
   template <int Off, class V, class Acc>
-  void backward(const Cache<V>&, const V& g, Acc& acc) const { acc[Off] = g; }
+  void backward(const Cache<V>&, const V& g, Acc& acc) const {
+    acc[Off] = g;
+  }
   template <int Off>
-  static std::string describe() { return "x" + std::to_string(Off); }
+  static std::string describe() {
+    return "x" + std::to_string(Off);
+  }
 };
 
 template <class F, class KA>
@@ -65,7 +74,11 @@ struct KUnary {
   static constexpr bool broadcasts = KA::broadcasts;
   KA a;
   F fn;
-  template <class V, class CA> struct Cache { CA a; V y; };
+  template <class V, class CA>
+  struct Cache {
+    CA a;
+    V y;
+  };
   template <int Off, class V, class P>
   auto forward(const P& p, std::size_t i) const {
     auto ca = a.template forward<Off, V>(p, i);
@@ -77,7 +90,9 @@ struct KUnary {
     a.template backward<Off, V>(c.a, fn.grad(c.a.y, c.y, g), acc);
   }
   template <int Off>
-  static std::string describe() { return std::string(F::name) + "(" + KA::template describe<Off>() + ")"; }
+  static std::string describe() {
+    return std::string(F::name) + "(" + KA::template describe<Off>() + ")";
+  }
 };
 
 template <class F, class KA, class KB, bool Broadcast = false>
@@ -86,7 +101,12 @@ struct KBinary {
   static constexpr bool broadcasts = Broadcast || KA::broadcasts || KB::broadcasts;
   KA a;
   KB b;
-  template <class V, class CA, class CB> struct Cache { CA a; CB b; V y; };
+  template <class V, class CA, class CB>
+  struct Cache {
+    CA a;
+    CB b;
+    V y;
+  };
   template <int Off, class V, class P>
   auto forward(const P& p, std::size_t i) const {
     auto ca = a.template forward<Off, V>(p, i);
@@ -112,7 +132,11 @@ struct KScalar {
   static constexpr bool broadcasts = KA::broadcasts;
   KA a;
   double s;
-  template <class V, class CA> struct Cache { CA a; V y; };
+  template <class V, class CA>
+  struct Cache {
+    CA a;
+    V y;
+  };
   template <int Off, class V, class P>
   auto forward(const P& p, std::size_t i) const {
     auto ca = a.template forward<Off, V>(p, i);
@@ -124,27 +148,35 @@ struct KScalar {
     a.template backward<Off, V>(c.a, F::grad(c.a.y, host::broadcast<V>(scalar<V>()), c.y, g), acc);
   }
   template <int Off>
-  static std::string describe() { return std::string(F::name) + "(" + KA::template describe<Off>() + ")"; }
+  static std::string describe() {
+    return std::string(F::name) + "(" + KA::template describe<Off>() + ")";
+  }
   template <class V>
   auto scalar() const {
-    if constexpr (host::is_batch<V>::value) return static_cast<typename V::value_type>(s);
-    else return static_cast<V>(s);
+    if constexpr (host::is_batch<V>::value)
+      return static_cast<typename V::value_type>(s);
+    else
+      return static_cast<V>(s);
   }
 };
 
 // Typed node -> kernel type, kernel value, leaves.
-template <class E> struct KernelOf;
-template <class S> struct KernelOf<TSym<S>> {
+template <class E>
+struct KernelOf;
+template <class S>
+struct KernelOf<TSym<S>> {
   using type = KLeaf;
   static type make(const TSym<S>&) { return {}; }
   static void leaves(const TSym<S>& e, std::vector<NodeEntry>& out) { out.push_back(e.sym.entry()); }
 };
-template <class F, class A> struct KernelOf<TUnary<F, A>> {
+template <class F, class A>
+struct KernelOf<TUnary<F, A>> {
   using type = KUnary<F, typename KernelOf<A>::type>;
   static type make(const TUnary<F, A>& e) { return {KernelOf<A>::make(e.a), e.fn}; }
   static void leaves(const TUnary<F, A>& e, std::vector<NodeEntry>& out) { KernelOf<A>::leaves(e.a, out); }
 };
-template <class F, class A, class B> struct KernelOf<TBinary<F, A, B>> {
+template <class F, class A, class B>
+struct KernelOf<TBinary<F, A, B>> {
   using type = KBinary<F, typename KernelOf<A>::type, typename KernelOf<B>::type>;
   static type make(const TBinary<F, A, B>& e) { return {KernelOf<A>::make(e.a), KernelOf<B>::make(e.b)}; }
   static void leaves(const TBinary<F, A, B>& e, std::vector<NodeEntry>& out) {
@@ -153,15 +185,19 @@ template <class F, class A, class B> struct KernelOf<TBinary<F, A, B>> {
   }
 };
 // A broadcast node evaluates like an elementwise one: each leaf is read at its broadcast position.
-template <class F, class A, class B, class S> struct KernelOf<TBroadcast<F, A, B, S>> {
+template <class F, class A, class B, class S>
+struct KernelOf<TBroadcast<F, A, B, S>> {
   using type = KBinary<F, typename KernelOf<A>::type, typename KernelOf<B>::type, true>;
-  static type make(const TBroadcast<F, A, B, S>& e) { return {KernelOf<A>::make(e.a), KernelOf<B>::make(e.b)}; }
+  static type make(const TBroadcast<F, A, B, S>& e) {
+    return {KernelOf<A>::make(e.a), KernelOf<B>::make(e.b)};
+  }
   static void leaves(const TBroadcast<F, A, B, S>& e, std::vector<NodeEntry>& out) {
     KernelOf<A>::leaves(e.a, out);
     KernelOf<B>::leaves(e.b, out);
   }
 };
-template <class F, class A> struct KernelOf<TScalar<F, A>> {
+template <class F, class A>
+struct KernelOf<TScalar<F, A>> {
   using type = KScalar<F, typename KernelOf<A>::type>;
   static type make(const TScalar<F, A>& e) { return {KernelOf<A>::make(e.a), e.s}; }
   static void leaves(const TScalar<F, A>& e, std::vector<NodeEntry>& out) { KernelOf<A>::leaves(e.a, out); }
@@ -174,7 +210,8 @@ inline void fused_shape_rule(ShapeCtx& c) {
   for (std::size_t i = 1; i < c.num_in(); ++i) {
     auto r = ops::broadcast_rule(out, c.in(i));
     if (!r.ok)
-      ShapeCtx::fail(c.in_name(i) + " has shape " + c.in(i).str() + ", which does not broadcast with " + out.str());
+      ShapeCtx::fail(c.in_name(i) + " has shape " + c.in(i).str() + ", which does not broadcast with " +
+                     out.str());
     out = r.out;
   }
   c.assign_out(0, out);
@@ -213,8 +250,10 @@ class FusedBackward final : public Operator {
     if (!all_same_shape(in.subspan(1), in[0].shape())) {
       // Only expressions with a broadcast_* node have leaves of different shapes; the others
       // do not compile the strided path at all.
-      if constexpr (K::broadcasts) return broadcast_backward(in, out, req);
-      else throw Error("internal: leaves of different shapes in an elementwise fused kernel");
+      if constexpr (K::broadcasts)
+        return broadcast_backward(in, out, req);
+      else
+        throw Error("internal: leaves of different shapes in an elementwise fused kernel");
     }
     dispatch_float(in[0].dtype(), "fused elementwise kernel", [&](auto t) {
       using T = decltype(t);
@@ -233,8 +272,10 @@ class FusedBackward final : public Operator {
         std::array<V, N> acc;
         k_.template backward<0, V>(cache, host::load<V>(g + i), acc);
         for (int k = 0; k < N; ++k) {
-          if (r[k] == OpReq::write) host::store(d[k] + i, acc[k]);
-          else if (r[k] == OpReq::add) host::store(d[k] + i, host::load<V>(d[k] + i) + acc[k]);
+          if (r[k] == OpReq::write)
+            host::store(d[k] + i, acc[k]);
+          else if (r[k] == OpReq::add)
+            host::store(d[k] + i, host::load<V>(d[k] + i) + acc[k]);
         }
       });
     });
@@ -243,13 +284,16 @@ class FusedBackward final : public Operator {
  private:
   // Leaves of different shapes: gradients are summed over each leaf's broadcast positions.
   // Runs on one thread (rows of a broadcast leaf share their gradient entries).
-  void broadcast_backward(std::span<const NDArray> in, std::span<const NDArray> out, std::span<const OpReq> req) const {
+  void broadcast_backward(std::span<const NDArray> in, std::span<const NDArray> out,
+                          std::span<const OpReq> req) const {
     dispatch_float(in[0].dtype(), "fused elementwise kernel", [&](auto t) {
       using T = decltype(t);
       const Shape& os = in[0].shape();
       std::array<host::Strides, N + 1> st;
       st[0] = host::contiguous_strides(os);
-      for (int k = 0; k < N; ++k) st[static_cast<std::size_t>(k) + 1] = host::broadcast_strides(in[static_cast<std::size_t>(k) + 1].shape(), os);
+      for (int k = 0; k < N; ++k)
+        st[static_cast<std::size_t>(k) + 1] =
+            host::broadcast_strides(in[static_cast<std::size_t>(k) + 1].shape(), os);
       std::array<T*, N> d;
       for (int k = 0; k < N; ++k) {
         const auto j = static_cast<std::size_t>(k);
@@ -261,7 +305,8 @@ class FusedBackward final : public Operator {
       loop.for_each_row([&](const std::array<std::int64_t, N + 1>& off, std::int64_t n) {
         std::array<LeafPtr<T>, N> p;
         for (int k = 0; k < N; ++k)
-          p[k] = {in[static_cast<std::size_t>(k) + 1].data<T>() + off[k + 1], loop.inner_stride(static_cast<std::size_t>(k) + 1)};
+          p[k] = {in[static_cast<std::size_t>(k) + 1].data<T>() + off[k + 1],
+                  loop.inner_stride(static_cast<std::size_t>(k) + 1)};
         auto body = [&]<class V>(std::size_t i) {
           auto cache = k_.template forward<0, V>(p, i);
           std::array<V, N> acc;
@@ -327,9 +372,10 @@ class Fused final : public Operator {
       if (all_same_shape(in, os)) {
         std::array<const T*, N> p;
         for (int k = 0; k < N; ++k) p[k] = in[static_cast<std::size_t>(k)].data<T>();
-        host::for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-          host::store_req<R>(y + i, k_.template forward<0, V>(p, i).y);
-        });
+        host::for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
+                              [&]<OpReq R, class V>(std::size_t i) {
+                                host::store_req<R>(y + i, k_.template forward<0, V>(p, i).y);
+                              });
         return;
       }
       if constexpr (!K::broadcasts) {
@@ -338,20 +384,25 @@ class Fused final : public Operator {
         // Broadcasting: rows of the output, each leaf read with its own stride.
         std::array<host::Strides, N + 1> st;
         st[0] = host::contiguous_strides(os);
-        for (int k = 0; k < N; ++k) st[static_cast<std::size_t>(k) + 1] = host::broadcast_strides(in[static_cast<std::size_t>(k)].shape(), os);
+        for (int k = 0; k < N; ++k)
+          st[static_cast<std::size_t>(k) + 1] =
+              host::broadcast_strides(in[static_cast<std::size_t>(k)].shape(), os);
         host::StridedLoop<N + 1> loop(os, st);
         loop.for_each_row([&](const std::array<std::int64_t, N + 1>& off, std::int64_t n) {
           std::array<LeafPtr<T>, N> p;
           for (int k = 0; k < N; ++k)
-            p[k] = {in[static_cast<std::size_t>(k)].data<T>() + off[k + 1], loop.inner_stride(static_cast<std::size_t>(k) + 1)};
+            p[k] = {in[static_cast<std::size_t>(k)].data<T>() + off[k + 1],
+                    loop.inner_stride(static_cast<std::size_t>(k) + 1)};
           T* yr = y + off[0];
           host::with_req(req[0], [&](auto R) {
             constexpr std::size_t L = host::lanes<T>();
             std::size_t i = 0;
             const auto rn = static_cast<std::size_t>(n);
             if constexpr (host::has_simd<T>)
-              for (; i + L <= rn; i += L) host::store_req<decltype(R)::value>(yr + i, k_.template forward<0, host::Batch<T>>(p, i).y);
-            for (; i < rn; ++i) host::store_req<decltype(R)::value>(yr + i, k_.template forward<0, T>(p, i).y);
+              for (; i + L <= rn; i += L)
+                host::store_req<decltype(R)::value>(yr + i, k_.template forward<0, host::Batch<T>>(p, i).y);
+            for (; i < rn; ++i)
+              host::store_req<decltype(R)::value>(yr + i, k_.template forward<0, T>(p, i).y);
           });
         });
       }
@@ -381,16 +432,29 @@ Symbol attach(const E& e) {
   if (!root.fusion) {
     std::vector<NodeEntry> leaves;
     KernelOf<E>::leaves(e, leaves);
-    root.fusion = std::make_shared<FusionImpl<typename KernelOf<E>::type>>(KernelOf<E>::make(e), std::move(leaves));
+    root.fusion =
+        std::make_shared<FusionImpl<typename KernelOf<E>::type>>(KernelOf<E>::make(e), std::move(leaves));
   }
   return e.sym;
 }
 
 }  // namespace fusion
 
-template <class F, class A> TUnary<F, A>::operator Symbol() const { return fusion::attach(*this); }
-template <class F, class A, class B> TBinary<F, A, B>::operator Symbol() const { return fusion::attach(*this); }
-template <class F, class A> TScalar<F, A>::operator Symbol() const { return fusion::attach(*this); }
-template <class F, class A, class B, class S> TBroadcast<F, A, B, S>::operator Symbol() const { return fusion::attach(*this); }
+template <class F, class A>
+TUnary<F, A>::operator Symbol() const {
+  return fusion::attach(*this);
+}
+template <class F, class A, class B>
+TBinary<F, A, B>::operator Symbol() const {
+  return fusion::attach(*this);
+}
+template <class F, class A>
+TScalar<F, A>::operator Symbol() const {
+  return fusion::attach(*this);
+}
+template <class F, class A, class B, class S>
+TBroadcast<F, A, B, S>::operator Symbol() const {
+  return fusion::attach(*this);
+}
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

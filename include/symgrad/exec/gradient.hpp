@@ -14,8 +14,8 @@
 namespace SYMGRAD_NS::exec {
 
 struct GradientGraph {
-  std::vector<NodeEntry> grads;       // one per requested variable; empty: no gradient reaches it
-  std::vector<NodePtr> head_grads;    // one placeholder variable per head
+  std::vector<NodeEntry> grads;     // one per requested variable; empty: no gradient reaches it
+  std::vector<NodePtr> head_grads;  // one placeholder variable per head
 };
 
 // Sum of several gradient contributions (one add_n node), or the single one, or none.
@@ -59,7 +59,8 @@ inline GradientGraph build_gradient(const std::vector<NodeEntry>& heads, const s
     if (og.size() > 1 && kind == GradKind::normal)
       for (std::size_t j = 0; j < n->op->num_visible_outputs(); ++j)
         if (!og[j])
-          og[j] = {make_node(std::make_shared<ops::ZerosLike>(), n->name + "_output" + std::to_string(j) + "_zero_grad",
+          og[j] = {make_node(std::make_shared<ops::ZerosLike>(),
+                             n->name + "_output" + std::to_string(j) + "_zero_grad",
                              {NodeEntry{self, static_cast<std::uint32_t>(j)}}),
                    0};
     auto ig = n->op->gradient(self, og);
@@ -67,7 +68,8 @@ inline GradientGraph build_gradient(const std::vector<NodeEntry>& heads, const s
       throw Error("internal: the gradient rule of " + n->op->type_name() + " returned " +
                   std::to_string(ig.size()) + " entries for " + std::to_string(n->inputs.size()) + " inputs");
     for (std::size_t k = 0; k < ig.size(); ++k)
-      if (ig[k] && n->op->differentiable(k)) slot(n->inputs[k].node.get(), n->inputs[k].index).push_back(ig[k]);
+      if (ig[k] && n->op->differentiable(k))
+        slot(n->inputs[k].node.get(), n->inputs[k].index).push_back(ig[k]);
   }
   for (Node* x : xs) {
     auto c = contrib.find(x);
@@ -76,4 +78,4 @@ inline GradientGraph build_gradient(const std::vector<NodeEntry>& heads, const s
   return g;
 }
 
-}  // namespace symgrad::exec
+}  // namespace SYMGRAD_NS::exec

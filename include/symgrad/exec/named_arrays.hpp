@@ -57,4 +57,4 @@ class NamedArrays {
   const std::vector<OpReq>* reqs_;
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

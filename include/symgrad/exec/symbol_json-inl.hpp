@@ -3,10 +3,10 @@
 // operator is rebuilt from its name and attribute strings through the registry. Accepts the
 // older "attr"/"param" keys. Attributes of the form __x__ stay on the node as user attributes.
 #pragma once
-#include <memory>
-#include <utility>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +31,8 @@ SYMGRAD_INLINE Symbol Symbol::load_json(const std::string& text) {
   std::vector<NodePtr> nodes;
   for (std::size_t i = 0; i < j["nodes"].size(); ++i) {
     const auto& jn = j["nodes"][i];
-    if (!jn.contains("op") || !jn.contains("name")) throw bad("node " + std::to_string(i) + " lacks \"op\" or \"name\"");
+    if (!jn.contains("op") || !jn.contains("name"))
+      throw bad("node " + std::to_string(i) + " lacks \"op\" or \"name\"");
     auto n = std::make_shared<Node>();
     n->name = jn["name"].get<std::string>();
     AttrMap all;
@@ -44,7 +45,8 @@ SYMGRAD_INLINE Symbol Symbol::load_json(const std::string& text) {
         if (!in.is_array() || in.size() < 2) throw bad("node '" + n->name + "' has a malformed input");
         auto src = in[0].get<std::size_t>();
         auto idx = in[1].get<std::uint32_t>();
-        if (src >= nodes.size()) throw bad("node '" + n->name + "' refers to node " + std::to_string(src) + " defined after it");
+        if (src >= nodes.size())
+          throw bad("node '" + n->name + "' refers to node " + std::to_string(src) + " defined after it");
         if (idx >= num_outputs(*nodes[src]))
           throw bad("node '" + n->name + "' uses output " + std::to_string(idx) + " of '" + nodes[src]->name +
                     "', which has " + std::to_string(num_outputs(*nodes[src])));
@@ -67,8 +69,9 @@ SYMGRAD_INLINE Symbol Symbol::load_json(const std::string& text) {
       }
       auto args = n->op->arguments();
       if (args.size() != n->inputs.size())
-        throw bad("node '" + n->name + "' (" + op + ") has " + std::to_string(n->inputs.size()) + " inputs but the operator takes " +
-                  std::to_string(args.size()) + " (" + detail::join(args) + ")");
+        throw bad("node '" + n->name + "' (" + op + ") has " + std::to_string(n->inputs.size()) +
+                  " inputs but the operator takes " + std::to_string(args.size()) + " (" +
+                  detail::join(args) + ")");
     }
     nodes.push_back(n);
   }
@@ -76,7 +79,8 @@ SYMGRAD_INLINE Symbol Symbol::load_json(const std::string& text) {
   for (const auto& h : j["heads"]) {
     auto src = h[0].get<std::size_t>();
     auto idx = h[1].get<std::uint32_t>();
-    if (src >= nodes.size() || idx >= num_outputs(*nodes[src])) throw bad("a head refers to a missing node or output");
+    if (src >= nodes.size() || idx >= num_outputs(*nodes[src]))
+      throw bad("a head refers to a missing node or output");
     heads.push_back({nodes[src], idx});
   }
   if (heads.empty()) throw bad("no heads");
@@ -100,5 +104,5 @@ SYMGRAD_INLINE Symbol load(const std::string& path) { return Symbol::load(path);
 SYMGRAD_INLINE Symbol load_json(const std::string& json) { return Symbol::load_json(json); }
 }  // namespace sym
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

@@ -18,21 +18,21 @@
 //   may reuse their arrays; one worker thread serves all the inner iterators.
 #pragma once
 #include <algorithm>
-#include <utility>
+#include <cstdint>
 #include <exception>
 #include <functional>
-#include <cstdint>
 #include <map>
 #include <memory>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"
 #include "../core/shape.hpp"
+#include "../core/world.hpp"
 #include "../ndarray/ndarray.hpp"
 #include "../ndarray/random.hpp"
-#include "../core/world.hpp"
 
 namespace SYMGRAD_NS::io {
 
@@ -267,4 +267,4 @@ class PrefetchingIter : public DataIter {
   std::exception_ptr error_;
 };
 
-}  // namespace symgrad::io
+}  // namespace SYMGRAD_NS::io

@@ -1,20 +1,20 @@
 // Definitions of io/im2rec.hpp.
 #pragma once
+#include <algorithm>
+#include <atomic>
 #include <cctype>
-#include <functional>
-#include <utility>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
-#include <chrono>
-#include <mutex>
-#include <condition_variable>
-#include <atomic>
-#include <cmath>
-#include <cstdio>
-#include <algorithm>
-#include <optional>
+#include <utility>
 #include "im2rec.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_IO_IM2REC)
@@ -31,8 +31,10 @@ SYMGRAD_INLINE std::vector<ListItem> list_image(const std::string& root, const O
       for (auto& f : files) {
         std::error_code e;
         if (!fs::is_regular_file(f, e) || !detail::wanted(f, o)) continue;
-        if (cats.empty() || cats.back().first != dir.string()) cats.emplace_back(dir.string(), int(cats.size()));
-        out.push_back({std::int64_t(out.size()), {float(cats.back().second)}, fs::relative(f, base).string()});
+        if (cats.empty() || cats.back().first != dir.string())
+          cats.emplace_back(dir.string(), int(cats.size()));
+        out.push_back(
+            {std::int64_t(out.size()), {float(cats.back().second)}, fs::relative(f, base).string()});
       }
     });
     for (auto& [d, l] : cats) {
@@ -57,7 +59,8 @@ SYMGRAD_INLINE std::string format_list(const std::vector<ListItem>& items) {
   }
   return s;
 }
-SYMGRAD_INLINE std::vector<std::string> make_list(const std::string& prefix, const std::string& root, const Options& o) {
+SYMGRAD_INLINE std::vector<std::string> make_list(const std::string& prefix, const std::string& root,
+                                                  const Options& o) {
   if (o.chunks < 1) throw ValueError("im2rec: --chunks must be at least 1, got " + std::to_string(o.chunks));
   if (o.train_ratio < 0 || o.train_ratio > 1 || o.test_ratio < 0 || o.test_ratio > 1)
     throw ValueError("im2rec: --train-ratio and --test-ratio must lie in [0, 1]");
@@ -65,8 +68,9 @@ SYMGRAD_INLINE std::vector<std::string> make_list(const std::string& prefix, con
   if (items.empty()) {
     std::string exts;
     for (auto& e : o.exts) exts += (exts.empty() ? "" : " ") + e;
-    throw IOError("im2rec: no images (" + exts + ") in '" + root + "'" +
-                  (o.recursive ? " or its sub-folders" : "; to take the images in sub-folders, give --recursive"));
+    throw IOError(
+        "im2rec: no images (" + exts + ") in '" + root + "'" +
+        (o.recursive ? " or its sub-folders" : "; to take the images in sub-folders, give --recursive"));
   }
   if (o.shuffle) detail::PyRandom(100).shuffle(items);
   const std::size_t n = items.size(), chunk = (n + std::size_t(o.chunks) - 1) / std::size_t(o.chunks);
@@ -74,19 +78,22 @@ SYMGRAD_INLINE std::vector<std::string> make_list(const std::string& prefix, con
   auto write = [&](const std::string& path, std::size_t b, std::size_t e) {
     b = std::min(b, n);
     e = std::min(std::max(e, b), n);
-    detail::write_text_atomically(path, format_list({items.begin() + std::ptrdiff_t(b), items.begin() + std::ptrdiff_t(e)}));
+    detail::write_text_atomically(
+        path, format_list({items.begin() + std::ptrdiff_t(b), items.begin() + std::ptrdiff_t(e)}));
     written.push_back(path);
   };
   for (int i = 0; i < o.chunks; ++i) {
     const std::size_t lo = std::min(n, std::size_t(i) * chunk), hi = std::min(n, lo + chunk);
     const std::string tag = o.chunks > 1 ? "_" + std::to_string(i) : "";
-    const auto sep = std::size_t(double(chunk) * o.train_ratio), sep_test = std::size_t(double(chunk) * o.test_ratio);
+    const auto sep = std::size_t(double(chunk) * o.train_ratio),
+               sep_test = std::size_t(double(chunk) * o.test_ratio);
     if (o.train_ratio == 1.0) {
       write(prefix + tag + ".lst", lo, hi);
       continue;
     }
     if (o.test_ratio > 0) write(prefix + tag + "_test.lst", lo, std::min(hi, lo + sep_test));
-    if (o.train_ratio + o.test_ratio < 1.0) write(prefix + tag + "_val.lst", std::min(hi, lo + sep_test + sep), hi);
+    if (o.train_ratio + o.test_ratio < 1.0)
+      write(prefix + tag + "_val.lst", std::min(hi, lo + sep_test + sep), hi);
     write(prefix + tag + "_train.lst", std::min(hi, lo + sep_test), std::min(hi, lo + sep_test + sep));
   }
   return written;
@@ -109,10 +116,11 @@ SYMGRAD_INLINE std::vector<ListItem> read_list(const std::string& path) {
     std::stringstream ss(t);
     for (std::string p; std::getline(ss, p, '\t');) parts.push_back(trim(p));
     auto bad = [&](const std::string& why) {
-      return IOError("im2rec: '" + path + "' line " + std::to_string(no) + ": " + why + " in \"" + t.substr(0, 120) +
-                     "\"; a line is index<TAB>label[<TAB>label...]<TAB>path");
+      return IOError("im2rec: '" + path + "' line " + std::to_string(no) + ": " + why + " in \"" +
+                     t.substr(0, 120) + "\"; a line is index<TAB>label[<TAB>label...]<TAB>path");
     };
-    if (parts.size() < 3) throw bad("expected at least 3 tab-separated fields, found " + std::to_string(parts.size()));
+    if (parts.size() < 3)
+      throw bad("expected at least 3 tab-separated fields, found " + std::to_string(parts.size()));
     ListItem it;
     std::size_t used = 0;
     try {
@@ -136,11 +144,14 @@ SYMGRAD_INLINE std::vector<ListItem> read_list(const std::string& path) {
   }
   return out;
 }
-SYMGRAD_INLINE std::optional<std::string> encode_item(const ListItem& item, const std::string& root, const Options& o, std::string& why) {
+SYMGRAD_INLINE std::optional<std::string> encode_item(const ListItem& item, const std::string& root,
+                                                      const Options& o, std::string& why) {
   recordio::IRHeader h;
   h.id = static_cast<std::uint64_t>(item.index);
-  if (item.labels.size() > 1 && o.pack_label) h.labels = item.labels;
-  else h.label = item.labels.empty() ? 0.0f : item.labels[0];
+  if (item.labels.size() > 1 && o.pack_label)
+    h.labels = item.labels;
+  else
+    h.label = item.labels.empty() ? 0.0f : item.labels[0];
   const std::string full = (fs::path(root) / item.path).string();
   try {
     std::string bytes = image::read_bytes(full);
@@ -156,7 +167,8 @@ SYMGRAD_INLINE std::optional<std::string> encode_item(const ListItem& item, cons
 }
 SYMGRAD_INLINE PackStats pack_list(const std::string& lst, const std::string& root, const Options& o) {
   if (o.num_thread < 1) throw ValueError("im2rec: --num-thread must be at least 1");
-  if (o.encoding != ".jpg" && o.encoding != ".png") throw ValueError("im2rec: --encoding must be .jpg or .png, got " + o.encoding);
+  if (o.encoding != ".jpg" && o.encoding != ".png")
+    throw ValueError("im2rec: --encoding must be .jpg or .png, got " + o.encoding);
   if (o.color < -1 || o.color > 1) throw ValueError("im2rec: --color must be -1, 0 or 1");
   auto items = read_list(lst);
   const fs::path stem = fs::path(lst).replace_extension("");
@@ -218,8 +230,8 @@ SYMGRAD_INLINE PackStats pack_list(const std::string& lst, const std::string& ro
         const double dt = std::chrono::duration<double>(now - last).count();
         const double all = std::chrono::duration<double>(now - t0).count();
         char b[160];
-        std::snprintf(b, sizeof b, "time: %.3f  count: %lld  (%.0f images/s)", dt, static_cast<long long>(st.written),
-                      all > 0 ? double(st.written) / all : 0.0);
+        std::snprintf(b, sizeof b, "time: %.3f  count: %lld  (%.0f images/s)", dt,
+                      static_cast<long long>(st.written), all > 0 ? double(st.written) / all : 0.0);
         o.log(b);
         last = now;
       }
@@ -245,14 +257,16 @@ SYMGRAD_INLINE std::vector<std::string> lists_for_prefix(const std::string& pref
   std::vector<std::string> out;
   for (auto& f : detail::sorted_entries(dir)) {
     const std::string s = f.string();
-    if (fs::is_regular_file(f, ec) && s.rfind(p.string(), 0) == 0 && s.size() >= 4 && s.substr(s.size() - 4) == ".lst")
+    if (fs::is_regular_file(f, ec) && s.rfind(p.string(), 0) == 0 && s.size() >= 4 &&
+        s.substr(s.size() - 4) == ".lst")
       out.push_back(s);
   }
   return out;
 }
 namespace detail {
 SYMGRAD_INLINE std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 SYMGRAD_INLINE bool wanted(const fs::path& p, const Options& o) {
@@ -262,20 +276,27 @@ SYMGRAD_INLINE bool wanted(const fs::path& p, const Options& o) {
 SYMGRAD_INLINE std::vector<fs::path> sorted_entries(const fs::path& dir) {
   std::vector<fs::path> v;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec), end; !ec && it != end;
-       it.increment(ec))
+  for (fs::directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec), end;
+       !ec && it != end; it.increment(ec))
     v.push_back(it->path());
   if (ec) throw IOError("im2rec: cannot list '" + dir.string() + "': " + ec.message());
-  std::sort(v.begin(), v.end(), [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
+  std::sort(v.begin(), v.end(), [](const fs::path& a, const fs::path& b) {
+    return a.filename().string() < b.filename().string();
+  });
   return v;
 }
-SYMGRAD_INLINE void walk(const fs::path& dir, const std::function<void(const fs::path&, const std::vector<fs::path>&)>& f, int depth) {
-  if (depth > 64) throw IOError("im2rec: folders nested more than 64 deep under '" + dir.string() + "' (a link cycle?)");
+SYMGRAD_INLINE void walk(const fs::path& dir,
+                         const std::function<void(const fs::path&, const std::vector<fs::path>&)>& f,
+                         int depth) {
+  if (depth > 64)
+    throw IOError("im2rec: folders nested more than 64 deep under '" + dir.string() + "' (a link cycle?)");
   std::vector<fs::path> files, dirs;
   for (auto& p : sorted_entries(dir)) {
     std::error_code ec;
-    if (fs::is_directory(p, ec)) dirs.push_back(p);
-    else files.push_back(p);
+    if (fs::is_directory(p, ec))
+      dirs.push_back(p);
+    else
+      files.push_back(p);
   }
   f(dir, files);
   for (auto& d : dirs) walk(d, f, depth + 1);
@@ -303,53 +324,53 @@ SYMGRAD_INLINE void write_text_atomically(const std::string& path, const std::st
   if (ec) throw IOError("im2rec: cannot move the finished list to '" + path + "': " + ec.message());
 }
 SYMGRAD_INLINE PyRandom::PyRandom(std::uint32_t seed) {
-    init(19650218u);
-    const std::uint32_t key[1] = {seed};
-    int i = 1, j = 0;
-    for (int k = N; k; --k) {
-      mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1664525u)) + key[j] + std::uint32_t(j);
-      ++i;
-      ++j;
-      if (i >= N) mt_[0] = mt_[N - 1], i = 1;
-      if (j >= 1) j = 0;
-    }
-    for (int k = N - 1; k; --k) {
-      mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1566083941u)) - std::uint32_t(i);
-      ++i;
-      if (i >= N) mt_[0] = mt_[N - 1], i = 1;
-    }
-    mt_[0] = 0x80000000u;
-    pos_ = N;
+  init(19650218u);
+  const std::uint32_t key[1] = {seed};
+  int i = 1, j = 0;
+  for (int k = N; k; --k) {
+    mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1664525u)) + key[j] + std::uint32_t(j);
+    ++i;
+    ++j;
+    if (i >= N) mt_[0] = mt_[N - 1], i = 1;
+    if (j >= 1) j = 0;
   }
+  for (int k = N - 1; k; --k) {
+    mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1566083941u)) - std::uint32_t(i);
+    ++i;
+    if (i >= N) mt_[0] = mt_[N - 1], i = 1;
+  }
+  mt_[0] = 0x80000000u;
+  pos_ = N;
+}
 SYMGRAD_INLINE std::uint32_t PyRandom::next() {
-    if (pos_ >= N) twist();
-    std::uint32_t y = mt_[pos_++];
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680u;
-    y ^= (y << 15) & 0xefc60000u;
-    y ^= y >> 18;
-    return y;
-  }
+  if (pos_ >= N) twist();
+  std::uint32_t y = mt_[pos_++];
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680u;
+  y ^= (y << 15) & 0xefc60000u;
+  y ^= y >> 18;
+  return y;
+}
 SYMGRAD_INLINE std::uint64_t PyRandom::below(std::uint64_t n) {  // _randbelow_with_getrandbits, n < 2^32
-    int k = 0;
-    while ((n >> k) != 0) ++k;
-    std::uint64_t r;
-    do r = next() >> (32 - k);
-    while (r >= n);
-    return r;
-  }
+  int k = 0;
+  while ((n >> k) != 0) ++k;
+  std::uint64_t r;
+  do r = next() >> (32 - k);
+  while (r >= n);
+  return r;
+}
 SYMGRAD_INLINE void PyRandom::init(std::uint32_t s) {
-    mt_[0] = s;
-    for (int i = 1; i < N; ++i) mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + std::uint32_t(i);
-  }
+  mt_[0] = s;
+  for (int i = 1; i < N; ++i) mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + std::uint32_t(i);
+}
 SYMGRAD_INLINE void PyRandom::twist() {
-    for (int i = 0; i < N; ++i) {
-      std::uint32_t y = (mt_[i] & 0x80000000u) | (mt_[(i + 1) % N] & 0x7fffffffu);
-      mt_[i] = mt_[(i + M) % N] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
-    }
-    pos_ = 0;
+  for (int i = 0; i < N; ++i) {
+    std::uint32_t y = (mt_[i] & 0x80000000u) | (mt_[(i + 1) % N] & 0x7fffffffu);
+    mt_[i] = mt_[(i + M) % N] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
   }
+  pos_ = 0;
+}
 }  // namespace detail
 
-}  // namespace symgrad::im2rec
+}  // namespace SYMGRAD_NS::im2rec
 #endif

@@ -4,16 +4,17 @@
 // split and chunk file names, the same record headers and keys. tools/im2rec.cpp is the command.
 //
 // Differences: a malformed .lst line is an IOError naming the file and the line (im2rec.py prints
-// it and goes on); a folder without images is an IOError (im2rec.py writes an empty list); an unreadable image is skipped with a warning naming it in every mode (im2rec.py
-// crashes on one in single-process mode), and the count of skipped images is reported; images are
-// decoded and encoded on threads whose output is written in list order, byte-identical to one
-// thread; files are written under temporary names and renamed when complete.
+// it and goes on); a folder without images is an IOError (im2rec.py writes an empty list); an unreadable
+// image is skipped with a warning naming it in every mode (im2rec.py crashes on one in single-process mode),
+// and the count of skipped images is reported; images are decoded and encoded on threads whose output is
+// written in list order, byte-identical to one thread; files are written under temporary names and renamed
+// when complete.
 #pragma once
-#include <filesystem>
-#include <cstdio>
-#include <optional>
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,13 @@ struct Options {
   bool pack_label = false;
   image::Interp interp = image::Interp::linear;
   // Messages (list mode's "folder label" lines, progress, warnings); by default to stdout/stderr.
-  std::function<void(const std::string&)> log = [](const std::string& s) { std::printf("%s\n", s.c_str()); std::fflush(stdout); };
-  std::function<void(const std::string&)> warn = [](const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); };
+  std::function<void(const std::string&)> log = [](const std::string& s) {
+    std::printf("%s\n", s.c_str());
+    std::fflush(stdout);
+  };
+  std::function<void(const std::string&)> warn = [](const std::string& s) {
+    std::fprintf(stderr, "%s\n", s.c_str());
+  };
 };
 
 namespace detail {
@@ -77,7 +83,8 @@ std::string lower(std::string s);
 bool wanted(const fs::path& p, const Options& o);
 std::vector<fs::path> sorted_entries(const fs::path& dir);
 // os.walk(top-down, sorted, following links) over `dir`, calling f(folder, sorted files).
-void walk(const fs::path& dir, const std::function<void(const fs::path&, const std::vector<fs::path>&)>& f, int depth = 0);
+void walk(const fs::path& dir, const std::function<void(const fs::path&, const std::vector<fs::path>&)>& f,
+          int depth = 0);
 
 // '%f' of a float label, as Python prints it.
 std::string fmt_label(double v);
@@ -102,7 +109,8 @@ std::vector<ListItem> read_list(const std::string& path);
 
 // The record for one list item (im2rec.py's image_encode), or nothing when the image cannot be
 // read (the reason goes to `why`).
-std::optional<std::string> encode_item(const ListItem& item, const std::string& root, const Options& o, std::string& why);
+std::optional<std::string> encode_item(const ListItem& item, const std::string& root, const Options& o,
+                                       std::string& why);
 
 struct PackStats {
   std::int64_t written = 0, skipped = 0;
@@ -116,4 +124,4 @@ PackStats pack_list(const std::string& lst, const std::string& root, const Optio
 // Pack mode: every .lst file in prefix's folder whose path starts with prefix (sorted by name).
 std::vector<std::string> lists_for_prefix(const std::string& prefix);
 
-}  // namespace symgrad::im2rec
+}  // namespace SYMGRAD_NS::im2rec

@@ -1,12 +1,12 @@
 // Definitions of io/image.hpp.
 #pragma once
+#include <algorithm>
 #include <cctype>
-#include <utility>
-#include <fstream>
-#include <sstream>
 #include <cmath>
 #include <cstring>
-#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <utility>
 #include "image.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_IO_IMAGE)
@@ -20,20 +20,24 @@ SYMGRAD_INLINE Format sniff(std::string_view b) {
   return Format::unknown;
 }
 SYMGRAD_INLINE Image decode(std::string_view bytes, int flag, const std::string& what) {
-  if (flag < -1 || flag > 1) throw ValueError("image::decode: the colour flag must be 1, 0 or -1, got " + std::to_string(flag));
+  if (flag < -1 || flag > 1)
+    throw ValueError("image::decode: the colour flag must be 1, 0 or -1, got " + std::to_string(flag));
   switch (sniff(bytes)) {
-    case Format::jpeg: return detail::apply_flag(detail::decode_jpeg(bytes, flag, what), flag);
-    case Format::png: return detail::apply_flag(detail::decode_png(bytes, flag, what), flag);
+    case Format::jpeg:
+      return detail::apply_flag(detail::decode_jpeg(bytes, flag, what), flag);
+    case Format::png:
+      return detail::apply_flag(detail::decode_png(bytes, flag, what), flag);
     default:
-      throw IOError(what + ": not a JPEG or PNG image (" + std::to_string(bytes.size()) + " bytes, starting " +
-                    [&] {
-                      std::ostringstream s;
-                      for (std::size_t i = 0; i < std::min<std::size_t>(4, bytes.size()); ++i)
-                        s << std::hex << (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) | 0x100u) % 0x100u
-                          << ' ';
-                      return s.str();
-                    }() +
-                    ")");
+      throw IOError(
+          what + ": not a JPEG or PNG image (" + std::to_string(bytes.size()) + " bytes, starting " +
+          [&] {
+            std::ostringstream s;
+            for (std::size_t i = 0; i < std::min<std::size_t>(4, bytes.size()); ++i)
+              s << std::hex << (static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) | 0x100u) % 0x100u
+                << ' ';
+            return s.str();
+          }() +
+          ")");
   }
 }
 SYMGRAD_INLINE std::string read_bytes(const std::string& path) {
@@ -44,21 +48,29 @@ SYMGRAD_INLINE std::string read_bytes(const std::string& path) {
   if (f.bad()) throw IOError("reading '" + path + "' failed");
   return s.str();
 }
-SYMGRAD_INLINE Image imread(const std::string& path, int flag) { return decode(read_bytes(path), flag, "'" + path + "'"); }
+SYMGRAD_INLINE Image imread(const std::string& path, int flag) {
+  return decode(read_bytes(path), flag, "'" + path + "'");
+}
 SYMGRAD_INLINE std::string encode(const Image& img, const std::string& ext, int quality) {
   if (img.empty() || img.channels < 1 || img.channels > 4)
-    throw ValueError("image::encode: the image is empty or has " + std::to_string(img.channels) + " channels");
+    throw ValueError("image::encode: the image is empty or has " + std::to_string(img.channels) +
+                     " channels");
   std::string e = ext;
-  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(e.begin(), e.end(), e.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (e == ".jpg" || e == ".jpeg") {
-    if (quality < 1 || quality > 100) throw ValueError("image::encode: JPEG quality must be 1..100, got " + std::to_string(quality));
-    Image src = img.channels == 2 ? detail::convert(img, 1) : img.channels == 4 ? detail::convert(img, 3) : img;
+    if (quality < 1 || quality > 100)
+      throw ValueError("image::encode: JPEG quality must be 1..100, got " + std::to_string(quality));
+    Image src = img.channels == 2   ? detail::convert(img, 1)
+                : img.channels == 4 ? detail::convert(img, 3)
+                                    : img;
     detail::TjHandle tj(true);
     unsigned char* buf = nullptr;
     unsigned long size = 0;
     const int pf = src.channels == 1 ? TJPF_GRAY : TJPF_RGB;
     const int ss = src.channels == 1 ? TJSAMP_GRAY : TJSAMP_420;
-    if (tjCompress2(tj.h, src.pixels.data(), src.width, 0, src.height, pf, &buf, &size, ss, quality, 0) != 0) {
+    if (tjCompress2(tj.h, src.pixels.data(), src.width, 0, src.height, pf, &buf, &size, ss, quality, 0) !=
+        0) {
       std::string m = tjGetErrorStr2(tj.h);
       tjFree(buf);
       throw IOError("image::encode: JPEG encoding failed: " + m);
@@ -69,13 +81,16 @@ SYMGRAD_INLINE std::string encode(const Image& img, const std::string& ext, int 
   }
   if (e == ".png") {
     std::string out;
-    if (!detail::encode_png_raw(img, std::clamp(quality, 0, 9), &out)) throw IOError("image::encode: PNG encoding failed");
+    if (!detail::encode_png_raw(img, std::clamp(quality, 0, 9), &out))
+      throw IOError("image::encode: PNG encoding failed");
     return out;
   }
   throw ValueError("image::encode: unknown encoding '" + ext + "'; use \".jpg\" or \".png\"");
 }
 SYMGRAD_INLINE Image resize(const Image& in, int width, int height, Interp interp) {
-  if (width <= 0 || height <= 0) throw ValueError("image::resize: target " + std::to_string(width) + "x" + std::to_string(height) + " is empty");
+  if (width <= 0 || height <= 0)
+    throw ValueError("image::resize: target " + std::to_string(width) + "x" + std::to_string(height) +
+                     " is empty");
   if (in.empty()) throw ValueError("image::resize: the image is empty");
   if (width == in.width && height == in.height) return in;
   const int C = in.channels;
@@ -96,13 +111,16 @@ SYMGRAD_INLINE Image resize(const Image& in, int width, int height, Interp inter
           for (int ix = int(x0); ix < std::min(in.width, int(std::ceil(x1))); ++ix) {
             const double w = wy * (std::min<double>(ix + 1, x1) - std::max<double>(ix, x0));
             if (w <= 0) continue;
-            for (int c = 0; c < C; ++c) acc[std::size_t(x) * std::size_t(C) + std::size_t(c)] += w * r[std::size_t(ix) * std::size_t(C) + std::size_t(c)];
+            for (int c = 0; c < C; ++c)
+              acc[std::size_t(x) * std::size_t(C) + std::size_t(c)] +=
+                  w * r[std::size_t(ix) * std::size_t(C) + std::size_t(c)];
           }
         }
       }
       const double norm = 1.0 / (sx * sy);
       std::uint8_t* o = out.row(y);
-      for (std::size_t i = 0; i < acc.size(); ++i) o[i] = static_cast<std::uint8_t>(std::clamp(std::lround(acc[i] * norm), 0L, 255L));
+      for (std::size_t i = 0; i < acc.size(); ++i)
+        o[i] = static_cast<std::uint8_t>(std::clamp(std::lround(acc[i] * norm), 0L, 255L));
     }
     return out;
   }
@@ -137,7 +155,8 @@ SYMGRAD_INLINE Image resize(const Image& in, int width, int height, Interp inter
       for (int c = 0; c < C; ++c) {
         const float top = r0[a + std::size_t(c)] + fx * (r0[b + std::size_t(c)] - r0[a + std::size_t(c)]);
         const float bot = r1[a + std::size_t(c)] + fx * (r1[b + std::size_t(c)] - r1[a + std::size_t(c)]);
-        o[std::size_t(x) * std::size_t(C) + std::size_t(c)] = static_cast<std::uint8_t>(std::lround(top + fy * (bot - top)));
+        o[std::size_t(x) * std::size_t(C) + std::size_t(c)] =
+            static_cast<std::uint8_t>(std::lround(top + fy * (bot - top)));
       }
     }
   }
@@ -149,12 +168,13 @@ SYMGRAD_INLINE Image resize_short(const Image& in, int size, Interp interp) {
 }
 SYMGRAD_INLINE Image crop(const Image& in, int x, int y, int width, int height) {
   if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > in.width || y + height > in.height)
-    throw ValueError("image::crop: the box (" + std::to_string(x) + ", " + std::to_string(y) + ", " + std::to_string(width) +
-                     "x" + std::to_string(height) + ") is not inside the " + std::to_string(in.width) + "x" +
-                     std::to_string(in.height) + " image");
+    throw ValueError("image::crop: the box (" + std::to_string(x) + ", " + std::to_string(y) + ", " +
+                     std::to_string(width) + "x" + std::to_string(height) + ") is not inside the " +
+                     std::to_string(in.width) + "x" + std::to_string(in.height) + " image");
   Image out(height, width, in.channels);
   const std::size_t rb = std::size_t(width) * std::size_t(in.channels);
-  for (int r = 0; r < height; ++r) std::memcpy(out.row(r), in.row(y + r) + std::size_t(x) * std::size_t(in.channels), rb);
+  for (int r = 0; r < height; ++r)
+    std::memcpy(out.row(r), in.row(y + r) + std::size_t(x) * std::size_t(in.channels), rb);
   return out;
 }
 SYMGRAD_INLINE Image center_crop_square(const Image& in) {
@@ -170,7 +190,9 @@ SYMGRAD_INLINE Image flip_horizontal(const Image& in) {
   return out;
 }
 namespace detail {
-SYMGRAD_INLINE std::uint8_t grey(int r, int g, int b) { return static_cast<std::uint8_t>((r * 4899 + g * 9617 + b * 1868 + 8192) >> 14); }
+SYMGRAD_INLINE std::uint8_t grey(int r, int g, int b) {
+  return static_cast<std::uint8_t>((r * 4899 + g * 9617 + b * 1868 + 8192) >> 14);
+}
 SYMGRAD_INLINE Image convert(const Image& in, int channels) {
   if (in.channels == channels) return in;
   Image out(in.height, in.width, channels);
@@ -203,16 +225,19 @@ SYMGRAD_INLINE Image decode_jpeg(std::string_view b, int flag, const std::string
   if (tjDecompressHeader3(tj.h, src, static_cast<unsigned long>(b.size()), &w, &h, &subsamp, &cs) != 0)
     throw IOError(what + ": not a readable JPEG: " + tjGetErrorStr2(tj.h));
   if (w <= 0 || h <= 0 || std::int64_t(w) * h > kMaxPixels)
-    throw IOError(what + ": JPEG of " + std::to_string(w) + "x" + std::to_string(h) + " pixels is empty or too large");
+    throw IOError(what + ": JPEG of " + std::to_string(w) + "x" + std::to_string(h) +
+                  " pixels is empty or too large");
   const bool grey_src = cs == TJCS_GRAY;
   const int channels = flag == 0 || (flag == -1 && grey_src) ? 1 : 3;
   Image img(h, w, channels);
   const int pf = channels == 1 ? TJPF_GRAY : TJPF_RGB;
   if (cs == TJCS_CMYK || cs == TJCS_YCCK)
     throw IOError(what + ": CMYK JPEGs are not supported; convert the image to RGB");
-  if (tjDecompress2(tj.h, src, static_cast<unsigned long>(b.size()), img.pixels.data(), w, 0, h, pf, 0) != 0) {
+  if (tjDecompress2(tj.h, src, static_cast<unsigned long>(b.size()), img.pixels.data(), w, 0, h, pf, 0) !=
+      0) {
     // A warning (such as a file that ends early) still gives an image, as OpenCV's decoder does.
-    if (tjGetErrorCode(tj.h) != TJERR_WARNING) throw IOError(what + ": cannot decode the JPEG: " + tjGetErrorStr2(tj.h));
+    if (tjGetErrorCode(tj.h) != TJERR_WARNING)
+      throw IOError(what + ": cannot decode the JPEG: " + tjGetErrorStr2(tj.h));
   }
   return img;
 }
@@ -227,9 +252,13 @@ SYMGRAD_INLINE Image decode_png(std::string_view b, int flag, const std::string&
     throw IOError(what + ": PNG of " + std::to_string(pi.width) + "x" + std::to_string(pi.height) +
                   " pixels is empty or too large");
   }
-  const bool colour = (pi.format & PNG_FORMAT_FLAG_COLOR) != 0, alpha = (pi.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+  const bool colour = (pi.format & PNG_FORMAT_FLAG_COLOR) != 0,
+             alpha = (pi.format & PNG_FORMAT_FLAG_ALPHA) != 0;
   int channels = (colour ? 3 : 1) + (alpha ? 1 : 0);
-  pi.format = channels == 1 ? PNG_FORMAT_GRAY : channels == 2 ? PNG_FORMAT_GA : channels == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_RGBA;
+  pi.format = channels == 1   ? PNG_FORMAT_GRAY
+              : channels == 2 ? PNG_FORMAT_GA
+              : channels == 3 ? PNG_FORMAT_RGB
+                              : PNG_FORMAT_RGBA;
   Image img(static_cast<int>(pi.height), static_cast<int>(pi.width), channels);
   if (!png_image_finish_read(&pi, nullptr, img.pixels.data(), 0, nullptr)) {
     std::string m = pi.message;
@@ -260,7 +289,7 @@ SYMGRAD_INLINE bool encode_png_raw(const Image& img, int level, std::string* out
   }
   png_set_write_fn(p, &sink, png_sink_write, png_sink_flush);
   png_set_compression_level(p, level);
-  const int type = img.channels == 1 ? PNG_COLOR_TYPE_GRAY
+  const int type = img.channels == 1   ? PNG_COLOR_TYPE_GRAY
                    : img.channels == 2 ? PNG_COLOR_TYPE_GRAY_ALPHA
                    : img.channels == 3 ? PNG_COLOR_TYPE_RGB
                                        : PNG_COLOR_TYPE_RGBA;
@@ -274,10 +303,11 @@ SYMGRAD_INLINE bool encode_png_raw(const Image& img, int level, std::string* out
 }
 }  // namespace detail
 
-}  // namespace symgrad::image
+}  // namespace SYMGRAD_NS::image
 namespace SYMGRAD_NS::recordio {
 
-SYMGRAD_INLINE std::string pack_img(const IRHeader& h, const image::Image& img, int quality, const std::string& img_fmt) {
+SYMGRAD_INLINE std::string pack_img(const IRHeader& h, const image::Image& img, int quality,
+                                    const std::string& img_fmt) {
   return pack(h, image::encode(img, img_fmt, quality));
 }
 SYMGRAD_INLINE std::pair<IRHeader, image::Image> unpack_img(std::string_view rec, int iscolor) {
@@ -286,5 +316,5 @@ SYMGRAD_INLINE std::pair<IRHeader, image::Image> unpack_img(std::string_view rec
   return {std::move(h), std::move(img)};
 }
 
-}  // namespace symgrad::recordio
+}  // namespace SYMGRAD_NS::recordio
 #endif

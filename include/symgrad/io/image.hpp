@@ -7,9 +7,9 @@
 // flag is OpenCV's imread flag as MXNet passes it: 1 colour (three channels, alpha dropped),
 // 0 greyscale, -1 unchanged (greyscale stays one channel, alpha is kept).
 #pragma once
-#include <utility>
 #include <png.h>
 #include <turbojpeg.h>
+#include <utility>
 
 #include <csetjmp>
 #include <cstdint>
@@ -28,13 +28,18 @@ struct Image {
   std::vector<std::uint8_t> pixels;  // height * width * channels, row-major, channels last
 
   Image() = default;
-  Image(int h, int w, int c) : height(h), width(w), channels(c), pixels(std::size_t(h) * std::size_t(w) * std::size_t(c)) {}
+  Image(int h, int w, int c)
+      : height(h), width(w), channels(c), pixels(std::size_t(h) * std::size_t(w) * std::size_t(c)) {}
   bool empty() const { return pixels.empty(); }
-  std::uint8_t* row(int y) { return pixels.data() + std::size_t(y) * std::size_t(width) * std::size_t(channels); }
+  std::uint8_t* row(int y) {
+    return pixels.data() + std::size_t(y) * std::size_t(width) * std::size_t(channels);
+  }
   const std::uint8_t* row(int y) const {
     return pixels.data() + std::size_t(y) * std::size_t(width) * std::size_t(channels);
   }
-  std::uint8_t at(int y, int x, int c) const { return row(y)[std::size_t(x) * std::size_t(channels) + std::size_t(c)]; }
+  std::uint8_t at(int y, int x, int c) const {
+    return row(y)[std::size_t(x) * std::size_t(channels) + std::size_t(c)];
+  }
 };
 
 enum class Format { unknown, jpeg, png };
@@ -110,14 +115,15 @@ Image center_crop_square(const Image& in);
 
 Image flip_horizontal(const Image& in);
 
-}  // namespace symgrad::image
+}  // namespace SYMGRAD_NS::image
 
 namespace SYMGRAD_NS::recordio {
 
 // An image record (mx.recordio.pack_img): the header, then the image encoded as img_fmt.
-std::string pack_img(const IRHeader& h, const image::Image& img, int quality = 95, const std::string& img_fmt = ".jpg");
+std::string pack_img(const IRHeader& h, const image::Image& img, int quality = 95,
+                     const std::string& img_fmt = ".jpg");
 
 // Header and decoded image of an image record (mx.recordio.unpack_img; iscolor as the colour flag).
 std::pair<IRHeader, image::Image> unpack_img(std::string_view rec, int iscolor = -1);
 
-}  // namespace symgrad::recordio
+}  // namespace SYMGRAD_NS::recordio

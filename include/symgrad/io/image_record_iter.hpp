@@ -16,12 +16,12 @@
 // part_index split the records into contiguous parts.
 #pragma once
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
-#include <cstdint>
-#include <string>
 #include <vector>
 
 #include "../core/world.hpp"
@@ -34,8 +34,8 @@ namespace SYMGRAD_NS::io {
 
 struct ImageRecordIterOptions {
   std::string path_imgrec = {};
-  std::string path_imgidx = {};   // optional: record offsets from the index instead of a scan
-  std::string path_imglist = {};  // optional: labels from a .lst, by record id
+  std::string path_imgidx = {};               // optional: record offsets from the index instead of a scan
+  std::string path_imglist = {};              // optional: labels from a .lst, by record id
   std::vector<std::int64_t> data_shape = {};  // (C, H, W), C = 1, 3 or 4
   std::int64_t batch_size = 0;
   int label_width = 1;
@@ -108,4 +108,4 @@ class ImageRecordIter : public DataIter {
   bool stopping_ = false;
 };
 
-}  // namespace symgrad::io
+}  // namespace SYMGRAD_NS::io

@@ -91,4 +91,4 @@ class MNISTIter : public DataIter {
   std::vector<std::int64_t> order_;
 };
 
-}  // namespace symgrad::io
+}  // namespace SYMGRAD_NS::io

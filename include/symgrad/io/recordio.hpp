@@ -11,9 +11,9 @@
 // `.idx` line) and saying what is wrong, before anything is allocated for it; a writer writes to
 // a temporary name and renames the file when closed, so a failed run leaves no half-written file.
 #pragma once
+#include <unistd.h>
 #include <cstdio>
 #include <utility>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
@@ -81,7 +81,9 @@ class MXRecordIO {
  protected:
   int exceptions_at_open() const { return exceptions_; }
   static std::string temp_name(const std::string& path);
-  std::string where(std::int64_t at) const { return "RecordIO file '" + uri_ + "', byte " + std::to_string(at) + ": "; }
+  std::string where(std::int64_t at) const {
+    return "RecordIO file '" + uri_ + "', byte " + std::to_string(at) + ": ";
+  }
 
   void require_mode(const char* mode, const char* op) const;
 
@@ -159,4 +161,4 @@ std::string pack(const IRHeader& h, std::string_view payload);
 // header or its label array is an IOError.
 std::pair<IRHeader, std::string> unpack(std::string_view rec);
 
-}  // namespace symgrad::recordio
+}  // namespace SYMGRAD_NS::recordio

@@ -25,17 +25,17 @@
 #include <cctype>
 #include <cstdint>
 #include <exception>
-#include <utility>
 #include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"
+#include "../core/world.hpp"
 #include "../ndarray/ndarray.hpp"
 #include "../opt/optimizer.hpp"
-#include "../core/world.hpp"
 
 namespace SYMGRAD_NS::kv {
 
@@ -86,13 +86,17 @@ class KVStore {
         if (keys[i].empty()) throw ValueError("kvstore init: a key must not be empty");
         if (entries_.count(keys[i]))
           throw ValueError("kvstore init: key '" + keys[i] + "' is already initialized (init each key once)");
-        if (values[i].is_none()) throw ValueError("kvstore init: the value for key '" + keys[i] + "' is an empty array");
+        if (values[i].is_none())
+          throw ValueError("kvstore init: the value for key '" + keys[i] + "' is an empty array");
         if (values[i].dtype() != DType::float32 && values[i].dtype() != DType::float64)
-          throw TypeError("kvstore init: key '" + keys[i] + "' has dtype " + std::string(dtype_name(values[i].dtype())) +
+          throw TypeError("kvstore init: key '" + keys[i] + "' has dtype " +
+                          std::string(dtype_name(values[i].dtype())) +
                           "; the store holds float32 or float64 arrays");
         for (std::size_t j = 0; j < i; ++j)
-          if (keys[j] == keys[i]) throw ValueError("kvstore init: key '" + keys[i] + "' appears twice in one init");
-        described.emplace_back(keys[i], values[i].shape().str() + " " + std::string(dtype_name(values[i].dtype())));
+          if (keys[j] == keys[i])
+            throw ValueError("kvstore init: key '" + keys[i] + "' appears twice in one init");
+        described.emplace_back(keys[i],
+                               values[i].shape().str() + " " + std::string(dtype_name(values[i].dtype())));
       }
       if (std::string why = unsupported(keys, values); !why.empty()) throw DeviceError(why);
       idx = assign_indices(keys, indices);
@@ -144,7 +148,9 @@ class KVStore {
   // The optimizer applied on push (MXNet's update_on_kvstore). Its parameter names become the
   // store's keys, for lr_mult / wd_mult.
   void set_optimizer(std::shared_ptr<opt::Optimizer> o);
-  void set_optimizer(std::unique_ptr<opt::Optimizer> o) { set_optimizer(std::shared_ptr<opt::Optimizer>(std::move(o))); }
+  void set_optimizer(std::unique_ptr<opt::Optimizer> o) {
+    set_optimizer(std::shared_ptr<opt::Optimizer>(std::move(o)));
+  }
   opt::Optimizer* optimizer() const { return optimizer_.get(); }
 
   // Rank 0 writes (every worker holds the same states); the file appears complete or not at all.
@@ -177,11 +183,14 @@ class KVStore {
 
  private:
   static bool numeric(const std::string& k) {
-    return !k.empty() && k.size() <= 9 && std::all_of(k.begin(), k.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !k.empty() && k.size() <= 9 && std::all_of(k.begin(), k.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c));
+    });
   }
   // The optimizer index of each key: the one given, the number of a numeric key, else the next
   // free one (names are also recorded for lr_mult / wd_mult).
-  std::vector<std::size_t> assign_indices(const std::vector<std::string>& keys, const std::vector<std::size_t>& given);
+  std::vector<std::size_t> assign_indices(const std::vector<std::string>& keys,
+                                          const std::vector<std::size_t>& given);
   const Entry& find(const std::string& key, const char* what) const;
   Entry& merge(const std::string& key, std::span<const NDArray> values, const char* what);
   // acc += v; v may be on another device or of another dtype.
@@ -190,7 +199,8 @@ class KVStore {
   static void copy_out(const Entry& e, const NDArray& out, const char* what);
   static void check_lengths(const char* what, std::size_t keys, std::size_t values);
   void need_optimizer(const char* what) const {
-    if (!optimizer_) throw ValueError(std::string("kvstore ") + what + ": no optimizer is set; call set_optimizer first");
+    if (!optimizer_)
+      throw ValueError(std::string("kvstore ") + what + ": no optimizer is set; call set_optimizer first");
   }
 
   std::string type_;
@@ -207,7 +217,6 @@ class LocalStore : public KVStore {
   explicit LocalStore(std::string type = "local") : KVStore(std::move(type)) {}
 };
 
-
 // mx.kv.create(name).
 std::unique_ptr<KVStore> create(const std::string& type = "local", const KVStoreOptions& o = {});
 
@@ -218,7 +227,7 @@ using DistFactory = std::unique_ptr<KVStore> (*)(const std::string& type, const 
 DistFactory& dist_factory();
 }  // namespace detail
 
-}  // namespace symgrad::kv
+}  // namespace SYMGRAD_NS::kv
 
 #if defined(SYMGRAD_WITH_MPI) && SYMGRAD_WITH_MPI && !defined(SYMGRAD_HEADER_ONLY)
 // Programs built with the symgrad-mpi dependency refer to libsymgrad_mpi, whose store then

@@ -70,8 +70,9 @@ class MpiSession {
         throw Error("kvstore dist_sync: MPI_Init_thread failed; start the program with mpirun -np N");
       started_ = true;
       if (provided < MPI_THREAD_FUNNELED)
-        throw Error("kvstore dist_sync: this MPI library gives no thread support (MPI_THREAD_FUNNELED), which the "
-                    "store needs as the library runs worker threads; use Open MPI or MPICH built with threads");
+        throw Error(
+            "kvstore dist_sync: this MPI library gives no thread support (MPI_THREAD_FUNNELED), which the "
+            "store needs as the library runs worker threads; use Open MPI or MPICH built with threads");
     }
   }
   bool started_ = false;
@@ -147,7 +148,8 @@ class DistSyncStore : public KVStore {
 #endif
       } else {
         MPI_Request r;
-        check(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), detail::mpi_type(t), MPI_SUM, comm_, &r),
+        check(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), detail::mpi_type(t), MPI_SUM, comm_,
+                             &r),
               "allreduce");
         wait(r, "summing the gradients (allreduce)");
       }
@@ -192,11 +194,13 @@ class DistSyncStore : public KVStore {
 #if SYMGRAD_WITH_CUDA
       if (std::string why = cuda::nccl_unavailable_reason(); !why.empty())
         return "kvstore " + type() + ": key '" + keys[i] + "' is on " + c.str() +
-               ", and GPU arrays are summed across the workers through NCCL, which cannot be used here: " + why;
+               ", and GPU arrays are summed across the workers through NCCL, which cannot be used here: " +
+               why;
 #endif
       if (dev >= 0 && c.device_id != dev)
-        return "kvstore " + type() + ": key '" + keys[i] + "' is on " + c.str() + " but this worker's other keys are on gpu(" +
-               std::to_string(dev) + "); each worker sums its keys on one GPU (start one process per GPU)";
+        return "kvstore " + type() + ": key '" + keys[i] + "' is on " + c.str() +
+               " but this worker's other keys are on gpu(" + std::to_string(dev) +
+               "); each worker sums its keys on one GPU (start one process per GPU)";
       dev = c.device_id;
     }
     return {};
@@ -204,7 +208,8 @@ class DistSyncStore : public KVStore {
 
   // Every rank sends its problem (or none) and its "key shape dtype" list, length-prefixed; all
   // ranks decide from the same data, so they throw the same error or go on together.
-  void check_init(const std::vector<std::pair<std::string, std::string>>& described, const std::string& problem) override {
+  void check_init(const std::vector<std::pair<std::string, std::string>>& described,
+                  const std::string& problem) override {
     std::string mine = field(problem.empty() ? "ok" : "error") + field(problem);
     for (const auto& [key, what] : described) mine += field(key) + field(what);
     std::vector<std::string> all = allgather(mine, "init (exchanging the keys)");
@@ -212,10 +217,12 @@ class DistSyncStore : public KVStore {
     for (std::size_t k = 0; k < all.size(); ++k) fields[k] = split_fields(all[k]);
     for (std::size_t k = 0; k < fields.size(); ++k)
       if (fields[k].size() >= 2 && fields[k][0] == "error")
-        throw ValueError("kvstore " + type() + " init failed on rank " + std::to_string(k) + ": " + fields[k][1]);
+        throw ValueError("kvstore " + type() + " init failed on rank " + std::to_string(k) + ": " +
+                         fields[k][1]);
     auto table = [&](std::size_t k) {
       std::vector<std::pair<std::string, std::string>> t;
-      for (std::size_t i = 2; i + 1 < fields[k].size(); i += 2) t.emplace_back(fields[k][i], fields[k][i + 1]);
+      for (std::size_t i = 2; i + 1 < fields[k].size(); i += 2)
+        t.emplace_back(fields[k][i], fields[k][i + 1]);
       return t;
     };
     const auto zero = table(0);
@@ -227,11 +234,12 @@ class DistSyncStore : public KVStore {
       for (const auto& [key, what] : zero) {
         auto it = other_map.find(key);
         if (it == other_map.end())
-          throw ValueError("kvstore " + type() + " init: key '" + key + "' is initialized on rank 0 but not on " + rk +
+          throw ValueError("kvstore " + type() + " init: key '" + key +
+                           "' is initialized on rank 0 but not on " + rk +
                            "; every worker must init the same keys (the same model)");
         if (it->second != what)
-          throw ValueError("kvstore " + type() + " init: key '" + key + "' is " + what + " on rank 0 but " + it->second +
-                           " on " + rk + "; every worker must build the same model");
+          throw ValueError("kvstore " + type() + " init: key '" + key + "' is " + what + " on rank 0 but " +
+                           it->second + " on " + rk + "; every worker must build the same model");
       }
       for (const auto& [key, what] : other)
         if (!zero_map.count(key))
@@ -282,7 +290,8 @@ class DistSyncStore : public KVStore {
     for (Entry* e : b) {
       const NDArray& src = source(e);
       std::size_t n = static_cast<std::size_t>(src.size()) * dtype_size(t);
-      device::copy(static_cast<unsigned char*>(buffer) + off, src.context(), src.raw_data(), src.context(), n);
+      device::copy(static_cast<unsigned char*>(buffer) + off, src.context(), src.raw_data(), src.context(),
+                   n);
       off += n;
     }
   }
@@ -292,7 +301,8 @@ class DistSyncStore : public KVStore {
     for (Entry* e : b) {
       NDArray& dst = target(e);
       std::size_t n = static_cast<std::size_t>(dst.size()) * dtype_size(t);
-      device::copy(dst.raw_data(), dst.context(), static_cast<const unsigned char*>(buffer) + off, dst.context(), n);
+      device::copy(dst.raw_data(), dst.context(), static_cast<const unsigned char*>(buffer) + off,
+                   dst.context(), n);
       off += n;
     }
   }
@@ -343,7 +353,8 @@ class DistSyncStore : public KVStore {
     int total = 0;
     for (std::size_t k = 0; k < lens.size(); ++k) offs[k] = total, total += lens[k];
     std::string all(static_cast<std::size_t>(total), '\0');
-    check(MPI_Iallgatherv(mine.data(), len, MPI_CHAR, all.data(), lens.data(), offs.data(), MPI_CHAR, comm_, &r),
+    check(MPI_Iallgatherv(mine.data(), len, MPI_CHAR, all.data(), lens.data(), offs.data(), MPI_CHAR, comm_,
+                          &r),
           "allgatherv");
     wait(r, what);
     std::vector<std::string> out;
@@ -372,20 +383,23 @@ class DistSyncStore : public KVStore {
       if (done) return;
       if (spins % 64 != 63) continue;
       double waited = std::chrono::duration<double>(clock::now() - start).count();
-      if (waited > 0.05) std::this_thread::sleep_for(std::chrono::microseconds(200));
-      else std::this_thread::yield();
+      if (waited > 0.05)
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      else
+        std::this_thread::yield();
       if (waited > timeout_s_) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.1f", waited);
         stop(std::string("waited ") + buf + " s in " + what +
-             " for the other workers: a worker has died or hangs (or the workers have different numbers of batches). "
+             " for the other workers: a worker has died or hangs (or the workers have different numbers of "
+             "batches). "
              "The limit is SYMGRAD_KV_TIMEOUT seconds (KVStoreOptions::timeout_s)");
       }
     }
   }
   [[noreturn]] void stop(const std::string& why) {
-    std::fprintf(stderr, "symgrad kvstore %s, rank %d of %d: %s. Stopping all workers.\n", type().c_str(), rank_, size_,
-                 why.c_str());
+    std::fprintf(stderr, "symgrad kvstore %s, rank %d of %d: %s. Stopping all workers.\n", type().c_str(),
+                 rank_, size_, why.c_str());
     std::fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, 1);
     std::abort();
@@ -408,7 +422,7 @@ inline std::unique_ptr<KVStore> make_dist_store(const std::string& type, const K
   return std::make_unique<DistSyncStore>(type, o);
 }
 
-}  // namespace symgrad::kv
+}  // namespace SYMGRAD_NS::kv
 
 // The store registers itself with kv::create when libsymgrad_mpi is loaded (or, header-only, in
 // each file built with SYMGRAD_WITH_MPI); programs built with symgrad-mpi refer to the symbol.
@@ -417,7 +431,7 @@ namespace SYMGRAD_NS::kv::detail {
 namespace {
 [[maybe_unused]] const bool dist_store_registered = (dist_factory() = &make_dist_store, true);
 }  // namespace
-}  // namespace symgrad::kv::detail
+}  // namespace SYMGRAD_NS::kv::detail
 #endif
 #if defined(SYMGRAD_UNIT_KV_MPI_STORE)
 extern "C" {

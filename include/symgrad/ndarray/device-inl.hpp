@@ -96,5 +96,5 @@ SYMGRAD_INLINE void synchronize(Context ctx) {
 }
 
 }  // namespace device
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

@@ -35,4 +35,4 @@ void zero(Context ctx, void* p, std::size_t bytes);
 void synchronize(Context ctx);
 
 }  // namespace device
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

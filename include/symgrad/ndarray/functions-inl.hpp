@@ -26,7 +26,8 @@ SYMGRAD_INLINE NDArray arange(double start, double stop, double step, DType t) {
   NDArray a(Shape{n}, cpu(), t);
   dispatch_dtype(t, [&](auto x) {
     using T = decltype(x);
-    for (std::int64_t i = 0; i < n; ++i) a.data<T>()[i] = static_cast<T>(start + static_cast<double>(i) * step);
+    for (std::int64_t i = 0; i < n; ++i)
+      a.data<T>()[i] = static_cast<T>(start + static_cast<double>(i) * step);
   });
   return a;
 }
@@ -34,11 +35,11 @@ SYMGRAD_INLINE NDArray arange(double start, double stop, double step, DType t) {
 namespace detail {
 inline void same_shape(const char* op, const NDArray& a, const NDArray& b) {
   if (!(a.shape() == b.shape()))
-    throw ShapeError(std::string("nd::") + op + ": shapes " + a.shape().str() + " and " +
-                     b.shape().str() + " differ");
+    throw ShapeError(std::string("nd::") + op + ": shapes " + a.shape().str() + " and " + b.shape().str() +
+                     " differ");
   if (a.dtype() != b.dtype())
-    throw TypeError(std::string("nd::") + op + ": dtypes " + std::string(dtype_name(a.dtype())) +
-                    " and " + std::string(dtype_name(b.dtype())) + " differ; use astype()");
+    throw TypeError(std::string("nd::") + op + ": dtypes " + std::string(dtype_name(a.dtype())) + " and " +
+                    std::string(dtype_name(b.dtype())) + " differ; use astype()");
 }
 // r[i] = f(a[i], b[i]) (or f(a[i])), converted back to the arrays' type.
 template <class F>
@@ -71,23 +72,41 @@ template <class F>
 NDArray unary_float(const char* op, const NDArray& a, F f) {
   a.require_cpu(op);
   NDArray r(a.shape(), a.context(), a.dtype());
-  dispatch_float(a.dtype(), [op] { return std::string("nd::") + op; }, [&](auto x) {
-    using T = decltype(x);
-    const T* pa = a.data<T>();
-    T* pr = r.data<T>();
-    for (std::int64_t i = 0, n = a.size(); i < n; ++i) pr[i] = static_cast<T>(f(pa[i]));
-  });
+  dispatch_float(
+      a.dtype(), [op] { return std::string("nd::") + op; },
+      [&](auto x) {
+        using T = decltype(x);
+        const T* pa = a.data<T>();
+        T* pr = r.data<T>();
+        for (std::int64_t i = 0, n = a.size(); i < n; ++i) pr[i] = static_cast<T>(f(pa[i]));
+      });
   return r;
 }
 }  // namespace detail
 
-
-SYMGRAD_INLINE NDArray square(const NDArray& a) { return detail::unary(a, [](auto x) { return x * x; }); }
-SYMGRAD_INLINE NDArray sqrt(const NDArray& a) { return detail::unary_float("sqrt", a, [](auto x) { return std::sqrt(x); }); }
-SYMGRAD_INLINE NDArray exp(const NDArray& a) { return detail::unary_float("exp", a, [](auto x) { return std::exp(x); }); }
-SYMGRAD_INLINE NDArray log(const NDArray& a) { return detail::unary_float("log", a, [](auto x) { return std::log(x); }); }
-SYMGRAD_INLINE NDArray abs(const NDArray& a) { return detail::unary(a, [](auto x) { if constexpr (std::is_unsigned_v<decltype(x)>) return x; else return x < 0 ? -x : x; }); }
-SYMGRAD_INLINE NDArray tanh(const NDArray& a) { return detail::unary_float("tanh", a, [](auto x) { return std::tanh(x); }); }
+SYMGRAD_INLINE NDArray square(const NDArray& a) {
+  return detail::unary(a, [](auto x) { return x * x; });
+}
+SYMGRAD_INLINE NDArray sqrt(const NDArray& a) {
+  return detail::unary_float("sqrt", a, [](auto x) { return std::sqrt(x); });
+}
+SYMGRAD_INLINE NDArray exp(const NDArray& a) {
+  return detail::unary_float("exp", a, [](auto x) { return std::exp(x); });
+}
+SYMGRAD_INLINE NDArray log(const NDArray& a) {
+  return detail::unary_float("log", a, [](auto x) { return std::log(x); });
+}
+SYMGRAD_INLINE NDArray abs(const NDArray& a) {
+  return detail::unary(a, [](auto x) {
+    if constexpr (std::is_unsigned_v<decltype(x)>)
+      return x;
+    else
+      return x < 0 ? -x : x;
+  });
+}
+SYMGRAD_INLINE NDArray tanh(const NDArray& a) {
+  return detail::unary_float("tanh", a, [](auto x) { return std::tanh(x); });
+}
 
 // Sum of all elements, as a (1,) array (MXNet's legacy full reduction).
 SYMGRAD_INLINE NDArray sum(const NDArray& a) {
@@ -129,22 +148,62 @@ SYMGRAD_INLINE double max_abs_diff(const NDArray& a, const NDArray& b) {
   return m;
 }
 
-}  // namespace symgrad::nd
+}  // namespace SYMGRAD_NS::nd
 
 namespace SYMGRAD_NS {
 // Arithmetic on arrays (in NDArray's namespace, found by ADL); eager, allocating a result.
-SYMGRAD_INLINE NDArray operator+(const NDArray& a, const NDArray& b) { return nd::detail::binary("add", a, b, [](auto x, auto y) { return x + y; }); }
-SYMGRAD_INLINE NDArray operator-(const NDArray& a, const NDArray& b) { return nd::detail::binary("subtract", a, b, [](auto x, auto y) { return x - y; }); }
-SYMGRAD_INLINE NDArray operator*(const NDArray& a, const NDArray& b) { return nd::detail::binary("multiply", a, b, [](auto x, auto y) { return x * y; }); }
-SYMGRAD_INLINE NDArray operator/(const NDArray& a, const NDArray& b) { return nd::detail::binary("divide", a, b, [](auto x, auto y) { return x / y; }); }
-SYMGRAD_INLINE NDArray operator+(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return x + static_cast<T>(s); }); }
-SYMGRAD_INLINE NDArray operator-(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return x - static_cast<T>(s); }); }
-SYMGRAD_INLINE NDArray operator*(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return x * static_cast<T>(s); }); }
-SYMGRAD_INLINE NDArray operator/(const NDArray& a, double s) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return x / static_cast<T>(s); }); }
+SYMGRAD_INLINE NDArray operator+(const NDArray& a, const NDArray& b) {
+  return nd::detail::binary("add", a, b, [](auto x, auto y) { return x + y; });
+}
+SYMGRAD_INLINE NDArray operator-(const NDArray& a, const NDArray& b) {
+  return nd::detail::binary("subtract", a, b, [](auto x, auto y) { return x - y; });
+}
+SYMGRAD_INLINE NDArray operator*(const NDArray& a, const NDArray& b) {
+  return nd::detail::binary("multiply", a, b, [](auto x, auto y) { return x * y; });
+}
+SYMGRAD_INLINE NDArray operator/(const NDArray& a, const NDArray& b) {
+  return nd::detail::binary("divide", a, b, [](auto x, auto y) { return x / y; });
+}
+SYMGRAD_INLINE NDArray operator+(const NDArray& a, double s) {
+  return nd::detail::unary(a, [s](auto x) {
+    using T = decltype(x);
+    return x + static_cast<T>(s);
+  });
+}
+SYMGRAD_INLINE NDArray operator-(const NDArray& a, double s) {
+  return nd::detail::unary(a, [s](auto x) {
+    using T = decltype(x);
+    return x - static_cast<T>(s);
+  });
+}
+SYMGRAD_INLINE NDArray operator*(const NDArray& a, double s) {
+  return nd::detail::unary(a, [s](auto x) {
+    using T = decltype(x);
+    return x * static_cast<T>(s);
+  });
+}
+SYMGRAD_INLINE NDArray operator/(const NDArray& a, double s) {
+  return nd::detail::unary(a, [s](auto x) {
+    using T = decltype(x);
+    return x / static_cast<T>(s);
+  });
+}
 SYMGRAD_INLINE NDArray operator+(double s, const NDArray& a) { return a + s; }
 SYMGRAD_INLINE NDArray operator*(double s, const NDArray& a) { return a * s; }
-SYMGRAD_INLINE NDArray operator-(double s, const NDArray& a) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return static_cast<T>(s) - x; }); }
-SYMGRAD_INLINE NDArray operator/(double s, const NDArray& a) { return nd::detail::unary(a, [s](auto x) { using T = decltype(x); return static_cast<T>(s) / x; }); }
-SYMGRAD_INLINE NDArray operator-(const NDArray& a) { return nd::detail::unary(a, [](auto x) { return -x; }); }
-}  // namespace symgrad
+SYMGRAD_INLINE NDArray operator-(double s, const NDArray& a) {
+  return nd::detail::unary(a, [s](auto x) {
+    using T = decltype(x);
+    return static_cast<T>(s) - x;
+  });
+}
+SYMGRAD_INLINE NDArray operator/(double s, const NDArray& a) {
+  return nd::detail::unary(a, [s](auto x) {
+    using T = decltype(x);
+    return static_cast<T>(s) / x;
+  });
+}
+SYMGRAD_INLINE NDArray operator-(const NDArray& a) {
+  return nd::detail::unary(a, [](auto x) { return -x; });
+}
+}  // namespace SYMGRAD_NS
 #endif

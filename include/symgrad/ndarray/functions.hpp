@@ -30,7 +30,7 @@ NDArray dot(const NDArray& a, const NDArray& b);
 // Largest |a - b|, for tests and examples.
 double max_abs_diff(const NDArray& a, const NDArray& b);
 
-}  // namespace symgrad::nd
+}  // namespace SYMGRAD_NS::nd
 
 namespace SYMGRAD_NS {
 // Arithmetic on arrays (in NDArray's namespace, found by ADL); eager, allocating a result.
@@ -47,4 +47,4 @@ NDArray operator*(double s, const NDArray& a);
 NDArray operator-(double s, const NDArray& a);
 NDArray operator/(double s, const NDArray& a);
 NDArray operator-(const NDArray& a);
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

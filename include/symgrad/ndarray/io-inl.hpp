@@ -1,12 +1,12 @@
 // nd::save / nd::load (ndarray/io.hpp).
 #pragma once
-#include <map>
-#include <utility>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <utility>
 
 #include "io.hpp"
 
@@ -25,7 +25,8 @@ class Reader {
   template <class T>
   T get(const char* what) {
     T v{};
-    if (!in_.read(reinterpret_cast<char*>(&v), sizeof v)) fail(std::string("truncated while reading ") + what);
+    if (!in_.read(reinterpret_cast<char*>(&v), sizeof v))
+      fail(std::string("truncated while reading ") + what);
     return v;
   }
   void bytes(void* dst, std::size_t n, const char* what) {
@@ -68,12 +69,23 @@ inline NDArray read_array(Reader& r) {
   auto flag = r.get<std::int32_t>("type flag");
   DType t;
   switch (flag) {
-    case 0: t = DType::float32; break;
-    case 1: t = DType::float64; break;
-    case 3: t = DType::uint8; break;
-    case 4: t = DType::int32; break;
-    case 6: t = DType::int64; break;
-    default: r.fail("unsupported dtype code " + std::to_string(flag));
+    case 0:
+      t = DType::float32;
+      break;
+    case 1:
+      t = DType::float64;
+      break;
+    case 3:
+      t = DType::uint8;
+      break;
+    case 4:
+      t = DType::int32;
+      break;
+    case 6:
+      t = DType::int64;
+      break;
+    default:
+      r.fail("unsupported dtype code " + std::to_string(flag));
   }
   NDArray a(s, cpu(), t);
   r.bytes(a.raw_data(), a.nbytes(), "array data");
@@ -142,7 +154,8 @@ SYMGRAD_INLINE void save(const std::string& path, const std::vector<NDArray>& ar
 }
 
 SYMGRAD_INLINE std::map<std::string, NDArray> LoadResult::dict() const {
-  if (names.empty() && !arrays.empty()) throw ValueError("the NDArray file holds an unnamed list; use .arrays");
+  if (names.empty() && !arrays.empty())
+    throw ValueError("the NDArray file holds an unnamed list; use .arrays");
   std::map<std::string, NDArray> m;
   for (std::size_t i = 0; i < names.size(); ++i) m[names[i]] = arrays[i];
   return m;
@@ -157,7 +170,8 @@ SYMGRAD_INLINE LoadResult load_list(const std::string& path) {
   LoadResult res;
   for (std::uint64_t i = 0; i < n; ++i) res.arrays.push_back(detail::read_array(r));
   auto k = r.get<std::uint64_t>("name count");
-  if (k != 0 && k != n) r.fail("name count " + std::to_string(k) + " differs from array count " + std::to_string(n));
+  if (k != 0 && k != n)
+    r.fail("name count " + std::to_string(k) + " differs from array count " + std::to_string(n));
   for (std::uint64_t i = 0; i < k; ++i) {
     auto len = r.get<std::uint64_t>("name length");
     if (len > (1u << 20)) r.fail("implausible name length");
@@ -169,5 +183,5 @@ SYMGRAD_INLINE LoadResult load_list(const std::string& path) {
 }
 SYMGRAD_INLINE std::map<std::string, NDArray> load(const std::string& path) { return load_list(path).dict(); }
 
-}  // namespace symgrad::nd
+}  // namespace SYMGRAD_NS::nd
 #endif

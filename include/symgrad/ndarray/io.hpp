@@ -28,4 +28,4 @@ LoadResult load_list(const std::string& path);
 // Loads named arrays (mx.nd.load of a dict file).
 std::map<std::string, NDArray> load(const std::string& path);
 
-}  // namespace symgrad::nd
+}  // namespace SYMGRAD_NS::nd

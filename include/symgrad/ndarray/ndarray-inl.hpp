@@ -1,10 +1,10 @@
 // NDArray and Storage (ndarray/ndarray.hpp, ndarray/storage.hpp): allocation, copies, conversions.
 #pragma once
-#include <memory>
-#include <type_traits>
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <new>
+#include <type_traits>
 
 #include "device.hpp"
 #include "ndarray.hpp"
@@ -22,18 +22,22 @@ SYMGRAD_INLINE Storage::Storage(std::size_t bytes, Context ctx) : bytes_(bytes),
     return;
   }
   // Never a zero-byte allocation, so data() is a valid aligned pointer for empty arrays too.
-  ptr_ = ::operator new(bytes ? bytes : kAlignment, std::align_val_t{kAlignment});
+  ptr_ = ::operator new (bytes ? bytes : kAlignment, std::align_val_t{kAlignment});
 }
 
 SYMGRAD_INLINE Storage::~Storage() {
-  if (ctx_.device_type != DeviceType::cpu) device::deallocate(ctx_, ptr_, bytes_);
-  else ::operator delete(ptr_, std::align_val_t{kAlignment});
+  if (ctx_.device_type != DeviceType::cpu)
+    device::deallocate(ctx_, ptr_, bytes_);
+  else
+    ::operator delete (ptr_, std::align_val_t{kAlignment});
 }
 
 SYMGRAD_INLINE void NDArray::allocate_zeroed(Context ctx) {
   storage_ = std::make_shared<Storage>(nbytes(), ctx);
-  if (ctx.device_type == DeviceType::cpu) std::memset(storage_->data(), 0, nbytes());
-  else device::zero(ctx, storage_->data(), nbytes());
+  if (ctx.device_type == DeviceType::cpu)
+    std::memset(storage_->data(), 0, nbytes());
+  else
+    device::zero(ctx, storage_->data(), nbytes());
 }
 
 SYMGRAD_INLINE NDArray NDArray::reshape(Shape s) const {
@@ -130,7 +134,8 @@ SYMGRAD_INLINE const NDArray& NDArray::fill(double v) const {
 
 SYMGRAD_INLINE Shape NDArray::checked(const Shape& s) {
   if (!s.known())
-    throw ShapeError("NDArray: cannot allocate an array of shape " + s.str() + "; every dimension must be known");
+    throw ShapeError("NDArray: cannot allocate an array of shape " + s.str() +
+                     "; every dimension must be known");
   return s;
 }
 
@@ -138,20 +143,24 @@ SYMGRAD_INLINE NDArray NDArray::from_flat(const std::vector<double>& v, const Sh
   NDArray r(s, cpu(), t);
   dispatch_dtype(t, [&](auto x) {
     using T = decltype(x);
-    std::transform(v.begin(), v.end(), static_cast<T*>(r.raw_data()), [](double d) { return static_cast<T>(d); });
+    std::transform(v.begin(), v.end(), static_cast<T*>(r.raw_data()),
+                   [](double d) { return static_cast<T>(d); });
   });
   return r;
 }
 
-SYMGRAD_INLINE void NDArray::throw_none() { throw ValueError("the NDArray is empty (none): it holds no storage"); }
+SYMGRAD_INLINE void NDArray::throw_none() {
+  throw ValueError("the NDArray is empty (none): it holds no storage");
+}
 
 SYMGRAD_INLINE void NDArray::throw_not_cpu(const char* what) const {
-  throw DeviceError(std::string(what) + ": the array lives on " + context().str() + "; copy_to(sg::cpu()) first");
+  throw DeviceError(std::string(what) + ": the array lives on " + context().str() +
+                    "; copy_to(sg::cpu()) first");
 }
 
 SYMGRAD_INLINE void NDArray::throw_wrong_dtype(DType wanted) const {
-  throw TypeError("NDArray holds " + std::string(dtype_name(dtype_)) + ", not " + std::string(dtype_name(wanted)) +
-                  "; use astype() to convert");
+  throw TypeError("NDArray holds " + std::string(dtype_name(dtype_)) + ", not " +
+                  std::string(dtype_name(wanted)) + "; use astype() to convert");
 }
 
 SYMGRAD_INLINE void NDArray::throw_count_mismatch(std::size_t n) const {
@@ -163,5 +172,5 @@ SYMGRAD_INLINE void NDArray::throw_not_one() const {
   throw ValueError("item(): the array has " + std::to_string(size()) + " elements, not 1");
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

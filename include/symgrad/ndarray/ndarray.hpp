@@ -4,12 +4,12 @@
 // to an NDArray; both need the interop header <symgrad/xtensor.hpp> (symgrad.hpp includes it).
 #pragma once
 #include <algorithm>
-#include <type_traits>
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../core/context.hpp"
@@ -40,7 +40,8 @@ struct ContextWithoutInterop {
 }  // namespace detail
 template <class T>
 int xtensor_view(detail::ArrayWithoutInterop) {
-  static_assert(detail::needs_xtensor_header<T>, "NDArray::view<T>() is an xtensor adaptor: #include <symgrad/xtensor.hpp>");
+  static_assert(detail::needs_xtensor_header<T>,
+                "NDArray::view<T>() is an xtensor adaptor: #include <symgrad/xtensor.hpp>");
   return 0;
 }
 template <class E>
@@ -64,8 +65,7 @@ class NDArray {
   struct Scalar {
     double v;
     template <class T>
-      requires std::is_arithmetic_v<T>
-    Scalar(T x) : v(static_cast<double>(x)) {}  // NOLINT: implicit by design
+    requires std::is_arithmetic_v<T> Scalar(T x) : v(static_cast<double>(x)) {}  // NOLINT: implicit by design
   };
   NDArray(std::initializer_list<Scalar> v, DType dtype = DType::float32)
       : NDArray(from_flat(to_doubles(v), Shape{static_cast<std::int64_t>(v.size())}, dtype)) {}
@@ -74,8 +74,9 @@ class NDArray {
   NDArray(std::initializer_list<std::initializer_list<std::initializer_list<double>>> v,
           DType dtype = DType::float32)
       : NDArray(from_nested(v, dtype)) {}
-  NDArray(std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<double>>>> v,
-          DType dtype = DType::float32)
+  NDArray(
+      std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<double>>>> v,
+      DType dtype = DType::float32)
       : NDArray(from_nested(v, dtype)) {}
 
   // From a flat vector in C order plus a shape; the dtype follows T.
@@ -162,9 +163,7 @@ class NDArray {
   }
 
   // True when both handles view the same bytes.
-  bool same_storage(const NDArray& o) const {
-    return storage_ == o.storage_ && offset_ == o.offset_;
-  }
+  bool same_storage(const NDArray& o) const { return storage_ == o.storage_ && offset_ == o.offset_; }
 
  private:
   static std::vector<double> to_doubles(std::initializer_list<Scalar> v) {
@@ -180,11 +179,11 @@ class NDArray {
     if constexpr (std::is_arithmetic_v<L>) {
       out.push_back(static_cast<double>(l));
     } else {
-      if (s.ndim() <= depth) s.push_back(static_cast<std::int64_t>(l.size()));
+      if (s.ndim() <= depth)
+        s.push_back(static_cast<std::int64_t>(l.size()));
       else if (s[depth] != static_cast<std::int64_t>(l.size()))
         throw ShapeError("NDArray: nested lists are ragged: level " + std::to_string(depth) +
-                         " has lengths " + std::to_string(s[depth]) + " and " +
-                         std::to_string(l.size()));
+                         " has lengths " + std::to_string(s[depth]) + " and " + std::to_string(l.size()));
       for (const auto& x : l) flatten_into(x, depth + 1, s, out);
     }
   }
@@ -214,4 +213,4 @@ NDArray from_xexpression(const xt::xexpression<E>&, detail::ContextWithoutIntero
   return NDArray();
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -18,8 +18,8 @@ struct PrintFormat {
   bool is_float = true;
   bool single = false;  // float32
   bool sci = false;
-  int frac = 0;      // fractional digits in fixed notation
-  int width = 0;     // column width
+  int frac = 0;   // fractional digits in fixed notation
+  int width = 0;  // column width
 };
 
 // Fixed notation with at most max_frac digits; float32 values use their shortest round-trip
@@ -88,21 +88,22 @@ inline PrintFormat choose_format(const NDArray& a, const std::vector<std::int64_
   return f;
 }
 
-inline void print_rec(std::ostream& os, const NDArray& a, const PrintFormat& f, int dim,
-                      std::int64_t offset, const std::vector<std::int64_t>& strides, bool summarize,
-                      int indent) {
+inline void print_rec(std::ostream& os, const NDArray& a, const PrintFormat& f, int dim, std::int64_t offset,
+                      const std::vector<std::int64_t>& strides, bool summarize, int indent) {
   const Shape& s = a.shape();
   constexpr std::int64_t edge = 3;
   os << '[';
   std::int64_t n = s[dim];
   for (std::int64_t i = 0; i < n; ++i) {
     if (summarize && n > 2 * edge && i == edge) {
-      os << (dim + 1 == s.ndim() ? "..., " : "...,\n" + std::string(static_cast<std::size_t>(indent + 1), ' '));
+      os << (dim + 1 == s.ndim() ? "..., "
+                                 : "...,\n" + std::string(static_cast<std::size_t>(indent + 1), ' '));
       i = n - edge;
     }
     if (dim + 1 == s.ndim()) {
       std::string v = format_value(a.at_flat(offset + i * strides[dim]), f);
-      os << std::string(static_cast<std::size_t>(std::max<int>(0, f.width - static_cast<int>(v.size()))), ' ') << v;
+      os << std::string(static_cast<std::size_t>(std::max<int>(0, f.width - static_cast<int>(v.size()))), ' ')
+         << v;
       if (i + 1 < n) os << ' ';
     } else {
       print_rec(os, a, f, dim + 1, offset + i * strides[dim], strides, summarize, indent + 1);
@@ -161,5 +162,5 @@ SYMGRAD_INLINE std::string to_string(const NDArray& a) {
   return os.str();
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

@@ -11,4 +11,4 @@ namespace SYMGRAD_NS {
 std::ostream& operator<<(std::ostream& os, const NDArray& a);
 std::string to_string(const NDArray& a);
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -34,5 +34,5 @@ SYMGRAD_INLINE NDArray normal(double loc, double scale, const Shape& shape, cons
   return normal(loc, scale, shape, g, o);
 }
 
-}  // namespace symgrad::nd::random
+}  // namespace SYMGRAD_NS::nd::random
 #endif

@@ -2,9 +2,9 @@
 // machine (the generator and the distributions are implemented here, not taken from <random>'s
 // implementation-defined distributions).
 #pragma once
-#include <numbers>
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 
 #include "ndarray.hpp"
 
@@ -57,4 +57,4 @@ NDArray uniform(double low, double high, const Shape& shape, const Options& o = 
 NDArray normal(double loc, double scale, const Shape& shape, Generator& g, const Options& o = {});
 NDArray normal(double loc, double scale, const Shape& shape, const Options& o = {});
 
-}  // namespace symgrad::nd::random
+}  // namespace SYMGRAD_NS::nd::random

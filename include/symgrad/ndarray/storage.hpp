@@ -27,4 +27,4 @@ class Storage {
   Context ctx_;
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -16,7 +16,8 @@ namespace SYMGRAD_NS {
 template <class T>
 auto xtensor_view(const NDArray& a) {
   a.require_cpu("view");
-  return xt::adapt(a.data<T>(), static_cast<std::size_t>(a.size()), xt::no_ownership(), a.shape().to_size_vector());
+  return xt::adapt(a.data<T>(), static_cast<std::size_t>(a.size()), xt::no_ownership(),
+                   a.shape().to_size_vector());
 }
 
 // What NDArray(expression, ctx) builds: a copy; the dtype follows the expression's value type.
@@ -29,4 +30,4 @@ NDArray from_xexpression(const xt::xexpression<E>& e, Context ctx) {
   return ctx == cpu() ? r : r.copy_to(ctx);
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

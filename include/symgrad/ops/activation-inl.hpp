@@ -10,14 +10,18 @@
 
 namespace SYMGRAD_NS::ops {
 
-
 inline const char* act_name(ActType t) {
   switch (t) {
-    case ActType::relu: return "relu";
-    case ActType::sigmoid: return "sigmoid";
-    case ActType::tanh: return "tanh";
-    case ActType::softrelu: return "softrelu";
-    case ActType::softsign: return "softsign";
+    case ActType::relu:
+      return "relu";
+    case ActType::sigmoid:
+      return "sigmoid";
+    case ActType::tanh:
+      return "tanh";
+    case ActType::softrelu:
+      return "softrelu";
+    case ActType::softsign:
+      return "softsign";
   }
   return "?";
 }
@@ -30,11 +34,16 @@ inline ActType parse_act(std::string_view s) {
 template <class G>
 decltype(auto) with_act(ActType t, G&& g) {
   switch (t) {
-    case ActType::relu: return g(fn::relu{});
-    case ActType::sigmoid: return g(fn::sigmoid{});
-    case ActType::tanh: return g(fn::tanh{});
-    case ActType::softrelu: return g(fn::softrelu{});
-    case ActType::softsign: return g(fn::softsign{});
+    case ActType::relu:
+      return g(fn::relu{});
+    case ActType::sigmoid:
+      return g(fn::sigmoid{});
+    case ActType::tanh:
+      return g(fn::tanh{});
+    case ActType::softrelu:
+      return g(fn::softrelu{});
+    case ActType::softsign:
+      return g(fn::softsign{});
   }
   return g(fn::relu{});
 }
@@ -101,7 +110,7 @@ class Activation final : public Operator {
  private:
   ActType t_ = ActType::relu;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ACTIVATION)
 namespace SYMGRAD_NS::sym {
@@ -109,20 +118,26 @@ namespace SYMGRAD_NS::sym {
 SYMGRAD_INLINE Symbol activation(const Symbol& data, const ActivationOptions& o) {
   return compose(std::make_shared<ops::Activation>(ops::parse_act(o.act_type)), {data}, o.name);
 }
-SYMGRAD_INLINE Symbol Activation(const Symbol& data, const ActivationOptions& o) { return activation(data, o); }
-SYMGRAD_INLINE Symbol relu(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::relu{}); }
-SYMGRAD_INLINE Symbol sigmoid(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::sigmoid{}); }
-SYMGRAD_INLINE Symbol tanh(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::tanh{}); }
-}  // namespace symgrad::sym
+SYMGRAD_INLINE Symbol Activation(const Symbol& data, const ActivationOptions& o) {
+  return activation(data, o);
+}
+SYMGRAD_INLINE Symbol relu(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::relu{});
+}
+SYMGRAD_INLINE Symbol sigmoid(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::sigmoid{});
+}
+SYMGRAD_INLINE Symbol tanh(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::tanh{});
+}
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ACTIVATION)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_activation(OpTable& t) {
-  t["Activation"] = reg::with_attrs<Activation>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_activation(OpTable& t) { t["Activation"] = reg::with_attrs<Activation>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -130,5 +145,5 @@ SYMGRAD_INLINE void register_activation(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE ActivationBackward::~ActivationBackward() = default;
 SYMGRAD_INLINE Activation::~Activation() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

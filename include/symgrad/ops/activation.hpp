@@ -9,7 +9,6 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
-
 enum class ActType { relu, sigmoid, tanh, softrelu, softsign };
 // Operator classes (ops/activation-inl.hpp).
 class ActivationBackward;
@@ -29,11 +28,11 @@ Symbol relu(const Symbol& x, std::string_view name = {});
 Symbol sigmoid(const Symbol& x, std::string_view name = {});
 Symbol tanh(const Symbol& x, std::string_view name = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
 template <Typed A>
 TSym<typename A::shape_type> activation(const A& x, const ActivationOptions& o) {
   return TSym<typename A::shape_type>(activation(Symbol(x), o));
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -1,8 +1,8 @@
 // Operators and kernels of ops/batch_norm.hpp.
 #pragma once
-#include <span>
 #include <cmath>
 #include <memory>
+#include <span>
 
 #include "../cpu/parallel.hpp"
 #include "../symbol/compose.hpp"
@@ -12,7 +12,6 @@
 #include "operator.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 namespace bn_detail {
 // data viewed as (outer, C, inner) around the channel axis
@@ -39,7 +38,9 @@ class BatchNormBackward final : public Operator {
     c.assign_out(1, c.in(2));
     c.assign_out(2, c.in(2));
   }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    no_second_order(*this);
+  }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     const auto v = bn_detail::view(in[1].shape(), p_.axis);
@@ -104,8 +105,9 @@ class BatchNormBackward final : public Operator {
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     const auto v = bn_detail::view(in[1].shape(), p_.axis);
-    cuda::batch_norm_grad(ctx.ctx.device_id, in[0].dtype(), {v.outer, v.C, v.inner}, in[0].raw_data(), in[1].raw_data(),
-                          in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), static_cast<double*>(ctx.workspace),
+    cuda::batch_norm_grad(ctx.ctx.device_id, in[0].dtype(), {v.outer, v.C, v.inner}, in[0].raw_data(),
+                          in[1].raw_data(), in[2].raw_data(), in[3].raw_data(), in[4].raw_data(),
+                          static_cast<double*>(ctx.workspace),
                           req[0] == OpReq::null ? nullptr : out[0].raw_data(), req[0],
                           req[1] == OpReq::null ? nullptr : out[1].raw_data(), req[1],
                           req[2] == OpReq::null ? nullptr : out[2].raw_data(), req[2], p_.eps, p_.fix_gamma,
@@ -138,7 +140,9 @@ class BatchNorm final : public Operator {
   }
   const BatchNormParam& param() const { return p_; }
   std::string type_name() const override { return "BatchNorm"; }
-  std::vector<std::string> arguments() const override { return {"data", "gamma", "beta", "moving_mean", "moving_var"}; }
+  std::vector<std::string> arguments() const override {
+    return {"data", "gamma", "beta", "moving_mean", "moving_var"};
+  }
   std::vector<std::string> outputs() const override { return {"output", "mean", "var"}; }
   std::size_t num_visible_outputs() const override { return p_.output_mean_var ? 3 : 1; }
   std::vector<std::size_t> aux_inputs() const override { return {3, 4}; }
@@ -158,11 +162,13 @@ class BatchNorm final : public Operator {
     if (d.rank_known()) {
       const int a = p_.axis < 0 ? p_.axis + d.ndim() : p_.axis;
       if (a < 0 || a >= d.ndim())
-        ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) + " " + d.str());
+        ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) + " " +
+                       d.str());
       ch = Shape{d[a]};
       c.assign_out(0, d);
     }
-    for (std::size_t i = 1; i < 5; ++i) c.assign_in(i, ch, "the channel axis " + std::to_string(p_.axis) + " of the data");
+    for (std::size_t i = 1; i < 5; ++i)
+      c.assign_in(i, ch, "the channel axis " + std::to_string(p_.axis) + " of the data");
     c.assign_out(1, c.in(1));
     c.assign_out(2, c.in(1));
   }
@@ -232,25 +238,28 @@ class BatchNorm final : public Operator {
                    std::span<const OpReq> req) const override {
     const auto v = bn_detail::view(in[0].shape(), p_.axis);
     const bool batch_stats = ctx.is_train && !p_.use_global_stats;
-    cuda::batch_norm(ctx.ctx.device_id, in[0].dtype(), {v.outer, v.C, v.inner}, in[0].raw_data(), in[1].raw_data(),
-                     in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), out[1].raw_data(), out[2].raw_data(),
-                     out[0].raw_data(), p_.eps, p_.momentum, batch_stats, p_.fix_gamma, req[0]);
+    cuda::batch_norm(ctx.ctx.device_id, in[0].dtype(), {v.outer, v.C, v.inner}, in[0].raw_data(),
+                     in[1].raw_data(), in[2].raw_data(), in[3].raw_data(), in[4].raw_data(),
+                     out[1].raw_data(), out[2].raw_data(), out[0].raw_data(), p_.eps, p_.momentum,
+                     batch_stats, p_.fix_gamma, req[0]);
   }
 #endif
  private:
   void check() const {
     if (!(p_.eps > 0)) throw ValueError("BatchNorm: eps must be positive, got " + attr::format(p_.eps));
-    if (p_.momentum < 0 || p_.momentum > 1) throw ValueError("BatchNorm: momentum must lie in [0, 1], got " + attr::format(p_.momentum));
+    if (p_.momentum < 0 || p_.momentum > 1)
+      throw ValueError("BatchNorm: momentum must lie in [0, 1], got " + attr::format(p_.momentum));
   }
   BatchNormParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_BATCH_NORM)
 namespace SYMGRAD_NS::sym {
 
-SYMGRAD_INLINE Symbol batch_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta, const Symbol& moving_mean,
-                         const Symbol& moving_var, const BatchNormOptions& o) {
+SYMGRAD_INLINE Symbol batch_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
+                                 const Symbol& moving_mean, const Symbol& moving_var,
+                                 const BatchNormOptions& o) {
   auto op = std::make_shared<ops::BatchNorm>(
       ops::BatchNormParam{o.eps, o.momentum, o.fix_gamma, o.use_global_stats, o.output_mean_var, o.axis});
   return compose(op, {data, gamma, beta, moving_mean, moving_var}, o.name);
@@ -259,16 +268,14 @@ SYMGRAD_INLINE Symbol batch_norm(const Symbol& data, const BatchNormOptions& o) 
   return batch_norm(data, Symbol(), Symbol(), Symbol(), Symbol(), o);
 }
 SYMGRAD_INLINE Symbol BatchNorm(const Symbol& data, const BatchNormOptions& o) { return batch_norm(data, o); }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_BATCH_NORM)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_batch_norm(OpTable& t) {
-  t["BatchNorm"] = reg::with_attrs<BatchNorm>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_batch_norm(OpTable& t) { t["BatchNorm"] = reg::with_attrs<BatchNorm>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -276,5 +283,5 @@ SYMGRAD_INLINE void register_batch_norm(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE BatchNormBackward::~BatchNormBackward() = default;
 SYMGRAD_INLINE BatchNorm::~BatchNorm() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -11,15 +11,14 @@
 // m ← m·momentum + μ·(1 − momentum) and v ← v·momentum + σ²·(1 − momentum), as MXNet's GPU path
 // and PyTorch do (MXNet's CPU path waits for backward).
 #pragma once
-#include <string>
 #include <memory>
+#include <string>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct BatchNormParam {
   double eps = 1e-3;
@@ -49,17 +48,18 @@ struct BatchNormOptions {
 // batch_norm(x, {.fix_gamma = false}); gamma, beta, moving_mean and moving_var become
 // <name>_gamma … unless given; the moving statistics are auxiliary states.
 Symbol batch_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta, const Symbol& moving_mean,
-                         const Symbol& moving_var, const BatchNormOptions& o);
+                  const Symbol& moving_var, const BatchNormOptions& o);
 Symbol batch_norm(const Symbol& data, const BatchNormOptions& o = {});
 Symbol BatchNorm(const Symbol& data, const BatchNormOptions& o = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
 // Typed: batch_norm keeps the static shape of its data.
 template <Typed A>
 auto batch_norm(const A& x, const BatchNormOptions& o = {}) {
-  static_assert(A::shape.rank_known() && A::shape.ndim() >= 2, "batch_norm: data needs a batch and a channel axis");
+  static_assert(A::shape.rank_known() && A::shape.ndim() >= 2,
+                "batch_norm: data needs a batch and a channel axis");
   return TSym<typename A::shape_type>(batch_norm(Symbol(x), o));
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -2,8 +2,8 @@
 #pragma once
 #include <algorithm>
 #include <array>
-#include <span>
 #include <memory>
+#include <span>
 
 #include "../cpu/strided.hpp"
 #include "broadcast.hpp"
@@ -13,7 +13,6 @@
 #include "operator.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 template <class F>
 class BroadcastBackward final : public Operator {
@@ -31,24 +30,27 @@ class BroadcastBackward final : public Operator {
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     const Shape& os = in[0].shape();
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T *g = in[0].data<T>(), *a = in[1].data<T>(), *b = in[2].data<T>(), *y = in[3].data<T>();
-      T* da = req[0] == OpReq::null ? nullptr : out[0].data<T>();
-      T* db = req[1] == OpReq::null ? nullptr : out[1].data<T>();
-      if (da && req[0] == OpReq::write) std::fill_n(da, out[0].size(), T(0));
-      if (db && req[1] == OpReq::write) std::fill_n(db, out[1].size(), T(0));
-      host::StridedLoop<3> loop(os, {host::contiguous_strides(os), host::broadcast_strides(in[1].shape(), os),
-                                                 host::broadcast_strides(in[2].shape(), os)});
-      const std::int64_t sa = loop.inner_stride(1), sb = loop.inner_stride(2);
-      loop.for_each_row([&](const std::array<std::int64_t, 3>& off, std::int64_t n) {
-        for (std::int64_t j = 0; j < n; ++j) {
-          T av = a[off[1] + j * sa], bv = b[off[2] + j * sb], yv = y[off[0] + j], gv = g[off[0] + j];
-          if (da) da[off[1] + j * sa] += F::grad_a(av, bv, yv, gv);
-          if (db) db[off[2] + j * sb] += F::grad_b(av, bv, yv, gv);
-        }
-      });
-    });
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T *g = in[0].data<T>(), *a = in[1].data<T>(), *b = in[2].data<T>(), *y = in[3].data<T>();
+          T* da = req[0] == OpReq::null ? nullptr : out[0].data<T>();
+          T* db = req[1] == OpReq::null ? nullptr : out[1].data<T>();
+          if (da && req[0] == OpReq::write) std::fill_n(da, out[0].size(), T(0));
+          if (db && req[1] == OpReq::write) std::fill_n(db, out[1].size(), T(0));
+          host::StridedLoop<3> loop(os,
+                                    {host::contiguous_strides(os), host::broadcast_strides(in[1].shape(), os),
+                                     host::broadcast_strides(in[2].shape(), os)});
+          const std::int64_t sa = loop.inner_stride(1), sb = loop.inner_stride(2);
+          loop.for_each_row([&](const std::array<std::int64_t, 3>& off, std::int64_t n) {
+            for (std::int64_t j = 0; j < n; ++j) {
+              T av = a[off[1] + j * sa], bv = b[off[2] + j * sb], yv = y[off[0] + j], gv = g[off[0] + j];
+              if (da) da[off[1] + j * sa] += F::grad_a(av, bv, yv, gv);
+              if (db) db[off[2] + j * sb] += F::grad_b(av, bv, yv, gv);
+            }
+          });
+        });
   }
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
@@ -87,29 +89,33 @@ class Broadcast final : public Operator {
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     const Shape& os = out[0].shape();
-    dispatch_float(out[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T *a = in[0].data<T>(), *b = in[1].data<T>();
-      T* y = out[0].data<T>();
-      if (in[0].shape() == os && in[1].shape() == os) {  // no broadcasting: the flat SIMD loop
-        for_each_req<T>(req[0], static_cast<std::size_t>(os.size()), [&]<OpReq R, class V>(std::size_t i) {
-          host::store_req<R>(y + i, F::f(host::load<V>(a + i), host::load<V>(b + i)));
+    dispatch_float(
+        out[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T *a = in[0].data<T>(), *b = in[1].data<T>();
+          T* y = out[0].data<T>();
+          if (in[0].shape() == os && in[1].shape() == os) {  // no broadcasting: the flat SIMD loop
+            for_each_req<T>(req[0], static_cast<std::size_t>(os.size()),
+                            [&]<OpReq R, class V>(std::size_t i) {
+                              host::store_req<R>(y + i, F::f(host::load<V>(a + i), host::load<V>(b + i)));
+                            });
+            return;
+          }
+          host::StridedLoop<3> loop(os,
+                                    {host::contiguous_strides(os), host::broadcast_strides(in[0].shape(), os),
+                                     host::broadcast_strides(in[1].shape(), os)});
+          const std::int64_t sa = loop.inner_stride(1), sb = loop.inner_stride(2);
+          const bool add = req[0] == OpReq::add;
+          loop.for_each_row([&](const std::array<std::int64_t, 3>& off, std::int64_t n) {
+            T* yo = y + off[0];
+            const T *ao = a + off[1], *bo = b + off[2];
+            for (std::int64_t j = 0; j < n; ++j) {
+              T v = F::f(ao[j * sa], bo[j * sb]);
+              yo[j] = add ? yo[j] + v : v;
+            }
+          });
         });
-        return;
-      }
-      host::StridedLoop<3> loop(os, {host::contiguous_strides(os), host::broadcast_strides(in[0].shape(), os),
-                                                 host::broadcast_strides(in[1].shape(), os)});
-      const std::int64_t sa = loop.inner_stride(1), sb = loop.inner_stride(2);
-      const bool add = req[0] == OpReq::add;
-      loop.for_each_row([&](const std::array<std::int64_t, 3>& off, std::int64_t n) {
-        T* yo = y + off[0];
-        const T *ao = a + off[1], *bo = b + off[2];
-        for (std::int64_t j = 0; j < n; ++j) {
-          T v = F::f(ao[j * sa], bo[j * sb]);
-          yo[j] = add ? yo[j] + v : v;
-        }
-      });
-    });
   }
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
@@ -117,19 +123,21 @@ class Broadcast final : public Operator {
                    std::span<const OpReq> req) const override {
     const Shape& os = out[0].shape();
     auto ix = on_gpu::broadcast_index(os, in[0].shape(), in[1].shape());
-    cuda::broadcast_binary(ctx.ctx.device_id, in[0].dtype(), F::gpu, ix, os.size(), in[0].raw_data(), in[1].raw_data(),
-                           out[0].raw_data(), req[0]);
+    cuda::broadcast_binary(ctx.ctx.device_id, in[0].dtype(), F::gpu, ix, os.size(), in[0].raw_data(),
+                           in[1].raw_data(), out[0].raw_data(), req[0]);
   }
 #endif
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 // Compiled with the unit for every binary functor; used from there elsewhere (extern template).
 #if defined(SYMGRAD_UNIT_OPS_BROADCAST)
-#define SYMGRAD_BROADCAST_CLASSES(F) template class SYMGRAD_NS::ops::Broadcast<SYMGRAD_NS::fn::F>; \
+#define SYMGRAD_BROADCAST_CLASSES(F)                            \
+  template class SYMGRAD_NS::ops::Broadcast<SYMGRAD_NS::fn::F>; \
   template class SYMGRAD_NS::ops::BroadcastBackward<SYMGRAD_NS::fn::F>;
 #elif !defined(SYMGRAD_HEADER_ONLY)
-#define SYMGRAD_BROADCAST_CLASSES(F) extern template class SYMGRAD_NS::ops::Broadcast<SYMGRAD_NS::fn::F>; \
+#define SYMGRAD_BROADCAST_CLASSES(F)                                   \
+  extern template class SYMGRAD_NS::ops::Broadcast<SYMGRAD_NS::fn::F>; \
   extern template class SYMGRAD_NS::ops::BroadcastBackward<SYMGRAD_NS::fn::F>;
 #endif
 #if defined(SYMGRAD_BROADCAST_CLASSES)
@@ -142,29 +150,48 @@ template <class F>
 Symbol broadcast(const Symbol& a, const Symbol& b, std::string_view name) {
   return compose(std::make_shared<ops::Broadcast<F>>(), {a, b}, name);
 }
-}  // namespace symgrad::sym::detail
+}  // namespace SYMGRAD_NS::sym::detail
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_BROADCAST)
 namespace SYMGRAD_NS::sym {
-SYMGRAD_INLINE Symbol broadcast_add(const Symbol& a, const Symbol& b, std::string_view name) { return detail::broadcast<fn::elemwise_add>(a, b, name); }
-SYMGRAD_INLINE Symbol broadcast_sub(const Symbol& a, const Symbol& b, std::string_view name) { return detail::broadcast<fn::elemwise_sub>(a, b, name); }
-SYMGRAD_INLINE Symbol broadcast_mul(const Symbol& a, const Symbol& b, std::string_view name) { return detail::broadcast<fn::elemwise_mul>(a, b, name); }
-SYMGRAD_INLINE Symbol broadcast_div(const Symbol& a, const Symbol& b, std::string_view name) { return detail::broadcast<fn::elemwise_div>(a, b, name); }
-SYMGRAD_INLINE Symbol broadcast_maximum(const Symbol& a, const Symbol& b, std::string_view name) { return detail::broadcast<fn::maximum>(a, b, name); }
-SYMGRAD_INLINE Symbol broadcast_minimum(const Symbol& a, const Symbol& b, std::string_view name) { return detail::broadcast<fn::minimum>(a, b, name); }
-SYMGRAD_INLINE Symbol broadcast_power(const Symbol& a, const Symbol& b, std::string_view name) { return detail::broadcast<fn::power>(a, b, name); }
-SYMGRAD_INLINE Symbol broadcast_plus(const Symbol& a, const Symbol& b, std::string_view name) { return broadcast_add(a, b, name); }
-SYMGRAD_INLINE Symbol broadcast_minus(const Symbol& a, const Symbol& b, std::string_view name) { return broadcast_sub(a, b, name); }
-}  // namespace symgrad::sym
+SYMGRAD_INLINE Symbol broadcast_add(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::elemwise_add>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_sub(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::elemwise_sub>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_mul(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::elemwise_mul>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_div(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::elemwise_div>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_maximum(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::maximum>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_minimum(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::minimum>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_power(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::power>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_plus(const Symbol& a, const Symbol& b, std::string_view name) {
+  return broadcast_add(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_minus(const Symbol& a, const Symbol& b, std::string_view name) {
+  return broadcast_sub(a, b, name);
+}
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // The broadcasting node maker, compiled for every binary functor.
 #if defined(SYMGRAD_UNIT_OPS_BROADCAST)
 namespace SYMGRAD_NS::sym::detail {
-#define SYMGRAD_INSTANTIATE_BROADCAST(F) template Symbol broadcast<fn::F>(const Symbol&, const Symbol&, std::string_view);
+#define SYMGRAD_INSTANTIATE_BROADCAST(F) \
+  template Symbol broadcast<fn::F>(const Symbol&, const Symbol&, std::string_view);
 SYMGRAD_BINARY_FUNCTORS(SYMGRAD_INSTANTIATE_BROADCAST)
 #undef SYMGRAD_INSTANTIATE_BROADCAST
-}  // namespace symgrad::sym::detail
+}  // namespace SYMGRAD_NS::sym::detail
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -181,5 +208,5 @@ SYMGRAD_INLINE void register_broadcast(OpTable& t) {
   t["broadcast_minimum"] = reg::plain<Broadcast<fn::minimum>>;
   t["broadcast_power"] = reg::plain<Broadcast<fn::power>>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

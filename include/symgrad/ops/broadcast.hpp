@@ -3,15 +3,14 @@
 // dims are skipped). Gradient: the elementwise gradient summed over each input's broadcast axes.
 #pragma once
 #include <cstdint>
-#include <string_view>
 #include <memory>
+#include <string_view>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct BroadcastResult {
   Shape out = Shape::unknown();
@@ -38,17 +37,41 @@ constexpr BroadcastResult broadcast_rule(const Shape& a, const Shape& b) {
   return r;
 }
 
-template <class F> struct broadcast_name;
-template <> struct broadcast_name<fn::elemwise_add> { static constexpr const char* value = "broadcast_add"; };
-template <> struct broadcast_name<fn::elemwise_sub> { static constexpr const char* value = "broadcast_sub"; };
-template <> struct broadcast_name<fn::elemwise_mul> { static constexpr const char* value = "broadcast_mul"; };
-template <> struct broadcast_name<fn::elemwise_div> { static constexpr const char* value = "broadcast_div"; };
-template <> struct broadcast_name<fn::maximum> { static constexpr const char* value = "broadcast_maximum"; };
-template <> struct broadcast_name<fn::minimum> { static constexpr const char* value = "broadcast_minimum"; };
-template <> struct broadcast_name<fn::power> { static constexpr const char* value = "broadcast_power"; };
+template <class F>
+struct broadcast_name;
+template <>
+struct broadcast_name<fn::elemwise_add> {
+  static constexpr const char* value = "broadcast_add";
+};
+template <>
+struct broadcast_name<fn::elemwise_sub> {
+  static constexpr const char* value = "broadcast_sub";
+};
+template <>
+struct broadcast_name<fn::elemwise_mul> {
+  static constexpr const char* value = "broadcast_mul";
+};
+template <>
+struct broadcast_name<fn::elemwise_div> {
+  static constexpr const char* value = "broadcast_div";
+};
+template <>
+struct broadcast_name<fn::maximum> {
+  static constexpr const char* value = "broadcast_maximum";
+};
+template <>
+struct broadcast_name<fn::minimum> {
+  static constexpr const char* value = "broadcast_minimum";
+};
+template <>
+struct broadcast_name<fn::power> {
+  static constexpr const char* value = "broadcast_power";
+};
 // Operator classes (ops/broadcast-inl.hpp).
-template <class F> class BroadcastBackward;
-template <class F> class Broadcast;
+template <class F>
+class BroadcastBackward;
+template <class F>
+class Broadcast;
 
 }  // namespace ops
 
@@ -70,4 +93,4 @@ Symbol broadcast_power(const Symbol& a, const Symbol& b, std::string_view name =
 Symbol broadcast_plus(const Symbol& a, const Symbol& b, std::string_view name = {});
 Symbol broadcast_minus(const Symbol& a, const Symbol& b, std::string_view name = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

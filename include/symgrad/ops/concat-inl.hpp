@@ -1,9 +1,9 @@
 // Operators and kernels of ops/concat.hpp.
 #pragma once
 #include <array>
+#include <memory>
 #include <span>
 #include <utility>
-#include <memory>
 
 #include "../cpu/strided.hpp"
 #include "concat.hpp"
@@ -14,13 +14,13 @@
 
 namespace SYMGRAD_NS::ops {
 
-
 inline int norm_axis(std::int64_t axis, int ndim) { return static_cast<int>(axis < 0 ? axis + ndim : axis); }
 
 // Copies `part` into (or out of, when `gather` is false) the slab of `whole` that starts at
 // `offset` along `axis`.
 template <class T>
-void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t offset, bool into_whole, OpReq req) {
+void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t offset, bool into_whole,
+               OpReq req) {
   if (req == OpReq::null) return;
   auto ws = host::contiguous_strides(whole.shape());
   const Shape& ps = part.shape();
@@ -28,13 +28,15 @@ void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t
   T* p = part.data<T>();
   // Iterate over the part's shape; the whole is read/written with its own strides.
   host::Strides wst = ws;
-  if (ps.ndim() != whole.ndim()) wst.erase(static_cast<std::size_t>(axis));  // squeezed: the part lacks `axis`
+  if (ps.ndim() != whole.ndim())
+    wst.erase(static_cast<std::size_t>(axis));  // squeezed: the part lacks `axis`
   if (into_whole) {
     host::StridedLoop<2> loop(ps, {wst, host::contiguous_strides(ps)});
     const std::int64_t s = loop.inner_stride(0);
     const bool add = req == OpReq::add;
     loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t n) {
-      for (std::int64_t j = 0; j < n; ++j) w[off[0] + j * s] = add ? w[off[0] + j * s] + p[off[1] + j] : p[off[1] + j];
+      for (std::int64_t j = 0; j < n; ++j)
+        w[off[0] + j * s] = add ? w[off[0] + j * s] + p[off[1] + j] : p[off[1] + j];
     });
   } else {
     host::strided_copy<T>(ps, p, w, wst, req == OpReq::add);
@@ -66,21 +68,23 @@ class Concat final : public Operator {
     if (nd < 0) return;
     if (nd == 0) ShapeCtx::fail("zero-dimensional arrays cannot be concatenated");
     int ax = norm_axis(dim_, nd);
-    if (ax < 0 || ax >= nd) ShapeCtx::fail("dim " + std::to_string(dim_) + " is out of range for rank " + std::to_string(nd));
+    if (ax < 0 || ax >= nd)
+      ShapeCtx::fail("dim " + std::to_string(dim_) + " is out of range for rank " + std::to_string(nd));
     // Every dim but `ax` is shared by all inputs and the output.
     Shape common = c.out(0).rank_known() ? c.out(0) : Shape::unknown_dims(nd);
     common[ax] = dyn;
     for (std::size_t i = 0; i < n_; ++i) {
       if (!c.in(i).rank_known()) continue;
       if (c.in(i).ndim() != nd)
-        ShapeCtx::fail(c.in_name(i) + " has rank " + std::to_string(c.in(i).ndim()) + " but the other inputs have rank " +
-                       std::to_string(nd));
+        ShapeCtx::fail(c.in_name(i) + " has rank " + std::to_string(c.in(i).ndim()) +
+                       " but the other inputs have rank " + std::to_string(nd));
       Shape s = c.in(i);
       s[ax] = dyn;
       auto m = merge(common, s);
       if (!m.ok)
-        ShapeCtx::fail(c.in_name(i) + " has shape " + c.in(i).str() + ", which differs from the others outside dim " +
-                       std::to_string(dim_) + " (expected " + common.str() + " there)");
+        ShapeCtx::fail(c.in_name(i) + " has shape " + c.in(i).str() +
+                       ", which differs from the others outside dim " + std::to_string(dim_) + " (expected " +
+                       common.str() + " there)");
       common = m.shape;
     }
     std::int64_t total = 0;
@@ -89,8 +93,10 @@ class Concat final : public Operator {
       Shape s = common;
       s[ax] = c.in(i).rank_known() ? c.in(i)[ax] : dyn;
       c.assign_in(i, s);
-      if (s[ax] < 0) ++n_unknown, unknown = static_cast<int>(i);
-      else total += s[ax];
+      if (s[ax] < 0)
+        ++n_unknown, unknown = static_cast<int>(i);
+      else
+        total += s[ax];
     }
     Shape out = common;
     out[ax] = n_unknown ? dyn : total;
@@ -98,7 +104,9 @@ class Concat final : public Operator {
     if (n_unknown == 1 && c.out(0)[ax] >= 0) {  // the one missing size follows from the output
       Shape s = common;
       s[ax] = c.out(0)[ax] - total;
-      if (s[ax] < 1) ShapeCtx::fail("the output's size along dim " + std::to_string(dim_) + " is too small for the inputs");
+      if (s[ax] < 1)
+        ShapeCtx::fail("the output's size along dim " + std::to_string(dim_) +
+                       " is too small for the inputs");
       c.assign_in(static_cast<std::size_t>(unknown), s);
     }
   }
@@ -281,13 +289,15 @@ class SliceChannel final : public Operator {
     }
     if (!in.rank_known()) return;
     int ax = norm_axis(p_.axis, in.ndim());
-    if (ax < 0 || ax >= in.ndim()) ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + in.str());
+    if (ax < 0 || ax >= in.ndim())
+      ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + in.str());
     Shape part = in;
     if (in[ax] >= 0) {
       if (in[ax] % p_.num_outputs != 0)
-        ShapeCtx::fail("cannot split axis " + std::to_string(p_.axis) + " of " + c.in_name(0) + " with shape " + in.str() +
-                       " into num_outputs=" + std::to_string(p_.num_outputs) + " equal parts: " +
-                       std::to_string(p_.num_outputs) + " does not divide " + std::to_string(in[ax]));
+        ShapeCtx::fail("cannot split axis " + std::to_string(p_.axis) + " of " + c.in_name(0) +
+                       " with shape " + in.str() + " into num_outputs=" + std::to_string(p_.num_outputs) +
+                       " equal parts: " + std::to_string(p_.num_outputs) + " does not divide " +
+                       std::to_string(in[ax]));
       if (p_.squeeze_axis && in[ax] != p_.num_outputs)
         ShapeCtx::fail("with squeeze_axis=True the split axis must have size num_outputs=" +
                        std::to_string(p_.num_outputs) + ", but " + c.in_name(0) + " has shape " + in.str());
@@ -331,7 +341,7 @@ class SliceChannel final : public Operator {
   SliceChannelParam p_;
   bool split_ = false;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONCAT)
 namespace SYMGRAD_NS::sym {
@@ -340,17 +350,23 @@ SYMGRAD_INLINE Symbol concat(const std::vector<Symbol>& data, const ConcatOption
   if (data.empty()) throw ValueError("concat: needs at least one input");
   return compose(std::make_shared<ops::Concat>(data.size(), o.dim), data, o.name);
 }
-SYMGRAD_INLINE Symbol Concat(const std::vector<Symbol>& data, const ConcatOptions& o) { return concat(data, o); }
+SYMGRAD_INLINE Symbol Concat(const std::vector<Symbol>& data, const ConcatOptions& o) {
+  return concat(data, o);
+}
 SYMGRAD_INLINE Symbol split(const Symbol& data, const SplitOptions& o) {
-  return compose(std::make_shared<ops::SliceChannel>(ops::SliceChannelParam{o.num_outputs, o.axis, o.squeeze_axis}, true),
+  return compose(std::make_shared<ops::SliceChannel>(
+                     ops::SliceChannelParam{o.num_outputs, o.axis, o.squeeze_axis}, true),
                  {data}, o.name);
 }
 SYMGRAD_INLINE Symbol slice_channel(const Symbol& data, const SplitOptions& o) {
-  return compose(std::make_shared<ops::SliceChannel>(ops::SliceChannelParam{o.num_outputs, o.axis, o.squeeze_axis}, false),
+  return compose(std::make_shared<ops::SliceChannel>(
+                     ops::SliceChannelParam{o.num_outputs, o.axis, o.squeeze_axis}, false),
                  {data}, o.name);
 }
-SYMGRAD_INLINE Symbol SliceChannel(const Symbol& data, const SplitOptions& o) { return slice_channel(data, o); }
-}  // namespace symgrad::sym
+SYMGRAD_INLINE Symbol SliceChannel(const Symbol& data, const SplitOptions& o) {
+  return slice_channel(data, o);
+}
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -362,11 +378,12 @@ inline OpPtr concat(const AttrMap& m, std::size_t n) {
   r.get("dim", dim);
   r.finish();
   if (static_cast<std::size_t>(k) != n)
-    throw ValueError("Concat: num_args=" + std::to_string(k) + " but the node has " + std::to_string(n) + " inputs");
+    throw ValueError("Concat: num_args=" + std::to_string(k) + " but the node has " + std::to_string(n) +
+                     " inputs");
   return std::make_shared<Concat>(n, dim);
 }
 inline OpPtr slice_channel(const AttrMap& m, std::size_t) { return std::make_shared<SliceChannel>(m); }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONCAT)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_concat(OpTable& t) {
@@ -375,7 +392,7 @@ SYMGRAD_INLINE void register_concat(OpTable& t) {
   t["SliceChannel"] = reg::slice_channel;
   t["split"] = reg::slice_channel;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -385,5 +402,5 @@ SYMGRAD_INLINE Concat::~Concat() = default;
 SYMGRAD_INLINE SplitLike::~SplitLike() = default;
 SYMGRAD_INLINE SliceChannelBackward::~SliceChannelBackward() = default;
 SYMGRAD_INLINE SliceChannel::~SliceChannel() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

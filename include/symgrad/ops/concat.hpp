@@ -5,16 +5,15 @@
 // (zeros for outputs nothing flowed to).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct SliceChannelParam {
   std::int64_t num_outputs = 0;
@@ -47,7 +46,7 @@ Symbol split(const Symbol& data, const SplitOptions& o);
 Symbol slice_channel(const Symbol& data, const SplitOptions& o);
 Symbol SliceChannel(const Symbol& data, const SplitOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace why {
@@ -71,14 +70,23 @@ struct ConcatCheck {
       auto m = merge(common, t);
       ok = ok && m.ok;
       common = m.shape;
-      if (s[ax] < 0) known = false;
-      else total += s[ax];
+      if (s[ax] < 0)
+        known = false;
+      else
+        total += s[ax];
     }
     common[ax] = known ? total : dyn;
     return common;
   }
-  static constexpr bool ok = [] { bool o = true; compute(o); return o; }();
-  static constexpr Shape value = [] { bool o = true; return compute(o); }();
+  static constexpr bool ok = [] {
+    bool o = true;
+    compute(o);
+    return o;
+  }();
+  static constexpr Shape value = [] {
+    bool o = true;
+    return compute(o);
+  }();
 };
 }  // namespace ops
 namespace sym {
@@ -87,10 +95,11 @@ template <std::int64_t Dim = 1, Typed... A>
 auto concat(const A&... xs) {
   using H = ops::ConcatCheck<Dim, A...>;
   if constexpr (!H::ok) {
-    static_shape_error<ops::Concat, why::inputs_differ_outside_the_concat_dim, typename A::shape_type...>::raise();
+    static_shape_error<ops::Concat, why::inputs_differ_outside_the_concat_dim,
+                       typename A::shape_type...>::raise();
   } else {
     return TSym<to_static_t<H>>(concat(std::vector<Symbol>{Symbol(xs)...}, {.dim = Dim}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -1,9 +1,9 @@
 // Operators and kernels of ops/convolution.hpp.
 #pragma once
-#include <span>
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <span>
 #include <utility>
 
 #include "../cpu/gemm.hpp"
@@ -16,7 +16,6 @@
 
 namespace SYMGRAD_NS::ops {
 
-
 // Channels-first layouts as codes (the number of spatial axes); channels-last layouts are errors.
 inline int layout_code(const char* op, const std::string& l) {
   if (l.empty() || l == "None") return 0;
@@ -24,7 +23,8 @@ inline int layout_code(const char* op, const std::string& l) {
   if (l == "NCHW") return 2;
   if (l == "NCDHW") return 3;
   throw ValueError(std::string(op) + ": layout '" + l +
-                   "' is not supported; the CPU path takes channels first (NCW, NCHW, NCDHW), as MXNet's CPU operators do");
+                   "' is not supported; the CPU path takes channels first (NCW, NCHW, NCDHW), as MXNet's CPU "
+                   "operators do");
 }
 inline std::string layout_name(int code) { return code == 1 ? "NCW" : code == 2 ? "NCHW" : "NCDHW"; }
 
@@ -109,7 +109,8 @@ void im2col_rows(const Geo& g, const T* x, T* col, std::int64_t r0, std::int64_t
 template <class T>
 void im2col(const Geo& g, const T* x, T* col) {
   const auto rows = static_cast<std::size_t>(g.col_rows());
-  const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, g.out_size())));
+  const auto grain =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, g.out_size())));
   host::parallel_for(rows, grain, 1, [&](std::size_t r0, std::size_t r1) {
     im2col_rows(g, x, col, std::int64_t(r0), std::int64_t(r1));
   });
@@ -120,7 +121,8 @@ void im2col(const Geo& g, const T* x, T* col) {
 template <class T>
 void col2im(const Geo& g, const T* col, T* dx) {
   const std::int64_t P = g.out_size(), ks = g.k_size();
-  const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, ks * P)));
+  const auto grain =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, ks * P)));
   host::parallel_for(static_cast<std::size_t>(g.cg()), grain, 1, [&](std::size_t c0, std::size_t c1) {
     for (std::int64_t c = std::int64_t(c0); c < std::int64_t(c1); ++c) {
       T* dst = dx + c * g.in_size();
@@ -201,7 +203,8 @@ inline cuda::ConvGeo gpu_geo(const Geo& g) {
   cuda::ConvGeo c;
   c.C = g.cg();
   for (std::size_t a = 0; a < 3; ++a)
-    c.in[a] = g.in[a], c.out[a] = g.out[a], c.k[a] = g.k[a], c.s[a] = g.s[a], c.d[a] = g.d[a], c.p[a] = g.p[a];
+    c.in[a] = g.in[a], c.out[a] = g.out[a], c.k[a] = g.k[a], c.s[a] = g.s[a], c.d[a] = g.d[a],
+    c.p[a] = g.p[a];
   return c;
 }
 #endif
@@ -232,13 +235,18 @@ class ConvolutionBackward final : public Operator {
     c.assign_out(1, c.in(2));
     if (!p_.no_bias) c.assign_out(2, Shape{p_.num_filter});
   }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
-  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    no_second_order(*this);
+  }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&,
+                              DType t) const override {
     auto g = conv_detail::geometry(in[1], in[0], p_);
-    if (g.cg() == 1) return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
+    if (g.cg() == 1)
+      return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
     const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
     // columns per thread, and per-thread weight-gradient sums when the samples are spread
-    return static_cast<std::size_t>(nt * g.col_rows() * g.out_size() + (nt > 1 ? nt * g.F * g.col_rows() : 0)) *
+    return static_cast<std::size_t>(nt * g.col_rows() * g.out_size() +
+                                    (nt > 1 ? nt * g.F * g.col_rows() : 0)) *
            dtype_size(t);
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -264,8 +272,8 @@ class ConvolutionBackward final : public Operator {
             T* dxp = dx + (n * g.C + c) * IS;
             for (std::int64_t f = c * Fg; f < (c + 1) * Fg; ++f) {
               const T* dyp = gy + (n * g.F + f) * P;
-              conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
-                                                 std::int64_t hi, std::int64_t base) {
+              conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi,
+                                                 std::int64_t lo, std::int64_t hi, std::int64_t base) {
                 const T wv = ws[f * KS + wi];
                 for (std::int64_t o = lo; o < hi; ++o) dxp[irow + o * S + base] += wv * dyp[orow + o];
               });
@@ -279,8 +287,8 @@ class ConvolutionBackward final : public Operator {
             for (std::int64_t n = 0; n < g.N; ++n) {
               const T* dyp = gy + (n * g.F + f) * P;
               const T* xp = xs + (n * g.C + c) * IS;
-              conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
-                                                 std::int64_t hi, std::int64_t base) {
+              conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi,
+                                                 std::int64_t lo, std::int64_t hi, std::int64_t base) {
                 T acc = T(0);
                 for (std::int64_t o = lo; o < hi; ++o) acc += dyp[orow + o] * xp[irow + o * S + base];
                 dw[f * KS + wi] += acc;
@@ -345,7 +353,9 @@ class ConvolutionBackward final : public Operator {
     const int dev = ctx.ctx.device_id;
     const DType t = dy.dtype();
     const std::size_t es = dtype_size(t);
-    auto at = [&](const NDArray& a, std::int64_t elems) { return static_cast<char*>(a.raw_data()) + elems * std::int64_t(es); };
+    auto at = [&](const NDArray& a, std::int64_t elems) {
+      return static_cast<char*>(a.raw_data()) + elems * std::int64_t(es);
+    };
     const bool want_dx = req[0] != OpReq::null, want_dw = req[1] != OpReq::null;
     if (want_dx && req[0] == OpReq::write) device::zero(ctx.ctx, out[0].raw_data(), out[0].nbytes());
     if (want_dw && req[1] == OpReq::write) device::zero(ctx.ctx, out[1].raw_data(), out[1].nbytes());
@@ -365,7 +375,8 @@ class ConvolutionBackward final : public Operator {
     if (!p_.no_bias && req[2] != OpReq::null) {  // db[f] = Σ over samples and positions
       cuda::ReduceIndex ix;
       ix.nkept = 1, ix.kept_shape[0] = g.F, ix.kept_stride[0] = P;
-      ix.nred = 2, ix.red_shape[0] = g.N, ix.red_stride[0] = g.F * P, ix.red_shape[1] = P, ix.red_stride[1] = 1;
+      ix.nred = 2, ix.red_shape[0] = g.N, ix.red_stride[0] = g.F * P, ix.red_shape[1] = P,
+      ix.red_stride[1] = 1;
       ix.red_size = g.N * P;
       cuda::reduce(dev, t, cuda::ReduceOp::sum, ix, g.F, dy.raw_data(), out[2].raw_data(), 1.0, req[2]);
     }
@@ -424,20 +435,24 @@ class Convolution final : public Operator {
   void infer_shape(ShapeCtx& c) const override {
     auto r = convolution_rule(c.in(0), p_);
     if (r.error)
-      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with " + conv_detail::describe(p_) + ": " + r.error);
+      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with " + conv_detail::describe(p_) + ": " +
+                     r.error);
     c.assign_in(1, r.weight, conv_detail::describe(p_) + " and the data shape " + c.in(0).str());
     if (!p_.no_bias) c.assign_in(2, r.bias, "num_filter=" + std::to_string(p_.num_filter));
     c.assign_out(0, r.out);
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<ConvolutionBackward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    auto b = grad_node(std::make_shared<ConvolutionBackward>(p_), n, "backward",
+                       {og[0], n->inputs[0], n->inputs[1]});
     std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
     if (!p_.no_bias) g.push_back(out_entry(b, 2));
     return g;
   }
-  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out, DType t) const override {
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out,
+                              DType t) const override {
     auto g = conv_detail::geometry(in[0], out[0], p_);
-    if (g.cg() == 1) return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
+    if (g.cg() == 1)
+      return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
     const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
     return static_cast<std::size_t>(nt * g.col_rows() * g.out_size()) * dtype_size(t);
   }
@@ -463,8 +478,8 @@ class Convolution final : public Operator {
           T* yp = y + (n * g.F + f) * P;
           const T* xp = xs + (n * g.C + f / Fg) * IS;
           if (beta == T(0)) std::fill_n(yp, P, T(0));
-          conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi, std::int64_t lo,
-                                             std::int64_t hi, std::int64_t base) {
+          conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi,
+                                             std::int64_t lo, std::int64_t hi, std::int64_t base) {
             const T wv = ws[f * KS + wi];
             for (std::int64_t o = lo; o < hi; ++o) yp[orow + o] += wv * xp[irow + o * S + base];
           });
@@ -483,7 +498,8 @@ class Convolution final : public Operator {
                 conv_detail::im2col(g, xg, colc);
                 src = colc;
               }
-              host::gemm<T>(false, false, Fg, P, K, T(1), ws + gr * Fg * K, K, src, P, beta, y + (n * g.F + gr * Fg) * P, P);
+              host::gemm<T>(false, false, Fg, P, K, T(1), ws + gr * Fg * K, K, src, P, beta,
+                            y + (n * g.F + gr * Fg) * P, P);
             }
         });
       if (!p_.no_bias) {
@@ -510,7 +526,9 @@ class Convolution final : public Operator {
     const int dev = ctx.ctx.device_id;
     const DType t = x.dtype();
     const std::size_t es = dtype_size(t);
-    auto at = [&](const NDArray& a, std::int64_t elems) { return static_cast<char*>(a.raw_data()) + elems * std::int64_t(es); };
+    auto at = [&](const NDArray& a, std::int64_t elems) {
+      return static_cast<char*>(a.raw_data()) + elems * std::int64_t(es);
+    };
     const double beta = req[0] == OpReq::add ? 1.0 : 0.0;
     void* col = ctx.workspace;
     for (std::int64_t n = 0; n < g.N; ++n)
@@ -524,8 +542,8 @@ class Convolution final : public Operator {
       bx.ndim = 3, bx.shape[0] = g.N, bx.shape[1] = g.F, bx.shape[2] = P;
       bx.stride_a[0] = g.F * P, bx.stride_a[1] = P, bx.stride_a[2] = 1;
       bx.stride_b[0] = 0, bx.stride_b[1] = 1, bx.stride_b[2] = 0;
-      cuda::broadcast_binary(dev, t, cuda::BinaryOp::add, bx, g.N * g.F * P, out[0].raw_data(), in[2].raw_data(),
-                             out[0].raw_data(), OpReq::write);
+      cuda::broadcast_binary(dev, t, cuda::BinaryOp::add, bx, g.N * g.F * P, out[0].raw_data(),
+                             in[2].raw_data(), out[0].raw_data(), OpReq::write);
     }
   }
 #endif
@@ -536,30 +554,32 @@ class Convolution final : public Operator {
       throw ValueError("Convolution: kernel must have 1, 2 or 3 dimensions, e.g. kernel=(3, 3); got " +
                        attr::format(p_.kernel.vec()));
     for (int i = 0; i < ns; ++i)
-      if (p_.kernel[i] < 1) throw ValueError("Convolution: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
+      if (p_.kernel[i] < 1)
+        throw ValueError("Convolution: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
     auto same_rank = [&](const Spatial& s, const char* what, std::int64_t lo) {
       if (s.n != 0 && s.n != ns)
-        throw ValueError(std::string("Convolution: ") + what + " " + attr::format(s.vec()) + " must have as many values as kernel " +
-                         attr::format(p_.kernel.vec()));
+        throw ValueError(std::string("Convolution: ") + what + " " + attr::format(s.vec()) +
+                         " must have as many values as kernel " + attr::format(p_.kernel.vec()));
       for (int i = 0; i < s.n; ++i)
         if (s[i] < lo)
-          throw ValueError(std::string("Convolution: ") + what + " values must be at least " + std::to_string(lo) + ", got " +
-                           attr::format(s.vec()));
+          throw ValueError(std::string("Convolution: ") + what + " values must be at least " +
+                           std::to_string(lo) + ", got " + attr::format(s.vec()));
     };
     same_rank(p_.stride, "stride", 1);
     same_rank(p_.dilate, "dilate", 1);
     same_rank(p_.pad, "pad", 0);
-    if (p_.num_filter < 1) throw ValueError("Convolution: num_filter must be at least 1, got " + std::to_string(p_.num_filter));
+    if (p_.num_filter < 1)
+      throw ValueError("Convolution: num_filter must be at least 1, got " + std::to_string(p_.num_filter));
     if (p_.num_group < 1 || p_.num_filter % p_.num_group != 0)
-      throw ValueError("Convolution: num_filter (" + std::to_string(p_.num_filter) + ") must be divisible by num_group (" +
-                       std::to_string(p_.num_group) + ")");
+      throw ValueError("Convolution: num_filter (" + std::to_string(p_.num_filter) +
+                       ") must be divisible by num_group (" + std::to_string(p_.num_group) + ")");
     if (p_.layout && p_.layout != ns)
-      throw ValueError("Convolution: layout '" + layout_name(p_.layout) + "' does not match a " + std::to_string(ns) +
-                       "-d kernel; use " + layout_name(ns));
+      throw ValueError("Convolution: layout '" + layout_name(p_.layout) + "' does not match a " +
+                       std::to_string(ns) + "-d kernel; use " + layout_name(ns));
   }
   ConvolutionParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONVOLUTION)
 namespace SYMGRAD_NS::sym {
@@ -577,23 +597,26 @@ SYMGRAD_INLINE ops::ConvolutionParam convolution_param(const ConvolutionOptions&
   p.layout = ops::layout_code("Convolution", o.layout);
   return p;
 }
-SYMGRAD_INLINE Symbol convolution(const Symbol& data, const Symbol& weight, const Symbol& bias, const ConvolutionOptions& o) {
+SYMGRAD_INLINE Symbol convolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
+                                  const ConvolutionOptions& o) {
   auto op = std::make_shared<ops::Convolution>(convolution_param(o));
   if (o.no_bias) return compose(op, {data, weight}, o.name);
   return compose(op, {data, weight, bias}, o.name);
 }
-SYMGRAD_INLINE Symbol convolution(const Symbol& data, const ConvolutionOptions& o) { return convolution(data, Symbol(), Symbol(), o); }
-SYMGRAD_INLINE Symbol Convolution(const Symbol& data, const ConvolutionOptions& o) { return convolution(data, o); }
-}  // namespace symgrad::sym
+SYMGRAD_INLINE Symbol convolution(const Symbol& data, const ConvolutionOptions& o) {
+  return convolution(data, Symbol(), Symbol(), o);
+}
+SYMGRAD_INLINE Symbol Convolution(const Symbol& data, const ConvolutionOptions& o) {
+  return convolution(data, o);
+}
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONVOLUTION)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_convolution(OpTable& t) {
-  t["Convolution"] = reg::with_attrs<Convolution>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_convolution(OpTable& t) { t["Convolution"] = reg::with_attrs<Convolution>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -601,5 +624,5 @@ SYMGRAD_INLINE void register_convolution(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE ConvolutionBackward::~ConvolutionBackward() = default;
 SYMGRAD_INLINE Convolution::~Convolution() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

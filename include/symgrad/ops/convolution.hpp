@@ -6,20 +6,20 @@
 // CPU: per sample and group, im2col into the executor's workspace and one GEMM; backward: the
 // weight gradient as GEMMs against the same columns, the data gradient as a GEMM into columns
 // and col2im. Depthwise convolutions (one input channel per group) skip the columns: direct
-// loops over (sample, filter) planes on the thread pool. Channels-last layouts are errors (MXNet runs them on GPUs only).
+// loops over (sample, filter) planes on the thread pool. Channels-last layouts are errors (MXNet runs them on
+// GPUs only).
 #pragma once
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
-#include <array>
-#include <memory>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 // Up to three spatial values (kernel, stride, dilate, pad), usable in constant expressions.
 struct Spatial {
@@ -36,8 +36,10 @@ struct Spatial {
   static Spatial from(const std::vector<std::int64_t>& x) {
     Spatial s;
     for (auto e : x)
-      if (s.n < 3) s.v[static_cast<std::size_t>(s.n++)] = e;
-      else throw ValueError("at most 3 spatial dimensions are supported");
+      if (s.n < 3)
+        s.v[static_cast<std::size_t>(s.n++)] = e;
+      else
+        throw ValueError("at most 3 spatial dimensions are supported");
     return s;
   }
   static constexpr Spatial filled(int n, std::int64_t value) {
@@ -140,7 +142,7 @@ Symbol convolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
 Symbol convolution(const Symbol& data, const ConvolutionOptions& o);
 Symbol Convolution(const Symbol& data, const ConvolutionOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace ops {
@@ -167,27 +169,36 @@ struct TypedConvolutionOptions {
 // Typed: convolution<20, dims(5, 5)>(x) on a static (N, C, H, W) shape has the static output
 // shape of MXNet's formula; stride, pad, dilate and num_group are further template arguments.
 // A kernel larger than the padded input, or channels that num_group does not divide, do not compile.
-template <std::int64_t NumFilter, ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{}, ops::Spatial Pad = ops::Spatial{},
-          ops::Spatial Dilate = ops::Spatial{}, std::int64_t NumGroup = 1, Typed A>
+template <std::int64_t NumFilter, ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{},
+          ops::Spatial Pad = ops::Spatial{}, ops::Spatial Dilate = ops::Spatial{}, std::int64_t NumGroup = 1,
+          Typed A>
 auto convolution(const A& x, const TypedConvolutionOptions& o = {}) {
   static_assert(NumFilter >= 1 && NumGroup >= 1 && NumFilter % NumGroup == 0,
                 "convolution: num_filter must be positive and divisible by num_group");
-  static_assert(Kernel.n >= 1 && (Stride.n == 0 || Stride.n == Kernel.n) && (Pad.n == 0 || Pad.n == Kernel.n) &&
-                    (Dilate.n == 0 || Dilate.n == Kernel.n),
+  static_assert(Kernel.n >= 1 && (Stride.n == 0 || Stride.n == Kernel.n) &&
+                    (Pad.n == 0 || Pad.n == Kernel.n) && (Dilate.n == 0 || Dilate.n == Kernel.n),
                 "convolution: stride, pad and dilate need as many values as the kernel");
   constexpr ops::ConvolutionParam P{Kernel, Stride, Dilate, Pad, NumFilter, NumGroup, false, 1024, 0};
   constexpr auto r = ops::convolution_rule(A::shape, P);
   if constexpr (r.code == 1) {
-    static_shape_error<ops::Convolution, why::data_must_be_batch_channel_spatial, typename A::shape_type>::raise();
+    static_shape_error<ops::Convolution, why::data_must_be_batch_channel_spatial,
+                       typename A::shape_type>::raise();
   } else if constexpr (r.code == 2) {
-    static_shape_error<ops::Convolution, why::channels_must_divide_by_num_group, typename A::shape_type>::raise();
+    static_shape_error<ops::Convolution, why::channels_must_divide_by_num_group,
+                       typename A::shape_type>::raise();
   } else if constexpr (r.code == 3) {
-    static_shape_error<ops::Convolution, why::kernel_larger_than_padded_input, typename A::shape_type>::raise();
+    static_shape_error<ops::Convolution, why::kernel_larger_than_padded_input,
+                       typename A::shape_type>::raise();
   } else {
-    return TSym<to_static_t<ops::ConvolutionOut<A, P>>>(convolution(
-        Symbol(x), {.kernel = Kernel.vec(), .num_filter = NumFilter, .stride = Stride.vec(), .dilate = Dilate.vec(),
-                    .pad = Pad.vec(), .num_group = NumGroup, .no_bias = o.no_bias, .name = o.name}));
+    return TSym<to_static_t<ops::ConvolutionOut<A, P>>>(convolution(Symbol(x), {.kernel = Kernel.vec(),
+                                                                                .num_filter = NumFilter,
+                                                                                .stride = Stride.vec(),
+                                                                                .dilate = Dilate.vec(),
+                                                                                .pad = Pad.vec(),
+                                                                                .num_group = NumGroup,
+                                                                                .no_bias = o.no_bias,
+                                                                                .name = o.name}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

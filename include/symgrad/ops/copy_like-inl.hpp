@@ -31,20 +31,18 @@ inline NodeEntry grad_as_input(const NodePtr& n, const NodeEntry& og) {
   return out_entry(grad_node(std::make_shared<CopyLike>(), n, "backward", {og, n->inputs[0]}));
 }
 
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_COPY_LIKE)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_copy_like(OpTable& t) {
-  t["_copy_like"] = reg::plain<CopyLike>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_copy_like(OpTable& t) { t["_copy_like"] = reg::plain<CopyLike>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_COPY_LIKE)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE CopyLike::~CopyLike() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

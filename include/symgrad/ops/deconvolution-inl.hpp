@@ -12,7 +12,6 @@
 
 namespace SYMGRAD_NS::ops {
 
-
 namespace deconv_detail {
 
 // The geometry of the convolution this deconvolution transposes: its input is our output (num_filter
@@ -57,8 +56,11 @@ class DeconvolutionBackward final : public Operator {
     c.assign_out(1, c.in(2));
     if (!p_.no_bias) c.assign_out(2, Shape{p_.num_filter});
   }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
-  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    no_second_order(*this);
+  }
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&,
+                              DType t) const override {
     auto g = deconv_detail::geometry(in[1], in[0], p_);
     return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
   }
@@ -85,7 +87,8 @@ class DeconvolutionBackward final : public Operator {
             host::gemm<T>(false, false, Cg, P, K, T(1), ws + gr * Cg * K, K, col, P,
                           req[0] == OpReq::add ? T(1) : T(0), out[0].data<T>() + (n * C + gr * Cg) * P, P);
           if (want_dw)  // dW_g (Cg, K) += x_g (Cg, P) · colᵀ (P, K)
-            host::gemm<T>(false, true, Cg, K, P, T(1), xg, P, col, P, T(1), out[1].data<T>() + gr * Cg * K, K);
+            host::gemm<T>(false, true, Cg, K, P, T(1), xg, P, col, P, T(1), out[1].data<T>() + gr * Cg * K,
+                          K);
         }
       if (!p_.no_bias && req[2] != OpReq::null) {
         T* db = out[2].data<T>();
@@ -160,18 +163,21 @@ class Deconvolution final : public Operator {
   void infer_shape(ShapeCtx& c) const override {
     auto r = deconvolution_rule(c.in(0), p_);
     if (r.error)
-      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with " + deconv_detail::describe(p_) + ": " + r.error);
+      ShapeCtx::fail(c.in_name(0) + " " + c.in(0).str() + " with " + deconv_detail::describe(p_) + ": " +
+                     r.error);
     c.assign_in(1, r.weight, deconv_detail::describe(p_) + " and the data shape " + c.in(0).str());
     if (!p_.no_bias) c.assign_in(2, r.bias, "num_filter=" + std::to_string(p_.num_filter));
     c.assign_out(0, r.out);
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<DeconvolutionBackward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    auto b = grad_node(std::make_shared<DeconvolutionBackward>(p_), n, "backward",
+                       {og[0], n->inputs[0], n->inputs[1]});
     std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
     if (!p_.no_bias) g.push_back(out_entry(b, 2));
     return g;
   }
-  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out, DType t) const override {
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out,
+                              DType t) const override {
     auto g = deconv_detail::geometry(in[0], out[0], p_);
     return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);
   }
@@ -191,7 +197,8 @@ class Deconvolution final : public Operator {
       for (std::int64_t n = 0; n < g.N; ++n)
         for (std::int64_t gr = 0; gr < g.G; ++gr) {
           // col (K, P) = W_gᵀ (K, Cg) · x_g (Cg, P), scattered into y_g by col2im
-          host::gemm<T>(true, false, K, P, Cg, T(1), ws + gr * Cg * K, K, xs + (n * C + gr * Cg) * P, P, T(0), col, P);
+          host::gemm<T>(true, false, K, P, Cg, T(1), ws + gr * Cg * K, K, xs + (n * C + gr * Cg) * P, P, T(0),
+                        col, P);
           conv_detail::col2im(g, col, y + (n * F + gr * Fg) * g.in_size());
         }
       if (!p_.no_bias) {
@@ -213,15 +220,16 @@ class Deconvolution final : public Operator {
                        attr::format(p_.kernel.vec()));
     for (int i = 0; i < ns; ++i)
       if (p_.kernel[i] < 1)
-        throw ValueError("Deconvolution: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
+        throw ValueError("Deconvolution: kernel sizes must be positive, got " +
+                         attr::format(p_.kernel.vec()));
     auto same_rank = [&](const Spatial& s, const char* what, std::int64_t lo) {
       if (s.n != 0 && s.n != ns)
         throw ValueError(std::string("Deconvolution: ") + what + " " + attr::format(s.vec()) +
                          " must have as many values as kernel " + attr::format(p_.kernel.vec()));
       for (int i = 0; i < s.n; ++i)
         if (s[i] < lo)
-          throw ValueError(std::string("Deconvolution: ") + what + " values must be at least " + std::to_string(lo) +
-                           ", got " + attr::format(s.vec()));
+          throw ValueError(std::string("Deconvolution: ") + what + " values must be at least " +
+                           std::to_string(lo) + ", got " + attr::format(s.vec()));
     };
     same_rank(p_.stride, "stride", 1);
     same_rank(p_.dilate, "dilate", 1);
@@ -231,15 +239,15 @@ class Deconvolution final : public Operator {
     if (p_.num_filter < 1)
       throw ValueError("Deconvolution: num_filter must be at least 1, got " + std::to_string(p_.num_filter));
     if (p_.num_group < 1 || p_.num_filter % p_.num_group != 0)
-      throw ValueError("Deconvolution: num_filter (" + std::to_string(p_.num_filter) + ") must be divisible by num_group (" +
-                       std::to_string(p_.num_group) + ")");
+      throw ValueError("Deconvolution: num_filter (" + std::to_string(p_.num_filter) +
+                       ") must be divisible by num_group (" + std::to_string(p_.num_group) + ")");
     if (p_.layout && p_.layout != ns)
-      throw ValueError("Deconvolution: layout '" + layout_name(p_.layout) + "' does not match a " + std::to_string(ns) +
-                       "-d kernel; use " + layout_name(ns));
+      throw ValueError("Deconvolution: layout '" + layout_name(p_.layout) + "' does not match a " +
+                       std::to_string(ns) + "-d kernel; use " + layout_name(ns));
   }
   DeconvolutionParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DECONVOLUTION)
 namespace SYMGRAD_NS::sym {
@@ -259,7 +267,8 @@ SYMGRAD_INLINE ops::DeconvolutionParam deconvolution_param(const DeconvolutionOp
   p.layout = ops::layout_code("Deconvolution", o.layout);
   return p;
 }
-SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const Symbol& weight, const Symbol& bias, const DeconvolutionOptions& o) {
+SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
+                                    const DeconvolutionOptions& o) {
   auto op = std::make_shared<ops::Deconvolution>(deconvolution_param(o));
   if (o.no_bias) return compose(op, {data, weight}, o.name);
   return compose(op, {data, weight, bias}, o.name);
@@ -267,8 +276,10 @@ SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const Symbol& weight, co
 SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const DeconvolutionOptions& o) {
   return deconvolution(data, Symbol(), Symbol(), o);
 }
-SYMGRAD_INLINE Symbol Deconvolution(const Symbol& data, const DeconvolutionOptions& o) { return deconvolution(data, o); }
-}  // namespace symgrad::sym
+SYMGRAD_INLINE Symbol Deconvolution(const Symbol& data, const DeconvolutionOptions& o) {
+  return deconvolution(data, o);
+}
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -277,7 +288,7 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_deconvolution(OpTable& t) {
   t["Deconvolution"] = reg::with_attrs<Deconvolution>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -285,5 +296,5 @@ SYMGRAD_INLINE void register_deconvolution(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE DeconvolutionBackward::~DeconvolutionBackward() = default;
 SYMGRAD_INLINE Deconvolution::~Deconvolution() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -19,7 +19,6 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
-
 struct DeconvolutionParam {
   Spatial kernel, stride, dilate, pad, adj, target_shape;  // empty = 1s / 1s / 0s / 0s / 0s / none
   std::int64_t num_filter = 0;
@@ -42,7 +41,8 @@ struct DeconvolutionShapes {
   Shape out = Shape::unknown(), weight = Shape::unknown(), bias = Shape::unknown();
   Spatial pad, adj;  // the padding and adjustment in effect (derived from target_shape when given)
   const char* error = nullptr;
-  int code = 0;  // 1: data rank, 2: channels and num_group, 3: adj not below stride, 4: target too big, 5: no output
+  int code =
+      0;  // 1: data rank, 2: channels and num_group, 3: adj not below stride, 4: target too big, 5: no output
 };
 
 // The shape rule, usable at compile time.
@@ -101,7 +101,8 @@ constexpr DeconvolutionShapes deconvolution_rule(const Shape& data, const Deconv
     }
     const std::int64_t o = full - 2 * r.pad[i] + r.adj[i];
     if (o < 1) {
-      r.error = "pad leaves no output: stride·(in − 1) + dilate·(kernel − 1) + 1 − 2·pad + adj must be positive";
+      r.error =
+          "pad leaves no output: stride·(in − 1) + dilate·(kernel − 1) + 1 − 2·pad + adj must be positive";
       r.code = 5;
       return r;
     }
@@ -131,11 +132,12 @@ struct DeconvolutionOptions {
 ops::DeconvolutionParam deconvolution_param(const DeconvolutionOptions& o);
 // deconvolution(x, {.kernel = {4, 4}, .num_filter = 8, .stride = {2, 2}, .pad = {1, 1}}); weight
 // (and bias, with .no_bias = false) become <name>_weight, <name>_bias unless given.
-Symbol deconvolution(const Symbol& data, const Symbol& weight, const Symbol& bias, const DeconvolutionOptions& o);
+Symbol deconvolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
+                     const DeconvolutionOptions& o);
 Symbol deconvolution(const Symbol& data, const DeconvolutionOptions& o);
 Symbol Deconvolution(const Symbol& data, const DeconvolutionOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace ops {
@@ -157,34 +159,47 @@ struct TypedDeconvolutionOptions {
 // Typed: deconvolution<8, dims(4, 4), dims(2, 2), dims(1, 1)>(x) on a static (N, C, H, W) shape has
 // the static output shape of MXNet's formula; adj, dilate, num_group and target_shape follow as
 // further template arguments.
-template <std::int64_t NumFilter, ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{}, ops::Spatial Pad = ops::Spatial{},
-          ops::Spatial Adj = ops::Spatial{}, ops::Spatial Dilate = ops::Spatial{}, std::int64_t NumGroup = 1,
+template <std::int64_t NumFilter, ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{},
+          ops::Spatial Pad = ops::Spatial{}, ops::Spatial Adj = ops::Spatial{},
+          ops::Spatial Dilate = ops::Spatial{}, std::int64_t NumGroup = 1,
           ops::Spatial TargetShape = ops::Spatial{}, Typed A>
 auto deconvolution(const A& x, const TypedDeconvolutionOptions& o = {}) {
   static_assert(NumFilter >= 1 && NumGroup >= 1 && NumFilter % NumGroup == 0,
                 "deconvolution: num_filter must be positive and divisible by num_group");
-  static_assert(Kernel.n >= 1 && (Stride.n == 0 || Stride.n == Kernel.n) && (Pad.n == 0 || Pad.n == Kernel.n) &&
-                    (Adj.n == 0 || Adj.n == Kernel.n) && (Dilate.n == 0 || Dilate.n == Kernel.n) &&
+  static_assert(Kernel.n >= 1 && (Stride.n == 0 || Stride.n == Kernel.n) &&
+                    (Pad.n == 0 || Pad.n == Kernel.n) && (Adj.n == 0 || Adj.n == Kernel.n) &&
+                    (Dilate.n == 0 || Dilate.n == Kernel.n) &&
                     (TargetShape.n == 0 || TargetShape.n == Kernel.n),
                 "deconvolution: stride, pad, adj, dilate and target_shape need as many values as the kernel");
-  constexpr ops::DeconvolutionParam P{Kernel, Stride, Dilate, Pad, Adj, TargetShape, NumFilter, NumGroup, true, 512, 0};
+  constexpr ops::DeconvolutionParam P{Kernel,    Stride,   Dilate, Pad, Adj, TargetShape,
+                                      NumFilter, NumGroup, true,   512, 0};
   constexpr auto r = ops::deconvolution_rule(A::shape, P);
   if constexpr (r.code == 1) {
-    static_shape_error<ops::Deconvolution, why::data_must_be_batch_channel_spatial, typename A::shape_type>::raise();
+    static_shape_error<ops::Deconvolution, why::data_must_be_batch_channel_spatial,
+                       typename A::shape_type>::raise();
   } else if constexpr (r.code == 2) {
-    static_shape_error<ops::Deconvolution, why::channels_must_divide_by_num_group, typename A::shape_type>::raise();
+    static_shape_error<ops::Deconvolution, why::channels_must_divide_by_num_group,
+                       typename A::shape_type>::raise();
   } else if constexpr (r.code == 3) {
-    static_shape_error<ops::Deconvolution, why::adj_must_be_smaller_than_stride, typename A::shape_type>::raise();
+    static_shape_error<ops::Deconvolution, why::adj_must_be_smaller_than_stride,
+                       typename A::shape_type>::raise();
   } else if constexpr (r.code == 4) {
     static_shape_error<ops::Deconvolution, why::target_shape_too_big, typename A::shape_type>::raise();
   } else if constexpr (r.code == 5) {
     static_shape_error<ops::Deconvolution, why::padding_leaves_no_output, typename A::shape_type>::raise();
   } else {
-    return TSym<to_static_t<ops::DeconvolutionOut<A, P>>>(deconvolution(
-        Symbol(x), {.kernel = Kernel.vec(), .num_filter = NumFilter, .stride = Stride.vec(), .dilate = Dilate.vec(),
-                    .pad = Pad.vec(), .adj = Adj.vec(), .target_shape = TargetShape.vec(), .num_group = NumGroup,
-                    .no_bias = o.no_bias, .name = o.name}));
+    return TSym<to_static_t<ops::DeconvolutionOut<A, P>>>(
+        deconvolution(Symbol(x), {.kernel = Kernel.vec(),
+                                  .num_filter = NumFilter,
+                                  .stride = Stride.vec(),
+                                  .dilate = Dilate.vec(),
+                                  .pad = Pad.vec(),
+                                  .adj = Adj.vec(),
+                                  .target_shape = TargetShape.vec(),
+                                  .num_group = NumGroup,
+                                  .no_bias = o.no_bias,
+                                  .name = o.name}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -5,16 +5,15 @@
 // Gradient: the two products with dY (one backward node, GEMMs through BLAS).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct DotParam {
   bool transpose_a = false;
@@ -39,16 +38,19 @@ constexpr DotGeometry dot_rule(const Shape& l, const Shape& r, const DotParam& p
   DotGeometry g;
   if (!l.rank_known() || !r.rank_known()) return g;
   if (p.batch) {
-    if (l.ndim() < 3 || l.ndim() != r.ndim()) return {Shape::unknown(), 1, 0, 0, 0, "batch_dot needs two inputs of the same rank >= 3"};
+    if (l.ndim() < 3 || l.ndim() != r.ndim())
+      return {Shape::unknown(), 1, 0, 0, 0, "batch_dot needs two inputs of the same rank >= 3"};
     int n = l.ndim();
     Shape out;
     for (int i = 0; i < n - 2; ++i) {
-      if (l[i] >= 0 && r[i] >= 0 && l[i] != r[i]) return {Shape::unknown(), 1, 0, 0, 0, "the batch dimensions differ"};
+      if (l[i] >= 0 && r[i] >= 0 && l[i] != r[i])
+        return {Shape::unknown(), 1, 0, 0, 0, "the batch dimensions differ"};
       out.push_back(l[i] >= 0 ? l[i] : r[i]);
     }
     std::int64_t m = p.transpose_a ? l[n - 1] : l[n - 2], kl = p.transpose_a ? l[n - 2] : l[n - 1];
     std::int64_t kr = p.transpose_b ? r[n - 1] : r[n - 2], nn = p.transpose_b ? r[n - 2] : r[n - 1];
-    if (kl >= 0 && kr >= 0 && kl != kr) return {Shape::unknown(), 1, 0, 0, 0, "the contracted dimensions differ"};
+    if (kl >= 0 && kr >= 0 && kl != kr)
+      return {Shape::unknown(), 1, 0, 0, 0, "the contracted dimensions differ"};
     out.push_back(m);
     out.push_back(nn);
     return {out, prod_dims(out, 0, n - 2), m, nn, kl >= 0 ? kl : kr, nullptr};
@@ -56,7 +58,8 @@ constexpr DotGeometry dot_rule(const Shape& l, const Shape& r, const DotParam& p
   if (l.ndim() < 1 || r.ndim() < 1) return {Shape::unknown(), 1, 0, 0, 0, "dot needs inputs of rank >= 1"};
   std::int64_t kl = p.transpose_a ? l[0] : l[l.ndim() - 1];
   std::int64_t kr = p.transpose_b ? r[r.ndim() - 1] : r[0];
-  if (kl >= 0 && kr >= 0 && kl != kr) return {Shape::unknown(), 1, 0, 0, 0, "the contracted dimensions differ"};
+  if (kl >= 0 && kr >= 0 && kl != kr)
+    return {Shape::unknown(), 1, 0, 0, 0, "the contracted dimensions differ"};
   Shape out;
   for (int i = p.transpose_a ? 1 : 0; i < (p.transpose_a ? l.ndim() : l.ndim() - 1); ++i) out.push_back(l[i]);
   for (int i = p.transpose_b ? 0 : 1; i < (p.transpose_b ? r.ndim() - 1 : r.ndim()); ++i) out.push_back(r[i]);
@@ -81,7 +84,7 @@ struct DotOptions {
 Symbol dot(const Symbol& lhs, const Symbol& rhs, const DotOptions& o = {});
 Symbol batch_dot(const Symbol& lhs, const Symbol& rhs, const DotOptions& o = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace why {
@@ -100,19 +103,23 @@ template <bool Ta = false, bool Tb = false, Typed A, Typed B>
 auto dot(const A& a, const B& b, std::string_view name = {}) {
   using H = ops::DotOut<A, B, Ta, Tb, false>;
   if constexpr (H::g.error != nullptr) {
-    static_shape_error<ops::Dot, why::contracted_dimensions_differ, typename A::shape_type, typename B::shape_type>::raise();
+    static_shape_error<ops::Dot, why::contracted_dimensions_differ, typename A::shape_type,
+                       typename B::shape_type>::raise();
   } else {
-    return TSym<to_static_t<H>>(dot(Symbol(a), Symbol(b), {.transpose_a = Ta, .transpose_b = Tb, .name = std::string(name)}));
+    return TSym<to_static_t<H>>(
+        dot(Symbol(a), Symbol(b), {.transpose_a = Ta, .transpose_b = Tb, .name = std::string(name)}));
   }
 }
 template <bool Ta = false, bool Tb = false, Typed A, Typed B>
 auto batch_dot(const A& a, const B& b, std::string_view name = {}) {
   using H = ops::DotOut<A, B, Ta, Tb, true>;
   if constexpr (H::g.error != nullptr) {
-    static_shape_error<ops::Dot, why::contracted_dimensions_differ, typename A::shape_type, typename B::shape_type>::raise();
+    static_shape_error<ops::Dot, why::contracted_dimensions_differ, typename A::shape_type,
+                       typename B::shape_type>::raise();
   } else {
-    return TSym<to_static_t<H>>(batch_dot(Symbol(a), Symbol(b), {.transpose_a = Ta, .transpose_b = Tb, .name = std::string(name)}));
+    return TSym<to_static_t<H>>(
+        batch_dot(Symbol(a), Symbol(b), {.transpose_a = Ta, .transpose_b = Tb, .name = std::string(name)}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -2,9 +2,9 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <span>
 #include <utility>
-#include <memory>
 
 #include "../cpu/strided.hpp"
 #include "../cuda/bodies_nn.hpp"
@@ -17,7 +17,6 @@
 namespace SYMGRAD_NS::ops {
 
 using cuda::uniform_at;
-
 
 class DropoutBackward final : public Operator {
  public:
@@ -59,7 +58,8 @@ class Dropout final : public Operator {
     r.get("p", p_.p);
     std::string mode = "training";
     r.get("mode", mode);
-    if (mode != "training" && mode != "always") throw ValueError("Dropout: mode must be 'training' or 'always'");
+    if (mode != "training" && mode != "always")
+      throw ValueError("Dropout: mode must be 'training' or 'always'");
     p_.always = mode == "always";
     r.get("axes", p_.axes);
     bool cudnn_off = false;
@@ -79,7 +79,8 @@ class Dropout final : public Operator {
   }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    return {out_entry(grad_node(std::make_shared<DropoutBackward>(), n, "backward", {og[0], out_entry(n, 1)}))};
+    return {
+        out_entry(grad_node(std::make_shared<DropoutBackward>(), n, "backward", {og[0], out_entry(n, 1)}))};
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
@@ -110,7 +111,8 @@ class Dropout final : public Operator {
         host::StridedLoop<2> loop(s, {host::contiguous_strides(s), st});
         const std::int64_t is = loop.inner_stride(1);
         loop.for_each_row([&](const std::array<std::int64_t, 2>& off, std::int64_t cnt) {
-          for (std::int64_t j = 0; j < cnt; ++j) mask[off[0] + j] = keep(static_cast<std::uint64_t>(off[1] + j * is));
+          for (std::int64_t j = 0; j < cnt; ++j)
+            mask[off[0] + j] = keep(static_cast<std::uint64_t>(off[1] + j * is));
         });
       }
       for_each_req<T>(req[0], static_cast<std::size_t>(n), [&]<OpReq R, class V>(std::size_t i) {
@@ -137,7 +139,8 @@ class Dropout final : public Operator {
       for (auto a : p_.axes) drawn[static_cast<int>(a < 0 ? a + s.ndim() : a)] = 1;
       auto st = host::broadcast_strides(drawn, s);
       ix.ndim = s.ndim();
-      for (int d = 0; d < s.ndim(); ++d) ix.shape[d] = s[d], ix.src_stride[d] = st[static_cast<std::size_t>(d)];
+      for (int d = 0; d < s.ndim(); ++d)
+        ix.shape[d] = s[d], ix.src_stride[d] = st[static_cast<std::size_t>(d)];
     }
     const std::uint64_t base = ctx.rng->next();
     cuda::dropout(ctx.ctx.device_id, in[0].dtype(), ix, in[0].size(), in[0].raw_data(), out[0].raw_data(),
@@ -148,11 +151,12 @@ class Dropout final : public Operator {
  private:
   double scale_of() const { return p_.p >= 1 ? 0.0 : 1.0 / (1.0 - p_.p); }
   void check() const {
-    if (!(p_.p >= 0 && p_.p <= 1)) throw ValueError("Dropout: p must be in [0, 1], got " + attr::format(p_.p));
+    if (!(p_.p >= 0 && p_.p <= 1))
+      throw ValueError("Dropout: p must be in [0, 1], got " + attr::format(p_.p));
   }
   DropoutParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DROPOUT)
 namespace SYMGRAD_NS::sym {
@@ -160,19 +164,18 @@ namespace SYMGRAD_NS::sym {
 SYMGRAD_INLINE Symbol dropout(const Symbol& data, const DropoutOptions& o) {
   if (o.mode != "training" && o.mode != "always")
     throw ValueError("dropout: mode must be 'training' or 'always', got '" + o.mode + "'");
-  return compose(std::make_shared<ops::Dropout>(ops::DropoutParam{o.p, o.mode == "always", o.axes}), {data}, o.name);
+  return compose(std::make_shared<ops::Dropout>(ops::DropoutParam{o.p, o.mode == "always", o.axes}), {data},
+                 o.name);
 }
 SYMGRAD_INLINE Symbol Dropout(const Symbol& data, const DropoutOptions& o) { return dropout(data, o); }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DROPOUT)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_dropout(OpTable& t) {
-  t["Dropout"] = reg::with_attrs<Dropout>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_dropout(OpTable& t) { t["Dropout"] = reg::with_attrs<Dropout>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -180,5 +183,5 @@ SYMGRAD_INLINE void register_dropout(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE DropoutBackward::~DropoutBackward() = default;
 SYMGRAD_INLINE Dropout::~Dropout() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -5,16 +5,15 @@
 // Gradient: dy · mask.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct DropoutParam {
   double p = 0.5;
@@ -39,11 +38,11 @@ struct DropoutOptions {
 Symbol dropout(const Symbol& data, const DropoutOptions& o = {});
 Symbol Dropout(const Symbol& data, const DropoutOptions& o = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
 template <Typed A>
 TSym<typename A::shape_type> dropout(const A& x, const DropoutOptions& o = {}) {
   return TSym<typename A::shape_type>(dropout(Symbol(x), o));
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

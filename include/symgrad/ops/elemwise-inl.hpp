@@ -1,11 +1,11 @@
 // Elementwise operators (ops/elemwise.hpp): Unary, Binary, Scalar and their backward
 // operators over the functors, add_n, _copy and zeros_like.
 #pragma once
+#include <cstring>
+#include <memory>
 #include <span>
 #include <type_traits>
 #include <utility>
-#include <cstring>
-#include <memory>
 #include <vector>
 
 #include "../cpu/simd.hpp"
@@ -23,15 +23,19 @@ using host::for_each_req;
 // clip's bounds for the CUDA kernels (unused by the other functions).
 template <class F>
 std::pair<double, double> functor_bounds(const F& f) {
-  if constexpr (requires { f.a_min; }) return {f.a_min, f.a_max};
-  else return {0.0, 0.0};
+  if constexpr (requires { f.a_min; })
+    return {f.a_min, f.a_max};
+  else
+    return {0.0, 0.0};
 }
 
 // Attributes of a parameterised functor (clip's a_min, a_max); none for the others.
 template <class F>
 AttrMap functor_attrs(const F& f) {
-  if constexpr (requires { f.attrs(); }) return f.attrs();
-  else return {};
+  if constexpr (requires { f.attrs(); })
+    return f.attrs();
+  else
+    return {};
 }
 
 template <class F>
@@ -47,14 +51,18 @@ class UnaryBackward final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T *g = in[0].data<T>(), *x = in[1].data<T>(), *y = in[2].data<T>();
-      T* dx = out[0].data<T>();
-      for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(dx + i, fn_.grad(host::load<V>(x + i), host::load<V>(y + i), host::load<V>(g + i)));
-      });
-    });
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T *g = in[0].data<T>(), *x = in[1].data<T>(), *y = in[2].data<T>();
+          T* dx = out[0].data<T>();
+          for_each_req<T>(
+              req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
+                host::store_req<R>(
+                    dx + i, fn_.grad(host::load<V>(x + i), host::load<V>(y + i), host::load<V>(g + i)));
+              });
+        });
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -62,8 +70,8 @@ class UnaryBackward final : public Operator {
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     auto [lo, hi] = functor_bounds(fn_);
-    cuda::unary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), in[1].raw_data(),
-                     in[2].raw_data(), out[0].raw_data(), req[0], lo, hi);
+    cuda::unary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(),
+                     in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), req[0], lo, hi);
   }
 #endif
 
@@ -91,14 +99,17 @@ class Unary final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T* x = in[0].data<T>();
-      T* y = out[0].data<T>();
-      for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(y + i, fn_.f(host::load<V>(x + i)));
-      });
-    });
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T* x = in[0].data<T>();
+          T* y = out[0].data<T>();
+          for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
+                          [&]<OpReq R, class V>(std::size_t i) {
+                            host::store_req<R>(y + i, fn_.f(host::load<V>(x + i)));
+                          });
+        });
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -106,8 +117,8 @@ class Unary final : public Operator {
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     auto [lo, hi] = functor_bounds(fn_);
-    cuda::unary(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), out[0].raw_data(), req[0],
-                lo, hi);
+    cuda::unary(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), out[0].raw_data(),
+                req[0], lo, hi);
   }
 #endif
 
@@ -127,30 +138,35 @@ class BinaryBackward final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T *g = in[0].data<T>(), *a = in[1].data<T>(), *b = in[2].data<T>(), *y = in[3].data<T>();
-      std::size_t n = static_cast<std::size_t>(in[0].size());
-      if (req[0] != OpReq::null) {
-        T* da = out[0].data<T>();
-        for_each_req<T>(req[0], n, [&]<OpReq R, class V>(std::size_t i) {
-          host::store_req<R>(da + i, F::grad_a(host::load<V>(a + i), host::load<V>(b + i), host::load<V>(y + i), host::load<V>(g + i)));
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T *g = in[0].data<T>(), *a = in[1].data<T>(), *b = in[2].data<T>(), *y = in[3].data<T>();
+          std::size_t n = static_cast<std::size_t>(in[0].size());
+          if (req[0] != OpReq::null) {
+            T* da = out[0].data<T>();
+            for_each_req<T>(req[0], n, [&]<OpReq R, class V>(std::size_t i) {
+              host::store_req<R>(da + i, F::grad_a(host::load<V>(a + i), host::load<V>(b + i),
+                                                   host::load<V>(y + i), host::load<V>(g + i)));
+            });
+          }
+          if (req[1] != OpReq::null) {
+            T* db = out[1].data<T>();
+            for_each_req<T>(req[1], n, [&]<OpReq R, class V>(std::size_t i) {
+              host::store_req<R>(db + i, F::grad_b(host::load<V>(a + i), host::load<V>(b + i),
+                                                   host::load<V>(y + i), host::load<V>(g + i)));
+            });
+          }
         });
-      }
-      if (req[1] != OpReq::null) {
-        T* db = out[1].data<T>();
-        for_each_req<T>(req[1], n, [&]<OpReq R, class V>(std::size_t i) {
-          host::store_req<R>(db + i, F::grad_b(host::load<V>(a + i), host::load<V>(b + i), host::load<V>(y + i), host::load<V>(g + i)));
-        });
-      }
-    });
   }
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
-    cuda::binary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, in[0].size(), in[0].raw_data(), in[1].raw_data(),
-                      in[2].raw_data(), 0.0, in[3].raw_data(), req[0] == OpReq::null ? nullptr : out[0].raw_data(), req[0],
+    cuda::binary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, in[0].size(), in[0].raw_data(),
+                      in[1].raw_data(), in[2].raw_data(), 0.0, in[3].raw_data(),
+                      req[0] == OpReq::null ? nullptr : out[0].raw_data(), req[0],
                       req[1] == OpReq::null ? nullptr : out[1].raw_data(), req[1]);
   }
 #endif
@@ -176,21 +192,24 @@ class Binary final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T *a = in[0].data<T>(), *b = in[1].data<T>();
-      T* y = out[0].data<T>();
-      for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(y + i, F::f(host::load<V>(a + i), host::load<V>(b + i)));
-      });
-    });
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T *a = in[0].data<T>(), *b = in[1].data<T>();
+          T* y = out[0].data<T>();
+          for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
+                          [&]<OpReq R, class V>(std::size_t i) {
+                            host::store_req<R>(y + i, F::f(host::load<V>(a + i), host::load<V>(b + i)));
+                          });
+        });
   }
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
-    cuda::binary(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), in[1].raw_data(), 0.0,
-                 out[0].raw_data(), req[0]);
+    cuda::binary(ctx.ctx.device_id, in[0].dtype(), F::gpu, out[0].size(), in[0].raw_data(), in[1].raw_data(),
+                 0.0, out[0].raw_data(), req[0]);
   }
 #endif
 };
@@ -208,23 +227,28 @@ class ScalarBackward final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T *g = in[0].data<T>(), *x = in[1].data<T>(), *y = in[2].data<T>();
-      T* dx = out[0].data<T>();
-      const T s = static_cast<T>(scalar_);
-      for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(dx + i, F::grad(host::load<V>(x + i), host::broadcast<V>(s), host::load<V>(y + i), host::load<V>(g + i)));
-      });
-    });
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T *g = in[0].data<T>(), *x = in[1].data<T>(), *y = in[2].data<T>();
+          T* dx = out[0].data<T>();
+          const T s = static_cast<T>(scalar_);
+          for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
+                          [&]<OpReq R, class V>(std::size_t i) {
+                            host::store_req<R>(dx + i, F::grad(host::load<V>(x + i), host::broadcast<V>(s),
+                                                               host::load<V>(y + i), host::load<V>(g + i)));
+                          });
+        });
   }
 
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
-    cuda::binary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, in[0].size(), in[0].raw_data(), in[1].raw_data(),
-                      nullptr, scalar_, in[2].raw_data(), out[0].raw_data(), req[0], nullptr, OpReq::null);
+    cuda::binary_grad(ctx.ctx.device_id, in[0].dtype(), F::gpu, in[0].size(), in[0].raw_data(),
+                      in[1].raw_data(), nullptr, scalar_, in[2].raw_data(), out[0].raw_data(), req[0],
+                      nullptr, OpReq::null);
   }
 #endif
 
@@ -252,15 +276,18 @@ class Scalar final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T* x = in[0].data<T>();
-      T* y = out[0].data<T>();
-      const T s = static_cast<T>(scalar_);
-      for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(y + i, F::f(host::load<V>(x + i), host::broadcast<V>(s)));
-      });
-    });
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T* x = in[0].data<T>();
+          T* y = out[0].data<T>();
+          const T s = static_cast<T>(scalar_);
+          for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
+                          [&]<OpReq R, class V>(std::size_t i) {
+                            host::store_req<R>(y + i, F::f(host::load<V>(x + i), host::broadcast<V>(s)));
+                          });
+        });
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -305,9 +332,9 @@ class AddN final : public Operator {
       });
       for (std::size_t k = 2; k < in.size(); ++k) {
         const T* c = in[k].data<T>();
-        for_each_req<T>(OpReq::add, static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-          host::store_req<R>(y + i, host::load<V>(c + i));
-        });
+        for_each_req<T>(
+            OpReq::add, static_cast<std::size_t>(out[0].size()),
+            [&]<OpReq R, class V>(std::size_t i) { host::store_req<R>(y + i, host::load<V>(c + i)); });
       }
     });
   }
@@ -345,13 +372,14 @@ class Copy final : public Operator {
 inline void copy_req(const NDArray& src, const NDArray& dst, OpReq req) {
   if (req == OpReq::null) return;
   if (req == OpReq::write) {
-    if (!src.same_storage(dst)) device::copy(dst.raw_data(), dst.context(), src.raw_data(), src.context(), src.nbytes());
+    if (!src.same_storage(dst))
+      device::copy(dst.raw_data(), dst.context(), src.raw_data(), src.context(), src.nbytes());
     return;
   }
 #if SYMGRAD_WITH_CUDA
   if (dst.context().device_type == DeviceType::gpu) {
-    cuda::binary(dst.context().device_id, dst.dtype(), cuda::BinaryOp::add, dst.size(), dst.raw_data(), src.raw_data(),
-                 0.0, dst.raw_data(), OpReq::write);
+    cuda::binary(dst.context().device_id, dst.dtype(), cuda::BinaryOp::add, dst.size(), dst.raw_data(),
+                 src.raw_data(), 0.0, dst.raw_data(), OpReq::write);
     return;
   }
 #endif
@@ -410,7 +438,7 @@ Symbol scalar(const Symbol& x, double s) {
 }
 }  // namespace detail
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 // The operator classes of every listed functor are compiled with the unit; other files of a
 // compiled-mode program use those (extern template), so their kernels are not compiled again.
@@ -421,8 +449,10 @@ Symbol scalar(const Symbol& x, double s) {
 #endif
 #if defined(SYMGRAD_ELEMWISE_CLASSES)
 #define SYMGRAD_UNARY_CLASSES(F) SYMGRAD_ELEMWISE_CLASSES(Unary, F) SYMGRAD_ELEMWISE_CLASSES(UnaryBackward, F)
-#define SYMGRAD_BINARY_CLASSES(F) SYMGRAD_ELEMWISE_CLASSES(Binary, F) SYMGRAD_ELEMWISE_CLASSES(BinaryBackward, F)
-#define SYMGRAD_SCALAR_CLASSES(F) SYMGRAD_ELEMWISE_CLASSES(Scalar, F) SYMGRAD_ELEMWISE_CLASSES(ScalarBackward, F)
+#define SYMGRAD_BINARY_CLASSES(F) \
+  SYMGRAD_ELEMWISE_CLASSES(Binary, F) SYMGRAD_ELEMWISE_CLASSES(BinaryBackward, F)
+#define SYMGRAD_SCALAR_CLASSES(F) \
+  SYMGRAD_ELEMWISE_CLASSES(Scalar, F) SYMGRAD_ELEMWISE_CLASSES(ScalarBackward, F)
 SYMGRAD_UNARY_FUNCTORS(SYMGRAD_UNARY_CLASSES)
 SYMGRAD_BINARY_FUNCTORS(SYMGRAD_BINARY_CLASSES)
 SYMGRAD_SCALAR_FUNCTORS(SYMGRAD_SCALAR_CLASSES)
@@ -436,28 +466,62 @@ SYMGRAD_SCALAR_FUNCTORS(SYMGRAD_SCALAR_CLASSES)
 namespace SYMGRAD_NS {
 namespace sym {
 
-
-SYMGRAD_INLINE Symbol elemwise_add(const Symbol& a, const Symbol& b) { return detail::binary<fn::elemwise_add>(a, b); }
-SYMGRAD_INLINE Symbol elemwise_sub(const Symbol& a, const Symbol& b) { return detail::binary<fn::elemwise_sub>(a, b); }
-SYMGRAD_INLINE Symbol elemwise_mul(const Symbol& a, const Symbol& b) { return detail::binary<fn::elemwise_mul>(a, b); }
-SYMGRAD_INLINE Symbol elemwise_div(const Symbol& a, const Symbol& b) { return detail::binary<fn::elemwise_div>(a, b); }
-SYMGRAD_INLINE Symbol negative(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::negative{}); }
-SYMGRAD_INLINE Symbol square(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::square{}); }
-SYMGRAD_INLINE Symbol sqrt(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::sqrt{}); }
-SYMGRAD_INLINE Symbol exp(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::exp{}); }
-SYMGRAD_INLINE Symbol log(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::log{}); }
-SYMGRAD_INLINE Symbol abs(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::abs{}); }
-SYMGRAD_INLINE Symbol reciprocal(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::reciprocal{}); }
-SYMGRAD_INLINE Symbol rsqrt(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::rsqrt{}); }
-SYMGRAD_INLINE Symbol log1p(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::log1p{}); }
-SYMGRAD_INLINE Symbol expm1(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::expm1{}); }
-SYMGRAD_INLINE Symbol sin(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::sin{}); }
-SYMGRAD_INLINE Symbol cos(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::cos{}); }
-SYMGRAD_INLINE Symbol sign(const Symbol& x, std::string_view name) { return detail::unary(x, name, fn::sign{}); }
+SYMGRAD_INLINE Symbol elemwise_add(const Symbol& a, const Symbol& b) {
+  return detail::binary<fn::elemwise_add>(a, b);
+}
+SYMGRAD_INLINE Symbol elemwise_sub(const Symbol& a, const Symbol& b) {
+  return detail::binary<fn::elemwise_sub>(a, b);
+}
+SYMGRAD_INLINE Symbol elemwise_mul(const Symbol& a, const Symbol& b) {
+  return detail::binary<fn::elemwise_mul>(a, b);
+}
+SYMGRAD_INLINE Symbol elemwise_div(const Symbol& a, const Symbol& b) {
+  return detail::binary<fn::elemwise_div>(a, b);
+}
+SYMGRAD_INLINE Symbol negative(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::negative{});
+}
+SYMGRAD_INLINE Symbol square(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::square{});
+}
+SYMGRAD_INLINE Symbol sqrt(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::sqrt{});
+}
+SYMGRAD_INLINE Symbol exp(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::exp{});
+}
+SYMGRAD_INLINE Symbol log(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::log{});
+}
+SYMGRAD_INLINE Symbol abs(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::abs{});
+}
+SYMGRAD_INLINE Symbol reciprocal(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::reciprocal{});
+}
+SYMGRAD_INLINE Symbol rsqrt(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::rsqrt{});
+}
+SYMGRAD_INLINE Symbol log1p(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::log1p{});
+}
+SYMGRAD_INLINE Symbol expm1(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::expm1{});
+}
+SYMGRAD_INLINE Symbol sin(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::sin{});
+}
+SYMGRAD_INLINE Symbol cos(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::cos{});
+}
+SYMGRAD_INLINE Symbol sign(const Symbol& x, std::string_view name) {
+  return detail::unary(x, name, fn::sign{});
+}
 // clip(x, a_min, a_max): values limited to [a_min, a_max].
 SYMGRAD_INLINE Symbol clip(const Symbol& x, double a_min, double a_max, std::string_view name) {
   if (!(a_min <= a_max))
-    throw ValueError("clip: a_min (" + attr::format(a_min) + ") must not exceed a_max (" + attr::format(a_max) + ")");
+    throw ValueError("clip: a_min (" + attr::format(a_min) + ") must not exceed a_max (" +
+                     attr::format(a_max) + ")");
   return detail::unary(x, name, fn::clip{a_min, a_max});
 }
 // Elementwise maximum, minimum and power of two equally shaped symbols, or of a symbol and a
@@ -474,27 +538,52 @@ SYMGRAD_INLINE Symbol power(double s, const Symbol& a) { return detail::scalar<f
 
 }  // namespace sym
 
-SYMGRAD_INLINE Symbol operator+(const Symbol& a, const Symbol& b) { return sym::detail::binary<fn::elemwise_add>(a, b); }
-SYMGRAD_INLINE Symbol operator-(const Symbol& a, const Symbol& b) { return sym::detail::binary<fn::elemwise_sub>(a, b); }
-SYMGRAD_INLINE Symbol operator*(const Symbol& a, const Symbol& b) { return sym::detail::binary<fn::elemwise_mul>(a, b); }
-SYMGRAD_INLINE Symbol operator/(const Symbol& a, const Symbol& b) { return sym::detail::binary<fn::elemwise_div>(a, b); }
-SYMGRAD_INLINE Symbol operator+(const Symbol& a, double s) { return sym::detail::scalar<fn::plus_scalar>(a, s); }
-SYMGRAD_INLINE Symbol operator-(const Symbol& a, double s) { return sym::detail::scalar<fn::minus_scalar>(a, s); }
-SYMGRAD_INLINE Symbol operator*(const Symbol& a, double s) { return sym::detail::scalar<fn::mul_scalar>(a, s); }
-SYMGRAD_INLINE Symbol operator/(const Symbol& a, double s) { return sym::detail::scalar<fn::div_scalar>(a, s); }
-SYMGRAD_INLINE Symbol operator+(double s, const Symbol& a) { return sym::detail::scalar<fn::plus_scalar>(a, s); }
-SYMGRAD_INLINE Symbol operator-(double s, const Symbol& a) { return sym::detail::scalar<fn::rminus_scalar>(a, s); }
-SYMGRAD_INLINE Symbol operator*(double s, const Symbol& a) { return sym::detail::scalar<fn::mul_scalar>(a, s); }
-SYMGRAD_INLINE Symbol operator/(double s, const Symbol& a) { return sym::detail::scalar<fn::rdiv_scalar>(a, s); }
+SYMGRAD_INLINE Symbol operator+(const Symbol& a, const Symbol& b) {
+  return sym::detail::binary<fn::elemwise_add>(a, b);
+}
+SYMGRAD_INLINE Symbol operator-(const Symbol& a, const Symbol& b) {
+  return sym::detail::binary<fn::elemwise_sub>(a, b);
+}
+SYMGRAD_INLINE Symbol operator*(const Symbol& a, const Symbol& b) {
+  return sym::detail::binary<fn::elemwise_mul>(a, b);
+}
+SYMGRAD_INLINE Symbol operator/(const Symbol& a, const Symbol& b) {
+  return sym::detail::binary<fn::elemwise_div>(a, b);
+}
+SYMGRAD_INLINE Symbol operator+(const Symbol& a, double s) {
+  return sym::detail::scalar<fn::plus_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol operator-(const Symbol& a, double s) {
+  return sym::detail::scalar<fn::minus_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol operator*(const Symbol& a, double s) {
+  return sym::detail::scalar<fn::mul_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol operator/(const Symbol& a, double s) {
+  return sym::detail::scalar<fn::div_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol operator+(double s, const Symbol& a) {
+  return sym::detail::scalar<fn::plus_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol operator-(double s, const Symbol& a) {
+  return sym::detail::scalar<fn::rminus_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol operator*(double s, const Symbol& a) {
+  return sym::detail::scalar<fn::mul_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol operator/(double s, const Symbol& a) {
+  return sym::detail::scalar<fn::rdiv_scalar>(a, s);
+}
 SYMGRAD_INLINE Symbol operator-(const Symbol& a) { return sym::detail::unary(a, {}, fn::negative{}); }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif
 
 // The elementwise node makers, compiled for every listed functor.
 #if defined(SYMGRAD_UNIT_OPS_ELEMWISE)
 namespace SYMGRAD_NS::sym::detail {
-#define SYMGRAD_INSTANTIATE_UNARY(F) template Symbol unary<fn::F>(const Symbol&, std::string_view, const fn::F&);
+#define SYMGRAD_INSTANTIATE_UNARY(F) \
+  template Symbol unary<fn::F>(const Symbol&, std::string_view, const fn::F&);
 #define SYMGRAD_INSTANTIATE_BINARY(F) template Symbol binary<fn::F>(const Symbol&, const Symbol&);
 #define SYMGRAD_INSTANTIATE_SCALAR(F) template Symbol scalar<fn::F>(const Symbol&, double);
 SYMGRAD_UNARY_FUNCTORS(SYMGRAD_INSTANTIATE_UNARY)
@@ -503,7 +592,7 @@ SYMGRAD_SCALAR_FUNCTORS(SYMGRAD_INSTANTIATE_SCALAR)
 #undef SYMGRAD_INSTANTIATE_UNARY
 #undef SYMGRAD_INSTANTIATE_BINARY
 #undef SYMGRAD_INSTANTIATE_SCALAR
-}  // namespace symgrad::sym::detail
+}  // namespace SYMGRAD_NS::sym::detail
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -512,7 +601,8 @@ template <class F>
 OpPtr scalar(const AttrMap& m, std::size_t) {
   attr::Reader r(F::name, m);
   double s = 0;
-  if (!r.find("scalar")) throw ValueError(std::string(F::name) + ": the required attribute 'scalar' is missing");
+  if (!r.find("scalar"))
+    throw ValueError(std::string(F::name) + ": the required attribute 'scalar' is missing");
   r.get("scalar", s);
   bool is_int = false;  // MXNet 1.9 writes it; the value of `scalar` says everything needed
   r.get("is_int", is_int);
@@ -522,7 +612,8 @@ OpPtr scalar(const AttrMap& m, std::size_t) {
 inline OpPtr clip(const AttrMap& m, std::size_t) {
   attr::Reader r("clip", m);
   fn::clip c;
-  if (!r.find("a_min") || !r.find("a_max")) throw ValueError("clip: the attributes 'a_min' and 'a_max' are required");
+  if (!r.find("a_min") || !r.find("a_max"))
+    throw ValueError("clip: the attributes 'a_min' and 'a_max' are required");
   r.get("a_min", c.a_min);
   r.get("a_max", c.a_max);
   r.finish();
@@ -534,10 +625,11 @@ inline OpPtr add_n(const AttrMap& m, std::size_t n) {
   r.get("num_args", k);
   r.finish();
   if (k < 1 || static_cast<std::size_t>(k) != n)
-    throw ValueError("add_n: num_args=" + std::to_string(k) + " but the node has " + std::to_string(n) + " inputs");
+    throw ValueError("add_n: num_args=" + std::to_string(k) + " but the node has " + std::to_string(n) +
+                     " inputs");
   return std::make_shared<AddN>(n);
 }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ELEMWISE)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_elemwise(OpTable& t) {
@@ -601,7 +693,7 @@ SYMGRAD_INLINE void register_elemwise(OpTable& t) {
   t["_copy"] = reg::plain<Copy>;
   t["zeros_like"] = reg::plain<ZerosLike>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -610,5 +702,5 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE AddN::~AddN() = default;
 SYMGRAD_INLINE Copy::~Copy() = default;
 SYMGRAD_INLINE ZerosLike::~ZerosLike() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

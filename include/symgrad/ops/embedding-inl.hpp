@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <span>
 #include <memory>
+#include <span>
 
 #include "elemwise-inl.hpp"
 #include "embedding.hpp"
@@ -14,16 +14,15 @@
 
 namespace SYMGRAD_NS::ops {
 
-
 // Checks every index and returns them as row numbers; the message names the first bad one.
 template <class I>
 void check_indices(const I* idx, std::int64_t n, std::int64_t limit, const char* what) {
   for (std::int64_t i = 0; i < n; ++i) {
     double v = static_cast<double>(idx[i]);
     if (!(v >= 0) || v >= static_cast<double>(limit) || v != std::floor(v))
-      throw KernelInputError{std::string(what) + " holds " + attr::format_number(v) + " at flat position " + std::to_string(i) +
-                             ", outside [0, " + std::to_string(limit) + ") (input_dim=" + std::to_string(limit) +
-                             "); indices must be whole numbers below input_dim"};
+      throw KernelInputError{std::string(what) + " holds " + attr::format_number(v) + " at flat position " +
+                             std::to_string(i) + ", outside [0, " + std::to_string(limit) + ") (input_dim=" +
+                             std::to_string(limit) + "); indices must be whole numbers below input_dim"};
   }
 }
 
@@ -68,8 +67,8 @@ class EmbeddingBackward final : public Operator {
   std::string gpu_unsupported() const override { return ""; }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
-    cuda::embedding_grad(ctx.ctx.device_id, in[0].dtype(), in[1].dtype(), in[1].size(), p_.input_dim, p_.output_dim,
-                         in[1].raw_data(), in[0].raw_data(), out[0].raw_data(), req[0]);
+    cuda::embedding_grad(ctx.ctx.device_id, in[0].dtype(), in[1].dtype(), in[1].size(), p_.input_dim,
+                         p_.output_dim, in[1].raw_data(), in[0].raw_data(), out[0].raw_data(), req[0]);
   }
 #endif
  private:
@@ -101,7 +100,9 @@ class Embedding final : public Operator {
   }
   void infer_shape(ShapeCtx& c) const override {
     auto r = embedding_rule(c.in(0), p_);
-    c.assign_in(1, r.weight, "input_dim=" + std::to_string(p_.input_dim) + ", output_dim=" + std::to_string(p_.output_dim));
+    c.assign_in(
+        1, r.weight,
+        "input_dim=" + std::to_string(p_.input_dim) + ", output_dim=" + std::to_string(p_.output_dim));
     c.assign_out(0, r.out);
   }
   void infer_type(TypeCtx& c) const override {
@@ -129,8 +130,10 @@ class Embedding final : public Operator {
         check_indices(idx, n, p_.input_dim, "data");
         for (std::int64_t i = 0; i < n; ++i) {
           const T* row = w + static_cast<std::int64_t>(idx[i]) * D;
-          if (req[0] == OpReq::write) std::copy_n(row, D, y + i * D);
-          else for (std::int64_t j = 0; j < D; ++j) y[i * D + j] += row[j];
+          if (req[0] == OpReq::write)
+            std::copy_n(row, D, y + i * D);
+          else
+            for (std::int64_t j = 0; j < D; ++j) y[i * D + j] += row[j];
         }
       });
     });
@@ -144,39 +147,40 @@ class Embedding final : public Operator {
     bool ok = cuda::embedding(ctx.ctx.device_id, in[1].dtype(), in[0].dtype(), in[0].size(), p_.input_dim,
                               p_.output_dim, in[0].raw_data(), in[1].raw_data(), out[0].raw_data(), req[0]);
     if (!ok)
-      throw KernelInputError{"data holds an index that is not an integer in [0, " + std::to_string(p_.input_dim) +
-                             ") (input_dim)"};
+      throw KernelInputError{"data holds an index that is not an integer in [0, " +
+                             std::to_string(p_.input_dim) + ") (input_dim)"};
   }
 #endif
  private:
   void check() const {
     if (p_.input_dim < 1 || p_.output_dim < 1)
-      throw ValueError("Embedding: input_dim and output_dim must be at least 1 (got " + std::to_string(p_.input_dim) +
-                       ", " + std::to_string(p_.output_dim) + ")");
+      throw ValueError("Embedding: input_dim and output_dim must be at least 1 (got " +
+                       std::to_string(p_.input_dim) + ", " + std::to_string(p_.output_dim) + ")");
   }
   EmbeddingParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_EMBEDDING)
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol embedding(const Symbol& data, const Symbol& weight, const EmbeddingOptions& o) {
-  return compose(std::make_shared<ops::Embedding>(ops::EmbeddingParam{o.input_dim, o.output_dim, o.dtype, o.sparse_grad}),
+  return compose(std::make_shared<ops::Embedding>(
+                     ops::EmbeddingParam{o.input_dim, o.output_dim, o.dtype, o.sparse_grad}),
                  {data, weight}, o.name);
 }
-SYMGRAD_INLINE Symbol embedding(const Symbol& data, const EmbeddingOptions& o) { return embedding(data, Symbol(), o); }
+SYMGRAD_INLINE Symbol embedding(const Symbol& data, const EmbeddingOptions& o) {
+  return embedding(data, Symbol(), o);
+}
 SYMGRAD_INLINE Symbol Embedding(const Symbol& data, const EmbeddingOptions& o) { return embedding(data, o); }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_EMBEDDING)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_embedding(OpTable& t) {
-  t["Embedding"] = reg::with_attrs<Embedding>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_embedding(OpTable& t) { t["Embedding"] = reg::with_attrs<Embedding>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -184,5 +188,5 @@ SYMGRAD_INLINE void register_embedding(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE EmbeddingBackward::~EmbeddingBackward() = default;
 SYMGRAD_INLINE Embedding::~Embedding() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

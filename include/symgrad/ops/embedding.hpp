@@ -5,16 +5,15 @@
 //   accumulate); the indices get none, and need no gradient array.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct EmbeddingParam {
   std::int64_t input_dim = 0;
@@ -54,7 +53,7 @@ Symbol embedding(const Symbol& data, const Symbol& weight, const EmbeddingOption
 Symbol embedding(const Symbol& data, const EmbeddingOptions& o);
 Symbol Embedding(const Symbol& data, const EmbeddingOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace ops {
@@ -79,4 +78,4 @@ auto embedding(const A& data, std::string_view name = {}) {
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -1,8 +1,8 @@
 // Operators and kernels of ops/fully_connected.hpp.
 #pragma once
 #include <algorithm>
-#include <span>
 #include <memory>
+#include <span>
 
 #include "../cpu/gemm.hpp"
 #include "../symbol/compose.hpp"
@@ -12,7 +12,6 @@
 #include "operator.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 class FullyConnectedBackward final : public Operator {
  public:
@@ -40,10 +39,10 @@ class FullyConnectedBackward final : public Operator {
       using T = decltype(t);
       if (req[0] != OpReq::null)  // dX (M,D) = dY (M,H) · W (H,D)
         host::gemm<T>(false, false, M, D, H, T(1), dy.data<T>(), H, w.data<T>(), D,
-                     req[0] == OpReq::add ? T(1) : T(0), out[0].data<T>(), D);
+                      req[0] == OpReq::add ? T(1) : T(0), out[0].data<T>(), D);
       if (req[1] != OpReq::null)  // dW (H,D) = dYᵀ (H,M) · X (M,D)
         host::gemm<T>(true, false, H, D, M, T(1), dy.data<T>(), H, x.data<T>(), D,
-                     req[1] == OpReq::add ? T(1) : T(0), out[1].data<T>(), D);
+                      req[1] == OpReq::add ? T(1) : T(0), out[1].data<T>(), D);
       if (!p_.no_bias && req[2] != OpReq::null) {  // db = Σ rows of dY
         T* db = out[2].data<T>();
         if (req[2] == OpReq::write) std::fill_n(db, H, T(0));
@@ -54,7 +53,8 @@ class FullyConnectedBackward final : public Operator {
           if constexpr (host::has_simd<T>) {
             constexpr auto L = static_cast<std::int64_t>(host::lanes<T>());
             for (; j + L <= H; j += L)
-              (host::Batch<T>::load_unaligned(db + j) + host::Batch<T>::load_unaligned(row + j)).store_unaligned(db + j);
+              (host::Batch<T>::load_unaligned(db + j) + host::Batch<T>::load_unaligned(row + j))
+                  .store_unaligned(db + j);
           }
           for (; j < H; ++j) db[j] += row[j];
         }
@@ -71,11 +71,11 @@ class FullyConnectedBackward final : public Operator {
     const DType t = dy.dtype();
     std::int64_t H = p_.num_hidden, M = dy.size() / H, D = w.shape()[1];
     if (req[0] != OpReq::null)  // dX (M,D) = dY (M,H) · W (H,D)
-      cuda::gemm(dev, t, false, false, M, D, H, 1.0, dy.raw_data(), H, w.raw_data(), D, req[0] == OpReq::add ? 1.0 : 0.0,
-                 out[0].raw_data(), D);
+      cuda::gemm(dev, t, false, false, M, D, H, 1.0, dy.raw_data(), H, w.raw_data(), D,
+                 req[0] == OpReq::add ? 1.0 : 0.0, out[0].raw_data(), D);
     if (req[1] != OpReq::null)  // dW (H,D) = dYᵀ (H,M) · X (M,D)
-      cuda::gemm(dev, t, true, false, H, D, M, 1.0, dy.raw_data(), H, x.raw_data(), D, req[1] == OpReq::add ? 1.0 : 0.0,
-                 out[1].raw_data(), D);
+      cuda::gemm(dev, t, true, false, H, D, M, 1.0, dy.raw_data(), H, x.raw_data(), D,
+                 req[1] == OpReq::add ? 1.0 : 0.0, out[1].raw_data(), D);
     if (!p_.no_bias && req[2] != OpReq::null) {  // db = Σ rows of dY
       cuda::ReduceIndex ix;
       ix.nkept = 1, ix.kept_shape[0] = H, ix.kept_stride[0] = 1;
@@ -116,13 +116,17 @@ class FullyConnected final : public Operator {
     Shape data = c.in(0);
     if (data.rank_known() && c.out(0).rank_known() && c.out(0).ndim() >= 1 && !data.dim_known(0)) {
       // The batch dimension flows back from the output.
-      if (p_.flatten) data[0] = c.out(0)[0];
-      else for (int i = 0; i + 1 < data.ndim() && i + 1 < c.out(0).ndim(); ++i) if (!data.dim_known(i)) data[i] = c.out(0)[i];
+      if (p_.flatten)
+        data[0] = c.out(0)[0];
+      else
+        for (int i = 0; i + 1 < data.ndim() && i + 1 < c.out(0).ndim(); ++i)
+          if (!data.dim_known(i)) data[i] = c.out(0)[i];
       c.assign_in(0, data);
     }
     auto r = fully_connected_rule(c.in(0), p_);
     if (r.error) ShapeCtx::fail(c.in_name(0) + ": " + r.error);
-    c.assign_in(1, r.weight, "num_hidden=" + std::to_string(p_.num_hidden) + " and the data shape " + c.in(0).str());
+    c.assign_in(1, r.weight,
+                "num_hidden=" + std::to_string(p_.num_hidden) + " and the data shape " + c.in(0).str());
     if (!p_.no_bias) c.assign_in(2, r.bias, "num_hidden=" + std::to_string(p_.num_hidden));
     c.assign_out(0, r.out);
   }
@@ -170,8 +174,8 @@ class FullyConnected final : public Operator {
       bx.ndim = 2, bx.shape[0] = M, bx.shape[1] = H;
       bx.stride_a[0] = H, bx.stride_a[1] = 1;
       bx.stride_b[0] = 0, bx.stride_b[1] = 1;
-      cuda::broadcast_binary(dev, x.dtype(), cuda::BinaryOp::add, bx, M * H, out[0].raw_data(), in[2].raw_data(),
-                             out[0].raw_data(), OpReq::write);
+      cuda::broadcast_binary(dev, x.dtype(), cuda::BinaryOp::add, bx, M * H, out[0].raw_data(),
+                             in[2].raw_data(), out[0].raw_data(), OpReq::write);
     }
   }
 #endif
@@ -182,22 +186,25 @@ class FullyConnected final : public Operator {
   }
   FullyConnectedParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_FULLY_CONNECTED)
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol fully_connected(const Symbol& data, const Symbol& weight, const Symbol& bias,
-                              const FullyConnectedOptions& o) {
-  auto op = std::make_shared<ops::FullyConnected>(ops::FullyConnectedParam{o.num_hidden, o.no_bias, o.flatten});
+                                      const FullyConnectedOptions& o) {
+  auto op =
+      std::make_shared<ops::FullyConnected>(ops::FullyConnectedParam{o.num_hidden, o.no_bias, o.flatten});
   if (o.no_bias) return compose(op, {data, weight}, o.name);
   return compose(op, {data, weight, bias}, o.name);
 }
 SYMGRAD_INLINE Symbol fully_connected(const Symbol& data, const FullyConnectedOptions& o) {
   return fully_connected(data, Symbol(), Symbol(), o);
 }
-SYMGRAD_INLINE Symbol FullyConnected(const Symbol& data, const FullyConnectedOptions& o) { return fully_connected(data, o); }
-}  // namespace symgrad::sym
+SYMGRAD_INLINE Symbol FullyConnected(const Symbol& data, const FullyConnectedOptions& o) {
+  return fully_connected(data, o);
+}
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -206,7 +213,7 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_fully_connected(OpTable& t) {
   t["FullyConnected"] = reg::with_attrs<FullyConnected>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -214,5 +221,5 @@ SYMGRAD_INLINE void register_fully_connected(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE FullyConnectedBackward::~FullyConnectedBackward() = default;
 SYMGRAD_INLINE FullyConnected::~FullyConnected() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

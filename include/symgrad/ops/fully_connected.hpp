@@ -4,15 +4,14 @@
 // passes in one backward node; outputs nobody needs are skipped).
 #pragma once
 #include <cstdint>
-#include <string>
 #include <memory>
+#include <string>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct FullyConnectedParam {
   std::int64_t num_hidden = 0;
@@ -63,11 +62,11 @@ struct FullyConnectedOptions {
 // fully_connected(x, {.num_hidden = 128}); weight and bias become <name>_weight, <name>_bias
 // unless given.
 Symbol fully_connected(const Symbol& data, const Symbol& weight, const Symbol& bias,
-                              const FullyConnectedOptions& o);
+                       const FullyConnectedOptions& o);
 Symbol fully_connected(const Symbol& data, const FullyConnectedOptions& o);
 Symbol FullyConnected(const Symbol& data, const FullyConnectedOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace ops {
@@ -90,12 +89,13 @@ template <std::int64_t NumHidden, bool Flatten = true, Typed A>
 auto fully_connected(const A& x, const TypedFullyConnectedOptions& o = {}) {
   static_assert(NumHidden >= 1, "fully_connected: num_hidden must be at least 1");
   if constexpr (ops::fully_connected_rule(A::shape, {NumHidden, false, Flatten}).error != nullptr) {
-    static_shape_error<ops::FullyConnected, why::data_must_have_at_least_1_dimension, typename A::shape_type>::raise();
+    static_shape_error<ops::FullyConnected, why::data_must_have_at_least_1_dimension,
+                       typename A::shape_type>::raise();
   } else {
     using Out = to_static_t<ops::FullyConnectedOut<A, NumHidden, Flatten>>;
-    return TSym<Out>(fully_connected(Symbol(x), {.num_hidden = NumHidden, .no_bias = o.no_bias,
-                                                 .flatten = Flatten, .name = o.name}));
+    return TSym<Out>(fully_connected(
+        Symbol(x), {.num_hidden = NumHidden, .no_bias = o.no_bias, .flatten = Flatten, .name = o.name}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

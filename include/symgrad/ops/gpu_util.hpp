@@ -15,13 +15,14 @@ namespace SYMGRAD_NS::ops::on_gpu {
 
 inline void check_rank(int ndim, const char* what) {
   if (ndim > cuda::kMaxDims)
-    throw DeviceError(std::string(what) + ": the CUDA kernels take at most " + std::to_string(cuda::kMaxDims) +
-                      " dimensions, got " + std::to_string(ndim));
+    throw DeviceError(std::string(what) + ": the CUDA kernels take at most " +
+                      std::to_string(cuda::kMaxDims) + " dimensions, got " + std::to_string(ndim));
 }
 
 // dst[dst_off + Σ c·dst_st] (+)= src[src_off + Σ c·src_st] for every coordinate c of `shape`.
-inline void strided_copy(const Shape& shape, const NDArray& src, const host::Strides& src_st, std::int64_t src_off,
-                         const NDArray& dst, const host::Strides& dst_st, std::int64_t dst_off, OpReq req) {
+inline void strided_copy(const Shape& shape, const NDArray& src, const host::Strides& src_st,
+                         std::int64_t src_off, const NDArray& dst, const host::Strides& dst_st,
+                         std::int64_t dst_off, OpReq req) {
   if (req == OpReq::null || shape.size() == 0) return;
   check_rank(shape.ndim(), "copy");
   cuda::StridedIndex ix;
@@ -33,20 +34,23 @@ inline void strided_copy(const Shape& shape, const NDArray& src, const host::Str
   }
   ix.src_offset = src_off;
   ix.dst_offset = dst_off;
-  cuda::strided_copy(dst.context().device_id, dst.dtype(), ix, shape.size(), src.raw_data(), dst.raw_data(), req);
+  cuda::strided_copy(dst.context().device_id, dst.dtype(), ix, shape.size(), src.raw_data(), dst.raw_data(),
+                     req);
 }
 
 // The slab of `whole` at `offset` along `axis` <-> `part` (Concat, SliceChannel and their gradients).
-inline void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t offset, bool into_whole,
-                      OpReq req) {
+inline void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t offset,
+                      bool into_whole, OpReq req) {
   auto ws = host::contiguous_strides(whole.shape());
   const Shape& ps = part.shape();
   host::Strides wst = ws;
   if (ps.ndim() != whole.ndim()) wst.erase(static_cast<std::size_t>(axis));
   auto pst = host::contiguous_strides(ps);
   std::int64_t woff = offset * ws[static_cast<std::size_t>(axis)];
-  if (into_whole) strided_copy(ps, part, pst, 0, whole, wst, woff, req);
-  else strided_copy(ps, whole, wst, woff, part, pst, 0, req);
+  if (into_whole)
+    strided_copy(ps, part, pst, 0, whole, wst, woff, req);
+  else
+    strided_copy(ps, whole, wst, woff, part, pst, 0, req);
 }
 
 // out shape `os`; operands a, b broadcast to it.
@@ -63,5 +67,5 @@ inline cuda::BroadcastIndex broadcast_index(const Shape& os, const Shape& as, co
   return ix;
 }
 
-}  // namespace symgrad::ops::on_gpu
+}  // namespace SYMGRAD_NS::ops::on_gpu
 #endif

@@ -1,11 +1,11 @@
 // Operators and kernels of ops/indexing.hpp.
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <span>
-#include <cmath>
-#include <memory>
 
 #include "../cpu/strided.hpp"
 #include "elemwise-inl.hpp"
@@ -15,7 +15,6 @@
 #include "operator.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 class OneHot final : public Operator {
  public:
@@ -40,7 +39,9 @@ class OneHot final : public Operator {
   }
   void infer_type(TypeCtx& c) const override { c.assign_out(0, p_.dtype); }
   bool differentiable(std::size_t) const override { return false; }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { return {NodeEntry{}}; }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    return {NodeEntry{}};
+  }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
@@ -78,7 +79,8 @@ class ArgExtreme final : public Operator {
     return m;
   }
   // (outer, n, inner) view of the reduced axis.
-  static void geometry(const Shape& s, std::int64_t axis, std::int64_t& outer, std::int64_t& n, std::int64_t& inner) {
+  static void geometry(const Shape& s, std::int64_t axis, std::int64_t& outer, std::int64_t& n,
+                       std::int64_t& inner) {
     if (axis == attr::kNone) {
       outer = 1, n = s.size(), inner = 1;
       return;
@@ -99,38 +101,45 @@ class ArgExtreme final : public Operator {
     }
     int ax = static_cast<int>(p_.axis < 0 ? p_.axis + in.ndim() : p_.axis);
     if (ax < 0 || ax >= in.ndim())
-      ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) + " of shape " + in.str());
+      ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) +
+                     " of shape " + in.str());
     Shape out;
     for (int d = 0; d < in.ndim(); ++d) {
-      if (d != ax) out.push_back(in[d]);
-      else if (p_.keepdims) out.push_back(1);
+      if (d != ax)
+        out.push_back(in[d]);
+      else if (p_.keepdims)
+        out.push_back(1);
     }
     if (out.ndim() == 0) out.push_back(1);
     c.assign_out(0, out);
   }
   bool differentiable(std::size_t) const override { return false; }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { return {NodeEntry{}}; }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    return {NodeEntry{}};
+  }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     std::int64_t outer, n, inner;
     geometry(in[0].shape(), p_.axis, outer, n, inner);
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      const T* x = in[0].data<T>();
-      T* y = out[0].data<T>();
-      for (std::int64_t o = 0; o < outer; ++o)
-        for (std::int64_t i = 0; i < inner; ++i) {
-          const T* base = x + o * n * inner + i;
-          std::int64_t best = 0;
-          for (std::int64_t k = 1; k < n; ++k) {
-            T v = base[k * inner], b = base[best * inner];
-            if (p_.is_min ? v < b : v > b) best = k;
-          }
-          T r = static_cast<T>(best);
-          y[o * inner + i] = req[0] == OpReq::add ? y[o * inner + i] + r : r;
-        }
-    });
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          const T* x = in[0].data<T>();
+          T* y = out[0].data<T>();
+          for (std::int64_t o = 0; o < outer; ++o)
+            for (std::int64_t i = 0; i < inner; ++i) {
+              const T* base = x + o * n * inner + i;
+              std::int64_t best = 0;
+              for (std::int64_t k = 1; k < n; ++k) {
+                T v = base[k * inner], b = base[best * inner];
+                if (p_.is_min ? v < b : v > b) best = k;
+              }
+              T r = static_cast<T>(best);
+              y[o * inner + i] = req[0] == OpReq::add ? y[o * inner + i] + r : r;
+            }
+        });
   }
 
  private:
@@ -182,16 +191,20 @@ class Pick final : public Operator {
     if (!in.rank_known()) return;
     int ax = static_cast<int>(p_.axis < 0 ? p_.axis + in.ndim() : p_.axis);
     if (ax < 0 || ax >= in.ndim())
-      ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) + " of shape " + in.str());
+      ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) +
+                     " of shape " + in.str());
     Shape out;
     for (int d = 0; d < in.ndim(); ++d) {
-      if (d != ax) out.push_back(in[d]);
-      else if (p_.keepdims) out.push_back(1);
+      if (d != ax)
+        out.push_back(in[d]);
+      else if (p_.keepdims)
+        out.push_back(1);
     }
     if (out.ndim() == 0) out.push_back(1);
     c.assign_out(0, out);
     // The index has the output's shape, or the input's with the axis kept as 1.
-    if (!c.in(1).rank_known() || c.in(1).ndim() == out.ndim()) c.assign_in(1, out, "pick's output shape");
+    if (!c.in(1).rank_known() || c.in(1).ndim() == out.ndim())
+      c.assign_in(1, out, "pick's output shape");
     else {
       Shape kept = in;
       kept[ax] = 1;
@@ -205,7 +218,8 @@ class Pick final : public Operator {
   }
   bool differentiable(std::size_t i) const override { return i == 0; }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<PickBackward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    auto b =
+        grad_node(std::make_shared<PickBackward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
     return {out_entry(b), NodeEntry{}};
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -284,13 +298,14 @@ class Where final : public Operator {
   void infer_shape(ShapeCtx& c) const override {
     Shape s = merge(merge(c.in(1), c.in(2)).shape, c.out(0)).shape;
     if (!merge(c.in(1), c.in(2)).ok)
-      ShapeCtx::fail(c.in_name(1) + " has shape " + c.in(1).str() + " but " + c.in_name(2) + " has shape " + c.in(2).str() +
-                     "; where needs x and y of one shape");
+      ShapeCtx::fail(c.in_name(1) + " has shape " + c.in(1).str() + " but " + c.in_name(2) + " has shape " +
+                     c.in(2).str() + "; where needs x and y of one shape");
     c.assign_in(1, s);
     c.assign_in(2, s);
     c.assign_out(0, s);
     const Shape& cond = c.in(0);
-    if (cond.rank_known() && s.rank_known() && !(cond.ndim() == 1 && s.ndim() >= 1 && (cond[0] == s[0] || cond[0] < 0 || s[0] < 0)) &&
+    if (cond.rank_known() && s.rank_known() &&
+        !(cond.ndim() == 1 && s.ndim() >= 1 && (cond[0] == s[0] || cond[0] < 0 || s[0] < 0)) &&
         !merge(cond, s).ok)
       ShapeCtx::fail(c.in_name(0) + " has shape " + cond.str() + "; it must have x's shape " + s.str() +
                      " or be 1-D over x's first axis");
@@ -344,13 +359,14 @@ inline void WhereBackward::forward(const RunCtx&, std::span<const NDArray> in, s
     });
   });
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INDEXING)
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol one_hot(const Symbol& indices, const OneHotOptions& o) {
-  return compose(std::make_shared<ops::OneHot>(ops::OneHotParam{o.depth, o.on_value, o.off_value, o.dtype}), {indices}, o.name);
+  return compose(std::make_shared<ops::OneHot>(ops::OneHotParam{o.depth, o.on_value, o.off_value, o.dtype}),
+                 {indices}, o.name);
 }
 SYMGRAD_INLINE Symbol argmax(const Symbol& data, const ArgOptions& o) {
   return compose(std::make_shared<ops::ArgExtreme>(ops::ArgParam{o.axis, o.keepdims, false}), {data}, o.name);
@@ -359,13 +375,16 @@ SYMGRAD_INLINE Symbol argmin(const Symbol& data, const ArgOptions& o) {
   return compose(std::make_shared<ops::ArgExtreme>(ops::ArgParam{o.axis, o.keepdims, true}), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol pick(const Symbol& data, const Symbol& index, const PickOptions& o) {
-  if (o.mode != "clip" && o.mode != "wrap") throw ValueError("pick: mode must be 'clip' or 'wrap', got '" + o.mode + "'");
-  return compose(std::make_shared<ops::Pick>(ops::PickParam{o.axis, o.keepdims, o.mode == "wrap"}), {data, index}, o.name);
+  if (o.mode != "clip" && o.mode != "wrap")
+    throw ValueError("pick: mode must be 'clip' or 'wrap', got '" + o.mode + "'");
+  return compose(std::make_shared<ops::Pick>(ops::PickParam{o.axis, o.keepdims, o.mode == "wrap"}),
+                 {data, index}, o.name);
 }
-SYMGRAD_INLINE Symbol where(const Symbol& condition, const Symbol& x, const Symbol& y, std::string_view name) {
+SYMGRAD_INLINE Symbol where(const Symbol& condition, const Symbol& x, const Symbol& y,
+                            std::string_view name) {
   return compose(std::make_shared<ops::Where>(), {condition, x, y}, name);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -406,7 +425,7 @@ inline OpPtr pick(const AttrMap& m, std::size_t) {
   r.finish();
   return std::make_shared<Pick>(p);
 }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INDEXING)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_indexing(OpTable& t) {
@@ -416,7 +435,7 @@ SYMGRAD_INLINE void register_indexing(OpTable& t) {
   t["pick"] = reg::pick;
   t["where"] = reg::plain<Where>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -428,5 +447,5 @@ SYMGRAD_INLINE PickBackward::~PickBackward() = default;
 SYMGRAD_INLINE Pick::~Pick() = default;
 SYMGRAD_INLINE WhereBackward::~WhereBackward() = default;
 SYMGRAD_INLINE Where::~Where() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

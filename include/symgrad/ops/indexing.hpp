@@ -8,17 +8,16 @@
 //   over x's first axis. Gradient: dy to x or y by the condition; none to the condition.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct OneHotParam {
   std::int64_t depth = 0;
@@ -73,7 +72,7 @@ struct PickOptions {
 Symbol pick(const Symbol& data, const Symbol& index, const PickOptions& o = {});
 Symbol where(const Symbol& condition, const Symbol& x, const Symbol& y, std::string_view name = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace why {
@@ -105,7 +104,8 @@ namespace sym {
 template <std::int64_t Depth, Typed A>
 auto one_hot(const A& indices, std::string_view name = {}) {
   static_assert(Depth >= 1, "one_hot: depth must be at least 1");
-  return TSym<to_static_t<ops::OneHotOut<A, Depth>>>(one_hot(Symbol(indices), {.depth = Depth, .name = std::string(name)}));
+  return TSym<to_static_t<ops::OneHotOut<A, Depth>>>(
+      one_hot(Symbol(indices), {.depth = Depth, .name = std::string(name)}));
 }
 template <std::int64_t Axis, Typed A>
 auto argmax(const A& x, std::string_view name = {}) {
@@ -128,4 +128,4 @@ auto argmin(const A& x, std::string_view name = {}) {
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -1,8 +1,8 @@
 // Operators and kernels of ops/init.hpp.
 #pragma once
+#include <memory>
 #include <optional>
 #include <span>
-#include <memory>
 
 #include "elemwise-inl.hpp"
 #include "gpu_util.hpp"
@@ -12,13 +12,14 @@
 
 namespace SYMGRAD_NS::ops {
 
-
 class Fill final : public Operator {
  public:
   ~Fill() override;  // the key function: vtable and kernels are compiled with the unit
   // dtype unset: taken from the consumers (float32 when nothing decides it).
   Fill(double value, Shape shape, std::optional<DType> dtype) : value_(value), shape_(shape), dtype_(dtype) {}
-  std::string type_name() const override { return value_ == 0 ? "_zeros" : (value_ == 1 ? "_ones" : "_full"); }
+  std::string type_name() const override {
+    return value_ == 0 ? "_zeros" : (value_ == 1 ? "_ones" : "_full");
+  }
   std::vector<std::string> arguments() const override { return {}; }
   AttrMap attrs() const override {
     std::vector<std::int64_t> dims;
@@ -35,8 +36,10 @@ class Fill final : public Operator {
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { return {}; }
   void forward(const RunCtx&, std::span<const NDArray>, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::write) out[0].fill(value_);
-    else if (req[0] == OpReq::add && value_ != 0) copy_req(nd_full_like(out[0]), out[0], OpReq::add);
+    if (req[0] == OpReq::write)
+      out[0].fill(value_);
+    else if (req[0] == OpReq::add && value_ != 0)
+      copy_req(nd_full_like(out[0]), out[0], OpReq::add);
   }
 
   SYMGRAD_FORWARD_ON_ANY_DEVICE
@@ -57,14 +60,16 @@ class OnesLike final : public Operator {
   std::string type_name() const override { return "ones_like"; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   bool differentiable(std::size_t) const override { return false; }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { return {NodeEntry{}}; }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    return {NodeEntry{}};
+  }
   void forward(const RunCtx&, std::span<const NDArray>, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::write) out[0].fill(1.0);
   }
   SYMGRAD_FORWARD_ON_ANY_DEVICE
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INIT)
 namespace SYMGRAD_NS::sym {
@@ -84,7 +89,7 @@ SYMGRAD_INLINE Symbol zeros_like(const Symbol& data, std::string_view name) {
 SYMGRAD_INLINE Symbol ones_like(const Symbol& data, std::string_view name) {
   return compose(std::make_shared<ops::OnesLike>(), {data}, name);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -104,7 +109,7 @@ OpPtr fill(const AttrMap& m, std::size_t) {
   return std::make_shared<Fill>(static_cast<double>(Value), s,
                                 dt.empty() ? std::nullopt : std::optional<DType>(dtype_from_name(dt)));
 }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INIT)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_init(OpTable& t) {
@@ -112,7 +117,7 @@ SYMGRAD_INLINE void register_init(OpTable& t) {
   t["_ones"] = reg::fill<1>;
   t["ones_like"] = reg::plain<OnesLike>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -120,5 +125,5 @@ SYMGRAD_INLINE void register_init(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE Fill::~Fill() = default;
 SYMGRAD_INLINE OnesLike::~OnesLike() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -2,10 +2,10 @@
 //   MXNet's JSON) are inferred from the consumers, as RNN begin states need.
 // zeros_like / ones_like(data): constants of data's shape. No gradient to data.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
@@ -32,4 +32,4 @@ Symbol full(const Shape& shape, double value, const FillOptions& o = {});
 Symbol zeros_like(const Symbol& data, std::string_view name = {});
 Symbol ones_like(const Symbol& data, std::string_view name = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

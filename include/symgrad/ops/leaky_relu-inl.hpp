@@ -1,11 +1,11 @@
 // Operators and kernels of ops/leaky_relu.hpp.
 #pragma once
-#include <span>
-#include <utility>
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <numbers>
+#include <span>
+#include <utility>
 
 #include "../cpu/parallel.hpp"
 #include "../symbol/compose.hpp"
@@ -16,7 +16,6 @@
 #include "operator.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 namespace leaky_detail {
 inline constexpr double kLambda = 1.0507009873554804934193349852946;
@@ -31,7 +30,8 @@ inline const char* name(LeakyType t) {
 inline LeakyType parse(std::string_view s) {
   for (int i = 0; i < 6; ++i)
     if (s == name(static_cast<LeakyType>(i))) return static_cast<LeakyType>(i);
-  throw ValueError("LeakyReLU: act_type '" + std::string(s) + "' is not one of leaky, prelu, elu, selu, gelu, rrelu");
+  throw ValueError("LeakyReLU: act_type '" + std::string(s) +
+                   "' is not one of leaky, prelu, elu, selu, gelu, rrelu");
 }
 
 // gamma's dims matched to data axes 0 and 1, as MXNet's prelu broadcast does; g0, g1 are its
@@ -124,15 +124,23 @@ class LeakyReLUBackward final : public Operator {
         for (std::int64_t i = b; i < e; ++i) {
           T d;
           switch (p_.act_type) {
-            case LeakyType::elu: d = y[i] > 0 ? T(1) : T(y[i] + slope); break;
-            case LeakyType::selu: d = y[i] > 0 ? lam : T(y[i] + lam * alpha); break;
+            case LeakyType::elu:
+              d = y[i] > 0 ? T(1) : T(y[i] + slope);
+              break;
+            case LeakyType::selu:
+              d = y[i] > 0 ? lam : T(y[i] + lam * alpha);
+              break;
             case LeakyType::gelu: {
               const double xv = double(x[i]);
               d = T(0.5 * (1 + std::erf(xv * kInvSqrt2)) + xv * std::exp(-0.5 * xv * xv) * kInvSqrt2Pi);
               break;
             }
-            case LeakyType::rrelu: d = y[i] > 0 ? T(1) : mask[i]; break;
-            default: d = y[i] > 0 ? T(1) : slope; break;
+            case LeakyType::rrelu:
+              d = y[i] > 0 ? T(1) : mask[i];
+              break;
+            default:
+              d = y[i] > 0 ? T(1) : slope;
+              break;
           }
           store(dx + i, T(d * dy[i]), req[0]);
         }
@@ -142,8 +150,8 @@ class LeakyReLUBackward final : public Operator {
 
  private:
   template <class T>
-  void prelu(std::span<const NDArray> in, std::span<const NDArray> out, std::span<const OpReq> req, const T* dy,
-             const T* x) const {
+  void prelu(std::span<const NDArray> in, std::span<const NDArray> out, std::span<const OpReq> req,
+             const T* dy, const T* x) const {
     const auto v = leaky_detail::view(in[1].shape());
     const auto g = leaky_detail::gamma_map(in[1].shape(), in[3].shape());
     const T* gamma = in[3].data<T>();
@@ -155,7 +163,8 @@ class LeakyReLUBackward final : public Operator {
     host::ThreadPool::instance().run(static_cast<std::size_t>(tasks), [&](std::size_t task) {
       for (std::int64_t nn = 0; nn < v.N; ++nn)
         for (std::int64_t c = std::int64_t(task) * per; c < std::int64_t(task + 1) * per; ++c) {
-          const std::int64_t gi = (g.g0 > 1 ? nn : 0) * g.g1 + (g.g1 > 1 ? c : 0), off = (nn * v.C + c) * v.inner;
+          const std::int64_t gi = (g.g0 > 1 ? nn : 0) * g.g1 + (g.g1 > 1 ? c : 0),
+                             off = (nn * v.C + c) * v.inner;
           double sum = 0;
           for (std::int64_t i = off; i < off + v.inner; ++i) {
             if (dx) leaky_detail::store(dx + i, x[i] > 0 ? dy[i] : T(gamma[gi] * dy[i]), req[0]);
@@ -177,8 +186,8 @@ class LeakyReLUBackward final : public Operator {
     void* dg = prelu && req[1] != OpReq::null ? out[1].raw_data() : nullptr;
     if (dg && req[1] == OpReq::write) out[1].fill(0);
     const void* aux = in.size() > 3 ? in[3].raw_data() : nullptr;
-    cuda::leaky_relu_grad(ctx.ctx.device_id, in[0].dtype(), g, in[0].size(), in[0].raw_data(), in[1].raw_data(),
-                          in[2].raw_data(), aux, dx, req[0], dg);
+    cuda::leaky_relu_grad(ctx.ctx.device_id, in[0].dtype(), g, in[0].size(), in[0].raw_data(),
+                          in[1].raw_data(), in[2].raw_data(), aux, dx, req[0], dg);
   }
 #endif
 
@@ -226,8 +235,9 @@ class LeakyReLU final : public Operator {
     if (p_.act_type != LeakyType::prelu || !d.rank_known()) return;
     if (!c.in(1).rank_known()) {
       if (d.ndim() < 2)
-        ShapeCtx::fail("prelu takes gamma of shape (C,) from axis 1 of " + c.in_name(0) + ", but it has shape " +
-                       d.str() + "; give gamma of shape (1,) (one slope) or " + Shape{d.ndim() ? d[0] : 1}.str());
+        ShapeCtx::fail("prelu takes gamma of shape (C,) from axis 1 of " + c.in_name(0) +
+                       ", but it has shape " + d.str() + "; give gamma of shape (1,) (one slope) or " +
+                       Shape{d.ndim() ? d[0] : 1}.str());
       c.assign_in(1, Shape{d[1]}, "axis 1 of " + c.in_name(0) + " " + d.str());
       return;
     }
@@ -235,8 +245,9 @@ class LeakyReLU final : public Operator {
     bool known = g.known();
     for (int i = 0; i < std::min(d.ndim(), 2); ++i) known = known && d[i] >= 0;
     if (known && (d.ndim() == 0 || !leaky_detail::gamma_map(d, g).ok))
-      ShapeCtx::fail(c.in_name(1) + " has shape " + g.str() + ", which does not broadcast to " + c.in_name(0) + " " +
-                     d.str() + ": prelu's gamma is (C,) for axis 1, (1,) for all, or (N, C)");
+      ShapeCtx::fail(c.in_name(1) + " has shape " + g.str() + ", which does not broadcast to " +
+                     c.in_name(0) + " " + d.str() +
+                     ": prelu's gamma is (C,) for axis 1, (1,) for all, or (N, C)");
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     std::vector<NodeEntry> ins{og[0], n->inputs[0], out_entry(n, 0)};
@@ -275,7 +286,8 @@ class LeakyReLU final : public Operator {
         case LeakyType::gelu:
           return chunks(n, [&](std::int64_t b, std::int64_t e) {
             for (std::int64_t i = b; i < e; ++i)
-              if (r != OpReq::null) store(y + i, T(T(0.5) * x[i] * (T(1) + std::erf(x[i] * T(kInvSqrt2)))), r);
+              if (r != OpReq::null)
+                store(y + i, T(T(0.5) * x[i] * (T(1) + std::erf(x[i] * T(kInvSqrt2)))), r);
           });
         case LeakyType::prelu: {
           if (r == OpReq::null) return;
@@ -313,10 +325,13 @@ class LeakyReLU final : public Operator {
     const bool prelu = p_.act_type == LeakyType::prelu, rrelu = p_.act_type == LeakyType::rrelu;
     auto g = leaky_detail::gpu_geo(p_, in[0].shape(), prelu ? in[1].shape() : Shape{});
     g.train = ctx.is_train;
-    if (rrelu && ctx.is_train) g.base = ctx.rng->next();
-    else if (!rrelu && req[0] == OpReq::null) return;
+    if (rrelu && ctx.is_train)
+      g.base = ctx.rng->next();
+    else if (!rrelu && req[0] == OpReq::null)
+      return;
     cuda::leaky_relu(ctx.ctx.device_id, in[0].dtype(), g, in[0].size(), in[0].raw_data(),
-                     prelu ? in[1].raw_data() : nullptr, out[0].raw_data(), rrelu ? out[1].raw_data() : nullptr, req[0]);
+                     prelu ? in[1].raw_data() : nullptr, out[0].raw_data(),
+                     rrelu ? out[1].raw_data() : nullptr, req[0]);
   }
 #endif
 
@@ -328,7 +343,7 @@ class LeakyReLU final : public Operator {
   }
   LeakyReLUParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_LEAKY_RELU)
 namespace SYMGRAD_NS::sym {
@@ -344,24 +359,25 @@ SYMGRAD_INLINE Symbol leaky_relu(const Symbol& data, const Symbol& gamma, const 
   Symbol s = compose(op, {data, gamma}, o.name);
   // as MXNet: a gamma variable without an initializer starts at 0.25
   const NodePtr& g = s.entries()[0].node->inputs[1].node;
-  if (g->is_variable() && !g->attrs.count("__init__")) g->attrs["__init__"] = R"(["Constant", {"value": 0.25}])";
+  if (g->is_variable() && !g->attrs.count("__init__"))
+    g->attrs["__init__"] = R"(["Constant", {"value": 0.25}])";
   return s;
 }
-SYMGRAD_INLINE Symbol leaky_relu(const Symbol& data, const LeakyReLUOptions& o) { return leaky_relu(data, Symbol(), o); }
+SYMGRAD_INLINE Symbol leaky_relu(const Symbol& data, const LeakyReLUOptions& o) {
+  return leaky_relu(data, Symbol(), o);
+}
 SYMGRAD_INLINE Symbol LeakyReLU(const Symbol& data, const LeakyReLUOptions& o) { return leaky_relu(data, o); }
 SYMGRAD_INLINE Symbol LeakyReLU(const Symbol& data, const Symbol& gamma, const LeakyReLUOptions& o) {
   return leaky_relu(data, gamma, o);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_LEAKY_RELU)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_leaky_relu(OpTable& t) {
-  t["LeakyReLU"] = reg::with_attrs<LeakyReLU>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_leaky_relu(OpTable& t) { t["LeakyReLU"] = reg::with_attrs<LeakyReLU>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -369,5 +385,5 @@ SYMGRAD_INLINE void register_leaky_relu(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE LeakyReLUBackward::~LeakyReLUBackward() = default;
 SYMGRAD_INLINE LeakyReLU::~LeakyReLU() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

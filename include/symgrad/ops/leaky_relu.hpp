@@ -18,9 +18,9 @@
 //   returns it as the mask; inference uses m = (lower_bound + upper_bound) / 2 and writes it to
 //   the mask (MXNet leaves the mask unwritten there, and its CPU training forward fails).
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
-#include <memory>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
@@ -28,7 +28,6 @@
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 enum class LeakyType { leaky, prelu, elu, selu, gelu, rrelu };
 
@@ -60,7 +59,7 @@ Symbol leaky_relu(const Symbol& data, const LeakyReLUOptions& o = {});
 Symbol LeakyReLU(const Symbol& data, const LeakyReLUOptions& o = {});
 Symbol LeakyReLU(const Symbol& data, const Symbol& gamma, const LeakyReLUOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace why {
@@ -84,9 +83,10 @@ auto leaky_relu(const A& x, const TypedLeakyReLUOptions& o = {}) {
   if constexpr (t == "prelu" && A::shape.ndim() < 2) {
     static_shape_error<ops::LeakyReLU, why::prelu_needs_a_channel_axis, typename A::shape_type>::raise();
   } else {
-    Symbol s = leaky_relu(Symbol(x), LeakyReLUOptions{ActType.str(), o.slope, o.lower_bound, o.upper_bound, o.name});
+    Symbol s =
+        leaky_relu(Symbol(x), LeakyReLUOptions{ActType.str(), o.slope, o.lower_bound, o.upper_bound, o.name});
     return TSym<typename A::shape_type>(t == "rrelu" ? s[0] : s);
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

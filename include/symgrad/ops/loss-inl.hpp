@@ -1,8 +1,8 @@
 // Operators and kernels of ops/loss.hpp.
 #pragma once
 #include <algorithm>
-#include <span>
 #include <memory>
+#include <span>
 
 #include "elemwise-inl.hpp"
 #include "gpu_util.hpp"
@@ -75,8 +75,8 @@ class MakeLossBackward final : public Operator {
     if (req[0] == OpReq::write) {
       out[0].fill(g);
     } else if (req[0] == OpReq::add) {
-      cuda::binary(ctx.ctx.device_id, out[0].dtype(), cuda::BinaryOp::add, out[0].size(), out[0].raw_data(), nullptr, g,
-                   out[0].raw_data(), OpReq::write);
+      cuda::binary(ctx.ctx.device_id, out[0].dtype(), cuda::BinaryOp::add, out[0].size(), out[0].raw_data(),
+                   nullptr, g, out[0].raw_data(), OpReq::write);
     }
   }
 #endif
@@ -135,7 +135,7 @@ class BlockGrad final : public Operator {
   }
   SYMGRAD_FORWARD_ON_ANY_DEVICE
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_LOSS)
 namespace SYMGRAD_NS::sym {
@@ -149,8 +149,10 @@ SYMGRAD_INLINE Symbol block_grad(const Symbol& data, std::string_view name) {
   return compose(std::make_shared<ops::BlockGrad>(), {data}, name);
 }
 SYMGRAD_INLINE Symbol BlockGrad(const Symbol& data, std::string_view name) { return block_grad(data, name); }
-SYMGRAD_INLINE Symbol stop_gradient(const Symbol& data, std::string_view name) { return block_grad(data, name); }
-}  // namespace symgrad::sym
+SYMGRAD_INLINE Symbol stop_gradient(const Symbol& data, std::string_view name) {
+  return block_grad(data, name);
+}
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -161,7 +163,7 @@ SYMGRAD_INLINE void register_loss(OpTable& t) {
   t["BlockGrad"] = reg::plain<BlockGrad>;
   t["stop_gradient"] = reg::plain<BlockGrad>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -170,5 +172,5 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE MakeLossBackward::~MakeLossBackward() = default;
 SYMGRAD_INLINE MakeLoss::~MakeLoss() = default;
 SYMGRAD_INLINE BlockGrad::~BlockGrad() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -5,16 +5,15 @@
 // BlockGrad(data): forward identity; no gradient to its input; its output needs no head gradient.
 // Shapes: output = data.
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 enum class LossNorm { null, batch, valid };
 
@@ -45,7 +44,7 @@ Symbol block_grad(const Symbol& data, std::string_view name = {});
 Symbol BlockGrad(const Symbol& data, std::string_view name = {});
 Symbol stop_gradient(const Symbol& data, std::string_view name = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
 // Typed forms keep the static shape of their input.
@@ -57,4 +56,4 @@ template <Typed A>
 TSym<typename A::shape_type> block_grad(const A& data, std::string_view name = {}) {
   return TSym<typename A::shape_type>(block_grad(Symbol(data), name));
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -1,10 +1,10 @@
 // Operators and kernels of ops/norm.hpp.
 #pragma once
-#include <span>
-#include <utility>
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <span>
+#include <utility>
 
 #include "../cpu/parallel.hpp"
 #include "../cuda/bodies_norm.hpp"
@@ -15,7 +15,6 @@
 #include "operator.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 namespace norm_detail {
 // Data viewed as (outer, R, inner): group g = o·inner + i holds R elements `inner` apart from first(g).
@@ -31,12 +30,15 @@ inline View view(const Shape& s, int a, int b) {
   return v;
 }
 inline View l2_view(const Shape& s, L2Mode m) {
-  return m == L2Mode::instance ? view(s, 1, s.ndim()) : m == L2Mode::channel ? view(s, 1, 2) : view(s, 2, s.ndim());
+  return m == L2Mode::instance  ? view(s, 1, s.ndim())
+         : m == L2Mode::channel ? view(s, 1, 2)
+                                : view(s, 2, s.ndim());
 }
 // f(g) for every group, in parallel chunks of some thousand elements.
 template <class F>
 void for_groups(const View& v, F&& f) {
-  const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, 4096 / std::max<std::int64_t>(v.R, 1)));
+  const auto grain =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, 4096 / std::max<std::int64_t>(v.R, 1)));
   host::parallel_for(static_cast<std::size_t>(v.groups()), grain, 1, [&](std::size_t b, std::size_t e) {
     for (auto g = static_cast<std::int64_t>(b); g < static_cast<std::int64_t>(e); ++g) f(g);
   });
@@ -68,7 +70,8 @@ struct Moments {
       double s = 0, q = 0;
       for (std::int64_t r = 0; r < v.R; ++r) s += double(xg[r * v.inner]);
       const double mu = s / double(v.R);
-      for (std::int64_t r = 0; r < v.R; ++r) q += (double(xg[r * v.inner]) - mu) * (double(xg[r * v.inner]) - mu);
+      for (std::int64_t r = 0; r < v.R; ++r)
+        q += (double(xg[r * v.inner]) - mu) * (double(xg[r * v.inner]) - mu);
       const double var = q / double(v.R), inv = 1.0 / std::sqrt(var + eps);
       mean[g] = T(mu);
       stat[g] = T(layer ? std::sqrt(var + eps) : var);
@@ -82,8 +85,8 @@ struct Moments {
   }
 
   template <class T>
-  void backward(const T* dy, const T* x, const T* gamma, const T* mean, const T* stat, T* dx, T* dgamma, T* dbeta,
-                std::span<const OpReq> req) const {
+  void backward(const T* dy, const T* x, const T* gamma, const T* mean, const T* stat, T* dx, T* dgamma,
+                T* dbeta, std::span<const OpReq> req) const {
     if (req[0] != OpReq::null)
       for_groups(v, [&](std::int64_t g) {
         const std::int64_t f = v.first(g);
@@ -133,8 +136,8 @@ inline cuda::NormGeo gpu_geo(const Moments& m) { return gpu_geo(m.v, m.C, m.laye
 
 inline void check_eps(const char* op, double eps, const char* example) {
   if (!(eps >= 0) || !std::isfinite(eps))
-    throw ValueError(std::string(op) + ": eps must be a small non-negative number such as " + example + ", got " +
-                     attr::format(eps));
+    throw ValueError(std::string(op) + ": eps must be a small non-negative number such as " + example +
+                     ", got " + attr::format(eps));
 }
 // LRN over (N, C, S), one task per (n, c) plane: f(n, c, j0, j1), [j0, j1) the channels of c's window.
 inline void lrn_planes(const Shape& s, std::int64_t nsize, auto&& f) {
@@ -158,7 +161,9 @@ class Backward : public Operator {
   void infer_shape(ShapeCtx& c) const override {
     for (std::size_t j = 0; j < outs_.size(); ++j) c.assign_out(j, c.in(j ? 2 : 1));
   }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    no_second_order(*this);
+  }
 
  private:
   std::string name_;
@@ -172,16 +177,19 @@ class MomentsNormBackward final : public norm_detail::Backward {
   ~MomentsNormBackward() override;  // the key function: vtable and kernels are compiled with the unit
   MomentsNormBackward(bool layer, int axis, double eps)
       : Backward(layer ? "_backward_LayerNorm" : "_backward_InstanceNorm",
-                 {"ograd", "data", "gamma", "mean", layer ? "std" : "var"}, {"data_grad", "gamma_grad", "beta_grad"}),
-        layer_(layer), axis_(axis), eps_(eps) {}
+                 {"ograd", "data", "gamma", "mean", layer ? "std" : "var"},
+                 {"data_grad", "gamma_grad", "beta_grad"}),
+        layer_(layer),
+        axis_(axis),
+        eps_(eps) {}
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     const norm_detail::Moments m(in[1].shape(), layer_, axis_, eps_);
     dispatch_float(in[0].dtype(), type_name(), [&](auto t) {
       using T = decltype(t);
       auto o = [&](std::size_t i) { return req[i] != OpReq::null ? out[i].data<T>() : nullptr; };
-      m.backward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), in[3].data<T>(), in[4].data<T>(), o(0), o(1), o(2),
-                 req);
+      m.backward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), in[3].data<T>(), in[4].data<T>(), o(0),
+                 o(1), o(2), req);
     });
   }
 #if SYMGRAD_WITH_CUDA
@@ -189,10 +197,12 @@ class MomentsNormBackward final : public norm_detail::Backward {
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     const norm_detail::Moments m(in[1].shape(), layer_, axis_, eps_);
-    auto o = [&](std::size_t i) { return req[i] != OpReq::null ? out[i].raw_data() : nullptr; };  // unbound when null
-    cuda::moments_norm_grad(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(), in[1].raw_data(),
-                            in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), o(0), req[0], o(1), req[1], o(2),
-                            req[2]);
+    auto o = [&](std::size_t i) {
+      return req[i] != OpReq::null ? out[i].raw_data() : nullptr;
+    };  // unbound when null
+    cuda::moments_norm_grad(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(),
+                            in[1].raw_data(), in[2].raw_data(), in[3].raw_data(), in[4].raw_data(), o(0),
+                            req[0], o(1), req[1], o(2), req[2]);
   }
 #endif
 
@@ -232,9 +242,11 @@ class LayerNorm final : public Operator {
     if (!d.rank_known()) return;
     const int a = p_.axis < 0 ? p_.axis + d.ndim() : p_.axis;
     if (a < 0 || a >= d.ndim())
-      ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) + " " + d.str() +
-                     (d.ndim() ? "; use an axis in [" + std::to_string(-d.ndim()) + ", " + std::to_string(d.ndim() - 1) + "]"
-                               : "; LayerNorm needs data with at least one axis"));
+      ShapeCtx::fail(
+          "axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) + " " + d.str() +
+          (d.ndim()
+               ? "; use an axis in [" + std::to_string(-d.ndim()) + ", " + std::to_string(d.ndim() - 1) + "]"
+               : "; LayerNorm needs data with at least one axis"));
     const std::string why = "axis " + std::to_string(p_.axis) + " of " + c.in_name(0) + " " + d.str();
     c.assign_in(1, Shape{d[a]}, why);
     c.assign_in(2, Shape{d[a]}, why);
@@ -255,8 +267,8 @@ class LayerNorm final : public Operator {
     const norm_detail::Moments m(in[0].shape(), true, p_.axis, p_.eps);
     dispatch_float(in[0].dtype(), "LayerNorm", [&](auto t) {
       using T = decltype(t);
-      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(), out[2].data<T>(),
-                req[0]);
+      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(),
+                out[2].data<T>(), req[0]);
     });
   }
 #if SYMGRAD_WITH_CUDA
@@ -264,8 +276,9 @@ class LayerNorm final : public Operator {
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     const norm_detail::Moments m(in[0].shape(), true, p_.axis, p_.eps);
-    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(), in[1].raw_data(),
-                       in[2].raw_data(), out[0].raw_data(), out[1].raw_data(), out[2].raw_data(), req[0]);
+    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(),
+                       in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), out[1].raw_data(),
+                       out[2].raw_data(), req[0]);
   }
 #endif
 
@@ -276,7 +289,9 @@ class LayerNorm final : public Operator {
 class InstanceNorm final : public Operator {
  public:
   ~InstanceNorm() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit InstanceNorm(InstanceNormParam p) : p_(p) { norm_detail::check_eps("InstanceNorm", p_.eps, "1e-3"); }
+  explicit InstanceNorm(InstanceNormParam p) : p_(p) {
+    norm_detail::check_eps("InstanceNorm", p_.eps, "1e-3");
+  }
   explicit InstanceNorm(const AttrMap& m) {
     attr::Reader r("InstanceNorm", m);
     r.get("eps", p_.eps);
@@ -317,8 +332,8 @@ class InstanceNorm final : public Operator {
     const norm_detail::Moments m(in[0].shape(), false, 1, p_.eps);
     dispatch_float(in[0].dtype(), "InstanceNorm", [&](auto t) {
       using T = decltype(t);
-      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(), out[2].data<T>(),
-                req[0]);
+      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(),
+                out[2].data<T>(), req[0]);
     });
   }
 #if SYMGRAD_WITH_CUDA
@@ -326,8 +341,9 @@ class InstanceNorm final : public Operator {
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     const norm_detail::Moments m(in[0].shape(), false, 1, p_.eps);
-    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(), in[1].raw_data(),
-                       in[2].raw_data(), out[0].raw_data(), out[1].raw_data(), out[2].raw_data(), req[0]);
+    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(),
+                       in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), out[1].raw_data(),
+                       out[2].raw_data(), req[0]);
   }
 #endif
 
@@ -377,7 +393,9 @@ class L2NormalizationBackward final : public norm_detail::Backward {
 class L2Normalization final : public Operator {
  public:
   ~L2Normalization() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit L2Normalization(L2NormalizationParam p) : p_(p) { norm_detail::check_eps("L2Normalization", p_.eps, "1e-10"); }
+  explicit L2Normalization(L2NormalizationParam p) : p_(p) {
+    norm_detail::check_eps("L2Normalization", p_.eps, "1e-10");
+  }
   explicit L2Normalization(const AttrMap& m) {
     attr::Reader r("L2Normalization", m);
     r.get("eps", p_.eps);
@@ -414,7 +432,9 @@ class L2Normalization final : public Operator {
     if (p_.mode != L2Mode::instance && d.ndim() < 3)
       ShapeCtx::fail(c.in_name(0) + " " + d.str() + " has rank " + std::to_string(d.ndim()) + "; mode '" +
                      mode_name(p_.mode) + "' needs (batch, channel, spatial...), rank 3 or more");
-    Shape norm = p_.mode == L2Mode::instance ? Shape{d[0]} : p_.mode == L2Mode::spatial ? Shape{d[0], d[1]} : d;
+    Shape norm = p_.mode == L2Mode::instance  ? Shape{d[0]}
+                 : p_.mode == L2Mode::spatial ? Shape{d[0], d[1]}
+                                              : d;
     if (p_.mode == L2Mode::channel) norm[1] = 1;
     c.assign_out(0, d);
     c.assign_out(1, norm);
@@ -438,7 +458,8 @@ class L2Normalization final : public Operator {
         const double nrm = std::sqrt(s + p_.eps);
         norm[g] = T(nrm);
         if (req[0] != OpReq::null)
-          for (std::int64_t r = 0; r < v.R; ++r) norm_detail::put(y[f + r * v.inner], double(x[f + r * v.inner]) / nrm, req[0]);
+          for (std::int64_t r = 0; r < v.R; ++r)
+            norm_detail::put(y[f + r * v.inner], double(x[f + r * v.inner]) / nrm, req[0]);
       });
     });
   }
@@ -447,8 +468,8 @@ class L2Normalization final : public Operator {
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     const auto v = norm_detail::l2_view(in[0].shape(), p_.mode);
-    cuda::l2_normalization(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(v, 1, true, p_.eps), in[0].raw_data(),
-                           out[0].raw_data(), out[1].raw_data(), req[0]);
+    cuda::l2_normalization(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(v, 1, true, p_.eps),
+                           in[0].raw_data(), out[0].raw_data(), out[1].raw_data(), req[0]);
   }
 #endif
 
@@ -459,7 +480,8 @@ class L2Normalization final : public Operator {
 class LRNBackward final : public norm_detail::Backward {
  public:
   ~LRNBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit LRNBackward(LRNParam p) : Backward("_backward_LRN", {"ograd", "data", "tmp_norm"}, {"data_grad"}), p_(p) {}
+  explicit LRNBackward(LRNParam p)
+      : Backward("_backward_LRN", {"ograd", "data", "tmp_norm"}, {"data_grad"}), p_(p) {}
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
@@ -470,18 +492,21 @@ class LRNBackward final : public norm_detail::Backward {
       using T = decltype(t);
       const T *dy = in[0].data<T>(), *x = in[1].data<T>(), *tn = in[2].data<T>();
       T* dx = out[0].data<T>();
-      norm_detail::lrn_planes(s, p_.nsize, [&](std::int64_t n, std::int64_t c, std::int64_t j0, std::int64_t j1) {
-        const std::int64_t o = (n * C + c) * S;
-        for (std::int64_t i = 0; i < S; ++i) {
-          double acc = 0;
-          for (std::int64_t j = j0; j < j1; ++j) {
-            const std::int64_t q = (n * C + j) * S + i;
-            acc += double(dy[q]) * double(x[q]) * std::pow(double(tn[q]), -p_.beta - 1);
-          }
-          norm_detail::put(dx[o + i], double(dy[o + i]) * std::pow(double(tn[o + i]), -p_.beta) - k * double(x[o + i]) * acc,
-                           req[0]);
-        }
-      });
+      norm_detail::lrn_planes(
+          s, p_.nsize, [&](std::int64_t n, std::int64_t c, std::int64_t j0, std::int64_t j1) {
+            const std::int64_t o = (n * C + c) * S;
+            for (std::int64_t i = 0; i < S; ++i) {
+              double acc = 0;
+              for (std::int64_t j = j0; j < j1; ++j) {
+                const std::int64_t q = (n * C + j) * S + i;
+                acc += double(dy[q]) * double(x[q]) * std::pow(double(tn[q]), -p_.beta - 1);
+              }
+              norm_detail::put(
+                  dx[o + i],
+                  double(dy[o + i]) * std::pow(double(tn[o + i]), -p_.beta) - k * double(x[o + i]) * acc,
+                  req[0]);
+            }
+          });
     });
   }
 
@@ -495,7 +520,8 @@ class LRN final : public Operator {
   explicit LRN(LRNParam p) : p_(p) { check(); }
   explicit LRN(const AttrMap& m) {
     attr::Reader r("LRN", m);
-    if (!r.find("nsize")) throw ValueError("LRN: the required attribute 'nsize' is missing; give an odd window such as nsize=5");
+    if (!r.find("nsize"))
+      throw ValueError("LRN: the required attribute 'nsize' is missing; give an odd window such as nsize=5");
     r.get("nsize", p_.nsize);
     r.get("alpha", p_.alpha);
     r.get("beta", p_.beta);
@@ -523,13 +549,15 @@ class LRN final : public Operator {
       ShapeCtx::fail(c.in_name(0) + " " + d.str() + " has rank " + std::to_string(d.ndim()) +
                      "; LRN needs 4-d data (batch, channel, height, width)");
     if (d.dim_known(1) && d[1] < p_.nsize)
-      ShapeCtx::fail(c.in_name(0) + " " + d.str() + " has " + std::to_string(d[1]) + " channels, fewer than nsize=" +
-                     std::to_string(p_.nsize) + "; use an nsize of at most the channel count");
+      ShapeCtx::fail(c.in_name(0) + " " + d.str() + " has " + std::to_string(d[1]) +
+                     " channels, fewer than nsize=" + std::to_string(p_.nsize) +
+                     "; use an nsize of at most the channel count");
     c.assign_out(0, d);
     c.assign_out(1, d);
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<LRNBackward>(p_), n, "backward", {og[0], n->inputs[0], out_entry(n, 1)});
+    auto b =
+        grad_node(std::make_shared<LRNBackward>(p_), n, "backward", {og[0], n->inputs[0], out_entry(n, 1)});
     return {out_entry(b, 0)};
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -541,33 +569,38 @@ class LRN final : public Operator {
       using T = decltype(t);
       const T* x = in[0].data<T>();
       T *y = out[0].data<T>(), *tn = out[1].data<T>();
-      norm_detail::lrn_planes(s, p_.nsize, [&](std::int64_t n, std::int64_t c, std::int64_t j0, std::int64_t j1) {
-        const std::int64_t o = (n * C + c) * S;
-        for (std::int64_t i = 0; i < S; ++i) {
-          double acc = 0;
-          for (std::int64_t j = j0; j < j1; ++j) acc += double(x[(n * C + j) * S + i]) * double(x[(n * C + j) * S + i]);
-          const double v = p_.knorm + scale * acc;
-          tn[o + i] = T(v);
-          if (req[0] != OpReq::null) norm_detail::put(y[o + i], double(x[o + i]) * std::pow(v, -p_.beta), req[0]);
-        }
-      });
+      norm_detail::lrn_planes(
+          s, p_.nsize, [&](std::int64_t n, std::int64_t c, std::int64_t j0, std::int64_t j1) {
+            const std::int64_t o = (n * C + c) * S;
+            for (std::int64_t i = 0; i < S; ++i) {
+              double acc = 0;
+              for (std::int64_t j = j0; j < j1; ++j)
+                acc += double(x[(n * C + j) * S + i]) * double(x[(n * C + j) * S + i]);
+              const double v = p_.knorm + scale * acc;
+              tn[o + i] = T(v);
+              if (req[0] != OpReq::null)
+                norm_detail::put(y[o + i], double(x[o + i]) * std::pow(v, -p_.beta), req[0]);
+            }
+          });
     });
   }
 
  private:
   void check() const {
     if (p_.nsize < 1 || p_.nsize % 2 == 0)
-      throw ValueError("LRN: nsize must be a positive odd number (the window is centred on each channel), got " +
-                       std::to_string(p_.nsize));
+      throw ValueError(
+          "LRN: nsize must be a positive odd number (the window is centred on each channel), got " +
+          std::to_string(p_.nsize));
   }
   LRNParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_NORM)
 namespace SYMGRAD_NS::sym {
 
-SYMGRAD_INLINE Symbol layer_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta, const LayerNormOptions& o) {
+SYMGRAD_INLINE Symbol layer_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
+                                 const LayerNormOptions& o) {
   return compose(std::make_shared<ops::LayerNorm>(ops::LayerNormParam{o.axis, o.eps, o.output_mean_var}),
                  {data, gamma, beta}, o.name);
 }
@@ -575,24 +608,31 @@ SYMGRAD_INLINE Symbol layer_norm(const Symbol& data, const LayerNormOptions& o) 
   return layer_norm(data, Symbol(), Symbol(), o);
 }
 SYMGRAD_INLINE Symbol LayerNorm(const Symbol& data, const LayerNormOptions& o) { return layer_norm(data, o); }
-SYMGRAD_INLINE Symbol instance_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta, const InstanceNormOptions& o) {
-  return compose(std::make_shared<ops::InstanceNorm>(ops::InstanceNormParam{o.eps}), {data, gamma, beta}, o.name);
+SYMGRAD_INLINE Symbol instance_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
+                                    const InstanceNormOptions& o) {
+  return compose(std::make_shared<ops::InstanceNorm>(ops::InstanceNormParam{o.eps}), {data, gamma, beta},
+                 o.name);
 }
 SYMGRAD_INLINE Symbol instance_norm(const Symbol& data, const InstanceNormOptions& o) {
   return instance_norm(data, Symbol(), Symbol(), o);
 }
-SYMGRAD_INLINE Symbol InstanceNorm(const Symbol& data, const InstanceNormOptions& o) { return instance_norm(data, o); }
+SYMGRAD_INLINE Symbol InstanceNorm(const Symbol& data, const InstanceNormOptions& o) {
+  return instance_norm(data, o);
+}
 SYMGRAD_INLINE Symbol l2_normalization(const Symbol& data, const L2NormalizationOptions& o) {
   return compose(std::make_shared<ops::L2Normalization>(
                      ops::L2NormalizationParam{o.eps, ops::L2Normalization::parse_mode(o.mode)}),
                  {data}, o.name);
 }
-SYMGRAD_INLINE Symbol L2Normalization(const Symbol& data, const L2NormalizationOptions& o) { return l2_normalization(data, o); }
+SYMGRAD_INLINE Symbol L2Normalization(const Symbol& data, const L2NormalizationOptions& o) {
+  return l2_normalization(data, o);
+}
 SYMGRAD_INLINE Symbol lrn(const Symbol& data, const LRNOptions& o) {
-  return compose(std::make_shared<ops::LRN>(ops::LRNParam{o.alpha, o.beta, o.knorm, o.nsize}), {data}, o.name);
+  return compose(std::make_shared<ops::LRN>(ops::LRNParam{o.alpha, o.beta, o.knorm, o.nsize}), {data},
+                 o.name);
 }
 SYMGRAD_INLINE Symbol LRN(const Symbol& data, const LRNOptions& o) { return lrn(data, o); }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -604,7 +644,7 @@ SYMGRAD_INLINE void register_norm(OpTable& t) {
   t["L2Normalization"] = reg::with_attrs<L2Normalization>;
   t["LRN"] = reg::with_attrs<LRN>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -618,5 +658,5 @@ SYMGRAD_INLINE LayerNorm::~LayerNorm() = default;
 SYMGRAD_INLINE InstanceNorm::~InstanceNorm() = default;
 SYMGRAD_INLINE L2Normalization::~L2Normalization() = default;
 SYMGRAD_INLINE LRN::~LRN() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

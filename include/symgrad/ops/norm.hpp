@@ -20,15 +20,14 @@
 // (InstanceNorm replaces a gamma or beta of the wrong shape by (C,)).
 #pragma once
 #include <cstdint>
-#include <string>
 #include <memory>
+#include <string>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct LayerNormParam {
   int axis = -1;
@@ -77,7 +76,8 @@ struct InstanceNormOptions {
   double eps = 1e-3;
   std::string name = {};
 };
-Symbol instance_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta, const InstanceNormOptions& o);
+Symbol instance_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
+                     const InstanceNormOptions& o);
 Symbol instance_norm(const Symbol& data, const InstanceNormOptions& o = {});
 Symbol InstanceNorm(const Symbol& data, const InstanceNormOptions& o = {});
 
@@ -100,7 +100,7 @@ struct LRNOptions {
 Symbol lrn(const Symbol& data, const LRNOptions& o);
 Symbol LRN(const Symbol& data, const LRNOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
 // Typed: each keeps the static shape of its data (the visible output only).
@@ -119,12 +119,14 @@ auto instance_norm(const A& x, const InstanceNormOptions& o = {}) {
 }
 template <Typed A>
 auto l2_normalization(const A& x, const L2NormalizationOptions& o = {}) {
-  static_assert(A::shape.rank_known() && A::shape.ndim() >= 1, "l2_normalization: data needs at least one axis");
+  static_assert(A::shape.rank_known() && A::shape.ndim() >= 1,
+                "l2_normalization: data needs at least one axis");
   return TSym<typename A::shape_type>(l2_normalization(Symbol(x), o));
 }
 template <Typed A>
 auto lrn(const A& x, const LRNOptions& o) {
-  static_assert(A::shape.rank_known() && A::shape.ndim() == 4, "lrn: data must be 4-d (batch, channel, height, width)");
+  static_assert(A::shape.rank_known() && A::shape.ndim() == 4,
+                "lrn: data must be 4-d (batch, channel, height, width)");
   return TSym<typename A::shape_type>(lrn(Symbol(x), o));
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -3,21 +3,21 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
-#include <span>
 
+#include "../core/req.hpp"
 #include "../ndarray/ndarray.hpp"
 #include "../ndarray/random.hpp"
 #include "../symbol/op_base.hpp"
-#include "../core/req.hpp"
 
 // For operators whose forward() uses only device-aware helpers (copy_req, NDArray::fill,
 // reshape): the same code runs on gpu(n) arrays.
 #if SYMGRAD_WITH_CUDA
-#define SYMGRAD_FORWARD_ON_ANY_DEVICE                                                             \
-  std::string gpu_unsupported() const override { return ""; }                                   \
+#define SYMGRAD_FORWARD_ON_ANY_DEVICE                                                            \
+  std::string gpu_unsupported() const override { return ""; }                                    \
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out, \
                    std::span<const OpReq> req) const override {                                  \
     forward(ctx, in, out, req);                                                                  \
@@ -41,7 +41,7 @@ struct RunCtx {
   nd::random::Generator* rng = nullptr;  // the executor's generator (Dropout masks ...)
   void* workspace = nullptr;             // scratch memory planned at bind (workspace_bytes)
   std::size_t workspace_bytes = 0;
-  Context ctx = cpu();                   // where the step's arrays live
+  Context ctx = cpu();  // where the step's arrays live
 };
 
 class Operator : public OpBase {
@@ -74,9 +74,8 @@ inline void same_shape_rule(ShapeCtx& c) {
     auto m = merge(s, c.in(i));
     if (!m.ok)
       ShapeCtx::fail(c.in_name(i) + " has shape " + c.in(i).str() + " but " +
-                     (from < c.num_in() ? c.in_name(from) : std::string("the output")) +
-                     " has shape " + s.str() +
-                     "; elementwise operators need equal shapes (broadcast_* operators broadcast)");
+                     (from < c.num_in() ? c.in_name(from) : std::string("the output")) + " has shape " +
+                     s.str() + "; elementwise operators need equal shapes (broadcast_* operators broadcast)");
     if (!s.rank_known() || unknown_count(m.shape) < unknown_count(s)) from = from < c.num_in() ? from : i;
     s = m.shape;
   }
@@ -98,4 +97,4 @@ inline NodePtr grad_node(std::shared_ptr<const OpBase> op, const NodePtr& fwd, s
 }
 
 }  // namespace ops
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

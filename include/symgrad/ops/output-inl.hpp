@@ -2,10 +2,10 @@
 #pragma once
 #include <algorithm>
 #include <array>
-#include <optional>
-#include <span>
 #include <cmath>
 #include <memory>
+#include <optional>
+#include <span>
 
 #include "gpu_util.hpp"
 #include "loss-inl.hpp"
@@ -89,7 +89,8 @@ class SoftmaxOutputBackward final : public Operator {
         std::int64_t valid = 0;
         for (std::int64_t i = 0; i < label.size(); ++i) valid += static_cast<std::int64_t>(l[i]) != ignore;
         double norm = 1;
-        if (p_.normalization == LossNorm::batch) norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());
+        if (p_.normalization == LossNorm::batch)
+          norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());
         if (p_.normalization == LossNorm::valid) norm = static_cast<double>(std::max<std::int64_t>(1, valid));
         if (p_.multi_output && p_.normalization != LossNorm::valid) norm *= static_cast<double>(g.inner);
         const T scale = static_cast<T>(p_.grad_scale / norm);
@@ -102,16 +103,21 @@ class SoftmaxOutputBackward final : public Operator {
             std::int64_t k = class_index(lv, C);
             const bool ignored = raw == ignore;
             if (k < 0 && !ignored)
-              throw KernelInputError{"label holds " + attr::format_number(lv) + " at position " + std::to_string(pos) +
-                                     ", which is not a class index in [0, " + std::to_string(C) +
-                                     ") nor ignore_label (" + attr::format_number(p_.ignore_label) + ")"};
+              throw KernelInputError{"label holds " + attr::format_number(lv) + " at position " +
+                                     std::to_string(pos) + ", which is not a class index in [0, " +
+                                     std::to_string(C) + ") nor ignore_label (" +
+                                     attr::format_number(p_.ignore_label) + ")"};
             for (std::int64_t c = 0; c < C; ++c) {
               const std::int64_t j = (o * C + c) * g.inner + i;
               T v;
-              if (ignored && p_.use_ignore) v = T(0);
-              else if (k < 0) v = pr[j] - static_cast<T>(alpha > 0 ? alpha / static_cast<double>(C - 1) : 0.0);  // MXNet: p
-              else if (alpha > 0) v = pr[j] - static_cast<T>(c == k ? 1.0 - alpha : alpha / static_cast<double>(C - 1));
-              else v = pr[j] - (c == k ? T(1) : T(0));
+              if (ignored && p_.use_ignore)
+                v = T(0);
+              else if (k < 0)
+                v = pr[j] - static_cast<T>(alpha > 0 ? alpha / static_cast<double>(C - 1) : 0.0);  // MXNet: p
+              else if (alpha > 0)
+                v = pr[j] - static_cast<T>(c == k ? 1.0 - alpha : alpha / static_cast<double>(C - 1));
+              else
+                v = pr[j] - (c == k ? T(1) : T(0));
               put(j, v * scale);
             }
           }
@@ -127,21 +133,23 @@ class SoftmaxOutputBackward final : public Operator {
     const NDArray &p = in[0], &label = in[1];
     const int dev = ctx.ctx.device_id;
     if (label.shape() == p.shape()) {
-      cuda::prob_label_grad(dev, p.dtype(), label.dtype(), p.size(), p.raw_data(), label.raw_data(), out[0].raw_data(),
-                            p_.grad_scale, p_.out_grad, req[0]);
+      cuda::prob_label_grad(dev, p.dtype(), label.dtype(), p.size(), p.raw_data(), label.raw_data(),
+                            out[0].raw_data(), p_.grad_scale, p_.out_grad, req[0]);
       return;
     }
     auto g = softmax_output_shapes(p.shape(), p_).g;
     const auto ignore = static_cast<std::int64_t>(p_.ignore_label);
     double norm = 1;
-    if (p_.normalization == LossNorm::batch) norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());
+    if (p_.normalization == LossNorm::batch)
+      norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());
     if (p_.normalization == LossNorm::valid)
-      norm = static_cast<double>(std::max<std::int64_t>(1, cuda::count_valid(dev, label.dtype(), label.size(),
-                                                                                label.raw_data(), ignore)));
+      norm = static_cast<double>(std::max<std::int64_t>(
+          1, cuda::count_valid(dev, label.dtype(), label.size(), label.raw_data(), ignore)));
     if (p_.multi_output && p_.normalization != LossNorm::valid) norm *= static_cast<double>(g.inner);
     bool ok = cuda::softmax_output_grad(dev, p.dtype(), label.dtype(), {g.outer, g.n, g.inner}, p.raw_data(),
-                                        label.raw_data(), out[0].raw_data(), p_.grad_scale / norm, ignore, p_.use_ignore,
-                                        p_.multi_output ? 0.0 : p_.smooth_alpha, p_.out_grad, req[0]);
+                                        label.raw_data(), out[0].raw_data(), p_.grad_scale / norm, ignore,
+                                        p_.use_ignore, p_.multi_output ? 0.0 : p_.smooth_alpha, p_.out_grad,
+                                        req[0]);
     if (!ok)
       throw KernelInputError{"label holds a value that is not a class index in [0, " + std::to_string(g.n) +
                              ") nor ignore_label (" + attr::format_number(p_.ignore_label) + ")"};
@@ -189,22 +197,24 @@ class SoftmaxOutput final : public Operator {
     c.assign_in(0, c.out(0));
     const Shape& d = c.in(0);
     if (!d.rank_known()) return;
-    if (p_.multi_output && d.ndim() < 2) ShapeCtx::fail("multi_output needs data of rank >= 2, got " + d.str());
+    if (p_.multi_output && d.ndim() < 2)
+      ShapeCtx::fail("multi_output needs data of rank >= 2, got " + d.str());
     auto sh = softmax_output_shapes(d, p_);
     const Shape& l = c.in(1);
     if (!l.rank_known()) {  // class indices by default, as MXNet
       c.assign_in(1, p_.multi_output ? sh.index_label_alt : sh.index_label);
       return;
     }
-    for (const Shape* ok : std::array<const Shape*, 4>{&d, &sh.index_label, &sh.index_label_col, &sh.index_label_alt})
+    for (const Shape* ok :
+         std::array<const Shape*, 4>{&d, &sh.index_label, &sh.index_label_col, &sh.index_label_alt})
       if (ok->rank_known() && merge(l, *ok).ok) {
         c.assign_in(1, *ok);
         return;
       }
     std::string forms = "class indices, shape " + sh.index_label.str() + " or " + sh.index_label_col.str();
     if (p_.multi_output) forms += " or " + sh.index_label_alt.str();
-    ShapeCtx::fail(c.in_name(1) + " has shape " + l.str() + " but data has shape " + d.str() + "; a label must be " + forms +
-                   ", or probabilities (one-hot included), shape " + d.str());
+    ShapeCtx::fail(c.in_name(1) + " has shape " + l.str() + " but data has shape " + d.str() +
+                   "; a label must be " + forms + ", or probabilities (one-hot included), shape " + d.str());
   }
   void infer_type(TypeCtx& c) const override {
     std::optional<DType> t = c.in(0) ? c.in(0) : c.out(0);
@@ -214,7 +224,8 @@ class SoftmaxOutput final : public Operator {
   GradKind grad_kind() const override { return GradKind::loss; }
   bool differentiable(std::size_t i) const override { return i == 0; }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>&) const override {
-    auto b = grad_node(std::make_shared<SoftmaxOutputBackward>(p_), n, "backward", {out_entry(n), n->inputs[1]});
+    auto b =
+        grad_node(std::make_shared<SoftmaxOutputBackward>(p_), n, "backward", {out_entry(n), n->inputs[1]});
     return {out_entry(b), NodeEntry{}};
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -234,8 +245,8 @@ class SoftmaxOutput final : public Operator {
                    std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     auto g = softmax_output_shapes(in[0].shape(), p_).g;
-    cuda::softmax(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(), out[0].raw_data(), 1.0,
-                  false, req[0]);
+    cuda::softmax(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(),
+                  out[0].raw_data(), 1.0, false, req[0]);
   }
 #endif
  private:
@@ -259,7 +270,8 @@ class RegressionBackward final : public Operator {
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     const NDArray &y = in[0], &label = in[1];
-    const double m = static_cast<double>(label.size()) / static_cast<double>(std::max<std::int64_t>(1, label.shape()[0]));
+    const double m =
+        static_cast<double>(label.size()) / static_cast<double>(std::max<std::int64_t>(1, label.shape()[0]));
     dispatch_dtype(label.dtype(), [&](auto tl) {
       dispatch_float(y.dtype(), "RegressionOutput", [&](auto t) {
         using T = decltype(t);
@@ -282,9 +294,11 @@ class RegressionBackward final : public Operator {
                    std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     const NDArray &y = in[0], &label = in[1];
-    const double m = static_cast<double>(label.size()) / static_cast<double>(std::max<std::int64_t>(1, label.shape()[0]));
-    cuda::regression_grad(ctx.ctx.device_id, y.dtype(), label.dtype(), y.size(), y.raw_data(), label.raw_data(),
-                          out[0].raw_data(), grad_scale_ / m, k_ == RegressionKind::mae, req[0]);
+    const double m =
+        static_cast<double>(label.size()) / static_cast<double>(std::max<std::int64_t>(1, label.shape()[0]));
+    cuda::regression_grad(ctx.ctx.device_id, y.dtype(), label.dtype(), y.size(), y.raw_data(),
+                          label.raw_data(), out[0].raw_data(), grad_scale_ / m, k_ == RegressionKind::mae,
+                          req[0]);
   }
 #endif
  private:
@@ -302,8 +316,9 @@ class RegressionOutput final : public Operator {
     r.finish();
   }
   static const char* name_of(RegressionKind k) {
-    return k == RegressionKind::linear ? "LinearRegressionOutput"
-                                       : (k == RegressionKind::logistic ? "LogisticRegressionOutput" : "MAERegressionOutput");
+    return k == RegressionKind::linear
+               ? "LinearRegressionOutput"
+               : (k == RegressionKind::logistic ? "LogisticRegressionOutput" : "MAERegressionOutput");
   }
   std::string type_name() const override { return name_of(k_); }
   std::vector<std::string> arguments() const override { return {"data", "label"}; }
@@ -334,59 +349,71 @@ class RegressionOutput final : public Operator {
   GradKind grad_kind() const override { return GradKind::loss; }
   bool differentiable(std::size_t i) const override { return i == 0; }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>&) const override {
-    auto b = grad_node(std::make_shared<RegressionBackward>(k_, grad_scale_), n, "backward", {out_entry(n), n->inputs[1]});
+    auto b = grad_node(std::make_shared<RegressionBackward>(k_, grad_scale_), n, "backward",
+                       {out_entry(n), n->inputs[1]});
     return {out_entry(b), NodeEntry{}};
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    if (k_ == RegressionKind::logistic) Unary<fn::sigmoid>().forward(ctx, in.subspan(0, 1), out, req);
-    else copy_req(in[0], out[0], req[0]);
+    if (k_ == RegressionKind::logistic)
+      Unary<fn::sigmoid>().forward(ctx, in.subspan(0, 1), out, req);
+    else
+      copy_req(in[0], out[0], req[0]);
   }
 
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
-    if (k_ == RegressionKind::logistic) Unary<fn::sigmoid>().forward_gpu(ctx, in.subspan(0, 1), out, req);
-    else copy_req(in[0], out[0], req[0]);
+    if (k_ == RegressionKind::logistic)
+      Unary<fn::sigmoid>().forward_gpu(ctx, in.subspan(0, 1), out, req);
+    else
+      copy_req(in[0], out[0], req[0]);
   }
 #endif
  private:
   RegressionKind k_;
   double grad_scale_ = 1.0;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_OUTPUT)
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol softmax_output(const Symbol& data, const Symbol& label, const SoftmaxOutputOptions& o) {
-  ops::SoftmaxOutputParam p{o.grad_scale,     o.ignore_label, o.multi_output, o.use_ignore, o.preserve_shape,
-                            ops::parse_norm("SoftmaxOutput", o.normalization), o.out_grad,     o.smooth_alpha};
+  ops::SoftmaxOutputParam p{o.grad_scale, o.ignore_label,   o.multi_output,
+                            o.use_ignore, o.preserve_shape, ops::parse_norm("SoftmaxOutput", o.normalization),
+                            o.out_grad,   o.smooth_alpha};
   return compose(std::make_shared<ops::SoftmaxOutput>(p), {data, label}, o.name);
 }
 SYMGRAD_INLINE Symbol softmax_output(const Symbol& data, const SoftmaxOutputOptions& o) {
   return softmax_output(data, Symbol(), o);
 }
-SYMGRAD_INLINE Symbol SoftmaxOutput(const Symbol& data, const SoftmaxOutputOptions& o) { return softmax_output(data, o); }
+SYMGRAD_INLINE Symbol SoftmaxOutput(const Symbol& data, const SoftmaxOutputOptions& o) {
+  return softmax_output(data, o);
+}
 SYMGRAD_INLINE Symbol SoftmaxOutput(const Symbol& data, const Symbol& label, const SoftmaxOutputOptions& o) {
   return softmax_output(data, label, o);
 }
 namespace detail {
-inline Symbol regression(ops::RegressionKind k, const Symbol& data, const Symbol& label, const RegressionOptions& o) {
+inline Symbol regression(ops::RegressionKind k, const Symbol& data, const Symbol& label,
+                         const RegressionOptions& o) {
   return compose(std::make_shared<ops::RegressionOutput>(k, o.grad_scale), {data, label}, o.name);
 }
-}
-SYMGRAD_INLINE Symbol linear_regression_output(const Symbol& data, const Symbol& label, const RegressionOptions& o) {
+}  // namespace detail
+SYMGRAD_INLINE Symbol linear_regression_output(const Symbol& data, const Symbol& label,
+                                               const RegressionOptions& o) {
   return detail::regression(ops::RegressionKind::linear, data, label, o);
 }
-SYMGRAD_INLINE Symbol logistic_regression_output(const Symbol& data, const Symbol& label, const RegressionOptions& o) {
+SYMGRAD_INLINE Symbol logistic_regression_output(const Symbol& data, const Symbol& label,
+                                                 const RegressionOptions& o) {
   return detail::regression(ops::RegressionKind::logistic, data, label, o);
 }
-SYMGRAD_INLINE Symbol mae_regression_output(const Symbol& data, const Symbol& label, const RegressionOptions& o) {
+SYMGRAD_INLINE Symbol mae_regression_output(const Symbol& data, const Symbol& label,
+                                            const RegressionOptions& o) {
   return detail::regression(ops::RegressionKind::mae, data, label, o);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -395,7 +422,7 @@ template <RegressionKind K>
 OpPtr regression(const AttrMap& m, std::size_t) {
   return std::make_shared<RegressionOutput>(K, m);
 }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_OUTPUT)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_output(OpTable& t) {
@@ -405,7 +432,7 @@ SYMGRAD_INLINE void register_output(OpTable& t) {
   t["LogisticRegressionOutput"] = reg::regression<RegressionKind::logistic>;
   t["MAERegressionOutput"] = reg::regression<RegressionKind::mae>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -415,5 +442,5 @@ SYMGRAD_INLINE SoftmaxOutputBackward::~SoftmaxOutputBackward() = default;
 SYMGRAD_INLINE SoftmaxOutput::~SoftmaxOutput() = default;
 SYMGRAD_INLINE RegressionBackward::~RegressionBackward() = default;
 SYMGRAD_INLINE RegressionOutput::~RegressionOutput() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

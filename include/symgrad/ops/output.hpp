@@ -11,8 +11,8 @@
 //   grad_scale=1): identity / sigmoid / identity; gradient (y − label)·grad_scale/m
 //   (MAE: sign(y − label)·grad_scale/m), m = outputs per sample.
 #pragma once
-#include <string>
 #include <memory>
+#include <string>
 
 #include "../symbol/typed.hpp"
 #include "loss.hpp"
@@ -20,7 +20,6 @@
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct SoftmaxOutputParam {
   double grad_scale = 1.0;
@@ -71,11 +70,13 @@ struct RegressionOptions {
   double grad_scale = 1.0;
   std::string name = {};
 };  // namespace detail
-Symbol linear_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {});
-Symbol logistic_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {});
+Symbol linear_regression_output(const Symbol& data, const Symbol& label = {},
+                                const RegressionOptions& o = {});
+Symbol logistic_regression_output(const Symbol& data, const Symbol& label = {},
+                                  const RegressionOptions& o = {});
 Symbol mae_regression_output(const Symbol& data, const Symbol& label = {}, const RegressionOptions& o = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
 // Typed: the output keeps the data's static shape.
@@ -84,19 +85,20 @@ TSym<typename A::shape_type> softmax_output(const A& data, const SoftmaxOutputOp
   return TSym<typename A::shape_type>(softmax_output(Symbol(data), o));
 }
 template <Typed A, Typed L>
-TSym<typename A::shape_type> softmax_output(const A& data, const L& label, const SoftmaxOutputOptions& o = {}) {
+TSym<typename A::shape_type> softmax_output(const A& data, const L& label,
+                                            const SoftmaxOutputOptions& o = {}) {
   constexpr Shape d = A::shape, l = L::shape;
   constexpr bool index = l.ndim() == 1 && merge(Shape{d[0]}, l).ok;
   constexpr bool column = l.ndim() == 2 && merge(Shape{d[0], 1}, l).ok;
   constexpr bool probs = merge(d, l).ok;
   if constexpr (!(index || column || probs)) {
-    static_shape_error<ops::SoftmaxOutput, why::label_must_be_indices_or_probabilities, typename A::shape_type,
-                       typename L::shape_type>::raise();
+    static_shape_error<ops::SoftmaxOutput, why::label_must_be_indices_or_probabilities,
+                       typename A::shape_type, typename L::shape_type>::raise();
   } else {
     return TSym<typename A::shape_type>(softmax_output(Symbol(data), Symbol(label), o));
   }
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 
 namespace SYMGRAD_NS::sym {
 template <Typed A>
@@ -111,4 +113,4 @@ template <Typed A>
 TSym<typename A::shape_type> mae_regression_output(const A& data, const RegressionOptions& o = {}) {
   return TSym<typename A::shape_type>(mae_regression_output(Symbol(data), Symbol(), o));
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -1,9 +1,9 @@
 // Operators and kernels of ops/pad.hpp.
 #pragma once
-#include <span>
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <span>
 
 #include "../cpu/parallel.hpp"
 #include "../symbol/compose.hpp"
@@ -13,7 +13,6 @@
 #include "pad.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 namespace pad_detail {
 inline std::string mode_name(PadMode m) {
@@ -110,7 +109,8 @@ class Pad final : public Operator {
     attr::Reader r("Pad", m);
     std::string mode;
     std::vector<std::int64_t> pw;
-    if (!r.find("mode")) throw ValueError("Pad: the required attribute 'mode' is missing (constant, edge or reflect)");
+    if (!r.find("mode"))
+      throw ValueError("Pad: the required attribute 'mode' is missing (constant, edge or reflect)");
     if (!r.find("pad_width")) throw ValueError("Pad: the required attribute 'pad_width' is missing");
     r.get("mode", mode);
     r.get("pad_width", pw);
@@ -163,19 +163,21 @@ class Pad final : public Operator {
   void check() const {
     if (p_.pad_width.n == 0)
       throw ValueError(
-          "Pad: pad_width is required, e.g. pad_width=(0, 0, 0, 0, 1, 1, 1, 1) pads H and W of 4-D data by 1");
+          "Pad: pad_width is required, e.g. pad_width=(0, 0, 0, 0, 1, 1, 1, 1) pads H and W of 4-D data by "
+          "1");
     for (int i = 0; i < p_.pad_width.n; ++i)
       if (p_.pad_width[i] < 0)
-        throw ValueError("Pad: pad_width values must not be negative, got " + attr::format(p_.pad_width.vec()));
+        throw ValueError("Pad: pad_width values must not be negative, got " +
+                         attr::format(p_.pad_width.vec()));
   }
   PadParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_PAD)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE PadMode parse_pad_mode(const std::string& s) { return pad_detail::parse_mode(s); }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_PAD)
@@ -186,7 +188,7 @@ SYMGRAD_INLINE Symbol pad(const Symbol& data, const PadOptions& o) {
   return compose(std::make_shared<ops::Pad>(p), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol Pad(const Symbol& data, const PadOptions& o) { return pad(data, o); }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -196,7 +198,7 @@ SYMGRAD_INLINE void register_pad(OpTable& t) {
   t["Pad"] = reg::with_attrs<Pad>;
   t["pad"] = reg::with_attrs<Pad>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -204,5 +206,5 @@ SYMGRAD_INLINE void register_pad(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE PadBackward::~PadBackward() = default;
 SYMGRAD_INLINE Pad::~Pad() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -8,19 +8,18 @@
 // * gradient: each output element's gradient goes to the input element it was copied from, so
 //   edge and reflect accumulate several into one source; constant padding gets none.
 #pragma once
-#include <cstdint>
-#include <string>
-#include <vector>
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 enum class PadMode { constant, edge, reflect };
 
@@ -40,7 +39,8 @@ struct PadWidth {
   std::vector<std::int64_t> vec() const { return {v.begin(), v.begin() + std::min(n, 10)}; }
   static PadWidth from(const std::vector<std::int64_t>& x) {
     if (x.size() > 10)
-      throw ValueError("Pad: pad_width has " + std::to_string(x.size()) + " values; 4-D data takes 8 and 5-D data 10");
+      throw ValueError("Pad: pad_width has " + std::to_string(x.size()) +
+                       " values; 4-D data takes 8 and 5-D data 10");
     PadWidth p;
     for (auto e : x) p.v[static_cast<std::size_t>(p.n++)] = e;
     return p;
@@ -114,7 +114,7 @@ struct PadOptions {
 Symbol pad(const Symbol& data, const PadOptions& o);
 Symbol Pad(const Symbol& data, const PadOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace ops {
@@ -150,15 +150,17 @@ auto pad(const A& x, const TypedPadOptions& o = {}) {
   } else if constexpr (r.code == 2) {
     static_shape_error<ops::Pad, why::pad_width_needs_two_values_per_axis, typename A::shape_type>::raise();
   } else if constexpr (r.code == 3) {
-    static_shape_error<ops::Pad, why::pad_width_of_batch_and_channel_must_be_0, typename A::shape_type>::raise();
+    static_shape_error<ops::Pad, why::pad_width_of_batch_and_channel_must_be_0,
+                       typename A::shape_type>::raise();
   } else {
     const ops::PadParam p{ops::parse_pad_mode(o.mode), W, o.constant_value};
     if (auto e = ops::pad_rule(A::shape, p); e.error)
-      throw ValueError("typed pad: data " + A::shape.str() + " with pad_width=" + attr::format(W.vec()) + ": " +
-                       e.error);
+      throw ValueError("typed pad: data " + A::shape.str() + " with pad_width=" + attr::format(W.vec()) +
+                       ": " + e.error);
     return TSym<to_static_t<ops::PadOut<A, W>>>(
-        pad(Symbol(x), {.mode = o.mode, .pad_width = W.vec(), .constant_value = o.constant_value, .name = o.name}));
+        pad(Symbol(x),
+            {.mode = o.mode, .pad_width = W.vec(), .constant_value = o.constant_value, .name = o.name}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -1,13 +1,13 @@
 // Operators and kernels of ops/pooling.hpp.
 #pragma once
-#include <array>
-#include <cstdlib>
-#include <span>
-#include <utility>
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <memory>
+#include <span>
+#include <utility>
 
 #include "convolution-inl.hpp"
 #include "gpu_util.hpp"
@@ -16,7 +16,6 @@
 #include "pooling.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 namespace pool_detail {
 
@@ -93,9 +92,11 @@ T lp_root(T v, int p) {
 #if SYMGRAD_WITH_CUDA
 inline cuda::PoolGeo gpu_geo(const Geo& g, const PoolingParam& p) {
   cuda::PoolGeo c;
-  for (std::size_t a = 0; a < 3; ++a) c.in[a] = g.in[a], c.out[a] = g.out[a], c.k[a] = g.k[a], c.s[a] = g.s[a], c.p[a] = g.p[a];
-  c.kind = p.pool_type == PoolType::max ? cuda::PoolKind::max
-           : p.pool_type == PoolType::avg ? cuda::PoolKind::avg : cuda::PoolKind::sum;
+  for (std::size_t a = 0; a < 3; ++a)
+    c.in[a] = g.in[a], c.out[a] = g.out[a], c.k[a] = g.k[a], c.s[a] = g.s[a], c.p[a] = g.p[a];
+  c.kind = p.pool_type == PoolType::max   ? cuda::PoolKind::max
+           : p.pool_type == PoolType::avg ? cuda::PoolKind::avg
+                                          : cuda::PoolKind::sum;
   c.count_pad = p.count_include_pad && !p.global_pool;
   return c;
 }
@@ -115,7 +116,9 @@ class PoolingBackward final : public Operator {
   std::vector<std::string> arguments() const override { return {"ograd", "data", "output"}; }
   std::vector<std::string> outputs() const override { return {"data_grad"}; }
   void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(1)); }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override { no_second_order(*this); }
+  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
+    no_second_order(*this);
+  }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
@@ -133,8 +136,8 @@ class PoolingBackward final : public Operator {
         const T* dyp = dy + std::int64_t(pl) * OS;
         const T* yp = y + std::int64_t(pl) * OS;
         T* dxp = dx + std::int64_t(pl) * IS;
-        pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0, const pool_detail::Range& r1,
-                                            const pool_detail::Range& r2) {
+        pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0,
+                                            const pool_detail::Range& r1, const pool_detail::Range& r2) {
           if (p_.pool_type == PoolType::max) {
             std::int64_t best = -1;
             T bv = std::numeric_limits<T>::lowest();
@@ -153,7 +156,9 @@ class PoolingBackward final : public Operator {
               for (std::int64_t b = r1.lo; b < r1.hi; ++b)
                 for (std::int64_t c = r2.lo; c < r2.hi; ++c) {
                   const std::int64_t i = (a * g.in[1] + b) * g.in[2] + c;
-                  const T d = p_.p_value == 1 ? T(1) : y == T(0) ? T(0) : pool_detail::ipow(xp[i] / y, p_.p_value - 1);
+                  const T d = p_.p_value == 1 ? T(1)
+                              : y == T(0)     ? T(0)
+                                              : pool_detail::ipow(xp[i] / y, p_.p_value - 1);
                   dxp[i] += dyp[o] * d;
                 }
             return;
@@ -175,13 +180,16 @@ class PoolingBackward final : public Operator {
   }
 
 #if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return p_.pool_type == PoolType::lp ? std::string("pool_type='lp' has no CUDA kernel yet") : std::string(); }
+  std::string gpu_unsupported() const override {
+    return p_.pool_type == PoolType::lp ? std::string("pool_type='lp' has no CUDA kernel yet")
+                                        : std::string();
+  }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     const auto g = pool_detail::geometry(in[1].shape(), in[0].shape(), p_);
-    cuda::pooling_grad(ctx.ctx.device_id, in[0].dtype(), pool_detail::gpu_geo(g, p_), g.planes, in[0].raw_data(),
-                       in[1].raw_data(), out[0].raw_data(), req[0]);
+    cuda::pooling_grad(ctx.ctx.device_id, in[0].dtype(), pool_detail::gpu_geo(g, p_), g.planes,
+                       in[0].raw_data(), in[1].raw_data(), out[0].raw_data(), req[0]);
   }
 #endif
  private:
@@ -240,7 +248,8 @@ class Pooling final : public Operator {
     if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
     if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
     m["pool_type"] = pool_detail::type_name(p_.pool_type);
-    if (p_.convention != PoolConvention::valid) m["pooling_convention"] = pool_detail::convention_name(p_.convention);
+    if (p_.convention != PoolConvention::valid)
+      m["pooling_convention"] = pool_detail::convention_name(p_.convention);
     if (p_.global_pool) m["global_pool"] = attr::format(true);
     if (!p_.count_include_pad) m["count_include_pad"] = attr::format(false);
     if (p_.layout) m["layout"] = layout_name(p_.layout);
@@ -255,7 +264,8 @@ class Pooling final : public Operator {
     c.assign_out(0, r.out);
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<PoolingBackward>(p_), n, "backward", {og[0], n->inputs[0], out_entry(n, 0)});
+    auto b = grad_node(std::make_shared<PoolingBackward>(p_), n, "backward",
+                       {og[0], n->inputs[0], out_entry(n, 0)});
     return {out_entry(b, 0)};
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -271,8 +281,8 @@ class Pooling final : public Operator {
       host::ThreadPool::instance().run(static_cast<std::size_t>(g.planes), [&](std::size_t pl) {
         const T* xp = x + std::int64_t(pl) * IS;
         T* yp = y + std::int64_t(pl) * OS;
-        pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0, const pool_detail::Range& r1,
-                                            const pool_detail::Range& r2) {
+        pool_detail::for_each_window(g, [&](std::int64_t o, const pool_detail::Range& r0,
+                                            const pool_detail::Range& r1, const pool_detail::Range& r2) {
           T v;
           if (p_.pool_type == PoolType::max) {
             v = std::numeric_limits<T>::lowest();
@@ -310,7 +320,10 @@ class Pooling final : public Operator {
   }
 
 #if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return p_.pool_type == PoolType::lp ? std::string("pool_type='lp' has no CUDA kernel yet") : std::string(); }
+  std::string gpu_unsupported() const override {
+    return p_.pool_type == PoolType::lp ? std::string("pool_type='lp' has no CUDA kernel yet")
+                                        : std::string();
+  }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
@@ -322,28 +335,34 @@ class Pooling final : public Operator {
  private:
   void check() const {
     if (!p_.global_pool) {
-      if (p_.kernel.n < 1) throw ValueError("Pooling: kernel is required unless global_pool is set, e.g. kernel=(2, 2)");
+      if (p_.kernel.n < 1)
+        throw ValueError("Pooling: kernel is required unless global_pool is set, e.g. kernel=(2, 2)");
       for (int i = 0; i < p_.kernel.n; ++i)
-        if (p_.kernel[i] < 1) throw ValueError("Pooling: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
+        if (p_.kernel[i] < 1)
+          throw ValueError("Pooling: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
     }
     const int ns = p_.kernel.n;
     for (const auto* s : {&p_.stride, &p_.pad})
       if (s->n != 0 && ns != 0 && s->n != ns)
-        throw ValueError("Pooling: stride and pad must have as many values as kernel " + attr::format(p_.kernel.vec()));
+        throw ValueError("Pooling: stride and pad must have as many values as kernel " +
+                         attr::format(p_.kernel.vec()));
     for (int i = 0; i < p_.stride.n; ++i)
-      if (p_.stride[i] < 1) throw ValueError("Pooling: stride values must be positive, got " + attr::format(p_.stride.vec()));
+      if (p_.stride[i] < 1)
+        throw ValueError("Pooling: stride values must be positive, got " + attr::format(p_.stride.vec()));
     for (int i = 0; i < p_.pad.n; ++i)
-      if (p_.pad[i] < 0) throw ValueError("Pooling: pad values must not be negative, got " + attr::format(p_.pad.vec()));
+      if (p_.pad[i] < 0)
+        throw ValueError("Pooling: pad values must not be negative, got " + attr::format(p_.pad.vec()));
     if (p_.pool_type == PoolType::lp && p_.p_value < 1)
       throw ValueError(p_.p_value == 0 ? std::string("Pooling: pool_type 'lp' needs p_value, e.g. p_value=2")
-                                       : "Pooling: p_value must be a positive integer, got " + std::to_string(p_.p_value));
+                                       : "Pooling: p_value must be a positive integer, got " +
+                                             std::to_string(p_.p_value));
     if (p_.convention == PoolConvention::same && p_.pad.n)
       for (int i = 0; i < p_.pad.n; ++i)
         if (p_.pad[i] != 0) throw ValueError("Pooling: pooling_convention 'same' needs pad 0");
   }
   PoolingParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_POOLING)
 namespace SYMGRAD_NS::sym {
@@ -362,16 +381,14 @@ SYMGRAD_INLINE Symbol pooling(const Symbol& data, const PoolingOptions& o) {
   return compose(std::make_shared<ops::Pooling>(p), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol Pooling(const Symbol& data, const PoolingOptions& o) { return pooling(data, o); }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_POOLING)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_pooling(OpTable& t) {
-  t["Pooling"] = reg::with_attrs<Pooling>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_pooling(OpTable& t) { t["Pooling"] = reg::with_attrs<Pooling>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -379,5 +396,5 @@ SYMGRAD_INLINE void register_pooling(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE PoolingBackward::~PoolingBackward() = default;
 SYMGRAD_INLINE Pooling::~Pooling() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

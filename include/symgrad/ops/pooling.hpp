@@ -10,16 +10,15 @@
 // dy·(x / out)^(p − 1) (0 where out is 0, for p > 1).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "convolution.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 enum class PoolType { max, avg, sum, lp };
 enum class PoolConvention { valid, full, same };
@@ -30,7 +29,7 @@ struct PoolingParam {
   PoolConvention convention = PoolConvention::valid;
   bool global_pool = false;
   bool count_include_pad = true;
-  int layout = 0;  // as ConvolutionParam::layout
+  int layout = 0;   // as ConvolutionParam::layout
   int p_value = 0;  // lp only: the power (0: not given)
 
   constexpr std::int64_t st(int i) const { return stride.n ? stride[i] : 1; }
@@ -74,7 +73,8 @@ constexpr PoolingShapes pooling_rule(const Shape& data, const PoolingParam& p) {
       r.error = "the kernel is larger than the padded input";
       return r;
     }
-    out.push_back(p.convention == PoolConvention::valid ? (padded - k) / s + 1 : (padded - k + s - 1) / s + 1);
+    out.push_back(p.convention == PoolConvention::valid ? (padded - k) / s + 1
+                                                        : (padded - k + s - 1) / s + 1);
   }
   r.out = out;
   return r;
@@ -101,7 +101,7 @@ struct PoolingOptions {
 Symbol pooling(const Symbol& data, const PoolingOptions& o);
 Symbol Pooling(const Symbol& data, const PoolingOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 namespace SYMGRAD_NS {
 namespace ops {
 template <class A, PoolingParam P>
@@ -121,31 +121,46 @@ struct TypedPoolingOptions {
 };
 // Typed: pooling<dims(2, 2), dims(2, 2)>(x) (kernel, stride, pad) has the static output shape of
 // the 'valid' convention; a kernel larger than the padded input does not compile.
-template <ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{}, ops::Spatial Pad = ops::Spatial{}, Typed A>
+template <ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{}, ops::Spatial Pad = ops::Spatial{},
+          Typed A>
 auto pooling(const A& x, const TypedPoolingOptions& o = {}) {
-  constexpr ops::PoolingParam P{Kernel, Stride, Pad, ops::PoolType::max, ops::PoolConvention::valid, false, true, 0};
+  constexpr ops::PoolingParam P{Kernel, Stride, Pad, ops::PoolType::max, ops::PoolConvention::valid,
+                                false,  true,   0};
   if constexpr (ops::pooling_rule(A::shape, P).error != nullptr) {
-    static_shape_error<ops::Pooling, why::pooling_data_or_kernel_does_not_fit, typename A::shape_type>::raise();
+    static_shape_error<ops::Pooling, why::pooling_data_or_kernel_does_not_fit,
+                       typename A::shape_type>::raise();
   } else {
     if (o.pooling_convention != "valid")
-      throw ValueError("typed pooling: only pooling_convention 'valid' has a static shape; use the Symbol form for '" +
-                       o.pooling_convention + "'");
+      throw ValueError(
+          "typed pooling: only pooling_convention 'valid' has a static shape; use the Symbol form for '" +
+          o.pooling_convention + "'");
     return TSym<to_static_t<ops::PoolingOut<A, P>>>(
-        pooling(Symbol(x), {.kernel = Kernel.vec(), .pool_type = o.pool_type, .stride = Stride.vec(), .pad = Pad.vec(),
-                            .count_include_pad = o.count_include_pad, .name = o.name}));
+        pooling(Symbol(x), {.kernel = Kernel.vec(),
+                            .pool_type = o.pool_type,
+                            .stride = Stride.vec(),
+                            .pad = Pad.vec(),
+                            .count_include_pad = o.count_include_pad,
+                            .name = o.name}));
   }
 }
 // Typed global pooling: (N, C, spatial...) -> (N, C, 1...).
 template <Typed A>
 auto global_pooling(const A& x, const TypedPoolingOptions& o = {}) {
-  constexpr ops::PoolingParam P{ops::Spatial{}, ops::Spatial{}, ops::Spatial{}, ops::PoolType::max, ops::PoolConvention::valid,
-                                true, true, 0};
+  constexpr ops::PoolingParam P{ops::Spatial{},
+                                ops::Spatial{},
+                                ops::Spatial{},
+                                ops::PoolType::max,
+                                ops::PoolConvention::valid,
+                                true,
+                                true,
+                                0};
   if constexpr (ops::pooling_rule(A::shape, P).error != nullptr) {
-    static_shape_error<ops::Pooling, why::pooling_data_or_kernel_does_not_fit, typename A::shape_type>::raise();
+    static_shape_error<ops::Pooling, why::pooling_data_or_kernel_does_not_fit,
+                       typename A::shape_type>::raise();
   } else {
     return TSym<to_static_t<ops::PoolingOut<A, P>>>(
         pooling(Symbol(x), {.pool_type = o.pool_type, .global_pool = true, .name = o.name}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

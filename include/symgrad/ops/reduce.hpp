@@ -6,17 +6,16 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 enum class ReduceKind { sum, mean, max, min, prod, norm };
 
@@ -37,7 +36,8 @@ constexpr ReduceAxes reduce_axes(int ndim, const std::vector<std::int64_t>& axis
   ReduceAxes r;
   if (axis.empty()) {
     for (int d = 0; d < ndim; ++d) r.reduced[d] = !exclude;
-    if (exclude) for (int d = 0; d < ndim; ++d) r.reduced[d] = false;
+    if (exclude)
+      for (int d = 0; d < ndim; ++d) r.reduced[d] = false;
     return r;
   }
   std::array<bool, kMaxRank> listed{};
@@ -61,8 +61,10 @@ constexpr ReduceAxes reduce_axes(int ndim, const std::vector<std::int64_t>& axis
 constexpr Shape reduce_shape(const Shape& in, const ReduceAxes& ax, bool keepdims) {
   Shape out;
   for (int d = 0; d < in.ndim(); ++d) {
-    if (!ax.reduced[d]) out.push_back(in[d]);
-    else if (keepdims) out.push_back(1);
+    if (!ax.reduced[d])
+      out.push_back(in[d]);
+    else if (keepdims)
+      out.push_back(1);
   }
   if (out.ndim() == 0) out.push_back(1);
   return out;
@@ -104,7 +106,7 @@ Symbol min(const Symbol& x, const ReduceOptions& o = {});
 Symbol prod(const Symbol& x, const ReduceOptions& o = {});
 Symbol norm(const Symbol& x, const NormOptions& o = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace why {
@@ -142,18 +144,40 @@ auto typed_reduce(const A& x, std::string_view name) {
     static_shape_error<Reduce, why::reduction_axis_out_of_range_or_repeated, typename A::shape_type,
                        StaticShape<Axes...>>::raise();
   } else {
-    return TSym<to_static_t<H>>(sym::detail::reduce(K, ReduceParam{{Axes...}, Keep, Exclude, 2}, Symbol(x), name));
+    return TSym<to_static_t<H>>(
+        sym::detail::reduce(K, ReduceParam{{Axes...}, Keep, Exclude, 2}, Symbol(x), name));
   }
 }
 }  // namespace ops
 namespace sym {
 // Typed reductions: sum<1>(x), mean<0, 2>(x), max<>(x) (all axes); keepdims / exclude forms.
-template <std::int64_t... Axes, Typed A> auto sum(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::sum, false, false, Axes...>(x, name); }
-template <std::int64_t... Axes, Typed A> auto mean(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::mean, false, false, Axes...>(x, name); }
-template <std::int64_t... Axes, Typed A> auto max(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::max, false, false, Axes...>(x, name); }
-template <std::int64_t... Axes, Typed A> auto min(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::min, false, false, Axes...>(x, name); }
-template <std::int64_t... Axes, Typed A> auto prod(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::prod, false, false, Axes...>(x, name); }
-template <std::int64_t... Axes, Typed A> auto sum_keepdims(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::sum, true, false, Axes...>(x, name); }
-template <std::int64_t... Axes, Typed A> auto mean_keepdims(const A& x, std::string_view name = {}) { return ops::typed_reduce<ops::ReduceKind::mean, true, false, Axes...>(x, name); }
+template <std::int64_t... Axes, Typed A>
+auto sum(const A& x, std::string_view name = {}) {
+  return ops::typed_reduce<ops::ReduceKind::sum, false, false, Axes...>(x, name);
+}
+template <std::int64_t... Axes, Typed A>
+auto mean(const A& x, std::string_view name = {}) {
+  return ops::typed_reduce<ops::ReduceKind::mean, false, false, Axes...>(x, name);
+}
+template <std::int64_t... Axes, Typed A>
+auto max(const A& x, std::string_view name = {}) {
+  return ops::typed_reduce<ops::ReduceKind::max, false, false, Axes...>(x, name);
+}
+template <std::int64_t... Axes, Typed A>
+auto min(const A& x, std::string_view name = {}) {
+  return ops::typed_reduce<ops::ReduceKind::min, false, false, Axes...>(x, name);
+}
+template <std::int64_t... Axes, Typed A>
+auto prod(const A& x, std::string_view name = {}) {
+  return ops::typed_reduce<ops::ReduceKind::prod, false, false, Axes...>(x, name);
+}
+template <std::int64_t... Axes, Typed A>
+auto sum_keepdims(const A& x, std::string_view name = {}) {
+  return ops::typed_reduce<ops::ReduceKind::sum, true, false, Axes...>(x, name);
+}
+template <std::int64_t... Axes, Typed A>
+auto mean_keepdims(const A& x, std::string_view name = {}) {
+  return ops::typed_reduce<ops::ReduceKind::mean, true, false, Axes...>(x, name);
+}
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

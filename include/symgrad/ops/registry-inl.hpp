@@ -50,7 +50,8 @@ SYMGRAD_INLINE OpPtr create_op(std::string_view name, const AttrMap& attrs, std:
   const auto& r = registry();
   auto it = r.find(name);
   if (it == r.end())
-    throw NameError("unknown operator '" + std::string(name) + "'." + symgrad::detail::did_you_mean(name, registered_ops()) +
+    throw NameError("unknown operator '" + std::string(name) + "'." +
+                    symgrad::detail::did_you_mean(name, registered_ops()) +
                     " symgrad implements: " + symgrad::detail::join(registered_ops()));
   return it->second(attrs, num_inputs);
 }
@@ -61,5 +62,5 @@ SYMGRAD_INLINE std::vector<std::string> registered_ops() {
   return names;
 }
 
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -21,4 +21,4 @@ OpPtr create_op(std::string_view name, const AttrMap& attrs, std::size_t num_inp
 // Every registered name, aliases included, sorted.
 std::vector<std::string> registered_ops();
 
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops

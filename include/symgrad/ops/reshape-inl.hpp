@@ -1,9 +1,9 @@
 // Operators and kernels of ops/reshape.hpp.
 #pragma once
-#include <span>
-#include <utility>
 #include <array>
 #include <memory>
+#include <span>
+#include <utility>
 
 #include "copy_like-inl.hpp"
 #include "gpu_util.hpp"
@@ -12,7 +12,6 @@
 #include "reshape.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 class Reshape final : public Operator {
  public:
@@ -133,7 +132,7 @@ class ExpandDims final : public Operator {
  private:
   std::int64_t axis_ = 0;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RESHAPE)
 namespace SYMGRAD_NS::sym {
@@ -149,14 +148,14 @@ SYMGRAD_INLINE Symbol Flatten(const Symbol& data, std::string_view name) { retur
 SYMGRAD_INLINE Symbol expand_dims(const Symbol& data, std::int64_t axis, std::string_view name) {
   return compose(std::make_shared<ops::ExpandDims>(axis), {data}, name);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 namespace SYMGRAD_NS::ops::reg {
 inline OpPtr expand_dims(const AttrMap& m, std::size_t) { return std::make_shared<ExpandDims>(m); }
 inline OpPtr reshape(const AttrMap& m, std::size_t) { return std::make_shared<Reshape>(m); }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RESHAPE)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_reshape(OpTable& t) {
@@ -166,7 +165,7 @@ SYMGRAD_INLINE void register_reshape(OpTable& t) {
   t["flatten"] = reg::plain<Flatten>;
   t["expand_dims"] = reg::expand_dims;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -175,5 +174,5 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE Reshape::~Reshape() = default;
 SYMGRAD_INLINE Flatten::~Flatten() = default;
 SYMGRAD_INLINE ExpandDims::~ExpandDims() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

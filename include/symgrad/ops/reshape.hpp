@@ -4,19 +4,18 @@
 // Flatten(data): (d0, d1..dk) -> (d0, d1·…·dk).   expand_dims(data; axis): insert a 1.
 // Gradient of all three: dy re-viewed with the input's shape.
 #pragma once
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
-#include <array>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct ReshapeResult {
   Shape out = Shape::unknown();
@@ -54,7 +53,8 @@ constexpr ReshapeResult reshape_rule_fwd(const Shape& in, const std::int64_t* co
       std::int64_t a = codes[i + 1], b = codes[i + 2], d = in[s++];
       i += 2;
       if (a == -1 && b == -1) return {Shape::unknown(), "split dims cannot both be -1"};
-      if (a < -1 || b < -1 || a == 0 || b == 0) return {Shape::unknown(), "the sizes after -4 must be positive or -1"};
+      if (a < -1 || b < -1 || a == 0 || b == 0)
+        return {Shape::unknown(), "the sizes after -4 must be positive or -1"};
       if (d >= 0) {
         if (a == -1) {
           if (d % b) return {Shape::unknown(), "split dims do not divide the original dim"};
@@ -80,12 +80,15 @@ constexpr ReshapeResult reshape_rule_fwd(const Shape& in, const std::int64_t* co
     bool all = in.known();
     for (int i = 0; i < out.ndim(); ++i)
       if (i != infer) {
-        if (out[i] < 0) all = false;
-        else known *= out[i];
+        if (out[i] < 0)
+          all = false;
+        else
+          known *= out[i];
       }
     if (all) {
       if (known == 0 || in.size() % known != 0)
-        return {Shape::unknown(), "the input's size is not divisible by the other dimensions (-1 cannot be inferred)"};
+        return {Shape::unknown(),
+                "the input's size is not divisible by the other dimensions (-1 cannot be inferred)"};
       out[infer] = in.size() / known;
     }
   } else if (in.known() && out.known() && in.size() != out.size()) {
@@ -95,7 +98,8 @@ constexpr ReshapeResult reshape_rule_fwd(const Shape& in, const std::int64_t* co
   return r;
 }
 
-constexpr ReshapeResult reshape_rule(const Shape& in, const std::int64_t* codes, std::size_t n, bool reverse) {
+constexpr ReshapeResult reshape_rule(const Shape& in, const std::int64_t* codes, std::size_t n,
+                                     bool reverse) {
   if (!reverse) return reshape_rule_fwd(in, codes, n);
   if (!in.rank_known()) return {};
   std::array<std::int64_t, 32> rc{};
@@ -161,7 +165,7 @@ Symbol flatten(const Symbol& data, std::string_view name = {});
 Symbol Flatten(const Symbol& data, std::string_view name = {});
 Symbol expand_dims(const Symbol& data, std::int64_t axis, std::string_view name = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace why {
@@ -210,4 +214,4 @@ auto expand_dims(const A& x, std::string_view name = {}) {
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -3,9 +3,9 @@
 // dropout between layers draws the CPU's masks). The CPU kernels are in rnn_kernels-inl.hpp
 // and rnn_backward-inl.hpp.
 #pragma once
+#include <memory>
 #include <span>
 #include <utility>
-#include <memory>
 
 #include "gpu_util.hpp"
 #include "op_table.hpp"
@@ -116,12 +116,18 @@ inline void RNN::forward(const RunCtx& ctx, std::span<const NDArray> in, std::sp
     ++k;
     T* cy = nullptr;
     if (lstm) cy = req[k] == OpReq::null ? nullptr : out[k].data<T>(), ++k;
-    rnn_detail::Forward<T>{p_,  lay,
-                           rv,  in[0].data<T>(),
-                           in[1].data<T>(), in[2].data<T>(),
-                           lstm ? in[3].data<T>() : nullptr, out[0].data<T>(),
-                           hy,  cy,
-                           out[k].data<T>(), ctx}
+    rnn_detail::Forward<T>{p_,
+                           lay,
+                           rv,
+                           in[0].data<T>(),
+                           in[1].data<T>(),
+                           in[2].data<T>(),
+                           lstm ? in[3].data<T>() : nullptr,
+                           out[0].data<T>(),
+                           hy,
+                           cy,
+                           out[k].data<T>(),
+                           ctx}
         .run();
   });
 }
@@ -141,7 +147,7 @@ inline std::vector<NodeEntry> RNN::gradient(const NodePtr& n, const std::vector<
   return g;
 }
 
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if SYMGRAD_WITH_CUDA
 namespace SYMGRAD_NS::ops {
@@ -154,7 +160,9 @@ struct Elems {
   char* operator()(const NDArray& a, std::int64_t off) const {
     return static_cast<char*>(a.raw_data()) + off * static_cast<std::int64_t>(es);
   }
-  char* operator()(void* base, std::int64_t off) const { return static_cast<char*>(base) + off * static_cast<std::int64_t>(es); }
+  char* operator()(void* base, std::int64_t off) const {
+    return static_cast<char*>(base) + off * static_cast<std::int64_t>(es);
+  }
   const char* operator()(const void* base, std::int64_t off) const {
     return static_cast<const char*>(base) + off * static_cast<std::int64_t>(es);
   }
@@ -171,7 +179,8 @@ inline void RNN::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std
   const rnn_gpu::Elems at{dtype_size(t)};
   const Shape& xs = in[0].shape();
   auto lay = rnn_layout(p_, xs[2]);
-  const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers, GH = G * H;
+  const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers,
+                     GH = G * H;
   RNNReserve rv{Tn, N, G, H, L, D};
   if (req[0] == OpReq::add) throw Error("internal: RNN cannot add to its output");
   std::size_t k = 1;
@@ -191,7 +200,8 @@ inline void RNN::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std
       const void *bi = at(w, lay.b_i2h(l, d)), *bh = at(w, lay.b_h2h(l, d));
       cuda::gemm(dev, t, false, true, Tn * N, GH, in_dim, 1.0, X, in_dim, Wi, in_dim, 0.0, gates, GH);
       cuda::add_rows(dev, t, Tn * N, GH, GH, gates, bi);
-      cuda::add_rows(dev, t, Tn * N, p_.mode == RNNMode::gru ? 2 * H : GH, GH, gates, bh);  // GRU: b_hn inside r·(...)
+      cuda::add_rows(dev, t, Tn * N, p_.mode == RNNMode::gru ? 2 * H : GH, GH, gates,
+                     bh);  // GRU: b_hn inside r·(...)
       const void* h_prev = at(in[2], (l * D + d) * N * H);
       const void* c_prev = lstm ? at(in[3], (l * D + d) * N * H) : nullptr;
       for (std::int64_t s = 0; s < Tn; ++s) {
@@ -229,15 +239,16 @@ inline void RNN::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std
 
 inline std::string RNNBackward::gpu_unsupported() const { return ""; }
 
-inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                                     std::span<const OpReq> req) const {
+inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray> in,
+                                     std::span<const NDArray> out, std::span<const OpReq> req) const {
   const bool is_lstm = lstm(), gru = p_.mode == RNNMode::gru;
   const int dev = ctx.ctx.device_id;
   const DType t = in[0].dtype();
   const rnn_gpu::Elems at{dtype_size(t)};
   const Shape& xs = in[1].shape();
   auto lay = rnn_layout(p_, xs[2]);
-  const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers, GH = G * H;
+  const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers,
+                     GH = G * H;
   const std::int64_t NH = N * H, NG = N * GH;
   RNNReserve rv{Tn, N, G, H, L, D};
   std::size_t k = 4 + (is_lstm ? 1 : 0);
@@ -284,10 +295,14 @@ inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray>
       void* dbi = dw ? at(dw, lay.b_i2h(l, d)) : nullptr;
       void* dbh = dw ? at(dw, lay.b_h2h(l, d)) : nullptr;
       const std::int64_t sidx = (l * D + d) * NH;
-      if (dhy) device::copy(dh, ctx.ctx, at(*dhy, sidx), ctx.ctx, state_bytes);
-      else device::zero(ctx.ctx, dh, state_bytes);
-      if (dcy) device::copy(dc, ctx.ctx, at(*dcy, sidx), ctx.ctx, state_bytes);
-      else device::zero(ctx.ctx, dc, state_bytes);
+      if (dhy)
+        device::copy(dh, ctx.ctx, at(*dhy, sidx), ctx.ctx, state_bytes);
+      else
+        device::zero(ctx.ctx, dh, state_bytes);
+      if (dcy)
+        device::copy(dc, ctx.ctx, at(*dcy, sidx), ctx.ctx, state_bytes);
+      else
+        device::zero(ctx.ctx, dc, state_bytes);
       for (std::int64_t s = 0; s < Tn; ++s) {
         const std::int64_t tt = d == 0 ? Tn - 1 - s : s;
         const bool first = d == 0 ? tt == 0 : tt == Tn - 1;
@@ -295,8 +310,9 @@ inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray>
         const void* h_prev = first ? at(h0, sidx) : at(hid, tp * NH);
         const void* c_prev = is_lstm ? (first ? at(in[4], sidx) : at(cell, tp * NH)) : nullptr;
         void* dg = at(dG, tt * NG);
-        cuda::rnn_step_grad(dev, t, rnn_gpu::mode_of(p_.mode), N, H, G, D * H, at(gates, tt * NG), c_prev, h_prev,
-                            at(cell, tt * NH), at(hnr, tt * NH), dh, at(dY, tt * N * D * H + d * H), dg, dGh, dc, direct);
+        cuda::rnn_step_grad(dev, t, rnn_gpu::mode_of(p_.mode), N, H, G, D * H, at(gates, tt * NG), c_prev,
+                            h_prev, at(cell, tt * NH), at(hnr, tt * NH), dh, at(dY, tt * N * D * H + d * H),
+                            dg, dGh, dc, direct);
         const void* gh = gru ? dGh : dg;
         if (dWh && gru) {  // other modes: one GEMM over all steps below
           cuda::gemm(dev, t, true, false, GH, H, N, 1.0, gh, GH, h_prev, H, 1.0, dWh, H);
@@ -309,8 +325,10 @@ inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray>
       if (dc0) add_into(at(dc0, sidx), dc, NH);
       if (dWh && !gru) {
         if (Tn > 1) {
-          if (d == 0) cuda::gemm(dev, t, true, false, GH, H, (Tn - 1) * N, 1.0, at(dG, NG), GH, hid, H, 1.0, dWh, H);
-          else cuda::gemm(dev, t, true, false, GH, H, (Tn - 1) * N, 1.0, dG, GH, at(hid, NH), H, 1.0, dWh, H);
+          if (d == 0)
+            cuda::gemm(dev, t, true, false, GH, H, (Tn - 1) * N, 1.0, at(dG, NG), GH, hid, H, 1.0, dWh, H);
+          else
+            cuda::gemm(dev, t, true, false, GH, H, (Tn - 1) * N, 1.0, dG, GH, at(hid, NH), H, 1.0, dWh, H);
         }
         const void* dg_first = d == 0 ? dG : at(dG, (Tn - 1) * NG);
         cuda::gemm(dev, t, true, false, GH, H, N, 1.0, dg_first, GH, at(h0, sidx), H, 1.0, dWh, H);
@@ -323,46 +341,49 @@ inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray>
       if (dX) cuda::gemm(dev, t, false, false, Tn * N, in_dim, GH, 1.0, dG, GH, Wi, in_dim, 1.0, dX, in_dim);
     }
     if (l > 0) {  // through the dropout mask between layers
-      cuda::binary(dev, t, cuda::BinaryOp::mul, Tn * N * D * H, bufB, at(res, rv.mask(l - 1)), 0.0, bufA, OpReq::write);
+      cuda::binary(dev, t, cuda::BinaryOp::mul, Tn * N * D * H, bufB, at(res, rv.mask(l - 1)), 0.0, bufA,
+                   OpReq::write);
       dY = bufA;
     }
   }
 }
 
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RNN)
 namespace SYMGRAD_NS::sym {
 SYMGRAD_INLINE Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& state,
                           const Symbol& state_cell, const RNNOptions& o) {
-  ops::RNNParam p{o.state_size, o.num_layers, ops::parse_rnn_mode(o.mode), o.bidirectional, o.p, o.state_outputs};
-  if (p.mode == ops::RNNMode::lstm) return compose(std::make_shared<ops::RNN>(p), {data, parameters, state, state_cell}, o.name);
+  ops::RNNParam p{o.state_size,    o.num_layers, ops::parse_rnn_mode(o.mode),
+                  o.bidirectional, o.p,          o.state_outputs};
+  if (p.mode == ops::RNNMode::lstm)
+    return compose(std::make_shared<ops::RNN>(p), {data, parameters, state, state_cell}, o.name);
   return compose(std::make_shared<ops::RNN>(p), {data, parameters, state}, o.name);
 }
-SYMGRAD_INLINE Symbol rnn(const Symbol& data, const RNNOptions& o) { return rnn(data, Symbol(), Symbol(), Symbol(), o); }
+SYMGRAD_INLINE Symbol rnn(const Symbol& data, const RNNOptions& o) {
+  return rnn(data, Symbol(), Symbol(), Symbol(), o);
+}
 SYMGRAD_INLINE Symbol RNN(const Symbol& data, const RNNOptions& o) { return rnn(data, o); }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RNN)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_rnn(OpTable& t) {
-  t["RNN"] = reg::with_attrs<RNN>;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_rnn(OpTable& t) { t["RNN"] = reg::with_attrs<RNN>; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RNN)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE RNN::~RNN() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_RNN)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE RNNBackward::~RNNBackward() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

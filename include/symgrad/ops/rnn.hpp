@@ -22,10 +22,14 @@ namespace ops {
 enum class RNNMode { lstm, gru, rnn_tanh, rnn_relu };
 inline const char* rnn_mode_name(RNNMode m) {
   switch (m) {
-    case RNNMode::lstm: return "lstm";
-    case RNNMode::gru: return "gru";
-    case RNNMode::rnn_tanh: return "rnn_tanh";
-    case RNNMode::rnn_relu: return "rnn_relu";
+    case RNNMode::lstm:
+      return "lstm";
+    case RNNMode::gru:
+      return "gru";
+    case RNNMode::rnn_tanh:
+      return "rnn_tanh";
+    case RNNMode::rnn_relu:
+      return "rnn_relu";
   }
   return "?";
 }
@@ -90,7 +94,7 @@ class RNN;
 class RNNBackward;
 
 }  // namespace ops
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
 struct RNNOptions {
@@ -108,4 +112,4 @@ Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& state, co
            const RNNOptions& o);
 Symbol rnn(const Symbol& data, const RNNOptions& o);
 Symbol RNN(const Symbol& data, const RNNOptions& o);
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -33,10 +33,12 @@ class RNNBackward final : public Operator {
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
     no_second_order(*this);
   }
-  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&, DType t) const override {
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&,
+                              DType t) const override {
     const Shape& x = in[1];
     const std::int64_t T = x[0], N = x[1], H = p_.state_size, G = rnn_gates(p_.mode), D = p_.dirs();
-    return static_cast<std::size_t>(T * N * G * H + N * G * H + 4 * N * H + 2 * T * N * D * H) * dtype_size(t);
+    return static_cast<std::size_t>(T * N * G * H + N * G * H + 4 * N * H + 2 * T * N * D * H) *
+           dtype_size(t);
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
@@ -50,11 +52,13 @@ class RNNBackward final : public Operator {
 
  private:
   template <class T>
-  void run(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out, std::span<const OpReq> req) const {
+  void run(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+           std::span<const OpReq> req) const {
     const bool is_lstm = lstm();
     const Shape& xs = in[1].shape();
     auto lay = rnn_layout(p_, xs[2]);
-    const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers, GH = G * H;
+    const std::int64_t Tn = xs[0], N = xs[1], H = p_.state_size, G = lay.G, D = p_.dirs(), L = p_.num_layers,
+                       GH = G * H;
     RNNReserve rv{Tn, N, G, H, L, D};
     std::size_t k = 4 + (is_lstm ? 1 : 0);
     const T* res = in[k++].data<T>();
@@ -97,10 +101,14 @@ class RNNBackward final : public Operator {
         T* dbi = dw ? dw + lay.b_i2h(l, d) : nullptr;
         T* dbh = dw ? dw + lay.b_h2h(l, d) : nullptr;
         const std::int64_t sidx = (l * D + d) * N * H;
-        if (dhy) std::copy_n(dhy + sidx, N * H, dh);
-        else std::fill_n(dh, N * H, T(0));
-        if (dcy) std::copy_n(dcy + sidx, N * H, dc);
-        else std::fill_n(dc, N * H, T(0));
+        if (dhy)
+          std::copy_n(dhy + sidx, N * H, dh);
+        else
+          std::fill_n(dh, N * H, T(0));
+        if (dcy)
+          std::copy_n(dcy + sidx, N * H, dc);
+        else
+          std::fill_n(dc, N * H, T(0));
         for (std::int64_t s = 0; s < Tn; ++s) {
           const std::int64_t t = d == 0 ? Tn - 1 - s : s;
           const bool first = d == 0 ? t == 0 : t == Tn - 1;
@@ -121,7 +129,8 @@ class RNNBackward final : public Operator {
             const V dhv = load<V>(dh + q) + load<V>(dYt + n * D * H + j);
             switch (mode) {
               case RNNMode::lstm: {
-                V i = load<V>(g + gq), f = load<V>(g + gq + H), gg = load<V>(g + gq + 2 * H), o = load<V>(g + gq + 3 * H);
+                V i = load<V>(g + gq), f = load<V>(g + gq + H), gg = load<V>(g + gq + 2 * H),
+                  o = load<V>(g + gq + 3 * H);
                 V tc = rnn_detail::tanh_v(load<V>(cell_t + q));
                 V dct = load<V>(dc + q) + dhv * o * (one - tc * tc);
                 store(dg + gq, dct * gg * i * (one - i));
@@ -148,8 +157,10 @@ class RNNBackward final : public Operator {
               }
               case RNNMode::rnn_relu: {
                 V a = load<V>(g + gq);
-                if constexpr (host::is_batch<V>::value) store(dg + gq, xsimd::select(a > V(T(0)), dhv, V(T(0))));
-                else store(dg + gq, a > T(0) ? dhv : T(0));
+                if constexpr (host::is_batch<V>::value)
+                  store(dg + gq, xsimd::select(a > V(T(0)), dhv, V(T(0))));
+                else
+                  store(dg + gq, a > T(0) ? dhv : T(0));
                 break;
               }
             }
@@ -182,8 +193,10 @@ class RNNBackward final : public Operator {
         if (dWh && p_.mode != RNNMode::gru) {
           const std::int64_t NH = N * H, NG = N * GH;
           if (Tn > 1) {
-            if (d == 0) host::gemm<T>(true, false, GH, H, (Tn - 1) * N, T(1), dG + NG, GH, hid, H, T(1), dWh, H);
-            else host::gemm<T>(true, false, GH, H, (Tn - 1) * N, T(1), dG, GH, hid + NH, H, T(1), dWh, H);
+            if (d == 0)
+              host::gemm<T>(true, false, GH, H, (Tn - 1) * N, T(1), dG + NG, GH, hid, H, T(1), dWh, H);
+            else
+              host::gemm<T>(true, false, GH, H, (Tn - 1) * N, T(1), dG, GH, hid + NH, H, T(1), dWh, H);
           }
           const T* dg_first = d == 0 ? dG : dG + (Tn - 1) * NG;
           host::gemm<T>(true, false, GH, H, N, T(1), dg_first, GH, h0 + sidx, H, T(1), dWh, H);
@@ -208,4 +221,4 @@ class RNNBackward final : public Operator {
   bool dhy_, dcy_;
 };
 
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <type_traits>
 
-#include "../cpu/simd.hpp"
 #include "../cpu/gemm.hpp"
+#include "../cpu/simd.hpp"
 #include "dropout-inl.hpp"
 #include "operator.hpp"
 #include "rnn.hpp"
@@ -29,13 +29,17 @@ void col_sums(T* acc, const T* x, std::int64_t rows, std::int64_t cols, std::int
 
 template <class T, class V>
 inline V sigm_v(const V& x) {
-  if constexpr (host::is_batch<V>::value) return V(T(1)) / (V(T(1)) + xsimd::exp(-x));
-  else return T(1) / (T(1) + std::exp(-x));
+  if constexpr (host::is_batch<V>::value)
+    return V(T(1)) / (V(T(1)) + xsimd::exp(-x));
+  else
+    return T(1) / (T(1) + std::exp(-x));
 }
 template <class V>
 inline V tanh_v(const V& x) {
-  if constexpr (host::is_batch<V>::value) return xsimd::tanh(x);
-  else return std::tanh(x);
+  if constexpr (host::is_batch<V>::value)
+    return xsimd::tanh(x);
+  else
+    return std::tanh(x);
 }
 
 template <class T>
@@ -81,11 +85,15 @@ struct Forward {
           hv = (host::broadcast<V>(T(1)) - z) * nn + z * load<V>(h_prev + k);
           break;
         }
-        case RNNMode::rnn_tanh: hv = tanh_v(load<V>(gn + j)), store(gn + j, hv); break;
+        case RNNMode::rnn_tanh:
+          hv = tanh_v(load<V>(gn + j)), store(gn + j, hv);
+          break;
         case RNNMode::rnn_relu: {
           V a = load<V>(gn + j);
-          if constexpr (host::is_batch<V>::value) hv = xsimd::max(a, V(T(0)));
-          else hv = a > T(0) ? a : T(0);
+          if constexpr (host::is_batch<V>::value)
+            hv = xsimd::max(a, V(T(0)));
+          else
+            hv = a > T(0) ? a : T(0);
           store(gn + j, hv);
           break;
         }
@@ -113,12 +121,15 @@ struct Forward {
       T* dest = l + 1 == L ? y : res + rv.layer_out(l);
       for (std::int64_t d = 0; d < D; ++d) {
         T* gates = res + rv.gates(l, d);
-        const T *Wi = w + lay.w_i2h(l, d), *Wh = w + lay.w_h2h(l, d), *bi = w + lay.b_i2h(l, d), *bh = w + lay.b_h2h(l, d);
+        const T *Wi = w + lay.w_i2h(l, d), *Wh = w + lay.w_h2h(l, d), *bi = w + lay.b_i2h(l, d),
+                *bh = w + lay.b_h2h(l, d);
         // The input projection of every step at once.
         host::gemm<T>(false, true, Tn * N, GH, in, T(1), X, in, Wi, in, T(0), gates, GH);
         add_rows(gates, Tn * N, GH, GH, bi);
-        if (p.mode == RNNMode::gru) add_rows(gates, Tn * N, 2 * H, GH, bh);  // b_hn goes inside r·(...)
-        else add_rows(gates, Tn * N, GH, GH, bh);
+        if (p.mode == RNNMode::gru)
+          add_rows(gates, Tn * N, 2 * H, GH, bh);  // b_hn goes inside r·(...)
+        else
+          add_rows(gates, Tn * N, GH, GH, bh);
         const T* h_prev = h0 + (l * D + d) * N * H;
         const T* c_prev = c0 ? c0 + (l * D + d) * N * H : nullptr;
         for (std::int64_t s = 0; s < Tn; ++s) {
@@ -161,4 +172,4 @@ struct Forward {
 
 }  // namespace rnn_detail
 
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <utility>
-#include <memory>
 
 #include "../cpu/strided.hpp"
 #include "elemwise-inl.hpp"
@@ -15,7 +15,6 @@
 #include "slice.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 inline SliceGeometry slice_geometry(const Shape& in, const std::vector<std::int64_t>& b,
                                     const std::vector<std::int64_t>& e, const std::vector<std::int64_t>& st) {
@@ -61,7 +60,8 @@ inline SliceGeometry slice_geometry(const Shape& in, const std::vector<std::int6
     }
     if (out[d] == 0) {
       g.error = "axis " + std::to_string(d) + " becomes empty (begin " + attr::format_opt({b[d]}) + ", end " +
-                attr::format_opt({e[d]}) + ", step " + std::to_string(s) + " on size " + std::to_string(n) + ")";
+                attr::format_opt({e[d]}) + ", step " + std::to_string(s) + " on size " + std::to_string(n) +
+                ")";
       return g;
     }
     g.begin[d] = lo;
@@ -82,8 +82,10 @@ void slice_copy(const NDArray& whole, const NDArray& part, const SliceGeometry& 
     host::Strides st(ws.size());
     for (std::size_t d = 0; d < ws.size(); ++d) base += g.begin[d] * ws[d], st[d] = g.step[d] * ws[d];
     auto ps = host::contiguous_strides(part.shape());
-    if (gather) on_gpu::strided_copy(part.shape(), whole, st, base, part, ps, 0, req);
-    else on_gpu::strided_copy(part.shape(), part, ps, 0, whole, st, base, req);
+    if (gather)
+      on_gpu::strided_copy(part.shape(), whole, st, base, part, ps, 0, req);
+    else
+      on_gpu::strided_copy(part.shape(), part, ps, 0, whole, st, base, req);
     return;
   }
 #endif
@@ -172,7 +174,8 @@ class Slice final : public Operator {
   }
   void infer_shape(ShapeCtx& c) const override {
     auto g = geometry_of(p_, c.in(0));
-    if (!g.error.empty()) ShapeCtx::fail("cannot slice " + c.in_name(0) + " of shape " + c.in(0).str() + ": " + g.error);
+    if (!g.error.empty())
+      ShapeCtx::fail("cannot slice " + c.in_name(0) + " of shape " + c.in(0).str() + ": " + g.error);
     c.assign_out(0, g.out);
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
@@ -195,18 +198,20 @@ class Slice final : public Operator {
  private:
   SliceParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_SLICE)
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol slice(const Symbol& data, const SliceOptions& o) {
-  return compose(std::make_shared<ops::Slice>(ops::SliceParam{o.begin, o.end, o.step, 0, false}), {data}, o.name);
+  return compose(std::make_shared<ops::Slice>(ops::SliceParam{o.begin, o.end, o.step, 0, false}), {data},
+                 o.name);
 }
 SYMGRAD_INLINE Symbol slice_axis(const Symbol& data, const SliceAxisOptions& o) {
-  return compose(std::make_shared<ops::Slice>(ops::SliceParam{{o.begin}, {o.end}, {}, o.axis, true}), {data}, o.name);
+  return compose(std::make_shared<ops::Slice>(ops::SliceParam{{o.begin}, {o.end}, {}, o.axis, true}), {data},
+                 o.name);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -226,7 +231,8 @@ inline OpPtr slice_axis(const AttrMap& m, std::size_t) {
   SliceParam p;
   p.is_axis = true;
   std::int64_t b = 0, e = attr::kNone;
-  if (!r.find("axis") || !r.find("begin") || !r.find("end")) throw ValueError("slice_axis: 'axis', 'begin' and 'end' are required");
+  if (!r.find("axis") || !r.find("begin") || !r.find("end"))
+    throw ValueError("slice_axis: 'axis', 'begin' and 'end' are required");
   r.get("axis", p.axis);
   r.get("begin", b);
   r.get_opt("end", e);
@@ -235,7 +241,7 @@ inline OpPtr slice_axis(const AttrMap& m, std::size_t) {
   p.end = {e};
   return std::make_shared<Slice>(p);
 }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_SLICE)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_slice(OpTable& t) {
@@ -243,7 +249,7 @@ SYMGRAD_INLINE void register_slice(OpTable& t) {
   t["crop"] = reg::slice;
   t["slice_axis"] = reg::slice_axis;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -251,5 +257,5 @@ SYMGRAD_INLINE void register_slice(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE SliceBackward::~SliceBackward() = default;
 SYMGRAD_INLINE Slice::~Slice() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

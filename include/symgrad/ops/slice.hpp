@@ -6,16 +6,15 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 // begin/step per axis of the input and the output shape.
 struct SliceGeometry {
@@ -53,4 +52,4 @@ struct SliceAxisOptions {
 };
 Symbol slice_axis(const Symbol& data, const SliceAxisOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

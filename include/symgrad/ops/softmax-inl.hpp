@@ -1,10 +1,10 @@
 // Operators and kernels of ops/softmax.hpp.
 #pragma once
 #include <algorithm>
-#include <span>
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <span>
 
 #include "elemwise-inl.hpp"
 #include "gpu_util.hpp"
@@ -45,7 +45,8 @@ void softmax_forward(const SoftmaxGeometry& g, const T* x, T* y, double t, bool 
 }
 
 template <class T>
-void softmax_backward(const SoftmaxGeometry& g, const T* dy, const T* y, T* dx, double t, bool log, OpReq req) {
+void softmax_backward(const SoftmaxGeometry& g, const T* dy, const T* y, T* dx, double t, bool log,
+                      OpReq req) {
   const T inv_t = static_cast<T>(1.0 / t);
   for (std::int64_t o = 0; o < g.outer; ++o)
     for (std::int64_t i = 0; i < g.inner; ++i) {
@@ -71,8 +72,10 @@ inline SoftmaxGeometry geometry_of(const SoftmaxParam& p, const Shape& s) {
       g.outer = s.size() / std::max<std::int64_t>(1, g.n);
       return g;
     }
-    case SoftmaxKind::activation_channel: return axis_geometry(s, 1);
-    default: return axis_geometry(s, static_cast<int>(p.axis < 0 ? p.axis + s.ndim() : p.axis));
+    case SoftmaxKind::activation_channel:
+      return axis_geometry(s, 1);
+    default:
+      return axis_geometry(s, static_cast<int>(p.axis < 0 ? p.axis + s.ndim() : p.axis));
   }
 }
 
@@ -105,8 +108,9 @@ class SoftmaxBackward final : public Operator {
                    std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     auto g = geometry_of(p_, in[1].shape());
-    cuda::softmax_grad(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(), in[1].raw_data(),
-                       out[0].raw_data(), p_.temperature.value_or(1.0), p_.kind == SoftmaxKind::log_softmax, req[0]);
+    cuda::softmax_grad(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(),
+                       in[1].raw_data(), out[0].raw_data(), p_.temperature.value_or(1.0),
+                       p_.kind == SoftmaxKind::log_softmax, req[0]);
   }
 #endif
  private:
@@ -117,13 +121,17 @@ class Softmax final : public Operator {
  public:
   ~Softmax() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Softmax(SoftmaxParam p) : p_(p) {
-    if (p_.temperature && !(*p_.temperature > 0)) throw ValueError(type_name() + ": temperature must be positive");
+    if (p_.temperature && !(*p_.temperature > 0))
+      throw ValueError(type_name() + ": temperature must be positive");
   }
   std::string type_name() const override {
     switch (p_.kind) {
-      case SoftmaxKind::softmax: return "softmax";
-      case SoftmaxKind::log_softmax: return "log_softmax";
-      default: return "SoftmaxActivation";
+      case SoftmaxKind::softmax:
+        return "softmax";
+      case SoftmaxKind::log_softmax:
+        return "log_softmax";
+      default:
+        return "SoftmaxActivation";
     }
   }
   AttrMap attrs() const override {
@@ -143,21 +151,25 @@ class Softmax final : public Operator {
       ShapeCtx::fail("mode='channel' needs data of rank >= 3, got " + s.str());
     if (p_.kind == SoftmaxKind::softmax || p_.kind == SoftmaxKind::log_softmax) {
       std::int64_t a = p_.axis < 0 ? p_.axis + s.ndim() : p_.axis;
-      if (a < 0 || a >= s.ndim()) ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + s.str());
+      if (a < 0 || a >= s.ndim())
+        ShapeCtx::fail("axis " + std::to_string(p_.axis) + " is out of range for " + s.str());
     }
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    return {out_entry(grad_node(std::make_shared<SoftmaxBackward>(p_), n, "backward", {og[0], out_entry(n)}))};
+    return {
+        out_entry(grad_node(std::make_shared<SoftmaxBackward>(p_), n, "backward", {og[0], out_entry(n)}))};
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     auto g = geometry_of(p_, in[0].shape());
-    dispatch_float(in[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      softmax_forward<T>(g, in[0].data<T>(), out[0].data<T>(), p_.temperature.value_or(1.0),
-                         p_.kind == SoftmaxKind::log_softmax, req[0]);
-    });
+    dispatch_float(
+        in[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          softmax_forward<T>(g, in[0].data<T>(), out[0].data<T>(), p_.temperature.value_or(1.0),
+                             p_.kind == SoftmaxKind::log_softmax, req[0]);
+        });
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -166,8 +178,9 @@ class Softmax final : public Operator {
                    std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     auto g = geometry_of(p_, in[0].shape());
-    cuda::softmax(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(), out[0].raw_data(),
-                  p_.temperature.value_or(1.0), p_.kind == SoftmaxKind::log_softmax, req[0]);
+    cuda::softmax(ctx.ctx.device_id, in[0].dtype(), {g.outer, g.n, g.inner}, in[0].raw_data(),
+                  out[0].raw_data(), p_.temperature.value_or(1.0), p_.kind == SoftmaxKind::log_softmax,
+                  req[0]);
   }
 #endif
  private:
@@ -203,7 +216,8 @@ class SoftmaxCrossEntropy final : public Operator {
   std::vector<std::string> arguments() const override { return {"data", "label"}; }
   void infer_shape(ShapeCtx& c) const override {
     const Shape& d = c.in(0);
-    if (d.rank_known() && d.ndim() != 2) ShapeCtx::fail(c.in_name(0) + " must be 2-D (batch, classes), got " + d.str());
+    if (d.rank_known() && d.ndim() != 2)
+      ShapeCtx::fail(c.in_name(0) + " must be 2-D (batch, classes), got " + d.str());
     if (d.rank_known()) c.assign_in(1, Shape{d[0]}, "data " + d.str() + " (one class index per row)");
     c.assign_out(0, Shape{1});
   }
@@ -213,15 +227,17 @@ class SoftmaxCrossEntropy final : public Operator {
   }
   bool differentiable(std::size_t i) const override { return i == 0; }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<SoftmaxCrossEntropyBackward>(), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    auto b = grad_node(std::make_shared<SoftmaxCrossEntropyBackward>(), n, "backward",
+                       {og[0], n->inputs[0], n->inputs[1]});
     return {out_entry(b), NodeEntry{}};
   }
   template <class T, class L>
   static void check_labels(const L* l, std::int64_t rows, std::int64_t classes) {
     for (std::int64_t i = 0; i < rows; ++i)
       if (class_index(static_cast<double>(l[i]), classes) < 0)
-        throw KernelInputError{"label holds " + attr::format_number(static_cast<double>(l[i])) + " at position " +
-                               std::to_string(i) + ", which is not a class index in [0, " + std::to_string(classes) + ")"};
+        throw KernelInputError{"label holds " + attr::format_number(static_cast<double>(l[i])) +
+                               " at position " + std::to_string(i) + ", which is not a class index in [0, " +
+                               std::to_string(classes) + ")"};
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
@@ -249,7 +265,8 @@ class SoftmaxCrossEntropy final : public Operator {
 };
 
 inline void SoftmaxCrossEntropyBackward::forward(const RunCtx&, std::span<const NDArray> in,
-                                                 std::span<const NDArray> out, std::span<const OpReq> req) const {
+                                                 std::span<const NDArray> out,
+                                                 std::span<const OpReq> req) const {
   if (req[0] == OpReq::null) return;
   const std::int64_t N = in[1].shape()[0], C = in[1].shape()[1];
   dispatch_dtype(in[2].dtype(), [&](auto tl) {
@@ -274,18 +291,20 @@ inline void SoftmaxCrossEntropyBackward::forward(const RunCtx&, std::span<const 
     });
   });
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_SOFTMAX)
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol softmax(const Symbol& data, const SoftmaxOptions& o) {
-  return compose(std::make_shared<ops::Softmax>(ops::SoftmaxParam{ops::SoftmaxKind::softmax, o.axis, o.temperature}), {data},
-                 o.name);
+  return compose(
+      std::make_shared<ops::Softmax>(ops::SoftmaxParam{ops::SoftmaxKind::softmax, o.axis, o.temperature}),
+      {data}, o.name);
 }
 SYMGRAD_INLINE Symbol log_softmax(const Symbol& data, const SoftmaxOptions& o) {
-  return compose(std::make_shared<ops::Softmax>(ops::SoftmaxParam{ops::SoftmaxKind::log_softmax, o.axis, o.temperature}),
-                 {data}, o.name);
+  return compose(
+      std::make_shared<ops::Softmax>(ops::SoftmaxParam{ops::SoftmaxKind::log_softmax, o.axis, o.temperature}),
+      {data}, o.name);
 }
 SYMGRAD_INLINE Symbol softmax_activation(const Symbol& data, const SoftmaxActivationOptions& o) {
   if (o.mode != "instance" && o.mode != "channel")
@@ -299,7 +318,7 @@ SYMGRAD_INLINE Symbol SoftmaxActivation(const Symbol& data, const SoftmaxActivat
 SYMGRAD_INLINE Symbol softmax_cross_entropy(const Symbol& data, const Symbol& label, std::string_view name) {
   return compose(std::make_shared<ops::SoftmaxCrossEntropy>(), {data, label}, name);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -309,7 +328,8 @@ inline OpPtr softmax_like(const AttrMap& m, SoftmaxKind k, const char* name) {
   SoftmaxParam p;
   p.kind = k;
   r.get("axis", p.axis);
-  if (auto t = r.find("temperature"); t && attr::trim(*t) != "None") p.temperature = attr::parse_float(name, "temperature", *t);
+  if (auto t = r.find("temperature"); t && attr::trim(*t) != "None")
+    p.temperature = attr::parse_float(name, "temperature", *t);
   std::string dt;
   r.get("dtype", dt);
   bool use_length = false;
@@ -318,18 +338,23 @@ inline OpPtr softmax_like(const AttrMap& m, SoftmaxKind k, const char* name) {
   r.finish();
   return std::make_shared<Softmax>(p);
 }
-inline OpPtr softmax(const AttrMap& m, std::size_t) { return softmax_like(m, SoftmaxKind::softmax, "softmax"); }
-inline OpPtr log_softmax(const AttrMap& m, std::size_t) { return softmax_like(m, SoftmaxKind::log_softmax, "log_softmax"); }
+inline OpPtr softmax(const AttrMap& m, std::size_t) {
+  return softmax_like(m, SoftmaxKind::softmax, "softmax");
+}
+inline OpPtr log_softmax(const AttrMap& m, std::size_t) {
+  return softmax_like(m, SoftmaxKind::log_softmax, "log_softmax");
+}
 inline OpPtr softmax_activation(const AttrMap& m, std::size_t) {
   attr::Reader r("SoftmaxActivation", m);
   std::string mode = "instance";
   r.get("mode", mode);
   r.finish();
-  if (mode != "instance" && mode != "channel") throw ValueError("SoftmaxActivation: mode must be 'instance' or 'channel'");
-  return std::make_shared<Softmax>(
-      SoftmaxParam{mode == "channel" ? SoftmaxKind::activation_channel : SoftmaxKind::activation_instance, -1, {}});
+  if (mode != "instance" && mode != "channel")
+    throw ValueError("SoftmaxActivation: mode must be 'instance' or 'channel'");
+  return std::make_shared<Softmax>(SoftmaxParam{
+      mode == "channel" ? SoftmaxKind::activation_channel : SoftmaxKind::activation_instance, -1, {}});
 }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_SOFTMAX)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_softmax(OpTable& t) {
@@ -338,7 +363,7 @@ SYMGRAD_INLINE void register_softmax(OpTable& t) {
   t["SoftmaxActivation"] = reg::softmax_activation;
   t["softmax_cross_entropy"] = reg::plain<SoftmaxCrossEntropy>;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -348,5 +373,5 @@ SYMGRAD_INLINE SoftmaxBackward::~SoftmaxBackward() = default;
 SYMGRAD_INLINE Softmax::~Softmax() = default;
 SYMGRAD_INLINE SoftmaxCrossEntropyBackward::~SoftmaxCrossEntropyBackward() = default;
 SYMGRAD_INLINE SoftmaxCrossEntropy::~SoftmaxCrossEntropy() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -6,17 +6,16 @@
 //   Gradient: (softmax − onehot)·dy; none to the label; a label outside [0, C) is an error.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 // (outer, n, inner): softmax runs over n elements spaced `inner` apart.
 struct SoftmaxGeometry {
@@ -55,7 +54,7 @@ Symbol softmax_activation(const Symbol& data, const SoftmaxActivationOptions& o 
 Symbol SoftmaxActivation(const Symbol& data, const SoftmaxActivationOptions& o = {});
 Symbol softmax_cross_entropy(const Symbol& data, const Symbol& label, std::string_view name = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
 // Typed forms keep the data's static shape.
@@ -71,4 +70,4 @@ template <Typed A>
 TSym<typename A::shape_type> softmax_activation(const A& x, const SoftmaxActivationOptions& o = {}) {
   return TSym<typename A::shape_type>(softmax_activation(Symbol(x), o));
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

@@ -2,9 +2,9 @@
 #pragma once
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <utility>
-#include <memory>
 
 #include "../cpu/strided.hpp"
 #include "elemwise-inl.hpp"
@@ -22,8 +22,6 @@ struct Expansion {
   host::Strides in_strides;
   std::string error;
 };
-
-
 
 inline Expansion tile_expansion(const Shape& in, const std::vector<std::int64_t>& reps) {
   Expansion x;
@@ -53,7 +51,8 @@ inline Expansion tile_expansion(const Shape& in, const std::vector<std::int64_t>
   int need = 0;
   for (int d = 0; d < nd; ++d) need += (r[d] > 1) + (din[d] > 1);
   if (need > kMaxRank) {
-    x.error = "tiling a rank-" + std::to_string(nd) + " array along this many axes is not supported (more than 8 strided dims)";
+    x.error = "tiling a rank-" + std::to_string(nd) +
+              " array along this many axes is not supported (more than 8 strided dims)";
     return x;
   }
   for (int d = 0; d < nd; ++d) {  // size-1 dims are left out: they change nothing
@@ -123,10 +122,12 @@ class TileBackward final : public Operator {
     if (req[0] == OpReq::null) return;
     auto x = p_.expand(in[1].shape());
     if (req[0] == OpReq::write) std::memset(out[0].raw_data(), 0, out[0].nbytes());
-    dispatch_float(out[0].dtype(), [this] { return type_name(); }, [&](auto t) {
-      using T = decltype(t);
-      host::strided_accumulate<T>(x.expanded, out[0].data<T>(), x.in_strides, in[0].data<T>());
-    });
+    dispatch_float(
+        out[0].dtype(), [this] { return type_name(); },
+        [&](auto t) {
+          using T = decltype(t);
+          host::strided_accumulate<T>(x.expanded, out[0].data<T>(), x.in_strides, in[0].data<T>());
+        });
   }
 
  private:
@@ -146,7 +147,8 @@ class Tile final : public Operator {
   }
   void infer_shape(ShapeCtx& c) const override {
     auto x = p_.expand(c.in(0));
-    if (!x.error.empty()) ShapeCtx::fail(type_name() + " of " + c.in_name(0) + " with shape " + c.in(0).str() + ": " + x.error);
+    if (!x.error.empty())
+      ShapeCtx::fail(type_name() + " of " + c.in_name(0) + " with shape " + c.in(0).str() + ": " + x.error);
     c.assign_out(0, x.out);
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
@@ -158,25 +160,27 @@ class Tile final : public Operator {
     auto x = p_.expand(in[0].shape());
     dispatch_dtype(in[0].dtype(), [&](auto t) {
       using T = decltype(t);
-      host::strided_copy<T>(x.expanded, out[0].data<T>(), in[0].data<T>(), x.in_strides, req[0] == OpReq::add);
+      host::strided_copy<T>(x.expanded, out[0].data<T>(), in[0].data<T>(), x.in_strides,
+                            req[0] == OpReq::add);
     });
   }
 
  private:
   TileParam p_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_TILE)
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol tile(const Symbol& data, std::vector<std::int64_t> reps, std::string_view name) {
-  return compose(std::make_shared<ops::Tile>(ops::TileParam{false, std::move(reps), 1, attr::kNone}), {data}, name);
+  return compose(std::make_shared<ops::Tile>(ops::TileParam{false, std::move(reps), 1, attr::kNone}), {data},
+                 name);
 }
 SYMGRAD_INLINE Symbol repeat(const Symbol& data, const RepeatOptions& o) {
   return compose(std::make_shared<ops::Tile>(ops::TileParam{true, {}, o.repeats, o.axis}), {data}, o.name);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -199,14 +203,14 @@ inline OpPtr repeat(const AttrMap& m, std::size_t) {
   r.finish();
   return std::make_shared<Tile>(p);
 }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_TILE)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_tile(OpTable& t) {
   t["tile"] = reg::tile;
   t["repeat"] = reg::repeat;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -214,5 +218,5 @@ SYMGRAD_INLINE void register_tile(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE TileBackward::~TileBackward() = default;
 SYMGRAD_INLINE Tile::~Tile() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

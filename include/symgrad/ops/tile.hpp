@@ -5,17 +5,16 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 // Operator classes (ops/tile-inl.hpp).
 class TileBackward;
@@ -33,7 +32,7 @@ struct RepeatOptions {
 };
 Symbol repeat(const Symbol& data, const RepeatOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace why {
@@ -78,7 +77,8 @@ template <std::int64_t... Reps, Typed A>
 auto tile(const A& x, std::string_view name = {}) {
   using H = ops::TileOut<A, Reps...>;
   if constexpr (!H::ok) {
-    static_shape_error<ops::Tile, why::tile_or_repeat_arguments_invalid, typename A::shape_type, StaticShape<Reps...>>::raise();
+    static_shape_error<ops::Tile, why::tile_or_repeat_arguments_invalid, typename A::shape_type,
+                       StaticShape<Reps...>>::raise();
   } else {
     return TSym<to_static_t<H>>(tile(Symbol(x), {Reps...}, name));
   }
@@ -90,8 +90,9 @@ auto repeat(const A& x, std::string_view name = {}) {
     static_shape_error<ops::Tile, why::tile_or_repeat_arguments_invalid, typename A::shape_type,
                        StaticShape<Repeats, Axis>>::raise();
   } else {
-    return TSym<to_static_t<H>>(repeat(Symbol(x), {.repeats = Repeats, .axis = Axis, .name = std::string(name)}));
+    return TSym<to_static_t<H>>(
+        repeat(Symbol(x), {.repeats = Repeats, .axis = Axis, .name = std::string(name)}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

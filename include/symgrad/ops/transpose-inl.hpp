@@ -1,9 +1,9 @@
 // Operators and kernels of ops/transpose.hpp.
 #pragma once
-#include <span>
-#include <utility>
 #include <memory>
 #include <numeric>
+#include <span>
+#include <utility>
 
 #include "../cpu/strided.hpp"
 #include "elemwise-inl.hpp"
@@ -13,7 +13,6 @@
 #include "transpose.hpp"
 
 namespace SYMGRAD_NS::ops {
-
 
 // out = in permuted by perm (out dim d reads in dim perm[d]); adds when req is add.
 template <class T>
@@ -61,8 +60,8 @@ class Transpose final : public Operator {
     if (nd < 0) return;
     auto p = perm(nd);
     if (p.error)
-      ShapeCtx::fail(std::string(p.error) + " (axes " + attr::format(axes_) + ", " + c.in_name(0) + " of rank " +
-                     std::to_string(nd) + ")");
+      ShapeCtx::fail(std::string(p.error) + " (axes " + attr::format(axes_) + ", " + c.in_name(0) +
+                     " of rank " + std::to_string(nd) + ")");
     if (in.rank_known()) c.assign_out(0, permute(in, p));
     if (out.rank_known()) {  // the inverse permutation carries shapes back
       Shape back = Shape::unknown_dims(nd);
@@ -79,7 +78,8 @@ class Transpose final : public Operator {
       if (!axes_.empty()) {
         inv.assign(axes_.size(), 0);
         int nd = static_cast<int>(axes_.size());
-        for (int d = 0; d < nd; ++d) inv[static_cast<std::size_t>(axes_[d] < 0 ? axes_[d] + nd : axes_[d])] = d;
+        for (int d = 0; d < nd; ++d)
+          inv[static_cast<std::size_t>(axes_[d] < 0 ? axes_[d] + nd : axes_[d])] = d;
       }
     }
     return {out_entry(grad_node(std::make_shared<Transpose>(inv, swap_), n, "backward", {og[0]}))};
@@ -99,14 +99,15 @@ class Transpose final : public Operator {
     auto is = host::contiguous_strides(in[0].shape());
     host::Strides st(static_cast<std::size_t>(in[0].ndim()));
     for (int d = 0; d < in[0].ndim(); ++d) st[d] = is[p.p[d]];
-    on_gpu::strided_copy(out[0].shape(), in[0], st, 0, out[0], host::contiguous_strides(out[0].shape()), 0, req[0]);
+    on_gpu::strided_copy(out[0].shape(), in[0], st, 0, out[0], host::contiguous_strides(out[0].shape()), 0,
+                         req[0]);
   }
 #endif
  private:
   std::vector<std::int64_t> axes_;
   bool swap_;
 };
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_TRANSPOSE)
 namespace SYMGRAD_NS::sym {
@@ -114,13 +115,15 @@ namespace SYMGRAD_NS::sym {
 SYMGRAD_INLINE Symbol transpose(const Symbol& data, std::vector<std::int64_t> axes, std::string_view name) {
   return compose(std::make_shared<ops::Transpose>(std::move(axes), false), {data}, name);
 }
-SYMGRAD_INLINE Symbol swapaxes(const Symbol& data, std::int64_t dim1, std::int64_t dim2, std::string_view name) {
+SYMGRAD_INLINE Symbol swapaxes(const Symbol& data, std::int64_t dim1, std::int64_t dim2,
+                               std::string_view name) {
   return compose(std::make_shared<ops::Transpose>(std::vector<std::int64_t>{dim1, dim2}, true), {data}, name);
 }
-SYMGRAD_INLINE Symbol SwapAxis(const Symbol& data, std::int64_t dim1, std::int64_t dim2, std::string_view name) {
+SYMGRAD_INLINE Symbol SwapAxis(const Symbol& data, std::int64_t dim1, std::int64_t dim2,
+                               std::string_view name) {
   return swapaxes(data, dim1, dim2, name);
 }
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
@@ -140,7 +143,7 @@ inline OpPtr swapaxis(const AttrMap& m, std::size_t) {
   r.finish();
   return std::make_shared<Transpose>(std::vector<std::int64_t>{a, b}, true);
 }
-}  // namespace symgrad::ops::reg
+}  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_TRANSPOSE)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_transpose(OpTable& t) {
@@ -148,12 +151,12 @@ SYMGRAD_INLINE void register_transpose(OpTable& t) {
   t["SwapAxis"] = reg::swapaxis;
   t["swapaxes"] = reg::swapaxis;
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_TRANSPOSE)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE Transpose::~Transpose() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -3,16 +3,15 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
-#include <memory>
 
 #include "../symbol/typed.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 // The permutation of a rank-n transpose; `error` when axes is not one.
 struct Permutation {
@@ -57,7 +56,7 @@ Symbol transpose(const Symbol& data, std::vector<std::int64_t> axes = {}, std::s
 Symbol swapaxes(const Symbol& data, std::int64_t dim1 = 0, std::int64_t dim2 = 0, std::string_view name = {});
 Symbol SwapAxis(const Symbol& data, std::int64_t dim1 = 0, std::int64_t dim2 = 0, std::string_view name = {});
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace why {
@@ -84,7 +83,7 @@ auto transpose(const A& x, std::string_view name = {}) {
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace ops {
@@ -115,4 +114,4 @@ auto swapaxes(const A& x, std::string_view name = {}) {
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -1,11 +1,11 @@
 // Operators and kernels of ops/upsampling.hpp.
 #pragma once
-#include <span>
-#include <utility>
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <span>
 #include <tuple>
+#include <utility>
 
 #include "../cpu/parallel.hpp"
 #include "../symbol/compose.hpp"
@@ -16,10 +16,10 @@
 
 namespace SYMGRAD_NS::ops {
 
-
 namespace up_detail {
 inline std::string describe(const UpSamplingParam& p) {
-  std::string s = "scale=" + std::to_string(p.scale) + ", sample_type=" + (p.bilinear ? "bilinear" : "nearest");
+  std::string s =
+      "scale=" + std::to_string(p.scale) + ", sample_type=" + (p.bilinear ? "bilinear" : "nearest");
   if (p.bilinear) s += ", num_filter=" + std::to_string(p.num_filter);
   if (p.sum) s += ", multi_input_mode=sum";
   return s;
@@ -90,8 +90,8 @@ class UpSamplingBackward final : public Operator {
           pool.run(static_cast<std::size_t>(g.N * g.C), [&](std::size_t pl) {
             const T *wc = w + std::int64_t(pl) % g.C * g.k * g.k, *gp = dy + std::int64_t(pl) * OS;
             T* dxp = dx + std::int64_t(pl) * IS;
-            up_detail::for_each_tap(g,
-                                    [&](std::int64_t i, std::int64_t o, std::int64_t k) { dxp[i] += wc[k] * gp[o]; });
+            up_detail::for_each_tap(
+                g, [&](std::int64_t i, std::int64_t o, std::int64_t k) { dxp[i] += wc[k] * gp[o]; });
           });
         }
         if (req[1] != OpReq::null) {  // dw[c, t] = Σ_n data[n, c, i]·dy[n, c, o]
@@ -100,9 +100,10 @@ class UpSamplingBackward final : public Operator {
           pool.run(static_cast<std::size_t>(g.C), [&](std::size_t c) {
             T* dwc = dw + std::int64_t(c) * g.k * g.k;
             for (std::int64_t nn = 0; nn < g.N; ++nn) {
-              const T *xp = x + (nn * g.C + std::int64_t(c)) * IS, *gp = dy + (nn * g.C + std::int64_t(c)) * OS;
-              up_detail::for_each_tap(g,
-                                      [&](std::int64_t i, std::int64_t o, std::int64_t k) { dwc[k] += xp[i] * gp[o]; });
+              const T *xp = x + (nn * g.C + std::int64_t(c)) * IS,
+                      *gp = dy + (nn * g.C + std::int64_t(c)) * OS;
+              up_detail::for_each_tap(
+                  g, [&](std::int64_t i, std::int64_t o, std::int64_t k) { dwc[k] += xp[i] * gp[o]; });
             }
           });
         }
@@ -185,8 +186,8 @@ class UpSampling final : public Operator {
     for (std::size_t i = 0; i < c.num_in(); ++i) in.push_back(c.in(i));
     auto r = upsampling_rule(in.data(), in.size(), p_);
     if (r.error)
-      ShapeCtx::fail(c.in_name(r.input) + " " + in[r.input].str() + " with " + up_detail::describe(p_) + ": " +
-                     r.error);
+      ShapeCtx::fail(c.in_name(r.input) + " " + in[r.input].str() + " with " + up_detail::describe(p_) +
+                     ": " + r.error);
     if (p_.bilinear)
       c.assign_in(1, r.weight,
                   "bilinear upsampling with scale=" + std::to_string(p_.scale) + " (kernel " +
@@ -196,9 +197,11 @@ class UpSampling final : public Operator {
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     std::vector<NodeEntry> ins{og[0]};
     ins.insert(ins.end(), n->inputs.begin(), n->inputs.end());
-    auto b = grad_node(std::make_shared<UpSamplingBackward>(p_, n->inputs.size()), n, "backward", std::move(ins));
+    auto b =
+        grad_node(std::make_shared<UpSamplingBackward>(p_, n->inputs.size()), n, "backward", std::move(ins));
     std::vector<NodeEntry> g;
-    for (std::size_t i = 0; i < n->inputs.size(); ++i) g.push_back(out_entry(b, static_cast<std::uint32_t>(i)));
+    for (std::size_t i = 0; i < n->inputs.size(); ++i)
+      g.push_back(out_entry(b, static_cast<std::uint32_t>(i)));
     return g;
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -216,7 +219,8 @@ class UpSampling final : public Operator {
         host::ThreadPool::instance().run(static_cast<std::size_t>(N * g.C), [&](std::size_t pl) {
           const T *xp = x + std::int64_t(pl) * g.H * g.W, *wc = w + std::int64_t(pl) % g.C * g.k * g.k;
           T* yp = y + std::int64_t(pl) * OH * OW;
-          up_detail::for_each_tap(g, [&](std::int64_t i, std::int64_t o, std::int64_t k) { yp[o] += xp[i] * wc[k]; });
+          up_detail::for_each_tap(
+              g, [&](std::int64_t i, std::int64_t o, std::int64_t k) { yp[o] += xp[i] * wc[k]; });
         });
         return;
       }
@@ -242,7 +246,8 @@ class UpSampling final : public Operator {
 
  private:
   void check() const {
-    if (p_.scale < 1) throw ValueError("UpSampling: scale must be a positive integer, got " + std::to_string(p_.scale));
+    if (p_.scale < 1)
+      throw ValueError("UpSampling: scale must be a positive integer, got " + std::to_string(p_.scale));
     if (p_.num_args < 1)
       throw ValueError("UpSampling: num_args must be at least 1, got " + std::to_string(p_.num_args));
     if (p_.bilinear) {
@@ -254,8 +259,8 @@ class UpSampling final : public Operator {
         throw ValueError("UpSampling: bilinear upsampling takes two inputs, data and weight; got " +
                          std::to_string(n_));
     } else if (n_ < 1 || static_cast<std::int64_t>(n_) != p_.num_args) {
-      throw ValueError("UpSampling: num_args=" + std::to_string(p_.num_args) + " but there are " + std::to_string(n_) +
-                       " inputs");
+      throw ValueError("UpSampling: num_args=" + std::to_string(p_.num_args) + " but there are " +
+                       std::to_string(n_) + " inputs");
     }
   }
   UpSamplingParam p_;
@@ -266,12 +271,14 @@ class UpSampling final : public Operator {
 inline std::shared_ptr<const OpBase> upsampling_from_attrs(const AttrMap& m, std::size_t n) {
   return std::make_shared<UpSampling>(m, n);
 }
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_UPSAMPLING)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE bool upsampling_is_bilinear(const std::string& sample_type) { return UpSampling::parse_type(sample_type); }
-}  // namespace symgrad::ops
+SYMGRAD_INLINE bool upsampling_is_bilinear(const std::string& sample_type) {
+  return UpSampling::parse_type(sample_type);
+}
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_UPSAMPLING)
@@ -286,8 +293,8 @@ SYMGRAD_INLINE Symbol upsampling(const std::vector<Symbol>& data, const UpSampli
                                std::int64_t(data.size()),
                                o.workspace};
   if (p.bilinear && data.size() > 2)
-    throw ValueError("upsampling: bilinear takes data and an optional weight, not " + std::to_string(data.size()) +
-                     " inputs");
+    throw ValueError("upsampling: bilinear takes data and an optional weight, not " +
+                     std::to_string(data.size()) + " inputs");
   Symbol s = compose(std::make_shared<ops::UpSampling>(p, p.bilinear ? 2 : data.size()), data, o.name);
   if (p.bilinear) {  // as MXNet: a weight variable without an initializer gets the bilinear kernel
     const NodePtr& w = s.entries()[0].node->inputs[1].node;
@@ -298,18 +305,20 @@ SYMGRAD_INLINE Symbol upsampling(const std::vector<Symbol>& data, const UpSampli
 SYMGRAD_INLINE Symbol upsampling(const Symbol& data, const UpSamplingOptions& o) {
   return upsampling(std::vector<Symbol>{data}, o);
 }
-SYMGRAD_INLINE Symbol UpSampling(const std::vector<Symbol>& data, const UpSamplingOptions& o) { return upsampling(data, o); }
-SYMGRAD_INLINE Symbol UpSampling(const Symbol& data, const UpSamplingOptions& o) { return upsampling(data, o); }
-}  // namespace symgrad::sym
+SYMGRAD_INLINE Symbol UpSampling(const std::vector<Symbol>& data, const UpSamplingOptions& o) {
+  return upsampling(data, o);
+}
+SYMGRAD_INLINE Symbol UpSampling(const Symbol& data, const UpSamplingOptions& o) {
+  return upsampling(data, o);
+}
+}  // namespace SYMGRAD_NS::sym
 #endif
 
 // Registry entries (ops/registry.hpp).
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_UPSAMPLING)
 namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE void register_upsampling(OpTable& t) {
-  t["UpSampling"] = upsampling_from_attrs;
-}
-}  // namespace symgrad::ops
+SYMGRAD_INLINE void register_upsampling(OpTable& t) { t["UpSampling"] = upsampling_from_attrs; }
+}  // namespace SYMGRAD_NS::ops
 #endif
 
 // Key functions (see the classes above).
@@ -317,5 +326,5 @@ SYMGRAD_INLINE void register_upsampling(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE UpSamplingBackward::~UpSamplingBackward() = default;
 SYMGRAD_INLINE UpSampling::~UpSampling() = default;
-}  // namespace symgrad::ops
+}  // namespace SYMGRAD_NS::ops
 #endif

@@ -13,19 +13,18 @@
 //   weight variable without __init__, gets MXNet's __init__ ["bilinear", {}].
 // num_args is written as MXNet's Python writes it: the number of inputs given (1 or 2 for bilinear).
 #pragma once
-#include <cstdint>
-#include <string>
-#include <vector>
-#include <tuple>
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
-
 
 struct UpSamplingParam {
   std::int64_t scale = 0;
@@ -41,8 +40,8 @@ struct UpSamplingParam {
 struct UpSamplingShapes {
   Shape out = Shape::unknown(), weight = Shape::unknown();
   const char* error = nullptr;
-  int code =
-      0;  // 1: rank, 2: size does not divide, 3: unequal H and W factors, 4: sum channels, 5: num_filter, 6: batch
+  int code = 0;           // 1: rank, 2: size does not divide, 3: unequal H and W factors, 4: sum channels, 5:
+                          // num_filter, 6: batch
   std::size_t input = 0;  // the input the error is about
 };
 
@@ -76,11 +75,13 @@ constexpr UpSamplingShapes upsampling_rule(const Shape* in, std::size_t n, const
       if (!p.sum) C = dyn;
       continue;
     }
-    if (d[0] >= 0 && s[0] >= 0 && s[0] != d[0]) return fail("every input needs the batch size of the first", 6, i);
+    if (d[0] >= 0 && s[0] >= 0 && s[0] != d[0])
+      return fail("every input needs the batch size of the first", 6, i);
     if ((H >= 0 && s[2] >= 0 && H % s[2]) || (W >= 0 && s[3] >= 0 && W % s[3]))
       return fail("its height and width must divide the output's (the first input's times scale)", 2, i);
     if (H >= 0 && W >= 0 && s[2] >= 0 && s[3] >= 0 && H / s[2] != W / s[3])
-      return fail("it must be upsampled by one factor along height and width (MXNet's kernel uses one)", 3, i);
+      return fail("it must be upsampled by one factor along height and width (MXNet's kernel uses one)", 3,
+                  i);
     if (p.sum) {
       if (C >= 0 && s[1] >= 0 && s[1] != C)
         return fail("multi_input_mode 'sum' needs inputs with equal channels", 4, i);
@@ -119,7 +120,7 @@ Symbol upsampling(const Symbol& data, const UpSamplingOptions& o);
 Symbol UpSampling(const std::vector<Symbol>& data, const UpSamplingOptions& o);
 Symbol UpSampling(const Symbol& data, const UpSamplingOptions& o);
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS {
 namespace ops {
@@ -140,9 +141,10 @@ struct upsampling_inputs_need_one_batch_size;
 namespace ops {
 template <int Code>  // the reason a shape rule error code gives
 using upsampling_why = std::tuple_element_t<
-    Code - 1, std::tuple<why::upsampling_needs_4d_inputs, why::upsampling_input_does_not_divide_the_output,
-                         why::upsampling_input_needs_one_factor_for_height_and_width,
-                         why::upsampling_sum_needs_equal_channels, void, why::upsampling_inputs_need_one_batch_size>>;
+    Code - 1,
+    std::tuple<why::upsampling_needs_4d_inputs, why::upsampling_input_does_not_divide_the_output,
+               why::upsampling_input_needs_one_factor_for_height_and_width,
+               why::upsampling_sum_needs_equal_channels, void, why::upsampling_inputs_need_one_batch_size>>;
 }  // namespace ops
 namespace sym {
 struct TypedUpSamplingOptions {
@@ -161,8 +163,9 @@ auto upsampling(const A& x, const TypedUpSamplingOptions& o = {}) {
   } else {
     const bool bil = ops::upsampling_is_bilinear(o.sample_type);
     if (bil && A::shape[1] < 0)
-      throw ValueError("typed upsampling: bilinear takes num_filter from the channel axis, which is not static in " +
-                       A::shape.str());
+      throw ValueError(
+          "typed upsampling: bilinear takes num_filter from the channel axis, which is not static in " +
+          A::shape.str());
     return TSym<to_static_t<H>>(upsampling(
         Symbol(x),
         {.scale = Scale, .sample_type = o.sample_type, .num_filter = bil ? A::shape[1] : 0, .name = o.name}));
@@ -173,16 +176,18 @@ auto upsampling(const A& x, const TypedUpSamplingOptions& o = {}) {
 template <std::int64_t Scale, fixed_string Mode = "concat", Typed A, Typed B, Typed... R>
 auto upsampling(const A& a, const B& b, const R&... rest) {
   static_assert(Scale >= 1, "upsampling: scale must be a positive integer");
-  static_assert(Mode.view() == "concat" || Mode.view() == "sum", "upsampling: the mode is \"concat\" or \"sum\"");
-  using H = ops::UpSamplingCheck<ops::UpSamplingParam{Scale, false, 0, Mode.view() == "sum", 2 + sizeof...(R), 512}, A,
-                                 B, R...>;
+  static_assert(Mode.view() == "concat" || Mode.view() == "sum",
+                "upsampling: the mode is \"concat\" or \"sum\"");
+  using H =
+      ops::UpSamplingCheck<ops::UpSamplingParam{Scale, false, 0, Mode.view() == "sum", 2 + sizeof...(R), 512},
+                           A, B, R...>;
   if constexpr (H::r.error != nullptr) {
-    static_shape_error<ops::UpSampling, ops::upsampling_why<H::r.code>, typename A::shape_type, typename B::shape_type,
-                       typename R::shape_type...>::raise();
+    static_shape_error<ops::UpSampling, ops::upsampling_why<H::r.code>, typename A::shape_type,
+                       typename B::shape_type, typename R::shape_type...>::raise();
   } else {
     return TSym<to_static_t<H>>(upsampling(std::vector<Symbol>{Symbol(a), Symbol(b), Symbol(rest)...},
                                            {.scale = Scale, .multi_input_mode = Mode.str()}));
   }
 }
 }  // namespace sym
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

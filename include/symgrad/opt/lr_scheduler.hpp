@@ -12,10 +12,10 @@
 // Differences: Poly/Cosine with max_update <= warmup_steps are a ValueError at construction
 // (MXNet divides by zero at num_update == warmup_steps).
 #pragma once
-#include <utility>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"
@@ -209,4 +209,4 @@ class CosineScheduler : public LRScheduler {
   std::int64_t max_steps_;
 };
 
-}  // namespace symgrad::opt
+}  // namespace SYMGRAD_NS::opt

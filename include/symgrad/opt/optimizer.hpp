@@ -27,20 +27,20 @@
 #pragma once
 #include <algorithm>
 #include <cctype>
-#include <type_traits>
-#include <utility>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../core/attrs.hpp"
 #include "../core/error.hpp"
 #include "../core/strings.hpp"
-#include "../ndarray/io.hpp"
 #include "../ndarray/device.hpp"
+#include "../ndarray/io.hpp"
 #include "../ndarray/ndarray.hpp"
 #include "lr_scheduler.hpp"
 
@@ -482,4 +482,4 @@ inline std::unique_ptr<Optimizer> create(const std::string& name,
   throw NameError(m + " Known optimizers: " + symgrad::detail::quoted_list(known));
 }
 
-}  // namespace symgrad::opt
+}  // namespace SYMGRAD_NS::opt

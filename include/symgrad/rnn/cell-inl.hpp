@@ -1,7 +1,7 @@
 // Definitions of rnn/cell.hpp.
 #pragma once
-#include <utility>
 #include <optional>
+#include <utility>
 #include "cell.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_RNN_CELL)
@@ -12,7 +12,8 @@ SYMGRAD_INLINE Symbol zeros_state(const std::string& name, const StateInfo& info
   std::string shape = "(";  // MXNet's spelling: an unknown dimension is 0
   for (int i = 0; i < info.shape.ndim(); ++i)
     shape += (i ? ", " : "") + std::to_string(info.shape[i] == dyn ? 0 : info.shape[i]);
-  s.spell_op_attrs({{"dtype", "float32"}, {"shape", shape + (info.shape.ndim() == 1 ? ",)" : ")")}});  // as symbol.zeros
+  s.spell_op_attrs(
+      {{"dtype", "float32"}, {"shape", shape + (info.shape.ndim() == 1 ? ",)" : ")")}});  // as symbol.zeros
   s.set_attr("__layout__", info.layout);
   return s;
 }
@@ -28,7 +29,8 @@ SYMGRAD_INLINE std::vector<Symbol> split_steps(std::int64_t length, const Symbol
     throw ValueError("unroll: inputs is a group of " + std::to_string(inputs.size()) +
                      " outputs; pass one symbol (split along the time axis) or a list of per-step symbols");
   Symbol s = sym::split(inputs, {.num_outputs = length, .axis = axis, .squeeze_axis = true});
-  s.spell_op_attrs({{"axis", std::to_string(axis)}, {"num_outputs", std::to_string(length)}, {"squeeze_axis", "1"}});
+  s.spell_op_attrs(
+      {{"axis", std::to_string(axis)}, {"num_outputs", std::to_string(length)}, {"squeeze_axis", "1"}});
   std::vector<Symbol> steps;
   for (std::int64_t i = 0; i < length; ++i) steps.push_back(s[static_cast<std::size_t>(i)]);
   return steps;
@@ -45,42 +47,45 @@ SYMGRAD_INLINE Symbol merge_steps(const std::vector<Symbol>& steps, int axis) {
 }
 }  // namespace detail
 SYMGRAD_INLINE void BaseRNNCell::reset() {
-    init_counter_ = -1;
-    counter_ = -1;
-  }
+  init_counter_ = -1;
+  counter_ = -1;
+}
 SYMGRAD_INLINE std::vector<Shape> BaseRNNCell::state_shape() const {
-    std::vector<Shape> s;
-    for (const auto& i : state_info()) s.push_back(i.shape);
-    return s;
-  }
+  std::vector<Shape> s;
+  for (const auto& i : state_info()) s.push_back(i.shape);
+  return s;
+}
 SYMGRAD_INLINE States BaseRNNCell::begin_state(const StateFunc& func) {
-    if (modified_)
-      throw ValueError("after wrapping a cell in a modifier cell (DropoutCell, ZoneoutCell, ResidualCell), call the "
-                       "modifier cell, not the base cell");
-    States states;
-    for (const auto& info : state_info()) {
-      ++init_counter_;
-      states.push_back(func(prefix_ + "begin_state_" + std::to_string(init_counter_), info));
-    }
-    return states;
+  if (modified_)
+    throw ValueError(
+        "after wrapping a cell in a modifier cell (DropoutCell, ZoneoutCell, ResidualCell), call the "
+        "modifier cell, not the base cell");
+  States states;
+  for (const auto& info : state_info()) {
+    ++init_counter_;
+    states.push_back(func(prefix_ + "begin_state_" + std::to_string(init_counter_), info));
   }
-SYMGRAD_INLINE UnrollResult BaseRNNCell::unroll_sequence(std::int64_t length, const Symbol& inputs, const UnrollOptions& o) {
-    return unroll_steps(length, detail::split_steps(length, inputs, detail::time_axis(o.layout)), o);
+  return states;
+}
+SYMGRAD_INLINE UnrollResult BaseRNNCell::unroll_sequence(std::int64_t length, const Symbol& inputs,
+                                                         const UnrollOptions& o) {
+  return unroll_steps(length, detail::split_steps(length, inputs, detail::time_axis(o.layout)), o);
+}
+SYMGRAD_INLINE UnrollResult BaseRNNCell::unroll_steps(std::int64_t length, std::vector<Symbol> inputs,
+                                                      const UnrollOptions& o) {
+  reset();
+  int axis = detail::time_axis(o.layout);
+  States states = o.begin_state.empty() ? begin_state() : o.begin_state;
+  UnrollResult r;
+  for (std::int64_t i = 0; i < length; ++i) {
+    auto [out, next] = (*this)(inputs[static_cast<std::size_t>(i)], states);
+    r.outputs.push_back(out);
+    states = std::move(next);
   }
-SYMGRAD_INLINE UnrollResult BaseRNNCell::unroll_steps(std::int64_t length, std::vector<Symbol> inputs, const UnrollOptions& o) {
-    reset();
-    int axis = detail::time_axis(o.layout);
-    States states = o.begin_state.empty() ? begin_state() : o.begin_state;
-    UnrollResult r;
-    for (std::int64_t i = 0; i < length; ++i) {
-      auto [out, next] = (*this)(inputs[static_cast<std::size_t>(i)], states);
-      r.outputs.push_back(out);
-      states = std::move(next);
-    }
-    if (o.merge_outputs.value_or(false)) r.outputs = {detail::merge_steps(r.outputs, axis)};
-    r.states = std::move(states);
-    return r;
-  }
+  if (o.merge_outputs.value_or(false)) r.outputs = {detail::merge_steps(r.outputs, axis)};
+  r.states = std::move(states);
+  return r;
+}
 
-}  // namespace symgrad::rnn
+}  // namespace SYMGRAD_NS::rnn
 #endif

@@ -6,12 +6,12 @@
 // variable appears among the arguments.
 #pragma once
 #include <cstdint>
-#include <optional>
-#include <utility>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../ops/concat.hpp"
@@ -40,7 +40,7 @@ class RNNParams {
 };
 
 struct StateInfo {
-  Shape shape;                 // (?, H): the batch dimension is inferred
+  Shape shape;  // (?, H): the batch dimension is inferred
   std::string layout = "NC";
 };
 
@@ -73,7 +73,8 @@ Symbol merge_steps(const std::vector<Symbol>& steps, int axis);
 class BaseRNNCell {
  public:
   explicit BaseRNNCell(std::string prefix = "", std::shared_ptr<RNNParams> params = {})
-      : prefix_(std::move(prefix)), params_(params ? std::move(params) : std::make_shared<RNNParams>(prefix_)) {}
+      : prefix_(std::move(prefix)),
+        params_(params ? std::move(params) : std::make_shared<RNNParams>(prefix_)) {}
   virtual ~BaseRNNCell() = default;
 
   // One time step: (output, new states).
@@ -94,9 +95,11 @@ class BaseRNNCell {
   }
   UnrollResult unroll(std::int64_t length, const std::vector<Symbol>& inputs, const UnrollOptions& o = {}) {
     if (static_cast<std::int64_t>(inputs.size()) != length)
-      throw ValueError("unroll: " + std::to_string(inputs.size()) + " inputs given for length " + std::to_string(length));
+      throw ValueError("unroll: " + std::to_string(inputs.size()) + " inputs given for length " +
+                       std::to_string(length));
     for (const auto& s : inputs)
-      if (s.empty()) throw ValueError("unroll: an input is empty (inputs=None is not supported, as in MXNet)");
+      if (s.empty())
+        throw ValueError("unroll: an input is empty (inputs=None is not supported, as in MXNet)");
     return unroll_steps(length, inputs, o);
   }
 
@@ -116,4 +119,4 @@ class BaseRNNCell {
   bool modified_ = false;
 };
 
-}  // namespace symgrad::rnn
+}  // namespace SYMGRAD_NS::rnn

@@ -21,7 +21,8 @@ class RNNCell : public BaseRNNCell {
  public:
   explicit RNNCell(std::int64_t num_hidden, std::string prefix = "rnn_", const RNNCellOptions& o = {})
       : BaseRNNCell(std::move(prefix), o.params), h_(num_hidden), act_(o.activation) {
-    if (act_ != "tanh" && act_ != "relu") throw ValueError("RNNCell: activation must be tanh or relu, got " + act_);
+    if (act_ != "tanh" && act_ != "relu")
+      throw ValueError("RNNCell: activation must be tanh or relu, got " + act_);
     iw_ = params_->get("i2h_weight"), ib_ = params_->get("i2h_bias");
     hw_ = params_->get("h2h_weight"), hb_ = params_->get("h2h_bias");
   }
@@ -47,7 +48,8 @@ class LSTMCell : public BaseRNNCell {
     iw_ = params_->get("i2h_weight");
     hw_ = params_->get("h2h_weight");
     // MXNet: LSTMBias(forget_bias) initializes the i2h bias (forget rows = forget_bias).
-    ib_ = params_->get("i2h_bias", {.init = "[\"lstmbias\", {\"forget_bias\": " + attr::format(o.forget_bias) + "}]"});
+    ib_ = params_->get("i2h_bias",
+                       {.init = "[\"lstmbias\", {\"forget_bias\": " + attr::format(o.forget_bias) + "}]"});
     hb_ = params_->get("h2h_bias");
   }
   std::vector<StateInfo> state_info() const override;
@@ -79,4 +81,4 @@ class GRUCell : public BaseRNNCell {
   Symbol iw_, ib_, hw_, hb_;
 };
 
-}  // namespace symgrad::rnn
+}  // namespace SYMGRAD_NS::rnn

@@ -75,4 +75,4 @@ class FusedRNNCell : public BaseRNNCell {
   Symbol param_;
 };
 
-}  // namespace symgrad::rnn
+}  // namespace SYMGRAD_NS::rnn

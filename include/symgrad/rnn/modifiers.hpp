@@ -22,10 +22,8 @@ class SequentialRNNCell : public BaseRNNCell {
   explicit SequentialRNNCell(std::shared_ptr<RNNParams> params = {}) : BaseRNNCell("", std::move(params)) {}
   void add(CellPtr cell) { cells_.push_back(std::move(cell)); }
   template <class Cell>
-    requires std::derived_from<Cell, BaseRNNCell>
-  void add(const Cell& cell) {
-    cells_.push_back(std::make_shared<Cell>(cell));
-  }
+  requires std::derived_from<Cell, BaseRNNCell>
+  void add(const Cell& cell) { cells_.push_back(std::make_shared<Cell>(cell)); }
   const std::vector<CellPtr>& cells() const { return cells_; }
   std::vector<StateInfo> state_info() const override;
   States begin_state(const StateFunc& func = zeros_state) override;
@@ -42,7 +40,9 @@ class SequentialRNNCell : public BaseRNNCell {
 // Base class of cells that wrap one cell and share its parameters.
 class ModifierCell : public BaseRNNCell {
  public:
-  explicit ModifierCell(CellPtr base) : BaseRNNCell("", base->params()), base_(std::move(base)) { base_->set_modified(true); }
+  explicit ModifierCell(CellPtr base) : BaseRNNCell("", base->params()), base_(std::move(base)) {
+    base_->set_modified(true);
+  }
   std::vector<StateInfo> state_info() const override;
   States begin_state(const StateFunc& func = zeros_state) override;
   void reset() override;
@@ -60,7 +60,8 @@ class ResidualCell : public ModifierCell {
 
 class DropoutCell : public BaseRNNCell {
  public:
-  explicit DropoutCell(double dropout, std::string prefix = "dropout_") : BaseRNNCell(std::move(prefix)), p_(dropout) {}
+  explicit DropoutCell(double dropout, std::string prefix = "dropout_")
+      : BaseRNNCell(std::move(prefix)), p_(dropout) {}
   std::vector<StateInfo> state_info() const override;
   std::pair<Symbol, States> operator()(const Symbol& x, const States& states) override;
 
@@ -83,7 +84,10 @@ class ZoneoutCell : public ModifierCell {
 class BidirectionalCell : public BaseRNNCell {
  public:
   BidirectionalCell(CellPtr l, CellPtr r, std::string output_prefix = "bi_")
-      : BaseRNNCell("", std::make_shared<RNNParams>()), l_(std::move(l)), r_(std::move(r)), out_prefix_(std::move(output_prefix)) {}
+      : BaseRNNCell("", std::make_shared<RNNParams>()),
+        l_(std::move(l)),
+        r_(std::move(r)),
+        out_prefix_(std::move(output_prefix)) {}
   std::vector<StateInfo> state_info() const override;
   States begin_state(const StateFunc& func = zeros_state) override;
   void reset() override;
@@ -97,4 +101,4 @@ class BidirectionalCell : public BaseRNNCell {
   std::string out_prefix_;
 };
 
-}  // namespace symgrad::rnn
+}  // namespace SYMGRAD_NS::rnn

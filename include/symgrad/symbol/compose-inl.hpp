@@ -1,8 +1,8 @@
 // Making symbols (symbol/compose.hpp): variables, operator nodes, groups.
 #pragma once
 #include <memory>
-#include <utility>
 #include <optional>
+#include <utility>
 #include "../core/strings.hpp"
 #include "compose.hpp"
 #include "op_base.hpp"
@@ -79,5 +79,5 @@ SYMGRAD_INLINE Symbol group(const std::vector<Symbol>& members) {
   return Symbol(std::move(outs));
 }
 
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym
 #endif

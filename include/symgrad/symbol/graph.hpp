@@ -67,4 +67,4 @@ inline std::unordered_map<const Node*, bool> aux_variables(const std::vector<Nod
   return aux;
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

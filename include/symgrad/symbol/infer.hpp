@@ -23,13 +23,12 @@ inline std::vector<std::string> input_descs(const Node& n) {
   auto args = n.op->arguments();
   std::vector<std::string> d;
   for (std::size_t i = 0; i < n.inputs.size(); ++i)
-    d.push_back((i < args.size() ? args[i] : "input" + std::to_string(i)) + " '" +
-                entry_name(n.inputs[i]) + "'");
+    d.push_back((i < args.size() ? args[i] : "input" + std::to_string(i)) + " '" + entry_name(n.inputs[i]) +
+                "'");
   return d;
 }
 
-inline std::string shape_table(const std::vector<std::string>& descs,
-                               const std::vector<Shape>& in) {
+inline std::string shape_table(const std::vector<std::string>& descs, const std::vector<Shape>& in) {
   std::string t;
   for (std::size_t i = 0; i < descs.size(); ++i) t += "\n    " + descs[i] + ": " + in[i].str();
   return t;
@@ -110,8 +109,8 @@ inline void infer_types(const GraphIndex& g, std::vector<std::optional<DType>>& 
         auto& slot = types[g.entry(n.inputs[i])];
         if (in[i] && slot && *slot != *in[i])
           throw TypeError(n.name + " (" + n.op->type_name() + "): " + descs[i] + " has dtype " +
-                          std::string(dtype_name(*slot)) + " but " +
-                          std::string(dtype_name(*in[i])) + " is required");
+                          std::string(dtype_name(*slot)) + " but " + std::string(dtype_name(*in[i])) +
+                          " is required");
         if (in[i] && !slot) slot = in[i], changed = true;
       }
       for (std::size_t j = 0; j < nout; ++j)
@@ -130,4 +129,4 @@ inline Shape shape_hint(const Node& n) {
   return s;
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

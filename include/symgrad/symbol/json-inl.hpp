@@ -4,12 +4,12 @@
 // "attrs": {"mxnet_version": ["int", 10901]}. Loading (which needs the operator registry) is in
 // ops/symbol_json.hpp.
 #pragma once
-#include <utility>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,8 +31,10 @@ inline std::string json_list(const std::vector<std::string>& items, char open, c
                              const std::string& indent) {
   std::string o(1, open);
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (multi) o += (i ? ", \n" : "\n") + indent + "  ";
-    else if (i) o += ", ";
+    if (multi)
+      o += (i ? ", \n" : "\n") + indent + "  ";
+    else if (i)
+      o += ", ";
     o += items[i];
   }
   if (multi) o += "\n" + indent;
@@ -97,5 +99,5 @@ SYMGRAD_INLINE void Symbol::save(const std::string& path) const {
   }
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

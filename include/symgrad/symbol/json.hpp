@@ -9,4 +9,4 @@ namespace SYMGRAD_NS::sym {
 // As mx.sym.load and mx.sym.load_json.
 Symbol load(const std::string& path);
 Symbol load_json(const std::string& json);
-}  // namespace symgrad::sym
+}  // namespace SYMGRAD_NS::sym

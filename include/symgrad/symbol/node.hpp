@@ -29,14 +29,14 @@ struct NodeEntry {
 class Fusion {
  public:
   virtual ~Fusion() = default;
-  virtual std::vector<NodeEntry> leaves() const = 0;           // in the kernel's input order
-  virtual std::shared_ptr<const OpBase> make_op() const = 0;   // the fused operator
+  virtual std::vector<NodeEntry> leaves() const = 0;          // in the kernel's input order
+  virtual std::shared_ptr<const OpBase> make_op() const = 0;  // the fused operator
 };
 
 struct Node : std::enable_shared_from_this<Node> {
   std::shared_ptr<const OpBase> op;  // null for a variable
   std::string name;
-  AttrMap attrs;                     // user attributes (__shape__, __init__, __lr_mult__ ...)
+  AttrMap attrs;  // user attributes (__shape__, __init__, __lr_mult__ ...)
   // The operator's parameters as written in symbol JSON, when they were given as strings (a
   // loaded file, or cell code spelling them as MXNet's Python does); empty: op->attrs().
   AttrMap op_attrs;
@@ -46,4 +46,4 @@ struct Node : std::enable_shared_from_this<Node> {
   bool is_variable() const { return op == nullptr; }
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

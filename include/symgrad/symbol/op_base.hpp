@@ -1,12 +1,12 @@
 // The abstract operator as the graph core sees it: names, shape and type rules, gradient rule.
 // One instance per node carries that node's parsed parameters. Kernels are added in ops/.
 #pragma once
-#include <memory>
-#include <utility>
 #include <cctype>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/attrs.hpp"
@@ -48,8 +48,8 @@ class ShapeCtx {
   static void assign(Shape& slot, const Shape& s, const std::string& what, const std::string& why) {
     auto m = merge(slot, s);
     if (!m.ok)
-      fail(what + " has shape " + slot.str() + " but " + (why.empty() ? "the operator" : why) +
-           " requires " + s.str());
+      fail(what + " has shape " + slot.str() + " but " + (why.empty() ? "the operator" : why) + " requires " +
+           s.str());
     slot = m.shape;
   }
   std::span<Shape> in_, out_;
@@ -132,8 +132,7 @@ class OpBase {
 };
 
 // Builds a new operator node (used by gradient rules and typed expressions).
-inline NodePtr make_node(std::shared_ptr<const OpBase> op, std::string name,
-                         std::vector<NodeEntry> inputs) {
+inline NodePtr make_node(std::shared_ptr<const OpBase> op, std::string name, std::vector<NodeEntry> inputs) {
   auto n = std::make_shared<Node>();
   n->op = std::move(op);
   n->name = std::move(name);
@@ -141,4 +140,4 @@ inline NodePtr make_node(std::shared_ptr<const OpBase> op, std::string name,
   return n;
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -1,9 +1,9 @@
 // Symbol and GradReq (symbol/symbol.hpp): names, indexing, attributes, internals.
 #pragma once
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
-#include <algorithm>
 
 #include "../core/strings.hpp"
 #include "infer.hpp"
@@ -17,16 +17,16 @@ SYMGRAD_INLINE std::vector<OpReq> GradReq::resolve(const std::vector<std::string
   if (mode_ == 1) {
     for (const auto& [k, v] : by_name_)
       if (std::find(args.begin(), args.end(), k) == args.end())
-        throw NameError("grad_req names '" + k + "', which is not an argument." + detail::did_you_mean(k, args) +
-                        " Arguments: " + detail::join(args));
+        throw NameError("grad_req names '" + k + "', which is not an argument." +
+                        detail::did_you_mean(k, args) + " Arguments: " + detail::join(args));
     for (std::size_t i = 0; i < args.size(); ++i) {
       auto it = by_name_.find(args[i]);
       r[i] = it == by_name_.end() ? OpReq::null : parse_req(it->second);
     }
   } else if (mode_ == 2) {
     if (in_order_.size() != args.size())
-      throw ValueError("grad_req lists " + std::to_string(in_order_.size()) + " requests but the symbol has " +
-                       std::to_string(args.size()) + " arguments");
+      throw ValueError("grad_req lists " + std::to_string(in_order_.size()) +
+                       " requests but the symbol has " + std::to_string(args.size()) + " arguments");
     for (std::size_t i = 0; i < args.size(); ++i) r[i] = parse_req(in_order_[i]);
   }
   return r;
@@ -126,5 +126,5 @@ SYMGRAD_INLINE AttrMap Symbol::node_attrs(const Node& n) {
   return m;
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

@@ -2,17 +2,17 @@
 // infer_shape, indexing, internals, attributes, binding).
 #pragma once
 #include <cstdint>
-#include <utility>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include "../core/naming.hpp"
-#include "../core/req.hpp"
 #include "../core/context.hpp"
 #include "../core/dtype.hpp"
+#include "../core/naming.hpp"
+#include "../core/req.hpp"
 #include "../core/shape.hpp"
 #include "node.hpp"
 
@@ -35,10 +35,10 @@ struct InferTypeResult {
 // (arguments not listed get "null", as in MXNet), or a list in list_arguments() order.
 class GradReq {
  public:
-  GradReq(const char* all) : all_(parse_req(all)) {}  // NOLINT: implicit by design
+  GradReq(const char* all) : all_(parse_req(all)) {}         // NOLINT: implicit by design
   GradReq(const std::string& all) : all_(parse_req(all)) {}  // NOLINT
   GradReq(std::map<std::string, std::string> by_name) : by_name_(std::move(by_name)), mode_(1) {}  // NOLINT
-  GradReq(std::vector<std::string> in_order) : in_order_(std::move(in_order)), mode_(2) {}  // NOLINT
+  GradReq(std::vector<std::string> in_order) : in_order_(std::move(in_order)), mode_(2) {}         // NOLINT
 
   // The request of each argument, in order.
   std::vector<OpReq> resolve(const std::vector<std::string>& args) const;
@@ -65,7 +65,7 @@ class Symbol {
   const std::vector<NodeEntry>& entries() const { return outputs_; }
   bool empty() const { return outputs_.empty(); }
   std::size_t size() const { return outputs_.size(); }  // number of outputs
-  const NodeEntry& entry() const {  // the single output
+  const NodeEntry& entry() const {                      // the single output
     if (outputs_.size() != 1) throw_not_single();
     return outputs_[0];
   }
@@ -135,4 +135,4 @@ class Symbol {
   std::vector<NodeEntry> outputs_;
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -71,9 +71,10 @@ SYMGRAD_INLINE InferShapeResult Symbol::infer_shape_impl(const ShapeDict& known,
           if (!shapes[g.entry(n, j)].known())
             unknown.push_back(entry_name(*n, j) + ": " + shapes[g.entry(n, j)].str());
     if (!unknown.empty())
-      throw ShapeError("infer_shape cannot decide these shapes (? is an unknown dimension); "
-                       "provide them as inputs, or use infer_shape_partial:\n    " +
-                       detail::join(unknown, "\n    "));
+      throw ShapeError(
+          "infer_shape cannot decide these shapes (? is an unknown dimension); "
+          "provide them as inputs, or use infer_shape_partial:\n    " +
+          detail::join(unknown, "\n    "));
   }
   return r;
 }
@@ -109,5 +110,5 @@ SYMGRAD_INLINE InferTypeResult Symbol::infer_type_impl(const TypeDict& known, bo
   return r;
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

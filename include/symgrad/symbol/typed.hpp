@@ -6,9 +6,9 @@
 // Every typed expression holds its Symbol (named when it is created, as in MXNet) and converts
 // to Symbol. Elementwise subtrees also carry a compiled kernel (ops/fused.hpp).
 #pragma once
-#include <utility>
 #include <concepts>
 #include <cstdint>
+#include <utility>
 
 #include "../core/fixed_string.hpp"
 #include "compose.hpp"
@@ -32,7 +32,8 @@ struct to_static_impl<Holder, std::index_sequence<I...>> {
 };
 template <class Holder>
 using to_static_t =
-    typename to_static_impl<Holder, std::make_index_sequence<static_cast<std::size_t>(Holder::value.ndim())>>::type;
+    typename to_static_impl<Holder,
+                            std::make_index_sequence<static_cast<std::size_t>(Holder::value.ndim())>>::type;
 
 // Reported through an incomplete type so that the first error line shows every argument.
 template <class Op, class Why, class... Shapes>
@@ -51,7 +52,9 @@ concept Typed = std::derived_from<E, TypedTag>;
 
 // The symbol of a typed expression without attaching its fused kernel (for building parents).
 template <Typed E>
-const Symbol& symbol_of(const E& e) { return e.sym; }
+const Symbol& symbol_of(const E& e) {
+  return e.sym;
+}
 
 // A typed value computed by a non-elementwise operator (or a variable): a leaf of fusion.
 template <class S>
@@ -73,4 +76,4 @@ TSym<StaticShape<D...>> var(StaticShape<D...>, VarOptions o = {}) {
 }
 }  // namespace sym
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -53,4 +53,4 @@ struct TScalar : TypedTag {
   operator Symbol() const;  // NOLINT
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

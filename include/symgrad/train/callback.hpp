@@ -1,12 +1,12 @@
 // Callbacks and what the user sees during fit: MXNet's Speedometer and do_checkpoint, the
 // per-epoch log lines, a progress bar on a terminal, and a CSV training curve.
 #pragma once
+#include <unistd.h>
+#include <chrono>
 #include <cstdint>
 #include <functional>
-#include <chrono>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "checkpoint.hpp"
 #include "metric.hpp"
@@ -24,7 +24,8 @@ struct BatchEndParam {
   const Logger* log = nullptr;
 };
 using BatchEndCallback = std::function<void(const BatchEndParam&)>;
-using EpochEndCallback = std::function<void(int epoch, const Symbol&, const ParamDict& arg, const ParamDict& aux)>;
+using EpochEndCallback =
+    std::function<void(int epoch, const Symbol&, const ParamDict& arg, const ParamDict& aux)>;
 
 namespace callback {
 
@@ -68,4 +69,4 @@ class ProgressBar {
 };
 
 }  // namespace callback
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -12,8 +12,8 @@ SYMGRAD_INLINE std::string checkpoint_params_path(const std::string& prefix, int
   std::snprintf(buf, sizeof buf, "-%04d.params", epoch);
   return prefix + buf;
 }
-SYMGRAD_INLINE void save_checkpoint(const std::string& prefix, int epoch, const Symbol& symbol, const ParamDict& arg_params,
-                            const ParamDict& aux_params) {
+SYMGRAD_INLINE void save_checkpoint(const std::string& prefix, int epoch, const Symbol& symbol,
+                                    const ParamDict& arg_params, const ParamDict& aux_params) {
   symbol.save(prefix + "-symbol.json");
   ParamDict all;
   for (const auto& [k, v] : arg_params) all["arg:" + k] = v;
@@ -27,12 +27,15 @@ SYMGRAD_INLINE Checkpoint load_checkpoint(const std::string& prefix, int epoch) 
   for (auto& [k, v] : nd::load(path)) {
     auto colon = k.find(':');
     std::string kind = colon == std::string::npos ? "" : k.substr(0, colon), name = k.substr(colon + 1);
-    if (kind == "arg") c.arg_params[name] = v;
-    else if (kind == "aux") c.aux_params[name] = v;
-    else throw IOError("'" + path + "': entry '" + k + "' is neither arg:<name> nor aux:<name>");
+    if (kind == "arg")
+      c.arg_params[name] = v;
+    else if (kind == "aux")
+      c.aux_params[name] = v;
+    else
+      throw IOError("'" + path + "': entry '" + k + "' is neither arg:<name> nor aux:<name>");
   }
   return c;
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

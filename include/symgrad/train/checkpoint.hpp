@@ -16,7 +16,7 @@ std::string checkpoint_params_path(const std::string& prefix, int epoch);
 
 // save_checkpoint(prefix, epoch, symbol, arg_params, aux_params), as mx.model.save_checkpoint.
 void save_checkpoint(const std::string& prefix, int epoch, const Symbol& symbol, const ParamDict& arg_params,
-                            const ParamDict& aux_params);
+                     const ParamDict& aux_params);
 
 struct Checkpoint {
   Symbol symbol;
@@ -26,4 +26,4 @@ struct Checkpoint {
 // load_checkpoint(prefix, epoch) -> (symbol, arg_params, aux_params), as mx.model.load_checkpoint.
 Checkpoint load_checkpoint(const std::string& prefix, int epoch);
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

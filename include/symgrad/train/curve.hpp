@@ -1,8 +1,8 @@
 // The training curve: one CSV row per epoch (epoch, each train and validation metric, seconds)
 // and, if asked, an SVG plot of the metrics against the epoch, rewritten after every epoch.
 #pragma once
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"
@@ -30,4 +30,4 @@ class CurveWriter {
   std::vector<Row> rows_;
 };
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS

@@ -1,11 +1,11 @@
 // Module::fit / score / predict: MXNet's training loop and its log lines
 // ("Epoch[e] Train-accuracy=...", "Epoch[e] Time cost=...", "Epoch[e] Validation-accuracy=...").
 #pragma once
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <utility>
-#include <chrono>
 
 #include "module.hpp"
 
@@ -15,9 +15,15 @@ namespace SYMGRAD_NS {
 SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
   if (f.num_epoch < 0) throw ValueError("fit: num_epoch is required, e.g. {.num_epoch = 10}");
   bind(train.provide_data(), train.provide_label(), {.for_training = true, .force_rebind = f.force_rebind});
-  init_params({.initializer = f.initializer, .arg_params = f.arg_params, .aux_params = f.aux_params,
-               .allow_missing = f.allow_missing, .force_init = f.force_init, .seed = f.seed});
-  init_optimizer({.kvstore = f.kvstore, .optimizer = f.optimizer, .optimizer_params = f.optimizer_params,
+  init_params({.initializer = f.initializer,
+               .arg_params = f.arg_params,
+               .aux_params = f.aux_params,
+               .allow_missing = f.allow_missing,
+               .force_init = f.force_init,
+               .seed = f.seed});
+  init_optimizer({.kvstore = f.kvstore,
+                  .optimizer = f.optimizer,
+                  .optimizer_params = f.optimizer_params,
                   .lr_scheduler = f.lr_scheduler});
   auto eval_metric = make_metric(f.eval_metric);
   auto validation_metric = f.validation_metric ? make_metric(*f.validation_metric) : eval_metric;
@@ -47,7 +53,8 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
       BatchEndParam p{epoch, nbatch, eval_metric.get(), &log};
       if (f.batch_end_callback) f.batch_end_callback(p);
       if (bar) {
-        if (!progress) progress = std::make_unique<callback::ProgressBar>(train.batch_size(), train.num_batches());
+        if (!progress)
+          progress = std::make_unique<callback::ProgressBar>(train.batch_size(), train.num_batches());
         (*progress)(p);
       }
       ++nbatch;
@@ -75,9 +82,11 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
   }
 }
 
-SYMGRAD_INLINE std::vector<std::pair<std::string, double>> Module::score(io::DataIter& eval, const MetricSpec& m,
-                                                                 std::int64_t num_batch, const BatchEndCallback& cb,
-                                                                 bool reset, int epoch) {
+SYMGRAD_INLINE std::vector<std::pair<std::string, double>> Module::score(io::DataIter& eval,
+                                                                         const MetricSpec& m,
+                                                                         std::int64_t num_batch,
+                                                                         const BatchEndCallback& cb,
+                                                                         bool reset, int epoch) {
   require_bound("score");
   if (!params_initialized_) throw ValueError("score: the parameters are not initialized");
   if (reset) eval.reset();
@@ -107,7 +116,7 @@ SYMGRAD_INLINE std::vector<NDArray> Module::predict(io::DataIter& eval, std::int
     for (std::size_t i = 0; i < outs.size(); ++i) {
       std::int64_t keep = outs[i].shape()[0] - batch.pad;
       NDArray c = outs[i].copy_to(cpu());  // predictions come back to the host
-      if (batch.pad > 0) {  // drop the padding rows
+      if (batch.pad > 0) {                 // drop the padding rows
         Shape s = c.shape();
         s[0] = keep;
         NDArray t(s, c.context(), c.dtype());
@@ -136,5 +145,5 @@ SYMGRAD_INLINE std::vector<NDArray> Module::predict(io::DataIter& eval, std::int
   return merged;
 }
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

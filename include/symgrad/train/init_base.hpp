@@ -8,11 +8,11 @@
 //      from Module's label_names/data_names, or a variable that needs var(name, {.init = ...})).
 // Random draws come from the Generator passed in, so a seed gives the same values everywhere.
 #pragma once
-#include <utility>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -165,4 +165,4 @@ class Initializer {
   virtual KwargList kwargs() const;
 };
 
-}  // namespace symgrad::init
+}  // namespace SYMGRAD_NS::init

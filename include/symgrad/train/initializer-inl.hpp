@@ -2,20 +2,20 @@
 #pragma once
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
-#include <utility>
-#include <regex>
 #include <nlohmann/json.hpp>
-#include <functional>
-#include <cstring>
+#include <regex>
+#include <utility>
 #include "initializer.hpp"
 
 namespace SYMGRAD_NS::init {
 struct Mixed::Regexes {
   std::vector<std::regex> v;
 };
-}  // namespace symgrad::init
+}  // namespace SYMGRAD_NS::init
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_INITIALIZER)
 namespace SYMGRAD_NS::init {
@@ -50,84 +50,88 @@ SYMGRAD_INLINE std::shared_ptr<Initializer> create(const std::string& json_or_na
   return detail::make(name, j, json_or_name);
 }
 SYMGRAD_INLINE void Zero::init_weight(const InitDesc&, const NDArray& arr, nd::random::Generator&) const {
-    arr.fill(0);
-  }
+  arr.fill(0);
+}
 SYMGRAD_INLINE std::string Zero::name() const { return "zero"; }
 SYMGRAD_INLINE void One::init_weight(const InitDesc&, const NDArray& arr, nd::random::Generator&) const {
-    arr.fill(1);
-  }
+  arr.fill(1);
+}
 SYMGRAD_INLINE std::string One::name() const { return "one"; }
-SYMGRAD_INLINE void Constant::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator&) const {
-    if (array_.is_none()) {
-      arr.fill(scalar_);
-    } else if (arr.shape() == array_.shape()) {
-      arr.copy_from(array_);
-    } else if (array_.size() == 1) {
-      arr.fill(array_.at_flat(0));
-    } else {
-      throw ShapeError("init.Constant: cannot initialize '" + desc.name + "' of shape " + arr.shape().str() +
-                       " with a value of shape " + array_.shape().str());
-    }
+SYMGRAD_INLINE void Constant::init_weight(const InitDesc& desc, const NDArray& arr,
+                                          nd::random::Generator&) const {
+  if (array_.is_none()) {
+    arr.fill(scalar_);
+  } else if (arr.shape() == array_.shape()) {
+    arr.copy_from(array_);
+  } else if (array_.size() == 1) {
+    arr.fill(array_.at_flat(0));
+  } else {
+    throw ShapeError("init.Constant: cannot initialize '" + desc.name + "' of shape " + arr.shape().str() +
+                     " with a value of shape " + array_.shape().str());
   }
+}
 SYMGRAD_INLINE std::string Constant::name() const { return "constant"; }
 SYMGRAD_INLINE auto Constant::kwargs() const -> KwargList {
-    return {{"value", array_.is_none() ? detail::json_float(scalar_) : nested_list()}};
-  }
+  return {{"value", array_.is_none() ? detail::json_float(scalar_) : nested_list()}};
+}
 SYMGRAD_INLINE std::string Constant::nested_list() const {  // numpy's tolist(), as json.dumps writes it
-    const bool integral = array_.dtype() != DType::float32 && array_.dtype() != DType::float64;
-    std::int64_t i = 0;
-    std::function<std::string(int)> level = [&](int d) -> std::string {
-      if (d == array_.ndim()) {
-        double v = array_.at_flat(i++);
-        return integral ? detail::json_number(v) : detail::json_float(v);
-      }
-      std::string s = "[";
-      for (std::int64_t k = 0; k < array_.shape()[d]; ++k) s += (k ? ", " : "") + level(d + 1);
-      return s + "]";
-    };
-    return level(0);
-  }
-SYMGRAD_INLINE void Uniform::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    const double lo = -o_.scale, hi = o_.scale;
-    detail::fill_random(arr, "init.Uniform", desc.name, [&] { return lo + (hi - lo) * gen.uniform01(); });
-  }
+  const bool integral = array_.dtype() != DType::float32 && array_.dtype() != DType::float64;
+  std::int64_t i = 0;
+  std::function<std::string(int)> level = [&](int d) -> std::string {
+    if (d == array_.ndim()) {
+      double v = array_.at_flat(i++);
+      return integral ? detail::json_number(v) : detail::json_float(v);
+    }
+    std::string s = "[";
+    for (std::int64_t k = 0; k < array_.shape()[d]; ++k) s += (k ? ", " : "") + level(d + 1);
+    return s + "]";
+  };
+  return level(0);
+}
+SYMGRAD_INLINE void Uniform::init_weight(const InitDesc& desc, const NDArray& arr,
+                                         nd::random::Generator& gen) const {
+  const double lo = -o_.scale, hi = o_.scale;
+  detail::fill_random(arr, "init.Uniform", desc.name, [&] { return lo + (hi - lo) * gen.uniform01(); });
+}
 SYMGRAD_INLINE std::string Uniform::name() const { return "uniform"; }
 SYMGRAD_INLINE auto Uniform::kwargs() const -> KwargList { return {{"scale", detail::json_float(o_.scale)}}; }
-SYMGRAD_INLINE void Normal::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    detail::fill_random(arr, "init.Normal", desc.name, [&] { return o_.sigma * gen.normal01(); });
-  }
+SYMGRAD_INLINE void Normal::init_weight(const InitDesc& desc, const NDArray& arr,
+                                        nd::random::Generator& gen) const {
+  detail::fill_random(arr, "init.Normal", desc.name, [&] { return o_.sigma * gen.normal01(); });
+}
 SYMGRAD_INLINE std::string Normal::name() const { return "normal"; }
 SYMGRAD_INLINE auto Normal::kwargs() const -> KwargList { return {{"sigma", detail::json_float(o_.sigma)}}; }
 SYMGRAD_INLINE double Xavier::scale_for(const std::string& name, const Shape& shape) const {
-    if (shape.ndim() < 2)
-      throw ValueError("Xavier initializer cannot be applied to vector " + name +
-                       ". It requires at least 2D (its shape is " + shape.str() +
-                       "); give it another initializer: var(\"" + name + "\", {.init = ...})");
-    double hw = 1;
-    for (int i = 2; i < shape.ndim(); ++i) hw *= static_cast<double>(shape[i]);
-    const double fan_in = static_cast<double>(shape[1]) * hw, fan_out = static_cast<double>(shape[0]) * hw;
-    const double factor = o_.factor_type == "avg"  ? (fan_in + fan_out) / 2
-                          : o_.factor_type == "in" ? fan_in
-                                                   : fan_out;
-    return std::sqrt(o_.magnitude / factor);
-  }
-SYMGRAD_INLINE void Xavier::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    const double s = scale_for(desc.name, arr.shape());
-    if (o_.rnd_type == "uniform")
-      detail::fill_random(arr, "init." + name(), desc.name, [&] { return -s + 2 * s * gen.uniform01(); });
-    else
-      detail::fill_random(arr, "init." + name(), desc.name, [&] { return s * gen.normal01(); });
-  }
+  if (shape.ndim() < 2)
+    throw ValueError("Xavier initializer cannot be applied to vector " + name +
+                     ". It requires at least 2D (its shape is " + shape.str() +
+                     "); give it another initializer: var(\"" + name + "\", {.init = ...})");
+  double hw = 1;
+  for (int i = 2; i < shape.ndim(); ++i) hw *= static_cast<double>(shape[i]);
+  const double fan_in = static_cast<double>(shape[1]) * hw, fan_out = static_cast<double>(shape[0]) * hw;
+  const double factor = o_.factor_type == "avg"  ? (fan_in + fan_out) / 2
+                        : o_.factor_type == "in" ? fan_in
+                                                 : fan_out;
+  return std::sqrt(o_.magnitude / factor);
+}
+SYMGRAD_INLINE void Xavier::init_weight(const InitDesc& desc, const NDArray& arr,
+                                        nd::random::Generator& gen) const {
+  const double s = scale_for(desc.name, arr.shape());
+  if (o_.rnd_type == "uniform")
+    detail::fill_random(arr, "init." + name(), desc.name, [&] { return -s + 2 * s * gen.uniform01(); });
+  else
+    detail::fill_random(arr, "init." + name(), desc.name, [&] { return s * gen.normal01(); });
+}
 SYMGRAD_INLINE std::string Xavier::name() const { return "xavier"; }
 SYMGRAD_INLINE auto Xavier::kwargs() const -> KwargList {
-    return {{"rnd_type", detail::json_string(o_.rnd_type)},
-            {"factor_type", detail::json_string(o_.factor_type)},
-            {"magnitude", detail::json_number(o_.magnitude)}};
-  }
+  return {{"rnd_type", detail::json_string(o_.rnd_type)},
+          {"factor_type", detail::json_string(o_.factor_type)},
+          {"magnitude", detail::json_number(o_.magnitude)}};
+}
 SYMGRAD_INLINE std::string MSRAPrelu::name() const { return "msraprelu"; }
 SYMGRAD_INLINE auto MSRAPrelu::kwargs() const -> KwargList {
-    return {{"factor_type", detail::json_string(o_.factor_type)}, {"slope", detail::json_float(o_.slope)}};
-  }
+  return {{"factor_type", detail::json_string(o_.factor_type)}, {"slope", detail::json_float(o_.slope)}};
+}
 namespace detail {
 SYMGRAD_INLINE std::vector<double> thin_q(std::vector<double> a, std::int64_t m, std::int64_t n) {
   auto at = [&](std::vector<double>& x, std::int64_t i, std::int64_t j) -> double& {
@@ -177,193 +181,205 @@ SYMGRAD_INLINE std::vector<double> thin_q(std::vector<double> a, std::int64_t m,
   return q;
 }
 }  // namespace detail
-SYMGRAD_INLINE void Orthogonal::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    if (arr.ndim() < 1)
-      throw ValueError("init.Orthogonal: cannot initialize '" + desc.name + "' of shape " +
-                       arr.shape().str() + "; it needs at least one dimension");
-    const std::int64_t nout = arr.shape()[0], nin = nout ? arr.size() / nout : 0;
-    std::vector<double> w(static_cast<std::size_t>(nout * nin));
-    for (double& x : w) x = o_.rand_type == "uniform" ? -1 + 2 * gen.uniform01() : gen.normal01();
-    if (nout >= nin) {
-      w = detail::thin_q(std::move(w), nout, nin);
-    } else {  // orthonormal rows: the transpose of the Q of W^T
-      std::vector<double> t(w.size());
-      for (std::int64_t i = 0; i < nout; ++i)
-        for (std::int64_t j = 0; j < nin; ++j)
-          t[static_cast<std::size_t>(j * nout + i)] = w[static_cast<std::size_t>(i * nin + j)];
-      t = detail::thin_q(std::move(t), nin, nout);
-      for (std::int64_t i = 0; i < nout; ++i)
-        for (std::int64_t j = 0; j < nin; ++j)
-          w[static_cast<std::size_t>(i * nin + j)] = t[static_cast<std::size_t>(j * nout + i)];
-    }
-    std::size_t i = 0;
-    detail::fill_random(arr, "init.Orthogonal", desc.name, [&] { return o_.scale * w[i++]; });
+SYMGRAD_INLINE void Orthogonal::init_weight(const InitDesc& desc, const NDArray& arr,
+                                            nd::random::Generator& gen) const {
+  if (arr.ndim() < 1)
+    throw ValueError("init.Orthogonal: cannot initialize '" + desc.name + "' of shape " + arr.shape().str() +
+                     "; it needs at least one dimension");
+  const std::int64_t nout = arr.shape()[0], nin = nout ? arr.size() / nout : 0;
+  std::vector<double> w(static_cast<std::size_t>(nout * nin));
+  for (double& x : w) x = o_.rand_type == "uniform" ? -1 + 2 * gen.uniform01() : gen.normal01();
+  if (nout >= nin) {
+    w = detail::thin_q(std::move(w), nout, nin);
+  } else {  // orthonormal rows: the transpose of the Q of W^T
+    std::vector<double> t(w.size());
+    for (std::int64_t i = 0; i < nout; ++i)
+      for (std::int64_t j = 0; j < nin; ++j)
+        t[static_cast<std::size_t>(j * nout + i)] = w[static_cast<std::size_t>(i * nin + j)];
+    t = detail::thin_q(std::move(t), nin, nout);
+    for (std::int64_t i = 0; i < nout; ++i)
+      for (std::int64_t j = 0; j < nin; ++j)
+        w[static_cast<std::size_t>(i * nin + j)] = t[static_cast<std::size_t>(j * nout + i)];
   }
+  std::size_t i = 0;
+  detail::fill_random(arr, "init.Orthogonal", desc.name, [&] { return o_.scale * w[i++]; });
+}
 SYMGRAD_INLINE std::string Orthogonal::name() const { return "orthogonal"; }
 SYMGRAD_INLINE auto Orthogonal::kwargs() const -> KwargList {
-    return {{"scale", detail::json_float(o_.scale)}, {"rand_type", detail::json_string(o_.rand_type)}};
-  }
-SYMGRAD_INLINE void Bilinear::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator&) const {
-    if (arr.ndim() != 4)
-      throw ValueError("init.Bilinear: '" + desc.name + "' has shape " + arr.shape().str() +
-                       "; the bilinear kernel needs a 4-D (out, in, kh, kw) weight");
-    const std::int64_t kh = arr.shape()[2], kw = arr.shape()[3];
-    const double f = std::ceil(static_cast<double>(kw) / 2), c = (2 * f - 1 - std::fmod(f, 2)) / (2 * f);
-    std::int64_t i = 0;
-    detail::fill_random(arr, "init.Bilinear", desc.name, [&] {
-      const double x = static_cast<double>(i % kw), y = static_cast<double>((i / kw) % kh);
-      ++i;
-      return (1 - std::fabs(x / f - c)) * (1 - std::fabs(y / f - c));
-    });
-  }
+  return {{"scale", detail::json_float(o_.scale)}, {"rand_type", detail::json_string(o_.rand_type)}};
+}
+SYMGRAD_INLINE void Bilinear::init_weight(const InitDesc& desc, const NDArray& arr,
+                                          nd::random::Generator&) const {
+  if (arr.ndim() != 4)
+    throw ValueError("init.Bilinear: '" + desc.name + "' has shape " + arr.shape().str() +
+                     "; the bilinear kernel needs a 4-D (out, in, kh, kw) weight");
+  const std::int64_t kh = arr.shape()[2], kw = arr.shape()[3];
+  const double f = std::ceil(static_cast<double>(kw) / 2), c = (2 * f - 1 - std::fmod(f, 2)) / (2 * f);
+  std::int64_t i = 0;
+  detail::fill_random(arr, "init.Bilinear", desc.name, [&] {
+    const double x = static_cast<double>(i % kw), y = static_cast<double>((i / kw) % kh);
+    ++i;
+    return (1 - std::fabs(x / f - c)) * (1 - std::fabs(y / f - c));
+  });
+}
 SYMGRAD_INLINE std::string Bilinear::name() const { return "bilinear"; }
-SYMGRAD_INLINE void LSTMBias::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator&) const {
-    if (arr.ndim() < 1)
-      throw ValueError("init.LSTMBias: '" + desc.name + "' is a scalar; it needs the 4·num_hidden gate rows");
-    arr.fill(0);
-    const std::int64_t h = arr.shape()[0] / 4, row = arr.shape()[0] ? arr.size() / arr.shape()[0] : 0;
-    dispatch_dtype(arr.dtype(), [&](auto x) {
-      using T = decltype(x);
-      std::fill_n(static_cast<T*>(arr.raw_data()) + h * row, h * row, static_cast<T>(forget_bias_));
-    });
-  }
+SYMGRAD_INLINE void LSTMBias::init_weight(const InitDesc& desc, const NDArray& arr,
+                                          nd::random::Generator&) const {
+  if (arr.ndim() < 1)
+    throw ValueError("init.LSTMBias: '" + desc.name + "' is a scalar; it needs the 4·num_hidden gate rows");
+  arr.fill(0);
+  const std::int64_t h = arr.shape()[0] / 4, row = arr.shape()[0] ? arr.size() / arr.shape()[0] : 0;
+  dispatch_dtype(arr.dtype(), [&](auto x) {
+    using T = decltype(x);
+    std::fill_n(static_cast<T*>(arr.raw_data()) + h * row, h * row, static_cast<T>(forget_bias_));
+  });
+}
 SYMGRAD_INLINE std::string LSTMBias::name() const { return "lstmbias"; }
-SYMGRAD_INLINE auto LSTMBias::kwargs() const -> KwargList { return {{"forget_bias", detail::json_float(forget_bias_)}}; }
+SYMGRAD_INLINE auto LSTMBias::kwargs() const -> KwargList {
+  return {{"forget_bias", detail::json_float(forget_bias_)}};
+}
 SYMGRAD_INLINE FusedRNN::FusedRNN(FusedRNNOptions o) : o_(std::move(o)) {
-    gates_ = gate_names(o_.mode);
-    if (o_.num_hidden <= 0 || o_.num_layers <= 0)
-      throw ValueError("init.FusedRNN: num_hidden and num_layers must be positive, got " +
-                       std::to_string(o_.num_hidden) + " and " + std::to_string(o_.num_layers));
-  }
-SYMGRAD_INLINE void FusedRNN::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    const Initializer* inner = o_.init ? o_.init.get() : desc.global_init;
-    if (!inner)
-      throw ValueError("init.FusedRNN: '" + desc.name +
-                       "' has no initializer for its weights: give FusedRNN an init, or "
-                       "call it through another initializer (Module's)");
-    const std::int64_t D = o_.bidirectional ? 2 : 1, G = static_cast<std::int64_t>(gates_.size()),
-                       H = o_.num_hidden, L = o_.num_layers, per = D * G * H;
-    // size = D·G·H·((C + H + 2) + (L-1)·(D·H + H + 2)): solve for the input size C.
-    const std::int64_t c = arr.size() % per ? -1 : arr.size() / per - (L - 1) * (D * H + H + 2) - H - 2;
-    if (arr.ndim() != 1 || c <= 0)
-      throw ShapeError("init.FusedRNN: '" + desc.name + "' has shape " + arr.shape().str() +
-                       ", which is no packed " + o_.mode + " parameter vector with num_hidden=" +
-                       std::to_string(H) + ", num_layers=" + std::to_string(L) +
-                       (o_.bidirectional ? ", bidirectional" : "") + " for any input size");
-    const std::size_t esize = dtype_size(arr.dtype());
-    std::int64_t off = 0;  // the pieces, walked in the packed order
-    auto piece = [&](const std::string& name, const Shape& s, bool forget) {
-      NDArray t(s, cpu(), arr.dtype());
-      if (forget)
-        t.fill(o_.forget_bias);
-      else
-        (*inner)(InitDesc{name, {}, desc.global_init ? desc.global_init : inner}, t, gen);
-      std::memcpy(static_cast<char*>(arr.raw_data()) + static_cast<std::size_t>(off) * esize, t.raw_data(),
-                  t.nbytes());
-      off += t.size();
-    };
-    auto dir = [](std::int64_t l, std::int64_t d) { return (d ? "r" : "l") + std::to_string(l) + "_"; };
-    for (std::int64_t l = 0; l < L; ++l)
-      for (std::int64_t d = 0; d < D; ++d)
-        for (const char* group : {"i2h", "h2h"})
-          for (const auto& g : gates_)
-            piece(dir(l, d) + group + g + "_weight", Shape{H, group[0] == 'i' ? (l ? D * H : c) : H}, false);
-    for (std::int64_t l = 0; l < L; ++l)
-      for (std::int64_t d = 0; d < D; ++d)
-        for (const char* group : {"i2h", "h2h"})
-          for (const auto& g : gates_)
-            piece(dir(l, d) + group + g + "_bias", Shape{H}, o_.mode == "lstm" && g == "_f");
-  }
+  gates_ = gate_names(o_.mode);
+  if (o_.num_hidden <= 0 || o_.num_layers <= 0)
+    throw ValueError("init.FusedRNN: num_hidden and num_layers must be positive, got " +
+                     std::to_string(o_.num_hidden) + " and " + std::to_string(o_.num_layers));
+}
+SYMGRAD_INLINE void FusedRNN::init_weight(const InitDesc& desc, const NDArray& arr,
+                                          nd::random::Generator& gen) const {
+  const Initializer* inner = o_.init ? o_.init.get() : desc.global_init;
+  if (!inner)
+    throw ValueError("init.FusedRNN: '" + desc.name +
+                     "' has no initializer for its weights: give FusedRNN an init, or "
+                     "call it through another initializer (Module's)");
+  const std::int64_t D = o_.bidirectional ? 2 : 1, G = static_cast<std::int64_t>(gates_.size()),
+                     H = o_.num_hidden, L = o_.num_layers, per = D * G * H;
+  // size = D·G·H·((C + H + 2) + (L-1)·(D·H + H + 2)): solve for the input size C.
+  const std::int64_t c = arr.size() % per ? -1 : arr.size() / per - (L - 1) * (D * H + H + 2) - H - 2;
+  if (arr.ndim() != 1 || c <= 0)
+    throw ShapeError("init.FusedRNN: '" + desc.name + "' has shape " + arr.shape().str() +
+                     ", which is no packed " + o_.mode + " parameter vector with num_hidden=" +
+                     std::to_string(H) + ", num_layers=" + std::to_string(L) +
+                     (o_.bidirectional ? ", bidirectional" : "") + " for any input size");
+  const std::size_t esize = dtype_size(arr.dtype());
+  std::int64_t off = 0;  // the pieces, walked in the packed order
+  auto piece = [&](const std::string& name, const Shape& s, bool forget) {
+    NDArray t(s, cpu(), arr.dtype());
+    if (forget)
+      t.fill(o_.forget_bias);
+    else
+      (*inner)(InitDesc{name, {}, desc.global_init ? desc.global_init : inner}, t, gen);
+    std::memcpy(static_cast<char*>(arr.raw_data()) + static_cast<std::size_t>(off) * esize, t.raw_data(),
+                t.nbytes());
+    off += t.size();
+  };
+  auto dir = [](std::int64_t l, std::int64_t d) { return (d ? "r" : "l") + std::to_string(l) + "_"; };
+  for (std::int64_t l = 0; l < L; ++l)
+    for (std::int64_t d = 0; d < D; ++d)
+      for (const char* group : {"i2h", "h2h"})
+        for (const auto& g : gates_)
+          piece(dir(l, d) + group + g + "_weight", Shape{H, group[0] == 'i' ? (l ? D * H : c) : H}, false);
+  for (std::int64_t l = 0; l < L; ++l)
+    for (std::int64_t d = 0; d < D; ++d)
+      for (const char* group : {"i2h", "h2h"})
+        for (const auto& g : gates_)
+          piece(dir(l, d) + group + g + "_bias", Shape{H}, o_.mode == "lstm" && g == "_f");
+}
 SYMGRAD_INLINE std::string FusedRNN::name() const { return "fusedrnn"; }
 SYMGRAD_INLINE auto FusedRNN::kwargs() const -> KwargList {
-    return {{"init", o_.init ? detail::json_string(o_.init->dumps()) : "null"},
-            {"num_hidden", std::to_string(o_.num_hidden)},
-            {"num_layers", std::to_string(o_.num_layers)},
-            {"mode", detail::json_string(o_.mode)},
-            {"bidirectional", o_.bidirectional ? "true" : "false"},
-            {"forget_bias", detail::json_float(o_.forget_bias)}};
-  }
+  return {{"init", o_.init ? detail::json_string(o_.init->dumps()) : "null"},
+          {"num_hidden", std::to_string(o_.num_hidden)},
+          {"num_layers", std::to_string(o_.num_layers)},
+          {"mode", detail::json_string(o_.mode)},
+          {"bidirectional", o_.bidirectional ? "true" : "false"},
+          {"forget_bias", detail::json_float(o_.forget_bias)}};
+}
 SYMGRAD_INLINE std::vector<std::string> FusedRNN::gate_names(const std::string& mode) {
-    if (mode == "lstm") return {"_i", "_f", "_c", "_o"};
-    if (mode == "gru") return {"_r", "_z", "_o"};
-    if (mode == "rnn_tanh" || mode == "rnn_relu") return {""};
-    throw ValueError("init.FusedRNN: mode '" + mode +
-                     "' is not one of 'lstm', 'gru', 'rnn_tanh', 'rnn_relu'");
-  }
-SYMGRAD_INLINE Mixed::Mixed(std::vector<std::string> patterns, std::vector<std::shared_ptr<const Initializer>> initializers) : patterns_(std::move(patterns)), inits_(std::move(initializers)) {
-    auto regex = std::make_shared<Regexes>();
-    if (patterns_.size() != inits_.size())
-      throw ValueError("init.Mixed: " + std::to_string(patterns_.size()) + " patterns but " +
-                       std::to_string(inits_.size()) + " initializers; give one initializer per pattern");
-    for (std::size_t i = 0; i < patterns_.size(); ++i) {
-      if (!inits_[i])
-        throw ValueError("init.Mixed: the initializer for pattern '" + patterns_[i] + "' is null");
-      try {
-        regex->v.emplace_back(patterns_[i]);
-      } catch (const std::regex_error& e) {
-        throw ValueError("init.Mixed: pattern '" + patterns_[i] +
-                         "' is not a valid regular expression: " + e.what());
-      }
+  if (mode == "lstm") return {"_i", "_f", "_c", "_o"};
+  if (mode == "gru") return {"_r", "_z", "_o"};
+  if (mode == "rnn_tanh" || mode == "rnn_relu") return {""};
+  throw ValueError("init.FusedRNN: mode '" + mode + "' is not one of 'lstm', 'gru', 'rnn_tanh', 'rnn_relu'");
+}
+SYMGRAD_INLINE Mixed::Mixed(std::vector<std::string> patterns,
+                            std::vector<std::shared_ptr<const Initializer>> initializers)
+    : patterns_(std::move(patterns)), inits_(std::move(initializers)) {
+  auto regex = std::make_shared<Regexes>();
+  if (patterns_.size() != inits_.size())
+    throw ValueError("init.Mixed: " + std::to_string(patterns_.size()) + " patterns but " +
+                     std::to_string(inits_.size()) + " initializers; give one initializer per pattern");
+  for (std::size_t i = 0; i < patterns_.size(); ++i) {
+    if (!inits_[i])
+      throw ValueError("init.Mixed: the initializer for pattern '" + patterns_[i] + "' is null");
+    try {
+      regex->v.emplace_back(patterns_[i]);
+    } catch (const std::regex_error& e) {
+      throw ValueError("init.Mixed: pattern '" + patterns_[i] +
+                       "' is not a valid regular expression: " + e.what());
     }
-    regex_ = std::move(regex);
   }
-SYMGRAD_INLINE void Mixed::operator()(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    (*choose(desc.name))(desc, arr, gen);
-  }
-SYMGRAD_INLINE void Mixed::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    choose(desc.name)->init_weight(desc, arr, gen);
-  }
+  regex_ = std::move(regex);
+}
+SYMGRAD_INLINE void Mixed::operator()(const InitDesc& desc, const NDArray& arr,
+                                      nd::random::Generator& gen) const {
+  (*choose(desc.name))(desc, arr, gen);
+}
+SYMGRAD_INLINE void Mixed::init_weight(const InitDesc& desc, const NDArray& arr,
+                                       nd::random::Generator& gen) const {
+  choose(desc.name)->init_weight(desc, arr, gen);
+}
 SYMGRAD_INLINE std::string Mixed::name() const { return "mixed"; }
 SYMGRAD_INLINE std::string Mixed::dumps() const {
-    throw ValueError(
-        "init.Mixed has no JSON form (MXNet's Mixed is not a registered initializer); use it directly");
-  }
+  throw ValueError(
+      "init.Mixed has no JSON form (MXNet's Mixed is not a registered initializer); use it directly");
+}
 SYMGRAD_INLINE const Initializer* Mixed::choose(const std::string& name) const {
-    for (std::size_t i = 0; i < regex_->v.size(); ++i)
-      if (std::regex_search(name, regex_->v[i], std::regex_constants::match_continuous)) return inits_[i].get();
-    throw ValueError("Parameter name " + name + " did not match any pattern (" +
-                     symgrad::detail::quoted_list(patterns_) +
-                     "). Consider adding a \".*\" pattern at the end with a default Initializer.");
-  }
-SYMGRAD_INLINE void Load::operator()(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    load(desc, arr, gen, false);
-  }
-SYMGRAD_INLINE void Load::init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const {
-    load(desc, arr, gen, true);
-  }
+  for (std::size_t i = 0; i < regex_->v.size(); ++i)
+    if (std::regex_search(name, regex_->v[i], std::regex_constants::match_continuous)) return inits_[i].get();
+  throw ValueError("Parameter name " + name + " did not match any pattern (" +
+                   symgrad::detail::quoted_list(patterns_) +
+                   "). Consider adding a \".*\" pattern at the end with a default Initializer.");
+}
+SYMGRAD_INLINE void Load::operator()(const InitDesc& desc, const NDArray& arr,
+                                     nd::random::Generator& gen) const {
+  load(desc, arr, gen, false);
+}
+SYMGRAD_INLINE void Load::init_weight(const InitDesc& desc, const NDArray& arr,
+                                      nd::random::Generator& gen) const {
+  load(desc, arr, gen, true);
+}
 SYMGRAD_INLINE std::string Load::name() const { return "load"; }
 SYMGRAD_INLINE std::string Load::dumps() const {
-    throw ValueError(
-        "init.Load has no JSON form (MXNet's Load is not a registered initializer); use it directly");
-  }
+  throw ValueError(
+      "init.Load has no JSON form (MXNet's Load is not a registered initializer); use it directly");
+}
 SYMGRAD_INLINE void Load::add(const std::map<std::string, NDArray>& params) {
-    for (const auto& [k, v] : params)
-      params_[k.starts_with("arg:") || k.starts_with("aux:") ? k.substr(4) : k] = v;
+  for (const auto& [k, v] : params)
+    params_[k.starts_with("arg:") || k.starts_with("aux:") ? k.substr(4) : k] = v;
+}
+SYMGRAD_INLINE void Load::load(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen,
+                               bool weight_rule) const {
+  if (auto it = params_.find(desc.name); it != params_.end()) {
+    if (!(it->second.shape() == arr.shape()))
+      throw ShapeError("Parameter " + desc.name +
+                       " cannot be initialized from loading. Shape mismatch, target " + arr.shape().str() +
+                       " vs loaded " + it->second.shape().str());
+    arr.copy_from(it->second);
+    if (o_.verbose) o_.logger("Initialized " + desc.name + " by loading");
+    return;
   }
-SYMGRAD_INLINE void Load::load(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen, bool weight_rule) const {
-    if (auto it = params_.find(desc.name); it != params_.end()) {
-      if (!(it->second.shape() == arr.shape()))
-        throw ShapeError("Parameter " + desc.name +
-                         " cannot be initialized from loading. Shape mismatch, target " + arr.shape().str() +
-                         " vs loaded " + it->second.shape().str());
-      arr.copy_from(it->second);
-      if (o_.verbose) o_.logger("Initialized " + desc.name + " by loading");
-      return;
-    }
-    if (!o_.default_init) {
-      std::vector<std::string> names;
-      for (const auto& kv : params_) names.push_back(kv.first);
-      throw ValueError("Cannot Initialize " + desc.name +
-                       ". Not found in loaded param and no default Initializer is "
-                       "provided (Load({...}, {.default_init = ...}))." +
-                       symgrad::detail::did_you_mean(desc.name, names));
-    }
-    if (weight_rule)
-      o_.default_init->init_weight(desc, arr, gen);
-    else
-      (*o_.default_init)(desc, arr, gen);
-    if (o_.verbose) o_.logger("Initialized " + desc.name + " by default");
+  if (!o_.default_init) {
+    std::vector<std::string> names;
+    for (const auto& kv : params_) names.push_back(kv.first);
+    throw ValueError("Cannot Initialize " + desc.name +
+                     ". Not found in loaded param and no default Initializer is "
+                     "provided (Load({...}, {.default_init = ...}))." +
+                     symgrad::detail::did_you_mean(desc.name, names));
   }
+  if (weight_rule)
+    o_.default_init->init_weight(desc, arr, gen);
+  else
+    (*o_.default_init)(desc, arr, gen);
+  if (o_.verbose) o_.logger("Initialized " + desc.name + " by default");
+}
 namespace detail {
 SYMGRAD_INLINE NDArray constant_array(const nlohmann::json& v) {  // a nested JSON list, as float64
   Shape s = Shape::unknown_dims(0);
@@ -459,7 +475,7 @@ SYMGRAD_INLINE const std::vector<Registered>& registry() {
   return r;
 }
 SYMGRAD_INLINE std::shared_ptr<Initializer> make(const std::string& name, const nlohmann::json& kwargs,
-                                         const std::string& text) {
+                                                 const std::string& text) {
   const std::string key = lower(name);
   std::vector<std::string> known;
   for (const auto& r : registry()) {
@@ -477,5 +493,5 @@ SYMGRAD_INLINE std::shared_ptr<Initializer> make(const std::string& name, const 
 }
 }  // namespace detail
 
-}  // namespace symgrad::init
+}  // namespace SYMGRAD_NS::init
 #endif

@@ -9,13 +9,13 @@
 // Xavier's magnitude, an int by default in MXNet, prints without a fraction when integral (3).
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-#include <iostream>
-#include <functional>
-#include <map>
 
 #include "../ndarray/io.hpp"
 #include "init_base.hpp"
@@ -282,7 +282,7 @@ struct Registered {
 const std::vector<Registered>& registry();
 
 std::shared_ptr<Initializer> make(const std::string& name, const nlohmann::json& kwargs,
-                                         const std::string& text);
+                                  const std::string& text);
 
 }  // namespace detail
 
@@ -290,4 +290,4 @@ std::shared_ptr<Initializer> make(const std::string& name, const nlohmann::json&
 // registry name ("xavier", "Zeros"; case-insensitive) with the defaults.
 std::shared_ptr<Initializer> create(const std::string& json_or_name);
 
-}  // namespace symgrad::init
+}  // namespace SYMGRAD_NS::init

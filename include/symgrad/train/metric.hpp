@@ -30,8 +30,6 @@
 //   their axis (MXNet: 2-D only).
 #pragma once
 #include <algorithm>
-#include <type_traits>
-#include <utility>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -40,6 +38,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"
@@ -102,18 +102,18 @@ void check_distributions(const std::string& who, std::size_t i, const Values& l,
 // row summing to 1): class indices or multi-hot rows of the prediction's shape would otherwise be
 // argmaxed into a silent wrong number.
 LabelForm label_form(const std::string& who, std::size_t i, const Values& l, const Shape& pred,
-                            const ClassAxis& ca);
+                     const ClassAxis& ca);
 
-std::int64_t as_class(double v, const std::string& who, const char* role, std::size_t i,
-                             std::int64_t pos, const char* hint);
+std::int64_t as_class(double v, const std::string& who, const char* role, std::size_t i, std::int64_t pos,
+                      const char* hint);
 constexpr const char* kLabelHint =
     "a label with the prediction's shape is read as probabilities, any other label as class indices";
 constexpr const char* kPredHint =
     "a prediction without a class axis of size 2 or more is read as class indices; give class scores "
     "instead, shape (N, C) (a binary classifier: two columns)";
 
-std::vector<std::int64_t> indices(const Values& v, const std::string& who, const char* role,
-                                         std::size_t i, const char* hint);
+std::vector<std::int64_t> indices(const Values& v, const std::string& who, const char* role, std::size_t i,
+                                  const char* hint);
 
 // Index of the first largest value of each row (numpy's and MXNet's tie rule).
 std::vector<std::int64_t> argmax(const Values& v, const ClassAxis& ca);
@@ -125,8 +125,7 @@ ClassAxis score_axis(const std::string& who, std::size_t i, const Shape& pred, i
 struct ClassPairs {
   std::vector<std::int64_t> label, pred;
 };
-ClassPairs class_pairs(const std::string& who, std::size_t i, const Values& l, const Values& p,
-                              int axis);
+ClassPairs class_pairs(const std::string& who, std::size_t i, const Values& l, const Values& p, int axis);
 
 // -Σ w·log(p) over the rows of one pair, with `log_of` the metric's guarded log; class-index labels
 // (skipping `ignore`) or probabilities. Returns the sum and the number of rows counted.
@@ -585,4 +584,4 @@ inline std::shared_ptr<EvalMetric> create(std::initializer_list<std::string> nam
   return create(std::vector<std::string>(names), kwargs);
 }
 
-}  // namespace symgrad::metric
+}  // namespace SYMGRAD_NS::metric

@@ -1,12 +1,12 @@
 // Definitions of train/module.hpp.
 #pragma once
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
-#include <chrono>
-#include <algorithm>
-#include <optional>
 #include "../symbol/graph.hpp"
 #include "module.hpp"
 
@@ -19,140 +19,153 @@ SYMGRAD_INLINE std::shared_ptr<metric::EvalMetric> make_metric(const MetricSpec&
   return std::get<std::shared_ptr<metric::EvalMetric>>(m);
 }
 SYMGRAD_INLINE void Module::load_optimizer_states(const std::string& path) {
-    if (!optimizer_) throw ValueError("load_optimizer_states: call init_optimizer (or fit) first");
-    if (kv_) kv_->load_optimizer_states(path);
-    else optimizer_->load_states(path);
-  }
+  if (!optimizer_) throw ValueError("load_optimizer_states: call init_optimizer (or fit) first");
+  if (kv_)
+    kv_->load_optimizer_states(path);
+  else
+    optimizer_->load_states(path);
+}
 SYMGRAD_INLINE void Module::forward_backward(const io::DataBatch& batch) {
-    forward(batch, true);
-    backward();
-  }
+  forward(batch, true);
+  backward();
+}
 SYMGRAD_INLINE void Module::update() {
-    if (!optimizer_) throw ValueError("update: call init_optimizer first");
-    auto& grads = exec_.grad_arrays();
-    auto& args = exec_.arg_arrays();
-    if (!kv_) {
-      for (std::size_t i : update_index_) optimizer_->update(i, args[i], grads[i]);
-      return;
-    }
-    for (std::size_t i : update_index_) kv_grads_.push_back(grads[i]), kv_weights_.push_back(args[i]);
-    kv_->pushpull(kv_keys_, kv_grads_, kv_weights_);
-    kv_grads_.clear();  // keeps the capacity, drops the references to the executor's arrays
-    kv_weights_.clear();
+  if (!optimizer_) throw ValueError("update: call init_optimizer first");
+  auto& grads = exec_.grad_arrays();
+  auto& args = exec_.arg_arrays();
+  if (!kv_) {
+    for (std::size_t i : update_index_) optimizer_->update(i, args[i], grads[i]);
+    return;
   }
+  for (std::size_t i : update_index_) kv_grads_.push_back(grads[i]), kv_weights_.push_back(args[i]);
+  kv_->pushpull(kv_keys_, kv_grads_, kv_weights_);
+  kv_grads_.clear();  // keeps the capacity, drops the references to the executor's arrays
+  kv_weights_.clear();
+}
 SYMGRAD_INLINE void Module::update_metric(metric::EvalMetric& m, const std::vector<NDArray>& labels) {
-    auto& outs = exec_.outputs();
-    if (o_.context.device_type == DeviceType::cpu) return m.update(labels, outs);
-    // metrics read the outputs on the host: copies kept from one batch to the next
-    host_outputs_.resize(outs.size());
-    for (std::size_t i = 0; i < outs.size(); ++i) {
-      if (host_outputs_[i].is_none() || !(host_outputs_[i].shape() == outs[i].shape()) ||
-          host_outputs_[i].dtype() != outs[i].dtype())
-        host_outputs_[i] = NDArray(outs[i].shape(), cpu(), outs[i].dtype());
-      outs[i].copy_to(host_outputs_[i]);
-    }
-    m.update(labels, host_outputs_);
+  auto& outs = exec_.outputs();
+  if (o_.context.device_type == DeviceType::cpu) return m.update(labels, outs);
+  // metrics read the outputs on the host: copies kept from one batch to the next
+  host_outputs_.resize(outs.size());
+  for (std::size_t i = 0; i < outs.size(); ++i) {
+    if (host_outputs_[i].is_none() || !(host_outputs_[i].shape() == outs[i].shape()) ||
+        host_outputs_[i].dtype() != outs[i].dtype())
+      host_outputs_[i] = NDArray(outs[i].shape(), cpu(), outs[i].dtype());
+    outs[i].copy_to(host_outputs_[i]);
   }
+  m.update(labels, host_outputs_);
+}
 SYMGRAD_INLINE std::pair<ParamDict, ParamDict> Module::get_params() {
-    require_bound("get_params");
-    ParamDict arg, aux;
-    auto a = exec_.arg_dict();
-    for (const auto& n : param_names_) arg[n] = a.at(n).copy_to(cpu());  // host copies, as MXNet
-    auto x = exec_.aux_dict();
-    for (const auto& n : aux_names_) aux[n] = x.at(n).copy_to(cpu());
-    return {arg, aux};
+  require_bound("get_params");
+  ParamDict arg, aux;
+  auto a = exec_.arg_dict();
+  for (const auto& n : param_names_) arg[n] = a.at(n).copy_to(cpu());  // host copies, as MXNet
+  auto x = exec_.aux_dict();
+  for (const auto& n : aux_names_) aux[n] = x.at(n).copy_to(cpu());
+  return {arg, aux};
+}
+SYMGRAD_INLINE void Module::save_checkpoint(const std::string& prefix, int epoch,
+                                            bool save_optimizer_states) {
+  auto [arg, aux] = get_params();
+  if (!kv_ || kv_->rank() == 0) symgrad::save_checkpoint(prefix, epoch, sym_, arg, aux);
+  if (save_optimizer_states && optimizer_) {
+    if (kv_)
+      kv_->save_optimizer_states(states_path(prefix, epoch));
+    else
+      optimizer_->save_states(states_path(prefix, epoch));
   }
-SYMGRAD_INLINE void Module::save_checkpoint(const std::string& prefix, int epoch, bool save_optimizer_states) {
-    auto [arg, aux] = get_params();
-    if (!kv_ || kv_->rank() == 0) symgrad::save_checkpoint(prefix, epoch, sym_, arg, aux);
-    if (save_optimizer_states && optimizer_) {
-      if (kv_) kv_->save_optimizer_states(states_path(prefix, epoch));
-      else optimizer_->save_states(states_path(prefix, epoch));
-    }
-  }
+}
 SYMGRAD_INLINE std::string Module::states_path(const std::string& prefix, int epoch) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "-%04d.states", epoch);
-    return prefix + buf;
-  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "-%04d.states", epoch);
+  return prefix + buf;
+}
 SYMGRAD_INLINE void Module::plan_updates() {
-    update_index_.clear();
-    kv_keys_.clear();
-    const auto& names = exec_.list_arguments();
-    std::set<std::string> params(param_names_.begin(), param_names_.end());
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (params.count(names[i]) && !exec_.grad_arrays()[i].is_none()) {
-        update_index_.push_back(i);
-        if (kv_) kv_keys_.push_back(names[i]);
-      }
-    kv_grads_.reserve(update_index_.size());
-    kv_weights_.reserve(update_index_.size());
-  }
-SYMGRAD_INLINE void Module::check_descs(const std::vector<io::DataDesc>& given, const std::vector<std::string>& names, const char* what,
-                          const char* names_what) {
-    std::set<std::string> a, b(names.begin(), names.end());
-    std::vector<std::string> gn;
-    for (const auto& d : given) a.insert(d.name), gn.push_back(d.name);
-    if (a != b)
-      throw ValueError(std::string("bind: the names in ") + what + " (" + detail::join(gn) + ") do not match " + names_what +
-                       " (" + detail::join(names) + "); the iterator's data_name/label_name must be the names the module "
-                       "was created with");
-  }
+  update_index_.clear();
+  kv_keys_.clear();
+  const auto& names = exec_.list_arguments();
+  std::set<std::string> params(param_names_.begin(), param_names_.end());
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (params.count(names[i]) && !exec_.grad_arrays()[i].is_none()) {
+      update_index_.push_back(i);
+      if (kv_) kv_keys_.push_back(names[i]);
+    }
+  kv_grads_.reserve(update_index_.size());
+  kv_weights_.reserve(update_index_.size());
+}
+SYMGRAD_INLINE void Module::check_descs(const std::vector<io::DataDesc>& given,
+                                        const std::vector<std::string>& names, const char* what,
+                                        const char* names_what) {
+  std::set<std::string> a, b(names.begin(), names.end());
+  std::vector<std::string> gn;
+  for (const auto& d : given) a.insert(d.name), gn.push_back(d.name);
+  if (a != b)
+    throw ValueError(std::string("bind: the names in ") + what + " (" + detail::join(gn) + ") do not match " +
+                     names_what + " (" + detail::join(names) +
+                     "); the iterator's data_name/label_name must be the names the module "
+                     "was created with");
+}
 SYMGRAD_INLINE bool Module::feeds_output_label(const std::string& name) const {
-    for (Node* n : topo_order(sym_.entries())) {
-      if (!n->op || n->inputs.size() < 2 || !n->op->type_name().ends_with("Output")) continue;
-      const Node& in = *n->inputs[1].node;
-      if (in.is_variable() && in.name == name) return true;
-    }
-    return false;
+  for (Node* n : topo_order(sym_.entries())) {
+    if (!n->op || n->inputs.size() < 2 || !n->op->type_name().ends_with("Output")) continue;
+    const Node& in = *n->inputs[1].node;
+    if (in.is_variable() && in.name == name) return true;
   }
+  return false;
+}
 SYMGRAD_INLINE void Module::check_parameters() const {
-    auto attrs = sym_.attr_dict();
-    for (const auto& p : param_names_) {
-      bool has_init = attrs.count(p) && attrs.at(p).count("__init__");
-      if (has_init || init::known_pattern(p)) continue;
-      bool label_like = p == "label" || p.ends_with("label") || feeds_output_label(p);
-      throw ValueError("Module: argument '" + p + "' is neither data (data_names: " + detail::join(o_.data_names) +
-                       "), a label (label_names: " + detail::join(o_.label_names) +
-                       ") nor a parameter an initializer knows (names ending in weight, bias, gamma, beta ...). " +
-                       (label_like ? "It looks like a label: add it to label_names, e.g. {.label_names = {\"" + p + "\"}}. "
-                                   : "Add it to data_names or label_names, ") +
-                       (label_like ? "Or, if it is a parameter, " : "or, if it is a parameter, ") +
-                       "give the variable an initializer: var(\"" + p + "\", {.init = ...})");
-    }
+  auto attrs = sym_.attr_dict();
+  for (const auto& p : param_names_) {
+    bool has_init = attrs.count(p) && attrs.at(p).count("__init__");
+    if (has_init || init::known_pattern(p)) continue;
+    bool label_like = p == "label" || p.ends_with("label") || feeds_output_label(p);
+    throw ValueError(
+        "Module: argument '" + p + "' is neither data (data_names: " + detail::join(o_.data_names) +
+        "), a label (label_names: " + detail::join(o_.label_names) +
+        ") nor a parameter an initializer knows (names ending in weight, bias, gamma, beta ...). " +
+        (label_like ? "It looks like a label: add it to label_names, e.g. {.label_names = {\"" + p + "\"}}. "
+                    : "Add it to data_names or label_names, ") +
+        (label_like ? "Or, if it is a parameter, " : "or, if it is a parameter, ") +
+        "give the variable an initializer: var(\"" + p + "\", {.init = ...})");
   }
+}
 SYMGRAD_INLINE void Module::reshape_for(const io::DataBatch& batch, bool with_label) {
-    auto count = [](const std::vector<NDArray>& a, const std::vector<io::DataDesc>& d, const char* what) {
-      if (a.size() != d.size())
-        throw ValueError(std::string("forward: the batch has ") + std::to_string(a.size()) + " " + what + " arrays but " +
-                         std::to_string(d.size()) + " were bound");
-    };
-    count(batch.data, data_shapes_, "data");
-    if (with_label) count(batch.label, label_shapes_, "label");
-    // The bound shapes are compared in place: a step with the bound shapes copies nothing.
-    auto label_want = [&](std::size_t i, const Shape& data0) {
-      Shape want = label_shapes_[i].shape;
-      if (with_label) want = batch.label[i].shape();
-      else if (data0.ndim() > 0 && want.ndim() > 0) want[0] = data0[0];
-      return want;
-    };
-    bool changed = false;
-    for (std::size_t i = 0; i < data_shapes_.size(); ++i) changed |= !(batch.data[i].shape() == data_shapes_[i].shape);
-    const Shape data0 = batch.data.empty() ? Shape() : batch.data[0].shape();
-    for (std::size_t i = 0; i < label_shapes_.size(); ++i) changed |= !(label_want(i, data0) == label_shapes_[i].shape);
-    if (!changed) return;
-    auto d = data_shapes_, l = label_shapes_;
-    for (std::size_t i = 0; i < d.size(); ++i) d[i].shape = batch.data[i].shape();
-    for (std::size_t i = 0; i < l.size(); ++i) l[i].shape = label_want(i, data0);
-    bind(d, l, {.for_training = for_training_, .force_rebind = true});
+  auto count = [](const std::vector<NDArray>& a, const std::vector<io::DataDesc>& d, const char* what) {
+    if (a.size() != d.size())
+      throw ValueError(std::string("forward: the batch has ") + std::to_string(a.size()) + " " + what +
+                       " arrays but " + std::to_string(d.size()) + " were bound");
+  };
+  count(batch.data, data_shapes_, "data");
+  if (with_label) count(batch.label, label_shapes_, "label");
+  // The bound shapes are compared in place: a step with the bound shapes copies nothing.
+  auto label_want = [&](std::size_t i, const Shape& data0) {
+    Shape want = label_shapes_[i].shape;
+    if (with_label)
+      want = batch.label[i].shape();
+    else if (data0.ndim() > 0 && want.ndim() > 0)
+      want[0] = data0[0];
+    return want;
+  };
+  bool changed = false;
+  for (std::size_t i = 0; i < data_shapes_.size(); ++i)
+    changed |= !(batch.data[i].shape() == data_shapes_[i].shape);
+  const Shape data0 = batch.data.empty() ? Shape() : batch.data[0].shape();
+  for (std::size_t i = 0; i < label_shapes_.size(); ++i)
+    changed |= !(label_want(i, data0) == label_shapes_[i].shape);
+  if (!changed) return;
+  auto d = data_shapes_, l = label_shapes_;
+  for (std::size_t i = 0; i < d.size(); ++i) d[i].shape = batch.data[i].shape();
+  for (std::size_t i = 0; i < l.size(); ++i) l[i].shape = label_want(i, data0);
+  bind(d, l, {.for_training = for_training_, .force_rebind = true});
+}
+SYMGRAD_INLINE void Module::place(const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs,
+                                  const char*) {
+  const auto& names = exec_.list_arguments();  // looked up in place: no dictionary per batch
+  for (std::size_t i = 0; i < arrays.size(); ++i) {
+    auto at = std::find(names.begin(), names.end(), descs[i].name);
+    exec_.arg_arrays()[static_cast<std::size_t>(at - names.begin())].copy_from(arrays[i]);
   }
-SYMGRAD_INLINE void Module::place(const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs, const char*) {
-    const auto& names = exec_.list_arguments();  // looked up in place: no dictionary per batch
-    for (std::size_t i = 0; i < arrays.size(); ++i) {
-      auto at = std::find(names.begin(), names.end(), descs[i].name);
-      exec_.arg_arrays()[static_cast<std::size_t>(at - names.begin())].copy_from(arrays[i]);
-    }
-  }
+}
 
-}  // namespace symgrad
+}  // namespace SYMGRAD_NS
 #endif

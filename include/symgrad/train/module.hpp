@@ -8,25 +8,25 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <optional>
-#include <tuple>
-#include <utility>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "../exec/executor.hpp"
 #include "../io/data_iter.hpp"
 #include "../kv/kvstore.hpp"
+#include "../opt/optimizer.hpp"
 #include "callback.hpp"
 #include "checkpoint.hpp"
 #include "curve.hpp"
 #include "initializer.hpp"
 #include "metric.hpp"
-#include "../opt/optimizer.hpp"
 
 namespace SYMGRAD_NS {
 
@@ -65,7 +65,8 @@ struct InitOptimizerOptions {
   std::string kvstore = "local";
   std::string optimizer = "sgd";
   OptimizerParams optimizer_params = {{"learning_rate", 0.01}};
-  std::shared_ptr<opt::LRScheduler> lr_scheduler = {};  // e.g. a FactorScheduler; its base_lr is learning_rate
+  std::shared_ptr<opt::LRScheduler> lr_scheduler =
+      {};  // e.g. a FactorScheduler; its base_lr is learning_rate
   bool force_init = false;
 };
 
@@ -106,8 +107,9 @@ class Module {
     auto check = [&](const std::vector<std::string>& names, const char* what) {
       for (const auto& n : names)
         if (std::find(args.begin(), args.end(), n) == args.end())
-          throw NameError(std::string("Module: ") + what + " names '" + n + "', which is not an argument of the symbol." +
-                          detail::did_you_mean(n, args) + " Arguments: " + detail::join(args));
+          throw NameError(std::string("Module: ") + what + " names '" + n +
+                          "', which is not an argument of the symbol." + detail::did_you_mean(n, args) +
+                          " Arguments: " + detail::join(args));
     };
     check(o_.data_names, "data_names");
     check(o_.label_names, "label_names");
@@ -184,13 +186,14 @@ class Module {
     auto fill = [&](const std::string& name, const NDArray& arr, const ParamDict& given, const char* what) {
       if (auto it = given.find(name); it != given.end()) {
         if (!(it->second.shape() == arr.shape()))
-          throw ShapeError(std::string("init_params: ") + what + " '" + name + "' has shape " + it->second.shape().str() +
-                           " but the module needs " + arr.shape().str());
+          throw ShapeError(std::string("init_params: ") + what + " '" + name + "' has shape " +
+                           it->second.shape().str() + " but the module needs " + arr.shape().str());
         it->second.copy_to(const_cast<NDArray&>(arr));
         return;
       }
       if (!given.empty() && !p.allow_missing)
-        throw ValueError(std::string("init_params: ") + what + " '" + name + "' is not presented in the given " + what +
+        throw ValueError(std::string("init_params: ") + what + " '" + name +
+                         "' is not presented in the given " + what +
                          "s; pass allow_missing=true to initialize it instead");
       AttrMap a;
       for (const auto& [k, v] : attrs_of(name)) a[k] = v;
@@ -257,8 +260,10 @@ class Module {
       store.reset();
     }
     if (!preload_states_.empty()) {
-      if (store) store->load_optimizer_states(preload_states_);
-      else optimizer->load_states(preload_states_);
+      if (store)
+        store->load_optimizer_states(preload_states_);
+      else
+        optimizer->load_states(preload_states_);
     }
     optimizer_ = std::move(optimizer);
     kv_ = std::move(store);
@@ -289,16 +294,21 @@ class Module {
 
   // Copies of the parameters and auxiliary states.
   std::pair<ParamDict, ParamDict> get_params();
-  void set_params(const ParamDict& arg, const ParamDict& aux = {}, bool allow_missing = false, bool force_init = true,
-                  bool allow_extra = false) {
-    init_params({.arg_params = arg, .aux_params = aux, .allow_missing = allow_missing, .force_init = force_init,
+  void set_params(const ParamDict& arg, const ParamDict& aux = {}, bool allow_missing = false,
+                  bool force_init = true, bool allow_extra = false) {
+    init_params({.arg_params = arg,
+                 .aux_params = aux,
+                 .allow_missing = allow_missing,
+                 .force_init = force_init,
                  .allow_extra = allow_extra});
   }
 
   void fit(io::DataIter& train, const FitOptions& f);
-  std::vector<std::pair<std::string, double>> score(io::DataIter& eval, const MetricSpec& m = std::string("acc"),
-                                                    std::int64_t num_batch = -1, const BatchEndCallback& cb = {},
-                                                    bool reset = true, int epoch = 0);
+  std::vector<std::pair<std::string, double>> score(io::DataIter& eval,
+                                                    const MetricSpec& m = std::string("acc"),
+                                                    std::int64_t num_batch = -1,
+                                                    const BatchEndCallback& cb = {}, bool reset = true,
+                                                    int epoch = 0);
   // Outputs over the data, the padding of each batch dropped, batches concatenated.
   std::vector<NDArray> predict(io::DataIter& eval, std::int64_t num_batch = -1, bool reset = true);
 
@@ -309,7 +319,8 @@ class Module {
   // Module::load(prefix, epoch): the symbol and parameters of a checkpoint. As MXNet, bind puts
   // the parameters in (init_params / fit then leave them), and with load_optimizer_states the
   // optimizer states of prefix-%04d.states are loaded by init_optimizer.
-  static Module load(const std::string& prefix, int epoch, ModuleOptions o = {}, bool load_optimizer_states = false) {
+  static Module load(const std::string& prefix, int epoch, ModuleOptions o = {},
+                     bool load_optimizer_states = false) {
     auto c = load_checkpoint(prefix, epoch);
     Module m(c.symbol, std::move(o));
     m.preloaded_ = std::make_unique<Checkpoint>(std::move(c));
@@ -323,10 +334,11 @@ class Module {
   // for update()'s lists, so that a step allocates nothing. Again after each bind.
   void plan_updates();
   void require_bound(const char* what) const {
-    if (!exec_.is_bound()) throw ValueError(std::string(what) + ": the module is not bound; call bind() or fit() first");
+    if (!exec_.is_bound())
+      throw ValueError(std::string(what) + ": the module is not bound; call bind() or fit() first");
   }
-  static void check_descs(const std::vector<io::DataDesc>& given, const std::vector<std::string>& names, const char* what,
-                          const char* names_what);
+  static void check_descs(const std::vector<io::DataDesc>& given, const std::vector<std::string>& names,
+                          const char* what, const char* names_what);
   // True when `name` is the label input of an output layer (SoftmaxOutput, *RegressionOutput,
   // SVMOutput): a label whatever it is called.
   bool feeds_output_label(const std::string& name) const;
@@ -350,11 +362,10 @@ class Module {
   std::unique_ptr<Checkpoint> preloaded_;
   std::string preload_states_;
   std::unique_ptr<kv::KVStore> kv_;
-  std::vector<NDArray> host_outputs_;  // metrics' copies of GPU outputs
+  std::vector<NDArray> host_outputs_;      // metrics' copies of GPU outputs
   std::vector<std::size_t> update_index_;  // arguments the optimizer updates: parameters with gradients
   std::vector<std::string> kv_keys_;       // their names, for the store
   std::vector<NDArray> kv_grads_, kv_weights_;
 };
 
-}  // namespace symgrad
-
+}  // namespace SYMGRAD_NS
