@@ -59,8 +59,8 @@ echo "# $(nproc) cores, $($cxx --version | head -n 1), $rounds rounds (median)"
 
 meson setup "$work/build" "$src" --prefix="$prefix" -Dtests=false -Dexamples=false -Dbench=false \
   -Dcuda=disabled -Dmpi=disabled -Dimage=disabled >"$work/setup.log" 2>&1 || { cat "$work/setup.log"; exit 1; }
-t=$(measure ninja -C "$work/build")
-report "libsymgrad (clean, $(nproc) jobs, -Dcuda=disabled)" "$t"
+t=$(measure ninja -C "$work/build" | awk '{ printf "%s %.0f", $1, $2 / 1024 }')
+report "libsymgrad (clean, $(nproc) jobs, -Dcuda=disabled; memory: the largest compile)" "$t"
 meson install -C "$work/build" >"$work/install.log" 2>&1 || { cat "$work/install.log"; exit 1; }
 pcdir=$(dirname "$(find "$prefix" -name symgrad.pc | head -n 1)")
 cflags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags symgrad)
@@ -84,5 +84,6 @@ fi
 
 if [ "$full" = 1 ]; then
   meson setup "$work/full" "$src" >"$work/full_setup.log" 2>&1 || { cat "$work/full_setup.log"; exit 1; }
-  report "whole project (clean: library, tests, examples, bench; $(nproc) jobs)" "$(measure ninja -C "$work/full")"
+  report "whole project (clean: library, tests, examples, bench; $(nproc) jobs)" \
+    "$(measure ninja -C "$work/full" | awk '{ printf "%s %.0f", $1, $2 / 1024 }')"
 fi

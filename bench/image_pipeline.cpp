@@ -7,6 +7,7 @@
 //       reads REC with ImageRecordIter (random crop and mirror, mean/std) and prints
 //       RESULT symgrad_iter <images/s> images/s (epochs after the first, which warms up)
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>

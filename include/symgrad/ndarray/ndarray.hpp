@@ -3,7 +3,6 @@
 // exposes the data as an xtensor expression without copying, and an xtensor expression converts
 // to an NDArray; both need the interop header <symgrad/xtensor.hpp> (symgrad.hpp includes it).
 #pragma once
-#include <algorithm>
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
@@ -84,7 +83,8 @@ class NDArray {
   NDArray(const std::vector<T>& data, const Shape& shape, Context ctx = cpu())
       : NDArray(shape, ctx, dtype_v<T>) {
     if (static_cast<std::int64_t>(data.size()) != shape_.size()) throw_count_mismatch(data.size());
-    std::copy(data.begin(), data.end(), this->data<T>());
+    T* out = this->data<T>();
+    for (const T& x : data) *out++ = x;
   }
 
   // From any xtensor expression (xarray, xtensor, views ...); the dtype follows its value type.

@@ -1,10 +1,19 @@
 // Seeded random arrays (ndarray/random.hpp).
 #pragma once
+#include <cmath>
+#include <numbers>
+
 #include <numbers>
 #include "random.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_NDARRAY_RANDOM)
 namespace SYMGRAD_NS::nd::random {
+
+SYMGRAD_INLINE double Generator::normal01() {
+  double u1 = uniform01(), u2 = uniform01();
+  if (u1 < 1e-300) u1 = 1e-300;
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
 
 namespace detail {
 template <class Draw>

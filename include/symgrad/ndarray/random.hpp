@@ -2,9 +2,7 @@
 // machine (the generator and the distributions are implemented here, not taken from <random>'s
 // implementation-defined distributions).
 #pragma once
-#include <cmath>
 #include <cstdint>
-#include <numbers>
 
 #include "ndarray.hpp"
 
@@ -35,11 +33,7 @@ class Generator {
   }
   // Uniform in [0, 1) with 53 random bits.
   double uniform01() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  double normal01() {  // Box-Muller
-    double u1 = uniform01(), u2 = uniform01();
-    if (u1 < 1e-300) u1 = 1e-300;
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-  }
+  double normal01();  // Box-Muller (ndarray/random-inl.hpp)
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
