@@ -16,6 +16,34 @@
 
 namespace SYMGRAD_NS::ops {
 
+inline int layout_code(const char* op, const std::string& l);
+
+// The attributes Convolution and Deconvolution share, into either's parameters: kernel, stride,
+// dilate, pad, num_filter, num_group, no_bias, workspace, layout, and cuDNN's (read, ignored).
+template <class Param>
+void read_conv_attrs(attr::Reader& r, const char* op, Param& p) {
+  std::vector<std::int64_t> kernel, stride, dilate, pad;
+  r.get("kernel", kernel);
+  r.get("stride", stride);
+  r.get("dilate", dilate);
+  r.get("pad", pad);
+  r.get("num_filter", p.num_filter);
+  r.get("num_group", p.num_group);
+  r.get("no_bias", p.no_bias);
+  r.get("workspace", p.workspace);
+  std::string layout;
+  r.get("layout", layout);
+  p.layout = layout_code(op, layout);
+  std::string ignored;
+  r.get("cudnn_tune", ignored);
+  bool off = false;
+  r.get("cudnn_off", off);
+  p.kernel = Spatial::from(kernel);
+  p.stride = Spatial::from(stride);
+  p.dilate = Spatial::from(dilate);
+  p.pad = Spatial::from(pad);
+}
+
 // Channels-first layouts as codes (the number of spatial axes); channels-last layouts are errors.
 inline int layout_code(const char* op, const std::string& l) {
   if (l.empty() || l == "None") return 0;
@@ -392,27 +420,8 @@ class Convolution final : public Operator {
   explicit Convolution(ConvolutionParam p) : p_(std::move(p)) { check(); }
   explicit Convolution(const AttrMap& m) {
     attr::Reader r("Convolution", m);
-    std::vector<std::int64_t> kernel, stride, dilate, pad;
-    r.get("kernel", kernel);
-    r.get("stride", stride);
-    r.get("dilate", dilate);
-    r.get("pad", pad);
-    r.get("num_filter", p_.num_filter);
-    r.get("num_group", p_.num_group);
-    r.get("no_bias", p_.no_bias);
-    r.get("workspace", p_.workspace);
-    std::string layout;
-    r.get("layout", layout);
-    p_.layout = layout_code("Convolution", layout);
-    std::string ignored;
-    r.get("cudnn_tune", ignored);
-    bool off = false;
-    r.get("cudnn_off", off);
+    read_conv_attrs(r, "Convolution", p_);
     r.finish();
-    p_.kernel = Spatial::from(kernel);
-    p_.stride = Spatial::from(stride);
-    p_.dilate = Spatial::from(dilate);
-    p_.pad = Spatial::from(pad);
     check();
   }
   const ConvolutionParam& param() const { return p_; }
@@ -537,14 +546,7 @@ class Convolution final : public Operator {
         cuda::gemm(dev, t, false, false, Fg, P, K, 1.0, at(w, gr * Fg * K), K, col, P, beta,
                    at(out[0], (n * g.F + gr * Fg) * P), P);
       }
-    if (!p_.no_bias) {  // y (N, F, P) += b[f], in place
-      cuda::BroadcastIndex bx;
-      bx.ndim = 3, bx.shape[0] = g.N, bx.shape[1] = g.F, bx.shape[2] = P;
-      bx.stride_a[0] = g.F * P, bx.stride_a[1] = P, bx.stride_a[2] = 1;
-      bx.stride_b[0] = 0, bx.stride_b[1] = 1, bx.stride_b[2] = 0;
-      cuda::broadcast_binary(dev, t, cuda::BinaryOp::add, bx, g.N * g.F * P, out[0].raw_data(),
-                             in[2].raw_data(), out[0].raw_data(), OpReq::write);
-    }
+    if (!p_.no_bias) on_gpu::add_channel_bias(dev, out[0], in[2], g.N, g.F, P);  // y (N, F, P) += b[f]
   }
 #endif
  private:

@@ -114,29 +114,11 @@ class Deconvolution final : public Operator {
   explicit Deconvolution(DeconvolutionParam p) : p_(std::move(p)) { check(); }
   explicit Deconvolution(const AttrMap& m) {
     attr::Reader r("Deconvolution", m);
-    std::vector<std::int64_t> kernel, stride, dilate, pad, adj, target;
-    r.get("kernel", kernel);
-    r.get("stride", stride);
-    r.get("dilate", dilate);
-    r.get("pad", pad);
+    read_conv_attrs(r, "Deconvolution", p_);
+    std::vector<std::int64_t> adj, target;
     r.get("adj", adj);
     r.get("target_shape", target);
-    r.get("num_filter", p_.num_filter);
-    r.get("num_group", p_.num_group);
-    r.get("no_bias", p_.no_bias);
-    r.get("workspace", p_.workspace);
-    std::string layout;
-    r.get("layout", layout);
-    p_.layout = layout_code("Deconvolution", layout);
-    std::string ignored;
-    r.get("cudnn_tune", ignored);
-    bool off = false;
-    r.get("cudnn_off", off);
     r.finish();
-    p_.kernel = Spatial::from(kernel);
-    p_.stride = Spatial::from(stride);
-    p_.dilate = Spatial::from(dilate);
-    p_.pad = Spatial::from(pad);
     p_.adj = Spatial::from(adj);
     p_.target_shape = Spatial::from(target);
     check();

@@ -169,14 +169,7 @@ class FullyConnected final : public Operator {
     // y (+)= X Wᵀ, then y += bias in place (each element read and written by one thread)
     cuda::gemm(dev, x.dtype(), false, true, M, H, D, 1.0, x.raw_data(), D, w.raw_data(), D,
                req[0] == OpReq::add ? 1.0 : 0.0, out[0].raw_data(), H);
-    if (!p_.no_bias) {
-      cuda::BroadcastIndex bx;
-      bx.ndim = 2, bx.shape[0] = M, bx.shape[1] = H;
-      bx.stride_a[0] = H, bx.stride_a[1] = 1;
-      bx.stride_b[0] = 0, bx.stride_b[1] = 1;
-      cuda::broadcast_binary(dev, x.dtype(), cuda::BinaryOp::add, bx, M * H, out[0].raw_data(),
-                             in[2].raw_data(), out[0].raw_data(), OpReq::write);
-    }
+    if (!p_.no_bias) on_gpu::add_channel_bias(dev, out[0], in[2], M, H, 1);
   }
 #endif
  private:

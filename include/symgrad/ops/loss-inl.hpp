@@ -34,19 +34,9 @@ class MakeLossBackward final : public Operator {
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     const NDArray& x = in[0];
+    const double g = head_grad(x);
     dispatch_float(x.dtype(), "MakeLoss", [&](auto t) {
       using T = decltype(t);
-      double g = p_.grad_scale;
-      if (p_.normalization == LossNorm::batch) {
-        std::int64_t last = x.ndim() ? x.shape().back() : 1;
-        std::int64_t rows = last ? x.size() / last : 1;
-        g /= static_cast<double>(std::max<std::int64_t>(1, rows));
-      } else if (p_.normalization == LossNorm::valid) {
-        const T* p = x.data<T>();
-        std::int64_t cnt = 0;
-        for (std::int64_t i = 0; i < x.size(); ++i) cnt += p[i] > static_cast<T>(p_.valid_thresh);
-        g /= static_cast<double>(std::max<std::int64_t>(1, cnt));
-      }
       T* dx = out[0].data<T>();
       const T v = static_cast<T>(g);
       for_each_req<T>(req[0], static_cast<std::size_t>(x.size()), [&]<OpReq R, class V>(std::size_t i) {
@@ -59,19 +49,8 @@ class MakeLossBackward final : public Operator {
   std::string gpu_unsupported() const override { return ""; }
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
-    const NDArray& x = in[0];
-    double g = p_.grad_scale;
-    if (p_.normalization == LossNorm::batch) {
-      std::int64_t last = x.ndim() ? x.shape().back() : 1;
-      std::int64_t rows = last ? x.size() / last : 1;
-      g /= static_cast<double>(std::max<std::int64_t>(1, rows));
-    } else if (p_.normalization == LossNorm::valid) {
-      // counted on the host: the loss is small, and this needs the values anyway
-      NDArray h = x.copy_to(cpu());
-      std::int64_t cnt = 0;
-      for (std::int64_t i = 0; i < h.size(); ++i) cnt += h.at_flat(i) > p_.valid_thresh;
-      g /= static_cast<double>(std::max<std::int64_t>(1, cnt));
-    }
+    // valid: counted on the host, where head_grad reads the loss (it is small)
+    const double g = head_grad(p_.normalization == LossNorm::valid ? in[0].copy_to(cpu()) : in[0]);
     if (req[0] == OpReq::write) {
       out[0].fill(g);
     } else if (req[0] == OpReq::add) {
@@ -81,6 +60,25 @@ class MakeLossBackward final : public Operator {
   }
 #endif
  private:
+  // The gradient of every element: grad_scale, divided by the rows (batch) or by the entries
+  // above valid_thresh (valid; `x` on the host, compared in its own precision).
+  double head_grad(const NDArray& x) const {
+    double g = p_.grad_scale;
+    if (p_.normalization == LossNorm::batch) {
+      std::int64_t last = x.ndim() ? x.shape().back() : 1;
+      std::int64_t rows = last ? x.size() / last : 1;
+      g /= static_cast<double>(std::max<std::int64_t>(1, rows));
+    } else if (p_.normalization == LossNorm::valid) {
+      std::int64_t cnt = 0;
+      dispatch_float(x.dtype(), "MakeLoss", [&](auto t) {
+        using T = decltype(t);
+        const T* p = x.data<T>();
+        for (std::int64_t i = 0; i < x.size(); ++i) cnt += p[i] > static_cast<T>(p_.valid_thresh);
+      });
+      g /= static_cast<double>(std::max<std::int64_t>(1, cnt));
+    }
+    return g;
+  }
   MakeLossParam p_;
 };
 

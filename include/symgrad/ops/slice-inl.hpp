@@ -140,20 +140,11 @@ class SliceBackward final : public Operator {
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     auto g = geometry_of(p_, in[1].shape());
-    if (req[0] == OpReq::write) std::memset(out[0].raw_data(), 0, out[0].nbytes());
+    if (req[0] == OpReq::write) device::zero(out[0].context(), out[0].raw_data(), out[0].nbytes());
     dispatch_dtype(out[0].dtype(), [&](auto t) { slice_copy<decltype(t)>(out[0], in[0], g, false, req[0]); });
   }
 
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::null) return;
-    auto g = geometry_of(p_, in[1].shape());
-    if (req[0] == OpReq::write) device::zero(ctx.ctx, out[0].raw_data(), out[0].nbytes());
-    dispatch_dtype(out[0].dtype(), [&](auto t) { slice_copy<decltype(t)>(out[0], in[0], g, false, req[0]); });
-  }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
  private:
   SliceParam p_;
 };
