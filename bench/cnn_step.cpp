@@ -38,7 +38,7 @@ Symbol lenet() {
 
 Symbol conv_bn(const Symbol& x, const std::string& name) {
   Symbol c = convolution(
-      x, {.kernel = {3, 3}, .num_filter = 64, .pad = {1, 1}, .no_bias = true, .name = name + "_conv"});
+      x, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 64, .no_bias = true, .name = name + "_conv"});
   return batch_norm(c, {.eps = 2e-5, .fix_gamma = false, .name = name + "_bn"});
 }
 

@@ -22,13 +22,19 @@ using namespace sg::sym;
 
 namespace {
 
-Symbol conv_bn(const Symbol& x, std::int64_t filters, std::int64_t k, std::int64_t stride, const std::string& name) {
-  Symbol c = convolution(x, {.kernel = {k, k}, .num_filter = filters, .stride = {stride, stride},
-                             .pad = {k / 2, k / 2}, .no_bias = true, .name = name + "_conv"});
+Symbol conv_bn(const Symbol& x, std::int64_t filters, std::int64_t k, std::int64_t stride,
+               const std::string& name) {
+  Symbol c = convolution(x, {.kernel = {k, k},
+                             .stride = {stride, stride},
+                             .pad = {k / 2, k / 2},
+                             .num_filter = filters,
+                             .no_bias = true,
+                             .name = name + "_conv"});
   return batch_norm(c, {.eps = 2e-5, .fix_gamma = false, .name = name + "_bn"});
 }
 
-Symbol basic_block(const Symbol& x, std::int64_t filters, std::int64_t stride, bool project, const std::string& name) {
+Symbol basic_block(const Symbol& x, std::int64_t filters, std::int64_t stride, bool project,
+                   const std::string& name) {
   Symbol h = activation(conv_bn(x, filters, 3, stride, name + "_1"), {.act_type = "relu"});
   h = conv_bn(h, filters, 3, 1, name + "_2");
   Symbol shortcut = project ? conv_bn(x, filters, 1, stride, name + "_sc") : x;
@@ -42,7 +48,8 @@ Symbol resnet18() {
   for (int s = 0; s < 4; ++s)
     for (int b = 0; b < 2; ++b) {
       const bool first = b == 0 && s > 0;
-      h = basic_block(h, filters[s], first ? 2 : 1, first, "stage" + std::to_string(s + 1) + "_unit" + std::to_string(b + 1));
+      h = basic_block(h, filters[s], first ? 2 : 1, first,
+                      "stage" + std::to_string(s + 1) + "_unit" + std::to_string(b + 1));
     }
   h = flatten(pooling(h, {.kernel = {1, 1}, .pool_type = "avg", .global_pool = true}));
   return softmax_output(fully_connected(h, {.num_hidden = 1000, .name = "fc"}), {.name = "softmax"});
@@ -54,9 +61,12 @@ int main(int argc, char** argv) {
   std::int64_t batch = 16, size = 112;
   int reps = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--batch") == 0) batch = std::max(1, std::atoi(argv[i + 1]));
-    else if (std::strcmp(argv[i], "--size") == 0) size = std::max(32, std::atoi(argv[i + 1]));
-    else if (std::strcmp(argv[i], "--reps") == 0) reps = std::max(1, std::atoi(argv[i + 1]));
+    if (std::strcmp(argv[i], "--batch") == 0)
+      batch = std::max(1, std::atoi(argv[i + 1]));
+    else if (std::strcmp(argv[i], "--size") == 0)
+      size = std::max(32, std::atoi(argv[i + 1]));
+    else if (std::strcmp(argv[i], "--reps") == 0)
+      reps = std::max(1, std::atoi(argv[i + 1]));
   }
   Symbol net = resnet18();
   auto ex = net.simple_bind(sg::cpu(), {{"data", {batch, 3, size, size}}, {"softmax_label", {batch}}});
@@ -64,7 +74,8 @@ int main(int argc, char** argv) {
   for (auto [name, arr] : ex.arg_dict()) {
     float* p = arr.data<float>();
     for (std::int64_t i = 0; i < arr.size(); ++i)
-      p[i] = name == "softmax_label" ? std::floor(float(gen.uniform01() * 1000)) : static_cast<float>(0.1 * gen.uniform01() - 0.05);
+      p[i] = name == "softmax_label" ? std::floor(float(gen.uniform01() * 1000))
+                                     : static_cast<float>(0.1 * gen.uniform01() - 0.05);
   }
   for (auto [name, arr] : ex.arg_dict())
     if (name.ends_with("_gamma")) std::fill_n(arr.data<float>(), arr.size(), 1.0f);
@@ -78,10 +89,12 @@ int main(int argc, char** argv) {
   }
   std::sort(ms.begin(), ms.end());
   const double med = ms[ms.size() / 2];
-  std::printf("{\"name\": \"resnet18_fwdbwd\", \"size\": \"%lldx3x%lldx%lld\", \"median\": %.3f, \"min\": %.3f, \"max\": %.3f, "
-              "\"repetitions\": %zu, \"unit\": \"ms\"}\n",
-              static_cast<long long>(batch), static_cast<long long>(size), static_cast<long long>(size), med, ms.front(),
-              ms.back(), ms.size());
+  std::printf(
+      "{\"name\": \"resnet18_fwdbwd\", \"size\": \"%lldx3x%lldx%lld\", \"median\": %.3f, \"min\": %.3f, "
+      "\"max\": %.3f, "
+      "\"repetitions\": %zu, \"unit\": \"ms\"}\n",
+      static_cast<long long>(batch), static_cast<long long>(size), static_cast<long long>(size), med,
+      ms.front(), ms.back(), ms.size());
   std::printf("RESULT symgrad_resnet_fwdbwd %.3f ms\n", med);
   std::printf("RESULT symgrad_resnet_images %.2f images/s\n", double(batch) * 1000.0 / med);
 }

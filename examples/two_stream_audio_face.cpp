@@ -33,7 +33,8 @@ using namespace sg::sym;
 namespace {
 
 struct Sizes {
-  std::int64_t batch = 128, samples = 1024, frames = 49, features = 75, hidden = 256, face_channels = 512, face_size = 14;
+  std::int64_t batch = 128, samples = 1024, frames = 49, features = 75, hidden = 256, face_channels = 512,
+               face_size = 14;
 };
 
 constexpr std::int64_t kClasses = 6, kFaceFilters = 64;
@@ -49,8 +50,9 @@ Symbol build(const Sizes& s) {
   Symbol rnn_outputs = concat({last1, last2}, {.dim = 1, .name = "rnn_outputs"});
 
   Symbol f = convolution(face, {.kernel = {1, 1}, .num_filter = kFaceFilters, .name = "face_conv1"});
-  f = activation(batch_norm(f, {.fix_gamma = false, .name = "face_bn1"}), {.act_type = "relu", .name = "face_relu1"});
-  f = convolution(f, {.kernel = {3, 3}, .num_filter = kFaceFilters, .pad = {1, 1}, .name = "face_conv2"});
+  f = activation(batch_norm(f, {.fix_gamma = false, .name = "face_bn1"}),
+                 {.act_type = "relu", .name = "face_relu1"});
+  f = convolution(f, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = kFaceFilters, .name = "face_conv2"});
   f = activation(f, {.act_type = "relu", .name = "face_relu2"});
   f = pooling(f, {.kernel = {2, 2}, .stride = {2, 2}, .name = "face_pool1"});
   f = pooling(f, {.kernel = {1, 1}, .pool_type = "avg", .global_pool = true, .name = "face_pool2"});
@@ -78,15 +80,14 @@ bool print_and_check_shapes(const Symbol& net, const Sizes& s) {
   std::map<std::string, sg::Shape> got;
   for (std::size_t i = 0; i < args.size(); ++i) got[args[i]] = arg_shapes[i];
   const std::int64_t g4 = 4 * s.hidden;
-  const std::map<std::string, sg::Shape> want{
-      {"lstm1_i2h_weight", {g4, s.features}},
-      {"lstm1_h2h_weight", {g4, s.hidden}},
-      {"lstm2_i2h_weight", {g4, s.hidden}},
-      {"face_conv1_weight", {kFaceFilters, s.face_channels, 1, 1}},
-      {"face_bn1_gamma", {kFaceFilters}},
-      {"face_conv2_weight", {kFaceFilters, kFaceFilters, 3, 3}},
-      {"fc_weight", {kClasses, 2 * s.hidden + kFaceFilters}},
-      {"fc_bias", {kClasses}}};
+  const std::map<std::string, sg::Shape> want{{"lstm1_i2h_weight", {g4, s.features}},
+                                              {"lstm1_h2h_weight", {g4, s.hidden}},
+                                              {"lstm2_i2h_weight", {g4, s.hidden}},
+                                              {"face_conv1_weight", {kFaceFilters, s.face_channels, 1, 1}},
+                                              {"face_bn1_gamma", {kFaceFilters}},
+                                              {"face_conv2_weight", {kFaceFilters, kFaceFilters, 3, 3}},
+                                              {"fc_weight", {kClasses, 2 * s.hidden + kFaceFilters}},
+                                              {"fc_bias", {kClasses}}};
   bool ok = out_shapes.size() == 1 && out_shapes[0] == sg::Shape{s.batch, kClasses};
   for (const auto& [name, shape] : want) ok = ok && got.count(name) && got.at(name) == shape;
   ok = ok && auxs == std::vector<std::string>{"face_bn1_moving_mean", "face_bn1_moving_var"} &&
@@ -103,11 +104,13 @@ struct Data {
 Data synthesize(const Sizes& s, std::int64_t n, std::uint64_t seed) {
   sg::nd::random::Generator gen(seed);
   Data d{sg::nd::random::normal(0, 1, {n, s.frames, s.features}, gen),
-         sg::nd::random::normal(0, 1, {n, s.face_channels, s.face_size, s.face_size}, gen), sg::nd::zeros({n})};
+         sg::nd::random::normal(0, 1, {n, s.face_channels, s.face_size, s.face_size}, gen),
+         sg::nd::zeros({n})};
   float* a = d.audio.data<float>();
   float* f = d.face.data<float>();
   float* l = d.label.data<float>();
-  const std::int64_t third = s.face_channels / 3, plane = s.face_size * s.face_size, quarter = std::max<std::int64_t>(1, s.features / 4);
+  const std::int64_t third = s.face_channels / 3, plane = s.face_size * s.face_size,
+                     quarter = std::max<std::int64_t>(1, s.features / 4);
   for (std::int64_t i = 0; i < n; ++i) {
     const std::int64_t y = (i * 7 + 3) % kClasses;
     l[i] = float(y);
@@ -129,16 +132,26 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string o = argv[i];
     const double v = std::atof(argv[i + 1]);
-    if (o == "--batch") s.batch = std::int64_t(v);
-    else if (o == "--samples") s.samples = std::int64_t(v);
-    else if (o == "--frames") s.frames = std::int64_t(v);
-    else if (o == "--features") s.features = std::int64_t(v);
-    else if (o == "--hidden") s.hidden = std::int64_t(v);
-    else if (o == "--face-channels") s.face_channels = std::int64_t(v);
-    else if (o == "--face-size") s.face_size = std::int64_t(v);
-    else if (o == "--epochs") epochs = int(v);
-    else if (o == "--lr") lr = v;
-    else if (o == "--min-accuracy") min_accuracy = v;
+    if (o == "--batch")
+      s.batch = std::int64_t(v);
+    else if (o == "--samples")
+      s.samples = std::int64_t(v);
+    else if (o == "--frames")
+      s.frames = std::int64_t(v);
+    else if (o == "--features")
+      s.features = std::int64_t(v);
+    else if (o == "--hidden")
+      s.hidden = std::int64_t(v);
+    else if (o == "--face-channels")
+      s.face_channels = std::int64_t(v);
+    else if (o == "--face-size")
+      s.face_size = std::int64_t(v);
+    else if (o == "--epochs")
+      epochs = int(v);
+    else if (o == "--lr")
+      lr = v;
+    else if (o == "--min-accuracy")
+      min_accuracy = v;
     else {
       std::cerr << "unknown option " << o << "\n";
       return 2;
@@ -152,10 +165,11 @@ int main(int argc, char** argv) {
   if (!print_and_check_shapes(net, s)) return 1;
 
   Data train = synthesize(s, s.samples, 1), held = synthesize(s, std::max(s.batch, s.samples / 4), 2);
-  sg::io::NDArrayIter train_it({{"audio_data", train.audio}, {"face_data", train.face}}, {{"softmax_label", train.label}},
+  sg::io::NDArrayIter train_it({{"audio_data", train.audio}, {"face_data", train.face}},
+                               {{"softmax_label", train.label}},
                                {.batch_size = s.batch, .shuffle = true, .seed = 3});
-  sg::io::NDArrayIter held_it({{"audio_data", held.audio}, {"face_data", held.face}}, {{"softmax_label", held.label}},
-                              {.batch_size = s.batch});
+  sg::io::NDArrayIter held_it({{"audio_data", held.audio}, {"face_data", held.face}},
+                              {{"softmax_label", held.label}}, {.batch_size = s.batch});
   sg::Module mod(net, {.data_names = {"audio_data", "face_data"}, .label_names = {"softmax_label"}});
   const auto tic = std::chrono::steady_clock::now();
   mod.fit(train_it, {.eval_data = &held_it,

@@ -1,11 +1,13 @@
-// libsymgrad: the registry and the small operators (copy_like, fills, MakeLoss, BlockGrad).
-// Every unit first: an implementation file may include another of the same group.
+// libsymgrad: the registry, the parameter tables' helpers and the small operators (copy_like, fills,
+// MakeLoss, BlockGrad). Every unit first: an implementation file may include another of the same group.
 #define SYMGRAD_UNIT_OPS_COPY_LIKE
 #define SYMGRAD_UNIT_OPS_INIT
 #define SYMGRAD_UNIT_OPS_REGISTRY
 #define SYMGRAD_UNIT_OPS_LOSS
+#define SYMGRAD_UNIT_OPS_PARAMS
 
 #include <symgrad/ops/copy_like-inl.hpp>
 #include <symgrad/ops/init-inl.hpp>
 #include <symgrad/ops/loss-inl.hpp>
+#include <symgrad/ops/params-inl.hpp>
 #include <symgrad/ops/registry-inl.hpp>

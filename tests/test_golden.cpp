@@ -73,8 +73,10 @@ TEST_CASE("golden: binary and scalar arithmetic") {
 TEST_CASE("golden: MakeLoss, BlockGrad and the notebook's program") {
   Symbol d = var("data");
   run_golden("makeloss_null", make_loss(square(d), {.grad_scale = 2, .name = "ml"}));
-  run_golden("makeloss_batch", make_loss(square(d), {.grad_scale = 2, .normalization = "batch", .name = "ml"}));
-  run_golden("makeloss_valid", make_loss(d, {.grad_scale = 2, .valid_thresh = 0.1, .normalization = "valid", .name = "ml"}));
+  run_golden("makeloss_batch",
+             make_loss(square(d), {.grad_scale = 2, .normalization = "batch", .name = "ml"}));
+  run_golden("makeloss_valid",
+             make_loss(d, {.grad_scale = 2, .valid_thresh = 0.1, .normalization = "valid", .name = "ml"}));
   run_golden("blockgrad", group({block_grad(d * 2.0), make_loss(square(d))}));
   Symbol y = fully_connected(var("data"), {.num_hidden = 1, .name = "fc"});
   run_golden("notebook", group({block_grad(y), make_loss(square(y - var("label")))}));
@@ -144,9 +146,12 @@ TEST_CASE("golden: softmax family and output layers") {
   run_golden("softmax_activation_channel", softmax_activation(d, {.mode = "channel"}));
   run_golden("softmax_cross_entropy", softmax_cross_entropy(d, lab));
   run_golden("softmax_output", softmax_output(d, lab, {.name = "softmax"}));
-  run_golden("softmax_output_opts",
-             softmax_output(d, lab, {.grad_scale = 2, .normalization = "batch", .smooth_alpha = 0.1, .name = "softmax"}));
-  run_golden("softmax_output_ignore", softmax_output(d, lab, {.use_ignore = true, .normalization = "valid", .name = "softmax"}));
+  run_golden(
+      "softmax_output_opts",
+      softmax_output(d, lab,
+                     {.grad_scale = 2, .normalization = "batch", .smooth_alpha = 0.1, .name = "softmax"}));
+  run_golden("softmax_output_ignore",
+             softmax_output(d, lab, {.use_ignore = true, .normalization = "valid", .name = "softmax"}));
   run_golden("softmax_output_probs", softmax_output(d, lab, {.name = "softmax"}));
   run_golden("softmax_output_multi", softmax_output(d, lab, {.multi_output = true, .name = "softmax"}));
   run_golden("softmax_output_preserve", softmax_output(d, lab, {.preserve_shape = true, .name = "softmax"}));
@@ -172,8 +177,13 @@ TEST_CASE("golden: unrolled RNN cells") {
 
 TEST_CASE("golden: fused RNN operator (MXNet's oneDNN implementation)") {
   auto fused = [](const char* mode, int layers, bool bi) {
-    return rnn(var("data"), var("parameters"), var("state"), std::string(mode) == "lstm" ? var("state_cell") : Symbol(),
-               {.state_size = 4, .num_layers = layers, .mode = mode, .bidirectional = bi, .state_outputs = true,
+    return rnn(var("data"), var("parameters"), var("state"),
+               std::string(mode) == "lstm" ? var("state_cell") : Symbol(),
+               {.state_size = 4,
+                .num_layers = layers,
+                .mode = mode,
+                .bidirectional = bi,
+                .state_outputs = true,
                 .name = "r"});
   };
   run_golden("fused_lstm_l1", fused("lstm", 1, false), true, 1e-4, 1e-5);
@@ -186,18 +196,29 @@ TEST_CASE("golden: fused RNN operator (MXNet's oneDNN implementation)") {
 TEST_CASE("golden: Convolution, Pooling, BatchNorm") {
   Symbol d = var("data");
   run_golden("conv2d", convolution(d, {.kernel = {3, 3}, .num_filter = 4, .name = "conv"}));
-  run_golden("conv2d_stride_pad_dilate", convolution(d, {.kernel = {3, 2}, .num_filter = 3, .stride = {2, 1}, .dilate = {1, 2},
-                                                         .pad = {1, 2}, .name = "conv"}));
-  run_golden("conv2d_group_nobias",
-             convolution(d, {.kernel = {2, 2}, .num_filter = 4, .num_group = 2, .no_bias = true, .name = "conv"}));
+  run_golden("conv2d_stride_pad_dilate", convolution(d, {.kernel = {3, 2},
+                                                         .stride = {2, 1},
+                                                         .dilate = {1, 2},
+                                                         .pad = {1, 2},
+                                                         .num_filter = 3,
+                                                         .name = "conv"}));
+  run_golden(
+      "conv2d_group_nobias",
+      convolution(d, {.kernel = {2, 2}, .num_filter = 4, .num_group = 2, .no_bias = true, .name = "conv"}));
   run_golden("conv2d_1x1", convolution(d, {.kernel = {1, 1}, .num_filter = 3, .name = "conv"}));
-  run_golden("conv1d", convolution(d, {.kernel = {3}, .num_filter = 2, .stride = {2}, .pad = {1}, .name = "conv"}));
-  run_golden("conv3d", convolution(d, {.kernel = {2, 2, 2}, .num_filter = 2, .pad = {1, 0, 1}, .name = "conv"}));
+  run_golden("conv1d",
+             convolution(d, {.kernel = {3}, .stride = {2}, .pad = {1}, .num_filter = 2, .name = "conv"}));
+  run_golden("conv3d",
+             convolution(d, {.kernel = {2, 2, 2}, .pad = {1, 0, 1}, .num_filter = 2, .name = "conv"}));
   run_golden("pool_max", pooling(d, {.kernel = {2, 2}, .stride = {2, 2}}));
   run_golden("pool_max_pad_full",
              pooling(d, {.kernel = {3, 3}, .pooling_convention = "full", .stride = {2, 2}, .pad = {1, 1}}));
-  run_golden("pool_avg_pad", pooling(d, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}}));
-  run_golden("pool_avg_nopadcount", pooling(d, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1},
+  run_golden("pool_avg_pad",
+             pooling(d, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}}));
+  run_golden("pool_avg_nopadcount", pooling(d, {.kernel = {3, 3},
+                                                .pool_type = "avg",
+                                                .stride = {2, 2},
+                                                .pad = {1, 1},
                                                 .count_include_pad = false}));
   run_golden("pool_sum_1d", pooling(d, {.kernel = {3}, .pool_type = "sum", .stride = {2}}));
   run_golden("pool_global_avg", pooling(d, {.kernel = {1, 1}, .pool_type = "avg", .global_pool = true}));
@@ -205,7 +226,8 @@ TEST_CASE("golden: Convolution, Pooling, BatchNorm") {
   run_golden("batchnorm", batch_norm(d, {.fix_gamma = false, .name = "bn"}), true, 1e-4, 1e-5);
   run_golden("batchnorm_fix_gamma", batch_norm(d, {.name = "bn"}), true, 1e-4, 1e-5);
   run_golden("batchnorm_axis_last",
-             batch_norm(d, {.eps = 1e-4, .momentum = 0.8, .fix_gamma = false, .axis = -1, .name = "bn"}), true, 1e-4, 1e-5);
-  run_golden("batchnorm_global", batch_norm(d, {.fix_gamma = false, .use_global_stats = true, .name = "bn"}), true, 1e-4,
-             1e-5);
+             batch_norm(d, {.eps = 1e-4, .momentum = 0.8, .fix_gamma = false, .axis = -1, .name = "bn"}),
+             true, 1e-4, 1e-5);
+  run_golden("batchnorm_global", batch_norm(d, {.fix_gamma = false, .use_global_stats = true, .name = "bn"}),
+             true, 1e-4, 1e-5);
 }

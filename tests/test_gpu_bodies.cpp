@@ -488,7 +488,7 @@ TEST_CASE("gpu bodies: Dropout draws the CPU operator's masks, with and without 
   NDArray x = uniform(sg::Shape{4, 5, 6}, -1, 1, 41);
   for (std::vector<std::int64_t> axes : {std::vector<std::int64_t>{}, {1}, {0, -1}}) {
     CAPTURE(axes.size());
-    sg::ops::Dropout op(sg::ops::DropoutParam{0.3, false, axes});
+    sg::ops::Dropout op(sg::ops::DropoutParam{.p = 0.3, .axes = axes});
     NDArray y(x.shape()), mask(x.shape()), y2(x.shape()), mask2(x.shape());
     y2.fill(0.5);  // req add
     sg::nd::random::Generator gen(77);

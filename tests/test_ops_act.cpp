@@ -43,7 +43,8 @@ sg::Executor run64(const Symbol& s, const std::map<std::string, sg::NDArray>& ar
 double max_diff(const sg::NDArray& got, const std::vector<double>& want) {
   REQUIRE(static_cast<std::size_t>(got.size()) == want.size());
   double m = 0;
-  for (std::size_t i = 0; i < want.size(); ++i) m = std::max(m, std::fabs(got.at_flat(std::int64_t(i)) - want[i]));
+  for (std::size_t i = 0; i < want.size(); ++i)
+    m = std::max(m, std::fabs(got.at_flat(std::int64_t(i)) - want[i]));
   return m;
 }
 std::string shape_error(const Symbol& s, const sg::ShapeDict& shapes) {
@@ -87,7 +88,10 @@ TEST_CASE("leaky_relu: arguments, outputs and shapes as MXNet's") {
   CHECK(given.list_arguments() == Strings{"data", "g"});
   CHECK(given.attr_dict().at("g").at("__init__") == R"(["Constant", {"value": 0.25}])");
 
-  CHECK_THROWS_WITH_AS(leaky_relu(x, {.act_type = "swish"}), doctest::Contains("act_type 'swish'"), sg::ValueError);
+  CHECK_THROWS_WITH_AS(
+      leaky_relu(x, {.act_type = "swish"}),
+      doctest::Contains("act_type must be one of leaky, prelu, elu, selu, gelu, rrelu, got 'swish'"),
+      sg::ValueError);
   CHECK_THROWS_WITH_AS(leaky_relu(x, var("g"), {.act_type = "leaky"}), doctest::Contains("'prelu' only"),
                        sg::ValueError);
   CHECK_THROWS_WITH_AS(leaky_relu(x, {.act_type = "rrelu", .lower_bound = 0.5, .upper_bound = 0.2}),
@@ -114,7 +118,8 @@ TEST_CASE("leaky_relu: values against the formulas") {
   auto ex = run64(leaky_relu(x, {.act_type = "gelu"}), {{"data", in}});
   double tanh_gap = 0;
   for (std::int64_t i = 0; i < in.size(); ++i) {
-    const double v = X[i], t = 0.5 * v * (1 + std::tanh(std::sqrt(2 / std::numbers::pi) * (v + 0.044715 * v * v * v)));
+    const double v = X[i],
+                 t = 0.5 * v * (1 + std::tanh(std::sqrt(2 / std::numbers::pi) * (v + 0.044715 * v * v * v)));
     tanh_gap = std::max(tanh_gap, std::fabs(t - ex.outputs().at(0).at_flat(i)));
   }
   CHECK(tanh_gap > 1e-5);
@@ -123,7 +128,8 @@ TEST_CASE("leaky_relu: values against the formulas") {
   auto gamma = sg::NDArray(std::vector<double>{0.1, -0.2, 0.3}, {3});
   auto pr = run64(leaky_relu(x, {.act_type = "prelu", .name = "lr"}), {{"data", in}, {"lr_gamma", gamma}});
   std::vector<double> want;
-  for (std::int64_t i = 0; i < in.size(); ++i) want.push_back(X[i] > 0 ? X[i] : gamma.at_flat(i / 4 % 3) * X[i]);
+  for (std::int64_t i = 0; i < in.size(); ++i)
+    want.push_back(X[i] > 0 ? X[i] : gamma.at_flat(i / 4 % 3) * X[i]);
   CHECK(max_diff(pr.outputs().at(0), want) < 1e-12);
   auto one = sg::NDArray(std::vector<double>{-0.4}, {1});
   pr = run64(leaky_relu(x, {.act_type = "prelu", .name = "lr"}), {{"data", in}, {"lr_gamma", one}});
@@ -136,8 +142,8 @@ TEST_CASE("leaky_relu: float64 gradients of every act_type") {
   Symbol x = var("data");
   const sg::Shape shape{2, 3, 4};
   auto in = away_from_zero(shape, 21);
-  for (auto o : {LeakyReLUOptions{.act_type = "leaky", .slope = 0.3}, LeakyReLUOptions{.act_type = "elu", .slope = 0.7},
-                 LeakyReLUOptions{.act_type = "gelu"},
+  for (auto o : {LeakyReLUOptions{.act_type = "leaky", .slope = 0.3},
+                 LeakyReLUOptions{.act_type = "elu", .slope = 0.7}, LeakyReLUOptions{.act_type = "gelu"},
                  LeakyReLUOptions{.act_type = "rrelu", .lower_bound = 0.2, .upper_bound = 0.2}}) {
     INFO(o.act_type);  // rrelu with equal bounds: the drawn slope is fixed, so differences are defined
     CHECK(check_gradient(leaky_relu(x, o), {{"data", shape}}, {.inputs = {{"data", in}}}) > 0);
@@ -156,7 +162,8 @@ TEST_CASE("leaky_relu: float64 gradients of every act_type") {
   ex.backward(sg::nd::ones(shape, sg::cpu(), sg::DType::float64));
   const double* X = in.data<double>();
   std::vector<double> want;
-  for (std::int64_t i = 0; i < in.size(); ++i) want.push_back(X[i] > 0 ? kLambda : kLambda * kAlpha * std::exp(X[i]));
+  for (std::int64_t i = 0; i < in.size(); ++i)
+    want.push_back(X[i] > 0 ? kLambda : kLambda * kAlpha * std::exp(X[i]));
   CHECK(max_diff(ex.grad_dict().at("data"), want) < 1e-12);
   // a negative slope: the output's sign picks the gradient (MXNet's), so x < 0 (y > 0) gets dy, not -0.5·dy
   ex = run64(leaky_relu(x, {.slope = -0.5}), {{"data", in}}, true);
@@ -231,13 +238,16 @@ TEST_CASE("pad: shapes and errors as MXNet's") {
   CHECK(msg.find("batch and channel") != std::string::npos);
   CHECK(shape_error(pad(x, {.pad_width = {1, 0, 0, 0, 1, 1, 1, 1}}), {{"data", {2, 3, 4, 5}}})
             .find("batch and channel") != std::string::npos);
-  msg = shape_error(pad(x, {.mode = "reflect", .pad_width = {0, 0, 0, 0, 4, 4, 1, 1}}), {{"data", {1, 1, 4, 5}}});
+  msg = shape_error(pad(x, {.mode = "reflect", .pad_width = {0, 0, 0, 0, 4, 4, 1, 1}}),
+                    {{"data", {1, 1, 4, 5}}});
   CHECK(msg.find("smaller than the size") != std::string::npos);
-  CHECK_NOTHROW(pad(x, {.mode = "edge", .pad_width = {0, 0, 0, 0, 4, 4, 1, 1}}).infer_shape({{"data", {1, 1, 4, 5}}}));
+  CHECK_NOTHROW(
+      pad(x, {.mode = "edge", .pad_width = {0, 0, 0, 0, 4, 4, 1, 1}}).infer_shape({{"data", {1, 1, 4, 5}}}));
   CHECK_THROWS_WITH_AS(pad(x, {}), doctest::Contains("pad_width is required"), sg::ValueError);
-  CHECK_THROWS_WITH_AS(pad(x, {.mode = "wrap", .pad_width = {0, 0, 0, 0, 1, 1, 1, 1}}), doctest::Contains("'wrap'"),
+  CHECK_THROWS_WITH_AS(pad(x, {.mode = "wrap", .pad_width = {0, 0, 0, 0, 1, 1, 1, 1}}),
+                       doctest::Contains("'wrap'"), sg::ValueError);
+  CHECK_THROWS_WITH_AS(pad(x, {.pad_width = {0, 0, 0, 0, -1, 1, 1, 1}}), doctest::Contains("negative"),
                        sg::ValueError);
-  CHECK_THROWS_WITH_AS(pad(x, {.pad_width = {0, 0, 0, 0, -1, 1, 1, 1}}), doctest::Contains("negative"), sg::ValueError);
 }
 
 TEST_CASE("pad: values and accumulated gradients of the three modes") {
@@ -249,11 +259,15 @@ TEST_CASE("pad: values and accumulated gradients of the three modes") {
     const char* mode;
     std::vector<double> out, grad;  // grad: how many outputs copy each element
   };
-  for (const auto& c :
-       {Case{"constant", {9, 9, 9, 9, 9, 9, 9, 9, 1, 2, 3, 9, 9, 9, 4, 5, 6, 9, 9, 9, 9, 9, 9, 9}, {1, 1, 1, 1, 1, 1}},
-        Case{"edge", {1, 1, 1, 2, 3, 3, 1, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 6, 4, 4, 4, 5, 6, 6}, {6, 2, 4, 6, 2, 4}},
-        Case{
-            "reflect", {6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2}, {2, 6, 4, 2, 6, 4}}}) {
+  for (const auto& c : {Case{"constant",
+                             {9, 9, 9, 9, 9, 9, 9, 9, 1, 2, 3, 9, 9, 9, 4, 5, 6, 9, 9, 9, 9, 9, 9, 9},
+                             {1, 1, 1, 1, 1, 1}},
+                        Case{"edge",
+                             {1, 1, 1, 2, 3, 3, 1, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 6, 4, 4, 4, 5, 6, 6},
+                             {6, 2, 4, 6, 2, 4}},
+                        Case{"reflect",
+                             {6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2},
+                             {2, 6, 4, 2, 6, 4}}}) {
     INFO(c.mode);
     auto ex = run64(pad(x, {.mode = c.mode, .pad_width = pw, .constant_value = 9}), {{"data", in}}, true);
     CHECK(ex.outputs().at(0).shape() == sg::Shape{1, 1, 4, 6});
@@ -279,7 +293,8 @@ TEST_CASE("pad: values and accumulated gradients of the three modes") {
         for (std::int64_t b = 0; b < 7; ++b)
           for (std::int64_t c = 0; c < 7; ++c) {
             std::int64_t sa = src(a, 2, 3), sb = src(b, 0, 4), sc = src(c, 2, 3);
-            want.push_back(sa < 0 || sb < 0 || sc < 0 ? -2.0 : in5.at_flat(((pl * 3 + sa) * 4 + sb) * 3 + sc));
+            want.push_back(sa < 0 || sb < 0 || sc < 0 ? -2.0
+                                                      : in5.at_flat(((pl * 3 + sa) * 4 + sb) * 3 + sc));
           }
     CHECK_MESSAGE(max_diff(ex.outputs().at(0), want) == 0, mode);
   }
@@ -308,7 +323,8 @@ TEST_CASE("upsampling: arguments and shapes as MXNet's") {
   CHECK(cat.infer_shape({{"a", {2, 2, 2, 2}}, {"b", {2, 1, 1, 1}}, {"c", {2, 3, 4, 4}}}).out_shapes.at(0) ==
         sg::Shape{2, 6, 4, 4});
   auto sum = upsampling({a, b}, {.scale = 3, .multi_input_mode = "sum"});
-  CHECK(sum.infer_shape({{"a", {1, 2, 2, 2}}, {"b", {1, 2, 1, 1}}}).out_shapes.at(0) == sg::Shape{1, 2, 6, 6});
+  CHECK(sum.infer_shape({{"a", {1, 2, 2, 2}}, {"b", {1, 2, 1, 1}}}).out_shapes.at(0) ==
+        sg::Shape{1, 2, 6, 6});
   // the automatic names are MXNet's: arg0.. for nearest, data and weight for bilinear
   NameManager fresh;
   auto autos = upsampling({Symbol(), Symbol()}, {.scale = 2, .name = "up"});
@@ -318,7 +334,8 @@ TEST_CASE("upsampling: arguments and shapes as MXNet's") {
   auto r = bil.infer_shape({{"data", {2, 3, 5, 4}}});
   CHECK(r.arg_shapes.at(1) == sg::Shape{3, 1, 4, 4});  // k = 2·scale − scale % 2
   CHECK(r.out_shapes.at(0) == sg::Shape{2, 3, 10, 8});
-  auto bil3 = UpSampling(var("data"), {.scale = 3, .sample_type = "bilinear", .num_filter = 2, .name = "up3"});
+  auto bil3 =
+      UpSampling(var("data"), {.scale = 3, .sample_type = "bilinear", .num_filter = 2, .name = "up3"});
   CHECK(bil3.infer_shape({{"data", {1, 2, 3, 3}}}).arg_shapes.at(1) == sg::Shape{2, 1, 5, 5});
   CHECK(bil.attr_dict().at("up_weight").at("__init__") == R"(["bilinear", {}])");
 
@@ -339,13 +356,14 @@ TEST_CASE("upsampling: arguments and shapes as MXNet's") {
   CHECK(msg.find("(3, 1, 4, 4)") != std::string::npos);
   CHECK(shape_error(bil, {{"data", {2, 4, 5, 4}}}).find("num_filter equal to the number of channels") !=
         std::string::npos);
-  CHECK_THROWS_WITH_AS(upsampling(a, {.scale = 2, .sample_type = "bilinear"}), doctest::Contains("needs num_filter"),
-                       sg::ValueError);
+  CHECK_THROWS_WITH_AS(upsampling(a, {.scale = 2, .sample_type = "bilinear"}),
+                       doctest::Contains("needs num_filter"), sg::ValueError);
   CHECK_THROWS_WITH_AS(upsampling(a, {.scale = 0}), doctest::Contains("scale must be a positive integer"),
                        sg::ValueError);
   CHECK_THROWS_WITH_AS(upsampling(a, {.scale = 2, .sample_type = "bicubic"}), doctest::Contains("'bicubic'"),
                        sg::ValueError);
-  CHECK_THROWS_AS(upsampling({a, b, c}, {.scale = 2, .sample_type = "bilinear", .num_filter = 1}), sg::ValueError);
+  CHECK_THROWS_AS(upsampling({a, b, c}, {.scale = 2, .sample_type = "bilinear", .num_filter = 1}),
+                  sg::ValueError);
 }
 
 TEST_CASE("upsampling: values against direct formulas") {
@@ -359,14 +377,16 @@ TEST_CASE("upsampling: values against direct formulas") {
     for (int c = 0; c < 3; ++c)
       for (int y = 0; y < 4; ++y)
         for (int x = 0; x < 6; ++x)
-          want.push_back(c < 2 ? xa.at_flat(((n * 2 + c) * 2 + y / 2) * 3 + x / 2) : xb.at_flat((n * 4 + y) * 6 + x));
+          want.push_back(c < 2 ? xa.at_flat(((n * 2 + c) * 2 + y / 2) * 3 + x / 2)
+                               : xb.at_flat((n * 4 + y) * 6 + x));
   CHECK(max_diff(cat.outputs().at(0), want) == 0);
   auto sum = run64(upsampling({a, b}, {.scale = 2, .multi_input_mode = "sum"}),
                    {{"a", uniform64({2, 2, 1, 1}, 0, 1, 4)}, {"b", xs}});
   want.clear();
   for (int n = 0; n < 2; ++n)
     for (int c = 0; c < 2; ++c)
-      for (int k = 0; k < 4; ++k) want.push_back(sum.arg_dict().at("a").at_flat(n * 2 + c) + xs.at_flat(n * 2 + c));
+      for (int k = 0; k < 4; ++k)
+        want.push_back(sum.arg_dict().at("a").at_flat(n * 2 + c) + xs.at_flat(n * 2 + c));
   CHECK(max_diff(sum.outputs().at(0), want) < 1e-15);
 
   // MXNet's documented example: ones (1, 1, 3, 3), weight ones (1, 1, 4, 4), scale 2
@@ -422,7 +442,8 @@ TEST_CASE("act: symbol JSON round trip") {
   NameManager names;
   Symbol x = var("data");
   auto lr = leaky_relu(x, {.act_type = "prelu", .name = "lr"});
-  auto p = pad(lr, {.mode = "reflect", .pad_width = {0, 0, 0, 0, 1, 1, 2, 2}, .constant_value = 0.5, .name = "p"});
+  auto p =
+      pad(lr, {.mode = "reflect", .pad_width = {0, 0, 0, 0, 1, 1, 2, 2}, .constant_value = 0.5, .name = "p"});
   auto up = upsampling({p, var("extra")}, {.scale = 2, .multi_input_mode = "sum", .name = "up"});
   auto bil = upsampling(up, {.scale = 2, .sample_type = "bilinear", .num_filter = 3, .name = "bil"});
   auto net = leaky_relu(bil, {.act_type = "rrelu", .slope = 0.5, .upper_bound = 0.4, .name = "rr"});
@@ -436,15 +457,18 @@ TEST_CASE("act: symbol JSON round trip") {
   // attribute strings as MXNet writes them (defaults left out, num_args always there)
   auto attrs = net.attr_dict();
   CHECK(attrs.at("lr") == sg::AttrMap{{"act_type", "prelu"}});
-  CHECK(attrs.at("p") ==
-        sg::AttrMap{{"constant_value", "0.5"}, {"mode", "reflect"}, {"pad_width", "(0, 0, 0, 0, 1, 1, 2, 2)"}});
+  CHECK(attrs.at("p") == sg::AttrMap{{"constant_value", "0.5"},
+                                     {"mode", "reflect"},
+                                     {"pad_width", "(0, 0, 0, 0, 1, 1, 2, 2)"}});
   CHECK(attrs.at("up") ==
-        sg::AttrMap{{"multi_input_mode", "sum"}, {"num_args", "2"}, {"sample_type", "nearest"}, {"scale", "2"}});
+        sg::AttrMap{
+            {"multi_input_mode", "sum"}, {"num_args", "2"}, {"sample_type", "nearest"}, {"scale", "2"}});
   CHECK(attrs.at("bil") ==
         sg::AttrMap{{"num_args", "1"}, {"num_filter", "3"}, {"sample_type", "bilinear"}, {"scale", "2"}});
   CHECK(attrs.at("rr") == sg::AttrMap{{"act_type", "rrelu"}, {"slope", "0.5"}, {"upper_bound", "0.4"}});
 
-  // JSON written by MXNet 1.9.1 (mx.sym.UpSampling(d, scale=2, sample_type='bilinear', num_filter=2, name='up'))
+  // JSON written by MXNet 1.9.1 (mx.sym.UpSampling(d, scale=2, sample_type='bilinear', num_filter=2,
+  // name='up'))
   auto mx = Symbol::load_json(R"({"nodes": [{"op": "null", "name": "data", "inputs": []},
     {"op": "null", "name": "up_weight", "attrs": {"__init__": "[\"bilinear\", {}]", "num_args": "1", "num_filter": "2",
      "sample_type": "bilinear", "scale": "2"}, "inputs": []},
@@ -497,15 +521,19 @@ TEST_CASE("act: golden values from MXNet 1.9.1") {
     run_golden(c, leaky_relu(d, {.act_type = "prelu", .name = "lr"}));
   for (std::string mode : {"constant", "edge", "reflect"}) {
     const double cv = mode == "constant" ? 1.5 : 0;
-    run_golden("pad_" + mode,
-               pad(d, {.mode = mode, .pad_width = {0, 0, 0, 0, 1, 2, 2, 1}, .constant_value = cv, .name = "p"}));
-    run_golden("pad_" + mode + "_5d",
-               pad(d, {.mode = mode, .pad_width = {0, 0, 0, 0, 1, 0, 2, 1, 0, 2}, .constant_value = cv, .name = "p"}));
+    run_golden(
+        "pad_" + mode,
+        pad(d, {.mode = mode, .pad_width = {0, 0, 0, 0, 1, 2, 2, 1}, .constant_value = cv, .name = "p"}));
+    run_golden(
+        "pad_" + mode + "_5d",
+        pad(d,
+            {.mode = mode, .pad_width = {0, 0, 0, 0, 1, 0, 2, 1, 0, 2}, .constant_value = cv, .name = "p"}));
   }
   Symbol a = var("a"), b = var("b"), c = var("c");
   run_golden("upsampling_nearest", upsampling(d, {.scale = 2, .name = "up"}));
   run_golden("upsampling_nearest_concat", upsampling({a, b, c}, {.scale = 2, .name = "up"}));
-  run_golden("upsampling_nearest_sum", upsampling({a, b}, {.scale = 3, .multi_input_mode = "sum", .name = "up"}));
+  run_golden("upsampling_nearest_sum",
+             upsampling({a, b}, {.scale = 3, .multi_input_mode = "sum", .name = "up"}));
   for (auto [s, ch] : {std::pair{2, 3}, std::pair{3, 2}, std::pair{4, 2}})
     run_golden("upsampling_bilinear_s" + std::to_string(s),
                upsampling(d, {.scale = s, .sample_type = "bilinear", .num_filter = ch, .name = "up"}));

@@ -26,12 +26,14 @@ TEST_CASE("conv: shapes as MXNet's formula, forward and backward through infer_s
   CHECK(r.arg_shapes.at(1) == sg::Shape{20, 1, 5, 5});
   CHECK(r.arg_shapes.at(2) == sg::Shape{20});
   // floor((in + 2p - (d(k-1)+1)) / s) + 1
-  CHECK(out_shape(convolution(x, {.kernel = {3, 2}, .num_filter = 3, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 2}}),
-                  {{"data", {2, 2, 7, 6}}}) == sg::Shape{2, 3, 4, 8});
-  CHECK(out_shape(convolution(x, {.kernel = {3}, .num_filter = 2, .stride = {2}, .pad = {1}}), {{"data", {2, 3, 9}}}) ==
-        sg::Shape{2, 2, 5});
-  CHECK(out_shape(convolution(x, {.kernel = {2, 2, 2}, .num_filter = 2, .pad = {1, 0, 1}}), {{"data", {1, 2, 3, 4, 3}}}) ==
-        sg::Shape{1, 2, 4, 3, 4});
+  CHECK(out_shape(
+            convolution(
+                x, {.kernel = {3, 2}, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 2}, .num_filter = 3}),
+            {{"data", {2, 2, 7, 6}}}) == sg::Shape{2, 3, 4, 8});
+  CHECK(out_shape(convolution(x, {.kernel = {3}, .stride = {2}, .pad = {1}, .num_filter = 2}),
+                  {{"data", {2, 3, 9}}}) == sg::Shape{2, 2, 5});
+  CHECK(out_shape(convolution(x, {.kernel = {2, 2, 2}, .pad = {1, 0, 1}, .num_filter = 2}),
+                  {{"data", {1, 2, 3, 4, 3}}}) == sg::Shape{1, 2, 4, 3, 4});
   auto g = convolution(x, {.kernel = {2, 2}, .num_filter = 6, .num_group = 3, .name = "g"});
   CHECK(g.infer_shape({{"data", {1, 9, 4, 4}}}).arg_shapes.at(1) == sg::Shape{6, 3, 2, 2});
   // failures name the operator, the shapes and the parameters
@@ -39,9 +41,9 @@ TEST_CASE("conv: shapes as MXNet's formula, forward and backward through infer_s
   auto msg = testing::error_message<sg::ShapeError>([&] { too_big.infer_shape({{"data", {1, 1, 5, 5}}}); });
   CHECK(msg.find("big") != std::string::npos);
   CHECK(msg.find("larger than the padded input") != std::string::npos);
-  CHECK_THROWS_AS(g.infer_shape({{"data", {1, 8, 4, 4}}}), sg::ShapeError);                   // 8 channels, 3 groups
-  CHECK_THROWS_AS(c1.infer_shape({{"data", {1, 28, 28}}}), sg::ShapeError);                   // missing an axis
-  CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .num_filter = 2, .stride = {1}}), sg::ValueError);
+  CHECK_THROWS_AS(g.infer_shape({{"data", {1, 8, 4, 4}}}), sg::ShapeError);  // 8 channels, 3 groups
+  CHECK_THROWS_AS(c1.infer_shape({{"data", {1, 28, 28}}}), sg::ShapeError);  // missing an axis
+  CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .stride = {1}, .num_filter = 2}), sg::ValueError);
   CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .num_filter = 0}), sg::ValueError);
   CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .num_filter = 3, .num_group = 2}), sg::ValueError);
   CHECK_THROWS_AS(convolution(x, {.kernel = {3, 3}, .num_filter = 2, .layout = "NHWC"}), sg::ValueError);
@@ -49,7 +51,7 @@ TEST_CASE("conv: shapes as MXNet's formula, forward and backward through infer_s
 
 TEST_CASE("conv: values against a direct sum") {
   Symbol x = var("data");
-  auto c = convolution(x, {.kernel = {2, 3}, .num_filter = 2, .stride = {1, 2}, .pad = {1, 1}, .name = "c"});
+  auto c = convolution(x, {.kernel = {2, 3}, .stride = {1, 2}, .pad = {1, 1}, .num_filter = 2, .name = "c"});
   auto ex = c.simple_bind(sg::cpu(), {{"data", {2, 3, 4, 5}}});
   sg::nd::random::Generator gen(3);
   for (auto& a : ex.arg_arrays()) sg::nd::random::uniform(-1, 1, a.shape(), gen).copy_to(a);
@@ -78,30 +80,37 @@ TEST_CASE("conv: values against a direct sum") {
 
 TEST_CASE("conv: float64 gradients") {
   Symbol x = var("data");
-  CHECK(check_gradient(convolution(x, {.kernel = {3, 2}, .num_filter = 2, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 1}}),
-                       {{"data", {2, 2, 5, 5}}}) > 0);
+  CHECK(check_gradient(
+            convolution(
+                x, {.kernel = {3, 2}, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 1}, .num_filter = 2}),
+            {{"data", {2, 2, 5, 5}}}) > 0);
   CHECK(check_gradient(convolution(x, {.kernel = {2, 2}, .num_filter = 4, .num_group = 2, .no_bias = true}),
                        {{"data", {1, 4, 4, 3}}}) > 0);
   CHECK(check_gradient(convolution(x, {.kernel = {1, 1}, .num_filter = 3}), {{"data", {2, 2, 3, 3}}}) > 0);
-  CHECK(check_gradient(convolution(x, {.kernel = {3}, .num_filter = 2, .stride = {2}, .pad = {2}}), {{"data", {2, 2, 7}}}) > 0);
-  CHECK(check_gradient(convolution(x, {.kernel = {2, 1, 2}, .num_filter = 2, .pad = {0, 1, 1}}), {{"data", {1, 2, 3, 2, 3}}}) > 0);
+  CHECK(check_gradient(convolution(x, {.kernel = {3}, .stride = {2}, .pad = {2}, .num_filter = 2}),
+                       {{"data", {2, 2, 7}}}) > 0);
+  CHECK(check_gradient(convolution(x, {.kernel = {2, 1, 2}, .pad = {0, 1, 1}, .num_filter = 2}),
+                       {{"data", {1, 2, 3, 2, 3}}}) > 0);
 }
 
 TEST_CASE("pooling: shapes, values and gradients") {
   Symbol x = var("data");
-  CHECK(out_shape(pooling(x, {.kernel = {2, 2}, .stride = {2, 2}}), {{"data", {1, 3, 7, 6}}}) == sg::Shape{1, 3, 3, 3});
-  CHECK(out_shape(pooling(x, {.kernel = {2, 2}, .pooling_convention = "full", .stride = {2, 2}}), {{"data", {1, 3, 7, 6}}}) ==
-        sg::Shape{1, 3, 4, 3});
-  CHECK(out_shape(pooling(x, {.kernel = {3}, .pooling_convention = "same", .stride = {2}}), {{"data", {1, 3, 7}}}) ==
-        sg::Shape{1, 3, 4});
-  CHECK(out_shape(pooling(x, {.pool_type = "avg", .global_pool = true}), {{"data", {2, 3, 7, 6}}}) == sg::Shape{2, 3, 1, 1});
+  CHECK(out_shape(pooling(x, {.kernel = {2, 2}, .stride = {2, 2}}), {{"data", {1, 3, 7, 6}}}) ==
+        sg::Shape{1, 3, 3, 3});
+  CHECK(out_shape(pooling(x, {.kernel = {2, 2}, .pooling_convention = "full", .stride = {2, 2}}),
+                  {{"data", {1, 3, 7, 6}}}) == sg::Shape{1, 3, 4, 3});
+  CHECK(out_shape(pooling(x, {.kernel = {3}, .pooling_convention = "same", .stride = {2}}),
+                  {{"data", {1, 3, 7}}}) == sg::Shape{1, 3, 4});
+  CHECK(out_shape(pooling(x, {.pool_type = "avg", .global_pool = true}), {{"data", {2, 3, 7, 6}}}) ==
+        sg::Shape{2, 3, 1, 1});
   CHECK_THROWS_AS(pooling(x, {.kernel = {9, 9}}).infer_shape({{"data", {1, 1, 5, 5}}}), sg::ShapeError);
   CHECK_THROWS_AS(pooling(x, {.kernel = {2, 2}, .pool_type = "median"}), sg::ValueError);
   CHECK_THROWS_AS(pooling(x, {}), sg::ValueError);
 
   // 4x4 input 0..15, 2x2 windows, stride 2: max = 5 7 13 15, avg = 2.5 4.5 10.5 12.5
   auto in = sg::nd::arange(0, 16).reshape({1, 1, 4, 4});
-  for (auto [type, want] : {std::pair{"max", std::vector<float>{5, 7, 13, 15}}, std::pair{"avg", std::vector<float>{2.5, 4.5, 10.5, 12.5}},
+  for (auto [type, want] : {std::pair{"max", std::vector<float>{5, 7, 13, 15}},
+                            std::pair{"avg", std::vector<float>{2.5, 4.5, 10.5, 12.5}},
                             std::pair{"sum", std::vector<float>{10, 18, 42, 50}}}) {
     auto p = pooling(x, {.kernel = {2, 2}, .pool_type = type, .stride = {2, 2}});
     auto ex = p.simple_bind(sg::cpu(), {{"data", {1, 1, 4, 4}}});
@@ -109,19 +118,28 @@ TEST_CASE("pooling: shapes, values and gradients") {
     CHECK(ex.forward(false).at(0).to_vector<float>() == want);
   }
   // avg with padding: the corner window holds 1 element of 4 (count_include_pad) or of 1
-  auto ex = pooling(x, {.kernel = {2, 2}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}}).simple_bind(sg::cpu(), {{"data", {1, 1, 4, 4}}});
+  auto ex = pooling(x, {.kernel = {2, 2}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}})
+                .simple_bind(sg::cpu(), {{"data", {1, 1, 4, 4}}});
   ex.arg_dict().at("data").copy_from(in);
   CHECK(ex.forward(false).at(0).to_vector<float>().at(0) == doctest::Approx(0.0 / 4));
   CHECK(ex.outputs().at(0).to_vector<float>().at(3) == doctest::Approx((4 + 8) / 4.0));
   CHECK(ex.outputs().at(0).to_vector<float>().at(4) == doctest::Approx((5 + 6 + 9 + 10) / 4.0));
 
-  CHECK(check_gradient(pooling(x, {.kernel = {3, 2}, .stride = {2, 1}, .pad = {1, 0}}), {{"data", {2, 2, 5, 4}}}) > 0);
-  CHECK(check_gradient(pooling(x, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}}), {{"data", {1, 2, 5, 5}}}) > 0);
-  CHECK(check_gradient(pooling(x, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}, .count_include_pad = false}),
+  CHECK(check_gradient(pooling(x, {.kernel = {3, 2}, .stride = {2, 1}, .pad = {1, 0}}),
+                       {{"data", {2, 2, 5, 4}}}) > 0);
+  CHECK(check_gradient(pooling(x, {.kernel = {3, 3}, .pool_type = "avg", .stride = {2, 2}, .pad = {1, 1}}),
                        {{"data", {1, 2, 5, 5}}}) > 0);
-  CHECK(check_gradient(pooling(x, {.kernel = {2}, .pool_type = "sum", .pooling_convention = "full", .stride = {2}}),
-                       {{"data", {2, 2, 5}}}) > 0);
-  CHECK(check_gradient(pooling(x, {.pool_type = "max", .global_pool = true}), {{"data", {2, 2, 2, 3, 2}}}) > 0);
+  CHECK(check_gradient(pooling(x, {.kernel = {3, 3},
+                                   .pool_type = "avg",
+                                   .stride = {2, 2},
+                                   .pad = {1, 1},
+                                   .count_include_pad = false}),
+                       {{"data", {1, 2, 5, 5}}}) > 0);
+  CHECK(check_gradient(
+            pooling(x, {.kernel = {2}, .pool_type = "sum", .pooling_convention = "full", .stride = {2}}),
+            {{"data", {2, 2, 5}}}) > 0);
+  CHECK(check_gradient(pooling(x, {.pool_type = "max", .global_pool = true}), {{"data", {2, 2, 2, 3, 2}}}) >
+        0);
 }
 
 TEST_CASE("batch_norm: auxiliary states, statistics and gradients") {
@@ -167,18 +185,21 @@ TEST_CASE("batch_norm: auxiliary states, statistics and gradients") {
   CHECK(sg::nd::max_abs_diff(before, ex.aux_dict().at("bn_moving_mean")) == 0);
 
   CHECK(check_gradient(batch_norm(x, {.fix_gamma = false}), {{"data", {4, 3, 2}}}, {.rtol = 1e-4}) > 0);
-  CHECK(check_gradient(batch_norm(x, {.fix_gamma = false, .axis = -1}), {{"data", {3, 2, 4}}}, {.rtol = 1e-4}) > 0);
+  CHECK(check_gradient(batch_norm(x, {.fix_gamma = false, .axis = -1}), {{"data", {3, 2, 4}}},
+                       {.rtol = 1e-4}) > 0);
   CHECK(check_gradient(batch_norm(x), {{"data", {5, 2}}}, {.rtol = 1e-4}) > 0);
-  CHECK(check_gradient(batch_norm(x, {.fix_gamma = false, .use_global_stats = true}), {{"data", {3, 2, 2}}}) > 0);
+  CHECK(check_gradient(batch_norm(x, {.fix_gamma = false, .use_global_stats = true}), {{"data", {3, 2, 2}}}) >
+        0);
   CHECK_THROWS_AS(batch_norm(x, {.axis = 4}).infer_shape({{"data", {2, 3}}}), sg::ShapeError);
 }
 
 TEST_CASE("conv: symbol JSON round trip") {
   NameManager names;
   Symbol x = var("data");
-  auto net = batch_norm(pooling(convolution(x, {.kernel = {3, 3}, .num_filter = 4, .pad = {1, 1}, .name = "c"}),
-                                {.kernel = {2, 2}, .pool_type = "avg", .stride = {2, 2}, .name = "p"}),
-                        {.fix_gamma = false, .name = "bn"});
+  auto net =
+      batch_norm(pooling(convolution(x, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 4, .name = "c"}),
+                         {.kernel = {2, 2}, .pool_type = "avg", .stride = {2, 2}, .name = "p"}),
+                 {.fix_gamma = false, .name = "bn"});
   auto back = Symbol::load_json(net.tojson());
   CHECK(back.tojson() == net.tojson());
   CHECK(back.list_auxiliary_states() == net.list_auxiliary_states());
@@ -211,29 +232,37 @@ TEST_CASE("deconv: shapes as MXNet's formula, adj and target_shape, errors") {
   NameManager names;
   Symbol x = var("data");
   // stride·(in − 1) + dilate·(k − 1) + 1 − 2·pad + adj; weight (C, num_filter / num_group, k...)
-  auto d = deconvolution(x, {.kernel = {3, 3}, .num_filter = 4, .stride = {2, 2}, .pad = {1, 1}, .adj = {1, 1},
-                             .num_group = 2, .name = "dc"});
+  auto d = deconvolution(x, {.kernel = {3, 3},
+                             .stride = {2, 2},
+                             .pad = {1, 1},
+                             .adj = {1, 1},
+                             .num_filter = 4,
+                             .num_group = 2,
+                             .name = "dc"});
   CHECK(d.list_arguments() == std::vector<std::string>{"data", "dc_weight"});  // no_bias is the default
   auto r = d.infer_shape({{"data", {2, 6, 5, 4}}});
   CHECK(r.out_shapes.at(0) == sg::Shape{2, 4, 10, 8});
   CHECK(r.arg_shapes.at(1) == sg::Shape{6, 2, 3, 3});
-  auto t = deconvolution(x, {.kernel = {4, 4}, .num_filter = 4, .stride = {2, 2}, .target_shape = {11, 9}, .no_bias = false});
+  auto t = deconvolution(
+      x, {.kernel = {4, 4}, .stride = {2, 2}, .target_shape = {11, 9}, .num_filter = 4, .no_bias = false});
   CHECK(out_shape(t, {{"data", {2, 6, 5, 4}}}) == sg::Shape{2, 4, 11, 9});
-  CHECK(out_shape(deconvolution(x, {.kernel = {3}, .num_filter = 4, .stride = {2}, .dilate = {2}, .pad = {1}}),
-                  {{"data", {2, 6, 5}}}) == sg::Shape{2, 4, 11});
-  CHECK(out_shape(deconvolution(x, {.kernel = {2, 2, 2}, .num_filter = 2, .stride = {2, 1, 2}}), {{"data", {1, 2, 2, 3, 2}}}) ==
-        sg::Shape{1, 2, 4, 4, 4});
-  auto big = deconvolution(x, {.kernel = {3, 3}, .num_filter = 4, .target_shape = {20, 20}, .name = "big"});
+  CHECK(
+      out_shape(deconvolution(x, {.kernel = {3}, .stride = {2}, .dilate = {2}, .pad = {1}, .num_filter = 4}),
+                {{"data", {2, 6, 5}}}) == sg::Shape{2, 4, 11});
+  CHECK(out_shape(deconvolution(x, {.kernel = {2, 2, 2}, .stride = {2, 1, 2}, .num_filter = 2}),
+                  {{"data", {1, 2, 2, 3, 2}}}) == sg::Shape{1, 2, 4, 4, 4});
+  auto big = deconvolution(x, {.kernel = {3, 3}, .target_shape = {20, 20}, .num_filter = 4, .name = "big"});
   auto msg = testing::error_message<sg::ShapeError>([&] { big.infer_shape({{"data", {2, 6, 5, 4}}}); });
   CHECK(msg.find("big") != std::string::npos);
   CHECK(msg.find("target_shape") != std::string::npos);
-  auto adj = deconvolution(x, {.kernel = {3, 3}, .num_filter = 4, .stride = {2, 2}, .adj = {2, 2}});
-  CHECK(testing::error_message<sg::ShapeError>([&] { adj.infer_shape({{"data", {2, 6, 5, 4}}}); }).find("adj must be smaller") !=
-        std::string::npos);
-  auto nothing = deconvolution(x, {.kernel = {3, 3}, .num_filter = 4, .pad = {3, 3}});
+  auto adj = deconvolution(x, {.kernel = {3, 3}, .stride = {2, 2}, .adj = {2, 2}, .num_filter = 4});
+  CHECK(testing::error_message<sg::ShapeError>([&] {
+          adj.infer_shape({{"data", {2, 6, 5, 4}}});
+        }).find("adj must be smaller") != std::string::npos);
+  auto nothing = deconvolution(x, {.kernel = {3, 3}, .pad = {3, 3}, .num_filter = 4});
   CHECK_THROWS_AS(nothing.infer_shape({{"data", {2, 6, 2, 2}}}), sg::ShapeError);
   CHECK_THROWS_AS(d.infer_shape({{"data", {2, 5, 5, 4}}}), sg::ShapeError);  // 5 channels, 2 groups
-  CHECK_THROWS_AS(deconvolution(x, {.kernel = {3, 3}, .num_filter = 2, .adj = {1}}), sg::ValueError);
+  CHECK_THROWS_AS(deconvolution(x, {.kernel = {3, 3}, .adj = {1}, .num_filter = 2}), sg::ValueError);
   CHECK_THROWS_AS(deconvolution(x, {.kernel = {3, 3}, .num_filter = 3, .num_group = 2}), sg::ValueError);
 }
 
@@ -249,47 +278,77 @@ TEST_CASE("deconv: forward is the data gradient of the matching convolution") {
                         Case{{2, 2, 2}, {2, 1, 2}, {}, {}, {1, 0, 1}, 2, 2, 1, {1, 2, 2, 3, 2}}}) {
     CAPTURE(k.in.str());
     Symbol x = var("data"), w = var("w");
-    auto dc = deconvolution(x, w, Symbol(), {.kernel = k.kernel, .num_filter = k.F, .stride = k.stride, .dilate = k.dilate,
-                                             .pad = k.pad, .adj = k.adj, .num_group = k.G});
+    auto dc = deconvolution(x, w, Symbol(),
+                            {.kernel = k.kernel,
+                             .stride = k.stride,
+                             .dilate = k.dilate,
+                             .pad = k.pad,
+                             .adj = k.adj,
+                             .num_filter = k.F,
+                             .num_group = k.G});
     auto dex = dc.simple_bind(sg::cpu(), {{"data", k.in}});
     sg::nd::random::Generator gen(11);
     for (auto& a : dex.arg_arrays()) sg::nd::random::uniform(-1, 1, a.shape(), gen).copy_to(a);
     const auto& y = dex.forward(false).at(0);
     Symbol z = var("z");
-    auto cv = convolution(z, w, Symbol(), {.kernel = k.kernel, .num_filter = k.C, .stride = k.stride, .dilate = k.dilate,
-                                           .pad = k.pad, .num_group = k.G, .no_bias = true});
+    auto cv = convolution(z, w, Symbol(),
+                          {.kernel = k.kernel,
+                           .stride = k.stride,
+                           .dilate = k.dilate,
+                           .pad = k.pad,
+                           .num_filter = k.C,
+                           .num_group = k.G,
+                           .no_bias = true});
     auto cex = cv.simple_bind(sg::cpu(), {{"z", y.shape()}});
-    REQUIRE(cex.forward(true).at(0).shape() == k.in);  // the convolution maps the output back to the input shape
+    REQUIRE(cex.forward(true).at(0).shape() ==
+            k.in);  // the convolution maps the output back to the input shape
     cex.arg_dict().at("w").copy_from(dex.arg_dict().at("w"));
     cex.backward({dex.arg_dict().at("data")});
-    testing::check_close(y, cex.grad_dict().at("z"), 1e-5, 1e-6, "deconvolution vs convolution data gradient");
+    testing::check_close(y, cex.grad_dict().at("z"), 1e-5, 1e-6,
+                         "deconvolution vs convolution data gradient");
   }
 }
 
 TEST_CASE("deconv: float64 gradients") {
   Symbol x = var("data");
-  CHECK(check_gradient(deconvolution(x, {.kernel = {3, 2}, .num_filter = 2, .stride = {2, 1}, .pad = {1, 0}, .adj = {1, 0},
+  CHECK(check_gradient(deconvolution(x, {.kernel = {3, 2},
+                                         .stride = {2, 1},
+                                         .pad = {1, 0},
+                                         .adj = {1, 0},
+                                         .num_filter = 2,
                                          .no_bias = false}),
                        {{"data", {2, 3, 3, 3}}}) > 0);
-  CHECK(check_gradient(deconvolution(x, {.kernel = {2, 2}, .num_filter = 4, .dilate = {2, 1}, .num_group = 2}),
-                       {{"data", {1, 4, 3, 2}}}) > 0);
-  CHECK(check_gradient(deconvolution(x, {.kernel = {4}, .num_filter = 2, .stride = {2}, .target_shape = {9}, .no_bias = false}),
-                       {{"data", {2, 2, 4}}}) > 0);
-  CHECK(check_gradient(deconvolution(x, {.kernel = {2, 1, 2}, .num_filter = 2, .stride = {1, 2, 2}}), {{"data", {1, 2, 2, 2, 2}}}) >
-        0);
+  CHECK(
+      check_gradient(deconvolution(x, {.kernel = {2, 2}, .dilate = {2, 1}, .num_filter = 4, .num_group = 2}),
+                     {{"data", {1, 4, 3, 2}}}) > 0);
+  CHECK(check_gradient(
+            deconvolution(
+                x, {.kernel = {4}, .stride = {2}, .target_shape = {9}, .num_filter = 2, .no_bias = false}),
+            {{"data", {2, 2, 4}}}) > 0);
+  CHECK(check_gradient(deconvolution(x, {.kernel = {2, 1, 2}, .stride = {1, 2, 2}, .num_filter = 2}),
+                       {{"data", {1, 2, 2, 2, 2}}}) > 0);
 }
 
 TEST_CASE("conv: depthwise direct path, gradients and a direct sum") {
   Symbol x = var("data");
   // channel multiplier 2, stride, dilation and padding; 2-d and 3-d
-  CHECK(check_gradient(convolution(x, {.kernel = {3, 2}, .num_filter = 6, .stride = {2, 1}, .dilate = {1, 2}, .pad = {1, 2},
+  CHECK(check_gradient(convolution(x, {.kernel = {3, 2},
+                                       .stride = {2, 1},
+                                       .dilate = {1, 2},
+                                       .pad = {1, 2},
+                                       .num_filter = 6,
                                        .num_group = 3}),
                        {{"data", {2, 3, 5, 6}}}) > 0);
-  CHECK(check_gradient(convolution(x, {.kernel = {2, 2, 2}, .num_filter = 2, .stride = {1, 2, 1}, .pad = {1, 0, 1},
-                                       .num_group = 2, .no_bias = true}),
+  CHECK(check_gradient(convolution(x, {.kernel = {2, 2, 2},
+                                       .stride = {1, 2, 1},
+                                       .pad = {1, 0, 1},
+                                       .num_filter = 2,
+                                       .num_group = 2,
+                                       .no_bias = true}),
                        {{"data", {1, 2, 3, 4, 3}}}) > 0);
   // values against a direct sum per channel
-  auto dw = convolution(x, {.kernel = {3, 3}, .num_filter = 4, .stride = {2, 2}, .pad = {1, 1}, .num_group = 4, .name = "dw"});
+  auto dw = convolution(
+      x, {.kernel = {3, 3}, .stride = {2, 2}, .pad = {1, 1}, .num_filter = 4, .num_group = 4, .name = "dw"});
   auto ex = dw.simple_bind(sg::cpu(), {{"data", {2, 4, 9, 8}}});
   sg::nd::random::Generator gen(4);
   for (auto& a : ex.arg_arrays()) sg::nd::random::uniform(-1, 1, a.shape(), gen).copy_to(a);
@@ -307,7 +366,8 @@ TEST_CASE("conv: depthwise direct path, gradients and a direct sum") {
           for (int a = 0; a < 3; ++a)
             for (int b = 0; b < 3; ++b) {
               const int ih = oh * 2 - 1 + a, iw = ow * 2 - 1 + b;
-              if (ih >= 0 && ih < 9 && iw >= 0 && iw < 8) s += double(W[(c * 3 + a) * 3 + b]) * X[((n * 4 + c) * 9 + ih) * 8 + iw];
+              if (ih >= 0 && ih < 9 && iw >= 0 && iw < 8)
+                s += double(W[(c * 3 + a) * 3 + b]) * X[((n * 4 + c) * 9 + ih) * 8 + iw];
             }
           worst = std::max(worst, std::fabs(s - y.data<float>()[((n * 4 + c) * 5 + oh) * 4 + ow]));
         }
@@ -316,23 +376,48 @@ TEST_CASE("conv: depthwise direct path, gradients and a direct sum") {
 
 TEST_CASE("golden: Deconvolution and lp Pooling") {
   Symbol d = var("data");
-  testing::run_golden("deconv2d", deconvolution(d, {.kernel = {3, 3}, .num_filter = 4, .no_bias = false, .name = "dc"}));
-  testing::run_golden("deconv2d_stride_pad_adj", deconvolution(d, {.kernel = {4, 3}, .num_filter = 3, .stride = {2, 2},
-                                                                   .pad = {1, 1}, .adj = {1, 0}, .name = "dc"}));
-  testing::run_golden("deconv2d_group_dilate", deconvolution(d, {.kernel = {2, 3}, .num_filter = 6, .dilate = {2, 1},
-                                                                 .num_group = 2, .no_bias = false, .name = "dc"}));
-  testing::run_golden("deconv2d_target", deconvolution(d, {.kernel = {4, 4}, .num_filter = 2, .stride = {2, 2},
-                                                           .target_shape = {9, 8}, .name = "dc"}));
-  testing::run_golden("deconv1d", deconvolution(d, {.kernel = {3}, .num_filter = 2, .stride = {3}, .pad = {1},
-                                                    .no_bias = false, .name = "dc"}));
-  testing::run_golden("conv2d_depthwise", convolution(d, {.kernel = {3, 3}, .num_filter = 6, .stride = {2, 1}, .dilate = {1, 2},
-                                                          .pad = {1, 1}, .num_group = 3, .name = "conv"}));
-  testing::run_golden("conv1d_depthwise", convolution(d, {.kernel = {3}, .num_filter = 4, .stride = {2}, .pad = {2}, .num_group = 4,
-                                                          .no_bias = true, .name = "conv"}));
-  testing::run_golden("pool_lp2", pooling(d, {.kernel = {2, 2}, .pool_type = "lp", .p_value = 2, .stride = {1, 2}}));
-  testing::run_golden("pool_lp3_pad", pooling(d, {.kernel = {3}, .pool_type = "lp", .p_value = 3, .stride = {2}, .pad = {1}}),
+  testing::run_golden("deconv2d",
+                      deconvolution(d, {.kernel = {3, 3}, .num_filter = 4, .no_bias = false, .name = "dc"}));
+  testing::run_golden(
+      "deconv2d_stride_pad_adj",
+      deconvolution(
+          d,
+          {.kernel = {4, 3}, .stride = {2, 2}, .pad = {1, 1}, .adj = {1, 0}, .num_filter = 3, .name = "dc"}));
+  testing::run_golden("deconv2d_group_dilate", deconvolution(d, {.kernel = {2, 3},
+                                                                 .dilate = {2, 1},
+                                                                 .num_filter = 6,
+                                                                 .num_group = 2,
+                                                                 .no_bias = false,
+                                                                 .name = "dc"}));
+  testing::run_golden(
+      "deconv2d_target",
+      deconvolution(
+          d, {.kernel = {4, 4}, .stride = {2, 2}, .target_shape = {9, 8}, .num_filter = 2, .name = "dc"}));
+  testing::run_golden(
+      "deconv1d",
+      deconvolution(
+          d, {.kernel = {3}, .stride = {3}, .pad = {1}, .num_filter = 2, .no_bias = false, .name = "dc"}));
+  testing::run_golden("conv2d_depthwise", convolution(d, {.kernel = {3, 3},
+                                                          .stride = {2, 1},
+                                                          .dilate = {1, 2},
+                                                          .pad = {1, 1},
+                                                          .num_filter = 6,
+                                                          .num_group = 3,
+                                                          .name = "conv"}));
+  testing::run_golden("conv1d_depthwise", convolution(d, {.kernel = {3},
+                                                          .stride = {2},
+                                                          .pad = {2},
+                                                          .num_filter = 4,
+                                                          .num_group = 4,
+                                                          .no_bias = true,
+                                                          .name = "conv"}));
+  testing::run_golden("pool_lp2",
+                      pooling(d, {.kernel = {2, 2}, .pool_type = "lp", .stride = {1, 2}, .p_value = 2}));
+  testing::run_golden("pool_lp3_pad",
+                      pooling(d, {.kernel = {3}, .pool_type = "lp", .stride = {2}, .pad = {1}, .p_value = 3}),
                       true, 1e-4, 1e-5);
-  testing::run_golden("pool_lp1_global", pooling(d, {.kernel = {1, 1}, .pool_type = "lp", .p_value = 1, .global_pool = true}));
+  testing::run_golden("pool_lp1_global",
+                      pooling(d, {.kernel = {1, 1}, .pool_type = "lp", .global_pool = true, .p_value = 1}));
 }
 
 TEST_CASE("pooling: lp values, gradients and errors") {
@@ -341,25 +426,35 @@ TEST_CASE("pooling: lp values, gradients and errors") {
   auto ex = p.simple_bind(sg::cpu(), {{"data", {1, 1, 2, 2}}});
   const float v[] = {-1, 2, 3, -4};
   std::copy_n(v, 4, ex.arg_dict().at("data").data<float>());
-  CHECK(ex.forward(false).at(0).data<float>()[0] == doctest::Approx(std::cbrt(-1.0 + 8 + 27 - 64)).epsilon(1e-6));
+  CHECK(ex.forward(false).at(0).data<float>()[0] ==
+        doctest::Approx(std::cbrt(-1.0 + 8 + 27 - 64)).epsilon(1e-6));
   auto p2 = pooling(x, {.kernel = {2, 2}, .pool_type = "lp", .p_value = 2});
   auto ex2 = p2.simple_bind(sg::cpu(), {{"data", {1, 1, 2, 2}}});
   std::copy_n(v, 4, ex2.arg_dict().at("data").data<float>());
   CHECK(ex2.forward(false).at(0).data<float>()[0] == doctest::Approx(std::sqrt(30.0)).epsilon(1e-6));
-  CHECK(check_gradient(pooling(x, {.kernel = {2, 2}, .pool_type = "lp", .p_value = 2, .stride = {1, 1}}),
+  CHECK(check_gradient(pooling(x, {.kernel = {2, 2}, .pool_type = "lp", .stride = {1, 1}, .p_value = 2}),
                        {{"data", {2, 2, 3, 3}}}) > 0);
-  CHECK(check_gradient(pooling(x, {.kernel = {3}, .pool_type = "lp", .p_value = 3, .stride = {2}, .pad = {1}}),
-                       {{"data", {1, 2, 5}}}, {.low = 0.5, .high = 1.5}) > 0);
-  CHECK(check_gradient(pooling(x, {.kernel = {2}, .pool_type = "lp", .p_value = 1}), {{"data", {1, 2, 4}}}) > 0);
-  auto msg = testing::error_message<sg::ValueError>([&] { pooling(x, {.kernel = {2, 2}, .pool_type = "lp"}); });
+  CHECK(
+      check_gradient(pooling(x, {.kernel = {3}, .pool_type = "lp", .stride = {2}, .pad = {1}, .p_value = 3}),
+                     {{"data", {1, 2, 5}}}, {.low = 0.5, .high = 1.5}) > 0);
+  CHECK(check_gradient(pooling(x, {.kernel = {2}, .pool_type = "lp", .p_value = 1}), {{"data", {1, 2, 4}}}) >
+        0);
+  auto msg = testing::error_message<sg::ValueError>([&] {
+    pooling(x, {.kernel = {2, 2}, .pool_type = "lp"});
+  });
   CHECK(msg.find("p_value") != std::string::npos);
 }
 
 TEST_CASE("deconv: symbol JSON round trip and typed form") {
   NameManager names;
   Symbol x = var("data");
-  auto net = pooling(deconvolution(x, {.kernel = {4, 4}, .num_filter = 3, .stride = {2, 2}, .pad = {1, 1}, .adj = {1, 1},
-                                       .no_bias = false, .name = "dc"}),
+  auto net = pooling(deconvolution(x, {.kernel = {4, 4},
+                                       .stride = {2, 2},
+                                       .pad = {1, 1},
+                                       .adj = {1, 1},
+                                       .num_filter = 3,
+                                       .no_bias = false,
+                                       .name = "dc"}),
                      {.kernel = {2, 2}, .pool_type = "lp", .p_value = 2, .name = "p"});
   auto back = Symbol::load_json(net.tojson());
   CHECK(back.tojson() == net.tojson());

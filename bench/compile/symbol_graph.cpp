@@ -12,7 +12,7 @@ int main() {
   Symbol c1 = convolution(face, {.kernel = {1, 1}, .num_filter = 64, .name = "conv1"});
   Symbol b1 = activation(batch_norm(c1, {.name = "bn1"}), {.act_type = "relu"});
   Symbol c2 =
-      activation(convolution(b1, {.kernel = {3, 3}, .num_filter = 64, .pad = {1, 1}, .name = "conv2"}),
+      activation(convolution(b1, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 64, .name = "conv2"}),
                  {.act_type = "relu"});
   Symbol pooled = pooling(c2, {.kernel = {1, 1}, .pool_type = "avg", .global_pool = true});
   Symbol fc = fully_connected(flatten(pooled), {.num_hidden = 6, .name = "fc"});

@@ -300,21 +300,21 @@ TEST_SUITE("gpu") {
   TEST_CASE("Convolution (strides, padding, dilation, groups, 1-d and 3-d), Pooling and BatchNorm") {
     auto x = sym::var("data");
     compare(sym::convolution(x, {.kernel = {3, 3},
-                                 .num_filter = 6,
                                  .stride = {2, 1},
                                  .dilate = {1, 2},
                                  .pad = {1, 2},
+                                 .num_filter = 6,
                                  .num_group = 2,
                                  .name = "conv"}),
             {{"data", {3, 4, 9, 8}}}, {}, 5e-5);
-    compare(sym::convolution(x, {.kernel = {3}, .num_filter = 4, .pad = {1}, .name = "c1"}),
+    compare(sym::convolution(x, {.kernel = {3}, .pad = {1}, .num_filter = 4, .name = "c1"}),
             {{"data", {2, 3, 10}}}, {}, 5e-5);
     compare(
         sym::convolution(
-            x, {.kernel = {2, 3, 2}, .num_filter = 3, .stride = {1, 2, 1}, .no_bias = true, .name = "c3"}),
+            x, {.kernel = {2, 3, 2}, .stride = {1, 2, 1}, .num_filter = 3, .no_bias = true, .name = "c3"}),
         {{"data", {2, 2, 4, 7, 5}}}, {}, 5e-5);
     compare(
-        sym::convolution(x, {.kernel = {3, 3}, .num_filter = 4, .pad = {1, 1}, .num_group = 4, .name = "dw"}),
+        sym::convolution(x, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 4, .num_group = 4, .name = "dw"}),
         {{"data", {2, 4, 6, 6}}}, {}, 5e-5);  // depthwise
     for (const char* type : {"max", "avg", "sum"})
       compare(sym::pooling(

@@ -20,6 +20,7 @@
 #include "norm-inl.hpp"
 #include "output-inl.hpp"
 #include "pad-inl.hpp"
+#include "params-inl.hpp"
 #include "pooling-inl.hpp"
 #include "reduce-inl.hpp"
 #include "registry-inl.hpp"

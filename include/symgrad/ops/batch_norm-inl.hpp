@@ -10,8 +10,21 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<BatchNormParam> =
+    std::tuple{field("eps", &BatchNormParam::eps).above(0),
+               field("momentum", &BatchNormParam::momentum).within(0, 1),
+               field("fix_gamma", &BatchNormParam::fix_gamma),
+               field("use_global_stats", &BatchNormParam::use_global_stats),
+               field("output_mean_var", &BatchNormParam::output_mean_var),
+               field("axis", &BatchNormParam::axis),
+               field("cudnn_off", &BatchNormParam::cudnn_off),
+               field("min_calib_range", &BatchNormParam::min_calib_range),
+               field("max_calib_range", &BatchNormParam::max_calib_range)};
 
 namespace bn_detail {
 // data viewed as (outer, C, inner) around the channel axis
@@ -29,7 +42,7 @@ inline View view(const Shape& s, int axis) {
 class BatchNormBackward final : public Operator {
  public:
   ~BatchNormBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit BatchNormBackward(BatchNormParam p) : p_(p) {}
+  explicit BatchNormBackward(BatchNormParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_BatchNorm"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "gamma", "mean", "var"}; }
   std::vector<std::string> outputs() const override { return {"data_grad", "gamma_grad", "beta_grad"}; }
@@ -121,23 +134,8 @@ class BatchNormBackward final : public Operator {
 class BatchNorm final : public Operator {
  public:
   ~BatchNorm() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit BatchNorm(BatchNormParam p) : p_(p) { check(); }
-  explicit BatchNorm(const AttrMap& m) {
-    attr::Reader r("BatchNorm", m);
-    r.get("eps", p_.eps);
-    r.get("momentum", p_.momentum);
-    r.get("fix_gamma", p_.fix_gamma);
-    r.get("use_global_stats", p_.use_global_stats);
-    r.get("output_mean_var", p_.output_mean_var);
-    r.get("axis", p_.axis);
-    bool off = false;
-    r.get("cudnn_off", off);
-    std::string ignored;
-    r.get("min_calib_range", ignored);
-    r.get("max_calib_range", ignored);
-    r.finish();
-    check();
-  }
+  explicit BatchNorm(BatchNormParam p) : p_(std::move(p)) { check_params("BatchNorm", p_); }
+  explicit BatchNorm(const AttrMap& m) : p_(read_params<BatchNormParam>("BatchNorm", m)) {}
   const BatchNormParam& param() const { return p_; }
   std::string type_name() const override { return "BatchNorm"; }
   std::vector<std::string> arguments() const override {
@@ -146,16 +144,7 @@ class BatchNorm final : public Operator {
   std::vector<std::string> outputs() const override { return {"output", "mean", "var"}; }
   std::size_t num_visible_outputs() const override { return p_.output_mean_var ? 3 : 1; }
   std::vector<std::size_t> aux_inputs() const override { return {3, 4}; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.eps != 1e-3) m["eps"] = attr::format(p_.eps);
-    if (p_.momentum != 0.9) m["momentum"] = attr::format(p_.momentum);
-    if (!p_.fix_gamma) m["fix_gamma"] = attr::format(false);
-    if (p_.use_global_stats) m["use_global_stats"] = attr::format(true);
-    if (p_.output_mean_var) m["output_mean_var"] = attr::format(true);
-    if (p_.axis != 1) m["axis"] = attr::format(p_.axis);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     const Shape& d = c.in(0);
     Shape ch = Shape::unknown_dims(1);
@@ -245,11 +234,6 @@ class BatchNorm final : public Operator {
   }
 #endif
  private:
-  void check() const {
-    if (!(p_.eps > 0)) throw ValueError("BatchNorm: eps must be positive, got " + attr::format(p_.eps));
-    if (p_.momentum < 0 || p_.momentum > 1)
-      throw ValueError("BatchNorm: momentum must lie in [0, 1], got " + attr::format(p_.momentum));
-  }
   BatchNormParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
@@ -260,8 +244,7 @@ namespace SYMGRAD_NS::sym {
 SYMGRAD_INLINE Symbol batch_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
                                  const Symbol& moving_mean, const Symbol& moving_var,
                                  const BatchNormOptions& o) {
-  auto op = std::make_shared<ops::BatchNorm>(
-      ops::BatchNormParam{o.eps, o.momentum, o.fix_gamma, o.use_global_stats, o.output_mean_var, o.axis});
+  auto op = std::make_shared<ops::BatchNorm>(o);
   return compose(op, {data, gamma, beta, moving_mean, moving_var}, o.name);
 }
 SYMGRAD_INLINE Symbol batch_norm(const Symbol& data, const BatchNormOptions& o) {

@@ -12,6 +12,7 @@
 // and PyTorch do (MXNet's CPU path waits for backward).
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "../symbol/compose.hpp"
@@ -20,6 +21,9 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::BatchNormOptions); `name` names the node and is not an
+// attribute. cudnn_off and the calibration ranges are kept and written back, and change nothing
+// here. The attribute table is in ops/batch_norm-inl.hpp.
 struct BatchNormParam {
   double eps = 1e-3;
   double momentum = 0.9;
@@ -27,6 +31,9 @@ struct BatchNormParam {
   bool use_global_stats = false;
   bool output_mean_var = false;
   int axis = 1;
+  bool cudnn_off = false;
+  std::optional<double> min_calib_range = {}, max_calib_range = {};
+  std::string name = {};
 };
 // Operator classes (ops/batch_norm-inl.hpp).
 class BatchNormBackward;
@@ -36,15 +43,7 @@ class BatchNorm;
 
 namespace sym {
 
-struct BatchNormOptions {
-  double eps = 1e-3;
-  double momentum = 0.9;
-  bool fix_gamma = true;
-  bool use_global_stats = false;
-  bool output_mean_var = false;
-  int axis = 1;
-  std::string name = {};
-};
+using BatchNormOptions = ops::BatchNormParam;
 // batch_norm(x, {.fix_gamma = false}); gamma, beta, moving_mean and moving_var become
 // <name>_gamma … unless given; the moving statistics are auxiliary states.
 Symbol batch_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta, const Symbol& moving_mean,

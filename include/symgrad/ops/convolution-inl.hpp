@@ -4,6 +4,10 @@
 #include <array>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "../cpu/gemm.hpp"
@@ -13,39 +17,26 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
 
-inline int layout_code(const char* op, const std::string& l);
-
-// The attributes Convolution and Deconvolution share, into either's parameters: kernel, stride,
-// dilate, pad, num_filter, num_group, no_bias, workspace, layout, and cuDNN's (read, ignored).
-template <class Param>
-void read_conv_attrs(attr::Reader& r, const char* op, Param& p) {
-  std::vector<std::int64_t> kernel, stride, dilate, pad;
-  r.get("kernel", kernel);
-  r.get("stride", stride);
-  r.get("dilate", dilate);
-  r.get("pad", pad);
-  r.get("num_filter", p.num_filter);
-  r.get("num_group", p.num_group);
-  r.get("no_bias", p.no_bias);
-  r.get("workspace", p.workspace);
-  std::string layout;
-  r.get("layout", layout);
-  p.layout = layout_code(op, layout);
-  std::string ignored;
-  r.get("cudnn_tune", ignored);
-  bool off = false;
-  r.get("cudnn_off", off);
-  p.kernel = Spatial::from(kernel);
-  p.stride = Spatial::from(stride);
-  p.dilate = Spatial::from(dilate);
-  p.pad = Spatial::from(pad);
-}
+template <>
+inline constexpr auto param_fields<ConvolutionParam> =
+    std::tuple{field("kernel", &ConvolutionParam::kernel).required().at_least(1),
+               field("stride", &ConvolutionParam::stride).at_least(1),
+               field("dilate", &ConvolutionParam::dilate).at_least(1),
+               field("pad", &ConvolutionParam::pad).at_least(0),
+               field("num_filter", &ConvolutionParam::num_filter).required().at_least(1),
+               field("num_group", &ConvolutionParam::num_group).at_least(1),
+               field("workspace", &ConvolutionParam::workspace).at_least(0),
+               field("no_bias", &ConvolutionParam::no_bias),
+               field("cudnn_tune", &ConvolutionParam::cudnn_tune),
+               field("cudnn_off", &ConvolutionParam::cudnn_off),
+               field("layout", &ConvolutionParam::layout)};
 
 // Channels-first layouts as codes (the number of spatial axes); channels-last layouts are errors.
-inline int layout_code(const char* op, const std::string& l) {
+inline int layout_code(std::string_view op, const std::string& l) {
   if (l.empty() || l == "None") return 0;
   if (l == "NCW") return 1;
   if (l == "NCHW") return 2;
@@ -55,6 +46,47 @@ inline int layout_code(const char* op, const std::string& l) {
                    "operators do");
 }
 inline std::string layout_name(int code) { return code == 1 ? "NCW" : code == 2 ? "NCHW" : "NCDHW"; }
+
+// The checks of Convolution, Deconvolution and Pooling parameters: the table's bounds, then a
+// kernel of 1 to 3 dimensions (unless `kernel_optional` and it is empty), every other spatial
+// parameter with as many values, and a layout for that rank.
+template <class P>
+void check_spatial_params(std::string_view op, const P& p, bool kernel_optional = false) {
+  check_params(op, p);
+  const int ns = p.kernel.n;
+  if (kernel_optional && ns == 0) return;
+  if (ns < 1 || ns > 3)
+    throw ValueError(std::string(op) + ": kernel must have 1, 2 or 3 dimensions, e.g. kernel=(3, 3); got " +
+                     attr::format(p.kernel.vec()));
+  std::apply(
+      [&](const auto&... f) {
+        (
+            [&] {
+              if constexpr (std::is_same_v<std::remove_cvref_t<decltype(p.*(f.member))>, Spatial>) {
+                const Spatial& s = p.*(f.member);
+                if (s.n != 0 && s.n != ns)
+                  throw ValueError(std::string(op) + ": " + std::string(f.name) + " " +
+                                   attr::format(s.vec()) + " must have as many values as kernel " +
+                                   attr::format(p.kernel.vec()));
+              }
+            }(),
+            ...);
+      },
+      param_fields<P>);
+  const int layout = layout_code(op, p.layout);
+  if (layout && layout != ns)
+    throw ValueError(std::string(op) + ": layout '" + p.layout + "' does not match a " + std::to_string(ns) +
+                     "-d kernel; use " + layout_name(ns));
+}
+
+// Convolution's and Deconvolution's: check_spatial_params and num_group dividing num_filter.
+template <class P>
+void check_conv_params(std::string_view op, const P& p) {
+  check_spatial_params(op, p);
+  if (p.num_filter % p.num_group != 0)
+    throw ValueError(std::string(op) + ": num_filter (" + std::to_string(p.num_filter) +
+                     ") must be divisible by num_group (" + std::to_string(p.num_group) + ")");
+}
 
 namespace conv_detail {
 
@@ -237,14 +269,7 @@ inline cuda::ConvGeo gpu_geo(const Geo& g) {
 }
 #endif
 
-inline std::string describe(const ConvolutionParam& p) {
-  std::string s = "kernel=" + attr::format(p.kernel.vec()) + ", num_filter=" + std::to_string(p.num_filter);
-  if (p.stride.n) s += ", stride=" + attr::format(p.stride.vec());
-  if (p.dilate.n) s += ", dilate=" + attr::format(p.dilate.vec());
-  if (p.pad.n) s += ", pad=" + attr::format(p.pad.vec());
-  if (p.num_group != 1) s += ", num_group=" + std::to_string(p.num_group);
-  return s;
-}
+inline std::string describe(const ConvolutionParam& p) { return describe_params(p); }
 
 }  // namespace conv_detail
 
@@ -417,12 +442,9 @@ class ConvolutionBackward final : public Operator {
 class Convolution final : public Operator {
  public:
   ~Convolution() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Convolution(ConvolutionParam p) : p_(std::move(p)) { check(); }
-  explicit Convolution(const AttrMap& m) {
-    attr::Reader r("Convolution", m);
-    read_conv_attrs(r, "Convolution", p_);
-    r.finish();
-    check();
+  explicit Convolution(ConvolutionParam p) : p_(std::move(p)) { check_conv_params("Convolution", p_); }
+  explicit Convolution(const AttrMap& m) : p_(read_params<ConvolutionParam>("Convolution", m)) {
+    check_conv_params("Convolution", p_);
   }
   const ConvolutionParam& param() const { return p_; }
   std::string type_name() const override { return "Convolution"; }
@@ -430,17 +452,7 @@ class Convolution final : public Operator {
     if (p_.no_bias) return {"data", "weight"};
     return {"data", "weight", "bias"};
   }
-  AttrMap attrs() const override {
-    AttrMap m{{"kernel", attr::format(p_.kernel.vec())}, {"num_filter", attr::format(p_.num_filter)}};
-    if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
-    if (p_.dilate.n) m["dilate"] = attr::format(p_.dilate.vec());
-    if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
-    if (p_.num_group != 1) m["num_group"] = attr::format(p_.num_group);
-    if (p_.no_bias) m["no_bias"] = attr::format(true);
-    if (p_.workspace != 1024) m["workspace"] = attr::format(p_.workspace);
-    if (p_.layout) m["layout"] = layout_name(p_.layout);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = convolution_rule(c.in(0), p_);
     if (r.error)
@@ -550,35 +562,6 @@ class Convolution final : public Operator {
   }
 #endif
  private:
-  void check() const {
-    const int ns = p_.kernel.n;
-    if (ns < 1 || ns > 3)
-      throw ValueError("Convolution: kernel must have 1, 2 or 3 dimensions, e.g. kernel=(3, 3); got " +
-                       attr::format(p_.kernel.vec()));
-    for (int i = 0; i < ns; ++i)
-      if (p_.kernel[i] < 1)
-        throw ValueError("Convolution: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
-    auto same_rank = [&](const Spatial& s, const char* what, std::int64_t lo) {
-      if (s.n != 0 && s.n != ns)
-        throw ValueError(std::string("Convolution: ") + what + " " + attr::format(s.vec()) +
-                         " must have as many values as kernel " + attr::format(p_.kernel.vec()));
-      for (int i = 0; i < s.n; ++i)
-        if (s[i] < lo)
-          throw ValueError(std::string("Convolution: ") + what + " values must be at least " +
-                           std::to_string(lo) + ", got " + attr::format(s.vec()));
-    };
-    same_rank(p_.stride, "stride", 1);
-    same_rank(p_.dilate, "dilate", 1);
-    same_rank(p_.pad, "pad", 0);
-    if (p_.num_filter < 1)
-      throw ValueError("Convolution: num_filter must be at least 1, got " + std::to_string(p_.num_filter));
-    if (p_.num_group < 1 || p_.num_filter % p_.num_group != 0)
-      throw ValueError("Convolution: num_filter (" + std::to_string(p_.num_filter) +
-                       ") must be divisible by num_group (" + std::to_string(p_.num_group) + ")");
-    if (p_.layout && p_.layout != ns)
-      throw ValueError("Convolution: layout '" + layout_name(p_.layout) + "' does not match a " +
-                       std::to_string(ns) + "-d kernel; use " + layout_name(ns));
-  }
   ConvolutionParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
@@ -586,22 +569,9 @@ class Convolution final : public Operator {
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONVOLUTION)
 namespace SYMGRAD_NS::sym {
 
-SYMGRAD_INLINE ops::ConvolutionParam convolution_param(const ConvolutionOptions& o) {
-  ops::ConvolutionParam p;
-  p.kernel = ops::Spatial::from(o.kernel);
-  p.stride = ops::Spatial::from(o.stride);
-  p.dilate = ops::Spatial::from(o.dilate);
-  p.pad = ops::Spatial::from(o.pad);
-  p.num_filter = o.num_filter;
-  p.num_group = o.num_group;
-  p.no_bias = o.no_bias;
-  p.workspace = o.workspace;
-  p.layout = ops::layout_code("Convolution", o.layout);
-  return p;
-}
 SYMGRAD_INLINE Symbol convolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
                                   const ConvolutionOptions& o) {
-  auto op = std::make_shared<ops::Convolution>(convolution_param(o));
+  auto op = std::make_shared<ops::Convolution>(o);
   if (o.no_bias) return compose(op, {data, weight}, o.name);
   return compose(op, {data, weight, bias}, o.name);
 }

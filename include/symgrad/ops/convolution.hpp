@@ -17,52 +17,24 @@
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
+#include "spatial.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
 
-// Up to three spatial values (kernel, stride, dilate, pad), usable in constant expressions.
-struct Spatial {
-  int n = 0;
-  std::array<std::int64_t, 3> v{};
-  constexpr Spatial() = default;
-  constexpr Spatial(std::initializer_list<std::int64_t> l) {
-    for (auto x : l)
-      if (n < 3) v[static_cast<std::size_t>(n++)] = x;
-  }
-  constexpr std::int64_t operator[](int i) const { return v[static_cast<std::size_t>(i)]; }
-  constexpr std::int64_t& operator[](int i) { return v[static_cast<std::size_t>(i)]; }
-  std::vector<std::int64_t> vec() const { return {v.begin(), v.begin() + n}; }
-  static Spatial from(const std::vector<std::int64_t>& x) {
-    Spatial s;
-    for (auto e : x)
-      if (s.n < 3)
-        s.v[static_cast<std::size_t>(s.n++)] = e;
-      else
-        throw ValueError("at most 3 spatial dimensions are supported");
-    return s;
-  }
-  static constexpr Spatial filled(int n, std::int64_t value) {
-    Spatial s;
-    s.n = n;
-    for (int i = 0; i < n; ++i) s.v[static_cast<std::size_t>(i)] = value;
-    return s;
-  }
-  friend constexpr bool operator==(const Spatial& a, const Spatial& b) {
-    if (a.n != b.n) return false;
-    for (int i = 0; i < a.n; ++i)
-      if (a[i] != b[i]) return false;
-    return true;
-  }
-};
-
+// The parameters in MXNet's order (sym::ConvolutionOptions); `name` names the node and is not an
+// attribute. cudnn_tune and cudnn_off are kept and written back, and change nothing here. The
+// attribute table is in ops/convolution-inl.hpp.
 struct ConvolutionParam {
-  Spatial kernel, stride, dilate, pad;  // stride/dilate/pad: empty = 1s/1s/0s
+  Spatial kernel = {}, stride = {}, dilate = {}, pad = {};  // stride/dilate/pad: empty = 1s/1s/0s
   std::int64_t num_filter = 0;
   std::int64_t num_group = 1;
-  bool no_bias = false;
   std::int64_t workspace = 1024;
-  int layout = 0;  // 0: not given (channels first by the kernel's rank); else 1, 2, 3 = NCW, NCHW, NCDHW
+  bool no_bias = false;
+  std::string cudnn_tune = {};  // None, fastest, limited_workspace, off
+  bool cudnn_off = false;
+  std::string layout = {};  // channels first (NCW, NCHW, NCDHW) or empty: by the kernel's rank
+  std::string name = {};
 
   constexpr int nsp() const { return kernel.n; }
   constexpr std::int64_t st(int i) const { return stride.n ? stride[i] : 1; }
@@ -125,17 +97,7 @@ class Convolution;
 
 namespace sym {
 
-struct ConvolutionOptions {
-  std::vector<std::int64_t> kernel = {};
-  std::int64_t num_filter = 0;
-  std::vector<std::int64_t> stride = {}, dilate = {}, pad = {};
-  std::int64_t num_group = 1;
-  bool no_bias = false;
-  std::int64_t workspace = 1024;
-  std::string layout = {};
-  std::string name = {};
-};
-ops::ConvolutionParam convolution_param(const ConvolutionOptions& o);
+using ConvolutionOptions = ops::ConvolutionParam;
 // convolution(x, {.kernel = {5, 5}, .num_filter = 20}); weight and bias become <name>_weight,
 // <name>_bias unless given.
 Symbol convolution(const Symbol& data, const Symbol& weight, const Symbol& bias, const ConvolutionOptions& o);
@@ -146,9 +108,20 @@ Symbol Convolution(const Symbol& data, const ConvolutionOptions& o);
 
 namespace SYMGRAD_NS {
 namespace ops {
-template <class A, ConvolutionParam P>
+// The parameters of a typed convolution (a constant expression).
+constexpr ConvolutionParam typed_convolution_param(Spatial kernel, Spatial stride, Spatial pad,
+                                                   Spatial dilate, std::int64_t num_filter,
+                                                   std::int64_t num_group) {
+  return {.kernel = kernel,
+          .stride = stride,
+          .dilate = dilate,
+          .pad = pad,
+          .num_filter = num_filter,
+          .num_group = num_group};
+}
+template <class A, Spatial K, Spatial S, Spatial P, Spatial D, std::int64_t F, std::int64_t G>
 struct ConvolutionOut {
-  static constexpr Shape value = convolution_rule(A::shape, P).out;
+  static constexpr Shape value = convolution_rule(A::shape, typed_convolution_param(K, S, P, D, F, G)).out;
 };
 }  // namespace ops
 namespace why {
@@ -175,11 +148,11 @@ template <std::int64_t NumFilter, ops::Spatial Kernel, ops::Spatial Stride = ops
 auto convolution(const A& x, const TypedConvolutionOptions& o = {}) {
   static_assert(NumFilter >= 1 && NumGroup >= 1 && NumFilter % NumGroup == 0,
                 "convolution: num_filter must be positive and divisible by num_group");
-  static_assert(Kernel.n >= 1 && (Stride.n == 0 || Stride.n == Kernel.n) &&
+  static_assert(Kernel.n >= 1 && Kernel.n <= 3 && (Stride.n == 0 || Stride.n == Kernel.n) &&
                     (Pad.n == 0 || Pad.n == Kernel.n) && (Dilate.n == 0 || Dilate.n == Kernel.n),
                 "convolution: stride, pad and dilate need as many values as the kernel");
-  constexpr ops::ConvolutionParam P{Kernel, Stride, Dilate, Pad, NumFilter, NumGroup, false, 1024, 0};
-  constexpr auto r = ops::convolution_rule(A::shape, P);
+  constexpr auto r = ops::convolution_rule(
+      A::shape, ops::typed_convolution_param(Kernel, Stride, Pad, Dilate, NumFilter, NumGroup));
   if constexpr (r.code == 1) {
     static_shape_error<ops::Convolution, why::data_must_be_batch_channel_spatial,
                        typename A::shape_type>::raise();
@@ -190,14 +163,15 @@ auto convolution(const A& x, const TypedConvolutionOptions& o = {}) {
     static_shape_error<ops::Convolution, why::kernel_larger_than_padded_input,
                        typename A::shape_type>::raise();
   } else {
-    return TSym<to_static_t<ops::ConvolutionOut<A, P>>>(convolution(Symbol(x), {.kernel = Kernel.vec(),
-                                                                                .num_filter = NumFilter,
-                                                                                .stride = Stride.vec(),
-                                                                                .dilate = Dilate.vec(),
-                                                                                .pad = Pad.vec(),
-                                                                                .num_group = NumGroup,
-                                                                                .no_bias = o.no_bias,
-                                                                                .name = o.name}));
+    using Out = to_static_t<ops::ConvolutionOut<A, Kernel, Stride, Pad, Dilate, NumFilter, NumGroup>>;
+    return TSym<Out>(convolution(Symbol(x), {.kernel = Kernel,
+                                             .stride = Stride,
+                                             .dilate = Dilate,
+                                             .pad = Pad,
+                                             .num_filter = NumFilter,
+                                             .num_group = NumGroup,
+                                             .no_bias = o.no_bias,
+                                             .name = o.name}));
   }
 }
 }  // namespace sym

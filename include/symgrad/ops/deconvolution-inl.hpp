@@ -3,14 +3,33 @@
 #include <algorithm>
 #include <memory>
 #include <span>
+#include <tuple>
 #include <utility>
+
 #include "convolution-inl.hpp"
 #include "deconvolution.hpp"
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<DeconvolutionParam> =
+    std::tuple{field("kernel", &DeconvolutionParam::kernel).required().at_least(1),
+               field("stride", &DeconvolutionParam::stride).at_least(1),
+               field("dilate", &DeconvolutionParam::dilate).at_least(1),
+               field("pad", &DeconvolutionParam::pad).at_least(0),
+               field("adj", &DeconvolutionParam::adj).at_least(0),
+               field("target_shape", &DeconvolutionParam::target_shape).at_least(0),
+               field("num_filter", &DeconvolutionParam::num_filter).required().at_least(1),
+               field("num_group", &DeconvolutionParam::num_group).at_least(1),
+               field("workspace", &DeconvolutionParam::workspace).at_least(0),
+               field("no_bias", &DeconvolutionParam::no_bias),
+               field("cudnn_tune", &DeconvolutionParam::cudnn_tune),
+               field("cudnn_off", &DeconvolutionParam::cudnn_off),
+               field("layout", &DeconvolutionParam::layout)};
 
 namespace deconv_detail {
 
@@ -28,16 +47,7 @@ inline conv_detail::Geo geometry(const Shape& data, const Shape& out, const Deco
   return conv_detail::geometry(out, data, c);
 }
 
-inline std::string describe(const DeconvolutionParam& p) {
-  std::string s = "kernel=" + attr::format(p.kernel.vec()) + ", num_filter=" + std::to_string(p.num_filter);
-  if (p.stride.n) s += ", stride=" + attr::format(p.stride.vec());
-  if (p.dilate.n) s += ", dilate=" + attr::format(p.dilate.vec());
-  if (p.pad.n) s += ", pad=" + attr::format(p.pad.vec());
-  if (p.adj.n) s += ", adj=" + attr::format(p.adj.vec());
-  if (p.target_shape.n) s += ", target_shape=" + attr::format(p.target_shape.vec());
-  if (p.num_group != 1) s += ", num_group=" + std::to_string(p.num_group);
-  return s;
-}
+inline std::string describe(const DeconvolutionParam& p) { return describe_params(p); }
 
 }  // namespace deconv_detail
 
@@ -111,17 +121,9 @@ class DeconvolutionBackward final : public Operator {
 class Deconvolution final : public Operator {
  public:
   ~Deconvolution() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Deconvolution(DeconvolutionParam p) : p_(std::move(p)) { check(); }
-  explicit Deconvolution(const AttrMap& m) {
-    attr::Reader r("Deconvolution", m);
-    read_conv_attrs(r, "Deconvolution", p_);
-    std::vector<std::int64_t> adj, target;
-    r.get("adj", adj);
-    r.get("target_shape", target);
-    r.finish();
-    p_.adj = Spatial::from(adj);
-    p_.target_shape = Spatial::from(target);
-    check();
+  explicit Deconvolution(DeconvolutionParam p) : p_(std::move(p)) { check_conv_params("Deconvolution", p_); }
+  explicit Deconvolution(const AttrMap& m) : p_(read_params<DeconvolutionParam>("Deconvolution", m)) {
+    check_conv_params("Deconvolution", p_);
   }
   const DeconvolutionParam& param() const { return p_; }
   std::string type_name() const override { return "Deconvolution"; }
@@ -129,19 +131,7 @@ class Deconvolution final : public Operator {
     if (p_.no_bias) return {"data", "weight"};
     return {"data", "weight", "bias"};
   }
-  AttrMap attrs() const override {
-    AttrMap m{{"kernel", attr::format(p_.kernel.vec())}, {"num_filter", attr::format(p_.num_filter)}};
-    if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
-    if (p_.dilate.n) m["dilate"] = attr::format(p_.dilate.vec());
-    if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
-    if (p_.adj.n) m["adj"] = attr::format(p_.adj.vec());
-    if (p_.target_shape.n) m["target_shape"] = attr::format(p_.target_shape.vec());
-    if (p_.num_group != 1) m["num_group"] = attr::format(p_.num_group);
-    if (!p_.no_bias) m["no_bias"] = attr::format(false);
-    if (p_.workspace != 512) m["workspace"] = attr::format(p_.workspace);
-    if (p_.layout) m["layout"] = layout_name(p_.layout);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = deconvolution_rule(c.in(0), p_);
     if (r.error)
@@ -195,38 +185,6 @@ class Deconvolution final : public Operator {
   }
 
  private:
-  void check() const {
-    const int ns = p_.kernel.n;
-    if (ns < 1 || ns > 3)
-      throw ValueError("Deconvolution: kernel must have 1, 2 or 3 dimensions, e.g. kernel=(4, 4); got " +
-                       attr::format(p_.kernel.vec()));
-    for (int i = 0; i < ns; ++i)
-      if (p_.kernel[i] < 1)
-        throw ValueError("Deconvolution: kernel sizes must be positive, got " +
-                         attr::format(p_.kernel.vec()));
-    auto same_rank = [&](const Spatial& s, const char* what, std::int64_t lo) {
-      if (s.n != 0 && s.n != ns)
-        throw ValueError(std::string("Deconvolution: ") + what + " " + attr::format(s.vec()) +
-                         " must have as many values as kernel " + attr::format(p_.kernel.vec()));
-      for (int i = 0; i < s.n; ++i)
-        if (s[i] < lo)
-          throw ValueError(std::string("Deconvolution: ") + what + " values must be at least " +
-                           std::to_string(lo) + ", got " + attr::format(s.vec()));
-    };
-    same_rank(p_.stride, "stride", 1);
-    same_rank(p_.dilate, "dilate", 1);
-    same_rank(p_.pad, "pad", 0);
-    same_rank(p_.adj, "adj", 0);
-    same_rank(p_.target_shape, "target_shape", 0);
-    if (p_.num_filter < 1)
-      throw ValueError("Deconvolution: num_filter must be at least 1, got " + std::to_string(p_.num_filter));
-    if (p_.num_group < 1 || p_.num_filter % p_.num_group != 0)
-      throw ValueError("Deconvolution: num_filter (" + std::to_string(p_.num_filter) +
-                       ") must be divisible by num_group (" + std::to_string(p_.num_group) + ")");
-    if (p_.layout && p_.layout != ns)
-      throw ValueError("Deconvolution: layout '" + layout_name(p_.layout) + "' does not match a " +
-                       std::to_string(ns) + "-d kernel; use " + layout_name(ns));
-  }
   DeconvolutionParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
@@ -234,24 +192,9 @@ class Deconvolution final : public Operator {
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_DECONVOLUTION)
 namespace SYMGRAD_NS::sym {
 
-SYMGRAD_INLINE ops::DeconvolutionParam deconvolution_param(const DeconvolutionOptions& o) {
-  ops::DeconvolutionParam p;
-  p.kernel = ops::Spatial::from(o.kernel);
-  p.stride = ops::Spatial::from(o.stride);
-  p.dilate = ops::Spatial::from(o.dilate);
-  p.pad = ops::Spatial::from(o.pad);
-  p.adj = ops::Spatial::from(o.adj);
-  p.target_shape = ops::Spatial::from(o.target_shape);
-  p.num_filter = o.num_filter;
-  p.num_group = o.num_group;
-  p.no_bias = o.no_bias;
-  p.workspace = o.workspace;
-  p.layout = ops::layout_code("Deconvolution", o.layout);
-  return p;
-}
 SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
                                     const DeconvolutionOptions& o) {
-  auto op = std::make_shared<ops::Deconvolution>(deconvolution_param(o));
+  auto op = std::make_shared<ops::Deconvolution>(o);
   if (o.no_bias) return compose(op, {data, weight}, o.name);
   return compose(op, {data, weight, bias}, o.name);
 }

@@ -19,13 +19,19 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::DeconvolutionOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/deconvolution-inl.hpp.
 struct DeconvolutionParam {
-  Spatial kernel, stride, dilate, pad, adj, target_shape;  // empty = 1s / 1s / 0s / 0s / 0s / none
+  Spatial kernel = {}, stride = {}, dilate = {}, pad = {}, adj = {},
+          target_shape = {};  // empty = 1s / 1s / 0s / 0s / 0s / none
   std::int64_t num_filter = 0;
   std::int64_t num_group = 1;
-  bool no_bias = true;
   std::int64_t workspace = 512;
-  int layout = 0;
+  bool no_bias = true;
+  std::string cudnn_tune = {};  // None, fastest, limited_workspace, off
+  bool cudnn_off = false;
+  std::string layout = {};
+  std::string name = {};
 
   constexpr int nsp() const { return kernel.n; }
   constexpr std::int64_t st(int i) const { return stride.n ? stride[i] : 1; }
@@ -119,18 +125,8 @@ class Deconvolution;
 
 namespace sym {
 
-struct DeconvolutionOptions {
-  std::vector<std::int64_t> kernel = {};
-  std::int64_t num_filter = 0;
-  std::vector<std::int64_t> stride = {}, dilate = {}, pad = {}, adj = {}, target_shape = {};
-  std::int64_t num_group = 1;
-  bool no_bias = true;
-  std::int64_t workspace = 512;
-  std::string layout = {};
-  std::string name = {};
-};
-ops::DeconvolutionParam deconvolution_param(const DeconvolutionOptions& o);
-// deconvolution(x, {.kernel = {4, 4}, .num_filter = 8, .stride = {2, 2}, .pad = {1, 1}}); weight
+using DeconvolutionOptions = ops::DeconvolutionParam;
+// deconvolution(x, {.kernel = {4, 4}, .stride = {2, 2}, .pad = {1, 1}, .num_filter = 8}); weight
 // (and bias, with .no_bias = false) become <name>_weight, <name>_bias unless given.
 Symbol deconvolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
                      const DeconvolutionOptions& o);
@@ -141,9 +137,24 @@ Symbol Deconvolution(const Symbol& data, const DeconvolutionOptions& o);
 
 namespace SYMGRAD_NS {
 namespace ops {
-template <class A, DeconvolutionParam P>
+// The parameters of a typed deconvolution (a constant expression).
+constexpr DeconvolutionParam typed_deconvolution_param(Spatial kernel, Spatial stride, Spatial pad,
+                                                       Spatial adj, Spatial dilate, Spatial target_shape,
+                                                       std::int64_t num_filter, std::int64_t num_group) {
+  return {.kernel = kernel,
+          .stride = stride,
+          .dilate = dilate,
+          .pad = pad,
+          .adj = adj,
+          .target_shape = target_shape,
+          .num_filter = num_filter,
+          .num_group = num_group};
+}
+template <class A, Spatial K, Spatial S, Spatial P, Spatial Adj, Spatial D, Spatial T, std::int64_t F,
+          std::int64_t G>
 struct DeconvolutionOut {
-  static constexpr Shape value = deconvolution_rule(A::shape, P).out;
+  static constexpr Shape value =
+      deconvolution_rule(A::shape, typed_deconvolution_param(K, S, P, Adj, D, T, F, G)).out;
 };
 }  // namespace ops
 namespace why {
@@ -166,14 +177,14 @@ template <std::int64_t NumFilter, ops::Spatial Kernel, ops::Spatial Stride = ops
 auto deconvolution(const A& x, const TypedDeconvolutionOptions& o = {}) {
   static_assert(NumFilter >= 1 && NumGroup >= 1 && NumFilter % NumGroup == 0,
                 "deconvolution: num_filter must be positive and divisible by num_group");
-  static_assert(Kernel.n >= 1 && (Stride.n == 0 || Stride.n == Kernel.n) &&
+  static_assert(Kernel.n >= 1 && Kernel.n <= 3 && (Stride.n == 0 || Stride.n == Kernel.n) &&
                     (Pad.n == 0 || Pad.n == Kernel.n) && (Adj.n == 0 || Adj.n == Kernel.n) &&
                     (Dilate.n == 0 || Dilate.n == Kernel.n) &&
                     (TargetShape.n == 0 || TargetShape.n == Kernel.n),
                 "deconvolution: stride, pad, adj, dilate and target_shape need as many values as the kernel");
-  constexpr ops::DeconvolutionParam P{Kernel,    Stride,   Dilate, Pad, Adj, TargetShape,
-                                      NumFilter, NumGroup, true,   512, 0};
-  constexpr auto r = ops::deconvolution_rule(A::shape, P);
+  constexpr auto r = ops::deconvolution_rule(
+      A::shape,
+      ops::typed_deconvolution_param(Kernel, Stride, Pad, Adj, Dilate, TargetShape, NumFilter, NumGroup));
   if constexpr (r.code == 1) {
     static_shape_error<ops::Deconvolution, why::data_must_be_batch_channel_spatial,
                        typename A::shape_type>::raise();
@@ -188,17 +199,18 @@ auto deconvolution(const A& x, const TypedDeconvolutionOptions& o = {}) {
   } else if constexpr (r.code == 5) {
     static_shape_error<ops::Deconvolution, why::padding_leaves_no_output, typename A::shape_type>::raise();
   } else {
-    return TSym<to_static_t<ops::DeconvolutionOut<A, P>>>(
-        deconvolution(Symbol(x), {.kernel = Kernel.vec(),
-                                  .num_filter = NumFilter,
-                                  .stride = Stride.vec(),
-                                  .dilate = Dilate.vec(),
-                                  .pad = Pad.vec(),
-                                  .adj = Adj.vec(),
-                                  .target_shape = TargetShape.vec(),
-                                  .num_group = NumGroup,
-                                  .no_bias = o.no_bias,
-                                  .name = o.name}));
+    using Out = to_static_t<
+        ops::DeconvolutionOut<A, Kernel, Stride, Pad, Adj, Dilate, TargetShape, NumFilter, NumGroup>>;
+    return TSym<Out>(deconvolution(Symbol(x), {.kernel = Kernel,
+                                               .stride = Stride,
+                                               .dilate = Dilate,
+                                               .pad = Pad,
+                                               .adj = Adj,
+                                               .target_shape = TargetShape,
+                                               .num_filter = NumFilter,
+                                               .num_group = NumGroup,
+                                               .no_bias = o.no_bias,
+                                               .name = o.name}));
   }
 }
 }  // namespace sym

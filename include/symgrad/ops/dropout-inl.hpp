@@ -13,8 +13,14 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<DropoutParam> =
+    std::tuple{field("p", &DropoutParam::p).within(0, 1), field("mode", &DropoutParam::mode),
+               field("axes", &DropoutParam::axes), field("cudnn_off", &DropoutParam::cudnn_off)};
 
 using cuda::uniform_at;
 
@@ -52,31 +58,12 @@ class DropoutBackward final : public Operator {
 class Dropout final : public Operator {
  public:
   ~Dropout() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Dropout(DropoutParam p) : p_(std::move(p)) { check(); }
-  explicit Dropout(const AttrMap& m) {
-    attr::Reader r("Dropout", m);
-    r.get("p", p_.p);
-    std::string mode = "training";
-    r.get("mode", mode);
-    if (mode != "training" && mode != "always")
-      throw ValueError("Dropout: mode must be 'training' or 'always'");
-    p_.always = mode == "always";
-    r.get("axes", p_.axes);
-    bool cudnn_off = false;
-    r.get("cudnn_off", cudnn_off);
-    r.finish();
-    check();
-  }
+  explicit Dropout(DropoutParam p) : p_(std::move(p)) { check_params("Dropout", p_); }
+  explicit Dropout(const AttrMap& m) : p_(read_params<DropoutParam>("Dropout", m)) {}
   std::string type_name() const override { return "Dropout"; }
   std::vector<std::string> outputs() const override { return {"output", "mask"}; }
   std::size_t num_visible_outputs() const override { return 1; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.p != 0.5) m["p"] = attr::format(p_.p);
-    if (p_.always) m["mode"] = "always";
-    if (!p_.axes.empty()) m["axes"] = attr::format(p_.axes);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     return {
@@ -84,7 +71,7 @@ class Dropout final : public Operator {
   }
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    const bool active = (ctx.is_train || p_.always) && p_.p > 0;
+    const bool active = (ctx.is_train || (p_.mode == DropoutMode::always)) && p_.p > 0;
     dispatch_float(in[0].dtype(), "Dropout", [&](auto t) {
       using T = decltype(t);
       const T* x = in[0].data<T>();
@@ -126,7 +113,7 @@ class Dropout final : public Operator {
   // The same masks as forward() for the same generator state.
   void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                    std::span<const OpReq> req) const override {
-    if (!((ctx.is_train || p_.always) && p_.p > 0)) {
+    if (!((ctx.is_train || (p_.mode == DropoutMode::always)) && p_.p > 0)) {
       out[1].fill(1.0);
       copy_req(in[0], out[0], req[0]);
       return;
@@ -150,10 +137,6 @@ class Dropout final : public Operator {
 
  private:
   double scale_of() const { return p_.p >= 1 ? 0.0 : 1.0 / (1.0 - p_.p); }
-  void check() const {
-    if (!(p_.p >= 0 && p_.p <= 1))
-      throw ValueError("Dropout: p must be in [0, 1], got " + attr::format(p_.p));
-  }
   DropoutParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
@@ -162,10 +145,7 @@ class Dropout final : public Operator {
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol dropout(const Symbol& data, const DropoutOptions& o) {
-  if (o.mode != "training" && o.mode != "always")
-    throw ValueError("dropout: mode must be 'training' or 'always', got '" + o.mode + "'");
-  return compose(std::make_shared<ops::Dropout>(ops::DropoutParam{o.p, o.mode == "always", o.axes}), {data},
-                 o.name);
+  return compose(std::make_shared<ops::Dropout>(o), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol Dropout(const Symbol& data, const DropoutOptions& o) { return dropout(data, o); }
 }  // namespace SYMGRAD_NS::sym

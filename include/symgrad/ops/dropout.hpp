@@ -4,21 +4,32 @@
 // the executor's generator (BindOptions::seed), so a seed gives the same masks every run.
 // Gradient: dy · mask.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../symbol/typed.hpp"
+#include "choice.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
 
+enum class DropoutMode { training, always };
+template <>
+inline constexpr std::array<std::string_view, 2> enum_names<DropoutMode>{"training", "always"};
+
+// The parameters in MXNet's order (sym::DropoutOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/dropout-inl.hpp.
 struct DropoutParam {
   double p = 0.5;
-  bool always = false;
+  Choice<DropoutMode> mode = DropoutMode::training;  // or by name: .mode = "always"
   std::vector<std::int64_t> axes = {};
+  bool cudnn_off = false;
+  std::string name = {};
 };
 
 // Operator classes (ops/dropout-inl.hpp).
@@ -29,12 +40,7 @@ class Dropout;
 
 namespace sym {
 
-struct DropoutOptions {
-  double p = 0.5;
-  std::string mode = "training";  // training or always
-  std::vector<std::int64_t> axes = {};
-  std::string name = {};
-};
+using DropoutOptions = ops::DropoutParam;
 Symbol dropout(const Symbol& data, const DropoutOptions& o = {});
 Symbol Dropout(const Symbol& data, const DropoutOptions& o = {});
 }  // namespace sym

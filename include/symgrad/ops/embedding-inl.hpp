@@ -11,8 +11,15 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<EmbeddingParam> =
+    std::tuple{field("input_dim", &EmbeddingParam::input_dim).required().at_least(1),
+               field("output_dim", &EmbeddingParam::output_dim).required().at_least(1),
+               field("dtype", &EmbeddingParam::dtype), field("sparse_grad", &EmbeddingParam::sparse_grad)};
 
 // Checks every index and returns them as row numbers; the message names the first bad one.
 template <class I>
@@ -29,7 +36,7 @@ void check_indices(const I* idx, std::int64_t n, std::int64_t limit, const char*
 class EmbeddingBackward final : public Operator {
  public:
   ~EmbeddingBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit EmbeddingBackward(EmbeddingParam p) : p_(p) {}
+  explicit EmbeddingBackward(EmbeddingParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_Embedding"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data"}; }
   std::vector<std::string> outputs() const override { return {"weight_grad"}; }
@@ -78,26 +85,11 @@ class EmbeddingBackward final : public Operator {
 class Embedding final : public Operator {
  public:
   ~Embedding() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Embedding(EmbeddingParam p) : p_(p) { check(); }
-  explicit Embedding(const AttrMap& m) {
-    attr::Reader r("Embedding", m);
-    r.get("input_dim", p_.input_dim);
-    r.get("output_dim", p_.output_dim);
-    std::string dt = "float32";
-    r.get("dtype", dt);
-    p_.dtype = dtype_from_name(dt);
-    r.get("sparse_grad", p_.sparse_grad);
-    r.finish();
-    check();
-  }
+  explicit Embedding(EmbeddingParam p) : p_(std::move(p)) { check_params("Embedding", p_); }
+  explicit Embedding(const AttrMap& m) : p_(read_params<EmbeddingParam>("Embedding", m)) {}
   std::string type_name() const override { return "Embedding"; }
   std::vector<std::string> arguments() const override { return {"data", "weight"}; }
-  AttrMap attrs() const override {
-    AttrMap m{{"input_dim", attr::format(p_.input_dim)}, {"output_dim", attr::format(p_.output_dim)}};
-    if (p_.dtype != DType::float32) m["dtype"] = std::string(dtype_name(p_.dtype));
-    if (p_.sparse_grad) m["sparse_grad"] = attr::format(true);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = embedding_rule(c.in(0), p_);
     c.assign_in(
@@ -152,11 +144,6 @@ class Embedding final : public Operator {
   }
 #endif
  private:
-  void check() const {
-    if (p_.input_dim < 1 || p_.output_dim < 1)
-      throw ValueError("Embedding: input_dim and output_dim must be at least 1 (got " +
-                       std::to_string(p_.input_dim) + ", " + std::to_string(p_.output_dim) + ")");
-  }
   EmbeddingParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
@@ -165,9 +152,7 @@ class Embedding final : public Operator {
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol embedding(const Symbol& data, const Symbol& weight, const EmbeddingOptions& o) {
-  return compose(std::make_shared<ops::Embedding>(
-                     ops::EmbeddingParam{o.input_dim, o.output_dim, o.dtype, o.sparse_grad}),
-                 {data, weight}, o.name);
+  return compose(std::make_shared<ops::Embedding>(o), {data, weight}, o.name);
 }
 SYMGRAD_INLINE Symbol embedding(const Symbol& data, const EmbeddingOptions& o) {
   return embedding(data, Symbol(), o);

@@ -15,11 +15,14 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::EmbeddingOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/embedding-inl.hpp.
 struct EmbeddingParam {
   std::int64_t input_dim = 0;
   std::int64_t output_dim = 0;
   DType dtype = DType::float32;
   bool sparse_grad = false;
+  std::string name = {};
 };
 
 struct EmbeddingShapes {
@@ -42,13 +45,7 @@ class Embedding;
 
 namespace sym {
 
-struct EmbeddingOptions {
-  std::int64_t input_dim;
-  std::int64_t output_dim;
-  DType dtype = DType::float32;
-  bool sparse_grad = false;
-  std::string name = {};
-};
+using EmbeddingOptions = ops::EmbeddingParam;
 Symbol embedding(const Symbol& data, const Symbol& weight, const EmbeddingOptions& o);
 Symbol embedding(const Symbol& data, const EmbeddingOptions& o);
 Symbol Embedding(const Symbol& data, const EmbeddingOptions& o);
@@ -59,7 +56,7 @@ namespace SYMGRAD_NS {
 namespace ops {
 template <class A, std::int64_t In, std::int64_t Out>
 struct EmbeddingOut {
-  static constexpr Shape value = embedding_rule(A::shape, {In, Out, DType::float32, false}).out;
+  static constexpr Shape value = embedding_rule(A::shape, {.input_dim = In, .output_dim = Out}).out;
 };
 }  // namespace ops
 namespace why {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 #include <span>
+#include <tuple>
+#include <utility>
 
 #include "../cpu/gemm.hpp"
 #include "../symbol/compose.hpp"
@@ -10,13 +12,19 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<FullyConnectedParam> = std::tuple{
+    field("num_hidden", &FullyConnectedParam::num_hidden).required().at_least(1),
+    field("no_bias", &FullyConnectedParam::no_bias), field("flatten", &FullyConnectedParam::flatten)};
 
 class FullyConnectedBackward final : public Operator {
  public:
   ~FullyConnectedBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit FullyConnectedBackward(FullyConnectedParam p) : p_(p) {}
+  explicit FullyConnectedBackward(FullyConnectedParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_FullyConnected"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
   std::vector<std::string> outputs() const override {
@@ -91,27 +99,15 @@ class FullyConnectedBackward final : public Operator {
 class FullyConnected final : public Operator {
  public:
   ~FullyConnected() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit FullyConnected(FullyConnectedParam p) : p_(p) { check(); }
-  explicit FullyConnected(const AttrMap& m) {
-    attr::Reader r("FullyConnected", m);
-    r.get("num_hidden", p_.num_hidden);
-    r.get("no_bias", p_.no_bias);
-    r.get("flatten", p_.flatten);
-    r.finish();
-    check();
-  }
+  explicit FullyConnected(FullyConnectedParam p) : p_(std::move(p)) { check_params("FullyConnected", p_); }
+  explicit FullyConnected(const AttrMap& m) : p_(read_params<FullyConnectedParam>("FullyConnected", m)) {}
   const FullyConnectedParam& param() const { return p_; }
   std::string type_name() const override { return "FullyConnected"; }
   std::vector<std::string> arguments() const override {
     if (p_.no_bias) return {"data", "weight"};
     return {"data", "weight", "bias"};
   }
-  AttrMap attrs() const override {
-    AttrMap m{{"num_hidden", attr::format(p_.num_hidden)}};
-    if (p_.no_bias) m["no_bias"] = attr::format(true);
-    if (!p_.flatten) m["flatten"] = attr::format(false);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     Shape data = c.in(0);
     if (data.rank_known() && c.out(0).rank_known() && c.out(0).ndim() >= 1 && !data.dim_known(0)) {
@@ -173,10 +169,6 @@ class FullyConnected final : public Operator {
   }
 #endif
  private:
-  void check() const {
-    if (p_.num_hidden < 1)
-      throw ValueError("FullyConnected: num_hidden must be at least 1, got " + std::to_string(p_.num_hidden));
-  }
   FullyConnectedParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
@@ -186,8 +178,7 @@ namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol fully_connected(const Symbol& data, const Symbol& weight, const Symbol& bias,
                                       const FullyConnectedOptions& o) {
-  auto op =
-      std::make_shared<ops::FullyConnected>(ops::FullyConnectedParam{o.num_hidden, o.no_bias, o.flatten});
+  auto op = std::make_shared<ops::FullyConnected>(o);
   if (o.no_bias) return compose(op, {data, weight}, o.name);
   return compose(op, {data, weight, bias}, o.name);
 }

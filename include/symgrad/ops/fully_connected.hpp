@@ -13,10 +13,13 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::FullyConnectedOptions); `name` names the node and is not
+// an attribute. The attribute table is in ops/fully_connected-inl.hpp.
 struct FullyConnectedParam {
   std::int64_t num_hidden = 0;
   bool no_bias = false;
   bool flatten = true;
+  std::string name = {};
 };
 
 // The shape rule, usable at compile time. `error` is non-null when the data shape is invalid.
@@ -53,12 +56,7 @@ class FullyConnected;
 
 namespace sym {
 
-struct FullyConnectedOptions {
-  std::int64_t num_hidden = 0;
-  bool no_bias = false;
-  bool flatten = true;
-  std::string name = {};
-};
+using FullyConnectedOptions = ops::FullyConnectedParam;
 // fully_connected(x, {.num_hidden = 128}); weight and bias become <name>_weight, <name>_bias
 // unless given.
 Symbol fully_connected(const Symbol& data, const Symbol& weight, const Symbol& bias,

@@ -14,25 +14,20 @@
 #include "leaky_relu.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<LeakyReLUParam> = std::tuple{
+    field("act_type", &LeakyReLUParam::act_type), field("slope", &LeakyReLUParam::slope),
+    field("lower_bound", &LeakyReLUParam::lower_bound), field("upper_bound", &LeakyReLUParam::upper_bound)};
 
 namespace leaky_detail {
 inline constexpr double kLambda = 1.0507009873554804934193349852946;
 inline constexpr double kAlpha = 1.6732632423543772848170429916717;
 inline constexpr double kInvSqrt2 = 1 / std::numbers::sqrt2,
                         kInvSqrt2Pi = std::numbers::inv_sqrtpi / std::numbers::sqrt2;
-
-inline const char* name(LeakyType t) {
-  constexpr const char* names[] = {"leaky", "prelu", "elu", "selu", "gelu", "rrelu"};
-  return names[static_cast<int>(t)];
-}
-inline LeakyType parse(std::string_view s) {
-  for (int i = 0; i < 6; ++i)
-    if (s == name(static_cast<LeakyType>(i))) return static_cast<LeakyType>(i);
-  throw ValueError("LeakyReLU: act_type '" + std::string(s) +
-                   "' is not one of leaky, prelu, elu, selu, gelu, rrelu");
-}
 
 // gamma's dims matched to data axes 0 and 1, as MXNet's prelu broadcast does; g0, g1 are its
 // sizes there (1 or the data's). ok is false when some gamma dim is left unmatched.
@@ -66,7 +61,7 @@ void store(T* p, T v, OpReq req) {
 // The CUDA kernels' parameters (cuda/bodies_nn.hpp); gamma_shape for prelu.
 inline cuda::LeakyGeo gpu_geo(const LeakyReLUParam& p, const Shape& data, const Shape& gamma_shape) {
   cuda::LeakyGeo g;
-  g.kind = static_cast<cuda::LeakyOp>(static_cast<int>(p.act_type));
+  g.kind = static_cast<cuda::LeakyOp>(static_cast<int>(p.act_type.value));
   g.slope = p.slope;
   g.lo = p.lower_bound;
   g.width = p.upper_bound - p.lower_bound;
@@ -90,7 +85,7 @@ void chunks(std::int64_t n, F&& f) {
 class LeakyReLUBackward final : public Operator {
  public:
   ~LeakyReLUBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit LeakyReLUBackward(LeakyReLUParam p) : p_(p) {}
+  explicit LeakyReLUBackward(LeakyReLUParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_LeakyReLU"; }
   std::vector<std::string> arguments() const override {
     if (p_.act_type == LeakyType::prelu) return {"ograd", "data", "output", "gamma"};
@@ -198,18 +193,8 @@ class LeakyReLUBackward final : public Operator {
 class LeakyReLU final : public Operator {
  public:
   ~LeakyReLU() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit LeakyReLU(LeakyReLUParam p) : p_(p) { check(); }
-  explicit LeakyReLU(const AttrMap& m) {
-    attr::Reader r("LeakyReLU", m);
-    std::string t = "leaky";
-    r.get("act_type", t);
-    p_.act_type = leaky_detail::parse(t);
-    r.get("slope", p_.slope);
-    r.get("lower_bound", p_.lower_bound);
-    r.get("upper_bound", p_.upper_bound);
-    r.finish();
-    check();
-  }
+  explicit LeakyReLU(LeakyReLUParam p) : p_(std::move(p)) { check(); }
+  explicit LeakyReLU(const AttrMap& m) : p_(read_params<LeakyReLUParam>("LeakyReLU", m)) { check(); }
   const LeakyReLUParam& param() const { return p_; }
   std::string type_name() const override { return "LeakyReLU"; }
   std::vector<std::string> arguments() const override {
@@ -220,14 +205,7 @@ class LeakyReLU final : public Operator {
     if (p_.act_type == LeakyType::rrelu) return {"output", "mask"};
     return {"output"};
   }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.act_type != LeakyType::leaky) m["act_type"] = leaky_detail::name(p_.act_type);
-    if (p_.slope != 0.25) m["slope"] = attr::format(p_.slope);
-    if (p_.lower_bound != 0.125) m["lower_bound"] = attr::format(p_.lower_bound);
-    if (p_.upper_bound != 0.334) m["upper_bound"] = attr::format(p_.upper_bound);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     for (std::size_t j = 0; j < c.num_out(); ++j) c.assign_in(0, c.out(j), "the output");
     const Shape& d = c.in(0);
@@ -337,6 +315,7 @@ class LeakyReLU final : public Operator {
 
  private:
   void check() const {
+    check_params("LeakyReLU", p_);
     if (p_.act_type == LeakyType::rrelu && !(p_.lower_bound <= p_.upper_bound))
       throw ValueError("LeakyReLU: rrelu needs lower_bound <= upper_bound, got lower_bound=" +
                        attr::format(p_.lower_bound) + ", upper_bound=" + attr::format(p_.upper_bound));
@@ -349,11 +328,11 @@ class LeakyReLU final : public Operator {
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol leaky_relu(const Symbol& data, const Symbol& gamma, const LeakyReLUOptions& o) {
-  const auto t = ops::leaky_detail::parse(o.act_type);
-  auto op = std::make_shared<ops::LeakyReLU>(ops::LeakyReLUParam{t, o.slope, o.lower_bound, o.upper_bound});
-  if (t != ops::LeakyType::prelu) {
+  auto op = std::make_shared<ops::LeakyReLU>(o);
+  if (o.act_type != ops::LeakyType::prelu) {
     if (!gamma.empty())
-      throw ValueError("leaky_relu: gamma is an argument of act_type 'prelu' only, not '" + o.act_type + "'");
+      throw ValueError("leaky_relu: gamma is an argument of act_type 'prelu' only, not '" +
+                       std::string(o.act_type.name()) + "'");
     return compose(op, {data}, o.name);
   }
   Symbol s = compose(op, {data, gamma}, o.name);

@@ -18,12 +18,14 @@
 //   returns it as the mask; inference uses m = (lower_bound + upper_bound) / 2 and writes it to
 //   the mask (MXNet leaves the mask unwritten there, and its CPU training forward fails).
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
+#include "choice.hpp"
 #include "dropout.hpp"
 
 namespace SYMGRAD_NS {
@@ -31,11 +33,18 @@ namespace ops {
 
 enum class LeakyType { leaky, prelu, elu, selu, gelu, rrelu };
 
+template <>
+inline constexpr std::array<std::string_view, 6> enum_names<LeakyType>{"leaky", "prelu", "elu",
+                                                                       "selu",  "gelu",  "rrelu"};
+
+// The parameters in MXNet's order (sym::LeakyReLUOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/leaky_relu-inl.hpp.
 struct LeakyReLUParam {
-  LeakyType act_type = LeakyType::leaky;
-  double slope = 0.25;
-  double lower_bound = 0.125;
-  double upper_bound = 0.334;
+  Choice<LeakyType> act_type = LeakyType::leaky;  // or by name: .act_type = "prelu"
+  double slope = 0.25;                            // leaky and elu
+  double lower_bound = 0.125;                     // rrelu
+  double upper_bound = 0.334;                     // rrelu
+  std::string name = {};
 };
 // Operator classes (ops/leaky_relu-inl.hpp).
 class LeakyReLUBackward;
@@ -45,13 +54,7 @@ class LeakyReLU;
 
 namespace sym {
 
-struct LeakyReLUOptions {
-  std::string act_type = "leaky";  // leaky, prelu, elu, selu, gelu, rrelu
-  double slope = 0.25;             // leaky and elu
-  double lower_bound = 0.125;      // rrelu
-  double upper_bound = 0.334;      // rrelu
-  std::string name = {};
-};
+using LeakyReLUOptions = ops::LeakyReLUParam;
 // leaky_relu(x, {.act_type = "prelu", .name = "lr"}); prelu's gamma becomes <name>_gamma unless
 // given. rrelu has two outputs (output, mask): take [0] to use the activation.
 Symbol leaky_relu(const Symbol& data, const Symbol& gamma, const LeakyReLUOptions& o);
@@ -83,8 +86,11 @@ auto leaky_relu(const A& x, const TypedLeakyReLUOptions& o = {}) {
   if constexpr (t == "prelu" && A::shape.ndim() < 2) {
     static_shape_error<ops::LeakyReLU, why::prelu_needs_a_channel_axis, typename A::shape_type>::raise();
   } else {
-    Symbol s =
-        leaky_relu(Symbol(x), LeakyReLUOptions{ActType.str(), o.slope, o.lower_bound, o.upper_bound, o.name});
+    Symbol s = leaky_relu(Symbol(x), {.act_type = ActType.str(),
+                                      .slope = o.slope,
+                                      .lower_bound = o.lower_bound,
+                                      .upper_bound = o.upper_bound,
+                                      .name = o.name});
     return TSym<typename A::shape_type>(t == "rrelu" ? s[0] : s);
   }
 }

@@ -9,23 +9,19 @@
 #include "loss.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
 
-inline const char* norm_name(LossNorm n) {
-  return n == LossNorm::null ? "null" : n == LossNorm::batch ? "batch" : "valid";
-}
-inline LossNorm parse_norm(std::string_view op, std::string_view s) {
-  for (LossNorm n : {LossNorm::null, LossNorm::batch, LossNorm::valid})
-    if (s == norm_name(n)) return n;
-  throw ValueError(std::string(op) + ": normalization '" + std::string(s) +
-                   "' is not one of null, batch, valid");
-}
+template <>
+inline constexpr auto param_fields<MakeLossParam> = std::tuple{
+    field("grad_scale", &MakeLossParam::grad_scale), field("valid_thresh", &MakeLossParam::valid_thresh),
+    field("normalization", &MakeLossParam::normalization)};
 
 class MakeLossBackward final : public Operator {
  public:
   ~MakeLossBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit MakeLossBackward(MakeLossParam p) : p_(p) {}
+  explicit MakeLossBackward(MakeLossParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_MakeLoss"; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
@@ -85,24 +81,10 @@ class MakeLossBackward final : public Operator {
 class MakeLoss final : public Operator {
  public:
   ~MakeLoss() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit MakeLoss(MakeLossParam p) : p_(p) {}
-  explicit MakeLoss(const AttrMap& m) {
-    attr::Reader r("MakeLoss", m);
-    r.get("grad_scale", p_.grad_scale);
-    r.get("valid_thresh", p_.valid_thresh);
-    std::string n = "null";
-    r.get("normalization", n);
-    p_.normalization = parse_norm("MakeLoss", n);
-    r.finish();
-  }
+  explicit MakeLoss(MakeLossParam p) : p_(std::move(p)) { check_params("MakeLoss", p_); }
+  explicit MakeLoss(const AttrMap& m) : p_(read_params<MakeLossParam>("MakeLoss", m)) {}
   std::string type_name() const override { return "MakeLoss"; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.grad_scale != 1.0) m["grad_scale"] = attr::format(p_.grad_scale);
-    if (p_.valid_thresh != 0.0) m["valid_thresh"] = attr::format(p_.valid_thresh);
-    if (p_.normalization != LossNorm::null) m["normalization"] = norm_name(p_.normalization);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   GradKind grad_kind() const override { return GradKind::loss; }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>&) const override {
@@ -139,8 +121,7 @@ class BlockGrad final : public Operator {
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol make_loss(const Symbol& data, const MakeLossOptions& o) {
-  ops::MakeLossParam p{o.grad_scale, o.valid_thresh, ops::parse_norm("MakeLoss", o.normalization)};
-  return compose(std::make_shared<ops::MakeLoss>(p), {data}, o.name);
+  return compose(std::make_shared<ops::MakeLoss>(o), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol MakeLoss(const Symbol& data, const MakeLossOptions& o) { return make_loss(data, o); }
 SYMGRAD_INLINE Symbol block_grad(const Symbol& data, std::string_view name) {

@@ -5,22 +5,29 @@
 // BlockGrad(data): forward identity; no gradient to its input; its output needs no head gradient.
 // Shapes: output = data.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "../symbol/typed.hpp"
+#include "choice.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
 
 enum class LossNorm { null, batch, valid };
+template <>
+inline constexpr std::array<std::string_view, 3> enum_names<LossNorm>{"null", "batch", "valid"};
 
+// The parameters in MXNet's order (sym::MakeLossOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/loss-inl.hpp.
 struct MakeLossParam {
   double grad_scale = 1.0;
   double valid_thresh = 0.0;
-  LossNorm normalization = LossNorm::null;
+  Choice<LossNorm> normalization = LossNorm::null;  // or by name: .normalization = "batch"
+  std::string name = {};
 };
 // Operator classes (ops/loss-inl.hpp).
 class MakeLossBackward;
@@ -31,12 +38,7 @@ class BlockGrad;
 
 namespace sym {
 
-struct MakeLossOptions {
-  double grad_scale = 1.0;
-  double valid_thresh = 0.0;
-  std::string normalization = "null";  // null, batch, valid
-  std::string name = {};
-};
+using MakeLossOptions = ops::MakeLossParam;
 Symbol make_loss(const Symbol& data, const MakeLossOptions& o = {});
 Symbol MakeLoss(const Symbol& data, const MakeLossOptions& o = {});
 

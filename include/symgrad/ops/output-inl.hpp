@@ -12,9 +12,21 @@
 #include "op_table.hpp"
 #include "operator.hpp"
 #include "output.hpp"
+#include "params.hpp"
 #include "softmax-inl.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<SoftmaxOutputParam> =
+    std::tuple{field("grad_scale", &SoftmaxOutputParam::grad_scale),
+               field("ignore_label", &SoftmaxOutputParam::ignore_label),
+               field("multi_output", &SoftmaxOutputParam::multi_output),
+               field("use_ignore", &SoftmaxOutputParam::use_ignore),
+               field("preserve_shape", &SoftmaxOutputParam::preserve_shape),
+               field("normalization", &SoftmaxOutputParam::normalization),
+               field("out_grad", &SoftmaxOutputParam::out_grad),
+               field("smooth_alpha", &SoftmaxOutputParam::smooth_alpha)};
 
 inline SoftmaxOutputShapes softmax_output_shapes(const Shape& d, const SoftmaxOutputParam& p) {
   SoftmaxOutputShapes r;
@@ -51,7 +63,7 @@ inline SoftmaxOutputShapes softmax_output_shapes(const Shape& d, const SoftmaxOu
 class SoftmaxOutputBackward final : public Operator {
  public:
   ~SoftmaxOutputBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit SoftmaxOutputBackward(SoftmaxOutputParam p) : p_(p) {}
+  explicit SoftmaxOutputBackward(SoftmaxOutputParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_SoftmaxOutput"; }
   std::vector<std::string> arguments() const override { return {"output", "label"}; }
   void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(0)); }
@@ -162,36 +174,11 @@ class SoftmaxOutputBackward final : public Operator {
 class SoftmaxOutput final : public Operator {
  public:
   ~SoftmaxOutput() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit SoftmaxOutput(SoftmaxOutputParam p) : p_(p) {}
-  explicit SoftmaxOutput(const AttrMap& m) {
-    attr::Reader r("SoftmaxOutput", m);
-    r.get("grad_scale", p_.grad_scale);
-    r.get("ignore_label", p_.ignore_label);
-    r.get("multi_output", p_.multi_output);
-    r.get("use_ignore", p_.use_ignore);
-    r.get("preserve_shape", p_.preserve_shape);
-    std::string norm = "null";
-    r.get("normalization", norm);
-    p_.normalization = parse_norm("SoftmaxOutput", norm);
-    r.get("out_grad", p_.out_grad);
-    r.get("smooth_alpha", p_.smooth_alpha);
-    r.finish();
-  }
+  explicit SoftmaxOutput(SoftmaxOutputParam p) : p_(std::move(p)) { check_params("SoftmaxOutput", p_); }
+  explicit SoftmaxOutput(const AttrMap& m) : p_(read_params<SoftmaxOutputParam>("SoftmaxOutput", m)) {}
   std::string type_name() const override { return "SoftmaxOutput"; }
   std::vector<std::string> arguments() const override { return {"data", "label"}; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    SoftmaxOutputParam d;
-    if (p_.grad_scale != d.grad_scale) m["grad_scale"] = attr::format(p_.grad_scale);
-    if (p_.ignore_label != d.ignore_label) m["ignore_label"] = attr::format(p_.ignore_label);
-    if (p_.multi_output) m["multi_output"] = attr::format(true);
-    if (p_.use_ignore) m["use_ignore"] = attr::format(true);
-    if (p_.preserve_shape) m["preserve_shape"] = attr::format(true);
-    if (p_.normalization != LossNorm::null) m["normalization"] = norm_name(p_.normalization);
-    if (p_.out_grad) m["out_grad"] = attr::format(true);
-    if (p_.smooth_alpha != 0) m["smooth_alpha"] = attr::format(p_.smooth_alpha);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_out(0, c.in(0));
     c.assign_in(0, c.out(0));
@@ -381,10 +368,7 @@ class RegressionOutput final : public Operator {
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol softmax_output(const Symbol& data, const Symbol& label, const SoftmaxOutputOptions& o) {
-  ops::SoftmaxOutputParam p{o.grad_scale, o.ignore_label,   o.multi_output,
-                            o.use_ignore, o.preserve_shape, ops::parse_norm("SoftmaxOutput", o.normalization),
-                            o.out_grad,   o.smooth_alpha};
-  return compose(std::make_shared<ops::SoftmaxOutput>(p), {data, label}, o.name);
+  return compose(std::make_shared<ops::SoftmaxOutput>(o), {data, label}, o.name);
 }
 SYMGRAD_INLINE Symbol softmax_output(const Symbol& data, const SoftmaxOutputOptions& o) {
   return softmax_output(data, Symbol(), o);

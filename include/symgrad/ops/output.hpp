@@ -21,15 +21,18 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::SoftmaxOutputOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/output-inl.hpp.
 struct SoftmaxOutputParam {
   double grad_scale = 1.0;
   double ignore_label = -1.0;
   bool multi_output = false;
   bool use_ignore = false;
   bool preserve_shape = false;
-  LossNorm normalization = LossNorm::null;
+  Choice<LossNorm> normalization = LossNorm::null;  // or by name: .normalization = "batch"
   bool out_grad = false;
   double smooth_alpha = 0.0;
+  std::string name = {};
 };
 
 // The softmax geometry of the data and the label shapes the data accepts.
@@ -50,17 +53,7 @@ class RegressionOutput;
 
 namespace sym {
 
-struct SoftmaxOutputOptions {
-  double grad_scale = 1.0;
-  double ignore_label = -1.0;
-  bool multi_output = false;
-  bool use_ignore = false;
-  bool preserve_shape = false;
-  std::string normalization = "null";  // null, batch, valid
-  bool out_grad = false;
-  double smooth_alpha = 0.0;
-  std::string name = {};
-};
+using SoftmaxOutputOptions = ops::SoftmaxOutputParam;
 Symbol softmax_output(const Symbol& data, const Symbol& label, const SoftmaxOutputOptions& o = {});
 // softmax_output(data, {.name = "softmax"}) creates the label variable "softmax_label".
 Symbol softmax_output(const Symbol& data, const SoftmaxOutputOptions& o = {});

@@ -7,15 +7,30 @@
 #include <limits>
 #include <memory>
 #include <span>
+#include <tuple>
 #include <utility>
 
 #include "convolution-inl.hpp"
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 #include "pooling.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<PoolingParam> =
+    std::tuple{field("kernel", &PoolingParam::kernel).at_least(1),
+               field("pool_type", &PoolingParam::pool_type).always(),
+               field("global_pool", &PoolingParam::global_pool),
+               field("cudnn_off", &PoolingParam::cudnn_off),
+               field("pooling_convention", &PoolingParam::pooling_convention),
+               field("stride", &PoolingParam::stride).at_least(1),
+               field("pad", &PoolingParam::pad).at_least(0),
+               field("p_value", &PoolingParam::p_value).at_least(0),
+               field("count_include_pad", &PoolingParam::count_include_pad),
+               field("layout", &PoolingParam::layout)};
 
 namespace pool_detail {
 
@@ -71,9 +86,6 @@ void for_each_window(const Geo& g, F&& f) {
   }
 }
 
-inline std::string type_name(PoolType t) {
-  return t == PoolType::max ? "max" : t == PoolType::avg ? "avg" : t == PoolType::sum ? "sum" : "lp";
-}
 template <class T>
 T ipow(T x, int p) {
   T r = T(1);
@@ -101,10 +113,6 @@ inline cuda::PoolGeo gpu_geo(const Geo& g, const PoolingParam& p) {
   return c;
 }
 #endif
-
-inline std::string convention_name(PoolConvention c) {
-  return c == PoolConvention::valid ? "valid" : c == PoolConvention::full ? "full" : "same";
-}
 
 }  // namespace pool_detail
 
@@ -200,62 +208,10 @@ class Pooling final : public Operator {
  public:
   ~Pooling() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Pooling(PoolingParam p) : p_(std::move(p)) { check(); }
-  explicit Pooling(const AttrMap& m) {
-    attr::Reader r("Pooling", m);
-    std::vector<std::int64_t> kernel, stride, pad;
-    std::string type = "max", conv = "valid";
-    r.get("kernel", kernel);
-    r.get("stride", stride);
-    r.get("pad", pad);
-    r.get("pool_type", type);
-    r.get("pooling_convention", conv);
-    r.get("global_pool", p_.global_pool);
-    r.get("count_include_pad", p_.count_include_pad);
-    std::string p_value;
-    r.get("p_value", p_value);
-    if (!p_value.empty() && p_value != "None") p_.p_value = std::stoi(p_value);
-    std::string layout;
-    r.get("layout", layout);
-    p_.layout = layout_code("Pooling", layout);
-    bool off = false;
-    r.get("cudnn_off", off);
-    r.finish();
-    p_.kernel = Spatial::from(kernel);
-    p_.stride = Spatial::from(stride);
-    p_.pad = Spatial::from(pad);
-    p_.pool_type = parse_type(type);
-    p_.convention = parse_convention(conv);
-    check();
-  }
-  static PoolType parse_type(const std::string& t) {
-    if (t == "max") return PoolType::max;
-    if (t == "avg") return PoolType::avg;
-    if (t == "sum") return PoolType::sum;
-    if (t == "lp") return PoolType::lp;
-    throw ValueError("Pooling: pool_type must be max, avg, sum or lp, got '" + t + "'");
-  }
-  static PoolConvention parse_convention(const std::string& c) {
-    if (c == "valid") return PoolConvention::valid;
-    if (c == "full") return PoolConvention::full;
-    if (c == "same") return PoolConvention::same;
-    throw ValueError("Pooling: pooling_convention must be valid, full or same, got '" + c + "'");
-  }
+  explicit Pooling(const AttrMap& m) : p_(read_params<PoolingParam>("Pooling", m)) { check(); }
   const PoolingParam& param() const { return p_; }
   std::string type_name() const override { return "Pooling"; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.kernel.n) m["kernel"] = attr::format(p_.kernel.vec());
-    if (p_.stride.n) m["stride"] = attr::format(p_.stride.vec());
-    if (p_.pad.n) m["pad"] = attr::format(p_.pad.vec());
-    m["pool_type"] = pool_detail::type_name(p_.pool_type);
-    if (p_.convention != PoolConvention::valid)
-      m["pooling_convention"] = pool_detail::convention_name(p_.convention);
-    if (p_.global_pool) m["global_pool"] = attr::format(true);
-    if (!p_.count_include_pad) m["count_include_pad"] = attr::format(false);
-    if (p_.layout) m["layout"] = layout_name(p_.layout);
-    if (p_.p_value) m["p_value"] = attr::format(p_.p_value);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = pooling_rule(c.in(0), p_);
     if (r.error)
@@ -334,29 +290,14 @@ class Pooling final : public Operator {
 #endif
  private:
   void check() const {
-    if (!p_.global_pool) {
-      if (p_.kernel.n < 1)
-        throw ValueError("Pooling: kernel is required unless global_pool is set, e.g. kernel=(2, 2)");
-      for (int i = 0; i < p_.kernel.n; ++i)
-        if (p_.kernel[i] < 1)
-          throw ValueError("Pooling: kernel sizes must be positive, got " + attr::format(p_.kernel.vec()));
-    }
-    const int ns = p_.kernel.n;
-    for (const auto* s : {&p_.stride, &p_.pad})
-      if (s->n != 0 && ns != 0 && s->n != ns)
-        throw ValueError("Pooling: stride and pad must have as many values as kernel " +
-                         attr::format(p_.kernel.vec()));
-    for (int i = 0; i < p_.stride.n; ++i)
-      if (p_.stride[i] < 1)
-        throw ValueError("Pooling: stride values must be positive, got " + attr::format(p_.stride.vec()));
-    for (int i = 0; i < p_.pad.n; ++i)
-      if (p_.pad[i] < 0)
-        throw ValueError("Pooling: pad values must not be negative, got " + attr::format(p_.pad.vec()));
+    check_spatial_params("Pooling", p_, p_.global_pool);
+    if (!p_.global_pool && p_.kernel.n < 1)
+      throw ValueError("Pooling: kernel is required unless global_pool is set, e.g. kernel=(2, 2)");
     if (p_.pool_type == PoolType::lp && p_.p_value < 1)
       throw ValueError(p_.p_value == 0 ? std::string("Pooling: pool_type 'lp' needs p_value, e.g. p_value=2")
                                        : "Pooling: p_value must be a positive integer, got " +
                                              std::to_string(p_.p_value));
-    if (p_.convention == PoolConvention::same && p_.pad.n)
+    if (p_.pooling_convention == PoolConvention::same && p_.pad.n)
       for (int i = 0; i < p_.pad.n; ++i)
         if (p_.pad[i] != 0) throw ValueError("Pooling: pooling_convention 'same' needs pad 0");
   }
@@ -368,17 +309,7 @@ class Pooling final : public Operator {
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol pooling(const Symbol& data, const PoolingOptions& o) {
-  ops::PoolingParam p;
-  p.kernel = ops::Spatial::from(o.kernel);
-  p.stride = ops::Spatial::from(o.stride);
-  p.pad = ops::Spatial::from(o.pad);
-  p.pool_type = ops::Pooling::parse_type(o.pool_type);
-  p.convention = ops::Pooling::parse_convention(o.pooling_convention);
-  p.p_value = o.p_value;
-  p.global_pool = o.global_pool;
-  p.count_include_pad = o.count_include_pad;
-  p.layout = ops::layout_code("Pooling", o.layout);
-  return compose(std::make_shared<ops::Pooling>(p), {data}, o.name);
+  return compose(std::make_shared<ops::Pooling>(o), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol Pooling(const Symbol& data, const PoolingOptions& o) { return pooling(data, o); }
 }  // namespace SYMGRAD_NS::sym

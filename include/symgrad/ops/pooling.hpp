@@ -9,12 +9,15 @@
 // out = (Σ x^p)^(1/p) with x^p keeping its sign for odd p (p = 1 is the sum), and the gradient
 // dy·(x / out)^(p − 1) (0 where out is 0, for p > 1).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../symbol/typed.hpp"
+#include "choice.hpp"
 #include "convolution.hpp"
 
 namespace SYMGRAD_NS {
@@ -23,14 +26,24 @@ namespace ops {
 enum class PoolType { max, avg, sum, lp };
 enum class PoolConvention { valid, full, same };
 
+template <>
+inline constexpr std::array<std::string_view, 4> enum_names<PoolType>{"max", "avg", "sum", "lp"};
+template <>
+inline constexpr std::array<std::string_view, 3> enum_names<PoolConvention>{"valid", "full", "same"};
+
+// The parameters in MXNet's order (sym::PoolingOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/pooling-inl.hpp.
 struct PoolingParam {
-  Spatial kernel, stride, pad;
-  PoolType pool_type = PoolType::max;
-  PoolConvention convention = PoolConvention::valid;
+  Spatial kernel = {};
+  Choice<PoolType> pool_type = PoolType::max;  // or by name: .pool_type = "avg"
   bool global_pool = false;
-  bool count_include_pad = true;
-  int layout = 0;   // as ConvolutionParam::layout
+  bool cudnn_off = false;
+  Choice<PoolConvention> pooling_convention = PoolConvention::valid;
+  Spatial stride = {}, pad = {};
   int p_value = 0;  // lp only: the power (0: not given)
+  bool count_include_pad = true;
+  std::string layout = {};  // as ConvolutionParam::layout
+  std::string name = {};
 
   constexpr std::int64_t st(int i) const { return stride.n ? stride[i] : 1; }
   constexpr std::int64_t pd(int i) const { return pad.n ? pad[i] : 0; }
@@ -65,7 +78,7 @@ constexpr PoolingShapes pooling_rule(const Shape& data, const PoolingParam& p) {
       continue;
     }
     const std::int64_t k = p.kernel[i], s = p.st(i), padded = in + 2 * p.pd(i);
-    if (p.convention == PoolConvention::same) {
+    if (p.pooling_convention == PoolConvention::same) {
       out.push_back((padded + s - 1) / s);
       continue;
     }
@@ -73,8 +86,8 @@ constexpr PoolingShapes pooling_rule(const Shape& data, const PoolingParam& p) {
       r.error = "the kernel is larger than the padded input";
       return r;
     }
-    out.push_back(p.convention == PoolConvention::valid ? (padded - k) / s + 1
-                                                        : (padded - k + s - 1) / s + 1);
+    out.push_back(p.pooling_convention == PoolConvention::valid ? (padded - k) / s + 1
+                                                                : (padded - k + s - 1) / s + 1);
   }
   r.out = out;
   return r;
@@ -87,26 +100,20 @@ class Pooling;
 
 namespace sym {
 
-struct PoolingOptions {
-  std::vector<std::int64_t> kernel = {};
-  std::string pool_type = "max";
-  int p_value = 0;  // lp only
-  bool global_pool = false;
-  std::string pooling_convention = "valid";
-  std::vector<std::int64_t> stride = {}, pad = {};
-  bool count_include_pad = true;
-  std::string layout = {};
-  std::string name = {};
-};
+using PoolingOptions = ops::PoolingParam;
 Symbol pooling(const Symbol& data, const PoolingOptions& o);
 Symbol Pooling(const Symbol& data, const PoolingOptions& o);
 }  // namespace sym
 }  // namespace SYMGRAD_NS
 namespace SYMGRAD_NS {
 namespace ops {
-template <class A, PoolingParam P>
+// The parameters of a typed pooling (a constant expression).
+constexpr PoolingParam typed_pooling_param(Spatial kernel, Spatial stride, Spatial pad, bool global) {
+  return {.kernel = kernel, .global_pool = global, .stride = stride, .pad = pad};
+}
+template <class A, Spatial K, Spatial S, Spatial P, bool Global>
 struct PoolingOut {
-  static constexpr Shape value = pooling_rule(A::shape, P).out;
+  static constexpr Shape value = pooling_rule(A::shape, typed_pooling_param(K, S, P, Global)).out;
 };
 }  // namespace ops
 namespace why {
@@ -124,9 +131,8 @@ struct TypedPoolingOptions {
 template <ops::Spatial Kernel, ops::Spatial Stride = ops::Spatial{}, ops::Spatial Pad = ops::Spatial{},
           Typed A>
 auto pooling(const A& x, const TypedPoolingOptions& o = {}) {
-  constexpr ops::PoolingParam P{Kernel, Stride, Pad, ops::PoolType::max, ops::PoolConvention::valid,
-                                false,  true,   0};
-  if constexpr (ops::pooling_rule(A::shape, P).error != nullptr) {
+  if constexpr (ops::pooling_rule(A::shape, ops::typed_pooling_param(Kernel, Stride, Pad, false)).error !=
+                nullptr) {
     static_shape_error<ops::Pooling, why::pooling_data_or_kernel_does_not_fit,
                        typename A::shape_type>::raise();
   } else {
@@ -134,11 +140,11 @@ auto pooling(const A& x, const TypedPoolingOptions& o = {}) {
       throw ValueError(
           "typed pooling: only pooling_convention 'valid' has a static shape; use the Symbol form for '" +
           o.pooling_convention + "'");
-    return TSym<to_static_t<ops::PoolingOut<A, P>>>(
-        pooling(Symbol(x), {.kernel = Kernel.vec(),
+    return TSym<to_static_t<ops::PoolingOut<A, Kernel, Stride, Pad, false>>>(
+        pooling(Symbol(x), {.kernel = Kernel,
                             .pool_type = o.pool_type,
-                            .stride = Stride.vec(),
-                            .pad = Pad.vec(),
+                            .stride = Stride,
+                            .pad = Pad,
                             .count_include_pad = o.count_include_pad,
                             .name = o.name}));
   }
@@ -146,19 +152,11 @@ auto pooling(const A& x, const TypedPoolingOptions& o = {}) {
 // Typed global pooling: (N, C, spatial...) -> (N, C, 1...).
 template <Typed A>
 auto global_pooling(const A& x, const TypedPoolingOptions& o = {}) {
-  constexpr ops::PoolingParam P{ops::Spatial{},
-                                ops::Spatial{},
-                                ops::Spatial{},
-                                ops::PoolType::max,
-                                ops::PoolConvention::valid,
-                                true,
-                                true,
-                                0};
-  if constexpr (ops::pooling_rule(A::shape, P).error != nullptr) {
+  if constexpr (ops::pooling_rule(A::shape, ops::typed_pooling_param({}, {}, {}, true)).error != nullptr) {
     static_shape_error<ops::Pooling, why::pooling_data_or_kernel_does_not_fit,
                        typename A::shape_type>::raise();
   } else {
-    return TSym<to_static_t<ops::PoolingOut<A, P>>>(
+    return TSym<to_static_t<ops::PoolingOut<A, ops::Spatial{}, ops::Spatial{}, ops::Spatial{}, true>>>(
         pooling(Symbol(x), {.pool_type = o.pool_type, .global_pool = true, .name = o.name}));
   }
 }
