@@ -181,8 +181,8 @@ TEST_CASE("golden: fused RNN operator (MXNet's oneDNN implementation)") {
                std::string(mode) == "lstm" ? var("state_cell") : Symbol(),
                {.state_size = 4,
                 .num_layers = layers,
-                .mode = mode,
                 .bidirectional = bi,
+                .mode = mode,
                 .state_outputs = true,
                 .name = "r"});
   };

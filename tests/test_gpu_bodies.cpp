@@ -670,7 +670,7 @@ TEST_CASE("gpu bodies: one RNN step (LSTM, GRU, tanh, relu) matches the CPU oper
   for (auto mode : {sg::ops::RNNMode::lstm, sg::ops::RNNMode::gru, sg::ops::RNNMode::rnn_tanh,
                     sg::ops::RNNMode::rnn_relu}) {
     INFO("mode " << sg::ops::rnn_mode_name(mode));
-    sg::ops::RNNParam p{H, 1, mode, false, 0.0, true};
+    sg::ops::RNNParam p{.state_size = H, .num_layers = 1, .mode = mode, .state_outputs = true};
     auto lay = sg::ops::rnn_layout(p, C);
     const std::int64_t G = lay.G, GH = G * H;
     NDArray w = uniform(sg::Shape{lay.total()}, -0.5, 0.5, 61), h0 = uniform(sg::Shape{1, N, H}, -1, 1, 62),

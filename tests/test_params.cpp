@@ -76,6 +76,12 @@ TEST_CASE("params: attributes read back give the same operator") {
       {"LeakyReLU", {{"act_type", "rrelu"}, {"lower_bound", "0.1"}, {"upper_bound", "0.2"}}},
       {"MakeLoss", {{"grad_scale", "2.0"}, {"valid_thresh", "0.5"}, {"normalization", "valid"}}},
       {"SoftmaxOutput", {{"multi_output", "True"}, {"normalization", "batch"}, {"smooth_alpha", "0.1"}}},
+      {"RNN",
+       {{"state_size", "4"}, {"num_layers", "2"}, {"mode", "gru"}, {"bidirectional", "True"}, {"p", "0.2"}}},
+      {"SliceChannel", {{"num_outputs", "3"}, {"axis", "0"}, {"squeeze_axis", "True"}}},
+      {"one_hot", {{"depth", "5"}, {"on_value", "2.0"}, {"dtype", "int32"}}},
+      {"argmax", {{"axis", "1"}, {"keepdims", "True"}}},
+      {"pick", {{"axis", "0"}, {"mode", "wrap"}}},
   };
   for (const auto& [op, m] : cases) {
     CAPTURE(op);
@@ -97,6 +103,13 @@ TEST_CASE("params: None means not given; defaults are not written") {
   CHECK(c->attrs() == AttrMap{{"kernel", "(3, 3)"}, {"num_filter", "4"}});
   auto p = make("Pooling", {{"kernel", "(2, 2)"}, {"p_value", "None"}, {"stride", "None"}});
   CHECK(p->attrs() == AttrMap{{"kernel", "(2, 2)"}, {"pool_type", "max"}});
+  CHECK(make("argmax", {{"axis", "None"}})->attrs().empty());
+  auto r = make("RNN", {{"state_size", "4"},
+                        {"num_layers", "1"},
+                        {"mode", "lstm"},
+                        {"projection_size", "None"},
+                        {"lstm_state_clip_min", "None"}});
+  CHECK(r->attrs() == AttrMap{{"mode", "lstm"}, {"num_layers", "1"}, {"state_size", "4"}});
 }
 
 TEST_CASE("params: bad attributes name the operator, the attribute and what is expected") {
@@ -125,6 +138,14 @@ TEST_CASE("params: bad attributes name the operator, the attribute and what is e
   throws("Dropout", {{"p", "1.5"}}, "Dropout: p must be in [0, 1], got 1.5");
   throws("BatchNorm", {{"eps", "0"}}, "BatchNorm: eps must be greater than 0, got 0.0");
   throws("Embedding", {{"input_dim", "5"}, {"output_dim", "3"}, {"dtype", "complex64"}}, "dtype");
+  throws("RNN", {{"state_size", "4"}, {"num_layers", "1"}}, "RNN: the attribute mode is required");
+  throws("RNN", {{"state_size", "4"}, {"num_layers", "1"}, {"mode", "lstm"}, {"p", "1.0"}},
+         "RNN: p must be in [0, 1), got 1.0");
+  throws("RNN", {{"state_size", "4"}, {"num_layers", "1"}, {"mode", "lstm"}, {"projection_size", "2"}},
+         "projection_size and LSTM state clipping are not supported");
+  throws("SliceChannel", {{"num_outputs", "0"}}, "SliceChannel: num_outputs must be at least 1, got 0");
+  throws("one_hot", {}, "one_hot: the attribute depth is required");
+  throws("pick", {{"axis", "None"}}, "pick: attribute 'axis' = 'None' is not");
   throws("MakeLoss", {{"normalization", "mean"}},
          "MakeLoss: attribute 'normalization' = 'mean' is not one of null, batch, valid");
 }

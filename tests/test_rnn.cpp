@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <symgrad/rnn.hpp>
 
 #include "testing.hpp"
@@ -23,7 +23,9 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
-std::string json_golden(const std::string& name) { return read_text(std::string(SYMGRAD_TEST_DATA) + "/json/" + name + ".json"); }
+std::string json_golden(const std::string& name) {
+  return read_text(std::string(SYMGRAD_TEST_DATA) + "/json/" + name + ".json");
+}
 
 // The notebook's audio stream: two stacked LSTMs of 256 over 49 steps, the last outputs joined.
 Symbol two_stream() {
@@ -50,10 +52,10 @@ sg::NDArray random_array(const sg::Shape& s, std::uint64_t seed, double lo = -0.
 TEST_CASE("rnn: the notebook's two-stream LSTM shapes") {
   Symbol net = two_stream();
   auto [args, outs, aux] = net.infer_shape({{"audio_data", {128, 49, 75}}});
-  std::vector<std::string> want_names = {"audio_data",      "lstm1_i2h_weight", "lstm1_i2h_bias", "lstm1_h2h_weight",
-                                         "lstm1_h2h_bias",  "lstm2_i2h_weight", "lstm2_i2h_bias", "lstm2_h2h_weight",
-                                         "lstm2_h2h_bias"};
-  std::vector<sg::Shape> want_shapes = {{128, 49, 75}, {1024, 75}, {1024}, {1024, 256}, {1024},
+  std::vector<std::string> want_names = {"audio_data",       "lstm1_i2h_weight", "lstm1_i2h_bias",
+                                         "lstm1_h2h_weight", "lstm1_h2h_bias",   "lstm2_i2h_weight",
+                                         "lstm2_i2h_bias",   "lstm2_h2h_weight", "lstm2_h2h_bias"};
+  std::vector<sg::Shape> want_shapes = {{128, 49, 75}, {1024, 75}, {1024},      {1024, 256}, {1024},
                                         {1024, 256},   {1024},     {1024, 256}, {1024}};
   CHECK(net.list_arguments() == want_names);
   REQUIRE(args.size() == want_shapes.size());
@@ -85,7 +87,8 @@ TEST_CASE("rnn: the two-stream network binds and runs forward and backward") {
 }
 
 TEST_CASE("rnn: unroll returns what MXNet returns for merge_outputs false, true and unset") {
-  for (std::optional<bool> merge : {std::optional<bool>{}, std::optional<bool>{false}, std::optional<bool>{true}}) {
+  for (std::optional<bool> merge :
+       {std::optional<bool>{}, std::optional<bool>{false}, std::optional<bool>{true}}) {
     for (const char* layout : {"NTC", "TNC"}) {
       CAPTURE(layout);
       sg::rnn::GRUCell cell(6, "gru_");
@@ -105,8 +108,9 @@ TEST_CASE("rnn: unroll returns what MXNet returns for merge_outputs false, true 
         CHECK(r.outputs[2].list_outputs() == std::vector<std::string>{"gru_t2_out_output"});
       }
       // the begin states are zeros, not arguments
-      CHECK(group(r.outputs).list_arguments() ==
-            std::vector<std::string>{"data", "gru_i2h_weight", "gru_i2h_bias", "gru_h2h_weight", "gru_h2h_bias"});
+      CHECK(group(r.outputs).list_arguments() == std::vector<std::string>{"data", "gru_i2h_weight",
+                                                                          "gru_i2h_bias", "gru_h2h_weight",
+                                                                          "gru_h2h_bias"});
     }
   }
   // a list of per-step inputs
@@ -114,8 +118,8 @@ TEST_CASE("rnn: unroll returns what MXNet returns for merge_outputs false, true 
   auto r = cell.unroll(2, std::vector<Symbol>{var("x0"), var("x1")}, {.merge_outputs = true});
   auto [a, o, x] = r.outputs[0].infer_shape({{"x0", {3, 7}}, {"x1", {3, 7}}});
   CHECK(o[0] == sg::Shape{3, 2, 4});
-  CHECK_THROWS_WITH_AS(cell.unroll(3, std::vector<Symbol>{var("x0")}), doctest::Contains("1 inputs given for length 3"),
-                       sg::ValueError);
+  CHECK_THROWS_WITH_AS(cell.unroll(3, std::vector<Symbol>{var("x0")}),
+                       doctest::Contains("1 inputs given for length 3"), sg::ValueError);
   // state_info, explicit begin states
   sg::rnn::LSTMCell lstm(5, "l_");
   REQUIRE(lstm.state_info().size() == 2);
@@ -153,7 +157,8 @@ TEST_CASE("rnn: cells match finite differences (float64)") {
     stack.add(std::make_shared<sg::rnn::ResidualCell>(std::make_shared<sg::rnn::GRUCell>(4, "s1_")));
     stack.add(sg::rnn::DropoutCell(0.0));
     check_cell(stack, 2, {2, 2, 3});
-    sg::rnn::BidirectionalCell bi(std::make_shared<sg::rnn::RNNCell>(3, "l_"), std::make_shared<sg::rnn::GRUCell>(2, "r_"));
+    sg::rnn::BidirectionalCell bi(std::make_shared<sg::rnn::RNNCell>(3, "l_"),
+                                  std::make_shared<sg::rnn::GRUCell>(2, "r_"));
     auto r = bi.unroll(3, var("data"), {.merge_outputs = true});
     auto [a, o, x] = r.outputs[0].infer_shape({{"data", {2, 3, 4}}});
     CHECK(o[0] == sg::Shape{2, 3, 5});
@@ -175,7 +180,8 @@ TEST_CASE("rnn: ZoneoutCell keeps or replaces values, and is the base cell in in
   for (auto [name, arr] : ex2.arg_dict()) arr.copy_from(ex.arg_dict().at(name));
   testing::check_close(inference, ex2.forward(false)[0], 1e-6, 1e-7, "zoneout in inference = base cell");
   ex.forward(true);  // training: runs, values finite
-  for (std::int64_t i = 0; i < ex.outputs()[0].size(); ++i) CHECK(std::isfinite(ex.outputs()[0].data<float>()[i]));
+  for (std::int64_t i = 0; i < ex.outputs()[0].size(); ++i)
+    CHECK(std::isfinite(ex.outputs()[0].data<float>()[i]));
 }
 
 TEST_CASE("rnn: the fused RNN operator matches finite differences in every mode (float64)") {
@@ -185,16 +191,24 @@ TEST_CASE("rnn: the fused RNN operator matches finite differences in every mode 
         CAPTURE(mode);
         CAPTURE(bi);
         CAPTURE(layers);
-        Symbol s = rnn(var("x"), {.state_size = 3, .num_layers = layers, .mode = mode, .bidirectional = bi,
-                                  .state_outputs = true, .name = "r"});
+        Symbol s = rnn(var("x"), {.state_size = 3,
+                                  .num_layers = layers,
+                                  .bidirectional = bi,
+                                  .mode = mode,
+                                  .state_outputs = true,
+                                  .name = "r"});
         int n = testing::check_gradient(s, {{"x", {3, 2, 4}}}, {.rtol = 1e-5});
         CHECK(n > 0);
       }
 }
 
 TEST_CASE("rnn: fused RNN shapes, names and errors") {
-  Symbol s = rnn(var("data"), {.state_size = 8, .num_layers = 2, .mode = "lstm", .bidirectional = true,
-                               .state_outputs = true, .name = "r"});
+  Symbol s = rnn(var("data"), {.state_size = 8,
+                               .num_layers = 2,
+                               .bidirectional = true,
+                               .mode = "lstm",
+                               .state_outputs = true,
+                               .name = "r"});
   CHECK(s.list_arguments() == std::vector<std::string>{"data", "r_parameters", "r_state", "r_state_cell"});
   CHECK(s.list_outputs() == std::vector<std::string>{"r_output", "r_state_output", "r_statecell_output"});
   auto [a, o, x] = s.infer_shape({{"data", {5, 3, 6}}});
@@ -244,7 +258,8 @@ TEST_CASE("rnn: FusedRNNCell and its unfused cells give the same numbers") {
       sg::NDArray head = random_array(of[0].shape(), 7);
       exf.backward({head});
       exu.backward({head});
-      testing::check_close(exf.grad_dict().at("data"), exu.grad_dict().at("data"), 1e-4, 1e-5, "data gradient");
+      testing::check_close(exf.grad_dict().at("data"), exu.grad_dict().at("data"), 1e-4, 1e-5,
+                           "data gradient");
       auto back = fused.unpack_weights(exf.grad_dict().at("f_parameters"), 5);
       for (const auto& [name, g] : back) testing::check_close(g, exu.grad_dict().at(name), 1e-4, 1e-5, name);
       // and the round trip of the packing itself
@@ -282,7 +297,8 @@ TEST_CASE("symbol JSON: byte-identical to MXNet 1.9.1's tojson, and loads back")
     CHECK(back.tojson() == want);
   };
   check("mlp", [] {
-    Symbol h = activation(fully_connected(var("data"), {.num_hidden = 16, .name = "fc1"}), {.act_type = "relu", .name = "relu1"});
+    Symbol h = activation(fully_connected(var("data"), {.num_hidden = 16, .name = "fc1"}),
+                          {.act_type = "relu", .name = "relu1"});
     return softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc2"}), {.name = "softmax"});
   });
   check("regression", [] {
@@ -304,14 +320,17 @@ TEST_CASE("symbol JSON: byte-identical to MXNet 1.9.1's tojson, and loads back")
     sg::rnn::FusedRNNCell cell(8, {.num_layers = 2, .mode = "lstm", .bidirectional = true, .prefix = "f_"});
     return cell.unroll(4, var("data"), {.merge_outputs = true}).outputs[0];
   });
-  check("shapes", [] {
-    Symbol parts = split(var("data"), {.num_outputs = 2, .axis = 1, .name = "sp"});
-    Symbol r = reshape(parts[0], {.shape = {0, -1}, .name = "r"});
-    Symbol t = transpose(parts[1], {0, 2, 1}, "t");
-    Symbol c = concat({r, flatten(t, "fl")}, {.dim = 1, .name = "cat"});
-    Symbol m = sum(c * 2.0 + 1.0, {.axis = {1}, .keepdims = true, .name = "s"});
-    return group({m, softmax(c, {.axis = -1, .name = "sm"})});
-  }, false);
+  check(
+      "shapes",
+      [] {
+        Symbol parts = split(var("data"), {.num_outputs = 2, .axis = 1, .name = "sp"});
+        Symbol r = reshape(parts[0], {.shape = {0, -1}, .name = "r"});
+        Symbol t = transpose(parts[1], {0, 2, 1}, "t");
+        Symbol c = concat({r, flatten(t, "fl")}, {.dim = 1, .name = "cat"});
+        Symbol m = sum(c * 2.0 + 1.0, {.axis = {1}, .keepdims = true, .name = "s"});
+        return group({m, softmax(c, {.axis = -1, .name = "sm"})});
+      },
+      false);
 }
 
 TEST_CASE("symbol JSON: a loaded MXNet LSTM computes what the symgrad-built one computes") {
@@ -337,13 +356,15 @@ TEST_CASE("symbol JSON: save writes atomically, load reports bad files") {
   auto dir = std::filesystem::temp_directory_path() / "symgrad_json_test";
   std::filesystem::create_directories(dir);
   std::string path = (dir / "net-symbol.json").string();
-  Symbol net = softmax_output(fully_connected(var("data"), {.num_hidden = 3, .name = "fc"}), {.name = "softmax"});
+  Symbol net =
+      softmax_output(fully_connected(var("data"), {.num_hidden = 3, .name = "fc"}), {.name = "softmax"});
   net.save(path);
   CHECK(read_text(path) == net.tojson());
   for (const auto& e : std::filesystem::directory_iterator(dir))
     CHECK_MESSAGE(e.path().filename().string().find("tmp") == std::string::npos, "left behind: " << e.path());
   CHECK(Symbol::load(path).tojson() == net.tojson());
-  CHECK_THROWS_WITH_AS(Symbol::load((dir / "missing.json").string()), doctest::Contains("missing.json"), sg::IOError);
+  CHECK_THROWS_WITH_AS(Symbol::load((dir / "missing.json").string()), doctest::Contains("missing.json"),
+                       sg::IOError);
   {
     std::ofstream f(dir / "bad.json");
     f << "{\"nodes\": [";

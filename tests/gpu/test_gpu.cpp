@@ -419,8 +419,8 @@ TEST_SUITE("gpu") {
         INFO(mode << (bi ? " bidirectional" : ""));
         auto r = sym::rnn(sym::var("data"), {.state_size = 6,
                                              .num_layers = 2,
-                                             .mode = mode,
                                              .bidirectional = bi,
+                                             .mode = mode,
                                              .state_outputs = true,
                                              .name = "rnn"});
         compare(r, {{"data", {5, 3, 4}}}, {}, 1e-4);

@@ -11,8 +11,14 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<SliceChannelParam> = std::tuple{
+    field("num_outputs", &SliceChannelParam::num_outputs).required().at_least(1),
+    field("axis", &SliceChannelParam::axis), field("squeeze_axis", &SliceChannelParam::squeeze_axis)};
 
 inline int norm_axis(std::int64_t axis, int ndim) { return static_cast<int>(axis < 0 ? axis + ndim : axis); }
 
@@ -205,7 +211,7 @@ inline std::vector<NodeEntry> Concat::gradient(const NodePtr& n, const std::vect
 class SliceChannelBackward final : public Operator {
  public:
   ~SliceChannelBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit SliceChannelBackward(SliceChannelParam p) : p_(p) {}
+  explicit SliceChannelBackward(SliceChannelParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_SliceChannel"; }
   std::vector<std::string> arguments() const override {
     std::vector<std::string> a{"data"};
@@ -243,17 +249,10 @@ class SliceChannelBackward final : public Operator {
 class SliceChannel final : public Operator {
  public:
   ~SliceChannel() override;  // the key function: vtable and kernels are compiled with the unit
-  SliceChannel(SliceChannelParam p, bool split_alias) : p_(p), split_(split_alias) {
-    if (p_.num_outputs < 1) throw ValueError("SliceChannel: num_outputs must be at least 1");
+  SliceChannel(SliceChannelParam p, bool split_alias) : p_(std::move(p)), split_(split_alias) {
+    check_params("SliceChannel", p_);
   }
-  explicit SliceChannel(const AttrMap& m) {
-    attr::Reader r("SliceChannel", m);
-    r.get("num_outputs", p_.num_outputs);
-    r.get("axis", p_.axis);
-    r.get("squeeze_axis", p_.squeeze_axis);
-    r.finish();
-    if (p_.num_outputs < 1) throw ValueError("SliceChannel: num_outputs must be at least 1");
-  }
+  explicit SliceChannel(const AttrMap& m) : p_(read_params<SliceChannelParam>("SliceChannel", m)) {}
   std::string type_name() const override { return "SliceChannel"; }
   std::string name_hint() const override { return split_ ? "split" : "slicechannel"; }
   std::vector<std::string> outputs() const override {
@@ -261,12 +260,7 @@ class SliceChannel final : public Operator {
     for (std::int64_t i = 0; i < p_.num_outputs; ++i) o.push_back("output" + std::to_string(i));
     return o;
   }
-  AttrMap attrs() const override {
-    AttrMap m{{"num_outputs", attr::format(p_.num_outputs)}};
-    if (p_.axis != 1) m["axis"] = attr::format(p_.axis);
-    if (p_.squeeze_axis) m["squeeze_axis"] = attr::format(true);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     Shape in = c.in(0);
     // Rebuild the input from any output.
@@ -354,14 +348,10 @@ SYMGRAD_INLINE Symbol Concat(const std::vector<Symbol>& data, const ConcatOption
   return concat(data, o);
 }
 SYMGRAD_INLINE Symbol split(const Symbol& data, const SplitOptions& o) {
-  return compose(std::make_shared<ops::SliceChannel>(
-                     ops::SliceChannelParam{o.num_outputs, o.axis, o.squeeze_axis}, true),
-                 {data}, o.name);
+  return compose(std::make_shared<ops::SliceChannel>(o, true), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol slice_channel(const Symbol& data, const SplitOptions& o) {
-  return compose(std::make_shared<ops::SliceChannel>(
-                     ops::SliceChannelParam{o.num_outputs, o.axis, o.squeeze_axis}, false),
-                 {data}, o.name);
+  return compose(std::make_shared<ops::SliceChannel>(o, false), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol SliceChannel(const Symbol& data, const SplitOptions& o) {
   return slice_channel(data, o);

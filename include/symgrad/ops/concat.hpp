@@ -15,10 +15,13 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// SliceChannel's (split's) parameters in MXNet's order (sym::SplitOptions); `name` names the node
+// and is not an attribute. The attribute table is in ops/concat-inl.hpp.
 struct SliceChannelParam {
   std::int64_t num_outputs = 0;
   std::int64_t axis = 1;
   bool squeeze_axis = false;
+  std::string name = {};
 };
 // Operator classes (ops/concat-inl.hpp).
 class Concat;
@@ -36,12 +39,7 @@ struct ConcatOptions {
 };
 Symbol concat(const std::vector<Symbol>& data, const ConcatOptions& o = {});
 Symbol Concat(const std::vector<Symbol>& data, const ConcatOptions& o = {});
-struct SplitOptions {
-  std::int64_t num_outputs = 0;
-  std::int64_t axis = 1;
-  bool squeeze_axis = false;
-  std::string name = {};
-};
+using SplitOptions = ops::SliceChannelParam;
 Symbol split(const Symbol& data, const SplitOptions& o);
 Symbol slice_channel(const Symbol& data, const SplitOptions& o);
 Symbol SliceChannel(const Symbol& data, const SplitOptions& o);

@@ -13,24 +13,29 @@
 #include "indexing.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<OneHotParam> = std::tuple{
+    field("depth", &OneHotParam::depth).required().at_least(1), field("on_value", &OneHotParam::on_value),
+    field("off_value", &OneHotParam::off_value), field("dtype", &OneHotParam::dtype)};
+template <>
+inline constexpr auto param_fields<ArgParam> =
+    std::tuple{field("axis", &ArgParam::axis), field("keepdims", &ArgParam::keepdims)};
+template <>
+inline constexpr auto param_fields<PickParam> =
+    std::tuple{field("axis", &PickParam::axis), field("keepdims", &PickParam::keepdims),
+               field("mode", &PickParam::mode)};
 
 class OneHot final : public Operator {
  public:
   ~OneHot() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit OneHot(OneHotParam p) : p_(p) {
-    if (p_.depth < 1) throw ValueError("one_hot: depth must be at least 1, got " + std::to_string(p_.depth));
-  }
+  explicit OneHot(OneHotParam p) : p_(std::move(p)) { check_params("one_hot", p_); }
   std::string type_name() const override { return "one_hot"; }
   std::vector<std::string> arguments() const override { return {"indices"}; }
-  AttrMap attrs() const override {
-    AttrMap m{{"depth", attr::format(p_.depth)}};
-    if (p_.on_value != 1.0) m["on_value"] = attr::format(p_.on_value);
-    if (p_.off_value != 0.0) m["off_value"] = attr::format(p_.off_value);
-    if (p_.dtype != DType::float32) m["dtype"] = std::string(dtype_name(p_.dtype));
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     if (!c.in(0).rank_known()) return;
     Shape out = c.in(0);
@@ -70,14 +75,9 @@ class OneHot final : public Operator {
 class ArgExtreme final : public Operator {
  public:
   ~ArgExtreme() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit ArgExtreme(ArgParam p) : p_(p) {}
-  std::string type_name() const override { return p_.is_min ? "argmin" : "argmax"; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.axis != attr::kNone) m["axis"] = attr::format(p_.axis);
-    if (p_.keepdims) m["keepdims"] = attr::format(true);
-    return m;
-  }
+  ArgExtreme(ArgParam p, bool is_min) : p_(std::move(p)), is_min_(is_min) { check_params(type_name(), p_); }
+  std::string type_name() const override { return is_min_ ? "argmin" : "argmax"; }
+  AttrMap attrs() const override { return write_params(p_); }
   // (outer, n, inner) view of the reduced axis.
   static void geometry(const Shape& s, std::int64_t axis, std::int64_t& outer, std::int64_t& n,
                        std::int64_t& inner) {
@@ -134,7 +134,7 @@ class ArgExtreme final : public Operator {
               std::int64_t best = 0;
               for (std::int64_t k = 1; k < n; ++k) {
                 T v = base[k * inner], b = base[best * inner];
-                if (p_.is_min ? v < b : v > b) best = k;
+                if (is_min_ ? v < b : v > b) best = k;
               }
               T r = static_cast<T>(best);
               y[o * inner + i] = req[0] == OpReq::add ? y[o * inner + i] + r : r;
@@ -144,6 +144,7 @@ class ArgExtreme final : public Operator {
 
  private:
   ArgParam p_;
+  bool is_min_ = false;
 };
 
 // Position of pick's element along the axis, after clip/wrap.
@@ -156,7 +157,7 @@ inline std::int64_t pick_index(double v, std::int64_t n, bool wrap) {
 class PickBackward final : public Operator {
  public:
   ~PickBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit PickBackward(PickParam p) : p_(p) {}
+  explicit PickBackward(PickParam p) : p_(std::move(p)) {}
   std::string type_name() const override { return "_backward_pick"; }
   std::vector<std::string> arguments() const override { return {"ograd", "data", "index"}; }
   void infer_shape(ShapeCtx& c) const override { c.assign_out(0, c.in(1)); }
@@ -176,16 +177,10 @@ class PickBackward final : public Operator {
 class Pick final : public Operator {
  public:
   ~Pick() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Pick(PickParam p) : p_(p) {}
+  explicit Pick(PickParam p) : p_(std::move(p)) { check_params("pick", p_); }
   std::string type_name() const override { return "pick"; }
   std::vector<std::string> arguments() const override { return {"data", "index"}; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.axis != -1) m["axis"] = attr::format(p_.axis);
-    if (p_.keepdims) m["keepdims"] = attr::format(true);
-    if (p_.wrap) m["mode"] = "wrap";
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     const Shape& in = c.in(0);
     if (!in.rank_known()) return;
@@ -236,7 +231,8 @@ class Pick final : public Operator {
         T* y = out[0].data<T>();
         for (std::int64_t o = 0; o < outer; ++o)
           for (std::int64_t i = 0; i < inner; ++i) {
-            std::int64_t k = pick_index(static_cast<double>(idx[o * inner + i]), n, p_.wrap);
+            std::int64_t k =
+                pick_index(static_cast<double>(idx[o * inner + i]), n, (p_.mode == PickMode::wrap));
             T v = x[(o * n + k) * inner + i];
             y[o * inner + i] = req[0] == OpReq::add ? y[o * inner + i] + v : v;
           }
@@ -263,7 +259,8 @@ inline void PickBackward::forward(const RunCtx&, std::span<const NDArray> in, st
       T* dx = out[0].data<T>();
       for (std::int64_t o = 0; o < outer; ++o)
         for (std::int64_t i = 0; i < inner; ++i) {
-          std::int64_t k = pick_index(static_cast<double>(idx[o * inner + i]), n, p_.wrap);
+          std::int64_t k =
+              pick_index(static_cast<double>(idx[o * inner + i]), n, (p_.mode == PickMode::wrap));
           dx[(o * n + k) * inner + i] += g[o * inner + i];
         }
     });
@@ -365,20 +362,16 @@ inline void WhereBackward::forward(const RunCtx&, std::span<const NDArray> in, s
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol one_hot(const Symbol& indices, const OneHotOptions& o) {
-  return compose(std::make_shared<ops::OneHot>(ops::OneHotParam{o.depth, o.on_value, o.off_value, o.dtype}),
-                 {indices}, o.name);
+  return compose(std::make_shared<ops::OneHot>(o), {indices}, o.name);
 }
 SYMGRAD_INLINE Symbol argmax(const Symbol& data, const ArgOptions& o) {
-  return compose(std::make_shared<ops::ArgExtreme>(ops::ArgParam{o.axis, o.keepdims, false}), {data}, o.name);
+  return compose(std::make_shared<ops::ArgExtreme>(o, false), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol argmin(const Symbol& data, const ArgOptions& o) {
-  return compose(std::make_shared<ops::ArgExtreme>(ops::ArgParam{o.axis, o.keepdims, true}), {data}, o.name);
+  return compose(std::make_shared<ops::ArgExtreme>(o, true), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol pick(const Symbol& data, const Symbol& index, const PickOptions& o) {
-  if (o.mode != "clip" && o.mode != "wrap")
-    throw ValueError("pick: mode must be 'clip' or 'wrap', got '" + o.mode + "'");
-  return compose(std::make_shared<ops::Pick>(ops::PickParam{o.axis, o.keepdims, o.mode == "wrap"}),
-                 {data, index}, o.name);
+  return compose(std::make_shared<ops::Pick>(o), {data, index}, o.name);
 }
 SYMGRAD_INLINE Symbol where(const Symbol& condition, const Symbol& x, const Symbol& y,
                             std::string_view name) {
@@ -390,40 +383,14 @@ SYMGRAD_INLINE Symbol where(const Symbol& condition, const Symbol& x, const Symb
 // Registry entries (ops/registry.hpp).
 namespace SYMGRAD_NS::ops::reg {
 inline OpPtr one_hot(const AttrMap& m, std::size_t) {
-  attr::Reader r("one_hot", m);
-  OneHotParam p;
-  if (!r.find("depth")) throw ValueError("one_hot: 'depth' is required");
-  r.get("depth", p.depth);
-  r.get("on_value", p.on_value);
-  r.get("off_value", p.off_value);
-  std::string dt = "float32";
-  r.get("dtype", dt);
-  p.dtype = dtype_from_name(dt);
-  r.finish();
-  return std::make_shared<OneHot>(p);
+  return std::make_shared<OneHot>(read_params<OneHotParam>("one_hot", m));
 }
 template <bool Min>
 OpPtr arg_extreme(const AttrMap& m, std::size_t) {
-  attr::Reader r(Min ? "argmin" : "argmax", m);
-  ArgParam p;
-  p.is_min = Min;
-  r.get_opt("axis", p.axis);
-  r.get("keepdims", p.keepdims);
-  r.finish();
-  return std::make_shared<ArgExtreme>(p);
+  return std::make_shared<ArgExtreme>(read_params<ArgParam>(Min ? "argmin" : "argmax", m), Min);
 }
 inline OpPtr pick(const AttrMap& m, std::size_t) {
-  attr::Reader r("pick", m);
-  PickParam p;
-  r.get_opt("axis", p.axis);
-  if (p.axis == attr::kNone) throw ValueError("pick: axis=None is not supported; give an axis");
-  r.get("keepdims", p.keepdims);
-  std::string mode = "clip";
-  r.get("mode", mode);
-  if (mode != "clip" && mode != "wrap") throw ValueError("pick: mode must be 'clip' or 'wrap'");
-  p.wrap = mode == "wrap";
-  r.finish();
-  return std::make_shared<Pick>(p);
+  return std::make_shared<Pick>(read_params<PickParam>("pick", m));
 }
 }  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INDEXING)

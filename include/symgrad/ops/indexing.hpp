@@ -14,27 +14,35 @@
 #include <type_traits>
 
 #include "../symbol/typed.hpp"
+#include "choice.hpp"
 #include "elemwise.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::OneHotOptions, ArgOptions, PickOptions); `name` names the
+// node and is not an attribute. The attribute tables are in ops/indexing-inl.hpp.
 struct OneHotParam {
   std::int64_t depth = 0;
   double on_value = 1.0, off_value = 0.0;
   DType dtype = DType::float32;
+  std::string name = {};
 };
 
 struct ArgParam {
-  std::int64_t axis = attr::kNone;
+  std::int64_t axis = attr::kNone;  // None: the flattened array
   bool keepdims = false;
-  bool is_min = false;
+  std::string name = {};
 };
 
+enum class PickMode { clip, wrap };
+template <>
+inline constexpr std::array<std::string_view, 2> enum_names<PickMode>{"clip", "wrap"};
 struct PickParam {
   std::int64_t axis = -1;
   bool keepdims = false;
-  bool wrap = false;  // mode: clip (false) or wrap
+  Choice<PickMode> mode = PickMode::clip;  // or by name: .mode = "wrap"
+  std::string name = {};
 };
 // Operator classes (ops/indexing-inl.hpp).
 class OneHot;
@@ -48,27 +56,12 @@ class Where;
 
 namespace sym {
 
-struct OneHotOptions {
-  std::int64_t depth;
-  double on_value = 1.0;
-  double off_value = 0.0;
-  DType dtype = DType::float32;
-  std::string name = {};
-};
+using OneHotOptions = ops::OneHotParam;
 Symbol one_hot(const Symbol& indices, const OneHotOptions& o);
-struct ArgOptions {
-  std::int64_t axis = attr::kNone;  // None: the flattened array
-  bool keepdims = false;
-  std::string name = {};
-};
+using ArgOptions = ops::ArgParam;
 Symbol argmax(const Symbol& data, const ArgOptions& o = {});
 Symbol argmin(const Symbol& data, const ArgOptions& o = {});
-struct PickOptions {
-  std::int64_t axis = -1;
-  bool keepdims = false;
-  std::string mode = "clip";  // clip or wrap
-  std::string name = {};
-};
+using PickOptions = ops::PickParam;
 Symbol pick(const Symbol& data, const Symbol& index, const PickOptions& o = {});
 Symbol where(const Symbol& condition, const Symbol& x, const Symbol& y, std::string_view name = {});
 }  // namespace sym

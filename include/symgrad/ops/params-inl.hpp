@@ -11,12 +11,11 @@ namespace SYMGRAD_NS::ops::params_detail {
 SYMGRAD_INLINE void fail(std::string_view op, std::string_view message) {
   throw ValueError(std::string(op) + ": " + std::string(message));
 }
-SYMGRAD_INLINE std::string bounds_text(double lo, double hi, bool lo_open) {
-  if (lo_open && std::isinf(hi)) return "greater than " + attr::format_number(lo);
-  if (lo_open) return "in (" + attr::format_number(lo) + ", " + attr::format_number(hi) + "]";
-  if (std::isinf(hi)) return "at least " + attr::format_number(lo);
-  if (std::isinf(lo)) return "at most " + attr::format_number(hi);
-  return "in [" + attr::format_number(lo) + ", " + attr::format_number(hi) + "]";
+SYMGRAD_INLINE std::string bounds_text(double lo, double hi, bool lo_open, bool hi_open) {
+  if (std::isinf(hi)) return (lo_open ? "greater than " : "at least ") + attr::format_number(lo);
+  if (std::isinf(lo)) return (hi_open ? "less than " : "at most ") + attr::format_number(hi);
+  return std::string("in ") + (lo_open ? "(" : "[") + attr::format_number(lo) + ", " +
+         attr::format_number(hi) + (hi_open ? ")" : "]");
 }
 }  // namespace SYMGRAD_NS::ops::params_detail
 #endif

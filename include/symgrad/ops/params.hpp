@@ -11,7 +11,8 @@
 //   template <> inline constexpr auto param_fields<FullyConnectedParam> = std::tuple{
 //       field("num_hidden", &FullyConnectedParam::num_hidden).required().at_least(1),
 //       field("no_bias", &FullyConnectedParam::no_bias), ...};
-// Enum parameters are Choice<E> (ops/choice.hpp); "None" for any attribute means "not given".
+// Enum parameters are Choice<E> (ops/choice.hpp). "None" reads as the default where the default
+// is MXNet's None (an empty optional, string or tuple, or attr::kNone).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -43,7 +44,7 @@ struct Field {
   bool is_always = false;    // always written (MXNet writes it even at its default)
   double lo = -std::numeric_limits<double>::infinity();  // bounds of numbers (each value of a tuple)
   double hi = std::numeric_limits<double>::infinity();
-  bool lo_open = false;  // lo itself is out of bounds
+  bool lo_open = false, hi_open = false;  // lo, hi themselves are out of bounds
 
   constexpr Field required() const {
     Field f = *this;
@@ -65,6 +66,11 @@ struct Field {
     f.lo = v, f.lo_open = true;
     return f;
   }
+  constexpr Field below(double v) const {
+    Field f = *this;
+    f.hi = v, f.hi_open = true;
+    return f;
+  }
   constexpr Field within(double a, double b) const {
     Field f = *this;
     f.lo = a, f.hi = b;
@@ -79,7 +85,7 @@ constexpr Field<P, T> field(std::string_view name, T P::*member) {
 namespace params_detail {
 
 [[noreturn]] void fail(std::string_view op, std::string_view message);
-std::string bounds_text(double lo, double hi, bool lo_open);
+std::string bounds_text(double lo, double hi, bool lo_open, bool hi_open);
 
 // One value from its attribute string.
 inline void parse(std::string_view op, std::string_view k, std::string_view s, bool& v) {
@@ -106,11 +112,11 @@ inline void parse(std::string_view op, std::string_view k, std::string_view s, s
 inline void parse(std::string_view op, std::string_view k, std::string_view s, Spatial& v) {
   v = Spatial(attr::parse_tuple(op, k, s));
 }
-inline void parse(std::string_view op, std::string_view k, std::string_view s, std::optional<double>& v) {
-  if (attr::trim(s) == "None")
-    v.reset();
-  else
-    v = attr::parse_float(op, k, s);
+template <class T>
+void parse(std::string_view op, std::string_view k, std::string_view s, std::optional<T>& v) {
+  T x{};
+  parse(op, k, s, x);
+  v = x;
 }
 inline void parse(std::string_view op, std::string_view k, std::string_view s, DType& v) {
   try {
@@ -134,7 +140,10 @@ inline std::string format(float v) { return attr::format(static_cast<double>(v))
 inline std::string format(const std::string& v) { return v; }
 inline std::string format(const std::vector<std::int64_t>& v) { return attr::format(v); }
 inline std::string format(const Spatial& v) { return attr::format(v.vec()); }
-inline std::string format(const std::optional<double>& v) { return v ? attr::format(*v) : "None"; }
+template <class T>
+std::string format(const std::optional<T>& v) {
+  return v ? format(*v) : "None";
+}
 inline std::string format(DType v) { return std::string(dtype_name(v)); }
 template <class E>
 std::string format(Choice<E> v) {
@@ -150,9 +159,24 @@ void each_number(const T& v, auto&& f) {
     for (int i = 0; i < v.n && i < Spatial::max_dims; ++i) f(static_cast<double>(v[i]));
   else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>)
     for (auto x : v) f(static_cast<double>(x));
-  else if constexpr (std::is_same_v<T, std::optional<double>>) {
-    if (v) f(*v);
+  else if constexpr (requires { v.has_value(); }) {
+    if (v) each_number(*v, f);
   }
+}
+
+// Whether a default stands for MXNet's None (so that "None" reads as the default).
+template <class T>
+bool none_is_default(const T& d) {
+  if constexpr (requires { d.has_value(); })
+    return !d.has_value();
+  else if constexpr (std::is_same_v<T, Spatial>)
+    return d.n == 0;
+  else if constexpr (requires { d.empty(); })
+    return d.empty();
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return d == attr::kNone;
+  else
+    return false;
 }
 
 template <class P>
@@ -182,10 +206,10 @@ void check_params(std::string_view op, const P& p) {
                   params_detail::fail(op, std::string(f.name) + " must be one of " + v.spellings() +
                                               ", got '" + v.unknown + "'");
               params_detail::each_number(v, [&](double x) {
-                if (!((f.lo_open ? x > f.lo : x >= f.lo) && x <= f.hi))
+                if (!((f.lo_open ? x > f.lo : x >= f.lo) && (f.hi_open ? x < f.hi : x <= f.hi)))
                   params_detail::fail(op, std::string(f.name) + " must be " +
-                                              params_detail::bounds_text(f.lo, f.hi, f.lo_open) + ", got " +
-                                              params_detail::format(v));
+                                              params_detail::bounds_text(f.lo, f.hi, f.lo_open, f.hi_open) +
+                                              ", got " + params_detail::format(v));
               });
             }(),
             ...);
@@ -201,10 +225,9 @@ void read_params(std::string_view op, const AttrMap& m, P& p) {
       [&](const auto&... f) {
         (
             [&] {
-              using T = std::remove_cvref_t<decltype(p.*(f.member))>;
               if (const std::string* s = r.find(f.name)) {
-                if (attr::trim(*s) == "None" && !std::is_same_v<T, std::optional<double>>)
-                  p.*(f.member) = P{}.*(f.member);  // MXNet's spelling of "not given": the default
+                if (attr::trim(*s) == "None" && params_detail::none_is_default(P{}.*(f.member)))
+                  p.*(f.member) = P{}.*(f.member);  // MXNet's spelling of "not given"
                 else
                   params_detail::parse(op, f.name, *s, p.*(f.member));
               } else if (f.is_required)

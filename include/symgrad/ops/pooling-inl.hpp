@@ -28,7 +28,7 @@ inline constexpr auto param_fields<PoolingParam> =
                field("pooling_convention", &PoolingParam::pooling_convention),
                field("stride", &PoolingParam::stride).at_least(1),
                field("pad", &PoolingParam::pad).at_least(0),
-               field("p_value", &PoolingParam::p_value).at_least(0),
+               field("p_value", &PoolingParam::p_value).at_least(1),
                field("count_include_pad", &PoolingParam::count_include_pad),
                field("layout", &PoolingParam::layout)};
 
@@ -164,9 +164,9 @@ class PoolingBackward final : public Operator {
               for (std::int64_t b = r1.lo; b < r1.hi; ++b)
                 for (std::int64_t c = r2.lo; c < r2.hi; ++c) {
                   const std::int64_t i = (a * g.in[1] + b) * g.in[2] + c;
-                  const T d = p_.p_value == 1 ? T(1)
+                  const T d = p_.power() == 1 ? T(1)
                               : y == T(0)     ? T(0)
-                                              : pool_detail::ipow(xp[i] / y, p_.p_value - 1);
+                                              : pool_detail::ipow(xp[i] / y, p_.power() - 1);
                   dxp[i] += dyp[o] * d;
                 }
             return;
@@ -252,9 +252,9 @@ class Pooling final : public Operator {
             for (std::int64_t a = r0.lo; a < r0.hi; ++a)
               for (std::int64_t b = r1.lo; b < r1.hi; ++b) {
                 const T* row = xp + (a * g.in[1] + b) * g.in[2];
-                for (std::int64_t c = r2.lo; c < r2.hi; ++c) v += pool_detail::ipow(row[c], p_.p_value);
+                for (std::int64_t c = r2.lo; c < r2.hi; ++c) v += pool_detail::ipow(row[c], p_.power());
               }
-            v = pool_detail::lp_root(v, p_.p_value);
+            v = pool_detail::lp_root(v, p_.power());
           } else {
             v = T(0);
             for (std::int64_t a = r0.lo; a < r0.hi; ++a)
@@ -293,10 +293,10 @@ class Pooling final : public Operator {
     check_spatial_params("Pooling", p_, p_.global_pool);
     if (!p_.global_pool && p_.kernel.n < 1)
       throw ValueError("Pooling: kernel is required unless global_pool is set, e.g. kernel=(2, 2)");
-    if (p_.pool_type == PoolType::lp && p_.p_value < 1)
-      throw ValueError(p_.p_value == 0 ? std::string("Pooling: pool_type 'lp' needs p_value, e.g. p_value=2")
+    if (p_.pool_type == PoolType::lp && p_.power() < 1)
+      throw ValueError(p_.power() == 0 ? std::string("Pooling: pool_type 'lp' needs p_value, e.g. p_value=2")
                                        : "Pooling: p_value must be a positive integer, got " +
-                                             std::to_string(p_.p_value));
+                                             std::to_string(p_.power()));
     if (p_.pooling_convention == PoolConvention::same && p_.pad.n)
       for (int i = 0; i < p_.pad.n; ++i)
         if (p_.pad[i] != 0) throw ValueError("Pooling: pooling_convention 'same' needs pad 0");

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,11 +41,12 @@ struct PoolingParam {
   bool cudnn_off = false;
   Choice<PoolConvention> pooling_convention = PoolConvention::valid;
   Spatial stride = {}, pad = {};
-  int p_value = 0;  // lp only: the power (0: not given)
+  std::optional<int> p_value = {};  // lp only: the power
   bool count_include_pad = true;
   std::string layout = {};  // as ConvolutionParam::layout
   std::string name = {};
 
+  constexpr int power() const { return p_value.value_or(0); }
   constexpr std::int64_t st(int i) const { return stride.n ? stride[i] : 1; }
   constexpr std::int64_t pd(int i) const { return pad.n ? pad[i] : 0; }
 };

@@ -10,37 +10,32 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "params.hpp"
 #include "rnn.hpp"
 #include "rnn_backward-inl.hpp"
 #include "rnn_kernels-inl.hpp"
 
 namespace SYMGRAD_NS::ops {
 
+template <>
+inline constexpr auto param_fields<RNNParam> =
+    std::tuple{field("state_size", &RNNParam::state_size).required().at_least(1),
+               field("num_layers", &RNNParam::num_layers).required().at_least(1),
+               field("bidirectional", &RNNParam::bidirectional),
+               field("mode", &RNNParam::mode).required(),
+               field("p", &RNNParam::p).at_least(0).below(1),
+               field("state_outputs", &RNNParam::state_outputs),
+               field("projection_size", &RNNParam::projection_size),
+               field("lstm_state_clip_min", &RNNParam::lstm_state_clip_min),
+               field("lstm_state_clip_max", &RNNParam::lstm_state_clip_max),
+               field("lstm_state_clip_nan", &RNNParam::lstm_state_clip_nan),
+               field("use_sequence_length", &RNNParam::use_sequence_length)};
+
 class RNN final : public Operator {
  public:
   ~RNN() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit RNN(RNNParam p) : p_(p) { check(); }
-  explicit RNN(const AttrMap& m) {
-    attr::Reader r("RNN", m);
-    r.get("state_size", p_.state_size);
-    r.get("num_layers", p_.num_layers);
-    std::string mode;
-    r.get("mode", mode);
-    if (mode.empty()) throw ValueError("RNN: the required attribute 'mode' is missing");
-    p_.mode = parse_rnn_mode(mode);
-    r.get("bidirectional", p_.bidirectional);
-    r.get("p", p_.p);
-    r.get("state_outputs", p_.state_outputs);
-    for (const char* ignored : {"projection_size", "lstm_state_clip_min", "lstm_state_clip_max"})
-      if (auto v = r.find(ignored); v && attr::trim(*v) != "None")
-        throw ValueError(std::string("RNN: ") + ignored + " is not supported");
-    bool b = false;
-    r.get("lstm_state_clip_nan", b);
-    r.get("use_sequence_length", b);
-    if (b) throw ValueError("RNN: use_sequence_length=True is not supported");
-    r.finish();
-    check();
-  }
+  explicit RNN(RNNParam p) : p_(std::move(p)) { check(); }
+  explicit RNN(const AttrMap& m) : p_(read_params<RNNParam>("RNN", m)) { check(); }
   const RNNParam& param() const { return p_; }
   std::string type_name() const override { return "RNN"; }
   std::vector<std::string> arguments() const override {
@@ -55,15 +50,7 @@ class RNN final : public Operator {
     return p_.state_outputs ? (p_.mode == RNNMode::lstm ? 3 : 2) : 1;
   }
   std::size_t json_num_outputs() const override { return num_visible_outputs(); }
-  AttrMap attrs() const override {
-    AttrMap m{{"state_size", attr::format(p_.state_size)},
-              {"num_layers", attr::format(p_.num_layers)},
-              {"mode", rnn_mode_name(p_.mode)}};
-    if (p_.bidirectional) m["bidirectional"] = attr::format(true);
-    if (p_.p != 0) m["p"] = attr::format(p_.p);
-    if (p_.state_outputs) m["state_outputs"] = attr::format(true);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     const Shape& d = c.in(0);
     if (!d.rank_known()) return;
@@ -94,9 +81,10 @@ class RNN final : public Operator {
 
  private:
   void check() const {
-    if (p_.state_size < 1 || p_.num_layers < 1)
-      throw ValueError("RNN: state_size and num_layers must be at least 1");
-    if (!(p_.p >= 0 && p_.p < 1)) throw ValueError("RNN: p must be in [0, 1)");
+    check_params("RNN", p_);
+    if (p_.projection_size || p_.lstm_state_clip_min || p_.lstm_state_clip_max || p_.lstm_state_clip_nan)
+      throw ValueError("RNN: projection_size and LSTM state clipping are not supported");
+    if (p_.use_sequence_length) throw ValueError("RNN: use_sequence_length=True is not supported");
   }
   RNNParam p_;
   friend class RNNBackward;
@@ -355,11 +343,9 @@ inline void RNNBackward::forward_gpu(const RunCtx& ctx, std::span<const NDArray>
 namespace SYMGRAD_NS::sym {
 SYMGRAD_INLINE Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& state,
                           const Symbol& state_cell, const RNNOptions& o) {
-  ops::RNNParam p{o.state_size,    o.num_layers, ops::parse_rnn_mode(o.mode),
-                  o.bidirectional, o.p,          o.state_outputs};
-  if (p.mode == ops::RNNMode::lstm)
-    return compose(std::make_shared<ops::RNN>(p), {data, parameters, state, state_cell}, o.name);
-  return compose(std::make_shared<ops::RNN>(p), {data, parameters, state}, o.name);
+  auto op = std::make_shared<ops::RNN>(o);
+  if (o.mode == ops::RNNMode::lstm) return compose(op, {data, parameters, state, state_cell}, o.name);
+  return compose(op, {data, parameters, state}, o.name);
 }
 SYMGRAD_INLINE Symbol rnn(const Symbol& data, const RNNOptions& o) {
   return rnn(data, Symbol(), Symbol(), Symbol(), o);

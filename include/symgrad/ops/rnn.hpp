@@ -9,44 +9,46 @@
 // GEMM and one fused gate kernel per step; the backward pass mirrors it (weight gradients of the
 // input side as one GEMM over all steps).
 #pragma once
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "../core/error.hpp"
 #include "../symbol/compose.hpp"
+#include "choice.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
 
 enum class RNNMode { lstm, gru, rnn_tanh, rnn_relu };
-inline const char* rnn_mode_name(RNNMode m) {
-  switch (m) {
-    case RNNMode::lstm:
-      return "lstm";
-    case RNNMode::gru:
-      return "gru";
-    case RNNMode::rnn_tanh:
-      return "rnn_tanh";
-    case RNNMode::rnn_relu:
-      return "rnn_relu";
-  }
-  return "?";
-}
+template <>
+inline constexpr std::array<std::string_view, 4> enum_names<RNNMode>{"lstm", "gru", "rnn_tanh", "rnn_relu"};
+inline std::string rnn_mode_name(RNNMode m) { return std::string(Choice<RNNMode>(m).name()); }
 inline RNNMode parse_rnn_mode(std::string_view s) {
-  for (RNNMode m : {RNNMode::lstm, RNNMode::gru, RNNMode::rnn_tanh, RNNMode::rnn_relu})
-    if (s == rnn_mode_name(m)) return m;
-  throw ValueError("RNN: mode '" + std::string(s) + "' is not one of lstm, gru, rnn_tanh, rnn_relu");
+  Choice<RNNMode> c(s);
+  if (!c.valid())
+    throw ValueError("RNN: mode must be one of " + c.spellings() + ", got '" + std::string(s) + "'");
+  return c;
 }
 constexpr int rnn_gates(RNNMode m) { return m == RNNMode::lstm ? 4 : (m == RNNMode::gru ? 3 : 1); }
 
+// The parameters in MXNet's order (sym::RNNOptions); `name` names the node and is not an
+// attribute. projection_size, the LSTM state clipping and use_sequence_length are accepted only
+// at their defaults. The attribute table is in ops/rnn-inl.hpp.
 struct RNNParam {
   std::int64_t state_size = 0;
   std::int64_t num_layers = 1;
-  RNNMode mode = RNNMode::lstm;
   bool bidirectional = false;
+  Choice<RNNMode> mode = RNNMode::lstm;  // or by name: .mode = "gru"
   double p = 0.0;
   bool state_outputs = false;
+  std::optional<std::int64_t> projection_size = {};
+  std::optional<double> lstm_state_clip_min = {}, lstm_state_clip_max = {};
+  bool lstm_state_clip_nan = false;
+  bool use_sequence_length = false;
+  std::string name = {};
   int dirs() const { return bidirectional ? 2 : 1; }
 };
 
@@ -97,15 +99,7 @@ class RNNBackward;
 }  // namespace SYMGRAD_NS
 
 namespace SYMGRAD_NS::sym {
-struct RNNOptions {
-  std::int64_t state_size;
-  std::int64_t num_layers = 1;
-  std::string mode = "lstm";  // lstm, gru, rnn_tanh, rnn_relu
-  bool bidirectional = false;
-  double p = 0.0;
-  bool state_outputs = false;
-  std::string name = {};
-};
+using RNNOptions = ops::RNNParam;
 // RNN(data (T,N,C), parameters, state, state_cell): empty symbols become variables
 // <name>_parameters, <name>_state, <name>_state_cell.
 Symbol rnn(const Symbol& data, const Symbol& parameters, const Symbol& state, const Symbol& state_cell,

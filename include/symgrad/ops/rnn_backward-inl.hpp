@@ -12,7 +12,7 @@ namespace SYMGRAD_NS::ops {
 class RNNBackward final : public Operator {
  public:
   ~RNNBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  RNNBackward(RNNParam p, bool has_dhy, bool has_dcy) : p_(p), dhy_(has_dhy), dcy_(has_dcy) {}
+  RNNBackward(RNNParam p, bool has_dhy, bool has_dcy) : p_(std::move(p)), dhy_(has_dhy), dcy_(has_dcy) {}
   std::string type_name() const override { return "_backward_RNN"; }
   bool lstm() const { return p_.mode == RNNMode::lstm; }
   std::vector<std::string> arguments() const override {

@@ -107,8 +107,8 @@ SYMGRAD_INLINE UnrollResult FusedRNNCell::run(std::int64_t length, const Symbol&
   Symbol r = sym::rnn(seq, param_, begin.at(0), cell_state,
                       {.state_size = h_,
                        .num_layers = o_.num_layers,
-                       .mode = o_.mode,
                        .bidirectional = o_.bidirectional,
+                       .mode = o_.mode,
                        .p = o_.dropout,
                        .state_outputs = o_.get_next_state,
                        .name = prefix_ + "rnn"});

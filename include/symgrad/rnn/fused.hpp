@@ -55,7 +55,12 @@ class FusedRNNCell : public BaseRNNCell {
   static Symbol swap01(const Symbol& x);
   UnrollResult run(std::int64_t length, const Symbol& seq, const UnrollOptions& o);
   ops::RNNLayout layout(std::int64_t c) const {
-    return ops::rnn_layout({h_, o_.num_layers, mode_, o_.bidirectional, o_.dropout, false}, c);
+    return ops::rnn_layout({.state_size = h_,
+                            .num_layers = o_.num_layers,
+                            .bidirectional = o_.bidirectional,
+                            .mode = mode_,
+                            .p = o_.dropout},
+                           c);
   }
   void check_packed(const NDArray& p, const ops::RNNLayout& lay) const;
   template <class F>
