@@ -6,6 +6,7 @@
 #include "curve-inl.hpp"
 #include "fit-inl.hpp"
 #include "init_base-inl.hpp"
+#include "init_composite-inl.hpp"
 #include "initializer-inl.hpp"
 #include "metric_base-inl.hpp"
 #include "metric_classification-inl.hpp"
