@@ -13,7 +13,7 @@ SYMGRAD_INLINE std::string AdaDelta::name() const { return "adadelta"; }
 SYMGRAD_INLINE std::vector<std::string> AdaDelta::state_names() const { return {"acc_g", "acc_delta"}; }
 SYMGRAD_INLINE void AdaDelta::apply(const StepArgs& a, NDArray& weight, const NDArray& grad,
                                     std::vector<NDArray>& state) {
-  for_dtype(weight, [&](auto zero) {
+  for_dtype_and_clip(weight, [&](auto zero, auto clip) {
     using T = decltype(zero);
     T* w = weight.data<T>();
     const T* g = grad.data<T>();
@@ -22,16 +22,13 @@ SYMGRAD_INLINE void AdaDelta::apply(const StepArgs& a, NDArray& weight, const ND
     const T wd = T(a.wd), rs = T(rescale_grad()), c = T(clip_gradient());
     const T rho = T(o_.rho), nrho = T(1. - o_.rho), eps = T(o_.epsilon);
     const std::int64_t n = weight.size();
-    detail::with_flag(clips(), [&](auto clip) {
-      for (std::int64_t i = 0; i < n; ++i) {
-        T gr = g[i] * rs;
-        if constexpr (decltype(clip)::value) gr = detail::clip(gr, c);
-        acc_g[i] = acc_g[i] * rho + nrho * gr * gr;
-        const T d = std::sqrt(acc_d[i] + eps) / std::sqrt(acc_g[i] + eps) * gr;
-        acc_d[i] = acc_d[i] * rho + nrho * d * d;
-        w[i] = w[i] - (d + wd * w[i]);
-      }
-    });
+    for (std::int64_t i = 0; i < n; ++i) {
+      const T gr = detail::clip_if(clip, g[i] * rs, c);
+      acc_g[i] = acc_g[i] * rho + nrho * gr * gr;
+      const T d = std::sqrt(acc_d[i] + eps) / std::sqrt(acc_g[i] + eps) * gr;
+      acc_d[i] = acc_d[i] * rho + nrho * d * d;
+      w[i] = w[i] - (d + wd * w[i]);
+    }
   });
 }
 namespace detail {

@@ -13,22 +13,19 @@ SYMGRAD_INLINE std::string AdaGrad::name() const { return "adagrad"; }
 SYMGRAD_INLINE std::vector<std::string> AdaGrad::state_names() const { return {"history"}; }
 SYMGRAD_INLINE void AdaGrad::apply(const StepArgs& a, NDArray& weight, const NDArray& grad,
                                    std::vector<NDArray>& state) {
-  for_dtype(weight, [&](auto zero) {
+  for_dtype_and_clip(weight, [&](auto zero, auto clip) {
     using T = decltype(zero);
     T* w = weight.data<T>();
     const T* g = grad.data<T>();
     T* h = state[0].data<T>();
     const T neg_lr = -T(a.lr), wd = T(a.wd), rs = T(rescale_grad()), c = T(clip_gradient()), eps = T(o_.eps);
     const std::int64_t n = weight.size();
-    detail::with_flag(clips(), [&](auto clip) {
-      for (std::int64_t i = 0; i < n; ++i) {
-        T gr = g[i] * rs;
-        if constexpr (decltype(clip)::value) gr = detail::clip(gr, c);
-        h[i] = h[i] + gr * gr;
-        const T div = gr / std::sqrt(h[i] + eps);
-        w[i] = w[i] + (div + w[i] * wd) * neg_lr;
-      }
-    });
+    for (std::int64_t i = 0; i < n; ++i) {
+      const T gr = detail::clip_if(clip, g[i] * rs, c);
+      h[i] = h[i] + gr * gr;
+      const T div = gr / std::sqrt(h[i] + eps);
+      w[i] = w[i] + (div + w[i] * wd) * neg_lr;
+    }
   });
 }
 namespace detail {

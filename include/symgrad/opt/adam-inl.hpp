@@ -28,7 +28,7 @@ SYMGRAD_INLINE void Adam::apply(const StepArgs& a, NDArray& weight, const NDArra
     return;
   }
 #endif
-  for_dtype(weight, [&](auto zero) {
+  for_dtype_and_clip(weight, [&](auto zero, auto clip) {
     using T = decltype(zero);
     T* w = weight.data<T>();
     const T* g = grad.data<T>();
@@ -37,15 +37,12 @@ SYMGRAD_INLINE void Adam::apply(const StepArgs& a, NDArray& weight, const NDArra
     const T lr = T(lr_t), wd = T(a.wd), rs = T(rescale_grad()), c = T(clip_gradient());
     const T b1 = T(o_.beta1), b2 = T(o_.beta2), eps = T(o_.epsilon), nb1 = T(1) - b1, nb2 = T(1) - b2;
     const std::int64_t n = weight.size();
-    detail::with_flag(clips(), [&](auto clip) {
-      for (std::int64_t i = 0; i < n; ++i) {
-        T gr = g[i] * rs + w[i] * wd;
-        if constexpr (decltype(clip)::value) gr = detail::clip(gr, c);
-        mean[i] = b1 * mean[i] + nb1 * gr;
-        var[i] = b2 * var[i] + nb2 * gr * gr;
-        w[i] = w[i] - lr * mean[i] / (std::sqrt(var[i]) + eps);
-      }
-    });
+    for (std::int64_t i = 0; i < n; ++i) {
+      const T gr = detail::clip_if(clip, g[i] * rs + w[i] * wd, c);
+      mean[i] = b1 * mean[i] + nb1 * gr;
+      var[i] = b2 * var[i] + nb2 * gr * gr;
+      w[i] = w[i] - lr * mean[i] / (std::sqrt(var[i]) + eps);
+    }
   });
 }
 namespace detail {

@@ -242,6 +242,10 @@ namespace detail {
 SYMGRAD_INLINE void check_momentum(const char* who, double m) {
   if (m < 0) throw ValueError(std::string(who) + ": momentum must be 0 (none) or positive, got " + num(m));
 }
+SYMGRAD_INLINE std::vector<std::string> momentum_states(double momentum) {
+  if (momentum == 0) return {};
+  return {"momentum"};
+}
 SYMGRAD_INLINE void Params::flag(const std::string& key, bool& dst) {
   if (auto v = take(key)) {
     if (*v != 0 && *v != 1)

@@ -42,6 +42,15 @@ inline T clip(T x, T bound) {
   return x > bound ? bound : (x < -bound ? -bound : x);
 }
 
+// clip(x, bound) when `Clip` is std::true_type, else x (the flag of with_flag below).
+template <class Clip, class T>
+inline T clip_if(Clip, T x, T bound) {
+  if constexpr (Clip::value)
+    return clip(x, bound);
+  else
+    return x;
+}
+
 // f(std::true_type) or f(std::false_type): a flag fixed for a whole loop.
 template <class F>
 void with_flag(bool b, F&& f) {
@@ -130,6 +139,12 @@ class Optimizer {
   static void for_dtype(const NDArray& weight, F&& f) {
     dispatch_float(weight.dtype(), "optimizer", std::forward<F>(f));
   }
+  // Runs f(T{}, clip) with T the weight's element type and `clip` std::true_type when gradients
+  // are clipped, so that each update loop is compiled once per dtype and clipping.
+  template <class F>
+  void for_dtype_and_clip(const NDArray& weight, F&& f) const {
+    for_dtype(weight, [&](auto zero) { detail::with_flag(clips(), [&](auto clip) { f(zero, clip); }); });
+  }
 
  private:
   struct Slot {
@@ -170,6 +185,9 @@ class Optimizer {
 namespace detail {
 
 void check_momentum(const char* who, double m);
+
+// The states of SGD and NAG: a momentum buffer, none without momentum.
+std::vector<std::string> momentum_states(double momentum);
 
 // Reads create()'s parameters; keys not read are errors at finish().
 class Params {

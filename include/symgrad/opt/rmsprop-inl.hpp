@@ -19,7 +19,7 @@ SYMGRAD_INLINE std::string RMSProp::describe() const {
 }
 SYMGRAD_INLINE void RMSProp::apply(const StepArgs& a, NDArray& weight, const NDArray& grad,
                                    std::vector<NDArray>& state) {
-  for_dtype(weight, [&](auto zero) {
+  for_dtype_and_clip(weight, [&](auto zero, auto clip) {
     using T = decltype(zero);
     T* w = weight.data<T>();
     const T* g = grad.data<T>();
@@ -31,24 +31,21 @@ SYMGRAD_INLINE void RMSProp::apply(const StepArgs& a, NDArray& weight, const NDA
             cw = T(o_.clip_weights);
     const bool clip_w = o_.clip_weights > 0;
     const std::int64_t n = weight.size();
-    detail::with_flag(clips(), [&](auto clip) {
-      detail::with_flag(o_.centered, [&](auto centered) {
-        for (std::int64_t i = 0; i < n; ++i) {
-          T gr = rs * g[i] + wd * w[i];
-          if constexpr (decltype(clip)::value) gr = detail::clip(gr, c);
-          T nw;
-          if constexpr (decltype(centered)::value) {
-            sn[i] = ng1 * gr * gr + g1 * sn[i];
-            sg[i] = ng1 * gr + g1 * sg[i];
-            sd[i] = g2 * sd[i] - (lr * gr / std::sqrt(sn[i] - sg[i] * sg[i] + eps));
-            nw = w[i] + sd[i];
-          } else {
-            sn[i] = ng1 * (gr * gr) + g1 * sn[i];
-            nw = w[i] - lr * (gr / std::sqrt(sn[i] + eps));
-          }
-          w[i] = clip_w ? detail::clip(nw, cw) : nw;
+    detail::with_flag(o_.centered, [&](auto centered) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        const T gr = detail::clip_if(clip, rs * g[i] + wd * w[i], c);
+        T nw;
+        if constexpr (decltype(centered)::value) {
+          sn[i] = ng1 * gr * gr + g1 * sn[i];
+          sg[i] = ng1 * gr + g1 * sg[i];
+          sd[i] = g2 * sd[i] - (lr * gr / std::sqrt(sn[i] - sg[i] * sg[i] + eps));
+          nw = w[i] + sd[i];
+        } else {
+          sn[i] = ng1 * (gr * gr) + g1 * sn[i];
+          nw = w[i] - lr * (gr / std::sqrt(sn[i] + eps));
         }
-      });
+        w[i] = clip_w ? detail::clip(nw, cw) : nw;
+      }
     });
   });
 }

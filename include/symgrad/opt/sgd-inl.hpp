@@ -13,8 +13,7 @@ namespace SYMGRAD_NS::opt {
 
 SYMGRAD_INLINE std::string SGD::name() const { return "sgd"; }
 SYMGRAD_INLINE std::vector<std::string> SGD::state_names() const {
-  if (o_.momentum == 0) return {};
-  return {"momentum"};
+  return detail::momentum_states(o_.momentum);
 }
 SYMGRAD_INLINE std::string SGD::describe() const { return "SGD(momentum=" + detail::num(o_.momentum) + ")"; }
 SYMGRAD_INLINE bool SGD::has_gpu_kernel() const { return built_with_cuda; }
@@ -28,7 +27,7 @@ SYMGRAD_INLINE void SGD::apply(const StepArgs& a, NDArray& weight, const NDArray
     return;
   }
 #endif
-  for_dtype(weight, [&](auto zero) {
+  for_dtype_and_clip(weight, [&](auto zero, auto clip) {
     using T = decltype(zero);
     T* w = weight.data<T>();
     const T* g = grad.data<T>();
@@ -36,23 +35,21 @@ SYMGRAD_INLINE void SGD::apply(const StepArgs& a, NDArray& weight, const NDArray
     const T lr = T(a.lr), lr_wd = T(a.lr) * T(a.wd), lr_rs = T(a.lr) * T(rescale_grad());
     const T rs = T(rescale_grad()), c = T(clip_gradient()), mu = T(o_.momentum);
     const std::int64_t n = weight.size();
-    detail::with_flag(clips(), [&](auto clip) {
-      detail::with_flag(mom != nullptr, [&](auto has_mom) {
-        for (std::int64_t i = 0; i < n; ++i) {
-          T step;
-          if constexpr (decltype(clip)::value)
-            step = lr * detail::clip(rs * g[i], c);
-          else
-            step = lr_rs * g[i];
-          T m;
-          if constexpr (decltype(has_mom)::value)
-            m = mu * mom[i] - lr_wd * w[i] - step;
-          else
-            m = T(0) - lr_wd * w[i] - step;
-          if constexpr (decltype(has_mom)::value) mom[i] = m;
-          w[i] = w[i] + m;
-        }
-      });
+    detail::with_flag(mom != nullptr, [&](auto has_mom) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        T step;
+        if constexpr (decltype(clip)::value)
+          step = lr * detail::clip(rs * g[i], c);
+        else
+          step = lr_rs * g[i];
+        T m;
+        if constexpr (decltype(has_mom)::value)
+          m = mu * mom[i] - lr_wd * w[i] - step;
+        else
+          m = T(0) - lr_wd * w[i] - step;
+        if constexpr (decltype(has_mom)::value) mom[i] = m;
+        w[i] = w[i] + m;
+      }
     });
   });
 }
