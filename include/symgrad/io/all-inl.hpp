@@ -2,6 +2,9 @@
 // or included by the entry headers in header-only mode. The image files (image, im2rec,
 // image_record_iter) are libsymgrad_image's (<symgrad/image.hpp>).
 #pragma once
-#include "data_iter-inl.hpp"
+#include "data_iter_base-inl.hpp"
 #include "mnist_iter-inl.hpp"
+#include "ndarray_iter-inl.hpp"
+#include "prefetching_iter-inl.hpp"
 #include "recordio-inl.hpp"
+#include "resize_iter-inl.hpp"

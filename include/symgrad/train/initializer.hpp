@@ -4,21 +4,18 @@
 //   Normal{sigma=0.01}, Xavier{"uniform", "avg", 3}, MSRAPrelu{"avg", 0.25},
 //   Orthogonal{1.414, "uniform"}, Bilinear, LSTMBias(forget_bias=1.0), FusedRNN{...};
 // and the two that are not in the registry and have no JSON: Mixed (by name regex) and Load
-// (from saved parameters).
+// (from saved parameters), in init_composite.hpp.
 // Number formats in dumps(): a float keyword prints as Python's repr of a float (0.07, 1.0);
 // Xavier's magnitude, an int by default in MXNet, prints without a fraction when integral (3).
 #pragma once
 #include <cstdint>
-#include <functional>
-#include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "../ndarray/io.hpp"
 #include "init_base.hpp"
+#include "init_composite.hpp"
 
 namespace SYMGRAD_NS::init {
 
@@ -220,52 +217,6 @@ class FusedRNN : public Initializer {
   static std::vector<std::string> gate_names(const std::string& mode);
   FusedRNNOptions o_;
   std::vector<std::string> gates_;
-};
-
-// ------------------------------------------------------------------------------ composites
-
-// Routes each parameter to the initializer of the first pattern that matches the start of its
-// name (Python's re.match); the chosen initializer does the full dispatch (__init__, suffixes).
-class Mixed : public Initializer {
- public:
-  Mixed(std::vector<std::string> patterns, std::vector<std::shared_ptr<const Initializer>> initializers);
-  void operator()(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const override;
-  void init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const override;
-  std::string name() const override;
-  std::string dumps() const override;
-
- private:
-  const Initializer* choose(const std::string& name) const;
-  std::vector<std::string> patterns_;
-  std::vector<std::shared_ptr<const Initializer>> inits_;
-  struct Regexes;  // the compiled patterns (train/initializer-inl.hpp)
-  std::shared_ptr<const Regexes> regex_;
-};
-
-struct LoadOptions {
-  std::shared_ptr<const Initializer> default_init = {};  // for names not loaded; none: an error
-  bool verbose = false;
-  std::function<void(const std::string&)> logger = [](const std::string& s) { std::clog << s << '\n'; };
-};
-// Copies each parameter from saved arrays ("arg:"/"aux:" prefixes dropped, as in a checkpoint);
-// the shape must match (the dtype converts). A loaded value wins over an __init__ attribute.
-class Load : public Initializer {
- public:
-  explicit Load(const std::map<std::string, NDArray>& params, LoadOptions o = {}) : o_(std::move(o)) {
-    add(params);
-  }
-  explicit Load(const std::string& path, LoadOptions o = {}) : o_(std::move(o)) { add(nd::load(path)); }
-  void operator()(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const override;
-  void init_weight(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen) const override;
-  std::string name() const override;
-  std::string dumps() const override;
-  const std::map<std::string, NDArray>& params() const { return params_; }
-
- private:
-  void add(const std::map<std::string, NDArray>& params);
-  void load(const InitDesc& desc, const NDArray& arr, nd::random::Generator& gen, bool weight_rule) const;
-  std::map<std::string, NDArray> params_;
-  LoadOptions o_;
 };
 
 // ------------------------------------------------------------------------------ registry
