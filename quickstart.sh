@@ -9,6 +9,8 @@ what=${1:-example}
 build=${SYMGRAD_BUILD_DIR:-build}
 
 packages="g++ meson ninja-build pkg-config cmake python3 openmpi-bin libopenmpi-dev xtensor-dev libxsimd-dev doctest-dev libopenblas-dev zlib1g-dev nlohmann-json3-dev libturbojpeg0-dev libpng-dev dataset-fashion-mnist"
+# the tests also check the sources' formatting
+[ "$what" = test ] && packages="$packages clang-format"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -45,7 +45,8 @@ void note(std::size_t n) {
     int k = backtrace(frames, 24);
     char head[64];
     int len = std::snprintf(head, sizeof head, "--- allocation of %zu bytes:\n", n);
-    if (write(2, head, static_cast<std::size_t>(len)) < 0) {}
+    if (write(2, head, static_cast<std::size_t>(len)) < 0) {
+    }
     backtrace_symbols_fd(frames + 2, k - 2, 2);
     t_inside = false;
   }
@@ -68,8 +69,14 @@ void* operator new(std::size_t n) { return plain(n); }
 void* operator new[](std::size_t n) { return plain(n); }
 void* operator new(std::size_t n, std::align_val_t a) { return aligned(n, a); }
 void* operator new[](std::size_t n, std::align_val_t a) { return aligned(n, a); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { note(n); return std::malloc(n ? n : 1); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { note(n); return std::malloc(n ? n : 1); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  note(n);
+  return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  note(n);
+  return std::malloc(n ? n : 1);
+}
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
@@ -87,7 +94,8 @@ using namespace sg::sym;
 namespace {
 
 Symbol mlp_net(bool train) {
-  Symbol h = activation(fully_connected(var("data"), {.num_hidden = 512, .name = "fc1"}), {.act_type = "relu"});
+  Symbol h =
+      activation(fully_connected(var("data"), {.num_hidden = 512, .name = "fc1"}), {.act_type = "relu"});
   h = activation(fully_connected(h, {.num_hidden = 512, .name = "fc2"}), {.act_type = "relu"});
   Symbol y = fully_connected(h, {.num_hidden = 10, .name = "fc3"});
   return train ? softmax_output(y, var("softmax_label"), {.name = "softmax"}) : softmax(y);
@@ -156,9 +164,12 @@ int main(int argc, char** argv) {
   std::string only;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--reps") reps = std::max(1, std::atoi(argv[i + 1]));
-    else if (a == "--where") where = std::max(0, std::atoi(argv[i + 1]));
-    else if (a == "--only") only = argv[i + 1];
+    if (a == "--reps")
+      reps = std::max(1, std::atoi(argv[i + 1]));
+    else if (a == "--where")
+      where = std::max(0, std::atoi(argv[i + 1]));
+    else if (a == "--only")
+      only = argv[i + 1];
     else {
       std::fprintf(stderr, "usage: alloc [--reps N] [--only SUBSTRING] [--where K]\n");
       return 2;
@@ -172,9 +183,10 @@ int main(int argc, char** argv) {
   auto report = [&](const std::string& name, const std::string& size, const Counted& c) {
     std::vector<double> v = c.per_step;
     std::sort(v.begin(), v.end());
-    std::printf("{\"name\": \"alloc/%s\", \"size\": \"%s\", \"median\": %g, \"min\": %g, \"max\": %g, "
-                "\"repetitions\": %zu, \"unit\": \"allocations per step\"}\n",
-                name.c_str(), size.c_str(), v[v.size() / 2], v.front(), v.back(), v.size());
+    std::printf(
+        "{\"name\": \"alloc/%s\", \"size\": \"%s\", \"median\": %g, \"min\": %g, \"max\": %g, "
+        "\"repetitions\": %zu, \"unit\": \"allocations per step\"}\n",
+        name.c_str(), size.c_str(), v[v.size() / 2], v.front(), v.back(), v.size());
     std::printf("RESULT symgrad_alloc_%s %g allocations\n", name.c_str(), v[v.size() / 2]);
     std::printf("# %s: up to %zu bytes allocated per step\n", name.c_str(), c.bytes);
     std::fflush(stdout);
@@ -183,28 +195,34 @@ int main(int argc, char** argv) {
   auto want = [&](const char* n) { return only.empty() || std::string(n).find(only) != std::string::npos; };
 
   if (want("mlp_exec")) {
-    ExecTrain t(mlp_net(true).simple_bind(sg::cpu(), {{"data", {128, 784}}}), {}, {"data", "softmax_label"}, 128);
+    ExecTrain t(mlp_net(true).simple_bind(sg::cpu(), {{"data", {128, 784}}}), {}, {"data", "softmax_label"},
+                128);
     report("mlp_exec", "128", count([&] { t.step(); }, reps, where));
   }
   if (want("mlp_module")) {
     sg::Module mod(mlp_net(true), {.logger = [](const std::string&) {}});
     mod.bind({{"data", {128, 784}}}, {{"softmax_label", {128}}});
     mod.init_params({.initializer = std::make_shared<sg::init::Xavier>()});
-    mod.init_optimizer({.optimizer = "sgd", .optimizer_params = {{"learning_rate", 0.01}, {"momentum", 0.9}}});
+    mod.init_optimizer(
+        {.optimizer = "sgd", .optimizer_params = {{"learning_rate", 0.01}, {"momentum", 0.9}}});
     sg::io::DataBatch batch;
     batch.data.push_back(sg::nd::random::uniform(0, 1, {128, 784}, {.seed = 1}));
     batch.label.push_back(sg::nd::zeros({128}));
-    report("mlp_module", "128", count([&] {
-             mod.forward(batch, true);
-             mod.backward();
-             mod.update();
-           }, reps, where));
+    report("mlp_module", "128",
+           count(
+               [&] {
+                 mod.forward(batch, true);
+                 mod.backward();
+                 mod.update();
+               },
+               reps, where));
   }
   if (want("lstm_exec")) {
     sg::rnn::LSTMCell l1(256, "lstm1_"), l2(256, "lstm2_");
     auto [o1, s1] = l1.unroll(49, var("audio_data"), {.merge_outputs = false});
     auto [o2, s2] = l2.unroll(49, o1, {.merge_outputs = false});
-    Symbol out = concat({reshape(o1.back(), {.shape = {-1, 256}}), reshape(o2.back(), {.shape = {-1, 256}})}, {.dim = 1});
+    Symbol out = concat({reshape(o1.back(), {.shape = {-1, 256}}), reshape(o2.back(), {.shape = {-1, 256}})},
+                        {.dim = 1});
     ExecTrain t(out.simple_bind(sg::cpu(), {{"audio_data", {128, 49, 75}}}), {sg::nd::ones({128, 512})},
                 {"audio_data"}, 128);
     report("lstm_exec", "128x49x75", count([&] { t.step(); }, reps, where));

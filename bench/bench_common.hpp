@@ -35,11 +35,11 @@
 namespace bench {
 
 struct Options {
-  int reps = 11;           // timed rounds
-  double min_ms = 20;      // the least time of one sample
-  int callgrind = 0;       // > 0: instruction-count mode with this many calls per case
-  std::string only;        // run only the cases whose name contains this
-  std::vector<long> sizes; // overrides a bench's list of sizes (--size, repeatable)
+  int reps = 11;            // timed rounds
+  double min_ms = 20;       // the least time of one sample
+  int callgrind = 0;        // > 0: instruction-count mode with this many calls per case
+  std::string only;         // run only the cases whose name contains this
+  std::vector<long> sizes;  // overrides a bench's list of sizes (--size, repeatable)
 };
 
 inline Options parse(int argc, char** argv, const char* usage) {
@@ -53,11 +53,16 @@ inline Options parse(int argc, char** argv, const char* usage) {
       }
       return argv[++i];
     };
-    if (a == "--reps") o.reps = std::max(1, std::atoi(value()));
-    else if (a == "--min-ms") o.min_ms = std::max(0.0, std::atof(value()));
-    else if (a == "--callgrind") o.callgrind = std::max(1, std::atoi(value()));
-    else if (a == "--only") o.only = value();
-    else if (a == "--size") o.sizes.push_back(std::atol(value()));
+    if (a == "--reps")
+      o.reps = std::max(1, std::atoi(value()));
+    else if (a == "--min-ms")
+      o.min_ms = std::max(0.0, std::atof(value()));
+    else if (a == "--callgrind")
+      o.callgrind = std::max(1, std::atoi(value()));
+    else if (a == "--only")
+      o.only = value();
+    else if (a == "--size")
+      o.sizes.push_back(std::atol(value()));
     else {
       std::fprintf(stderr, "unknown option %s\n%s", a.c_str(), usage);
       std::exit(2);
@@ -88,9 +93,10 @@ inline Stats stats(std::vector<double> v) {
 
 // {"name", "size", "median", "min", "max", "repetitions", "unit"}
 inline void json(const std::string& name, const std::string& size, const Stats& s, const char* unit) {
-  std::printf("{\"name\": \"%s\", \"size\": \"%s\", \"median\": %.6g, \"min\": %.6g, \"max\": %.6g, "
-              "\"repetitions\": %zu, \"unit\": \"%s\"}\n",
-              name.c_str(), size.c_str(), s.median, s.min, s.max, s.n, unit);
+  std::printf(
+      "{\"name\": \"%s\", \"size\": \"%s\", \"median\": %.6g, \"min\": %.6g, \"max\": %.6g, "
+      "\"repetitions\": %zu, \"unit\": \"%s\"}\n",
+      name.c_str(), size.c_str(), s.median, s.min, s.max, s.n, unit);
 }
 // A derived figure (a ratio of medians): median = min = max, one repetition.
 inline void json_value(const std::string& name, const std::string& size, double v, const char* unit) {

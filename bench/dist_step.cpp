@@ -24,24 +24,27 @@
 namespace sg = symgrad;
 using namespace sg::sym;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
   std::int64_t batch = 256;
   int reps = 7, steps = 10;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--batch") batch = std::atoll(argv[i + 1]);
-    else if (a == "--reps") reps = std::atoi(argv[i + 1]);
-    else if (a == "--steps") steps = std::atoi(argv[i + 1]);
-    else return std::fprintf(stderr, "usage: dist_step [--batch 256] [--reps 7] [--steps 10]\n"), 2;
+    if (a == "--batch")
+      batch = std::atoll(argv[i + 1]);
+    else if (a == "--reps")
+      reps = std::atoi(argv[i + 1]);
+    else if (a == "--steps")
+      steps = std::atoi(argv[i + 1]);
+    else
+      return std::fprintf(stderr, "usage: dist_step [--batch 256] [--reps 7] [--steps 10]\n"), 2;
   }
   auto store = sg::kv::create("dist_sync");
   const int n = store->num_workers(), rank = store->rank();
   const std::int64_t local = batch / n;
-  if (local * n != batch) return std::fprintf(stderr, "--batch must be a multiple of the workers (%d)\n", n), 2;
+  if (local * n != batch)
+    return std::fprintf(stderr, "--batch must be a multiple of the workers (%d)\n", n), 2;
   auto quiet = [](const std::string&) {};
 
   // The batch every step trains on.
@@ -49,12 +52,14 @@ int main(int argc, char** argv) {
   sg::io::DataBatch b;
   b.data.push_back(sg::nd::random::uniform(0, 1, sg::Shape{local, 784}, gen));
   b.label.emplace_back(sg::Shape{local});
-  for (std::int64_t i = 0; i < local; ++i) b.label[0].data<float>()[i] = static_cast<float>((i * 7 + rank) % 10);
+  for (std::int64_t i = 0; i < local; ++i)
+    b.label[0].data<float>()[i] = static_cast<float>((i * 7 + rank) % 10);
   auto module = [&](const char* kvstore) {
     auto m = std::make_unique<sg::Module>(bench::mlp_784_512_512_10(), sg::ModuleOptions{.logger = quiet});
     m->bind({{"data", sg::Shape{local, 784}}}, {{"softmax_label", sg::Shape{local}}});
     m->init_params({.initializer = std::make_shared<sg::init::Xavier>(), .seed = 3});
-    m->init_optimizer({.kvstore = kvstore, .optimizer = "sgd",
+    m->init_optimizer({.kvstore = kvstore,
+                       .optimizer = "sgd",
                        .optimizer_params = {{"learning_rate", 0.01}, {"momentum", 0.9}}});
     return m;
   };
@@ -75,7 +80,8 @@ int main(int argc, char** argv) {
   keys_of("mlp", {{512, 784}, {512}, {512, 512}, {512}, {10, 512}, {10}}, mlp_keys, mlp_grads);
   // Two LSTM layers (i2h, h2h weights and biases; 4 gates of 256) and the head FC(6) of the
   // notebook's audio stream.
-  keys_of("lstm", {{1024, 75}, {1024, 256}, {1024}, {1024}, {1024, 256}, {1024, 256}, {1024}, {1024}, {6, 256}, {6}},
+  keys_of("lstm",
+          {{1024, 75}, {1024, 256}, {1024}, {1024}, {1024, 256}, {1024, 256}, {1024}, {1024}, {6, 256}, {6}},
           lstm_keys, lstm_grads);
 
   struct Case {
@@ -90,7 +96,9 @@ int main(int argc, char** argv) {
   cases.push_back({"sum_mlp", [&] { store->pushpull(mlp_keys, mlp_grads, mlp_grads); }});
   cases.push_back({"sum_lstm", [&] { store->pushpull(lstm_keys, lstm_grads, lstm_grads); }});
   auto bytes_now = [&](const Case& c) {
-    return c.name == "step" ? dist->kvstore()->bytes_reduced() : c.name == "compute" ? 0 : store->bytes_reduced();
+    return c.name == "step"      ? dist->kvstore()->bytes_reduced()
+           : c.name == "compute" ? 0
+                                 : store->bytes_reduced();
   };
   for (auto& c : cases) {
     for (int i = 0; i < 3; ++i) c.fn();  // warm up
@@ -103,13 +111,15 @@ int main(int argc, char** argv) {
       auto before = bytes_now(c);
       auto t0 = std::chrono::steady_clock::now();
       for (int s = 0; s < steps; ++s) c.fn();
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / steps;
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / steps;
       c.ms.push_back(ms);
       c.bytes = (bytes_now(c) - before) / static_cast<std::uint64_t>(steps);
     }
   if (rank != 0) return 0;
   const int threads = bench::env_threads();
-  std::string size = "workers=" + std::to_string(n) + " threads=" + (threads ? std::to_string(threads) : "all") +
+  std::string size = "workers=" + std::to_string(n) +
+                     " threads=" + (threads ? std::to_string(threads) : "all") +
                      " batch=" + std::to_string(batch) + "/" + std::to_string(n);
   for (auto& c : cases) {
     bench::json("dist_" + c.name, size, bench::stats(c.ms), "ms");
@@ -117,6 +127,7 @@ int main(int argc, char** argv) {
   }
   double step = bench::stats(cases[0].ms).median;
   bench::json_value("dist_samples_per_s", size, static_cast<double>(batch) / step * 1e3, "samples/s");
-  bench::result("dist_samples_per_s_np" + std::to_string(n), static_cast<double>(batch) / step * 1e3, "samples/s");
+  bench::result("dist_samples_per_s_np" + std::to_string(n), static_cast<double>(batch) / step * 1e3,
+                "samples/s");
   return 0;
 }

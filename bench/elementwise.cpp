@@ -107,14 +107,15 @@ double max_diff(const sg::NDArray& got, const sg::NDArray& want) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto o = bench::parse(argc, argv, "usage: elementwise [--reps N] [--size N] [--only SUBSTRING] [--callgrind N]\n");
+  auto o = bench::parse(argc, argv,
+                        "usage: elementwise [--reps N] [--size N] [--only SUBSTRING] [--callgrind N]\n");
   const std::int64_t n = o.sizes.empty() ? (std::int64_t{1} << 24) : o.sizes.front();
   std::printf("# threads %zu (pool), %lld floats per array\n", host::ThreadPool::instance().num_threads(),
               static_cast<long long>(n));
   Arrays x(n);
 
-  auto ta = var<"a">(sg::shape<sg::dyn>), tb = var<"b">(sg::shape<sg::dyn>), tc = var<"c">(sg::shape<sg::dyn>),
-       td = var<"d">(sg::shape<sg::dyn>);
+  auto ta = var<"a">(sg::shape<sg::dyn>), tb = var<"b">(sg::shape<sg::dyn>),
+       tc = var<"c">(sg::shape<sg::dyn>), td = var<"d">(sg::shape<sg::dyn>);
   Symbol a = var("a"), b = var("b"), c = var("c"), d = var("d");
   sg::Executor f2 = bind(ta * tb + tc * td, x), u2 = bind(a * b + c * d, x);
   sg::Executor f6 = bind(relu(ta * tb + tc) * td - exp(ta), x), u6 = bind(relu(a * b + c) * d - exp(a), x);
@@ -152,8 +153,10 @@ int main(int argc, char** argv) {
     auto& cs = cases[k];
     const double bytes = (cs.name == "triad" ? 12.0 : 20.0) * static_cast<double>(n);
     auto t = bench::stats(cs.ns);
-    bench::json("elementwise/" + cs.name + "_ms", size, {t.median * 1e-6, t.min * 1e-6, t.max * 1e-6, t.n}, "ms");
-    bench::json("elementwise/" + cs.name + "_gbs", size, {bytes / t.median, bytes / t.max, bytes / t.min, t.n}, "GB/s");
+    bench::json("elementwise/" + cs.name + "_ms", size, {t.median * 1e-6, t.min * 1e-6, t.max * 1e-6, t.n},
+                "ms");
+    bench::json("elementwise/" + cs.name + "_gbs", size,
+                {bytes / t.median, bytes / t.max, bytes / t.min, t.n}, "GB/s");
     bench::result("symgrad_elementwise_" + cs.name, bytes / t.median, "GB/s");
     gbs_med[k] = bytes / t.median;
     if (cs.name == "triad") triad_gbs = gbs_med[k];
@@ -165,11 +168,14 @@ int main(int argc, char** argv) {
   };
   for (const char* f : {"fused2", "unfused2", "hand2", "fused6", "unfused6", "hand6"})
     if (triad_gbs > 0 && gbs(f) > 0)
-      bench::json_value(std::string("elementwise/") + f + "_fraction_of_triad", size, gbs(f) / triad_gbs, "fraction");
+      bench::json_value(std::string("elementwise/") + f + "_fraction_of_triad", size, gbs(f) / triad_gbs,
+                        "fraction");
   for (const char* k : {"2", "6"}) {
     std::string f = std::string("fused") + k, u = std::string("unfused") + k, h = std::string("hand") + k;
-    if (gbs(f) > 0 && gbs(u) > 0) bench::json_value("elementwise/speedup_" + f + "_over_" + u, size, gbs(f) / gbs(u), "x");
-    if (gbs(f) > 0 && gbs(h) > 0) bench::json_value("elementwise/ratio_" + f + "_over_" + h, size, gbs(f) / gbs(h), "x (GB/s)");
+    if (gbs(f) > 0 && gbs(u) > 0)
+      bench::json_value("elementwise/speedup_" + f + "_over_" + u, size, gbs(f) / gbs(u), "x");
+    if (gbs(f) > 0 && gbs(h) > 0)
+      bench::json_value("elementwise/ratio_" + f + "_over_" + h, size, gbs(f) / gbs(h), "x (GB/s)");
   }
   return 0;
 }

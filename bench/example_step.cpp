@@ -31,8 +31,10 @@ std::vector<double> time_ns(F&& f, int reps, int inner) {
 }
 
 void report(const char* name, int batch, const std::vector<double>& t) {
-  std::printf("{\"name\": \"%s\", \"size\": %d, \"median\": %.1f, \"min\": %.1f, \"max\": %.1f, \"repetitions\": %zu, \"unit\": \"ns\"}\n",
-              name, batch, t[t.size() / 2], t.front(), t.back(), t.size());
+  std::printf(
+      "{\"name\": \"%s\", \"size\": %d, \"median\": %.1f, \"min\": %.1f, \"max\": %.1f, \"repetitions\": "
+      "%zu, \"unit\": \"ns\"}\n",
+      name, batch, t[t.size() / 2], t.front(), t.back(), t.size());
 }
 
 // The same work by hand: outputs y and d², gradients of w, b, data and label.
@@ -71,7 +73,8 @@ int main(int argc, char** argv) {
   for (int batch : {32, 4096}) {
     int inner = batch == 32 ? 2000 : 100;
     Symbol y = fully_connected(var("data"), {.num_hidden = 1});
-    Executor ex = group({block_grad(y), make_loss(square(y - var("label")))}).simple_bind(sg::cpu(), {{"data", {batch, 2}}});
+    Executor ex = group({block_grad(y), make_loss(square(y - var("label")))})
+                      .simple_bind(sg::cpu(), {{"data", {batch, 2}}});
     auto xt = var<"data">(sg::shape<sg::dyn, 2>);
     auto yt = fully_connected<1>(xt);
     Executor tex = group({block_grad(yt), make_loss(square(yt - var<"label">(sg::shape<sg::dyn, 1>)))})
@@ -88,8 +91,18 @@ int main(int argc, char** argv) {
     // Interleave the three so that machine noise hits all of them alike.
     std::vector<double> te, tt, th;
     for (int r = 0; r < reps; ++r) {
-      auto a = time_ns([&] { ex.forward(true); ex.backward(); }, 1, inner);
-      auto b = time_ns([&] { tex.forward(true); tex.backward(); }, 1, inner);
+      auto a = time_ns(
+          [&] {
+            ex.forward(true);
+            ex.backward();
+          },
+          1, inner);
+      auto b = time_ns(
+          [&] {
+            tex.forward(true);
+            tex.backward();
+          },
+          1, inner);
       auto c = time_ns([&] { h.step(); }, 1, inner);
       te.push_back(a[0]), tt.push_back(b[0]), th.push_back(c[0]);
     }
@@ -97,9 +110,13 @@ int main(int argc, char** argv) {
     report("example_step/symbol", batch, te);
     report("example_step/typed_fused", batch, tt);
     report("example_step/hand_loop", batch, th);
-    std::printf("{\"name\": \"example_step/ratio_symbol_over_hand\", \"size\": %d, \"median\": %.2f, \"unit\": \"x\"}\n",
-                batch, te[te.size() / 2] / th[th.size() / 2]);
-    std::printf("{\"name\": \"example_step/ratio_typed_over_hand\", \"size\": %d, \"median\": %.2f, \"unit\": \"x\"}\n",
-                batch, tt[tt.size() / 2] / th[th.size() / 2]);
+    std::printf(
+        "{\"name\": \"example_step/ratio_symbol_over_hand\", \"size\": %d, \"median\": %.2f, \"unit\": "
+        "\"x\"}\n",
+        batch, te[te.size() / 2] / th[th.size() / 2]);
+    std::printf(
+        "{\"name\": \"example_step/ratio_typed_over_hand\", \"size\": %d, \"median\": %.2f, \"unit\": "
+        "\"x\"}\n",
+        batch, tt[tt.size() / 2] / th[th.size() / 2]);
   }
 }

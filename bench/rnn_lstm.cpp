@@ -43,8 +43,10 @@ void run(const char* name, Symbol net, const sg::Shape& data_shape, const sg::Sh
     if (r >= 2) ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("{\"name\": \"%s\", \"median\": %.3f, \"min\": %.3f, \"max\": %.3f, \"repetitions\": %zu, \"unit\": \"ms\"}\n",
-              name, ms[ms.size() / 2], ms.front(), ms.back(), ms.size());
+  std::printf(
+      "{\"name\": \"%s\", \"median\": %.3f, \"min\": %.3f, \"max\": %.3f, \"repetitions\": %zu, \"unit\": "
+      "\"ms\"}\n",
+      name, ms[ms.size() / 2], ms.front(), ms.back(), ms.size());
   std::printf("RESULT symgrad_%s_fwdbwd %.3f ms\n", name, ms[ms.size() / 2]);
   std::fflush(stdout);
 }
@@ -55,8 +57,10 @@ int main(int argc, char** argv) {
   int reps = 10;
   std::string only;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--reps") == 0) reps = std::max(1, std::atoi(argv[i + 1]));
-    else if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
+    if (std::strcmp(argv[i], "--reps") == 0)
+      reps = std::max(1, std::atoi(argv[i + 1]));
+    else if (std::strcmp(argv[i], "--only") == 0)
+      only = argv[i + 1];
   }
   if (only.empty() || only == "unrolled") {
     sg::rnn::LSTMCell l1(H, "lstm1_"), l2(H, "lstm2_");

@@ -18,16 +18,26 @@ int main(int argc, char** argv) {
   int epochs = 2;
   std::string dir = "/usr/share/datasets/fashion-mnist";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--epochs") == 0) epochs = std::max(1, std::atoi(argv[i + 1]));
-    else if (std::strcmp(argv[i], "--dir") == 0) dir = argv[i + 1];
+    if (std::strcmp(argv[i], "--epochs") == 0)
+      epochs = std::max(1, std::atoi(argv[i + 1]));
+    else if (std::strcmp(argv[i], "--dir") == 0)
+      dir = argv[i + 1];
   }
-  Symbol h = activation(fully_connected(var("data"), {.num_hidden = 256, .name = "fc1"}), {.act_type = "relu"});
+  Symbol h =
+      activation(fully_connected(var("data"), {.num_hidden = 256, .name = "fc1"}), {.act_type = "relu"});
   h = activation(fully_connected(h, {.num_hidden = 128, .name = "fc2"}), {.act_type = "relu"});
-  Symbol net = softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc3"}), var("softmax_label"), {.name = "softmax"});
-  sg::io::MNISTIter train({.image = dir + "/train-images-idx3-ubyte.gz", .label = dir + "/train-labels-idx1-ubyte.gz",
-                           .batch_size = 100, .shuffle = true, .flat = true, .seed = 1});
-  sg::io::MNISTIter test({.image = dir + "/t10k-images-idx3-ubyte.gz", .label = dir + "/t10k-labels-idx1-ubyte.gz",
-                          .batch_size = 100, .flat = true});
+  Symbol net = softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc3"}), var("softmax_label"),
+                              {.name = "softmax"});
+  sg::io::MNISTIter train({.image = dir + "/train-images-idx3-ubyte.gz",
+                           .label = dir + "/train-labels-idx1-ubyte.gz",
+                           .batch_size = 100,
+                           .shuffle = true,
+                           .flat = true,
+                           .seed = 1});
+  sg::io::MNISTIter test({.image = dir + "/t10k-images-idx3-ubyte.gz",
+                          .label = dir + "/t10k-labels-idx1-ubyte.gz",
+                          .batch_size = 100,
+                          .flat = true});
   double last_secs = 0;
   sg::Module mod(net, {.logger = [&](const std::string& line) {
                    std::fprintf(stderr, "%s\n", line.c_str());
@@ -42,7 +52,8 @@ int main(int argc, char** argv) {
                   .progress = "off"});
   double acc = mod.score(test, std::string("acc")).at(0).second;
   double sps = static_cast<double>(train.num_batches() * 100) / last_secs;
-  std::printf("{\"name\": \"train_mlp\", \"samples_per_s\": %.1f, \"test_accuracy\": %.4f, \"epochs\": %d}\n", sps, acc, epochs);
+  std::printf("{\"name\": \"train_mlp\", \"samples_per_s\": %.1f, \"test_accuracy\": %.4f, \"epochs\": %d}\n",
+              sps, acc, epochs);
   std::printf("RESULT symgrad_mlp_train %.1f samples/s\n", sps);
   return 0;
 }

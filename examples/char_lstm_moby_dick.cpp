@@ -32,11 +32,13 @@ struct Options {
   int epochs = 3, layers = 1;
   std::int64_t limit = 0, hidden = 256, seq = 64, batch = 32, embed = 32;
   double max_perplexity = 6.0, lr = 0.003;
-  std::string text = "/usr/share/gocode/src/github.com/colinmarc/hdfs/testdata/mobydick.txt", prefix = "char_lstm";
+  std::string text = "/usr/share/gocode/src/github.com/colinmarc/hdfs/testdata/mobydick.txt",
+              prefix = "char_lstm";
 };
 
 // (sequences, seq) inputs and their next-character labels from consecutive chunks of `ids`.
-std::pair<sg::NDArray, sg::NDArray> chunks(const std::vector<int>& ids, std::size_t begin, std::size_t end, std::int64_t seq) {
+std::pair<sg::NDArray, sg::NDArray> chunks(const std::vector<int>& ids, std::size_t begin, std::size_t end,
+                                           std::int64_t seq) {
   std::int64_t n = static_cast<std::int64_t>((end - begin - 1) / static_cast<std::size_t>(seq));
   sg::NDArray x(sg::Shape{n, seq}), y(sg::Shape{n, seq});
   float *px = x.data<float>(), *py = y.data<float>();
@@ -53,16 +55,26 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
-    if (a == "--epochs") o.epochs = std::stoi(v);
-    else if (a == "--limit") o.limit = std::stoll(v);
-    else if (a == "--hidden") o.hidden = std::stoll(v);
-    else if (a == "--layers") o.layers = std::stoi(v);
-    else if (a == "--seq") o.seq = std::stoll(v);
-    else if (a == "--batch") o.batch = std::stoll(v);
-    else if (a == "--lr") o.lr = std::stod(v);
-    else if (a == "--max-perplexity") o.max_perplexity = std::stod(v);
-    else if (a == "--text") o.text = v;
-    else if (a == "--prefix") o.prefix = v;
+    if (a == "--epochs")
+      o.epochs = std::stoi(v);
+    else if (a == "--limit")
+      o.limit = std::stoll(v);
+    else if (a == "--hidden")
+      o.hidden = std::stoll(v);
+    else if (a == "--layers")
+      o.layers = std::stoi(v);
+    else if (a == "--seq")
+      o.seq = std::stoll(v);
+    else if (a == "--batch")
+      o.batch = std::stoll(v);
+    else if (a == "--lr")
+      o.lr = std::stod(v);
+    else if (a == "--max-perplexity")
+      o.max_perplexity = std::stod(v);
+    else if (a == "--text")
+      o.text = v;
+    else if (a == "--prefix")
+      o.prefix = v;
     else {
       std::cerr << "unknown option " << a << " (see the comment at the top of the source)\n";
       return 2;
@@ -70,11 +82,13 @@ int main(int argc, char** argv) {
   }
   std::ifstream in(o.text, std::ios::binary);
   if (!in) {
-    std::cerr << "cannot read " << o.text << ": sudo apt-get install golang-github-colinmarc-hdfs-dev (it ships Moby-Dick)\n";
+    std::cerr << "cannot read " << o.text
+              << ": sudo apt-get install golang-github-colinmarc-hdfs-dev (it ships Moby-Dick)\n";
     return 2;
   }
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (o.limit > 0 && static_cast<std::size_t>(o.limit) < text.size()) text.resize(static_cast<std::size_t>(o.limit));
+  if (o.limit > 0 && static_cast<std::size_t>(o.limit) < text.size())
+    text.resize(static_cast<std::size_t>(o.limit));
 
   // The vocabulary: every byte value that occurs, in byte order.
   std::array<int, 256> index{};
@@ -82,39 +96,44 @@ int main(int argc, char** argv) {
   std::string chars;
   for (unsigned char c : text) index[c] = 0;
   for (int c = 0; c < 256; ++c)
-    if (index[static_cast<std::size_t>(c)] == 0) index[static_cast<std::size_t>(c)] = static_cast<int>(chars.size()), chars += static_cast<char>(c);
+    if (index[static_cast<std::size_t>(c)] == 0)
+      index[static_cast<std::size_t>(c)] = static_cast<int>(chars.size()), chars += static_cast<char>(c);
   const auto V = static_cast<std::int64_t>(chars.size());
   std::vector<int> ids(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) ids[i] = index[static_cast<unsigned char>(text[i])];
   const std::size_t split = text.size() * 9 / 10;
   auto [xtrain, ytrain] = chunks(ids, 0, split, o.seq);
   auto [xval, yval] = chunks(ids, split, ids.size(), o.seq);
-  std::printf("%zu characters, vocabulary %lld, %lld training and %lld held-out sequences of %lld\n", text.size(),
-              static_cast<long long>(V), static_cast<long long>(xtrain.shape()[0]), static_cast<long long>(xval.shape()[0]),
-              static_cast<long long>(o.seq));
+  std::printf("%zu characters, vocabulary %lld, %lld training and %lld held-out sequences of %lld\n",
+              text.size(), static_cast<long long>(V), static_cast<long long>(xtrain.shape()[0]),
+              static_cast<long long>(xval.shape()[0]), static_cast<long long>(o.seq));
 
   // The network.
   Symbol input = var("data"), label = var("softmax_label");
   Symbol emb = embedding(input, {.input_dim = V, .output_dim = o.embed, .name = "embed"});
   sg::rnn::FusedRNNCell lstm(o.hidden, {.num_layers = o.layers, .mode = "lstm", .prefix = "lstm_"});
   auto [outputs, states] = lstm.unroll(o.seq, emb, {.layout = "NTC", .merge_outputs = true});
-  Symbol pred = fully_connected(reshape(outputs[0], {.shape = {-1, o.hidden}}), {.num_hidden = V, .name = "pred"});
+  Symbol pred =
+      fully_connected(reshape(outputs[0], {.shape = {-1, o.hidden}}), {.num_hidden = V, .name = "pred"});
   Symbol net = softmax_output(pred, reshape(label, {.shape = {-1}}), {.name = "softmax"});
 
-  sg::io::NDArrayIter train(xtrain, ytrain, {.batch_size = o.batch, .shuffle = true, .last_batch_handle = "discard", .seed = 3});
+  sg::io::NDArrayIter train(
+      xtrain, ytrain, {.batch_size = o.batch, .shuffle = true, .last_batch_handle = "discard", .seed = 3});
   sg::io::NDArrayIter val(xval, yval, {.batch_size = o.batch, .last_batch_handle = "discard"});
   sg::Module mod(net);
-  mod.fit(train, {.eval_data = &val,
-                  .eval_metric = std::make_shared<sg::metric::Perplexity>(),
-                  .epoch_end_callback = sg::callback::do_checkpoint(o.prefix),
-                  .batch_end_callback = sg::callback::Speedometer(o.batch, 100),
-                  .optimizer = "adam",
-                  .optimizer_params = {{"learning_rate", o.lr}, {"clip_gradient", 5.0}},
-                  .initializer = std::make_shared<sg::init::Xavier>(sg::init::XavierOptions{"uniform", "in", 2.34}),
-                  .num_epoch = o.epochs,
-                  .curve_csv = o.prefix + "-curve.csv"});
+  mod.fit(train,
+          {.eval_data = &val,
+           .eval_metric = std::make_shared<sg::metric::Perplexity>(),
+           .epoch_end_callback = sg::callback::do_checkpoint(o.prefix),
+           .batch_end_callback = sg::callback::Speedometer(o.batch, 100),
+           .optimizer = "adam",
+           .optimizer_params = {{"learning_rate", o.lr}, {"clip_gradient", 5.0}},
+           .initializer = std::make_shared<sg::init::Xavier>(sg::init::XavierOptions{"uniform", "in", 2.34}),
+           .num_epoch = o.epochs,
+           .curve_csv = o.prefix + "-curve.csv"});
   double ppl = mod.score(val, std::make_shared<sg::metric::Perplexity>()).at(0).second;
-  std::printf("held-out perplexity %.3f after %d epochs (%.3f bits per character)\n", ppl, o.epochs, std::log2(ppl));
+  std::printf("held-out perplexity %.3f after %d epochs (%.3f bits per character)\n", ppl, o.epochs,
+              std::log2(ppl));
 
   // Sample: feed a prompt, then the model's own characters, one step at a time through the
   // unfused cell with the trained parameters (the same names, unpacked from the fused vector).
@@ -149,7 +168,8 @@ int main(int argc, char** argv) {
       }
     };
     for (std::size_t k = 0; k < st.size(); ++k) ex.arg_dict().at("state" + std::to_string(k)).fill(0);
-    for (char c : prompt) feed(index[static_cast<unsigned char>(c)] < 0 ? 0 : index[static_cast<unsigned char>(c)]);
+    for (char c : prompt)
+      feed(index[static_cast<unsigned char>(c)] < 0 ? 0 : index[static_cast<unsigned char>(c)]);
     for (int n = 0; n < 300; ++n) {
       const float* prob = ex.outputs()[0].data<float>();
       std::discrete_distribution<int> pick(prob, prob + V);

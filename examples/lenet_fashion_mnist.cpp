@@ -25,13 +25,20 @@ int main(int argc, char** argv) {
   std::string dir = "/usr/share/datasets/fashion-mnist", prefix = "lenet";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
-    if (a == "--epochs") epochs = std::atoi(v.c_str());
-    else if (a == "--train-limit") train_limit = std::atoll(v.c_str());
-    else if (a == "--lr") lr = std::atof(v.c_str());
-    else if (a == "--batch") batch = std::atoi(v.c_str());
-    else if (a == "--min-accuracy") min_accuracy = std::atof(v.c_str());
-    else if (a == "--dir") dir = v;
-    else if (a == "--prefix") prefix = v;
+    if (a == "--epochs")
+      epochs = std::atoi(v.c_str());
+    else if (a == "--train-limit")
+      train_limit = std::atoll(v.c_str());
+    else if (a == "--lr")
+      lr = std::atof(v.c_str());
+    else if (a == "--batch")
+      batch = std::atoi(v.c_str());
+    else if (a == "--min-accuracy")
+      min_accuracy = std::atof(v.c_str());
+    else if (a == "--dir")
+      dir = v;
+    else if (a == "--prefix")
+      prefix = v;
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -43,23 +50,33 @@ int main(int argc, char** argv) {
   }
   Symbol data = var("data");
   Symbol h = convolution(data, {.kernel = {5, 5}, .num_filter = 20, .name = "conv1"});
-  h = pooling(activation(h, {.act_type = "relu", .name = "relu1"}), {.kernel = {2, 2}, .stride = {2, 2}, .name = "pool1"});
+  h = pooling(activation(h, {.act_type = "relu", .name = "relu1"}),
+              {.kernel = {2, 2}, .stride = {2, 2}, .name = "pool1"});
   h = convolution(h, {.kernel = {5, 5}, .num_filter = 50, .name = "conv2"});
   h = batch_norm(h, {.fix_gamma = false, .name = "bn2"});
-  h = pooling(activation(h, {.act_type = "relu", .name = "relu2"}), {.kernel = {2, 2}, .stride = {2, 2}, .name = "pool2"});
-  h = activation(fully_connected(flatten(h), {.num_hidden = 500, .name = "fc1"}), {.act_type = "relu", .name = "relu3"});
+  h = pooling(activation(h, {.act_type = "relu", .name = "relu2"}),
+              {.kernel = {2, 2}, .stride = {2, 2}, .name = "pool2"});
+  h = activation(fully_connected(flatten(h), {.num_hidden = 500, .name = "fc1"}),
+                 {.act_type = "relu", .name = "relu3"});
   h = dropout(h, {.p = 0.3, .name = "drop3"});
   Symbol net = softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc2"}), {.name = "softmax"});
 
-  sg::io::MNISTIter train({.image = dir + "/train-images-idx3-ubyte.gz", .label = dir + "/train-labels-idx1-ubyte.gz",
-                           .batch_size = batch, .shuffle = true, .seed = 7, .limit = train_limit});
-  sg::io::MNISTIter test({.image = dir + "/t10k-images-idx3-ubyte.gz", .label = dir + "/t10k-labels-idx1-ubyte.gz",
+  sg::io::MNISTIter train({.image = dir + "/train-images-idx3-ubyte.gz",
+                           .label = dir + "/train-labels-idx1-ubyte.gz",
+                           .batch_size = batch,
+                           .shuffle = true,
+                           .seed = 7,
+                           .limit = train_limit});
+  sg::io::MNISTIter test({.image = dir + "/t10k-images-idx3-ubyte.gz",
+                          .label = dir + "/t10k-labels-idx1-ubyte.gz",
                           .batch_size = 100});
   // The learning rate drops tenfold after half and after seven eighths of the epochs.
   const std::int64_t per_epoch = train.num_batches();
-  std::vector<std::int64_t> steps{std::max<std::int64_t>(1, per_epoch * epochs / 2), std::max<std::int64_t>(2, per_epoch * epochs * 7 / 8)};
+  std::vector<std::int64_t> steps{std::max<std::int64_t>(1, per_epoch * epochs / 2),
+                                  std::max<std::int64_t>(2, per_epoch * epochs * 7 / 8)};
   if (steps[1] <= steps[0]) steps[1] = steps[0] + 1;
-  auto schedule = std::make_shared<sg::opt::MultiFactorScheduler>(steps, sg::opt::MultiFactorSchedulerOptions{.factor = 0.1, .base_lr = lr});
+  auto schedule = std::make_shared<sg::opt::MultiFactorScheduler>(
+      steps, sg::opt::MultiFactorSchedulerOptions{.factor = 0.1, .base_lr = lr});
   sg::Module mod(net);
   mod.fit(train, {.eval_data = &test,
                   .eval_metric = std::string("acc"),
@@ -71,8 +88,8 @@ int main(int argc, char** argv) {
                   .initializer = std::make_shared<sg::init::Xavier>(),
                   .num_epoch = epochs});
   const double acc = mod.score(test, std::string("acc")).at(0).second;
-  std::cout << "test accuracy " << acc << " after " << epochs << " epochs (checkpoints " << prefix << "-symbol.json, "
-            << prefix << "-NNNN.params, with the BatchNorm statistics under aux:)\n";
+  std::cout << "test accuracy " << acc << " after " << epochs << " epochs (checkpoints " << prefix
+            << "-symbol.json, " << prefix << "-NNNN.params, with the BatchNorm statistics under aux:)\n";
   if (acc < min_accuracy) {
     std::cerr << "accuracy below " << min_accuracy << "\n";
     return 1;

@@ -27,13 +27,20 @@ int main(int argc, char** argv) {
   std::string dir = "/usr/share/datasets/fashion-mnist", prefix = "fashion_mlp";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--epochs") epochs = std::atoi(argv[i + 1]);
-    else if (a == "--train-limit") train_limit = std::atoll(argv[i + 1]);
-    else if (a == "--dir") dir = argv[i + 1];
-    else if (a == "--min-accuracy") min_accuracy = std::atof(argv[i + 1]);
-    else if (a == "--prefix") prefix = argv[i + 1];
-    else if (a == "--lr") lr = std::atof(argv[i + 1]);
-    else if (a == "--optimizer") optimizer = argv[i + 1];
+    if (a == "--epochs")
+      epochs = std::atoi(argv[i + 1]);
+    else if (a == "--train-limit")
+      train_limit = std::atoll(argv[i + 1]);
+    else if (a == "--dir")
+      dir = argv[i + 1];
+    else if (a == "--min-accuracy")
+      min_accuracy = std::atof(argv[i + 1]);
+    else if (a == "--prefix")
+      prefix = argv[i + 1];
+    else if (a == "--lr")
+      lr = std::atof(argv[i + 1]);
+    else if (a == "--optimizer")
+      optimizer = argv[i + 1];
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -46,23 +53,38 @@ int main(int argc, char** argv) {
 
   // The network: 784 -> 256 -> 128 -> 10, named inputs "pixels" and "article".
   Symbol pixels = var("pixels"), article = var("article");
-  Symbol h = activation(fully_connected(pixels, {.num_hidden = 256, .name = "fc1"}), {.act_type = "relu", .name = "relu1"});
-  h = activation(fully_connected(h, {.num_hidden = 128, .name = "fc2"}), {.act_type = "relu", .name = "relu2"});
-  Symbol net = softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc3"}), article, {.name = "softmax"});
+  Symbol h = activation(fully_connected(pixels, {.num_hidden = 256, .name = "fc1"}),
+                        {.act_type = "relu", .name = "relu1"});
+  h = activation(fully_connected(h, {.num_hidden = 128, .name = "fc2"}),
+                 {.act_type = "relu", .name = "relu2"});
+  Symbol net =
+      softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc3"}), article, {.name = "softmax"});
 
-  sg::io::MNISTIter train({.image = dir + "/train-images-idx3-ubyte.gz", .label = dir + "/train-labels-idx1-ubyte.gz",
-                           .batch_size = 100, .shuffle = true, .flat = true, .seed = 42, .data_name = "pixels",
-                           .label_name = "article", .limit = train_limit});
-  sg::io::MNISTIter test({.image = dir + "/t10k-images-idx3-ubyte.gz", .label = dir + "/t10k-labels-idx1-ubyte.gz",
-                          .batch_size = 100, .flat = true, .data_name = "pixels", .label_name = "article"});
+  sg::io::MNISTIter train({.image = dir + "/train-images-idx3-ubyte.gz",
+                           .label = dir + "/train-labels-idx1-ubyte.gz",
+                           .batch_size = 100,
+                           .shuffle = true,
+                           .flat = true,
+                           .seed = 42,
+                           .data_name = "pixels",
+                           .label_name = "article",
+                           .limit = train_limit});
+  sg::io::MNISTIter test({.image = dir + "/t10k-images-idx3-ubyte.gz",
+                          .label = dir + "/t10k-labels-idx1-ubyte.gz",
+                          .batch_size = 100,
+                          .flat = true,
+                          .data_name = "pixels",
+                          .label_name = "article"});
 
   sg::Module mod(net, {.data_names = {"pixels"}, .label_names = {"article"}});
   mod.fit(train, {.eval_data = &test,
                   .eval_metric = std::string("acc"),
                   .epoch_end_callback = sg::callback::do_checkpoint(prefix),
                   .optimizer = optimizer,
-                  .optimizer_params = optimizer == "sgd" ? sg::OptimizerParams{{"learning_rate", lr}, {"momentum", 0.9}, {"wd", 1e-4}}
-                                                         : sg::OptimizerParams{{"learning_rate", lr}, {"wd", 1e-4}},
+                  .optimizer_params =
+                      optimizer == "sgd"
+                          ? sg::OptimizerParams{{"learning_rate", lr}, {"momentum", 0.9}, {"wd", 1e-4}}
+                          : sg::OptimizerParams{{"learning_rate", lr}, {"wd", 1e-4}},
                   .initializer = std::make_shared<sg::init::Xavier>(),
                   .num_epoch = epochs,
                   .curve_csv = prefix + "-curve.csv",

@@ -28,8 +28,8 @@ void expect(bool ok, const std::string& what) {
 }
 
 // dW and db of Σ (w·x_i + b - l_i)² by hand.
-std::pair<std::vector<double>, double> closed_form(const sg::NDArray& x, const sg::NDArray& l, const sg::NDArray& w,
-                                                   const sg::NDArray& b) {
+std::pair<std::vector<double>, double> closed_form(const sg::NDArray& x, const sg::NDArray& l,
+                                                   const sg::NDArray& w, const sg::NDArray& b) {
   std::vector<double> dw(2, 0.0);
   double db = 0;
   for (std::int64_t i = 0; i < x.shape()[0]; ++i) {
@@ -97,9 +97,10 @@ int main() {
       param -= lr * ex.grad_dict().at(p).view<float>();
     }
   }
-  std::printf("after 200 SGD steps: w = [%.5f %.5f], b = %.5f (target 3, -2, 1)\n", w.at_flat(0), w.at_flat(1),
-              b.at_flat(0));
-  expect(std::fabs(w.at_flat(0) - 3) < 1e-3 && std::fabs(w.at_flat(1) + 2) < 1e-3 && std::fabs(b.at_flat(0) - 1) < 1e-3,
+  std::printf("after 200 SGD steps: w = [%.5f %.5f], b = %.5f (target 3, -2, 1)\n", w.at_flat(0),
+              w.at_flat(1), b.at_flat(0));
+  expect(std::fabs(w.at_flat(0) - 3) < 1e-3 && std::fabs(w.at_flat(1) + 2) < 1e-3 &&
+             std::fabs(b.at_flat(0) - 1) < 1e-3,
          "recovered weights");
 
   // The same graph as a typed expression: shapes checked by the compiler, (y - label)² fused.

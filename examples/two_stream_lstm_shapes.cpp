@@ -29,13 +29,15 @@ int main() {
   auto [arg_shapes, out_shapes, aux_shapes] = rnn_outputs.infer_shape({{"audio_data", {128, 49, 75}}});
   auto names = rnn_outputs.list_arguments();
   std::cout << "arguments:\n";
-  for (std::size_t i = 0; i < names.size(); ++i) std::cout << "  " << names[i] << " " << arg_shapes[i] << "\n";
+  for (std::size_t i = 0; i < names.size(); ++i)
+    std::cout << "  " << names[i] << " " << arg_shapes[i] << "\n";
   std::cout << "output: " << rnn_outputs.list_outputs()[0] << " " << out_shapes[0] << "\n";
   std::cout << "auxiliary states: " << aux_shapes.size() << "\n";
 
-  const std::vector<sg::Shape> want = {{128, 49, 75}, {1024, 75}, {1024}, {1024, 256}, {1024},
+  const std::vector<sg::Shape> want = {{128, 49, 75}, {1024, 75}, {1024},      {1024, 256}, {1024},
                                        {1024, 256},   {1024},     {1024, 256}, {1024}};
-  bool ok = arg_shapes == want && out_shapes.size() == 1 && out_shapes[0] == sg::Shape{128, 512} && aux_shapes.empty();
+  bool ok = arg_shapes == want && out_shapes.size() == 1 && out_shapes[0] == sg::Shape{128, 512} &&
+            aux_shapes.empty();
   if (!ok) {
     std::cerr << "shapes differ from MXNet's\n";
     return 1;

@@ -20,7 +20,7 @@ struct DeviceState {
   cudaStream_t stream = nullptr;
   cublasHandle_t blas = nullptr;
   int sm_count = 1;
-  std::mutex mu;                                 // guards the pool
+  std::mutex mu;                                  // guards the pool
   std::multimap<std::size_t, void*> free_blocks;  // rounded size -> block
   PoolStats stats;
   int* flag = nullptr;  // one device int for kernels that report bad input
@@ -57,8 +57,10 @@ void launch(DeviceState& d, index_t n, const Body& body) {
 // Calls f(T{}) for float32 and float64; other dtypes are a DeviceError naming `what`.
 template <class F>
 void float_types(DType t, const char* what, F&& f) {
-  if (t == DType::float32) f(float{});
-  else if (t == DType::float64) f(double{});
+  if (t == DType::float32)
+    f(float{});
+  else if (t == DType::float64)
+    f(double{});
   else
     throw DeviceError(std::string(what) + ": the CUDA kernels take float32 and float64, not " +
                       std::string(dtype_name(t)));
@@ -67,12 +69,23 @@ void float_types(DType t, const char* what, F&& f) {
 template <class F>
 void index_types(DType t, const char* what, F&& f) {
   switch (t) {
-    case DType::float32: f(float{}); break;
-    case DType::float64: f(double{}); break;
-    case DType::int32: f(std::int32_t{}); break;
-    case DType::int64: f(std::int64_t{}); break;
-    case DType::uint8: f(std::uint8_t{}); break;
-    default: throw DeviceError(std::string(what) + ": unsupported index dtype " + std::string(dtype_name(t)));
+    case DType::float32:
+      f(float{});
+      break;
+    case DType::float64:
+      f(double{});
+      break;
+    case DType::int32:
+      f(std::int32_t{});
+      break;
+    case DType::int64:
+      f(std::int64_t{});
+      break;
+    case DType::uint8:
+      f(std::uint8_t{});
+      break;
+    default:
+      throw DeviceError(std::string(what) + ": unsupported index dtype " + std::string(dtype_name(t)));
   }
 }
 

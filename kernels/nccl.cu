@@ -34,14 +34,17 @@ struct Nccl {
   ncclResult_t (*comm_abort)(ncclComm_t) = nullptr;
   ncclResult_t (*comm_finalize)(ncclComm_t) = nullptr;
   ncclResult_t (*comm_destroy)(ncclComm_t) = nullptr;
-  ncclResult_t (*all_reduce)(const void*, void*, size_t, ncclDataType_t, ncclRedOp_t, ncclComm_t, cudaStream_t) = nullptr;
-  ncclResult_t (*broadcast)(const void*, void*, size_t, ncclDataType_t, int, ncclComm_t, cudaStream_t) = nullptr;
+  ncclResult_t (*all_reduce)(const void*, void*, size_t, ncclDataType_t, ncclRedOp_t, ncclComm_t,
+                             cudaStream_t) = nullptr;
+  ncclResult_t (*broadcast)(const void*, void*, size_t, ncclDataType_t, int, ncclComm_t,
+                            cudaStream_t) = nullptr;
 };
 
 template <class F>
 bool bind_symbol(void* lib, const char* name, F& f, std::string& reason) {
   f = reinterpret_cast<F>(dlsym(lib, name));
-  if (!f && reason.empty()) reason = std::string("libnccl.so.2 has no ") + name + " (NCCL 2.14 or newer is needed)";
+  if (!f && reason.empty())
+    reason = std::string("libnccl.so.2 has no ") + name + " (NCCL 2.14 or newer is needed)";
   return f != nullptr;
 }
 
@@ -76,7 +79,8 @@ const Nccl& nccl() {
     if (!ok) return r;
     r.get_version(&r.version);
     if (r.version < 21400) {
-      r.reason = "the NCCL found (" + std::to_string(r.version) + ") is older than 2.14, which non-blocking "
+      r.reason = "the NCCL found (" + std::to_string(r.version) +
+                 ") is older than 2.14, which non-blocking "
                  "communicators need";
       return r;
     }
@@ -109,7 +113,8 @@ Comm& comm_of(NcclComm c, const char* what) {
   if (!c) throw DeviceError(std::string(what) + ": the NCCL communicator is null");
   Comm& k = *static_cast<Comm*>(c);
   if (k.broken)
-    throw DeviceError(std::string(what) + ": the NCCL communicator was aborted after an earlier error or timeout; "
+    throw DeviceError(std::string(what) +
+                      ": the NCCL communicator was aborted after an earlier error or timeout; "
                       "the job cannot go on");
   return k;
 }
@@ -135,8 +140,9 @@ void wait_done(const Nccl& n, Comm& k, cudaStream_t stream, double timeout_s, co
     ncclResult_t state = ncclSuccess;
     n.comm_get_async_error(k.comm, &state);
     if (state != ncclSuccess && state != ncclInProgress)
-      abort_with(n, k, std::string("NCCL ") + what + " failed on rank " + std::to_string(k.rank) + ": " +
-                           describe(n, state, k.comm) + " (another worker may have died)");
+      abort_with(n, k,
+                 std::string("NCCL ") + what + " failed on rank " + std::to_string(k.rank) + ": " +
+                     describe(n, state, k.comm) + " (another worker may have died)");
     if (state == ncclSuccess) {
       if (!stream) return;
       cudaError_t e = cudaStreamQuery(stream);
@@ -146,17 +152,21 @@ void wait_done(const Nccl& n, Comm& k, cudaStream_t stream, double timeout_s, co
     if (spins % 64 != 63) continue;
     double waited = std::chrono::duration<double>(clock::now() - start).count();
     if (waited > timeout_s)
-      abort_with(n, k, std::string("NCCL ") + what + ": waited " + waited_text(waited) + " s on rank " +
-                           std::to_string(k.rank) + " for the other workers: a worker has died or hangs");
-    if (waited > 0.05) std::this_thread::sleep_for(std::chrono::microseconds(100));
-    else std::this_thread::yield();
+      abort_with(n, k,
+                 std::string("NCCL ") + what + ": waited " + waited_text(waited) + " s on rank " +
+                     std::to_string(k.rank) + " for the other workers: a worker has died or hangs");
+    if (waited > 0.05)
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    else
+      std::this_thread::yield();
   }
 }
 
 ncclDataType_t nccl_type(DType t, const char* what) {
   if (t == DType::float32) return ncclFloat32;
   if (t == DType::float64) return ncclFloat64;
-  throw DeviceError(std::string(what) + ": dtype " + std::string(dtype_name(t)) + " is not summed; use float32 or float64");
+  throw DeviceError(std::string(what) + ": dtype " + std::string(dtype_name(t)) +
+                    " is not summed; use float32 or float64");
 }
 
 // Issues a collective, then waits for it (and its stream) with the deadline.
@@ -166,12 +176,14 @@ void collective(NcclComm c, int dev, double timeout_s, const char* what, Call&& 
   Comm& k = comm_of(c, what);
   if (dev != k.dev)
     throw DeviceError(std::string(what) + ": the communicator is on gpu(" + std::to_string(k.dev) +
-                      ") but the array is on gpu(" + std::to_string(dev) + "); keep all of a worker's keys on one GPU");
+                      ") but the array is on gpu(" + std::to_string(dev) +
+                      "); keep all of a worker's keys on one GPU");
   auto& d = detail::device(dev);
   ncclResult_t r = call(n, k.comm, d.stream);
   if (r != ncclSuccess && r != ncclInProgress)
-    abort_with(n, k, std::string("NCCL ") + what + " failed on rank " + std::to_string(k.rank) + ": " +
-                         describe(n, r, k.comm));
+    abort_with(n, k,
+               std::string("NCCL ") + what + " failed on rank " + std::to_string(k.rank) + ": " +
+                   describe(n, r, k.comm));
   wait_done(n, k, d.stream, timeout_s, what);
 }
 
@@ -193,8 +205,8 @@ NcclId nccl_unique_id() {
 NcclComm nccl_comm_init(int dev, int nranks, int rank, const NcclId& id, double timeout_s) {
   const Nccl& n = loaded("creating the NCCL communicator");
   if (nranks < 1 || rank < 0 || rank >= nranks)
-    throw DeviceError("creating the NCCL communicator: rank " + std::to_string(rank) + " of " + std::to_string(nranks) +
-                      " is out of range");
+    throw DeviceError("creating the NCCL communicator: rank " + std::to_string(rank) + " of " +
+                      std::to_string(nranks) + " is out of range");
   detail::device(dev);  // checks the device and makes it current
   ncclUniqueId uid;
   std::memcpy(&uid, id.bytes, sizeof uid);
@@ -205,7 +217,8 @@ NcclComm nccl_comm_init(int dev, int nranks, int rank, const NcclId& id, double 
   ncclResult_t r = n.comm_init_rank_config(&k->comm, nranks, uid, rank, &config);
   if (r != ncclSuccess && r != ncclInProgress) {
     std::string why = std::string("creating the NCCL communicator (rank ") + std::to_string(rank) + " of " +
-                      std::to_string(nranks) + " on gpu(" + std::to_string(dev) + ")) failed: " + n.error_string(r);
+                      std::to_string(nranks) + " on gpu(" + std::to_string(dev) +
+                      ")) failed: " + n.error_string(r);
     if (k->comm) n.comm_abort(k->comm);
     throw DeviceError(why);
   }

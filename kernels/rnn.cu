@@ -9,28 +9,30 @@ using detail::device;
 using detail::float_types;
 using detail::launch;
 
-void rnn_step(int dev, DType t, RnnMode mode, index_t N, index_t H, index_t G, index_t DH, void* g, const void* h_prev,
-              const void* c_prev, const void* hn, void* h, void* c, void* out) {
+void rnn_step(int dev, DType t, RnnMode mode, index_t N, index_t H, index_t G, index_t DH, void* g,
+              const void* h_prev, const void* c_prev, const void* hn, void* h, void* c, void* out) {
   auto& d = device(dev);
   float_types(t, "RNN", [&](auto z) {
     using T = decltype(z);
-    launch(d, N * H, RnnStepBody<T>{mode, H, G, DH, static_cast<T*>(g), static_cast<const T*>(h_prev),
-                                    static_cast<const T*>(c_prev), static_cast<const T*>(hn), static_cast<T*>(h),
-                                    static_cast<T*>(c), static_cast<T*>(out)});
+    launch(d, N * H,
+           RnnStepBody<T>{mode, H, G, DH, static_cast<T*>(g), static_cast<const T*>(h_prev),
+                          static_cast<const T*>(c_prev), static_cast<const T*>(hn), static_cast<T*>(h),
+                          static_cast<T*>(c), static_cast<T*>(out)});
   });
 }
 
 void rnn_step_grad(int dev, DType t, RnnMode mode, index_t N, index_t H, index_t G, index_t DH, const void* g,
-                   const void* c_prev, const void* h_prev, const void* cell_t, const void* hn_t, const void* dh,
-                   const void* dy, void* dg, void* dgh, void* dc, void* direct) {
+                   const void* c_prev, const void* h_prev, const void* cell_t, const void* hn_t,
+                   const void* dh, const void* dy, void* dg, void* dgh, void* dc, void* direct) {
   auto& d = device(dev);
   float_types(t, "RNN backward", [&](auto z) {
     using T = decltype(z);
-    launch(d, N * H, RnnStepGradBody<T>{mode, H, G, DH, static_cast<const T*>(g), static_cast<const T*>(c_prev),
-                                        static_cast<const T*>(h_prev), static_cast<const T*>(cell_t),
-                                        static_cast<const T*>(hn_t), static_cast<const T*>(dh), static_cast<const T*>(dy),
-                                        static_cast<T*>(dg), static_cast<T*>(dgh), static_cast<T*>(dc),
-                                        static_cast<T*>(direct)});
+    launch(d, N * H,
+           RnnStepGradBody<T>{mode, H, G, DH, static_cast<const T*>(g), static_cast<const T*>(c_prev),
+                              static_cast<const T*>(h_prev), static_cast<const T*>(cell_t),
+                              static_cast<const T*>(hn_t), static_cast<const T*>(dh),
+                              static_cast<const T*>(dy), static_cast<T*>(dg), static_cast<T*>(dgh),
+                              static_cast<T*>(dc), static_cast<T*>(direct)});
   });
 }
 

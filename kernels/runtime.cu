@@ -10,7 +10,8 @@ namespace detail {
 
 void fail(cudaError_t e, const char* what) {
   cudaGetLastError();  // clear a sticky launch error so that the next call reports its own
-  throw DeviceError(std::string(what) + " failed: " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")");
+  throw DeviceError(std::string(what) + " failed: " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) +
+                    ")");
 }
 void check_blas(cublasStatus_t s, const char* what) {
   if (s != CUBLAS_STATUS_SUCCESS)
@@ -42,12 +43,14 @@ void probe(Registry& r) {
     if (e == cudaErrorInsufficientDriver && drv == 0)
       r.reason = "no NVIDIA driver is installed (libcuda.so.1 was not found)";
     else if (e == cudaErrorInsufficientDriver)
-      r.reason = "the NVIDIA driver (CUDA " + std::to_string(drv / 1000) + "." + std::to_string(drv % 1000 / 10) +
+      r.reason = "the NVIDIA driver (CUDA " + std::to_string(drv / 1000) + "." +
+                 std::to_string(drv % 1000 / 10) +
                  ") is older than the CUDA runtime this library was built with";
     else if (e == cudaErrorNoDevice)
       r.reason = "no GPU: the NVIDIA driver is loaded but reports no CUDA device";
     else
-      r.reason = std::string("the CUDA runtime cannot start: ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
+      r.reason = std::string("the CUDA runtime cannot start: ") + cudaGetErrorName(e) + " (" +
+                 cudaGetErrorString(e) + ")";
     n = 0;
   } else if (n == 0) {
     r.reason = "no GPU: the NVIDIA driver reports no CUDA device";
@@ -66,8 +69,9 @@ DeviceState& device(int dev) {
     probe(r);
     if (r.count == 0) throw DeviceError("gpu(" + std::to_string(dev) + ") is not available: " + r.reason);
     if (dev < 0 || dev >= r.count)
-      throw DeviceError("gpu(" + std::to_string(dev) + ") does not exist: this machine has " + std::to_string(r.count) +
-                        " GPU" + (r.count == 1 ? "" : "s") + " (gpu(0) to gpu(" + std::to_string(r.count - 1) + "))");
+      throw DeviceError("gpu(" + std::to_string(dev) + ") does not exist: this machine has " +
+                        std::to_string(r.count) + " GPU" + (r.count == 1 ? "" : "s") + " (gpu(0) to gpu(" +
+                        std::to_string(r.count - 1) + "))");
     auto& slot = r.devices[static_cast<std::size_t>(dev)];
     if (!slot) {
       auto s = std::make_unique<DeviceState>();
@@ -76,7 +80,8 @@ DeviceState& device(int dev) {
       check(cudaStreamCreateWithFlags(&s->stream, cudaStreamNonBlocking), "cudaStreamCreate");
       check_blas(cublasCreate(&s->blas), "cublasCreate");
       check_blas(cublasSetStream(s->blas, s->stream), "cublasSetStream");
-      check(cudaDeviceGetAttribute(&s->sm_count, cudaDevAttrMultiProcessorCount, dev), "cudaDeviceGetAttribute");
+      check(cudaDeviceGetAttribute(&s->sm_count, cudaDevAttrMultiProcessorCount, dev),
+            "cudaDeviceGetAttribute");
       check(cudaMalloc(reinterpret_cast<void**>(&s->flag), sizeof(int)), "cudaMalloc");
       check(cudaMemset(s->flag, 0, sizeof(int)), "cudaMemset");
       slot = std::move(s);
@@ -164,8 +169,8 @@ void* allocate(int dev, std::size_t bytes) {
   if (e != cudaSuccess) {
     cudaGetLastError();
     throw DeviceError("out of memory on gpu(" + std::to_string(dev) + "): " + std::to_string(size) +
-                      " bytes requested, " + std::to_string(d.stats.in_use_bytes) + " bytes in use by symgrad (" +
-                      cudaGetErrorString(e) + ")");
+                      " bytes requested, " + std::to_string(d.stats.in_use_bytes) +
+                      " bytes in use by symgrad (" + cudaGetErrorString(e) + ")");
   }
   ++d.stats.device_mallocs;
   d.stats.in_use_bytes += size;
@@ -216,7 +221,8 @@ void copy(void* dst, Context dc, const void* src, Context sc, std::size_t bytes)
     return;
   }
   auto& d = device(dg ? dc.device_id : sc.device_id);
-  cudaMemcpyKind kind = dg && sg ? cudaMemcpyDeviceToDevice : (dg ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost);
+  cudaMemcpyKind kind =
+      dg && sg ? cudaMemcpyDeviceToDevice : (dg ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost);
   check(cudaMemcpyAsync(dst, src, bytes, kind, d.stream), "cudaMemcpy");
   if (!(dg && sg)) check(cudaStreamSynchronize(d.stream), "cudaStreamSynchronize");
 }
@@ -233,7 +239,9 @@ void synchronize(int dev) {
 // ---- cuBLAS: row-major C = op(A) op(B) is column-major Cᵀ = op(B)ᵀ op(A)ᵀ ----
 namespace {
 int to_int(index_t v, const char* what) {
-  if (v < 0 || v > 0x7fffffff) throw DeviceError(std::string("gemm: ") + what + " = " + std::to_string(v) + " exceeds cuBLAS's int range");
+  if (v < 0 || v > 0x7fffffff)
+    throw DeviceError(std::string("gemm: ") + what + " = " + std::to_string(v) +
+                      " exceeds cuBLAS's int range");
   return static_cast<int>(v);
 }
 }  // namespace
@@ -244,9 +252,9 @@ void gemm(int dev, DType t, bool ta, bool tb, index_t m, index_t n, index_t k, d
   gemm_batched(dev, t, ta, tb, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0, 1);
 }
 
-void gemm_batched(int dev, DType t, bool ta, bool tb, index_t m, index_t n, index_t k, double alpha, const void* a,
-                  index_t lda, index_t sa, const void* b, index_t ldb, index_t sb, double beta, void* c, index_t ldc,
-                  index_t sc, index_t batch) {
+void gemm_batched(int dev, DType t, bool ta, bool tb, index_t m, index_t n, index_t k, double alpha,
+                  const void* a, index_t lda, index_t sa, const void* b, index_t ldb, index_t sb, double beta,
+                  void* c, index_t ldc, index_t sc, index_t batch) {
   if (m == 0 || n == 0 || batch == 0) return;
   auto& d = device(dev);
   cublasOperation_t oa = ta ? CUBLAS_OP_T : CUBLAS_OP_N, ob = tb ? CUBLAS_OP_T : CUBLAS_OP_N;
@@ -257,13 +265,15 @@ void gemm_batched(int dev, DType t, bool ta, bool tb, index_t m, index_t n, inde
     using T = decltype(z);
     T al = static_cast<T>(alpha), be = static_cast<T>(beta);
     if constexpr (std::is_same_v<T, float>)
-      detail::check_blas(cublasSgemmStridedBatched(d.blas, ob, oa, N, M, K, &al, static_cast<const T*>(b), lb, sb,
-                                                   static_cast<const T*>(a), la, sa, &be, static_cast<T*>(c), lc, sc, B),
-                         "cublasSgemmStridedBatched");
+      detail::check_blas(
+          cublasSgemmStridedBatched(d.blas, ob, oa, N, M, K, &al, static_cast<const T*>(b), lb, sb,
+                                    static_cast<const T*>(a), la, sa, &be, static_cast<T*>(c), lc, sc, B),
+          "cublasSgemmStridedBatched");
     else
-      detail::check_blas(cublasDgemmStridedBatched(d.blas, ob, oa, N, M, K, &al, static_cast<const T*>(b), lb, sb,
-                                                   static_cast<const T*>(a), la, sa, &be, static_cast<T*>(c), lc, sc, B),
-                         "cublasDgemmStridedBatched");
+      detail::check_blas(
+          cublasDgemmStridedBatched(d.blas, ob, oa, N, M, K, &al, static_cast<const T*>(b), lb, sb,
+                                    static_cast<const T*>(a), la, sa, &be, static_cast<T*>(c), lc, sc, B),
+          "cublasDgemmStridedBatched");
   });
 }
 

@@ -12,15 +12,16 @@
 
 namespace testing {
 
-inline void run_golden(const std::string& name, const symgrad::Symbol& sym, bool expect_grads = true, double rtol = 1e-5,
-                       double atol = 1e-6) {
+inline void run_golden(const std::string& name, const symgrad::Symbol& sym, bool expect_grads = true,
+                       double rtol = 1e-5, double atol = 1e-6) {
   std::string path = std::string(SYMGRAD_TEST_DATA) + "/golden/" + name + ".params";
   REQUIRE_MESSAGE(std::filesystem::exists(path), "missing golden file " << path);
   auto g = symgrad::nd::load(path);
   symgrad::ShapeDict shapes;
   for (const auto& [k, v] : g)
     if (k.starts_with("in:")) shapes[k.substr(3)] = v.shape();
-  auto ex = sym.simple_bind(symgrad::cpu(), shapes, {.grad_req = std::vector<std::string>(sym.list_arguments().size(), "write")});
+  auto ex = sym.simple_bind(symgrad::cpu(), shapes,
+                            {.grad_req = std::vector<std::string>(sym.list_arguments().size(), "write")});
   for (const auto& [k, v] : g)
     if (k.starts_with("in:")) ex.arg_dict().at(k.substr(3)).copy_from(v);
   auto& outs = ex.forward(true);

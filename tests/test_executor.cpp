@@ -67,7 +67,8 @@ TEST_CASE("the notebook's program: simple_bind, forward, backward, closed-form g
     CHECK(outs[1].at_flat(i) == doctest::Approx((y - l.at_flat(i)) * (y - l.at_flat(i))).epsilon(1e-5));
   }
   ex.backward();
-  auto c = closed_form(x, l, ex.arg_dict().at("fullyconnected0_weight"), ex.arg_dict().at("fullyconnected0_bias"));
+  auto c =
+      closed_form(x, l, ex.arg_dict().at("fullyconnected0_weight"), ex.arg_dict().at("fullyconnected0_bias"));
   CHECK(ex.grad_arrays()[1].at_flat(0) == doctest::Approx(c.dw[0]).epsilon(1e-5));
   CHECK(ex.grad_arrays()[1].at_flat(1) == doctest::Approx(c.dw[1]).epsilon(1e-5));
   CHECK(ex.grad_arrays()[2].at_flat(0) == doctest::Approx(c.db).epsilon(1e-5));
@@ -103,7 +104,8 @@ TEST_CASE("typed expressions build the same graph, fused, with the same numbers"
     auto tloss = make_loss(square(ty - tl));
     static_assert(decltype(ty)::shape == sg::Shape{sg::dyn, 1});
     Symbol s = group({block_grad(ty), tloss});
-    CHECK(s.list_arguments() == std::vector<std::string>{"data", "fullyconnected0_weight", "fullyconnected0_bias", "label"});
+    CHECK(s.list_arguments() ==
+          std::vector<std::string>{"data", "fullyconnected0_weight", "fullyconnected0_bias", "label"});
     auto internals = s.get_internals().list_outputs();  // MXNet's names survive fusion
     CHECK(std::find(internals.begin(), internals.end(), "_minus0_output") != internals.end());
     CHECK(std::find(internals.begin(), internals.end(), "square0_output") != internals.end());
@@ -209,13 +211,15 @@ TEST_CASE("head gradients: required for non-loss outputs, by position or by name
   Symbol y = square(x, "sq");
   Executor ex = y.simple_bind(sg::cpu(), {{"x", {3}}});
   ex.forward(true, {{"x", sg::NDArray({1, 2, 3})}});
-  CHECK_THROWS_WITH_AS(ex.backward(), doctest::Contains("output 'sq_output' (index 0) is not a loss"), sg::ValueError);
+  CHECK_THROWS_WITH_AS(ex.backward(), doctest::Contains("output 'sq_output' (index 0) is not a loss"),
+                       sg::ValueError);
   ex.backward(sg::NDArray({1, 1, 0.5}));
   CHECK(ex.grad_dict().at("x").to_vector<float>() == std::vector<float>{2, 4, 3});
   ex.backward(std::map<std::string, sg::NDArray>{{"sq_output", sg::NDArray({1, 0, 0})}});
   CHECK(ex.grad_dict().at("x").to_vector<float>() == std::vector<float>{2, 0, 0});
   CHECK_THROWS_AS(ex.backward(sg::NDArray({1, 2})), sg::ShapeError);
-  CHECK_THROWS_AS(ex.backward(std::map<std::string, sg::NDArray>{{"sq", sg::NDArray({1, 0, 0})}}), sg::NameError);
+  CHECK_THROWS_AS(ex.backward(std::map<std::string, sg::NDArray>{{"sq", sg::NDArray({1, 0, 0})}}),
+                  sg::NameError);
   // grouping a non-loss output asks for its head gradient, naming it
   Symbol g = group({y, make_loss(x)});
   Executor e2 = g.simple_bind(sg::cpu(), {{"x", {3}}});
@@ -229,10 +233,14 @@ TEST_CASE("forward: bad inputs are clear errors; backward needs a training forwa
   NameManager names;
   Symbol net = notebook_graph();
   Executor ex = net.simple_bind(sg::cpu(), {{"data", {32, 2}}});
-  auto unknown = testing::error_message<sg::NameError>([&] { ex.forward(true, {{"dta", sg::nd::zeros({32, 2})}}); });
+  auto unknown = testing::error_message<sg::NameError>([&] {
+    ex.forward(true, {{"dta", sg::nd::zeros({32, 2})}});
+  });
   CHECK(unknown.find("'dta' is not an argument") != std::string::npos);
   CHECK(unknown.find("Did you mean 'data'") != std::string::npos);
-  auto wrong = testing::error_message<sg::ShapeError>([&] { ex.forward(true, {{"data", sg::nd::zeros({16, 2})}}); });
+  auto wrong = testing::error_message<sg::ShapeError>([&] {
+    ex.forward(true, {{"data", sg::nd::zeros({16, 2})}});
+  });
   CHECK(wrong.find("must have shape (32, 2)") != std::string::npos);
   CHECK(wrong.find("has shape (16, 2)") != std::string::npos);
   CHECK_THROWS_WITH_AS(ex.backward(), doctest::Contains("forward(is_train=true) first"), sg::ValueError);
@@ -249,8 +257,8 @@ TEST_CASE("forward: bad inputs are clear errors; backward needs a training forwa
 TEST_CASE("duplicate variable names cannot be bound") {
   NameManager names;
   Symbol s = var("x") + square(var("x"));
-  CHECK_THROWS_WITH_AS(s.simple_bind(sg::cpu(), {{"x", {3}}}), doctest::Contains("two different variables are named 'x'"),
-                       sg::NameError);
+  CHECK_THROWS_WITH_AS(s.simple_bind(sg::cpu(), {{"x", {3}}}),
+                       doctest::Contains("two different variables are named 'x'"), sg::NameError);
 }
 
 TEST_CASE("bind with the caller's arrays; copy_params_from; re-assigned arrays are followed") {

@@ -430,7 +430,8 @@ TEST_SUITE("metric") {
     ravelled.update({l2}, {p});
     CHECK(ravelled.get().second == doctest::Approx(flat.get().second).epsilon(1e-12));
     CHECK(ravelled.get().second ==
-          doctest::Approx(std::exp(-(std::log(0.5) + std::log(0.8) + std::log(0.6) + std::log(0.3)) / 4)).epsilon(1e-6));
+          doctest::Approx(std::exp(-(std::log(0.5) + std::log(0.8) + std::log(0.6) + std::log(0.3)) / 4))
+              .epsilon(1e-6));
     metric::Accuracy acc;
     acc.update({l2}, {p});
     CHECK(acc.get().second == doctest::Approx(0.75));  // argmax rows 0, 1, 2, 0 against 0, 1, 2, 1

@@ -39,7 +39,8 @@ struct Blobs {
 
 Symbol mlp(const std::string& data = "data", const std::string& label = "softmax_label") {
   Symbol h = activation(fully_connected(var(data), {.num_hidden = 16, .name = "fc1"}), {.act_type = "relu"});
-  return softmax_output(fully_connected(h, {.num_hidden = 3, .name = "fc2"}), var(label), {.name = "softmax"});
+  return softmax_output(fully_connected(h, {.num_hidden = 3, .name = "fc2"}), var(label),
+                        {.name = "softmax"});
 }
 
 std::string temp_dir(const std::string& name) {
@@ -58,14 +59,15 @@ TEST_CASE("module: names are checked, and an undeclared label is caught at bind"
                        doctest::Contains("Did you mean 'article'"), sg::NameError);
   // The notebook's mistake: the label is not declared, so it would become a "parameter".
   sg::Module m(net, {.data_names = {"pixels"}, .label_names = {}});
-  CHECK(m.param_names() == std::vector<std::string>{"fc1_weight", "fc1_bias", "fc2_weight", "fc2_bias", "article"});
+  CHECK(m.param_names() ==
+        std::vector<std::string>{"fc1_weight", "fc1_bias", "fc2_weight", "fc2_bias", "article"});
   auto msg = testing::error_message<sg::ValueError>([&] { m.bind({{"pixels", {8, 4}}}); });
   CHECK(msg.find("argument 'article' is neither data") != std::string::npos);
   CHECK(msg.find("It looks like a label: add it to label_names") != std::string::npos);
   // The iterator's names must be the module's.
   sg::Module ok(net, {.data_names = {"pixels"}, .label_names = {"article"}});
-  CHECK_THROWS_WITH_AS(ok.bind({{"data", {8, 4}}}, {{"article", {8}}}), doctest::Contains("do not match data_names"),
-                       sg::ValueError);
+  CHECK_THROWS_WITH_AS(ok.bind({{"data", {8, 4}}}, {{"article", {8}}}),
+                       doctest::Contains("do not match data_names"), sg::ValueError);
   ok.bind({{"pixels", {8, 4}}}, {{"article", {8}}});
   CHECK(ok.binded());
   CHECK_THROWS_AS(ok.init_optimizer(), sg::ValueError);  // parameters first
@@ -81,10 +83,11 @@ TEST_CASE("module: fit learns, score and predict drop the padding, parameters ro
   std::vector<int> epochs_seen;
   std::string dir = temp_dir("fit");
   mod.fit(it, {.eval_data = &vit,
-               .epoch_end_callback = [&](int e, const Symbol&, const sg::ParamDict& a, const sg::ParamDict&) {
-                 epochs_seen.push_back(e);
-                 CHECK(a.count("fc1_weight"));
-               },
+               .epoch_end_callback =
+                   [&](int e, const Symbol&, const sg::ParamDict& a, const sg::ParamDict&) {
+                     epochs_seen.push_back(e);
+                     CHECK(a.count("fc1_weight"));
+                   },
                .optimizer = "sgd",
                .optimizer_params = {{"learning_rate", 0.5}, {"momentum", 0.9}},
                .num_epoch = 8,
@@ -96,9 +99,12 @@ TEST_CASE("module: fit learns, score and predict drop the padding, parameters ro
   CHECK(acc.at(0).first == "accuracy");
   CHECK(acc.at(0).second > 0.9);
   // MXNet's log lines
-  CHECK(std::find_if(lines.begin(), lines.end(), [](auto& l) { return l.starts_with("Epoch[0] Train-accuracy="); }) != lines.end());
-  CHECK(std::find_if(lines.begin(), lines.end(), [](auto& l) { return l.starts_with("Epoch[7] Validation-accuracy="); }) != lines.end());
-  CHECK(std::find_if(lines.begin(), lines.end(), [](auto& l) { return l.starts_with("Epoch[3] Time cost="); }) != lines.end());
+  CHECK(std::find_if(lines.begin(), lines.end(),
+                     [](auto& l) { return l.starts_with("Epoch[0] Train-accuracy="); }) != lines.end());
+  CHECK(std::find_if(lines.begin(), lines.end(),
+                     [](auto& l) { return l.starts_with("Epoch[7] Validation-accuracy="); }) != lines.end());
+  CHECK(std::find_if(lines.begin(), lines.end(),
+                     [](auto& l) { return l.starts_with("Epoch[3] Time cost="); }) != lines.end());
   // the curve: a header and one row per epoch; an SVG
   std::ifstream csv(dir + "/curve.csv");
   std::string header, row;
@@ -151,7 +157,8 @@ TEST_CASE("module: checkpoints are MXNet's files, written atomically, and load b
   std::string dir = temp_dir("ckpt");
   sg::Module mod(mlp(), {.logger = [](const std::string&) {}});
   mod.fit(it, {.epoch_end_callback = sg::callback::do_checkpoint(dir + "/m", 1, [](const std::string&) {}),
-               .num_epoch = 2, .progress = "off"});
+               .num_epoch = 2,
+               .progress = "off"});
   CHECK(fs::exists(dir + "/m-symbol.json"));
   CHECK(fs::exists(dir + "/m-0001.params"));
   CHECK(fs::exists(dir + "/m-0002.params"));
@@ -173,8 +180,8 @@ TEST_CASE("module: checkpoints are MXNet's files, written atomically, and load b
 TEST_CASE("module: a checkpoint written by MXNet 1.9.1 reproduces MXNet's outputs") {
   std::string d = std::string(SYMGRAD_TEST_DATA) + "/checkpoint";
   auto c = sg::load_checkpoint(d + "/mx_mlp", 1);
-  CHECK(c.symbol.list_arguments() ==
-        std::vector<std::string>{"data", "fc1_weight", "fc1_bias", "fc2_weight", "fc2_bias", "softmax_label"});
+  CHECK(c.symbol.list_arguments() == std::vector<std::string>{"data", "fc1_weight", "fc1_bias", "fc2_weight",
+                                                              "fc2_bias", "softmax_label"});
   auto io = sg::nd::load(d + "/mx_mlp_io.params");
   auto ex = c.symbol.simple_bind(sg::cpu(), {{"data", io.at("data").shape()}}, {.grad_req = "null"});
   ex.copy_params_from(c.arg_params, c.aux_params);
@@ -188,11 +195,14 @@ TEST_CASE("module: a checkpoint written by symgrad loads in MXNet 1.9.1 (checked
   // the committed files that MXNet loaded (tests/reference/make_checkpoint_golden.py).
   NameManager names;
   Symbol data = var("data");
-  Symbol h = activation(fully_connected(data, {.num_hidden = 6, .name = "fc1"}), {.act_type = "tanh", .name = "act1"});
+  Symbol h = activation(fully_connected(data, {.num_hidden = 6, .name = "fc1"}),
+                        {.act_type = "tanh", .name = "act1"});
   Symbol net = softmax_output(fully_connected(h, {.num_hidden = 3, .name = "fc2"}), {.name = "softmax"});
   sg::nd::random::Generator g(99);
-  sg::ParamDict arg{{"fc1_weight", sg::nd::random::uniform(-1, 1, {6, 4}, g)}, {"fc1_bias", sg::nd::random::uniform(-1, 1, {6}, g)},
-                    {"fc2_weight", sg::nd::random::uniform(-1, 1, {3, 6}, g)}, {"fc2_bias", sg::nd::random::uniform(-1, 1, {3}, g)}};
+  sg::ParamDict arg{{"fc1_weight", sg::nd::random::uniform(-1, 1, {6, 4}, g)},
+                    {"fc1_bias", sg::nd::random::uniform(-1, 1, {6}, g)},
+                    {"fc2_weight", sg::nd::random::uniform(-1, 1, {3, 6}, g)},
+                    {"fc2_bias", sg::nd::random::uniform(-1, 1, {3}, g)}};
   auto x = sg::nd::random::uniform(-1, 1, {5, 4}, g);
   auto ex = net.simple_bind(sg::cpu(), {{"data", {5, 4}}}, {.grad_req = "null"});
   ex.copy_params_from(arg);
@@ -208,7 +218,8 @@ TEST_CASE("module: a checkpoint written by symgrad loads in MXNet 1.9.1 (checked
       std::stringstream sa, sb;
       sa << a.rdbuf();
       sb << b.rdbuf();
-      INFO("fixture " << f << " differs from what symgrad writes now; regenerate it (see the reference script)");
+      INFO("fixture " << f
+                      << " differs from what symgrad writes now; regenerate it (see the reference script)");
       CHECK(sa.str() == sb.str());
     }
     auto mine = sg::nd::load(dir + "/sg_mlp_io.params"), fixed = sg::nd::load(d + "/sg_mlp_io.params");

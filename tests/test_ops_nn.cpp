@@ -44,8 +44,10 @@ TEST_CASE("pick and where") {
   Symbol x = var("x"), i = var("i");
   auto xv = sg::NDArray({{1, 2, 3}, {4, 5, 6}});
   CHECK(eval(pick(x, i), {{"x", xv}, {"i", sg::NDArray({2, 0})}}) == std::vector<float>{3, 4});
-  CHECK(eval(pick(x, i, {.axis = 0}), {{"x", xv}, {"i", sg::NDArray({1, 0, 1})}}) == std::vector<float>{4, 2, 6});
-  CHECK(eval(pick(x, i, {.mode = "wrap"}), {{"x", xv}, {"i", sg::NDArray({-1, 4})}}) == std::vector<float>{3, 5});
+  CHECK(eval(pick(x, i, {.axis = 0}), {{"x", xv}, {"i", sg::NDArray({1, 0, 1})}}) ==
+        std::vector<float>{4, 2, 6});
+  CHECK(eval(pick(x, i, {.mode = "wrap"}), {{"x", xv}, {"i", sg::NDArray({-1, 4})}}) ==
+        std::vector<float>{3, 5});
   CHECK(eval(pick(x, i), {{"x", xv}, {"i", sg::NDArray({-1, 4})}}) == std::vector<float>{1, 6});  // clip
   CHECK(out_shape(pick(x, i, {.keepdims = true}), {{"x", {2, 3}}}) == S{2, 1});
   CHECK(pick(x, i).infer_shape({{"x", {2, 3}}}).arg_shapes[1] == S{2});
@@ -58,7 +60,8 @@ TEST_CASE("pick and where") {
         std::vector<float>{-1, -2, -3, 4, 5, 6});
   CHECK_THROWS_AS(out_shape(where(c, x, y), {{"c", {3}}, {"x", {2, 3}}, {"y", {2, 3}}}), sg::ShapeError);
   CHECK(check_gradient(where(c, x, y), {{"c", {2, 3}}, {"x", {2, 3}}, {"y", {2, 3}}},
-                       {.inputs = {{"c", sg::NDArray({{1, 0, 1}, {0, 0, 1}}, sg::DType::float64)}}, .skip = {"c"}}) == 12);
+                       {.inputs = {{"c", sg::NDArray({{1, 0, 1}, {0, 0, 1}}, sg::DType::float64)}},
+                        .skip = {"c"}}) == 12);
 }
 
 TEST_CASE("zeros, ones, zeros_like, ones_like: shapes inferred from the consumer") {
@@ -66,7 +69,8 @@ TEST_CASE("zeros, ones, zeros_like, ones_like: shapes inferred from the consumer
   Symbol z = zeros({sg::dyn, 3}) + x;  // the begin-state pattern of RNN cells
   auto r = z.infer_shape({{"x", {5, 3}}});
   CHECK(r.out_shapes[0] == S{5, 3});
-  CHECK(eval(ones({2, 2}) * 3.0 + x, {{"x", sg::NDArray({{1, 2}, {3, 4}})}}) == std::vector<float>{4, 5, 6, 7});
+  CHECK(eval(ones({2, 2}) * 3.0 + x, {{"x", sg::NDArray({{1, 2}, {3, 4}})}}) ==
+        std::vector<float>{4, 5, 6, 7});
   CHECK(eval(zeros_like(x) + ones_like(x), {{"x", sg::NDArray({7, 8})}}) == std::vector<float>{1, 1});
   CHECK(check_gradient(x * 2.0 + zeros({2, 2}), {{"x", {2, 2}}}) == 4);
   CHECK(eval(full({2}, 2.5) + x, {{"x", sg::NDArray({1, 1})}}) == std::vector<float>{3.5, 3.5});
@@ -83,25 +87,30 @@ TEST_CASE("embedding: gather, scatter-add gradient, no gradient for the indices,
   auto w = sg::NDArray({{0, 1, 2}, {3, 4, 5}, {6, 7, 8}, {9, 10, 11}});
   ex.arg_dict().at("emb_weight").copy_from(w);
   ex.forward(true, {{"data", sg::NDArray({{1, 3}, {1, 0}})}});
-  CHECK(ex.outputs()[0].to_vector<float>() == std::vector<float>{9, 16, 25, 81, 100, 121, 9, 16, 25, 0, 1, 4});
+  CHECK(ex.outputs()[0].to_vector<float>() ==
+        std::vector<float>{9, 16, 25, 81, 100, 121, 9, 16, 25, 0, 1, 4});
   ex.backward();
   // d/dw of Σ w[idx]²: 2·w[r] per use; row 1 is used twice
   CHECK(ex.grad_dict().at("emb_weight").to_vector<float>() ==
         std::vector<float>{0, 2, 4, 12, 16, 20, 0, 0, 0, 18, 20, 22});
   // asking for the indices' gradient is harmless: it stays zero
-  auto ex2 = make_loss(e).simple_bind(sg::cpu(), {{"data", {2}}}, {.grad_req = std::vector<std::string>{"write", "write"}});
+  auto ex2 = make_loss(e).simple_bind(sg::cpu(), {{"data", {2}}},
+                                      {.grad_req = std::vector<std::string>{"write", "write"}});
   ex2.forward(true, {{"data", sg::NDArray({0, 3})}});
   ex2.backward();
   CHECK(ex2.grad_dict().at("data").to_vector<float>() == std::vector<float>{0, 0});
   // an index past the table names the value and its position
-  auto msg = testing::error_message<sg::ValueError>([&] { ex.forward(true, {{"data", sg::NDArray({{1, 3}, {4, 0}})}}); });
+  auto msg = testing::error_message<sg::ValueError>([&] {
+    ex.forward(true, {{"data", sg::NDArray({{1, 3}, {4, 0}})}});
+  });
   CHECK(msg.find("emb (Embedding)") != std::string::npos);
   CHECK(msg.find("holds 4 at flat position 2, outside [0, 4)") != std::string::npos);
   CHECK_THROWS_AS(ex.forward(true, {{"data", sg::NDArray({{1, -1}, {0, 0}})}}), sg::ValueError);
   CHECK_THROWS_AS(ex.forward(true, {{"data", sg::NDArray({{1, 0.5}, {0, 0}})}}), sg::ValueError);
   CHECK_THROWS_AS(embedding(d, {.input_dim = 0, .output_dim = 3}), sg::ValueError);
   Symbol e64 = embedding(d, {.input_dim = 4, .output_dim = 3, .dtype = sg::DType::float64, .name = "emb"});
-  CHECK(check_gradient(e64, {{"data", {3}}}, {.inputs = {{"data", sg::NDArray({3, 0, 3}, sg::DType::float64)}}}) == 12);
+  CHECK(check_gradient(e64, {{"data", {3}}},
+                       {.inputs = {{"data", sg::NDArray({3, 0, 3}, sg::DType::float64)}}}) == 12);
 }
 
 TEST_CASE("dropout: identity in inference, seeded masks in training, gradient through the mask") {
@@ -216,20 +225,25 @@ TEST_CASE("SoftmaxOutput: label forms, gradients, options") {
         }));
   // probabilities (one-hot included) have the data's shape: p - label
   auto probs = sg::NDArray({{0.2, 0.3, 0.5}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
-  close(so_grad({}, x, probs), expect(1, [&](int i, int k) { return p[i * 3 + k] - probs.at_flat(i * 3 + k); }));
+  close(so_grad({}, x, probs),
+        expect(1, [&](int i, int k) { return p[i * 3 + k] - probs.at_flat(i * 3 + k); }));
   // out-of-range class indices are errors, not silent gradients
   auto msg = testing::error_message<sg::ValueError>([&] { so_grad({}, x, sg::NDArray({2, 0, 3, 1})); });
   CHECK(msg.find("softmaxoutput") != std::string::npos);
-  CHECK(msg.find("(SoftmaxOutput, backward): label holds 3 at position 2, which is not a class index in [0, 3)") !=
+  CHECK(msg.find(
+            "(SoftmaxOutput, backward): label holds 3 at position 2, which is not a class index in [0, 3)") !=
         std::string::npos);
   // shapes: the label's accepted forms are named
   Symbol s = softmax_output(var("data"), {.name = "softmax"});
   CHECK(s.list_arguments() == std::vector<std::string>{"data", "softmax_label"});
   CHECK(s.infer_shape({{"data", {128, 7}}}).arg_shapes[1] == S{128});
-  auto shape_msg = testing::error_message<sg::ShapeError>([&] { s.infer_shape({{"data", {128, 7}}, {"softmax_label", {128, 5}}}); });
-  CHECK(shape_msg.find("softmax (SoftmaxOutput): label 'softmax_label' has shape (128, 5) but data has shape (128, 7); "
-                       "a label must be class indices, shape (128,) or (128, 1), or probabilities (one-hot included), "
-                       "shape (128, 7)") != std::string::npos);
+  auto shape_msg = testing::error_message<sg::ShapeError>([&] {
+    s.infer_shape({{"data", {128, 7}}, {"softmax_label", {128, 5}}});
+  });
+  CHECK(shape_msg.find(
+            "softmax (SoftmaxOutput): label 'softmax_label' has shape (128, 5) but data has shape (128, 7); "
+            "a label must be class indices, shape (128,) or (128, 1), or probabilities (one-hot included), "
+            "shape (128, 7)") != std::string::npos);
   // multi_output: softmax over axis 1 at every position
   auto xm = sg::nd::random::uniform(-1, 1, {2, 3, 4}, {.seed = 5});
   auto lm = sg::NDArray({{0, 1, 2, 0}, {2, 2, 1, 0}});
@@ -242,7 +256,8 @@ TEST_CASE("SoftmaxOutput: label forms, gradients, options") {
       for (int c = 0; c < 3; ++c) s2 += std::exp(xm.at_flat((i * 3 + c) * 4 + r));
       for (int c = 0; c < 3; ++c) {
         double pc = std::exp(xm.at_flat((i * 3 + c) * 4 + r)) / s2;
-        CHECK(gm[(i * 3 + c) * 4 + r] == doctest::Approx((pc - (c == lm.at_flat(i * 4 + r))) / 4).epsilon(1e-5));
+        CHECK(gm[(i * 3 + c) * 4 + r] ==
+              doctest::Approx((pc - (c == lm.at_flat(i * 4 + r))) / 4).epsilon(1e-5));
       }
     }
   // preserve_shape: over the last axis; labels data.shape[:-1]
@@ -265,7 +280,8 @@ TEST_CASE("regression outputs") {
   };
   CHECK(linear_regression_output(d, l).infer_shape({{"data", {3, 1}}}).arg_shapes[1] == S{3});
   CHECK(linear_regression_output(d, l).infer_shape({{"data", {3, 2}}}).arg_shapes[1] == S{3, 2});
-  CHECK_THROWS_AS(linear_regression_output(d, l).infer_shape({{"data", {3, 2}}, {"label", {3, 3}}}), sg::ShapeError);
+  CHECK_THROWS_AS(linear_regression_output(d, l).infer_shape({{"data", {3, 2}}, {"label", {3, 3}}}),
+                  sg::ShapeError);
   auto [y1, g1] = grad(linear_regression_output(d, l, {.grad_scale = 2}), lv);
   CHECK(y1 == std::vector<float>{0.5, -1, 2});
   CHECK(g1 == std::vector<float>{-1, -4, 2});
@@ -299,7 +315,8 @@ TEST_CASE("the notebook's pitfall: one-hot and class-index labels train to the s
   }
   auto train = [&](const sg::NDArray& label) {
     sg::sym::NameManager names;
-    Symbol net = softmax_output(fully_connected(var("data"), {.num_hidden = C, .name = "fc"}), {.name = "softmax"});
+    Symbol net =
+        softmax_output(fully_connected(var("data"), {.num_hidden = C, .name = "fc"}), {.name = "softmax"});
     auto ex = net.simple_bind(sg::cpu(), {{"data", {N, D}}, {"softmax_label", label.shape()}});
     ex.arg_dict().at("fc_weight").copy_from(sg::nd::random::uniform(-0.1, 0.1, {C, D}, {.seed = 13}));
     for (int step = 0; step < 50; ++step) {
@@ -341,13 +358,25 @@ TEST_CASE("typed embedding and softmax_output") {
 
 TEST_CASE("registry: the new operators round-trip") {
   Symbol x = var("x"), y = var("y");
-  std::vector<Symbol> syms{one_hot(x, {.depth = 3, .off_value = -1}), argmax(x, {.axis = 1}), argmin(x),
-                           pick(x, y, {.axis = 0, .mode = "wrap"}), where(x, y, y), zeros({0, 3}), ones({2}),
-                           ones_like(x), embedding(x, {.input_dim = 3, .output_dim = 2}), dropout(x, {.p = 0.2, .axes = {1}}),
-                           softmax(x, {.axis = 0, .temperature = 2.0}), log_softmax(x), softmax_activation(x, {.mode = "channel"}),
-                           softmax_cross_entropy(x, y),
-                           softmax_output(x, y, {.grad_scale = 2, .use_ignore = true, .normalization = "valid", .smooth_alpha = 0.1}),
-                           linear_regression_output(x, y, {.grad_scale = 3}), mae_regression_output(x, y)};
+  std::vector<Symbol> syms{
+      one_hot(x, {.depth = 3, .off_value = -1}),
+      argmax(x, {.axis = 1}),
+      argmin(x),
+      pick(x, y, {.axis = 0, .mode = "wrap"}),
+      where(x, y, y),
+      zeros({0, 3}),
+      ones({2}),
+      ones_like(x),
+      embedding(x, {.input_dim = 3, .output_dim = 2}),
+      dropout(x, {.p = 0.2, .axes = {1}}),
+      softmax(x, {.axis = 0, .temperature = 2.0}),
+      log_softmax(x),
+      softmax_activation(x, {.mode = "channel"}),
+      softmax_cross_entropy(x, y),
+      softmax_output(x, y,
+                     {.grad_scale = 2, .use_ignore = true, .normalization = "valid", .smooth_alpha = 0.1}),
+      linear_regression_output(x, y, {.grad_scale = 3}),
+      mae_regression_output(x, y)};
   for (const auto& s : syms) {
     const auto& n = *s.entries()[0].node;
     CAPTURE(n.op->type_name());

@@ -15,15 +15,19 @@ using testing::check_gradient;
 
 namespace {
 // Binds `s` in float64 and fills every argument with uniform values from [lo, hi].
-sg::Executor bind64(const Symbol& s, const sg::ShapeDict& shapes, std::uint64_t seed = 3, double lo = -1, double hi = 1) {
+sg::Executor bind64(const Symbol& s, const sg::ShapeDict& shapes, std::uint64_t seed = 3, double lo = -1,
+                    double hi = 1) {
   sg::TypeDict types;
   for (const auto& a : s.list_arguments()) types[a] = sg::DType::float64;
   auto ex = s.simple_bind(sg::cpu(), shapes, {.type_dict = types});
   sg::nd::random::Generator gen(seed);
-  for (auto& a : ex.arg_arrays()) sg::nd::random::uniform(lo, hi, a.shape(), gen, {.dtype = sg::DType::float64}).copy_to(a);
+  for (auto& a : ex.arg_arrays())
+    sg::nd::random::uniform(lo, hi, a.shape(), gen, {.dtype = sg::DType::float64}).copy_to(a);
   return ex;
 }
-const double* in64(sg::Executor& ex, const std::string& name) { return ex.arg_dict().at(name).data<double>(); }
+const double* in64(sg::Executor& ex, const std::string& name) {
+  return ex.arg_dict().at(name).data<double>();
+}
 std::string shape_error(const Symbol& s, const sg::ShapeDict& shapes) {
   return testing::error_message<sg::ShapeError>([&] { s.infer_shape(shapes); });
 }
@@ -65,7 +69,8 @@ TEST_CASE("layer_norm: values, mean and std against a direct formula") {
   NameManager names;
   Symbol x = var("data");
   // axis 1 of (2, 3, 4): every (n, w) column is normalised over its 3 channels
-  auto ex = bind64(layer_norm(x, {.axis = 1, .eps = 1e-3, .output_mean_var = true, .name = "ln"}), {{"data", {2, 3, 4}}});
+  auto ex = bind64(layer_norm(x, {.axis = 1, .eps = 1e-3, .output_mean_var = true, .name = "ln"}),
+                   {{"data", {2, 3, 4}}});
   const double *X = in64(ex, "data"), *G = in64(ex, "ln_gamma"), *B = in64(ex, "ln_beta");
   const auto& out = ex.forward(true);
   REQUIRE(out.size() == 3);
@@ -84,7 +89,8 @@ TEST_CASE("layer_norm: values, mean and std against a direct formula") {
     }
   CHECK(worst < 1e-12);
 
-  // the default: the last axis; each row of the output has mean beta·1 and spread gamma when gamma, beta are constant
+  // the default: the last axis; each row of the output has mean beta·1 and spread gamma when gamma, beta are
+  // constant
   auto ex2 = bind64(layer_norm(x, {.name = "l2"}), {{"data", {3, 5}}}, 9, -2, 2);
   ex2.arg_dict().at("l2_gamma").copy_from(sg::NDArray({2.0, 2.0, 2.0, 2.0, 2.0}, sg::DType::float64));
   ex2.arg_dict().at("l2_beta").copy_from(sg::NDArray({0.5, 0.5, 0.5, 0.5, 0.5}, sg::DType::float64));
@@ -93,7 +99,8 @@ TEST_CASE("layer_norm: values, mean and std against a direct formula") {
   for (int row = 0; row < 3; ++row) {
     double m = 0, v = 0, ym = 0, yv = 0;
     for (int k = 0; k < 5; ++k) m += X2[row * 5 + k] / 5, ym += Y2[row * 5 + k] / 5;
-    for (int k = 0; k < 5; ++k) v += std::pow(X2[row * 5 + k] - m, 2) / 5, yv += std::pow(Y2[row * 5 + k] - ym, 2) / 5;
+    for (int k = 0; k < 5; ++k)
+      v += std::pow(X2[row * 5 + k] - m, 2) / 5, yv += std::pow(Y2[row * 5 + k] - ym, 2) / 5;
     CHECK(ym == doctest::Approx(0.5));
     CHECK(std::sqrt(yv) == doctest::Approx(2 * std::sqrt(v / (v + 1e-5))));
   }
@@ -114,7 +121,8 @@ TEST_CASE("layer_norm: float64 gradients; mean and std pass none back") {
   const auto& outs = ex.forward(true);
   sg::nd::random::Generator gen(11);
   std::vector<sg::NDArray> heads, only_first;
-  for (const auto& o : outs) heads.push_back(sg::nd::random::uniform(-1, 1, o.shape(), gen, {.dtype = sg::DType::float64}));
+  for (const auto& o : outs)
+    heads.push_back(sg::nd::random::uniform(-1, 1, o.shape(), gen, {.dtype = sg::DType::float64}));
   only_first = {heads[0], sg::nd::zeros_like(heads[1]), sg::nd::zeros_like(heads[2])};
   ex.backward(heads);
   auto with_all = ex.grad_dict().at("data").copy();
@@ -152,7 +160,8 @@ TEST_CASE("instance_norm: shapes, shape errors, values and gradients") {
     for (int k = 0; k < 6; ++k) m += X[p * 6 + k] / 6;
     for (int k = 0; k < 6; ++k) v += std::pow(X[p * 6 + k] - m, 2) / 6;
     for (int k = 0; k < 6; ++k)
-      worst = std::max(worst, std::fabs(Y[p * 6 + k] - ((X[p * 6 + k] - m) / std::sqrt(v + 1e-2) * G[p % 3] + B[p % 3])));
+      worst = std::max(
+          worst, std::fabs(Y[p * 6 + k] - ((X[p * 6 + k] - m) / std::sqrt(v + 1e-2) * G[p % 3] + B[p % 3])));
   }
   CHECK(worst < 1e-12);
 
@@ -178,18 +187,23 @@ TEST_CASE("l2_normalization: the three modes, values, shapes and gradients") {
             "mode 'channel' needs (batch, channel, spatial...)"));
   CHECK(has(shape_error(l2_normalization(x, {.mode = "spatial"}), {{"data", {4}}}), "rank 3 or more"));
   CHECK(has(shape_error(l2_normalization(x), {{"data", {}}}), "at least one axis"));
-  CHECK_THROWS_WITH_AS(l2_normalization(x, {.mode = "row"}), doctest::Contains("instance, channel or spatial"), sg::ValueError);
+  CHECK_THROWS_WITH_AS(l2_normalization(x, {.mode = "row"}),
+                       doctest::Contains("instance, channel or spatial"), sg::ValueError);
 
   // MXNet's documented example on (2, 2, 2)
   const std::vector<std::pair<std::string, std::vector<double>>> doc = {
-      {"instance", {0.18257418, 0.36514837, 0.54772252, 0.73029673, 0.24077171, 0.24077171, 0.60192931, 0.72231513}},
-      {"channel", {0.31622776, 0.44721359, 0.94868326, 0.89442718, 0.37139067, 0.31622776, 0.92847669, 0.94868326}},
-      {"spatial", {0.44721359, 0.89442718, 0.60000002, 0.80000001, 0.70710677, 0.70710677, 0.6401844, 0.76822126}}};
+      {"instance",
+       {0.18257418, 0.36514837, 0.54772252, 0.73029673, 0.24077171, 0.24077171, 0.60192931, 0.72231513}},
+      {"channel",
+       {0.31622776, 0.44721359, 0.94868326, 0.89442718, 0.37139067, 0.31622776, 0.92847669, 0.94868326}},
+      {"spatial",
+       {0.44721359, 0.89442718, 0.60000002, 0.80000001, 0.70710677, 0.70710677, 0.6401844, 0.76822126}}};
   for (const auto& [mode, want] : doc) {
     auto ex = l2_normalization(x, {.mode = mode}).simple_bind(sg::cpu(), {{"data", {2, 2, 2}}});
     ex.arg_dict().at("data").copy_from(sg::NDArray({{{1, 2}, {3, 4}}, {{2, 2}, {5, 6}}}));
     auto y = ex.forward(false).at(0).to_vector<float>();
-    for (std::size_t i = 0; i < 8; ++i) CHECK_MESSAGE(y[i] == doctest::Approx(want[i]).epsilon(1e-6), mode << " " << i);
+    for (std::size_t i = 0; i < 8; ++i)
+      CHECK_MESSAGE(y[i] == doctest::Approx(want[i]).epsilon(1e-6), mode << " " << i);
   }
 
   // direct sums on (2, 3, 2, 2): instance over (c, h, w), channel over c, spatial over (h, w)
@@ -204,7 +218,8 @@ TEST_CASE("l2_normalization: the three modes, values, shapes and gradients") {
           double sum = 0;
           for (int c2 = 0; c2 < 3; ++c2)
             for (int s2 = 0; s2 < 4; ++s2) {
-              const bool in = mode == "instance" || (mode == "channel" && s2 == s) || (mode == "spatial" && c2 == c);
+              const bool in =
+                  mode == "instance" || (mode == "channel" && s2 == s) || (mode == "spatial" && c2 == c);
               if (in) sum += std::pow(X[(n * 3 + c2) * 4 + s2], 2);
             }
           const int k = (n * 3 + c) * 4 + s;
@@ -236,13 +251,14 @@ TEST_CASE("LRN: the cross-channel window, values, errors and gradients") {
   CHECK(has(shape_error(lrn(x, {.nsize = 5}), {{"data", {1, 4, 2, 2}}}), "4 channels, fewer than nsize=5"));
   CHECK_THROWS_WITH_AS(lrn(x, {.nsize = 4}), doctest::Contains("odd"), sg::ValueError);
   CHECK_THROWS_WITH_AS(lrn(x, {}), doctest::Contains("nsize"), sg::ValueError);
-  CHECK_THROWS_WITH_AS(sg::ops::create_op("LRN", {{"alpha", "0.1"}}, 1), doctest::Contains("'nsize' is missing"),
-                       sg::ValueError);
+  CHECK_THROWS_WITH_AS(sg::ops::create_op("LRN", {{"alpha", "0.1"}}, 1),
+                       doctest::Contains("'nsize' is missing"), sg::ValueError);
 
   // y = x / (k + alpha/n · Σ x_j² over the channels j within n/2 of c)^beta
   for (std::int64_t n : {1, 3, 5}) {
     const double alpha = 0.7, beta = 0.6, k = 1.3;
-    auto ex = bind64(lrn(x, {.nsize = n, .alpha = alpha, .beta = beta, .knorm = k}), {{"data", {2, 5, 2, 3}}}, 4, -2, 2);
+    auto ex = bind64(lrn(x, {.nsize = n, .alpha = alpha, .beta = beta, .knorm = k}), {{"data", {2, 5, 2, 3}}},
+                     4, -2, 2);
     const double* X = in64(ex, "data");
     const double* Y = ex.forward(false).at(0).data<double>();
     double worst = 0;
@@ -265,9 +281,10 @@ TEST_CASE("LRN: the cross-channel window, values, errors and gradients") {
   CHECK(y[2] == doctest::Approx(3 / std::pow(2 + 1e-4 / 3 * 13, 0.75)).epsilon(1e-12));
 
   CHECK(check_gradient(lrn(x, {.nsize = 3}), {{"data", {2, 4, 2, 2}}}) > 0);
-  CHECK(check_gradient(lrn(x, {.nsize = 5, .alpha = 0.8, .beta = 0.6, .knorm = 1.2}), {{"data", {2, 6, 2, 3}}},
-                       {.low = -2, .high = 2}) > 0);
-  CHECK(check_gradient(lrn(x, {.nsize = 3, .alpha = 2, .beta = 1.5, .knorm = 0.5}), {{"data", {1, 3, 3, 1}}}) > 0);
+  CHECK(check_gradient(lrn(x, {.nsize = 5, .alpha = 0.8, .beta = 0.6, .knorm = 1.2}),
+                       {{"data", {2, 6, 2, 3}}}, {.low = -2, .high = 2}) > 0);
+  CHECK(check_gradient(lrn(x, {.nsize = 3, .alpha = 2, .beta = 1.5, .knorm = 0.5}),
+                       {{"data", {1, 3, 3, 1}}}) > 0);
   CHECK(check_gradient(lrn(x, {.nsize = 1, .alpha = 1}), {{"data", {1, 2, 2, 2}}}) > 0);
 }
 
@@ -283,7 +300,8 @@ TEST_CASE("norm: symbol JSON round trip and MXNet's JSON") {
   CHECK(back.attr_dict() == net.attr_dict());
   auto attrs = net.attr_dict();
   CHECK(attrs.at("ln") == sg::AttrMap{{"axis", "1"}, {"eps", "0.001"}});
-  CHECK(attrs.at("lrn") == sg::AttrMap{{"alpha", "0.001"}, {"beta", "0.5"}, {"knorm", "1.5"}, {"nsize", "5"}});
+  CHECK(attrs.at("lrn") ==
+        sg::AttrMap{{"alpha", "0.001"}, {"beta", "0.5"}, {"knorm", "1.5"}, {"nsize", "5"}});
   CHECK(attrs.at("l2") == sg::AttrMap{{"eps", "1e-06"}, {"mode", "spatial"}});
   CHECK(attrs.at("in").at("eps") == sg::attr::format(1e-4));
   CHECK(attrs.count("lrn") == 1);
@@ -312,8 +330,8 @@ TEST_CASE("norm: symbol JSON round trip and MXNet's JSON") {
   CHECK(has(compact(net.tojson()), R"("node_row_ptr":[0,1,2,3,6,7,8,11,13,15])"));
   auto a = bind64(net, {{"data", {2, 6, 3, 3}}}), b = bind64(loaded, {{"data", {2, 6, 3, 3}}});
   CHECK(sg::nd::max_abs_diff(a.forward(false).at(0), b.forward(false).at(0)) == 0);
-  CHECK_THROWS_WITH_AS(sg::ops::create_op("LayerNorm", {{"axes", "1"}}, 3), doctest::Contains("unknown attribute 'axes'"),
-                       sg::ValueError);
+  CHECK_THROWS_WITH_AS(sg::ops::create_op("LayerNorm", {{"axes", "1"}}, 3),
+                       doctest::Contains("unknown attribute 'axes'"), sg::ValueError);
   CHECK_THROWS_AS(sg::ops::create_op("L2Normalization", {{"mode", "batch"}}, 1), sg::ValueError);
 }
 

@@ -45,10 +45,13 @@ TEST_CASE("reshape: MXNet's special codes") {
   CHECK(r({10, 5, 4}, {-1, 0}) == S{40, 5});
   CHECK(r({10, 5, 4}, {-1, 0}, true) == S{50, 4});
   // Sizes must add up (MXNet stopped checking in 1.5 and truncates silently).
-  CHECK_THROWS_WITH_AS(r({2, 3, 4}, {5, 5}), doctest::Contains("different number of elements"), sg::ShapeError);
+  CHECK_THROWS_WITH_AS(r({2, 3, 4}, {5, 5}), doctest::Contains("different number of elements"),
+                       sg::ShapeError);
   CHECK_THROWS_WITH_AS(r({2, 3, 4}, {5, -1}), doctest::Contains("not divisible"), sg::ShapeError);
-  CHECK_THROWS_WITH_AS(r({2, 3, 4}, {-1, -1}), doctest::Contains("only one dimension can be -1"), sg::ShapeError);
-  CHECK_THROWS_WITH_AS(r({2, 3, 4}, {-4, -1, -1, -2}), doctest::Contains("cannot both be -1"), sg::ShapeError);
+  CHECK_THROWS_WITH_AS(r({2, 3, 4}, {-1, -1}), doctest::Contains("only one dimension can be -1"),
+                       sg::ShapeError);
+  CHECK_THROWS_WITH_AS(r({2, 3, 4}, {-4, -1, -1, -2}), doctest::Contains("cannot both be -1"),
+                       sg::ShapeError);
   CHECK_THROWS_WITH_AS(r({2, 3, 4}, {-4, 5, -1, -2}), doctest::Contains("do not divide"), sg::ShapeError);
   CHECK_THROWS_AS(r({2, 3}, {0, 0, 0}), sg::ShapeError);
   // backwards: an unknown input dimension from the output
@@ -66,7 +69,8 @@ TEST_CASE("flatten and expand_dims") {
   CHECK(out_shape(expand_dims(x, 1), {{"x", {2, 3}}}) == S{2, 1, 3});
   CHECK(out_shape(expand_dims(x, -1), {{"x", {2, 3}}}) == S{2, 3, 1});
   CHECK(out_shape(expand_dims(x, 0), {{"x", {2, 3}}}) == S{1, 2, 3});
-  CHECK_THROWS_WITH_AS(out_shape(expand_dims(x, 3), {{"x", {2, 3}}}), doctest::Contains("out of range"), sg::ShapeError);
+  CHECK_THROWS_WITH_AS(out_shape(expand_dims(x, 3), {{"x", {2, 3}}}), doctest::Contains("out of range"),
+                       sg::ShapeError);
   CHECK(check_gradient(flatten(x), {{"x", {2, 3, 2}}}) == 12);
   CHECK(check_gradient(expand_dims(x, 1), {{"x", {2, 3}}}) == 6);
 }
@@ -76,10 +80,11 @@ TEST_CASE("transpose and swapaxes") {
   CHECK(out_shape(transpose(x), {{"x", {2, 3, 4}}}) == S{4, 3, 2});
   CHECK(out_shape(transpose(x, {1, 0, 2}), {{"x", {2, 3, 4}}}) == S{3, 2, 4});
   CHECK(out_shape(swapaxes(x, 0, 2), {{"x", {2, 3, 4}}}) == S{4, 3, 2});
-  CHECK_THROWS_WITH_AS(out_shape(transpose(x, {0, 0, 1}), {{"x", {2, 3, 4}}}), doctest::Contains("permutation"),
-                       sg::ShapeError);
+  CHECK_THROWS_WITH_AS(out_shape(transpose(x, {0, 0, 1}), {{"x", {2, 3, 4}}}),
+                       doctest::Contains("permutation"), sg::ShapeError);
   CHECK_THROWS_AS(out_shape(transpose(x, {0, 1}), {{"x", {2, 3, 4}}}), sg::ShapeError);
-  CHECK(eval(transpose(x), {{"x", sg::NDArray({{1, 2, 3}, {4, 5, 6}})}}) == std::vector<float>{1, 4, 2, 5, 3, 6});
+  CHECK(eval(transpose(x), {{"x", sg::NDArray({{1, 2, 3}, {4, 5, 6}})}}) ==
+        std::vector<float>{1, 4, 2, 5, 3, 6});
   CHECK(check_gradient(transpose(x, {2, 0, 1}), {{"x", {2, 3, 4}}}) == 24);
   CHECK(check_gradient(swapaxes(x, 1, 2), {{"x", {2, 3, 4}}}) == 24);
   // backwards inference through the permutation
@@ -105,10 +110,14 @@ TEST_CASE("concat and split (SliceChannel)") {
   CHECK(s.list_outputs() == std::vector<std::string>{"split0_output0", "split0_output1", "split0_output2"});
   auto shp = s.infer_shape({{"x", {2, 6}}});
   CHECK(shp.out_shapes == std::vector<S>{{2, 2}, {2, 2}, {2, 2}});
-  CHECK(split(x, {.num_outputs = 3, .axis = 1, .squeeze_axis = true}).infer_shape({{"x", {2, 3, 4}}}).out_shapes[0] == S{2, 4});
-  CHECK_THROWS_WITH_AS(s.infer_shape({{"x", {2, 7}}}), doctest::Contains("3 does not divide 7"), sg::ShapeError);
-  CHECK_THROWS_WITH_AS(split(x, {.num_outputs = 2, .axis = 1, .squeeze_axis = true}).infer_shape({{"x", {2, 4}}}),
-                       doctest::Contains("squeeze_axis"), sg::ShapeError);
+  CHECK(split(x, {.num_outputs = 3, .axis = 1, .squeeze_axis = true})
+            .infer_shape({{"x", {2, 3, 4}}})
+            .out_shapes[0] == S{2, 4});
+  CHECK_THROWS_WITH_AS(s.infer_shape({{"x", {2, 7}}}), doctest::Contains("3 does not divide 7"),
+                       sg::ShapeError);
+  CHECK_THROWS_WITH_AS(
+      split(x, {.num_outputs = 2, .axis = 1, .squeeze_axis = true}).infer_shape({{"x", {2, 4}}}),
+      doctest::Contains("squeeze_axis"), sg::ShapeError);
   CHECK(slice_channel(x, {.num_outputs = 2}).name()->starts_with("slicechannel"));
   // the input's shape follows from an output
   Symbol t = split(x, {.num_outputs = 4, .axis = 1, .squeeze_axis = true})[2] + var("y");
@@ -126,13 +135,15 @@ TEST_CASE("slice and slice_axis") {
         std::vector<float>{8, 10, 4, 6, 0, 2});
   CHECK(eval(slice(x, {.begin = {-1}, .end = {None}}), {{"x", xv}}) == std::vector<float>{8, 9, 10, 11});
   CHECK(eval(slice_axis(x, {.axis = 1, .begin = -2}), {{"x", xv}}) == std::vector<float>{2, 3, 6, 7, 10, 11});
-  CHECK(eval(slice_axis(x, {.axis = 0, .begin = 1, .end = 2}), {{"x", xv}}) == std::vector<float>{4, 5, 6, 7});
-  CHECK_THROWS_WITH_AS(out_shape(slice(x, {.begin = {2}, .end = {1}}), {{"x", {3, 4}}}), doctest::Contains("empty"),
-                       sg::ShapeError);
+  CHECK(eval(slice_axis(x, {.axis = 0, .begin = 1, .end = 2}), {{"x", xv}}) ==
+        std::vector<float>{4, 5, 6, 7});
+  CHECK_THROWS_WITH_AS(out_shape(slice(x, {.begin = {2}, .end = {1}}), {{"x", {3, 4}}}),
+                       doctest::Contains("empty"), sg::ShapeError);
   CHECK_THROWS_WITH_AS(out_shape(slice(x, {.begin = {0}, .end = {1}, .step = {0}}), {{"x", {3, 4}}}),
                        doctest::Contains("step cannot be 0"), sg::ShapeError);
   CHECK_THROWS_AS(out_shape(slice_axis(x, {.axis = 2, .begin = 0}), {{"x", {3, 4}}}), sg::ShapeError);
-  CHECK(check_gradient(slice(x, {.begin = {1, None}, .end = {None, None}, .step = {1, -2}}), {{"x", {3, 4}}}) == 12);
+  CHECK(check_gradient(slice(x, {.begin = {1, None}, .end = {None, None}, .step = {1, -2}}),
+                       {{"x", {3, 4}}}) == 12);
   CHECK(check_gradient(slice_axis(x, {.axis = -1, .begin = 1, .end = 3}), {{"x", {3, 4}}}) == 12);
 }
 
@@ -143,10 +154,12 @@ TEST_CASE("tile and repeat") {
   CHECK(out_shape(tile(x, {2}), {{"x", {2, 2}}}) == S{2, 4});
   CHECK(out_shape(tile(x, {2, 1, 1}), {{"x", {2, 2}}}) == S{2, 2, 2});
   CHECK(eval(tile(x, {1, 2}), {{"x", xv}}) == std::vector<float>{1, 2, 1, 2, 3, 4, 3, 4});
-  CHECK(eval(repeat(x, {.repeats = 2, .axis = 1}), {{"x", xv}}) == std::vector<float>{1, 1, 2, 2, 3, 3, 4, 4});
+  CHECK(eval(repeat(x, {.repeats = 2, .axis = 1}), {{"x", xv}}) ==
+        std::vector<float>{1, 1, 2, 2, 3, 3, 4, 4});
   CHECK(eval(repeat(x, {.repeats = 2}), {{"x", xv}}) == std::vector<float>{1, 1, 2, 2, 3, 3, 4, 4});
   CHECK(out_shape(repeat(x, {.repeats = 3}), {{"x", {2, 2}}}) == S{12});
-  CHECK(eval(repeat(x, {.repeats = 2, .axis = 0}), {{"x", xv}}) == std::vector<float>{1, 2, 1, 2, 3, 4, 3, 4});
+  CHECK(eval(repeat(x, {.repeats = 2, .axis = 0}), {{"x", xv}}) ==
+        std::vector<float>{1, 2, 1, 2, 3, 4, 3, 4});
   CHECK_THROWS_AS(out_shape(tile(x, {0}), {{"x", {2}}}), sg::ShapeError);
   CHECK_THROWS_AS(out_shape(repeat(x, {.repeats = 2, .axis = 2}), {{"x", {2, 2}}}), sg::ShapeError);
   CHECK(check_gradient(tile(x, {2, 1, 3}), {{"x", {2, 3}}}) == 6);
@@ -158,7 +171,8 @@ TEST_CASE("broadcast_* operators") {
   CHECK(out_shape(broadcast_add(a, b), {{"a", {2, 1, 4}}, {"b", {3, 1}}}) == S{2, 3, 4});
   CHECK(out_shape(broadcast_mul(a, b), {{"a", {4}}, {"b", {2, 4}}}) == S{2, 4});
   CHECK_THROWS_WITH_AS(out_shape(broadcast_sub(a, b), {{"a", {2, 3}}, {"b", {2, 4}}}),
-                       doctest::Contains("could not be broadcast together with shapes (2, 3) and (2, 4)"), sg::ShapeError);
+                       doctest::Contains("could not be broadcast together with shapes (2, 3) and (2, 4)"),
+                       sg::ShapeError);
   CHECK(eval(broadcast_sub(a, b), {{"a", sg::NDArray({{1, 2}, {3, 4}})}, {"b", sg::NDArray({10, 20})}}) ==
         std::vector<float>{-9, -18, -7, -16});
   sg::ShapeDict s{{"a", {2, 1, 3}}, {"b", {4, 1}}};
@@ -206,9 +220,10 @@ TEST_CASE("reductions: sum, mean, max, min, prod, norm") {
   CHECK(out_shape(sum(x, {.axis = {1}, .keepdims = true}), {{"x", {2, 3, 4}}}) == S{2, 1, 4});
   CHECK(out_shape(mean(x, {.axis = {1}, .exclude = true}), {{"x", {2, 3, 4}}}) == S{3});
   CHECK(out_shape(max(x, {.axis = {-1, 0}}), {{"x", {2, 3, 4}}}) == S{3});
-  CHECK_THROWS_WITH_AS(out_shape(sum(x, {.axis = {3}}), {{"x", {2, 3, 4}}}), doctest::Contains("exceeds"), sg::ShapeError);
-  CHECK_THROWS_WITH_AS(out_shape(sum(x, {.axis = {1, -2}}), {{"x", {2, 3, 4}}}), doctest::Contains("duplicates"),
+  CHECK_THROWS_WITH_AS(out_shape(sum(x, {.axis = {3}}), {{"x", {2, 3, 4}}}), doctest::Contains("exceeds"),
                        sg::ShapeError);
+  CHECK_THROWS_WITH_AS(out_shape(sum(x, {.axis = {1, -2}}), {{"x", {2, 3, 4}}}),
+                       doctest::Contains("duplicates"), sg::ShapeError);
   auto xv = sg::NDArray({{1, -2, 3}, {4, 5, -6}});
   CHECK(eval(sum(x, {.axis = {0}}), {{"x", xv}}) == std::vector<float>{5, 3, -3});
   CHECK(eval(mean(x, {.axis = {1}}), {{"x", xv}}) == std::vector<float>{2.0f / 3, 1});
@@ -238,10 +253,10 @@ TEST_CASE("dot and batch_dot") {
   CHECK(out_shape(dot(a, b), {{"a", {2, 5, 3}}, {"b", {3, 4, 6}}}) == S{2, 5, 4, 6});
   CHECK(out_shape(dot(a, b), {{"a", {3}}, {"b", {3}}}) == S{1});
   CHECK(out_shape(batch_dot(a, b), {{"a", {7, 2, 3}}, {"b", {7, 3, 4}}}) == S{7, 2, 4});
-  CHECK(out_shape(batch_dot(a, b, {.transpose_a = true, .transpose_b = true}), {{"a", {7, 3, 2}}, {"b", {7, 4, 3}}}) ==
-        S{7, 2, 4});
-  CHECK_THROWS_WITH_AS(out_shape(dot(a, b), {{"a", {2, 3}}, {"b", {4, 3}}}), doctest::Contains("contracted dimensions differ"),
-                       sg::ShapeError);
+  CHECK(out_shape(batch_dot(a, b, {.transpose_a = true, .transpose_b = true}),
+                  {{"a", {7, 3, 2}}, {"b", {7, 4, 3}}}) == S{7, 2, 4});
+  CHECK_THROWS_WITH_AS(out_shape(dot(a, b), {{"a", {2, 3}}, {"b", {4, 3}}}),
+                       doctest::Contains("contracted dimensions differ"), sg::ShapeError);
   CHECK_THROWS_AS(out_shape(batch_dot(a, b), {{"a", {7, 2, 3}}, {"b", {6, 3, 4}}}), sg::ShapeError);
   CHECK(eval(dot(a, b), {{"a", sg::NDArray({{1, 2}, {3, 4}})}, {"b", sg::NDArray({{5}, {6}})}}) ==
         std::vector<float>{17, 39});
@@ -252,7 +267,8 @@ TEST_CASE("dot and batch_dot") {
       S sa = ta ? S{3, 2} : S{2, 3}, sb = tb ? S{4, 3} : S{3, 4};
       CHECK(check_gradient(dot(a, b, {.transpose_a = ta, .transpose_b = tb}), {{"a", sa}, {"b", sb}}) == 18);
       S ba = ta ? S{2, 3, 2} : S{2, 2, 3}, bb = tb ? S{2, 4, 3} : S{2, 3, 4};
-      CHECK(check_gradient(batch_dot(a, b, {.transpose_a = ta, .transpose_b = tb}), {{"a", ba}, {"b", bb}}) == 36);
+      CHECK(check_gradient(batch_dot(a, b, {.transpose_a = ta, .transpose_b = tb}), {{"a", ba}, {"b", bb}}) ==
+            36);
     }
   CHECK(check_gradient(dot(a, b), {{"a", {2, 2, 3}}, {"b", {3, 2}}}) == 18);
 }
@@ -281,13 +297,26 @@ TEST_CASE("typed shape operators: static shapes through reshape, transpose, conc
 
 TEST_CASE("operators round-trip through the registry") {
   Symbol x = var("x"), y = var("y");
-  std::vector<Symbol> syms{
-      reshape(x, {.shape = {-1, 0}, .reverse = true}), flatten(x), expand_dims(x, -1), transpose(x, {1, 0}),
-      swapaxes(x, 0, 1), concat({x, y}, {.dim = 0}), split(x, {.num_outputs = 2, .axis = 0, .squeeze_axis = true}),
-      slice(x, {.begin = {1, None}, .end = {None, -1}, .step = {1, -1}}), slice_axis(x, {.axis = 1, .begin = 0, .end = 2}),
-      tile(x, {2, 2}), repeat(x, {.repeats = 2, .axis = 0}), broadcast_power(x, y), sum(x, {.axis = {1}, .keepdims = true}),
-      norm(x, {.ord = 1}), dot(x, y, {.transpose_b = true}), batch_dot(x, y, {.transpose_a = true}), clip(x, -1, 2),
-      maximum(x, 3.0), fully_connected(x, {.num_hidden = 3, .no_bias = true}), make_loss(x, {.normalization = "valid"})};
+  std::vector<Symbol> syms{reshape(x, {.shape = {-1, 0}, .reverse = true}),
+                           flatten(x),
+                           expand_dims(x, -1),
+                           transpose(x, {1, 0}),
+                           swapaxes(x, 0, 1),
+                           concat({x, y}, {.dim = 0}),
+                           split(x, {.num_outputs = 2, .axis = 0, .squeeze_axis = true}),
+                           slice(x, {.begin = {1, None}, .end = {None, -1}, .step = {1, -1}}),
+                           slice_axis(x, {.axis = 1, .begin = 0, .end = 2}),
+                           tile(x, {2, 2}),
+                           repeat(x, {.repeats = 2, .axis = 0}),
+                           broadcast_power(x, y),
+                           sum(x, {.axis = {1}, .keepdims = true}),
+                           norm(x, {.ord = 1}),
+                           dot(x, y, {.transpose_b = true}),
+                           batch_dot(x, y, {.transpose_a = true}),
+                           clip(x, -1, 2),
+                           maximum(x, 3.0),
+                           fully_connected(x, {.num_hidden = 3, .no_bias = true}),
+                           make_loss(x, {.normalization = "valid"})};
   for (const auto& s : syms) {
     const auto& n = *s.entries()[0].node;
     CAPTURE(n.op->type_name());
@@ -295,8 +324,8 @@ TEST_CASE("operators round-trip through the registry") {
     CHECK(op->type_name() == n.op->type_name());
     CHECK(op->attrs() == n.op->attrs());
   }
-  CHECK_THROWS_WITH_AS(sg::ops::create_op("FullyConnectd", {}, 1), doctest::Contains("Did you mean 'FullyConnected'"),
-                       sg::NameError);
+  CHECK_THROWS_WITH_AS(sg::ops::create_op("FullyConnectd", {}, 1),
+                       doctest::Contains("Did you mean 'FullyConnected'"), sg::NameError);
 }
 
 TEST_CASE("typed broadcast operators fuse into one kernel, forward and backward") {

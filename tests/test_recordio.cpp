@@ -25,13 +25,13 @@ std::string scratch(const std::string& name) { return testing::scratch("rio_" + 
 
 std::string fixture_dir() { return std::string(SYMGRAD_TEST_DATA) + "/recordio"; }
 
-
 const std::string kMagicBytes("\x0a\x23\xd7\xce", 4);
 
 // The same records as records() in tests/reference/make_recordio_golden.py.
 std::string pattern(int n, int seed) {
   std::string s(static_cast<std::size_t>(n), '\0');
-  for (int j = 0; j < n; ++j) s[static_cast<std::size_t>(j)] = static_cast<char>((seed * 31 + j * 7 + (j >> 3)) & 0xFF);
+  for (int j = 0; j < n; ++j)
+    s[static_cast<std::size_t>(j)] = static_cast<char>((seed * 31 + j * 7 + (j >> 3)) & 0xFF);
   return s;
 }
 std::vector<std::string> records() {
@@ -63,7 +63,8 @@ std::vector<std::string> read_all(rio::MXRecordIO& r) {
 
 std::uint32_t word_at(const std::string& bytes, std::size_t off) {
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(bytes[off + static_cast<std::size_t>(i)]);
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(bytes[off + static_cast<std::size_t>(i)]);
   return v;
 }
 
@@ -104,7 +105,11 @@ TEST_CASE("recordio: skip() walks the same records as read() without reading pay
   std::string good = slurp(path);
   spit(dir + "/cut.rec", good.substr(0, good.size() - 3));
   rio::MXRecordIO c(dir + "/cut.rec", "r");
-  CHECK_THROWS_WITH_AS(([&] { while (c.skip()) {} })(), doctest::Contains("runs past the end"), sg::IOError);
+  CHECK_THROWS_WITH_AS(([&] {
+                         while (c.skip()) {
+                         }
+                       })(),
+                       doctest::Contains("runs past the end"), sg::IOError);
   fs::remove_all(dir);
 }
 
@@ -136,8 +141,8 @@ TEST_CASE("recordio: parts, flags and padding as dmlc-core lays them out") {
   std::string dir = scratch("layout");
   {
     rio::MXRecordIO w(dir + "/a.rec", "w");
-    w.write("abcde");          // one part, 5 bytes + 3 padding
-    w.write(kMagicBytes);      // two empty parts: flag 1, flag 3
+    w.write("abcde");                    // one part, 5 bytes + 3 padding
+    w.write(kMagicBytes);                // two empty parts: flag 1, flag 3
     w.write("xy" + kMagicBytes + "zw");  // unaligned magic: one part
     CHECK(w.tell() == 16 + 16 + 16);
   }
@@ -204,7 +209,8 @@ TEST_CASE("recordio: bad files are IOErrors naming the file and the byte offset"
     rio::MXRecordIO r(dir + "/x.rec", "r");
     CHECK_THROWS_WITH_AS(r.write("a"), doctest::Contains("flag \"w\""), sg::ValueError);
   }
-  CHECK_THROWS_WITH_AS(rio::MXRecordIO(dir + "/missing.rec", "r"), doctest::Contains("missing.rec"), sg::IOError);
+  CHECK_THROWS_WITH_AS(rio::MXRecordIO(dir + "/missing.rec", "r"), doctest::Contains("missing.rec"),
+                       sg::IOError);
   CHECK_THROWS_AS(rio::MXRecordIO(dir, "r"), sg::IOError);
   CHECK_THROWS_AS(rio::MXRecordIO(dir + "/x.rec", "a"), sg::ValueError);
   CHECK_THROWS_AS(rio::MXRecordIO(dir + "/no/such/dir/x.rec", "w"), sg::IOError);
@@ -219,8 +225,8 @@ TEST_CASE("recordio: bad files are IOErrors naming the file and the byte offset"
   fs::copy_file(fixture_dir() + "/mx_indexed.rec", dir + "/i.rec");
   std::string idx = slurp(fixture_dir() + "/mx_indexed.idx");
   spit(dir + "/i.idx", idx + "12\tnot-a-number\n");
-  CHECK_THROWS_WITH_AS(rio::MXIndexedRecordIO(dir + "/i.idx", dir + "/i.rec", "r"), doctest::Contains("line 12"),
-                       sg::IOError);
+  CHECK_THROWS_WITH_AS(rio::MXIndexedRecordIO(dir + "/i.idx", dir + "/i.rec", "r"),
+                       doctest::Contains("line 12"), sg::IOError);
   spit(dir + "/i.idx", idx + "77\t99999999\n");
   {
     rio::MXIndexedRecordIO r(dir + "/i.idx", dir + "/i.rec", "r");
@@ -232,8 +238,8 @@ TEST_CASE("recordio: bad files are IOErrors naming the file and the byte offset"
     CHECK_THROWS_WITH_AS(r.read_idx(78), doctest::Contains("key 78"), sg::IOError);
   }
   spit(dir + "/i.idx", idx + "3\t0\n");
-  CHECK_THROWS_WITH_AS(rio::MXIndexedRecordIO(dir + "/i.idx", dir + "/i.rec", "r"), doctest::Contains("appears twice"),
-                       sg::IOError);
+  CHECK_THROWS_WITH_AS(rio::MXIndexedRecordIO(dir + "/i.idx", dir + "/i.rec", "r"),
+                       doctest::Contains("appears twice"), sg::IOError);
   fs::remove_all(dir);
 }
 
@@ -259,10 +265,17 @@ TEST_CASE("recordio: corrupted files end in a correct record or an IOError, thou
     std::string bytes = good;
     std::size_t pos = rng() % bytes.size();
     switch (it % 4) {
-      case 0: bytes[pos] = static_cast<char>(rng()); break;                      // one byte changed
-      case 1: bytes.resize(pos); break;                                           // cut short
-      case 2: bytes.insert(pos, 1, static_cast<char>(rng())); break;              // a byte inserted
-      default: bytes[pos & ~std::size_t(3)] ^= static_cast<char>(1 << (rng() % 8));  // a header-aligned bit
+      case 0:
+        bytes[pos] = static_cast<char>(rng());
+        break;  // one byte changed
+      case 1:
+        bytes.resize(pos);
+        break;  // cut short
+      case 2:
+        bytes.insert(pos, 1, static_cast<char>(rng()));
+        break;  // a byte inserted
+      default:
+        bytes[pos & ~std::size_t(3)] ^= static_cast<char>(1 << (rng() % 8));  // a header-aligned bit
     }
     spit(dir + "/f.rec", bytes);
     rio::MXRecordIO r(dir + "/f.rec", "r");

@@ -26,7 +26,8 @@ TEST_CASE("naming and listing follow MXNet") {
   CHECK_FALSE(net.name().has_value());
   CHECK(net[1].name() == "makeloss0");
   CHECK(net["blockgrad0_output"].list_outputs() == Names{"blockgrad0_output"});
-  CHECK_THROWS_WITH_AS(net["blockgrad_output"], doctest::Contains("Did you mean 'blockgrad0_output'"), sg::NameError);
+  CHECK_THROWS_WITH_AS(net["blockgrad_output"], doctest::Contains("Did you mean 'blockgrad0_output'"),
+                       sg::NameError);
   CHECK_THROWS_AS(net[2], sg::ValueError);
 
   Symbol fc2 = fully_connected(var("data"), {.num_hidden = 4, .name = "fc1"});
@@ -57,7 +58,8 @@ TEST_CASE("operators on symbols get MXNet's automatic names") {
 
 TEST_CASE("auto-created parameters copy the operator's attributes; user attributes") {
   NameManager names;
-  Symbol fc = fully_connected(var("data", {.shape = {sg::dyn, 3}, .lr_mult = 2.0}), {.num_hidden = 128, .name = "fc1"});
+  Symbol fc = fully_connected(var("data", {.shape = {sg::dyn, 3}, .lr_mult = 2.0}),
+                              {.num_hidden = 128, .name = "fc1"});
   auto d = fc.attr_dict();
   CHECK(d.at("fc1").at("num_hidden") == "128");
   CHECK(d.at("fc1_weight").at("num_hidden") == "128");
@@ -115,7 +117,8 @@ TEST_CASE("infer_shape errors name the node, the operator, the argument and both
                        doctest::Contains("_minus0 (elemwise_sub): rhs 'label' has shape (32, 2) but lhs "
                                          "'fullyconnected0_output' has shape (32, 1)"),
                        sg::ShapeError);
-  CHECK_THROWS_WITH_AS(net.infer_shape({{"dat", {32, 2}}}), doctest::Contains("Did you mean 'data'?"), sg::NameError);
+  CHECK_THROWS_WITH_AS(net.infer_shape({{"dat", {32, 2}}}), doctest::Contains("Did you mean 'data'?"),
+                       sg::NameError);
   Symbol fc = fully_connected(var("data"), {.num_hidden = 4, .name = "fc1"});
   CHECK_THROWS_WITH_AS(fc.infer_shape({{"data", {3, 5}}, {"fc1_weight", {4, 6}}}),
                        doctest::Contains("fc1 (FullyConnected): weight 'fc1_weight' has shape (4, 6) but "
@@ -127,8 +130,9 @@ TEST_CASE("two variables with one name and different shapes are an error") {
   NameManager names;
   Symbol a = var("x", {.shape = {2, 4}}), b = var("x", {.shape = {3}});
   Symbol s = group({square(a), square(b)});
-  CHECK_THROWS_WITH_AS(s.infer_shape({}), doctest::Contains("two different variables are named 'x', with shapes (2, 4) and (3,)"),
-                       sg::NameError);
+  CHECK_THROWS_WITH_AS(
+      s.infer_shape({}),
+      doctest::Contains("two different variables are named 'x', with shapes (2, 4) and (3,)"), sg::NameError);
 }
 
 TEST_CASE("infer_type: float32 by default at bind; float64 flows through") {
@@ -144,9 +148,10 @@ TEST_CASE("infer_type: float32 by default at bind; float64 flows through") {
 }
 
 TEST_CASE("bad operator parameters are clear errors") {
-  CHECK_THROWS_WITH_AS(fully_connected(var("x"), {.num_hidden = 0}), doctest::Contains("num_hidden must be at least 1"),
+  CHECK_THROWS_WITH_AS(fully_connected(var("x"), {.num_hidden = 0}),
+                       doctest::Contains("num_hidden must be at least 1"), sg::ValueError);
+  CHECK_THROWS_WITH_AS(activation(var("x"), {.act_type = "gelu"}), doctest::Contains("not one of relu"),
                        sg::ValueError);
-  CHECK_THROWS_WITH_AS(activation(var("x"), {.act_type = "gelu"}), doctest::Contains("not one of relu"), sg::ValueError);
   CHECK_THROWS_AS(make_loss(var("x"), {.normalization = "mean"}), sg::ValueError);
   CHECK_THROWS_AS(group({}), sg::ValueError);
   CHECK_THROWS_WITH_AS(fully_connected(group({var("a"), var("b")}), {.num_hidden = 1}),

@@ -16,17 +16,18 @@ namespace testing {
 namespace sg = symgrad;
 
 struct GradCheckOptions {
-  double low = -1.0, high = 1.0;          // input domain
-  double eps = 1e-6;                       // finite-difference step
+  double low = -1.0, high = 1.0;  // input domain
+  double eps = 1e-6;              // finite-difference step
   double rtol = 1e-5, atol = 1e-7;
   std::uint64_t seed = 7;
-  std::map<std::string, sg::NDArray> inputs = {};  // fixed values for some arguments
-  std::set<std::string> skip = {};                 // arguments not to check
+  std::map<std::string, sg::NDArray> inputs = {};                // fixed values for some arguments
+  std::set<std::string> skip = {};                               // arguments not to check
   std::map<std::string, std::pair<double, double>> domain = {};  // per-argument input domain
 };
 
 // Returns the number of elements checked.
-inline int check_gradient(const sg::Symbol& sym, const sg::ShapeDict& shapes, const GradCheckOptions& o = {}) {
+inline int check_gradient(const sg::Symbol& sym, const sg::ShapeDict& shapes,
+                          const GradCheckOptions& o = {}) {
   sg::TypeDict types;
   for (const auto& a : sym.list_arguments()) types[a] = sg::DType::float64;
   auto ex = sym.simple_bind(sg::cpu(), shapes, {.grad_req = "write", .type_dict = types});
@@ -43,7 +44,8 @@ inline int check_gradient(const sg::Symbol& sym, const sg::ShapeDict& shapes, co
   }
   auto outs = ex.forward(true);
   std::vector<sg::NDArray> w;
-  for (const auto& out : outs) w.push_back(sg::nd::random::uniform(-1, 1, out.shape(), gen, {.dtype = sg::DType::float64}));
+  for (const auto& out : outs)
+    w.push_back(sg::nd::random::uniform(-1, 1, out.shape(), gen, {.dtype = sg::DType::float64}));
   ex.backward(w);
   auto objective = [&] {
     auto& y = ex.forward(true);
@@ -69,7 +71,8 @@ inline int check_gradient(const sg::Symbol& sym, const sg::ShapeDict& shapes, co
       double numeric = (jp - jm) / (2 * o.eps);
       double got = analytic.data<double>()[k];
       INFO("argument '" << args[i] << "' element " << k << ": analytic " << got << ", numeric " << numeric);
-      CHECK(std::fabs(got - numeric) <= o.atol + o.rtol * std::fabs(numeric) + 1e-6 * std::fabs(numeric) + 1e-8);
+      CHECK(std::fabs(got - numeric) <=
+            o.atol + o.rtol * std::fabs(numeric) + 1e-6 * std::fabs(numeric) + 1e-8);
       ++checked;
     }
   }

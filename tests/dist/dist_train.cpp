@@ -22,10 +22,10 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
-#include <thread>
+#include <symgrad/kv/mpi_store.hpp>  // mpi.h, C API only
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
-#include <symgrad/kv/mpi_store.hpp>  // mpi.h, C API only
+#include <thread>
 
 namespace sg = symgrad;
 using namespace sg::sym;
@@ -54,8 +54,10 @@ void expect(bool ok, const std::string& what) {
 sg::Context where(const Args& a) { return a.gpu ? sg::gpu(sg::kv::launcher_world().rank) : sg::cpu(); }
 
 Symbol mlp(int hidden) {
-  Symbol h = activation(fully_connected(var("data"), {.num_hidden = hidden, .name = "fc1"}), {.act_type = "relu"});
-  return softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc2"}), var("softmax_label"), {.name = "softmax"});
+  Symbol h =
+      activation(fully_connected(var("data"), {.num_hidden = hidden, .name = "fc1"}), {.act_type = "relu"});
+  return softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc2"}), var("softmax_label"),
+                        {.name = "softmax"});
 }
 
 sg::OptimizerParams optimizer_params(const std::string& name) {
@@ -66,8 +68,14 @@ sg::OptimizerParams optimizer_params(const std::string& name) {
 sg::io::MNISTIterOptions mnist(const Args& a, std::int64_t batch, int parts = -1, int part = -1) {
   const sg::kv::World w = sg::kv::launcher_world();
   const bool last = parts < 0 && w.rank == w.size - 1;
-  return {.image = a.dir + "/train-images-idx3-ubyte.gz", .label = a.dir + "/train-labels-idx1-ubyte.gz",
-          .batch_size = batch, .shuffle = false, .flat = true, .silent = true, .num_parts = parts, .part_index = part,
+  return {.image = a.dir + "/train-images-idx3-ubyte.gz",
+          .label = a.dir + "/train-labels-idx1-ubyte.gz",
+          .batch_size = batch,
+          .shuffle = false,
+          .flat = true,
+          .silent = true,
+          .num_parts = parts,
+          .part_index = part,
           .limit = a.examples / w.size + (last ? a.extra * batch : 0)};
 }
 
@@ -82,7 +90,8 @@ double max_abs_diff(const sg::NDArray& x, const sg::NDArray& y) {
 sg::ParamDict train_single(const Args& a, int workers) {
   const std::int64_t part_batch = a.batch / workers;
   std::vector<std::unique_ptr<sg::io::MNISTIter>> parts;
-  for (int k = 0; k < workers; ++k) parts.push_back(std::make_unique<sg::io::MNISTIter>(mnist(a, part_batch, workers, k)));
+  for (int k = 0; k < workers; ++k)
+    parts.push_back(std::make_unique<sg::io::MNISTIter>(mnist(a, part_batch, workers, k)));
   sg::Module m(mlp(a.hidden), {.context = where(a), .logger = [](const std::string&) {}});
   m.bind({{"data", sg::Shape{a.batch, 784}}}, {{"softmax_label", sg::Shape{a.batch}}});
   m.init_params({.initializer = std::make_shared<sg::init::Xavier>(), .seed = 7});
@@ -100,8 +109,10 @@ sg::ParamDict train_single(const Args& a, int workers) {
           break;
         }
         const auto& b = parts[k]->value();
-        std::memcpy(whole.data[0].data<float>() + k * part_batch * 784, b.data[0].data<float>(), b.data[0].nbytes());
-        std::memcpy(whole.label[0].data<float>() + k * part_batch, b.label[0].data<float>(), b.label[0].nbytes());
+        std::memcpy(whole.data[0].data<float>() + k * part_batch * 784, b.data[0].data<float>(),
+                    b.data[0].nbytes());
+        std::memcpy(whole.label[0].data<float>() + k * part_batch, b.label[0].data<float>(),
+                    b.label[0].nbytes());
       }
       if (!more) break;
       m.forward_backward(whole);
@@ -119,12 +130,16 @@ int run_train(const Args& a) {
     if (line.find("ends after") != std::string::npos) std::fprintf(stderr, "%s\n", line.c_str());
   };
   if (a.resume >= 0)
-    mod = std::make_unique<sg::Module>(sg::Module::load(a.prefix, a.resume, {.context = where(a), .logger = quiet}, true));
+    mod = std::make_unique<sg::Module>(
+        sg::Module::load(a.prefix, a.resume, {.context = where(a), .logger = quiet}, true));
   else
-    mod = std::make_unique<sg::Module>(mlp(a.hidden), sg::ModuleOptions{.context = where(a), .logger = quiet});
-  sg::FitOptions f{.kvstore = a.kvstore, .optimizer = a.optimizer, .optimizer_params = optimizer_params(a.optimizer)};
+    mod =
+        std::make_unique<sg::Module>(mlp(a.hidden), sg::ModuleOptions{.context = where(a), .logger = quiet});
+  sg::FitOptions f{
+      .kvstore = a.kvstore, .optimizer = a.optimizer, .optimizer_params = optimizer_params(a.optimizer)};
   f.initializer = std::make_shared<sg::init::Xavier>();
-  f.seed = static_cast<std::uint64_t>(7 + 1000 * w.rank);  // different draws per rank: init must broadcast rank 0's
+  f.seed = static_cast<std::uint64_t>(
+      7 + 1000 * w.rank);  // different draws per rank: init must broadcast rank 0's
   f.num_epoch = a.epochs;
   f.begin_epoch = a.resume >= 0 ? a.resume : 0;
   f.progress = "off";
@@ -135,12 +150,14 @@ int run_train(const Args& a) {
   f.batch_end_callback = [&](const sg::BatchEndParam& p) {
     if (w.rank != w.size - 1) return;
     if (p.epoch == a.die_epoch && p.nbatch == a.die_batch) {
-      std::fprintf(stderr, "rank %d: exiting at epoch %d batch %lld, as asked\n", w.rank, p.epoch, (long long)p.nbatch);
+      std::fprintf(stderr, "rank %d: exiting at epoch %d batch %lld, as asked\n", w.rank, p.epoch,
+                   (long long)p.nbatch);
       std::fflush(stderr);
       _exit(3);
     }
     if (p.epoch == a.hang_epoch && p.nbatch == a.hang_batch) {
-      std::fprintf(stderr, "rank %d: hanging at epoch %d batch %lld, as asked\n", w.rank, p.epoch, (long long)p.nbatch);
+      std::fprintf(stderr, "rank %d: hanging at epoch %d batch %lld, as asked\n", w.rank, p.epoch,
+                   (long long)p.nbatch);
       std::fflush(stderr);
       std::this_thread::sleep_for(std::chrono::hours(1));
     }
@@ -156,7 +173,8 @@ int run_train(const Args& a) {
   // Every rank holds the same weights: compare sums and maxima through MPI.
   double local[2] = {0, 0};
   for (auto& [n, p] : params)
-    for (std::int64_t i = 0; i < p.size(); ++i) local[0] += p.data<float>()[i], local[1] += std::abs(p.data<float>()[i]);
+    for (std::int64_t i = 0; i < p.size(); ++i)
+      local[0] += p.data<float>()[i], local[1] += std::abs(p.data<float>()[i]);
   double lo[2], hi[2];
   MPI_Allreduce(local, lo, 2, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
   MPI_Allreduce(local, hi, 2, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
@@ -168,11 +186,14 @@ int run_train(const Args& a) {
     for (auto& [n, p] : params) {
       double d = max_abs_diff(p, single.at(n));
       worst = std::max(worst, d);
-      for (std::int64_t i = 0; i < p.size(); ++i) scale = std::max(scale, double(std::abs(p.data<float>()[i])));
+      for (std::int64_t i = 0; i < p.size(); ++i)
+        scale = std::max(scale, double(std::abs(p.data<float>()[i])));
       std::printf("%s: max |dist - single| = %.3g\n", n.c_str(), d);
     }
-    std::printf("%d workers, %s, %d epochs: max difference %.3g (largest weight %.3g), %llu bytes summed per worker\n",
-                w.size, a.optimizer.c_str(), a.epochs, worst, scale, (unsigned long long)kv->bytes_reduced());
+    std::printf(
+        "%d workers, %s, %d epochs: max difference %.3g (largest weight %.3g), %llu bytes summed per "
+        "worker\n",
+        w.size, a.optimizer.c_str(), a.epochs, worst, scale, (unsigned long long)kv->bytes_reduced());
     expect(worst <= 2e-4 * scale, "the distributed weights equal one process's with the whole batches");
   }
   return failures ? 1 : 0;
@@ -195,8 +216,9 @@ int run_api(const Args& args) {
       if (std::abs(d.data<double>()[i] - v) > 1e-9 * std::max(1.0, std::abs(v))) return false;
     return true;
   };
-  expect(kv->type() == args.kvstore && n == sg::kv::launcher_world().size && r == sg::kv::launcher_world().rank,
-         "rank and num_workers come from MPI");
+  expect(
+      kv->type() == args.kvstore && n == sg::kv::launcher_world().size && r == sg::kv::launcher_world().rank,
+      "rank and num_workers come from MPI");
   expect(sg::kv::world().size == n, "the store registers the world for the iterators");
 
   // init: rank 0's value everywhere.
@@ -239,12 +261,14 @@ int run_api(const Args& args) {
   kv->init("w", filled({5}, 2.0));
   sg::NDArray w = filled({5}, 0);
   kv->pushpull("w", filled({5}, r + 1), w);
-  expect(all_equal(w, 2.0 - 0.5 * 0.25 * sum_ranks), "push with an optimizer applies one step with the summed gradient");
+  expect(all_equal(w, 2.0 - 0.5 * 0.25 * sum_ranks),
+         "push with an optimizer applies one step with the summed gradient");
 
   // Optimizer states: rank 0 writes, every rank can read.
   std::string path = "/tmp/symgrad_dist_api_" + std::to_string(getppid()) + ".states";
   kv->save_optimizer_states(path);
-  if (r == 0) expect(std::filesystem::exists(path), "save_optimizer_states on rank 0 wrote the file before returning");
+  if (r == 0)
+    expect(std::filesystem::exists(path), "save_optimizer_states on rank 0 wrote the file before returning");
   kv->barrier();  // the others read it once rank 0 is done
   kv->load_optimizer_states(path);
   kv->barrier();
@@ -320,21 +344,36 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) std::exit((std::fprintf(stderr, "%s needs a value\n", k.c_str()), 2));
       return argv[++i];
     };
-    if (k == "--mode") a.mode = next();
-    else if (k == "--optimizer") a.optimizer = next();
-    else if (k == "--dir") a.dir = next();
-    else if (k == "--prefix") a.prefix = next();
-    else if (k == "--epochs") a.epochs = std::atoi(next());
-    else if (k == "--resume") a.resume = std::atoi(next());
-    else if (k == "--examples") a.examples = std::atoll(next());
-    else if (k == "--batch") a.batch = std::atoll(next());
-    else if (k == "--check") a.check = true;
-    else if (k == "--gpu") a.gpu = true;
-    else if (k == "--kvstore") a.kvstore = next();
-    else if (k == "--extra-batches") a.extra = std::atoll(next());
-    else if (k == "--die-at") pair(next(), a.die_epoch, a.die_batch);
-    else if (k == "--hang-at") pair(next(), a.hang_epoch, a.hang_batch);
-    else return std::fprintf(stderr, "unknown option %s\n", k.c_str()), 2;
+    if (k == "--mode")
+      a.mode = next();
+    else if (k == "--optimizer")
+      a.optimizer = next();
+    else if (k == "--dir")
+      a.dir = next();
+    else if (k == "--prefix")
+      a.prefix = next();
+    else if (k == "--epochs")
+      a.epochs = std::atoi(next());
+    else if (k == "--resume")
+      a.resume = std::atoi(next());
+    else if (k == "--examples")
+      a.examples = std::atoll(next());
+    else if (k == "--batch")
+      a.batch = std::atoll(next());
+    else if (k == "--check")
+      a.check = true;
+    else if (k == "--gpu")
+      a.gpu = true;
+    else if (k == "--kvstore")
+      a.kvstore = next();
+    else if (k == "--extra-batches")
+      a.extra = std::atoll(next());
+    else if (k == "--die-at")
+      pair(next(), a.die_epoch, a.die_batch);
+    else if (k == "--hang-at")
+      pair(next(), a.hang_epoch, a.hang_batch);
+    else
+      return std::fprintf(stderr, "unknown option %s\n", k.c_str()), 2;
   }
   if (a.mode == "gpus") {  // for run_gpu.sh: the GPU count, or 0 and why
     int n = sg::num_gpus();
@@ -345,7 +384,8 @@ int main(int argc, char** argv) {
   try {
     if (a.gpu && sg::num_gpus() <= sg::kv::launcher_world().rank)
       return std::fprintf(stderr, "--gpu: rank %d has no gpu(%d): %s\n", sg::kv::launcher_world().rank,
-                          sg::kv::launcher_world().rank, sg::gpu_unavailable_reason(sg::kv::launcher_world().rank).c_str()),
+                          sg::kv::launcher_world().rank,
+                          sg::gpu_unavailable_reason(sg::kv::launcher_world().rank).c_str()),
              2;
     if (a.mode == "api") return run_api(a);
     if (a.mode == "mismatch") return run_mismatch(a);

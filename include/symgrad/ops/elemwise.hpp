@@ -9,16 +9,47 @@
 #include "../symbol/compose.hpp"
 
 // The functors (ops/functors.hpp) that the elementwise operators exist for.
-#define SYMGRAD_UNARY_FUNCTORS(X)                                                                         \
-  X(negative)                                                                                             \
-  X(square) X(sqrt) X(exp) X(log) X(abs) X(relu) X(sigmoid) X(tanh) X(softrelu) X(softsign) X(reciprocal) \
-      X(rsqrt) X(log1p) X(expm1) X(sin) X(cos) X(sign) X(clip)
+// clang-format off
+#define SYMGRAD_UNARY_FUNCTORS(X) \
+  X(negative)                     \
+  X(square)                       \
+  X(sqrt)                         \
+  X(exp)                          \
+  X(log)                          \
+  X(abs)                          \
+  X(relu)                         \
+  X(sigmoid)                      \
+  X(tanh)                         \
+  X(softrelu)                     \
+  X(softsign)                     \
+  X(reciprocal)                   \
+  X(rsqrt)                        \
+  X(log1p)                        \
+  X(expm1)                        \
+  X(sin)                          \
+  X(cos)                          \
+  X(sign)                         \
+  X(clip)
 #define SYMGRAD_BINARY_FUNCTORS(X) \
-  X(elemwise_add) X(elemwise_sub) X(elemwise_mul) X(elemwise_div) X(maximum) X(minimum) X(power)
-#define SYMGRAD_SCALAR_FUNCTORS(X)                                                              \
-  X(plus_scalar)                                                                                \
-  X(minus_scalar) X(rminus_scalar) X(mul_scalar) X(div_scalar) X(rdiv_scalar) X(maximum_scalar) \
-      X(minimum_scalar) X(power_scalar) X(rpower_scalar)
+  X(elemwise_add)                  \
+  X(elemwise_sub)                  \
+  X(elemwise_mul)                  \
+  X(elemwise_div)                  \
+  X(maximum)                       \
+  X(minimum)                       \
+  X(power)
+#define SYMGRAD_SCALAR_FUNCTORS(X) \
+  X(plus_scalar)                   \
+  X(minus_scalar)                  \
+  X(rminus_scalar)                 \
+  X(mul_scalar)                    \
+  X(div_scalar)                    \
+  X(rdiv_scalar)                   \
+  X(maximum_scalar)                \
+  X(minimum_scalar)                \
+  X(power_scalar)                  \
+  X(rpower_scalar)
+// clang-format on
 
 namespace SYMGRAD_NS {
 namespace fn {
