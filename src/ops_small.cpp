@@ -5,8 +5,10 @@
 #define SYMGRAD_UNIT_OPS_REGISTRY
 #define SYMGRAD_UNIT_OPS_LOSS
 #define SYMGRAD_UNIT_OPS_PARAMS
+#define SYMGRAD_UNIT_OPS_DEVICE_KERNELS
 
 #include <symgrad/ops/copy_like-inl.hpp>
+#include <symgrad/ops/device_kernels-inl.hpp>
 #include <symgrad/ops/init-inl.hpp>
 #include <symgrad/ops/loss-inl.hpp>
 #include <symgrad/ops/params-inl.hpp>

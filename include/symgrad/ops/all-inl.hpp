@@ -8,6 +8,7 @@
 #include "convolution-inl.hpp"
 #include "copy_like-inl.hpp"
 #include "deconvolution-inl.hpp"
+#include "device_kernels-inl.hpp"
 #include "dot-inl.hpp"
 #include "dropout-inl.hpp"
 #include "elemwise-inl.hpp"

@@ -6,10 +6,9 @@
 #include <tuple>
 #include <utility>
 
-#include "../cpu/gemm.hpp"
 #include "../symbol/compose.hpp"
+#include "device_kernels-inl.hpp"
 #include "fully_connected.hpp"
-#include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
 #include "params.hpp"
@@ -22,6 +21,9 @@ inline constexpr auto param_fields<FullyConnectedParam> = std::tuple{
     field("no_bias", &FullyConnectedParam::no_bias), field("flatten", &FullyConnectedParam::flatten)};
 
 class FullyConnectedBackward final : public Operator {
+  enum In : std::size_t { ograd, data, weight };
+  enum Out : std::size_t { data_grad, weight_grad, bias_grad };
+
  public:
   ~FullyConnectedBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit FullyConnectedBackward(FullyConnectedParam p) : p_(std::move(p)) {}
@@ -39,64 +41,29 @@ class FullyConnectedBackward final : public Operator {
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
     no_second_order(*this);
   }
+  // One path for every device (ops/device_kernels.hpp).
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    const NDArray &dy = in[0], &x = in[1], &w = in[2];
-    std::int64_t H = p_.num_hidden, M = dy.size() / H, D = w.shape()[1];
-    dispatch_float(dy.dtype(), "FullyConnected", [&](auto t) {
-      using T = decltype(t);
-      if (req[0] != OpReq::null)  // dX (M,D) = dY (M,H) · W (H,D)
-        host::gemm<T>(false, false, M, D, H, T(1), dy.data<T>(), H, w.data<T>(), D,
-                      req[0] == OpReq::add ? T(1) : T(0), out[0].data<T>(), D);
-      if (req[1] != OpReq::null)  // dW (H,D) = dYᵀ (H,M) · X (M,D)
-        host::gemm<T>(true, false, H, D, M, T(1), dy.data<T>(), H, x.data<T>(), D,
-                      req[1] == OpReq::add ? T(1) : T(0), out[1].data<T>(), D);
-      if (!p_.no_bias && req[2] != OpReq::null) {  // db = Σ rows of dY
-        T* db = out[2].data<T>();
-        if (req[2] == OpReq::write) std::fill_n(db, H, T(0));
-        const T* g = dy.data<T>();
-        for (std::int64_t i = 0; i < M; ++i) {
-          const T* row = g + i * H;
-          std::int64_t j = 0;
-          if constexpr (host::has_simd<T>) {
-            constexpr auto L = static_cast<std::int64_t>(host::lanes<T>());
-            for (; j + L <= H; j += L)
-              (host::Batch<T>::load_unaligned(db + j) + host::Batch<T>::load_unaligned(row + j))
-                  .store_unaligned(db + j);
-          }
-          for (; j < H; ++j) db[j] += row[j];
-        }
-      }
-    });
+    const NDArray &dy = in[ograd], &x = in[data], &w = in[weight];
+    const std::int64_t H = p_.num_hidden, M = dy.size() / H, D = w.shape()[1];
+    auto beta = [&](std::size_t i) { return req[i] == OpReq::add ? 1.0 : 0.0; };
+    if (req[data_grad] != OpReq::null)  // dX (M,D) = dY (M,H) · W (H,D)
+      dev::gemm(out[data_grad], false, false, M, D, H, dy.raw_data(), H, w.raw_data(), D, beta(data_grad),
+                out[data_grad].raw_data(), D);
+    if (req[weight_grad] != OpReq::null)  // dW (H,D) = dYᵀ (H,M) · X (M,D)
+      dev::gemm(out[weight_grad], true, false, H, D, M, dy.raw_data(), H, x.raw_data(), D, beta(weight_grad),
+                out[weight_grad].raw_data(), D);
+    if (!p_.no_bias) dev::sum_channel_bias(dy, out[bias_grad], M, H, 1, req[bias_grad]);  // db = Σ rows of dY
   }
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
 
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    const NDArray &dy = in[0], &x = in[1], &w = in[2];
-    const int dev = ctx.ctx.device_id;
-    const DType t = dy.dtype();
-    std::int64_t H = p_.num_hidden, M = dy.size() / H, D = w.shape()[1];
-    if (req[0] != OpReq::null)  // dX (M,D) = dY (M,H) · W (H,D)
-      cuda::gemm(dev, t, false, false, M, D, H, 1.0, dy.raw_data(), H, w.raw_data(), D,
-                 req[0] == OpReq::add ? 1.0 : 0.0, out[0].raw_data(), D);
-    if (req[1] != OpReq::null)  // dW (H,D) = dYᵀ (H,M) · X (M,D)
-      cuda::gemm(dev, t, true, false, H, D, M, 1.0, dy.raw_data(), H, x.raw_data(), D,
-                 req[1] == OpReq::add ? 1.0 : 0.0, out[1].raw_data(), D);
-    if (!p_.no_bias && req[2] != OpReq::null) {  // db = Σ rows of dY
-      cuda::ReduceIndex ix;
-      ix.nkept = 1, ix.kept_shape[0] = H, ix.kept_stride[0] = 1;
-      ix.nred = 1, ix.red_shape[0] = M, ix.red_stride[0] = H, ix.red_size = M;
-      cuda::reduce(dev, t, cuda::ReduceOp::sum, ix, H, dy.raw_data(), out[2].raw_data(), 1.0, req[2]);
-    }
-  }
-#endif
  private:
   FullyConnectedParam p_;
 };
 
 class FullyConnected final : public Operator {
+  enum In : std::size_t { data, weight, bias };
+
  public:
   ~FullyConnected() override;  // the key function: vtable and kernels are compiled with the unit
   explicit FullyConnected(FullyConnectedParam p) : p_(std::move(p)) { check_params("FullyConnected", p_); }
@@ -133,41 +100,22 @@ class FullyConnected final : public Operator {
     if (!p_.no_bias) g.push_back(out_entry(b, 2));
     return g;
   }
+  // One path for every device (ops/device_kernels.hpp): y starts from the bias (written, or
+  // added for req add), then y += X Wᵀ.
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    const NDArray &x = in[0], &w = in[1];
-    std::int64_t H = p_.num_hidden, D = w.shape()[1], M = x.size() / D;
-    dispatch_float(x.dtype(), "FullyConnected", [&](auto t) {
-      using T = decltype(t);
-      T* y = out[0].data<T>();
-      T beta = req[0] == OpReq::add ? T(1) : T(0);
-      if (!p_.no_bias && req[0] == OpReq::write) {  // start from the bias: one pass less
-        const T* b = in[2].data<T>();
-        for (std::int64_t i = 0; i < M; ++i) std::copy_n(b, H, y + i * H);
-        beta = T(1);
-      } else if (!p_.no_bias) {
-        const T* b = in[2].data<T>();
-        for (std::int64_t i = 0; i < M; ++i)
-          for (std::int64_t j = 0; j < H; ++j) y[i * H + j] += b[j];
-      }
-      host::gemm<T>(false, true, M, H, D, T(1), x.data<T>(), D, w.data<T>(), D, beta, y, H);
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
-    const NDArray &x = in[0], &w = in[1];
-    const int dev = ctx.ctx.device_id;
-    std::int64_t H = p_.num_hidden, D = w.shape()[1], M = x.size() / D;
-    // y (+)= X Wᵀ, then y += bias in place (each element read and written by one thread)
-    cuda::gemm(dev, x.dtype(), false, true, M, H, D, 1.0, x.raw_data(), D, w.raw_data(), D,
-               req[0] == OpReq::add ? 1.0 : 0.0, out[0].raw_data(), H);
-    if (!p_.no_bias) on_gpu::add_channel_bias(dev, out[0], in[2], M, H, 1);
+    const NDArray &x = in[data], &w = in[weight];
+    const std::int64_t H = p_.num_hidden, D = w.shape()[1], M = x.size() / D;
+    double beta = req[0] == OpReq::add ? 1.0 : 0.0;
+    if (!p_.no_bias) {
+      dev::channel_bias(out[0], in[bias], M, H, 1, req[0]);
+      beta = 1.0;
+    }
+    dev::gemm(out[0], false, true, M, H, D, x.raw_data(), D, w.raw_data(), D, beta, out[0].raw_data(), H);
   }
-#endif
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
+
  private:
   FullyConnectedParam p_;
 };
