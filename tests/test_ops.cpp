@@ -177,3 +177,31 @@ TEST_CASE("large elementwise kernels split across threads and give the same valu
   }
   CHECK(y[n - 1] == doctest::Approx(3 * std::tanh(double(px[n - 1])) + px[n - 1] * px[n - 1]).epsilon(1e-5));
 }
+
+TEST_CASE("device kernels: channel bias and its gradient over (rows, channels, inner)") {
+  const std::int64_t R = 2, C = 3, I = 4;
+  sg::NDArray y(sg::Shape{R, C, I}, sg::cpu(), sg::DType::float64),
+      b(sg::Shape{C}, sg::cpu(), sg::DType::float64);
+  for (std::int64_t c = 0; c < C; ++c) b.data<double>()[c] = 0.5 * static_cast<double>(c + 1);
+  sg::ops::dev::channel_bias(y, b, R, C, I, sg::OpReq::write);
+  for (std::int64_t e = 0; e < y.size(); ++e)
+    CHECK(y.data<double>()[e] == 0.5 * static_cast<double>((e / I) % C + 1));
+  sg::ops::dev::channel_bias(y, b, R, C, I, sg::OpReq::add);
+  for (std::int64_t e = 0; e < y.size(); ++e)
+    CHECK(y.data<double>()[e] == static_cast<double>((e / I) % C + 1));
+  // db[c] = Σ over rows and inner of y[r, c, i] = R·I·(c + 1); add doubles it
+  sg::NDArray db(sg::Shape{C}, sg::cpu(), sg::DType::float64);
+  for (std::int64_t inner : {I, std::int64_t{1}}) {
+    CAPTURE(inner);
+    const std::int64_t rows = inner == 1 ? R * I : R;  // inner 1: a (rows, C) array
+    sg::NDArray v = inner == 1 ? sg::NDArray(sg::Shape{rows, C}, sg::cpu(), sg::DType::float64) : y;
+    if (inner == 1)
+      for (std::int64_t e = 0; e < v.size(); ++e) v.data<double>()[e] = static_cast<double>(e % C + 1);
+    sg::ops::dev::sum_channel_bias(v, db, rows, C, inner, sg::OpReq::write);
+    for (std::int64_t c = 0; c < C; ++c)
+      CHECK(db.data<double>()[c] == static_cast<double>(rows * inner * (c + 1)));
+    sg::ops::dev::sum_channel_bias(v, db, rows, C, inner, sg::OpReq::add);
+    for (std::int64_t c = 0; c < C; ++c)
+      CHECK(db.data<double>()[c] == static_cast<double>(2 * rows * inner * (c + 1)));
+  }
+}
