@@ -15,6 +15,7 @@
 #include "../cpu/parallel.hpp"
 #include "../symbol/compose.hpp"
 #include "convolution.hpp"
+#include "device_kernels-inl.hpp"
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
@@ -236,18 +237,9 @@ class ConvolutionBackward final : public Operator {
             for (std::int64_t i = 0; i < WS; ++i) dw[i] += parts[std::int64_t(c) * WS + i];
         }
       }
-      if (!p_.no_bias && req[2] != OpReq::null) {
-        T* db = out[2].data<T>();
-        if (req[2] == OpReq::write) std::fill_n(db, g.F, T(0));
-        for (std::int64_t n = 0; n < g.N; ++n)
-          for (std::int64_t f = 0; f < g.F; ++f) {
-            const T* row = gy + (n * g.F + f) * P;
-            T s = 0;
-            for (std::int64_t i = 0; i < P; ++i) s += row[i];
-            db[f] += s;
-          }
-      }
     });
+    if (!p_.no_bias)
+      dev::sum_channel_bias(in[0], out[2], g.N, g.F, P, req[2]);  // db[f] = Σ over n and pixels
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -281,14 +273,7 @@ class ConvolutionBackward final : public Operator {
           cuda::col2im_add(dev, t, cg, col, at(out[0], (n * g.C + gr * Cg) * IS));
         }
       }
-    if (!p_.no_bias && req[2] != OpReq::null) {  // db[f] = Σ over samples and positions
-      cuda::ReduceIndex ix;
-      ix.nkept = 1, ix.kept_shape[0] = g.F, ix.kept_stride[0] = P;
-      ix.nred = 2, ix.red_shape[0] = g.N, ix.red_stride[0] = g.F * P, ix.red_shape[1] = P,
-      ix.red_stride[1] = 1;
-      ix.red_size = g.N * P;
-      cuda::reduce(dev, t, cuda::ReduceOp::sum, ix, g.F, dy.raw_data(), out[2].raw_data(), 1.0, req[2]);
-    }
+    if (!p_.no_bias) dev::sum_channel_bias(dy, out[2], g.N, g.F, P, req[2]);  // db[f] = Σ over n and pixels
   }
 #endif
  private:
@@ -379,15 +364,8 @@ class Convolution final : public Operator {
                             y + (n * g.F + gr * Fg) * P, P);
             }
         });
-      if (!p_.no_bias) {
-        const T* b = in[2].data<T>();
-        for (std::int64_t n = 0; n < g.N; ++n)
-          for (std::int64_t f = 0; f < g.F; ++f) {
-            T* row = y + (n * g.F + f) * P;
-            for (std::int64_t i = 0; i < P; ++i) row[i] += b[f];
-          }
-      }
     });
+    if (!p_.no_bias) dev::channel_bias(out[0], in[2], g.N, g.F, P, OpReq::add);  // y (N, F, P) += b[f]
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -414,7 +392,7 @@ class Convolution final : public Operator {
         cuda::gemm(dev, t, false, false, Fg, P, K, 1.0, at(w, gr * Fg * K), K, col, P, beta,
                    at(out[0], (n * g.F + gr * Fg) * P), P);
       }
-    if (!p_.no_bias) on_gpu::add_channel_bias(dev, out[0], in[2], g.N, g.F, P);  // y (N, F, P) += b[f]
+    if (!p_.no_bias) dev::channel_bias(out[0], in[2], g.N, g.F, P, OpReq::add);  // y (N, F, P) += b[f]
   }
 #endif
  private:

@@ -100,18 +100,9 @@ class DeconvolutionBackward final : public Operator {
             host::gemm<T>(false, true, Cg, K, P, T(1), xg, P, col, P, T(1), out[1].data<T>() + gr * Cg * K,
                           K);
         }
-      if (!p_.no_bias && req[2] != OpReq::null) {
-        T* db = out[2].data<T>();
-        if (req[2] == OpReq::write) std::fill_n(db, F, T(0));
-        for (std::int64_t n = 0; n < g.N; ++n)
-          for (std::int64_t f = 0; f < F; ++f) {
-            const T* row = gy + (n * F + f) * g.in_size();
-            T s = 0;
-            for (std::int64_t i = 0; i < g.in_size(); ++i) s += row[i];
-            db[f] += s;
-          }
-      }
     });
+    if (!p_.no_bias)
+      dev::sum_channel_bias(in[0], out[2], g.N, F, g.in_size(), req[2]);  // db[f] = Σ over n, pixels
   }
 
  private:
@@ -173,15 +164,9 @@ class Deconvolution final : public Operator {
                         col, P);
           conv_detail::col2im(g, col, y + (n * F + gr * Fg) * g.in_size());
         }
-      if (!p_.no_bias) {
-        const T* b = in[2].data<T>();
-        for (std::int64_t n = 0; n < g.N; ++n)
-          for (std::int64_t f = 0; f < F; ++f) {
-            T* row = y + (n * F + f) * g.in_size();
-            for (std::int64_t i = 0; i < g.in_size(); ++i) row[i] += b[f];
-          }
-      }
     });
+    if (!p_.no_bias)
+      dev::channel_bias(out[0], in[2], g.N, F, g.in_size(), OpReq::add);  // y (N, F, P) += b[f]
   }
 
  private:

@@ -67,17 +67,5 @@ inline cuda::BroadcastIndex broadcast_index(const Shape& os, const Shape& as, co
   return ix;
 }
 
-// y, viewed as (rows, channels, inner), += bias[channel], in place: FullyConnected's rows
-// (inner 1) and Convolution's pixels (rows = batch, inner = pixels).
-inline void add_channel_bias(int dev, const NDArray& y, const NDArray& bias, std::int64_t rows,
-                             std::int64_t channels, std::int64_t inner) {
-  cuda::BroadcastIndex bx;
-  bx.ndim = 3, bx.shape[0] = rows, bx.shape[1] = channels, bx.shape[2] = inner;
-  bx.stride_a[0] = channels * inner, bx.stride_a[1] = inner, bx.stride_a[2] = 1;
-  bx.stride_b[0] = 0, bx.stride_b[1] = 1, bx.stride_b[2] = 0;
-  cuda::broadcast_binary(dev, y.dtype(), cuda::BinaryOp::add, bx, rows * channels * inner, y.raw_data(),
-                         bias.raw_data(), y.raw_data(), OpReq::write);
-}
-
 }  // namespace SYMGRAD_NS::ops::on_gpu
 #endif
