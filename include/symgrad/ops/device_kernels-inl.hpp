@@ -42,6 +42,15 @@ SYMGRAD_INLINE void channel_bias(const NDArray& y, const NDArray& bias, std::int
     using T = decltype(t);
     const T* b = bias.data<T>();
     T* p = y.data<T>();
+    if (inner == 1) {  // rows of `channels` values: the bias row copied or added
+      for (std::int64_t r = 0; r < rows; ++r, p += channels) {
+        if (req == OpReq::write)
+          std::copy_n(b, channels, p);
+        else
+          for (std::int64_t c = 0; c < channels; ++c) p[c] += b[c];
+      }
+      return;
+    }
     for (std::int64_t r = 0; r < rows; ++r)
       for (std::int64_t c = 0; c < channels; ++c, p += inner) {
         if (req == OpReq::write)
