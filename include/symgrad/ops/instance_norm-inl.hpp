@@ -1,0 +1,109 @@
+// Operators and kernels of ops/instance_norm.hpp.
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "../symbol/compose.hpp"
+#include "instance_norm.hpp"
+#include "norm_common-inl.hpp"
+#include "op_table.hpp"
+
+namespace SYMGRAD_NS::ops {
+
+class InstanceNorm final : public Operator {
+ public:
+  ~InstanceNorm() override;  // the key function: vtable and kernels are compiled with the unit
+  explicit InstanceNorm(InstanceNormParam p) : p_(p) {
+    norm_detail::check_eps("InstanceNorm", p_.eps, "1e-3");
+  }
+  explicit InstanceNorm(const AttrMap& m) {
+    attr::Reader r("InstanceNorm", m);
+    r.get("eps", p_.eps);
+    r.finish();
+    norm_detail::check_eps("InstanceNorm", p_.eps, "1e-3");
+  }
+  const InstanceNormParam& param() const { return p_; }
+  std::string type_name() const override { return "InstanceNorm"; }
+  std::vector<std::string> arguments() const override { return {"data", "gamma", "beta"}; }
+  std::vector<std::string> outputs() const override { return {"output", "mean", "var"}; }
+  std::size_t num_visible_outputs() const override { return 1; }
+  AttrMap attrs() const override {
+    AttrMap m;
+    if (p_.eps != 1e-3) m["eps"] = attr::format(p_.eps);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    c.assign_in(0, c.out(0), "the output");
+    const Shape& d = c.in(0);
+    if (!d.rank_known()) return;
+    if (d.ndim() < 3)
+      ShapeCtx::fail(c.in_name(0) + " " + d.str() + " has rank " + std::to_string(d.ndim()) +
+                     "; InstanceNorm needs (batch, channel, spatial...), rank 3 or more");
+    const std::string why = "the channel axis 1 of " + c.in_name(0) + " " + d.str();
+    c.assign_in(1, Shape{d[1]}, why);
+    c.assign_in(2, Shape{d[1]}, why);
+    c.assign_out(0, d);
+    c.assign_out(1, Shape{d[0], d[1]});
+    c.assign_out(2, Shape{d[0], d[1]});
+  }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    auto b = grad_node(std::make_shared<MomentsNormBackward>(false, 1, p_.eps), n, "backward",
+                       {og[0], n->inputs[0], n->inputs[1], out_entry(n, 1), out_entry(n, 2)});
+    return {out_entry(b, 0), out_entry(b, 1), out_entry(b, 2)};
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[0].shape(), false, 1, p_.eps);
+    dispatch_float(in[0].dtype(), "InstanceNorm", [&](auto t) {
+      using T = decltype(t);
+      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(),
+                out[2].data<T>(), req[0]);
+    });
+  }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[0].shape(), false, 1, p_.eps);
+    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(),
+                       in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), out[1].raw_data(),
+                       out[2].raw_data(), req[0]);
+  }
+#endif
+
+ private:
+  InstanceNormParam p_;
+};
+}  // namespace SYMGRAD_NS::ops
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INSTANCE_NORM)
+namespace SYMGRAD_NS::sym {
+
+SYMGRAD_INLINE Symbol instance_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
+                                    const InstanceNormOptions& o) {
+  return compose(std::make_shared<ops::InstanceNorm>(ops::InstanceNormParam{o.eps}), {data, gamma, beta},
+                 o.name);
+}
+SYMGRAD_INLINE Symbol instance_norm(const Symbol& data, const InstanceNormOptions& o) {
+  return instance_norm(data, Symbol(), Symbol(), o);
+}
+SYMGRAD_INLINE Symbol InstanceNorm(const Symbol& data, const InstanceNormOptions& o) {
+  return instance_norm(data, o);
+}
+}  // namespace SYMGRAD_NS::sym
+#endif
+
+// Registry entries (ops/registry.hpp).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INSTANCE_NORM)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE void register_instance_norm(OpTable& t) { t["InstanceNorm"] = reg::with_attrs<InstanceNorm>; }
+}  // namespace SYMGRAD_NS::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INSTANCE_NORM)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE InstanceNorm::~InstanceNorm() = default;
+}  // namespace SYMGRAD_NS::ops
+#endif

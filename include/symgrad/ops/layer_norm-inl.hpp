@@ -1,0 +1,116 @@
+// Operators and kernels of ops/layer_norm.hpp.
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "../symbol/compose.hpp"
+#include "layer_norm.hpp"
+#include "norm_common-inl.hpp"
+#include "op_table.hpp"
+
+namespace SYMGRAD_NS::ops {
+
+class LayerNorm final : public Operator {
+ public:
+  ~LayerNorm() override;  // the key function: vtable and kernels are compiled with the unit
+  explicit LayerNorm(LayerNormParam p) : p_(p) { norm_detail::check_eps("LayerNorm", p_.eps, "1e-5"); }
+  explicit LayerNorm(const AttrMap& m) {
+    attr::Reader r("LayerNorm", m);
+    r.get("axis", p_.axis);
+    r.get("eps", p_.eps);
+    r.get("output_mean_var", p_.output_mean_var);
+    r.finish();
+    norm_detail::check_eps("LayerNorm", p_.eps, "1e-5");
+  }
+  const LayerNormParam& param() const { return p_; }
+  std::string type_name() const override { return "LayerNorm"; }
+  std::vector<std::string> arguments() const override { return {"data", "gamma", "beta"}; }
+  std::vector<std::string> outputs() const override { return {"output", "mean", "std"}; }
+  std::size_t num_visible_outputs() const override { return p_.output_mean_var ? 3 : 1; }
+  AttrMap attrs() const override {
+    AttrMap m;
+    if (p_.axis != -1) m["axis"] = attr::format(p_.axis);
+    if (p_.eps != 1e-5) m["eps"] = attr::format(p_.eps);
+    if (p_.output_mean_var) m["output_mean_var"] = attr::format(true);
+    return m;
+  }
+  void infer_shape(ShapeCtx& c) const override {
+    c.assign_in(0, c.out(0), "the output");
+    const Shape& d = c.in(0);
+    if (!d.rank_known()) return;
+    const int a = p_.axis < 0 ? p_.axis + d.ndim() : p_.axis;
+    if (a < 0 || a >= d.ndim())
+      ShapeCtx::fail(
+          "axis " + std::to_string(p_.axis) + " is out of range for " + c.in_name(0) + " " + d.str() +
+          (d.ndim()
+               ? "; use an axis in [" + std::to_string(-d.ndim()) + ", " + std::to_string(d.ndim() - 1) + "]"
+               : "; LayerNorm needs data with at least one axis"));
+    const std::string why = "axis " + std::to_string(p_.axis) + " of " + c.in_name(0) + " " + d.str();
+    c.assign_in(1, Shape{d[a]}, why);
+    c.assign_in(2, Shape{d[a]}, why);
+    Shape stats = d;
+    stats[a] = 1;
+    c.assign_out(0, d);
+    c.assign_out(1, stats);
+    c.assign_out(2, stats);
+  }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    // as MXNet, gradients arriving at mean and std are ignored
+    auto b = grad_node(std::make_shared<MomentsNormBackward>(true, p_.axis, p_.eps), n, "backward",
+                       {og[0], n->inputs[0], n->inputs[1], out_entry(n, 1), out_entry(n, 2)});
+    return {out_entry(b, 0), out_entry(b, 1), out_entry(b, 2)};
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[0].shape(), true, p_.axis, p_.eps);
+    dispatch_float(in[0].dtype(), "LayerNorm", [&](auto t) {
+      using T = decltype(t);
+      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(),
+                out[2].data<T>(), req[0]);
+    });
+  }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[0].shape(), true, p_.axis, p_.eps);
+    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(),
+                       in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), out[1].raw_data(),
+                       out[2].raw_data(), req[0]);
+  }
+#endif
+
+ private:
+  LayerNormParam p_;
+};
+}  // namespace SYMGRAD_NS::ops
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_LAYER_NORM)
+namespace SYMGRAD_NS::sym {
+
+SYMGRAD_INLINE Symbol layer_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
+                                 const LayerNormOptions& o) {
+  return compose(std::make_shared<ops::LayerNorm>(ops::LayerNormParam{o.axis, o.eps, o.output_mean_var}),
+                 {data, gamma, beta}, o.name);
+}
+SYMGRAD_INLINE Symbol layer_norm(const Symbol& data, const LayerNormOptions& o) {
+  return layer_norm(data, Symbol(), Symbol(), o);
+}
+SYMGRAD_INLINE Symbol LayerNorm(const Symbol& data, const LayerNormOptions& o) { return layer_norm(data, o); }
+}  // namespace SYMGRAD_NS::sym
+#endif
+
+// Registry entries (ops/registry.hpp).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_LAYER_NORM)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE void register_layer_norm(OpTable& t) { t["LayerNorm"] = reg::with_attrs<LayerNorm>; }
+}  // namespace SYMGRAD_NS::ops
+#endif
+
+// Key functions (see the classes above).
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_LAYER_NORM)
+namespace SYMGRAD_NS::ops {
+SYMGRAD_INLINE LayerNorm::~LayerNorm() = default;
+}  // namespace SYMGRAD_NS::ops
+#endif
