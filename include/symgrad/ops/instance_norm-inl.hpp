@@ -1,38 +1,34 @@
 // Operators and kernels of ops/instance_norm.hpp.
 #pragma once
 #include <memory>
+#include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "../symbol/compose.hpp"
 #include "instance_norm.hpp"
 #include "norm_common-inl.hpp"
 #include "op_table.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<InstanceNormParam> =
+    std::tuple{field("eps", &InstanceNormParam::eps).at_least(0).finite()};
 
 class InstanceNorm final : public Operator {
  public:
   ~InstanceNorm() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit InstanceNorm(InstanceNormParam p) : p_(p) {
-    norm_detail::check_eps("InstanceNorm", p_.eps, "1e-3");
-  }
-  explicit InstanceNorm(const AttrMap& m) {
-    attr::Reader r("InstanceNorm", m);
-    r.get("eps", p_.eps);
-    r.finish();
-    norm_detail::check_eps("InstanceNorm", p_.eps, "1e-3");
-  }
+  explicit InstanceNorm(InstanceNormParam p) : p_(std::move(p)) { check_params("InstanceNorm", p_); }
+  explicit InstanceNorm(const AttrMap& m) : p_(read_params<InstanceNormParam>("InstanceNorm", m)) {}
   const InstanceNormParam& param() const { return p_; }
   std::string type_name() const override { return "InstanceNorm"; }
   std::vector<std::string> arguments() const override { return {"data", "gamma", "beta"}; }
   std::vector<std::string> outputs() const override { return {"output", "mean", "var"}; }
   std::size_t num_visible_outputs() const override { return 1; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.eps != 1e-3) m["eps"] = attr::format(p_.eps);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_in(0, c.out(0), "the output");
     const Shape& d = c.in(0);
@@ -82,8 +78,7 @@ namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol instance_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
                                     const InstanceNormOptions& o) {
-  return compose(std::make_shared<ops::InstanceNorm>(ops::InstanceNormParam{o.eps}), {data, gamma, beta},
-                 o.name);
+  return compose(std::make_shared<ops::InstanceNorm>(o), {data, gamma, beta}, o.name);
 }
 SYMGRAD_INLINE Symbol instance_norm(const Symbol& data, const InstanceNormOptions& o) {
   return instance_norm(data, Symbol(), Symbol(), o);

@@ -16,8 +16,11 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::InstanceNormOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/instance_norm-inl.hpp.
 struct InstanceNormParam {
   double eps = 1e-3;
+  std::string name = {};
 };
 // Operator classes (ops/instance_norm-inl.hpp; the backward, shared with LayerNorm, in
 // ops/norm_common-inl.hpp).
@@ -28,10 +31,7 @@ class InstanceNorm;
 
 namespace sym {
 
-struct InstanceNormOptions {
-  double eps = 1e-3;
-  std::string name = {};
-};
+using InstanceNormOptions = ops::InstanceNormParam;
 // instance_norm(x, {.eps = 1e-5}); gamma and beta become <name>_gamma, <name>_beta unless given.
 Symbol instance_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
                      const InstanceNormOptions& o);

@@ -4,14 +4,21 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "../symbol/compose.hpp"
 #include "l2_normalization.hpp"
 #include "norm_common-inl.hpp"
 #include "op_table.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<L2NormalizationParam> =
+    std::tuple{field("eps", &L2NormalizationParam::eps).at_least(0).finite(),
+               field("mode", &L2NormalizationParam::mode)};
 
 namespace norm_detail {
 // The groups of a mode: each holds the elements one norm is taken over.
@@ -64,37 +71,13 @@ class L2NormalizationBackward final : public norm_detail::Backward {
 class L2Normalization final : public Operator {
  public:
   ~L2Normalization() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit L2Normalization(L2NormalizationParam p) : p_(p) {
-    norm_detail::check_eps("L2Normalization", p_.eps, "1e-10");
-  }
-  explicit L2Normalization(const AttrMap& m) {
-    attr::Reader r("L2Normalization", m);
-    r.get("eps", p_.eps);
-    std::string mode = "instance";
-    r.get("mode", mode);
-    r.finish();
-    p_.mode = parse_mode(mode);
-    norm_detail::check_eps("L2Normalization", p_.eps, "1e-10");
-  }
-  static L2Mode parse_mode(const std::string& s) {
-    if (s == "instance") return L2Mode::instance;
-    if (s == "channel") return L2Mode::channel;
-    if (s == "spatial") return L2Mode::spatial;
-    throw ValueError("L2Normalization: mode must be instance, channel or spatial, got '" + s + "'");
-  }
-  static const char* mode_name(L2Mode m) {
-    return m == L2Mode::instance ? "instance" : m == L2Mode::channel ? "channel" : "spatial";
-  }
+  explicit L2Normalization(L2NormalizationParam p) : p_(std::move(p)) { check_params("L2Normalization", p_); }
+  explicit L2Normalization(const AttrMap& m) : p_(read_params<L2NormalizationParam>("L2Normalization", m)) {}
   const L2NormalizationParam& param() const { return p_; }
   std::string type_name() const override { return "L2Normalization"; }
   std::vector<std::string> outputs() const override { return {"output", "norm"}; }
   std::size_t num_visible_outputs() const override { return 1; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.eps != 1e-10) m["eps"] = attr::format(p_.eps);
-    if (p_.mode != L2Mode::instance) m["mode"] = mode_name(p_.mode);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_in(0, c.out(0), "the output");
     const Shape& d = c.in(0);
@@ -102,7 +85,7 @@ class L2Normalization final : public Operator {
     if (d.ndim() < 1) ShapeCtx::fail(c.in_name(0) + " is a scalar; L2Normalization needs at least one axis");
     if (p_.mode != L2Mode::instance && d.ndim() < 3)
       ShapeCtx::fail(c.in_name(0) + " " + d.str() + " has rank " + std::to_string(d.ndim()) + "; mode '" +
-                     mode_name(p_.mode) + "' needs (batch, channel, spatial...), rank 3 or more");
+                     std::string(p_.mode.name()) + "' needs (batch, channel, spatial...), rank 3 or more");
     Shape norm = p_.mode == L2Mode::instance  ? Shape{d[0]}
                  : p_.mode == L2Mode::spatial ? Shape{d[0], d[1]}
                                               : d;
@@ -153,9 +136,7 @@ class L2Normalization final : public Operator {
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol l2_normalization(const Symbol& data, const L2NormalizationOptions& o) {
-  return compose(std::make_shared<ops::L2Normalization>(
-                     ops::L2NormalizationParam{o.eps, ops::L2Normalization::parse_mode(o.mode)}),
-                 {data}, o.name);
+  return compose(std::make_shared<ops::L2Normalization>(o), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol L2Normalization(const Symbol& data, const L2NormalizationOptions& o) {
   return l2_normalization(data, o);

@@ -7,19 +7,28 @@
 // shape (N,), the data's with axis 1 set to 1, or (N, C).
 // Gradient: dx = (dy − y·Σ dy·y)/norm, the sum over the same elements.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
+#include "choice.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
 
 enum class L2Mode { instance, channel, spatial };
+template <>
+inline constexpr std::array<std::string_view, 3> enum_names<L2Mode>{"instance", "channel", "spatial"};
+
+// The parameters in MXNet's order (sym::L2NormalizationOptions); `name` names the node and is not
+// an attribute. The attribute table is in ops/l2_normalization-inl.hpp.
 struct L2NormalizationParam {
   double eps = 1e-10;
-  L2Mode mode = L2Mode::instance;
+  Choice<L2Mode> mode = L2Mode::instance;  // or by name: .mode = "channel"
+  std::string name = {};
 };
 // Operator classes (ops/l2_normalization-inl.hpp).
 class L2NormalizationBackward;
@@ -29,11 +38,7 @@ class L2Normalization;
 
 namespace sym {
 
-struct L2NormalizationOptions {
-  double eps = 1e-10;
-  std::string mode = "instance";  // instance, channel or spatial
-  std::string name = {};
-};
+using L2NormalizationOptions = ops::L2NormalizationParam;
 // l2_normalization(x, {.mode = "channel"})
 Symbol l2_normalization(const Symbol& data, const L2NormalizationOptions& o = {});
 Symbol L2Normalization(const Symbol& data, const L2NormalizationOptions& o = {});

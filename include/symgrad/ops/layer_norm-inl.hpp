@@ -1,40 +1,35 @@
 // Operators and kernels of ops/layer_norm.hpp.
 #pragma once
 #include <memory>
+#include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "../symbol/compose.hpp"
 #include "layer_norm.hpp"
 #include "norm_common-inl.hpp"
 #include "op_table.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<LayerNormParam> =
+    std::tuple{field("axis", &LayerNormParam::axis), field("eps", &LayerNormParam::eps).at_least(0).finite(),
+               field("output_mean_var", &LayerNormParam::output_mean_var)};
 
 class LayerNorm final : public Operator {
  public:
   ~LayerNorm() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit LayerNorm(LayerNormParam p) : p_(p) { norm_detail::check_eps("LayerNorm", p_.eps, "1e-5"); }
-  explicit LayerNorm(const AttrMap& m) {
-    attr::Reader r("LayerNorm", m);
-    r.get("axis", p_.axis);
-    r.get("eps", p_.eps);
-    r.get("output_mean_var", p_.output_mean_var);
-    r.finish();
-    norm_detail::check_eps("LayerNorm", p_.eps, "1e-5");
-  }
+  explicit LayerNorm(LayerNormParam p) : p_(std::move(p)) { check_params("LayerNorm", p_); }
+  explicit LayerNorm(const AttrMap& m) : p_(read_params<LayerNormParam>("LayerNorm", m)) {}
   const LayerNormParam& param() const { return p_; }
   std::string type_name() const override { return "LayerNorm"; }
   std::vector<std::string> arguments() const override { return {"data", "gamma", "beta"}; }
   std::vector<std::string> outputs() const override { return {"output", "mean", "std"}; }
   std::size_t num_visible_outputs() const override { return p_.output_mean_var ? 3 : 1; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.axis != -1) m["axis"] = attr::format(p_.axis);
-    if (p_.eps != 1e-5) m["eps"] = attr::format(p_.eps);
-    if (p_.output_mean_var) m["output_mean_var"] = attr::format(true);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_in(0, c.out(0), "the output");
     const Shape& d = c.in(0);
@@ -91,8 +86,7 @@ namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol layer_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta,
                                  const LayerNormOptions& o) {
-  return compose(std::make_shared<ops::LayerNorm>(ops::LayerNormParam{o.axis, o.eps, o.output_mean_var}),
-                 {data, gamma, beta}, o.name);
+  return compose(std::make_shared<ops::LayerNorm>(o), {data, gamma, beta}, o.name);
 }
 SYMGRAD_INLINE Symbol layer_norm(const Symbol& data, const LayerNormOptions& o) {
   return layer_norm(data, Symbol(), Symbol(), o);

@@ -15,10 +15,13 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::LayerNormOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/layer_norm-inl.hpp.
 struct LayerNormParam {
   int axis = -1;
   double eps = 1e-5;
   bool output_mean_var = false;
+  std::string name = {};
 };
 // Operator classes (ops/layer_norm-inl.hpp; the backward, shared with InstanceNorm, in
 // ops/norm_common-inl.hpp).
@@ -29,12 +32,7 @@ class LayerNorm;
 
 namespace sym {
 
-struct LayerNormOptions {
-  int axis = -1;
-  double eps = 1e-5;
-  bool output_mean_var = false;
-  std::string name = {};
-};
+using LayerNormOptions = ops::LayerNormParam;
 // layer_norm(x, {.axis = 1}); gamma and beta become <name>_gamma, <name>_beta unless given.
 Symbol layer_norm(const Symbol& data, const Symbol& gamma, const Symbol& beta, const LayerNormOptions& o);
 Symbol layer_norm(const Symbol& data, const LayerNormOptions& o = {});

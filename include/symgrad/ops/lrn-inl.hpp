@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "../cpu/parallel.hpp"
@@ -13,8 +14,14 @@
 #include "lrn.hpp"
 #include "norm_common-inl.hpp"
 #include "op_table.hpp"
+#include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
+
+template <>
+inline constexpr auto param_fields<LRNParam> =
+    std::tuple{field("alpha", &LRNParam::alpha), field("beta", &LRNParam::beta),
+               field("knorm", &LRNParam::knorm), field("nsize", &LRNParam::nsize).required().at_least(1)};
 
 namespace norm_detail {
 // LRN over (N, C, S), one task per (n, c) plane: f(n, c, j0, j1), [j0, j1) the channels of c's window.
@@ -31,7 +38,7 @@ class LRNBackward final : public norm_detail::Backward {
  public:
   ~LRNBackward() override;  // the key function: vtable and kernels are compiled with the unit
   explicit LRNBackward(LRNParam p)
-      : Backward("_backward_LRN", {"ograd", "data", "tmp_norm"}, {"data_grad"}), p_(p) {}
+      : Backward("_backward_LRN", {"ograd", "data", "tmp_norm"}, {"data_grad"}), p_(std::move(p)) {}
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
@@ -67,30 +74,16 @@ class LRNBackward final : public norm_detail::Backward {
 class LRN final : public Operator {
  public:
   ~LRN() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit LRN(LRNParam p) : p_(p) { check(); }
-  explicit LRN(const AttrMap& m) {
-    attr::Reader r("LRN", m);
-    if (!r.find("nsize"))
-      throw ValueError("LRN: the required attribute 'nsize' is missing; give an odd window such as nsize=5");
-    r.get("nsize", p_.nsize);
-    r.get("alpha", p_.alpha);
-    r.get("beta", p_.beta);
-    r.get("knorm", p_.knorm);
-    r.finish();
+  explicit LRN(LRNParam p) : p_(std::move(p)) {
+    check_params("LRN", p_);
     check();
   }
+  explicit LRN(const AttrMap& m) : p_(read_params<LRNParam>("LRN", m)) { check(); }
   const LRNParam& param() const { return p_; }
   std::string type_name() const override { return "LRN"; }
   std::vector<std::string> outputs() const override { return {"output", "tmp_norm"}; }
   std::size_t num_visible_outputs() const override { return 1; }
-  AttrMap attrs() const override {
-    AttrMap m;
-    if (p_.alpha != 1e-4) m["alpha"] = attr::format(p_.alpha);
-    if (p_.beta != 0.75) m["beta"] = attr::format(p_.beta);
-    if (p_.knorm != 2) m["knorm"] = attr::format(p_.knorm);
-    m["nsize"] = attr::format(p_.nsize);
-    return m;
-  }
+  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_in(0, c.out(0), "the output");
     const Shape& d = c.in(0);
@@ -136,11 +129,11 @@ class LRN final : public Operator {
   }
 
  private:
+  // The bounds are in the table; the window is centred on each channel.
   void check() const {
-    if (p_.nsize < 1 || p_.nsize % 2 == 0)
-      throw ValueError(
-          "LRN: nsize must be a positive odd number (the window is centred on each channel), got " +
-          std::to_string(p_.nsize));
+    if (p_.nsize % 2 == 0)
+      throw ValueError("LRN: nsize must be odd (the window is centred on each channel), got " +
+                       std::to_string(p_.nsize));
   }
   LRNParam p_;
 };
@@ -150,8 +143,7 @@ class LRN final : public Operator {
 namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol lrn(const Symbol& data, const LRNOptions& o) {
-  return compose(std::make_shared<ops::LRN>(ops::LRNParam{o.alpha, o.beta, o.knorm, o.nsize}), {data},
-                 o.name);
+  return compose(std::make_shared<ops::LRN>(o), {data}, o.name);
 }
 SYMGRAD_INLINE Symbol LRN(const Symbol& data, const LRNOptions& o) { return lrn(data, o); }
 }  // namespace SYMGRAD_NS::sym

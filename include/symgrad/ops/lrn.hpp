@@ -16,11 +16,14 @@
 namespace SYMGRAD_NS {
 namespace ops {
 
+// The parameters in MXNet's order (sym::LRNOptions); `name` names the node and is not an
+// attribute. The attribute table is in ops/lrn-inl.hpp.
 struct LRNParam {
   double alpha = 1e-4;
   double beta = 0.75;
   double knorm = 2;
-  std::int64_t nsize = 0;  // required
+  std::int64_t nsize = 0;  // required: the odd window width
+  std::string name = {};
 };
 // Operator classes (ops/lrn-inl.hpp).
 class LRNBackward;
@@ -30,13 +33,7 @@ class LRN;
 
 namespace sym {
 
-struct LRNOptions {
-  std::int64_t nsize = 0;  // required: the odd window width
-  double alpha = 1e-4;
-  double beta = 0.75;
-  double knorm = 2;
-  std::string name = {};
-};
+using LRNOptions = ops::LRNParam;
 // lrn(x, {.nsize = 5})
 Symbol lrn(const Symbol& data, const LRNOptions& o);
 Symbol LRN(const Symbol& data, const LRNOptions& o);

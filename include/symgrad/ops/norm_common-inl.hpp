@@ -1,6 +1,6 @@
 // What the normalisation operators (ops/norm.hpp) share: data viewed as groups of elements, the
-// moments of a group (LayerNorm and InstanceNorm) and their backward operator, the check of eps, and
-// the base of the backward operators.
+// moments of a group (LayerNorm and InstanceNorm) and their backward operator, and the base of the
+// backward operators.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -130,12 +130,6 @@ inline cuda::NormGeo gpu_geo(const View& v, std::int64_t C = 1, bool layer = tru
   return cuda::NormGeo{v.outer, v.R, v.inner, C, layer, eps};
 }
 inline cuda::NormGeo gpu_geo(const Moments& m) { return gpu_geo(m.v, m.C, m.layer, m.eps); }
-
-inline void check_eps(const char* op, double eps, const char* example) {
-  if (!(eps >= 0) || !std::isfinite(eps))
-    throw ValueError(std::string(op) + ": eps must be a small non-negative number such as " + example +
-                     ", got " + attr::format(eps));
-}
 
 // The backward operators: inputs (ograd, <forward input or output>, ...); the first gradient has
 // the shape of input 1, the others (gamma, beta) that of input 2.
