@@ -1,7 +1,6 @@
 // Operators and kernels of ops/instance_norm.hpp.
 #pragma once
 #include <memory>
-#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -18,14 +17,16 @@ template <>
 inline constexpr auto param_fields<InstanceNormParam> =
     std::tuple{field("eps", &InstanceNormParam::eps).at_least(0).finite()};
 
-class InstanceNorm final : public Operator {
+class InstanceNorm final : public MomentsNorm {
  public:
   ~InstanceNorm() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit InstanceNorm(InstanceNormParam p) : p_(std::move(p)) { check_params("InstanceNorm", p_); }
-  explicit InstanceNorm(const AttrMap& m) : p_(read_params<InstanceNormParam>("InstanceNorm", m)) {}
+  explicit InstanceNorm(InstanceNormParam p) : MomentsNorm(false), p_(std::move(p)) {
+    check_params("InstanceNorm", p_);
+  }
+  explicit InstanceNorm(const AttrMap& m)
+      : MomentsNorm(false), p_(read_params<InstanceNormParam>("InstanceNorm", m)) {}
   const InstanceNormParam& param() const { return p_; }
   std::string type_name() const override { return "InstanceNorm"; }
-  std::vector<std::string> arguments() const override { return {"data", "gamma", "beta"}; }
   std::vector<std::string> outputs() const override { return {"output", "mean", "var"}; }
   std::size_t num_visible_outputs() const override { return 1; }
   AttrMap attrs() const override { return write_params(p_); }
@@ -43,32 +44,10 @@ class InstanceNorm final : public Operator {
     c.assign_out(1, Shape{d[0], d[1]});
     c.assign_out(2, Shape{d[0], d[1]});
   }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<MomentsNormBackward>(false, 1, p_.eps), n, "backward",
-                       {og[0], n->inputs[0], n->inputs[1], out_entry(n, 1), out_entry(n, 2)});
-    return {out_entry(b, 0), out_entry(b, 1), out_entry(b, 2)};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    const norm_detail::Moments m(in[0].shape(), false, 1, p_.eps);
-    dispatch_float(in[0].dtype(), "InstanceNorm", [&](auto t) {
-      using T = decltype(t);
-      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(),
-                out[2].data<T>(), req[0]);
-    });
-  }
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    const norm_detail::Moments m(in[0].shape(), false, 1, p_.eps);
-    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(),
-                       in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), out[1].raw_data(),
-                       out[2].raw_data(), req[0]);
-  }
-#endif
 
  private:
+  int axis() const override { return 1; }
+  double eps() const override { return p_.eps; }
   InstanceNormParam p_;
 };
 }  // namespace SYMGRAD_NS::ops

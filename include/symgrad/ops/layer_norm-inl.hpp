@@ -1,7 +1,6 @@
 // Operators and kernels of ops/layer_norm.hpp.
 #pragma once
 #include <memory>
-#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -19,14 +18,15 @@ inline constexpr auto param_fields<LayerNormParam> =
     std::tuple{field("axis", &LayerNormParam::axis), field("eps", &LayerNormParam::eps).at_least(0).finite(),
                field("output_mean_var", &LayerNormParam::output_mean_var)};
 
-class LayerNorm final : public Operator {
+class LayerNorm final : public MomentsNorm {
  public:
   ~LayerNorm() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit LayerNorm(LayerNormParam p) : p_(std::move(p)) { check_params("LayerNorm", p_); }
-  explicit LayerNorm(const AttrMap& m) : p_(read_params<LayerNormParam>("LayerNorm", m)) {}
+  explicit LayerNorm(LayerNormParam p) : MomentsNorm(true), p_(std::move(p)) {
+    check_params("LayerNorm", p_);
+  }
+  explicit LayerNorm(const AttrMap& m) : MomentsNorm(true), p_(read_params<LayerNormParam>("LayerNorm", m)) {}
   const LayerNormParam& param() const { return p_; }
   std::string type_name() const override { return "LayerNorm"; }
-  std::vector<std::string> arguments() const override { return {"data", "gamma", "beta"}; }
   std::vector<std::string> outputs() const override { return {"output", "mean", "std"}; }
   std::size_t num_visible_outputs() const override { return p_.output_mean_var ? 3 : 1; }
   AttrMap attrs() const override { return write_params(p_); }
@@ -50,33 +50,10 @@ class LayerNorm final : public Operator {
     c.assign_out(1, stats);
     c.assign_out(2, stats);
   }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    // as MXNet, gradients arriving at mean and std are ignored
-    auto b = grad_node(std::make_shared<MomentsNormBackward>(true, p_.axis, p_.eps), n, "backward",
-                       {og[0], n->inputs[0], n->inputs[1], out_entry(n, 1), out_entry(n, 2)});
-    return {out_entry(b, 0), out_entry(b, 1), out_entry(b, 2)};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    const norm_detail::Moments m(in[0].shape(), true, p_.axis, p_.eps);
-    dispatch_float(in[0].dtype(), "LayerNorm", [&](auto t) {
-      using T = decltype(t);
-      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(),
-                out[2].data<T>(), req[0]);
-    });
-  }
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    const norm_detail::Moments m(in[0].shape(), true, p_.axis, p_.eps);
-    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(),
-                       in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), out[1].raw_data(),
-                       out[2].raw_data(), req[0]);
-  }
-#endif
 
  private:
+  int axis() const override { return p_.axis; }
+  double eps() const override { return p_.eps; }
   LayerNormParam p_;
 };
 }  // namespace SYMGRAD_NS::ops

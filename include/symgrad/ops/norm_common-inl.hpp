@@ -1,6 +1,6 @@
 // What the normalisation operators (ops/norm.hpp) share: data viewed as groups of elements, the
-// moments of a group (LayerNorm and InstanceNorm) and their backward operator, and the base of the
-// backward operators.
+// moments of a group with the forward and backward of LayerNorm and InstanceNorm written once over
+// them, and the base of their backward operators.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -194,6 +194,46 @@ class MomentsNormBackward final : public norm_detail::Backward {
   int axis_;
   double eps_;
 };
+
+// LayerNorm and InstanceNorm: inputs (data, gamma, beta), outputs (output, mean, std or var), one
+// forward and one gradient over the groups of norm_detail::Moments. The operators give the rest:
+// names, attributes, shape rule, and the axis and eps of their groups.
+class MomentsNorm : public Operator {
+ public:
+  ~MomentsNorm() override;  // the key function: vtable and kernels are compiled with the unit
+  explicit MomentsNorm(bool layer) : layer_(layer) {}
+  std::vector<std::string> arguments() const override { return {"data", "gamma", "beta"}; }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
+    // as MXNet, gradients arriving at the statistics are ignored
+    auto b = grad_node(std::make_shared<MomentsNormBackward>(layer_, axis(), eps()), n, "backward",
+                       {og[0], n->inputs[0], n->inputs[1], out_entry(n, 1), out_entry(n, 2)});
+    return {out_entry(b, 0), out_entry(b, 1), out_entry(b, 2)};
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[0].shape(), layer_, axis(), eps());
+    dispatch_float(in[0].dtype(), type_name(), [&](auto t) {
+      using T = decltype(t);
+      m.forward(in[0].data<T>(), in[1].data<T>(), in[2].data<T>(), out[0].data<T>(), out[1].data<T>(),
+                out[2].data<T>(), req[0]);
+    });
+  }
+#if SYMGRAD_WITH_CUDA
+  std::string gpu_unsupported() const override { return ""; }
+  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
+                   std::span<const OpReq> req) const override {
+    const norm_detail::Moments m(in[0].shape(), layer_, axis(), eps());
+    cuda::moments_norm(ctx.ctx.device_id, in[0].dtype(), norm_detail::gpu_geo(m), in[0].raw_data(),
+                       in[1].raw_data(), in[2].raw_data(), out[0].raw_data(), out[1].raw_data(),
+                       out[2].raw_data(), req[0]);
+  }
+#endif
+
+ private:
+  virtual int axis() const = 0;  // LayerNorm's axis; InstanceNorm's groups ignore it
+  virtual double eps() const = 0;
+  bool layer_;
+};
 }  // namespace SYMGRAD_NS::ops
 
 // Key functions (see the classes above).
@@ -201,5 +241,6 @@ class MomentsNormBackward final : public norm_detail::Backward {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE norm_detail::Backward::~Backward() = default;
 SYMGRAD_INLINE MomentsNormBackward::~MomentsNormBackward() = default;
+SYMGRAD_INLINE MomentsNorm::~MomentsNorm() = default;
 }  // namespace SYMGRAD_NS::ops
 #endif
