@@ -15,8 +15,10 @@
 #include <symgrad/ops/dropout-inl.hpp>
 #include <symgrad/ops/elemwise-inl.hpp>
 #include <symgrad/ops/embedding-inl.hpp>
+#include <symgrad/ops/instance_norm-inl.hpp>
+#include <symgrad/ops/l2_normalization-inl.hpp>
+#include <symgrad/ops/layer_norm-inl.hpp>
 #include <symgrad/ops/leaky_relu-inl.hpp>
-#include <symgrad/ops/norm-inl.hpp>
 #include <symgrad/ops/output-inl.hpp>
 #include <symgrad/ops/pooling-inl.hpp>
 #include <symgrad/ops/reduce-inl.hpp>

@@ -3,6 +3,8 @@
 // symbol JSON would use them and through the options structs.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include <symgrad/ops/registry.hpp>
 #include <symgrad/symgrad.hpp>
 
@@ -166,4 +168,74 @@ TEST_CASE("params: options built in C++ are checked as attributes are") {
   // A kernel given as a run-time list, as a loop over layer sizes would.
   std::vector<std::int64_t> k{3, 3};
   CHECK(attrs_of(convolution(x, {.kernel = k, .num_filter = 2})).at("kernel") == "(3, 3)");
+}
+
+TEST_CASE("params: the normalisation operators' attributes round-trip") {
+  auto x = var("x");
+  CHECK(attrs_of(layer_norm(x)).empty());
+  CHECK(attrs_of(layer_norm(x, {.axis = 1, .eps = 1e-3, .output_mean_var = true})) ==
+        AttrMap{{"axis", "1"}, {"eps", "0.001"}, {"output_mean_var", "True"}});
+  CHECK(attrs_of(instance_norm(x)).empty());
+  CHECK(attrs_of(instance_norm(x, {.eps = 1e-2})) == AttrMap{{"eps", "0.01"}});
+  // nsize is required, so always written; LRN's options in MXNet's order.
+  CHECK(attrs_of(lrn(x, {.nsize = 5})) == AttrMap{{"nsize", "5"}});
+  CHECK(attrs_of(lrn(x, {.alpha = 1e-3, .beta = 0.5, .knorm = 1, .nsize = 3})) ==
+        AttrMap{{"alpha", "0.001"}, {"beta", "0.5"}, {"knorm", "1.0"}, {"nsize", "3"}});
+  CHECK(attrs_of(l2_normalization(x)).empty());
+  CHECK(attrs_of(l2_normalization(x, {.eps = 1e-6, .mode = "spatial"})) ==
+        AttrMap{{"eps", "1e-06"}, {"mode", "spatial"}});
+  CHECK(attrs_of(l2_normalization(x, {.mode = "channel"})) ==
+        attrs_of(l2_normalization(x, {.mode = sg::ops::L2Mode::channel})));
+
+  const std::vector<std::pair<std::string, AttrMap>> cases = {
+      {"LayerNorm", {{"axis", "0"}, {"eps", "1e-06"}, {"output_mean_var", "True"}}},
+      {"InstanceNorm", {{"eps", "0.01"}}},
+      {"LRN", {{"alpha", "0.001"}, {"beta", "0.5"}, {"knorm", "1.0"}, {"nsize", "3"}}},
+      {"L2Normalization", {{"eps", "1e-05"}, {"mode", "channel"}}},
+  };
+  for (const auto& [op, m] : cases) {
+    CAPTURE(op);
+    auto a = make(op, m, op == "LayerNorm" || op == "InstanceNorm" ? 3 : 1);
+    CHECK(a->attrs() == m);
+    CHECK(make(op, a->attrs())->attrs() == m);
+  }
+  // Defaults are not written.
+  CHECK(make("L2Normalization", {{"mode", "instance"}, {"eps", "1e-10"}})->attrs().empty());
+  CHECK(make("LayerNorm", {{"axis", "-1"}, {"output_mean_var", "False"}}, 3)->attrs().empty());
+}
+
+TEST_CASE("params: bad normalisation attributes and options give clear errors") {
+  auto throws = [](std::string_view op, const AttrMap& m, const std::string& text) {
+    CAPTURE(op);
+    CHECK_THROWS_WITH_AS(make(op, m), doctest::Contains(text.c_str()), sg::ValueError);
+  };
+  throws("LayerNorm", {{"eps", "-1"}}, "LayerNorm: eps must be finite and at least 0, got -1.0");
+  throws("LayerNorm", {{"axis", "last"}}, "axis");
+  throws("LayerNorm", {{"output_mean_var", "maybe"}}, "output_mean_var");
+  throws("LayerNorm", {{"axes", "1"}}, "unknown attribute 'axes'");
+  throws("InstanceNorm", {{"eps", "inf"}}, "InstanceNorm: eps must be finite and at least 0, got inf");
+  throws("InstanceNorm", {{"eps", "1e-3"}, {"axis", "1"}}, "unknown attribute 'axis'");
+  throws("LRN", {}, "LRN: the attribute nsize is required");
+  throws("LRN", {{"alpha", "0.1"}}, "LRN: the attribute nsize is required");
+  throws("LRN", {{"nsize", "0"}}, "LRN: nsize must be at least 1, got 0");
+  throws("LRN", {{"nsize", "4"}}, "LRN: nsize must be odd (the window is centred on each channel), got 4");
+  throws("LRN", {{"nsize", "five"}}, "nsize");
+  throws("LRN", {{"nsize", "5"}, {"size", "5"}}, "unknown attribute 'size'");
+  throws("L2Normalization", {{"mode", "batch"}},
+         "L2Normalization: attribute 'mode' = 'batch' is not one of instance, channel, spatial");
+  throws("L2Normalization", {{"mode", "None"}}, "attribute 'mode' = 'None' is not one of");
+  throws("L2Normalization", {{"eps", "nan"}}, "L2Normalization: eps must be finite and at least 0, got nan");
+
+  auto x = var("x");
+  auto says = [](auto&& f, const char* text) {
+    CHECK_THROWS_WITH_AS(f(), doctest::Contains(text), sg::ValueError);
+  };
+  says([&] { return layer_norm(x, {.eps = -1e-5}); },
+       "LayerNorm: eps must be finite and at least 0, got -1e-05");
+  says([&] { return instance_norm(x, {.eps = std::numeric_limits<double>::infinity()}); },
+       "InstanceNorm: eps must be finite and at least 0, got inf");
+  says([&] { return lrn(x, {}); }, "LRN: nsize must be at least 1, got 0");
+  says([&] { return lrn(x, {.alpha = 1e-3, .nsize = 2}); }, "LRN: nsize must be odd");
+  says([&] { return l2_normalization(x, {.mode = "row"}); },
+       "L2Normalization: mode must be one of instance, channel, spatial, got 'row'");
 }

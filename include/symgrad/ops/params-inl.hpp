@@ -11,7 +11,10 @@ namespace SYMGRAD_NS::ops::params_detail {
 SYMGRAD_INLINE void fail(std::string_view op, std::string_view message) {
   throw ValueError(std::string(op) + ": " + std::string(message));
 }
-SYMGRAD_INLINE std::string bounds_text(double lo, double hi, bool lo_open, bool hi_open) {
+SYMGRAD_INLINE std::string bounds_text(double lo, double hi, bool lo_open, bool hi_open, bool finite) {
+  if (finite)
+    return std::isinf(lo) && std::isinf(hi) ? "finite"
+                                            : "finite and " + bounds_text(lo, hi, lo_open, hi_open, false);
   if (std::isinf(hi)) return (lo_open ? "greater than " : "at least ") + attr::format_number(lo);
   if (std::isinf(lo)) return (hi_open ? "less than " : "at most ") + attr::format_number(hi);
   return std::string("in ") + (lo_open ? "(" : "[") + attr::format_number(lo) + ", " +

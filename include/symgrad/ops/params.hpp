@@ -5,7 +5,7 @@
 //                 and for names the operator does not know;
 //   write_params  parameters -> attributes: the required ones and those not at their default,
 //                 as MXNet writes them;
-//   check_params  the bounds, for parameters built in C++;
+//   check_params  the bounds (and finite() numbers), for parameters built in C++;
 //   describe_params  "kernel=(3, 3), num_filter=8" for messages.
 // A table is a specialisation of `param_fields`:
 //   template <> inline constexpr auto param_fields<FullyConnectedParam> = std::tuple{
@@ -45,6 +45,7 @@ struct Field {
   double lo = -std::numeric_limits<double>::infinity();  // bounds of numbers (each value of a tuple)
   double hi = std::numeric_limits<double>::infinity();
   bool lo_open = false, hi_open = false;  // lo, hi themselves are out of bounds
+  bool is_finite = false;                 // infinities are out of bounds too
 
   constexpr Field required() const {
     Field f = *this;
@@ -76,6 +77,11 @@ struct Field {
     f.lo = a, f.hi = b;
     return f;
   }
+  constexpr Field finite() const {
+    Field f = *this;
+    f.is_finite = true;
+    return f;
+  }
 };
 template <class P, class T>
 constexpr Field<P, T> field(std::string_view name, T P::*member) {
@@ -85,7 +91,7 @@ constexpr Field<P, T> field(std::string_view name, T P::*member) {
 namespace params_detail {
 
 [[noreturn]] void fail(std::string_view op, std::string_view message);
-std::string bounds_text(double lo, double hi, bool lo_open, bool hi_open);
+std::string bounds_text(double lo, double hi, bool lo_open, bool hi_open, bool finite);
 
 // One value from its attribute string.
 inline void parse(std::string_view op, std::string_view k, std::string_view s, bool& v) {
@@ -206,10 +212,13 @@ void check_params(std::string_view op, const P& p) {
                   params_detail::fail(op, std::string(f.name) + " must be one of " + v.spellings() +
                                               ", got '" + v.unknown + "'");
               params_detail::each_number(v, [&](double x) {
-                if (!((f.lo_open ? x > f.lo : x >= f.lo) && (f.hi_open ? x < f.hi : x <= f.hi)))
-                  params_detail::fail(op, std::string(f.name) + " must be " +
-                                              params_detail::bounds_text(f.lo, f.hi, f.lo_open, f.hi_open) +
-                                              ", got " + params_detail::format(v));
+                constexpr double big = std::numeric_limits<double>::max();
+                if (!((f.lo_open ? x > f.lo : x >= f.lo) && (f.hi_open ? x < f.hi : x <= f.hi) &&
+                      (!f.is_finite || (x >= -big && x <= big))))
+                  params_detail::fail(
+                      op, std::string(f.name) + " must be " +
+                              params_detail::bounds_text(f.lo, f.hi, f.lo_open, f.hi_open, f.is_finite) +
+                              ", got " + params_detail::format(v));
               });
             }(),
             ...);

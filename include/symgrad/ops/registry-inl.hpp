@@ -27,9 +27,12 @@ SYMGRAD_INLINE const OpTable& registry() {
     register_fully_connected(t);
     register_indexing(t);
     register_init(t);
+    register_instance_norm(t);
+    register_l2_normalization(t);
+    register_layer_norm(t);
     register_leaky_relu(t);
     register_loss(t);
-    register_norm(t);
+    register_lrn(t);
     register_output(t);
     register_pad(t);
     register_pooling(t);
