@@ -23,19 +23,28 @@
 
 namespace SYMGRAD_NS::ops {
 
+// The fields Convolution and Deconvolution share, in MXNet's order: the spatial ones before
+// num_filter (Deconvolution puts adj and target_shape between them), the rest after.
+template <class P>
+constexpr auto conv_spatial_fields() {
+  return std::tuple{field("kernel", &P::kernel).required().at_least(1),
+                    field("stride", &P::stride).at_least(1), field("dilate", &P::dilate).at_least(1),
+                    field("pad", &P::pad).at_least(0)};
+}
+template <class P>
+constexpr auto conv_filter_fields() {
+  return std::tuple{field("num_filter", &P::num_filter).required().at_least(1),
+                    field("num_group", &P::num_group).at_least(1),
+                    field("workspace", &P::workspace).at_least(0),
+                    field("no_bias", &P::no_bias),
+                    field("cudnn_tune", &P::cudnn_tune),
+                    field("cudnn_off", &P::cudnn_off),
+                    field("layout", &P::layout)};
+}
+
 template <>
-inline constexpr auto param_fields<ConvolutionParam> =
-    std::tuple{field("kernel", &ConvolutionParam::kernel).required().at_least(1),
-               field("stride", &ConvolutionParam::stride).at_least(1),
-               field("dilate", &ConvolutionParam::dilate).at_least(1),
-               field("pad", &ConvolutionParam::pad).at_least(0),
-               field("num_filter", &ConvolutionParam::num_filter).required().at_least(1),
-               field("num_group", &ConvolutionParam::num_group).at_least(1),
-               field("workspace", &ConvolutionParam::workspace).at_least(0),
-               field("no_bias", &ConvolutionParam::no_bias),
-               field("cudnn_tune", &ConvolutionParam::cudnn_tune),
-               field("cudnn_off", &ConvolutionParam::cudnn_off),
-               field("layout", &ConvolutionParam::layout)};
+inline constexpr auto param_fields<ConvolutionParam> = std::tuple_cat(conv_spatial_fields<ConvolutionParam>(),
+                                                                      conv_filter_fields<ConvolutionParam>());
 
 // Channels-first layouts as codes (the number of spatial axes); channels-last layouts are errors.
 inline int layout_code(std::string_view op, const std::string& l) {

@@ -17,19 +17,10 @@ namespace SYMGRAD_NS::ops {
 
 template <>
 inline constexpr auto param_fields<DeconvolutionParam> =
-    std::tuple{field("kernel", &DeconvolutionParam::kernel).required().at_least(1),
-               field("stride", &DeconvolutionParam::stride).at_least(1),
-               field("dilate", &DeconvolutionParam::dilate).at_least(1),
-               field("pad", &DeconvolutionParam::pad).at_least(0),
-               field("adj", &DeconvolutionParam::adj).at_least(0),
-               field("target_shape", &DeconvolutionParam::target_shape).at_least(0),
-               field("num_filter", &DeconvolutionParam::num_filter).required().at_least(1),
-               field("num_group", &DeconvolutionParam::num_group).at_least(1),
-               field("workspace", &DeconvolutionParam::workspace).at_least(0),
-               field("no_bias", &DeconvolutionParam::no_bias),
-               field("cudnn_tune", &DeconvolutionParam::cudnn_tune),
-               field("cudnn_off", &DeconvolutionParam::cudnn_off),
-               field("layout", &DeconvolutionParam::layout)};
+    std::tuple_cat(conv_spatial_fields<DeconvolutionParam>(),
+                   std::tuple{field("adj", &DeconvolutionParam::adj).at_least(0),
+                              field("target_shape", &DeconvolutionParam::target_shape).at_least(0)},
+                   conv_filter_fields<DeconvolutionParam>());
 
 namespace deconv_detail {
 
