@@ -200,6 +200,14 @@ TEST_CASE("elementwise maximum, minimum, power, clip and the new unary functions
   CHECK(check_gradient(clip(a, -0.5, 0.5), sa) == 12);
   CHECK(eval(clip(a, -1, 1), {{"a", sg::NDArray({-3, 0.5, 2})}}) == std::vector<float>{-1, 0.5, 1});
   CHECK_THROWS_AS(clip(a, 1, -1), sg::ValueError);
+  {  // NaN passes through clip in the SIMD lanes and in the scalar tail alike (as on the GPU)
+    std::vector<float> xs(19, std::nanf(""));
+    xs[3] = -3;
+    xs[17] = 3;
+    auto y = eval(clip(a, -1, 1), {{"a", sg::NDArray(xs, sg::Shape{19})}});
+    for (std::size_t i = 0; i < y.size(); ++i)
+      CHECK((i == 3 ? y[i] == -1 : i == 17 ? y[i] == 1 : std::isnan(y[i])));
+  }
   CHECK(check_gradient(reciprocal(a), sa, {.low = 0.5, .high = 2}) == 12);
   CHECK(check_gradient(rsqrt(a), sa, {.low = 0.5, .high = 2}) == 12);
   CHECK(check_gradient(log1p(a), sa, {.low = 0, .high = 2}) == 12);

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "../core/hd_math.hpp"
 #include "../core/req.hpp"
 #include "parallel.hpp"
 
@@ -102,3 +103,26 @@ void for_each_req(OpReq req, std::size_t n, Body&& body) {
 }
 
 }  // namespace SYMGRAD_NS::host
+
+// The formulas' primitives (core/hd_math.hpp) for xsimd batches.
+namespace SYMGRAD_NS::fm {
+template <class T, class A>
+struct vec<xsimd::batch<T, A>> {
+  using V = xsimd::batch<T, A>;
+  static V exp(V x) { return xsimd::exp(x); }
+  static V log(V x) { return xsimd::log(x); }
+  static V log1p(V x) { return xsimd::log1p(x); }
+  static V expm1(V x) { return xsimd::expm1(x); }
+  static V sqrt(V x) { return xsimd::sqrt(x); }
+  static V tanh(V x) { return xsimd::tanh(x); }
+  static V sin(V x) { return xsimd::sin(x); }
+  static V cos(V x) { return xsimd::cos(x); }
+  static V abs(V x) { return xsimd::abs(x); }
+  static V pow(V a, V b) { return xsimd::pow(a, b); }
+  static V max(V a, V b) { return xsimd::max(a, b); }
+  static V min(V a, V b) { return xsimd::min(a, b); }
+  static V if_gt(V a, V b, V t, V f) { return xsimd::select(a > b, t, f); }
+  static V if_ge(V a, V b, V t, V f) { return xsimd::select(a >= b, t, f); }
+  static V if_lt(V a, V b, V t, V f) { return xsimd::select(a < b, t, f); }
+};
+}  // namespace SYMGRAD_NS::fm

@@ -3,59 +3,19 @@
 // loop and compares them with the CPU operators, so the index arithmetic and the math of every
 // device kernel are checked on machines without a GPU. Plain C++: no xtensor, no CUDA types.
 //
-// This header: SYMGRAD_HD (host and device, inline), float and double math (m::), store() by
-// OpReq, the counter-based uniform draw and atomic_add that the bodies of bodies*.hpp build on.
+// This header: store() by OpReq, the counter-based uniform draw and atomic_add that the bodies of bodies*.hpp
+// build on.
 #pragma once
 #include <cmath>
 #include <cstdint>
 
+#include "../core/hd_math.hpp"
 #include "../core/req.hpp"
 #include "codes.hpp"
 
-#if defined(__CUDACC__)
-#define SYMGRAD_HD __host__ __device__ __forceinline__
-#else
-#define SYMGRAD_HD inline
-#endif
-
 namespace SYMGRAD_NS::cuda {
 
-namespace m {  // float and double math on host and device
-SYMGRAD_HD float exp(float x) { return ::expf(x); }
-SYMGRAD_HD double exp(double x) { return ::exp(x); }
-SYMGRAD_HD float log(float x) { return ::logf(x); }
-SYMGRAD_HD double log(double x) { return ::log(x); }
-SYMGRAD_HD float log1p(float x) { return ::log1pf(x); }
-SYMGRAD_HD double log1p(double x) { return ::log1p(x); }
-SYMGRAD_HD float expm1(float x) { return ::expm1f(x); }
-SYMGRAD_HD double expm1(double x) { return ::expm1(x); }
-SYMGRAD_HD float sqrt(float x) { return ::sqrtf(x); }
-SYMGRAD_HD double sqrt(double x) { return ::sqrt(x); }
-SYMGRAD_HD float tanh(float x) { return ::tanhf(x); }
-SYMGRAD_HD double tanh(double x) { return ::tanh(x); }
-SYMGRAD_HD float sin(float x) { return ::sinf(x); }
-SYMGRAD_HD double sin(double x) { return ::sin(x); }
-SYMGRAD_HD float cos(float x) { return ::cosf(x); }
-SYMGRAD_HD double cos(double x) { return ::cos(x); }
-SYMGRAD_HD float pow(float a, float b) { return ::powf(a, b); }
-SYMGRAD_HD double pow(double a, double b) { return ::pow(a, b); }
-SYMGRAD_HD float erf(float x) { return ::erff(x); }
-SYMGRAD_HD double erf(double x) { return ::erf(x); }
-SYMGRAD_HD float abs(float x) { return ::fabsf(x); }
-SYMGRAD_HD double abs(double x) { return ::fabs(x); }
-template <class T>
-SYMGRAD_HD T sign(T x) {
-  return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
-}
-template <class T>
-SYMGRAD_HD T max(T a, T b) {
-  return a > b ? a : b;
-}
-template <class T>
-SYMGRAD_HD T min(T a, T b) {
-  return a < b ? a : b;
-}
-}  // namespace m
+namespace m = ::SYMGRAD_NS::smath;  // float and double math on host and device (core/formulas.hpp)
 
 // Writes v to *p as req says (write or add; null never reaches a kernel).
 template <class T>

@@ -1,167 +1,57 @@
 // Per-element bodies of the CUDA kernels for the elementwise operators: the unary and binary
-// functions and their gradients, written once for host and device (see bodies.hpp), and the
-// bodies that run them, a sum, a fill and a cast.
+// functions and their gradients by code (the formulas of core/formulas.hpp, which the CPU
+// functors use too), the bodies that run them, a sum, a fill and a cast.
 #pragma once
+#include <cstddef>
+#include <tuple>
+
+#include "../core/formulas.hpp"
 #include "bodies_base.hpp"
 
 namespace SYMGRAD_NS::cuda {
 
+// The formulas (core/formulas.hpp) in the order of the codes (cuda/codes.hpp); test_gpu_bodies
+// checks every code against the CPU operator of the same name.
+using UnaryFormulas = std::tuple<fm::identity, fm::negative, fm::square, fm::sqrt, fm::exp, fm::log, fm::abs,
+                                 fm::relu, fm::sigmoid, fm::tanh, fm::softrelu, fm::softsign, fm::reciprocal,
+                                 fm::rsqrt, fm::log1p, fm::expm1, fm::sin, fm::cos, fm::sign, fm::clip>;
+using BinaryFormulas = std::tuple<fm::add, fm::sub, fm::mul, fm::div, fm::maximum, fm::minimum, fm::power,
+                                  fm::rsub, fm::rdiv, fm::rpower>;
+static_assert(std::tuple_size_v<UnaryFormulas> == static_cast<int>(UnaryOp::clip) + 1);
+static_assert(std::tuple_size_v<BinaryFormulas> == static_cast<int>(BinaryOp::rpower) + 1);
+template <UnaryOp Op>
+using UnaryFormula = std::tuple_element_t<static_cast<std::size_t>(Op), UnaryFormulas>;
+template <BinaryOp Op>
+using BinaryFormula = std::tuple_element_t<static_cast<std::size_t>(Op), BinaryFormulas>;
+
+// y = f(x); clip's bounds lo, hi (unused by the other functions).
 template <UnaryOp Op, class T>
 SYMGRAD_HD T unary_f(T x, T lo, T hi) {
-  if constexpr (Op == UnaryOp::identity)
-    return x;
-  else if constexpr (Op == UnaryOp::negative)
-    return -x;
-  else if constexpr (Op == UnaryOp::square)
-    return x * x;
-  else if constexpr (Op == UnaryOp::sqrt)
-    return m::sqrt(x);
-  else if constexpr (Op == UnaryOp::exp)
-    return m::exp(x);
-  else if constexpr (Op == UnaryOp::log)
-    return m::log(x);
-  else if constexpr (Op == UnaryOp::abs)
-    return m::abs(x);
-  else if constexpr (Op == UnaryOp::relu)
-    return x < T(0) ? T(0) : x;
-  else if constexpr (Op == UnaryOp::sigmoid)
-    return T(1) / (T(1) + m::exp(-x));
-  else if constexpr (Op == UnaryOp::tanh)
-    return m::tanh(x);
-  else if constexpr (Op == UnaryOp::softrelu)
-    return x > T(20) ? x : m::log1p(m::exp(x));
-  else if constexpr (Op == UnaryOp::softsign)
-    return x / (T(1) + m::abs(x));
-  else if constexpr (Op == UnaryOp::reciprocal)
-    return T(1) / x;
-  else if constexpr (Op == UnaryOp::rsqrt)
-    return T(1) / m::sqrt(x);
-  else if constexpr (Op == UnaryOp::log1p)
-    return m::log1p(x);
-  else if constexpr (Op == UnaryOp::expm1)
-    return m::expm1(x);
-  else if constexpr (Op == UnaryOp::sin)
-    return m::sin(x);
-  else if constexpr (Op == UnaryOp::cos)
-    return m::cos(x);
-  else if constexpr (Op == UnaryOp::sign)
-    return m::sign(x);
+  if constexpr (Op == UnaryOp::clip)
+    return fm::clip::f(x, lo, hi);
   else
-    return x < lo ? lo : (x > hi ? hi : x);  // clip
+    return UnaryFormula<Op>::f(x);
 }
 // d/dx given x, y = f(x) and the incoming gradient g.
 template <UnaryOp Op, class T>
 SYMGRAD_HD T unary_grad(T x, T y, T g, T lo, T hi) {
-  if constexpr (Op == UnaryOp::identity)
-    return g;
-  else if constexpr (Op == UnaryOp::negative)
-    return -g;
-  else if constexpr (Op == UnaryOp::square)
-    return T(2) * x * g;
-  else if constexpr (Op == UnaryOp::sqrt)
-    return g / (T(2) * y);
-  else if constexpr (Op == UnaryOp::exp)
-    return g * y;
-  else if constexpr (Op == UnaryOp::log)
-    return g / x;
-  else if constexpr (Op == UnaryOp::abs)
-    return g * m::sign(x);
-  else if constexpr (Op == UnaryOp::relu)
-    return y > T(0) ? g : T(0);
-  else if constexpr (Op == UnaryOp::sigmoid)
-    return g * y * (T(1) - y);
-  else if constexpr (Op == UnaryOp::tanh)
-    return g * (T(1) - y * y);
-  else if constexpr (Op == UnaryOp::softrelu)
-    return g * (T(1) - m::exp(-y));
-  else if constexpr (Op == UnaryOp::softsign) {
-    T d = T(1) + m::abs(x);
-    return g / (d * d);
-  } else if constexpr (Op == UnaryOp::reciprocal)
-    return -g * y * y;
-  else if constexpr (Op == UnaryOp::rsqrt)
-    return T(-0.5) * g * y / x;
-  else if constexpr (Op == UnaryOp::log1p)
-    return g / (T(1) + x);
-  else if constexpr (Op == UnaryOp::expm1)
-    return g * (y + T(1));
-  else if constexpr (Op == UnaryOp::sin)
-    return g * m::cos(x);
-  else if constexpr (Op == UnaryOp::cos)
-    return -g * m::sin(x);
-  else if constexpr (Op == UnaryOp::sign)
-    return T(0);
+  if constexpr (Op == UnaryOp::clip)
+    return fm::clip::grad(x, y, g, lo, hi);
   else
-    return (x >= lo && x <= hi) ? g : T(0);  // clip
+    return UnaryFormula<Op>::grad(x, y, g);
 }
-
 template <BinaryOp Op, class T>
 SYMGRAD_HD T binary_f(T a, T b) {
-  if constexpr (Op == BinaryOp::add)
-    return a + b;
-  else if constexpr (Op == BinaryOp::sub)
-    return a - b;
-  else if constexpr (Op == BinaryOp::mul)
-    return a * b;
-  else if constexpr (Op == BinaryOp::div)
-    return a / b;
-  else if constexpr (Op == BinaryOp::maximum)
-    return m::max(a, b);
-  else if constexpr (Op == BinaryOp::minimum)
-    return m::min(a, b);
-  else if constexpr (Op == BinaryOp::power)
-    return m::pow(a, b);
-  else if constexpr (Op == BinaryOp::rsub)
-    return b - a;
-  else if constexpr (Op == BinaryOp::rdiv)
-    return b / a;
-  else
-    return m::pow(b, a);  // rpower
+  return BinaryFormula<Op>::f(a, b);
 }
 // d/da and d/db given a, b, y = f(a, b) and g.
 template <BinaryOp Op, class T>
 SYMGRAD_HD T binary_grad_a(T a, T b, T y, T g) {
-  if constexpr (Op == BinaryOp::add || Op == BinaryOp::sub)
-    return g;
-  else if constexpr (Op == BinaryOp::mul)
-    return g * b;
-  else if constexpr (Op == BinaryOp::div)
-    return g / b;
-  else if constexpr (Op == BinaryOp::maximum)
-    return a >= b ? g : T(0);
-  else if constexpr (Op == BinaryOp::minimum)
-    return b >= a ? g : T(0);
-  else if constexpr (Op == BinaryOp::power)
-    return g * b * m::pow(a, b - T(1));
-  else if constexpr (Op == BinaryOp::rsub)
-    return -g;
-  else if constexpr (Op == BinaryOp::rdiv)
-    return -g * y / a;
-  else
-    return g * y * m::log(b);  // rpower: d(b^a)/da
+  return BinaryFormula<Op>::grad_a(a, b, y, g);
 }
 template <BinaryOp Op, class T>
 SYMGRAD_HD T binary_grad_b(T a, T b, T y, T g) {
-  if constexpr (Op == BinaryOp::add)
-    return g;
-  else if constexpr (Op == BinaryOp::sub)
-    return -g;
-  else if constexpr (Op == BinaryOp::mul)
-    return g * a;
-  else if constexpr (Op == BinaryOp::div)
-    return -g * y / b;
-  else if constexpr (Op == BinaryOp::maximum)
-    return b > a ? g : T(0);
-  else if constexpr (Op == BinaryOp::minimum)
-    return a > b ? g : T(0);
-  else if constexpr (Op == BinaryOp::power)
-    return g * y * m::log(a);
-  else if constexpr (Op == BinaryOp::rsub)
-    return g;
-  else if constexpr (Op == BinaryOp::rdiv)
-    return g / a;
-  else
-    return g * a * m::pow(b, a - T(1));  // rpower
+  return BinaryFormula<Op>::grad_b(a, b, y, g);
 }
 
 // ---- elementwise bodies: operator()(i) does element i ----
