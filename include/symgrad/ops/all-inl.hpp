@@ -2,6 +2,7 @@
 // included by the entry headers in header-only mode.
 #pragma once
 #include "activation-inl.hpp"
+#include "add_n-inl.hpp"
 #include "batch_norm-inl.hpp"
 #include "broadcast-inl.hpp"
 #include "concat-inl.hpp"
@@ -12,6 +13,7 @@
 #include "dot-inl.hpp"
 #include "dropout-inl.hpp"
 #include "elemwise-inl.hpp"
+#include "elemwise_sym-inl.hpp"
 #include "embedding-inl.hpp"
 #include "fully_connected-inl.hpp"
 #include "indexing-inl.hpp"

@@ -1,6 +1,7 @@
 // Elementwise operators (ops/elemwise.hpp): Unary, Binary, Scalar and their backward
-// operators over the functors, add_n, _copy and zeros_like.
+// operators over the functors (add_n, _copy and zeros_like: ops/add_n-inl.hpp).
 #pragma once
+#include <array>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "../cpu/simd.hpp"
+#include "add_n-inl.hpp"
 #include "elemwise.hpp"
 #include "functors.hpp"
 #include "gpu_util.hpp"
@@ -38,6 +40,29 @@ AttrMap functor_attrs(const F& f) {
     return {};
 }
 
+// dst = body(values of srcs...) element by element for float32 and float64, with dst's request:
+// body gets the loaded values (an xsimd batch in the main loop, a scalar in the tail).
+template <class Name, class Body, class... Src>
+void map_float(const Name& who, const NDArray& dst, OpReq req, Body&& body, const Src&... src) {
+  if (req == OpReq::null) return;
+  dispatch_float(dst.dtype(), who, [&](auto t) {
+    using T = decltype(t);
+    T* d = dst.data<T>();
+    const std::array<const T*, sizeof...(Src)> p{src.template data<T>()...};
+    for_each_req<T>(req, static_cast<std::size_t>(dst.size()), [&]<OpReq R, class V>(std::size_t i) {
+      [&]<std::size_t... k>(std::index_sequence<k...>) {
+        host::store_req<R>(d + i, body(host::load<V>(p[k] + i)...));
+      }
+      (std::index_sequence_for<Src...>{});
+    });
+  });
+}
+// The scalar s as a value of x's type (batch or scalar).
+template <class V>
+V splat_like(const V&, double s) {
+  return V(static_cast<fn::scalar_of<V>>(s));
+}
+
 template <class F>
 class UnaryBackward final : public Operator {
  public:
@@ -51,18 +76,8 @@ class UnaryBackward final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(
-        in[0].dtype(), [this] { return type_name(); },
-        [&](auto t) {
-          using T = decltype(t);
-          const T *g = in[0].data<T>(), *x = in[1].data<T>(), *y = in[2].data<T>();
-          T* dx = out[0].data<T>();
-          for_each_req<T>(
-              req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-                host::store_req<R>(
-                    dx + i, fn_.grad(host::load<V>(x + i), host::load<V>(y + i), host::load<V>(g + i)));
-              });
-        });
+    map_float([this] { return type_name(); }, out[0], req[0],
+              [&](auto g, auto x, auto y) { return fn_.grad(x, y, g); }, in[0], in[1], in[2]);
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -99,17 +114,7 @@ class Unary final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(
-        in[0].dtype(), [this] { return type_name(); },
-        [&](auto t) {
-          using T = decltype(t);
-          const T* x = in[0].data<T>();
-          T* y = out[0].data<T>();
-          for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
-                          [&]<OpReq R, class V>(std::size_t i) {
-                            host::store_req<R>(y + i, fn_.f(host::load<V>(x + i)));
-                          });
-        });
+    map_float([this] { return type_name(); }, out[0], req[0], [&](auto x) { return fn_.f(x); }, in[0]);
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -138,27 +143,13 @@ class BinaryBackward final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(
-        in[0].dtype(), [this] { return type_name(); },
-        [&](auto t) {
-          using T = decltype(t);
-          const T *g = in[0].data<T>(), *a = in[1].data<T>(), *b = in[2].data<T>(), *y = in[3].data<T>();
-          std::size_t n = static_cast<std::size_t>(in[0].size());
-          if (req[0] != OpReq::null) {
-            T* da = out[0].data<T>();
-            for_each_req<T>(req[0], n, [&]<OpReq R, class V>(std::size_t i) {
-              host::store_req<R>(da + i, F::grad_a(host::load<V>(a + i), host::load<V>(b + i),
-                                                   host::load<V>(y + i), host::load<V>(g + i)));
-            });
-          }
-          if (req[1] != OpReq::null) {
-            T* db = out[1].data<T>();
-            for_each_req<T>(req[1], n, [&]<OpReq R, class V>(std::size_t i) {
-              host::store_req<R>(db + i, F::grad_b(host::load<V>(a + i), host::load<V>(b + i),
-                                                   host::load<V>(y + i), host::load<V>(g + i)));
-            });
-          }
-        });
+    auto name = [this] { return type_name(); };
+    map_float(
+        name, out[0], req[0], [](auto g, auto a, auto b, auto y) { return F::grad_a(a, b, y, g); }, in[0],
+        in[1], in[2], in[3]);
+    map_float(
+        name, out[1], req[1], [](auto g, auto a, auto b, auto y) { return F::grad_b(a, b, y, g); }, in[0],
+        in[1], in[2], in[3]);
   }
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
@@ -192,17 +183,8 @@ class Binary final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(
-        in[0].dtype(), [this] { return type_name(); },
-        [&](auto t) {
-          using T = decltype(t);
-          const T *a = in[0].data<T>(), *b = in[1].data<T>();
-          T* y = out[0].data<T>();
-          for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
-                          [&]<OpReq R, class V>(std::size_t i) {
-                            host::store_req<R>(y + i, F::f(host::load<V>(a + i), host::load<V>(b + i)));
-                          });
-        });
+    map_float([this] { return type_name(); }, out[0], req[0], [](auto a, auto b) { return F::f(a, b); },
+              in[0], in[1]);
   }
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
@@ -227,19 +209,9 @@ class ScalarBackward final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(
-        in[0].dtype(), [this] { return type_name(); },
-        [&](auto t) {
-          using T = decltype(t);
-          const T *g = in[0].data<T>(), *x = in[1].data<T>(), *y = in[2].data<T>();
-          T* dx = out[0].data<T>();
-          const T s = static_cast<T>(scalar_);
-          for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
-                          [&]<OpReq R, class V>(std::size_t i) {
-                            host::store_req<R>(dx + i, F::grad(host::load<V>(x + i), host::broadcast<V>(s),
-                                                               host::load<V>(y + i), host::load<V>(g + i)));
-                          });
-        });
+    map_float([this] { return type_name(); }, out[0], req[0],
+              [&](auto g, auto x, auto y) { return F::grad(x, splat_like(x, scalar_), y, g); }, in[0], in[1],
+              in[2]);
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -276,18 +248,8 @@ class Scalar final : public Operator {
   }
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
-    dispatch_float(
-        in[0].dtype(), [this] { return type_name(); },
-        [&](auto t) {
-          using T = decltype(t);
-          const T* x = in[0].data<T>();
-          T* y = out[0].data<T>();
-          const T s = static_cast<T>(scalar_);
-          for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()),
-                          [&]<OpReq R, class V>(std::size_t i) {
-                            host::store_req<R>(y + i, F::f(host::load<V>(x + i), host::broadcast<V>(s)));
-                          });
-        });
+    map_float([this] { return type_name(); }, out[0], req[0],
+              [&](auto x) { return F::f(x, splat_like(x, scalar_)); }, in[0]);
   }
 
 #if SYMGRAD_WITH_CUDA
@@ -301,122 +263,6 @@ class Scalar final : public Operator {
 
  private:
   double scalar_;
-};
-
-// Sum of n inputs (gradient accumulation); MXNet's add_n / ElementWiseSum.
-class AddN final : public Operator {
- public:
-  ~AddN() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit AddN(std::size_t n) : n_(n) {}
-  std::string type_name() const override { return "add_n"; }
-  std::string name_hint() const override { return "_grad_add"; }
-  std::vector<std::string> arguments() const override {
-    std::vector<std::string> a;
-    for (std::size_t i = 0; i < n_; ++i) a.push_back("arg" + std::to_string(i));
-    return a;
-  }
-  AttrMap attrs() const override { return {{"num_args", std::to_string(n_)}}; }
-  void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>& og) const override {
-    return std::vector<NodeEntry>(n_, og[0]);
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    dispatch_float(out[0].dtype(), "add_n", [&](auto t) {
-      using T = decltype(t);
-      T* y = out[0].data<T>();
-      const T* a = in[0].data<T>();
-      const T* b = in[1].data<T>();
-      for_each_req<T>(req[0], static_cast<std::size_t>(out[0].size()), [&]<OpReq R, class V>(std::size_t i) {
-        host::store_req<R>(y + i, host::load<V>(a + i) + host::load<V>(b + i));
-      });
-      for (std::size_t k = 2; k < in.size(); ++k) {
-        const T* c = in[k].data<T>();
-        for_each_req<T>(
-            OpReq::add, static_cast<std::size_t>(out[0].size()),
-            [&]<OpReq R, class V>(std::size_t i) { host::store_req<R>(y + i, host::load<V>(c + i)); });
-      }
-    });
-  }
-
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    std::vector<const void*> xs;
-    for (const auto& a : in) xs.push_back(a.raw_data());
-    cuda::sum_n(ctx.ctx.device_id, out[0].dtype(), out[0].size(), xs.data(), static_cast<int>(xs.size()),
-                out[0].raw_data(), req[0]);
-  }
-#endif
-
- private:
-  std::size_t n_;
-};
-
-// Copies its input (with the output's request); used to deliver a shared gradient entry.
-class Copy final : public Operator {
- public:
-  ~Copy() override;  // the key function: vtable and kernels are compiled with the unit
-  std::string type_name() const override { return "_copy"; }
-  void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>& og) const override {
-    return {og[0]};
-  }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override;
-  SYMGRAD_FORWARD_ON_ANY_DEVICE
-};
-
-// Copy with a request, for any dtype and device (identity forwards and Copy use it).
-inline void copy_req(const NDArray& src, const NDArray& dst, OpReq req) {
-  if (req == OpReq::null) return;
-  if (req == OpReq::write) {
-    if (!src.same_storage(dst))
-      device::copy(dst.raw_data(), dst.context(), src.raw_data(), src.context(), src.nbytes());
-    return;
-  }
-#if SYMGRAD_WITH_CUDA
-  if (dst.context().device_type == DeviceType::gpu) {
-    cuda::binary(dst.context().device_id, dst.dtype(), cuda::BinaryOp::add, dst.size(), dst.raw_data(),
-                 src.raw_data(), 0.0, dst.raw_data(), OpReq::write);
-    return;
-  }
-#endif
-  dispatch_dtype(src.dtype(), [&](auto t) {
-    using T = decltype(t);
-    const T* s = src.data<T>();
-    T* d = dst.data<T>();
-    for_each_req<T>(OpReq::add, static_cast<std::size_t>(src.size()), [&]<OpReq R, class V>(std::size_t i) {
-      host::store_req<R>(d + i, host::load<V>(s + i));
-    });
-  });
-}
-inline void Copy::forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
-                          std::span<const OpReq> req) const {
-  copy_req(in[0], out[0], req[0]);
-}
-
-// Fills its output with zeros (the gradient of an argument nothing flows to).
-class ZerosLike final : public Operator {
- public:
-  ~ZerosLike() override;  // the key function: vtable and kernels are compiled with the unit
-  std::string type_name() const override { return "zeros_like"; }
-  void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    return {NodeEntry{}};
-  }
-  void forward(const RunCtx&, std::span<const NDArray>, std::span<const NDArray> out,
-               std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::write) std::memset(out[0].raw_data(), 0, out[0].nbytes());
-  }
-#if SYMGRAD_WITH_CUDA
-  std::string gpu_unsupported() const override { return ""; }
-  void forward_gpu(const RunCtx&, std::span<const NDArray>, std::span<const NDArray> out,
-                   std::span<const OpReq> req) const override {
-    if (req[0] == OpReq::write) device::zero(out[0].context(), out[0].raw_data(), out[0].nbytes());
-  }
-#endif
 };
 
 }  // namespace ops
@@ -462,141 +308,17 @@ SYMGRAD_SCALAR_FUNCTORS(SYMGRAD_SCALAR_CLASSES)
 #undef SYMGRAD_ELEMWISE_CLASSES
 #endif
 
-#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ELEMWISE)
-namespace SYMGRAD_NS {
-namespace sym {
-
-SYMGRAD_INLINE Symbol elemwise_add(const Symbol& a, const Symbol& b) {
-  return detail::binary<fn::elemwise_add>(a, b);
-}
-SYMGRAD_INLINE Symbol elemwise_sub(const Symbol& a, const Symbol& b) {
-  return detail::binary<fn::elemwise_sub>(a, b);
-}
-SYMGRAD_INLINE Symbol elemwise_mul(const Symbol& a, const Symbol& b) {
-  return detail::binary<fn::elemwise_mul>(a, b);
-}
-SYMGRAD_INLINE Symbol elemwise_div(const Symbol& a, const Symbol& b) {
-  return detail::binary<fn::elemwise_div>(a, b);
-}
-SYMGRAD_INLINE Symbol negative(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::negative{});
-}
-SYMGRAD_INLINE Symbol square(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::square{});
-}
-SYMGRAD_INLINE Symbol sqrt(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::sqrt{});
-}
-SYMGRAD_INLINE Symbol exp(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::exp{});
-}
-SYMGRAD_INLINE Symbol log(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::log{});
-}
-SYMGRAD_INLINE Symbol abs(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::abs{});
-}
-SYMGRAD_INLINE Symbol reciprocal(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::reciprocal{});
-}
-SYMGRAD_INLINE Symbol rsqrt(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::rsqrt{});
-}
-SYMGRAD_INLINE Symbol log1p(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::log1p{});
-}
-SYMGRAD_INLINE Symbol expm1(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::expm1{});
-}
-SYMGRAD_INLINE Symbol sin(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::sin{});
-}
-SYMGRAD_INLINE Symbol cos(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::cos{});
-}
-SYMGRAD_INLINE Symbol sign(const Symbol& x, std::string_view name) {
-  return detail::unary(x, name, fn::sign{});
-}
-// clip(x, a_min, a_max): values limited to [a_min, a_max].
-SYMGRAD_INLINE Symbol clip(const Symbol& x, double a_min, double a_max, std::string_view name) {
-  if (!(a_min <= a_max))
-    throw ValueError("clip: a_min (" + attr::format(a_min) + ") must not exceed a_max (" +
-                     attr::format(a_max) + ")");
-  return detail::unary(x, name, fn::clip{a_min, a_max});
-}
-// Elementwise maximum, minimum and power of two equally shaped symbols, or of a symbol and a
-// scalar (_maximum_scalar ...).
-SYMGRAD_INLINE Symbol maximum(const Symbol& a, const Symbol& b) { return detail::binary<fn::maximum>(a, b); }
-SYMGRAD_INLINE Symbol minimum(const Symbol& a, const Symbol& b) { return detail::binary<fn::minimum>(a, b); }
-SYMGRAD_INLINE Symbol power(const Symbol& a, const Symbol& b) { return detail::binary<fn::power>(a, b); }
-SYMGRAD_INLINE Symbol maximum(const Symbol& a, double s) { return detail::scalar<fn::maximum_scalar>(a, s); }
-SYMGRAD_INLINE Symbol maximum(double s, const Symbol& a) { return detail::scalar<fn::maximum_scalar>(a, s); }
-SYMGRAD_INLINE Symbol minimum(const Symbol& a, double s) { return detail::scalar<fn::minimum_scalar>(a, s); }
-SYMGRAD_INLINE Symbol minimum(double s, const Symbol& a) { return detail::scalar<fn::minimum_scalar>(a, s); }
-SYMGRAD_INLINE Symbol power(const Symbol& a, double s) { return detail::scalar<fn::power_scalar>(a, s); }
-SYMGRAD_INLINE Symbol power(double s, const Symbol& a) { return detail::scalar<fn::rpower_scalar>(a, s); }
-
-}  // namespace sym
-
-SYMGRAD_INLINE Symbol operator+(const Symbol& a, const Symbol& b) {
-  return sym::detail::binary<fn::elemwise_add>(a, b);
-}
-SYMGRAD_INLINE Symbol operator-(const Symbol& a, const Symbol& b) {
-  return sym::detail::binary<fn::elemwise_sub>(a, b);
-}
-SYMGRAD_INLINE Symbol operator*(const Symbol& a, const Symbol& b) {
-  return sym::detail::binary<fn::elemwise_mul>(a, b);
-}
-SYMGRAD_INLINE Symbol operator/(const Symbol& a, const Symbol& b) {
-  return sym::detail::binary<fn::elemwise_div>(a, b);
-}
-SYMGRAD_INLINE Symbol operator+(const Symbol& a, double s) {
-  return sym::detail::scalar<fn::plus_scalar>(a, s);
-}
-SYMGRAD_INLINE Symbol operator-(const Symbol& a, double s) {
-  return sym::detail::scalar<fn::minus_scalar>(a, s);
-}
-SYMGRAD_INLINE Symbol operator*(const Symbol& a, double s) {
-  return sym::detail::scalar<fn::mul_scalar>(a, s);
-}
-SYMGRAD_INLINE Symbol operator/(const Symbol& a, double s) {
-  return sym::detail::scalar<fn::div_scalar>(a, s);
-}
-SYMGRAD_INLINE Symbol operator+(double s, const Symbol& a) {
-  return sym::detail::scalar<fn::plus_scalar>(a, s);
-}
-SYMGRAD_INLINE Symbol operator-(double s, const Symbol& a) {
-  return sym::detail::scalar<fn::rminus_scalar>(a, s);
-}
-SYMGRAD_INLINE Symbol operator*(double s, const Symbol& a) {
-  return sym::detail::scalar<fn::mul_scalar>(a, s);
-}
-SYMGRAD_INLINE Symbol operator/(double s, const Symbol& a) {
-  return sym::detail::scalar<fn::rdiv_scalar>(a, s);
-}
-SYMGRAD_INLINE Symbol operator-(const Symbol& a) { return sym::detail::unary(a, {}, fn::negative{}); }
-
-}  // namespace SYMGRAD_NS
-#endif
-
-// The elementwise node makers, compiled for every listed functor.
-#if defined(SYMGRAD_UNIT_OPS_ELEMWISE)
-namespace SYMGRAD_NS::sym::detail {
-#define SYMGRAD_INSTANTIATE_UNARY(F) \
-  template Symbol unary<fn::F>(const Symbol&, std::string_view, const fn::F&);
-#define SYMGRAD_INSTANTIATE_BINARY(F) template Symbol binary<fn::F>(const Symbol&, const Symbol&);
-#define SYMGRAD_INSTANTIATE_SCALAR(F) template Symbol scalar<fn::F>(const Symbol&, double);
-SYMGRAD_UNARY_FUNCTORS(SYMGRAD_INSTANTIATE_UNARY)
-SYMGRAD_BINARY_FUNCTORS(SYMGRAD_INSTANTIATE_BINARY)
-SYMGRAD_SCALAR_FUNCTORS(SYMGRAD_INSTANTIATE_SCALAR)
-#undef SYMGRAD_INSTANTIATE_UNARY
-#undef SYMGRAD_INSTANTIATE_BINARY
-#undef SYMGRAD_INSTANTIATE_SCALAR
-}  // namespace SYMGRAD_NS::sym::detail
-#endif
-
 // Registry entries (ops/registry.hpp).
 namespace SYMGRAD_NS::ops::reg {
+// Each name of `names` made by factory F; each unary functor's operator under the functor's name.
+template <OpFactory F>
+void add_names(OpTable& t, std::initializer_list<const char*> names) {
+  for (const char* n : names) t[n] = F;
+}
+template <class... F>
+void add_unary(OpTable& t) {
+  ((t[F::name] = plain<Unary<F>>), ...);
+}
 template <class F>
 OpPtr scalar(const AttrMap& m, std::size_t) {
   attr::Reader r(F::name, m);
@@ -619,88 +341,31 @@ inline OpPtr clip(const AttrMap& m, std::size_t) {
   r.finish();
   return std::make_shared<Unary<fn::clip>>(c);
 }
-inline OpPtr add_n(const AttrMap& m, std::size_t n) {
-  attr::Reader r("add_n", m);
-  std::int64_t k = static_cast<std::int64_t>(n);
-  r.get("num_args", k);
-  r.finish();
-  if (k < 1 || static_cast<std::size_t>(k) != n)
-    throw ValueError("add_n: num_args=" + std::to_string(k) + " but the node has " + std::to_string(n) +
-                     " inputs");
-  return std::make_shared<AddN>(n);
-}
 }  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ELEMWISE)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_elemwise(OpTable& t) {
-  t["elemwise_add"] = reg::plain<Binary<fn::elemwise_add>>;
-  t["_plus"] = reg::plain<Binary<fn::elemwise_add>>;
-  t["_Plus"] = reg::plain<Binary<fn::elemwise_add>>;
-  t["elemwise_sub"] = reg::plain<Binary<fn::elemwise_sub>>;
-  t["_minus"] = reg::plain<Binary<fn::elemwise_sub>>;
-  t["_Minus"] = reg::plain<Binary<fn::elemwise_sub>>;
-  t["elemwise_mul"] = reg::plain<Binary<fn::elemwise_mul>>;
-  t["_mul"] = reg::plain<Binary<fn::elemwise_mul>>;
-  t["_Mul"] = reg::plain<Binary<fn::elemwise_mul>>;
-  t["elemwise_div"] = reg::plain<Binary<fn::elemwise_div>>;
-  t["_div"] = reg::plain<Binary<fn::elemwise_div>>;
-  t["_Div"] = reg::plain<Binary<fn::elemwise_div>>;
-  t["_plus_scalar"] = reg::scalar<fn::plus_scalar>;
-  t["_PlusScalar"] = reg::scalar<fn::plus_scalar>;
-  t["_minus_scalar"] = reg::scalar<fn::minus_scalar>;
-  t["_MinusScalar"] = reg::scalar<fn::minus_scalar>;
-  t["_rminus_scalar"] = reg::scalar<fn::rminus_scalar>;
-  t["_RMinusScalar"] = reg::scalar<fn::rminus_scalar>;
-  t["_mul_scalar"] = reg::scalar<fn::mul_scalar>;
-  t["_MulScalar"] = reg::scalar<fn::mul_scalar>;
-  t["_div_scalar"] = reg::scalar<fn::div_scalar>;
-  t["_DivScalar"] = reg::scalar<fn::div_scalar>;
-  t["_rdiv_scalar"] = reg::scalar<fn::rdiv_scalar>;
-  t["_RDivScalar"] = reg::scalar<fn::rdiv_scalar>;
-  t["negative"] = reg::plain<Unary<fn::negative>>;
-  t["square"] = reg::plain<Unary<fn::square>>;
-  t["sqrt"] = reg::plain<Unary<fn::sqrt>>;
-  t["exp"] = reg::plain<Unary<fn::exp>>;
-  t["log"] = reg::plain<Unary<fn::log>>;
-  t["abs"] = reg::plain<Unary<fn::abs>>;
-  t["relu"] = reg::plain<Unary<fn::relu>>;
-  t["sigmoid"] = reg::plain<Unary<fn::sigmoid>>;
-  t["tanh"] = reg::plain<Unary<fn::tanh>>;
-  t["reciprocal"] = reg::plain<Unary<fn::reciprocal>>;
-  t["rsqrt"] = reg::plain<Unary<fn::rsqrt>>;
-  t["log1p"] = reg::plain<Unary<fn::log1p>>;
-  t["expm1"] = reg::plain<Unary<fn::expm1>>;
-  t["sin"] = reg::plain<Unary<fn::sin>>;
-  t["cos"] = reg::plain<Unary<fn::cos>>;
-  t["sign"] = reg::plain<Unary<fn::sign>>;
+  using reg::add_names;
+  reg::add_unary<fn::negative, fn::square, fn::sqrt, fn::exp, fn::log, fn::abs, fn::relu, fn::sigmoid,
+                 fn::tanh, fn::reciprocal, fn::rsqrt, fn::log1p, fn::expm1, fn::sin, fn::cos, fn::sign>(t);
+  add_names<reg::plain<Binary<fn::elemwise_add>>>(t, {"elemwise_add", "_plus", "_Plus"});
+  add_names<reg::plain<Binary<fn::elemwise_sub>>>(t, {"elemwise_sub", "_minus", "_Minus"});
+  add_names<reg::plain<Binary<fn::elemwise_mul>>>(t, {"elemwise_mul", "_mul", "_Mul"});
+  add_names<reg::plain<Binary<fn::elemwise_div>>>(t, {"elemwise_div", "_div", "_Div"});
+  add_names<reg::scalar<fn::plus_scalar>>(t, {"_plus_scalar", "_PlusScalar"});
+  add_names<reg::scalar<fn::minus_scalar>>(t, {"_minus_scalar", "_MinusScalar"});
+  add_names<reg::scalar<fn::rminus_scalar>>(t, {"_rminus_scalar", "_RMinusScalar"});
+  add_names<reg::scalar<fn::mul_scalar>>(t, {"_mul_scalar", "_MulScalar"});
+  add_names<reg::scalar<fn::div_scalar>>(t, {"_div_scalar", "_DivScalar"});
+  add_names<reg::scalar<fn::rdiv_scalar>>(t, {"_rdiv_scalar", "_RDivScalar"});
   t["clip"] = reg::clip;
-  t["_maximum"] = reg::plain<Binary<fn::maximum>>;
-  t["_Maximum"] = reg::plain<Binary<fn::maximum>>;
-  t["_minimum"] = reg::plain<Binary<fn::minimum>>;
-  t["_Minimum"] = reg::plain<Binary<fn::minimum>>;
-  t["_power"] = reg::plain<Binary<fn::power>>;
-  t["_Power"] = reg::plain<Binary<fn::power>>;
-  t["_maximum_scalar"] = reg::scalar<fn::maximum_scalar>;
-  t["_MaximumScalar"] = reg::scalar<fn::maximum_scalar>;
-  t["_minimum_scalar"] = reg::scalar<fn::minimum_scalar>;
-  t["_MinimumScalar"] = reg::scalar<fn::minimum_scalar>;
-  t["_power_scalar"] = reg::scalar<fn::power_scalar>;
-  t["_PowerScalar"] = reg::scalar<fn::power_scalar>;
-  t["_rpower_scalar"] = reg::scalar<fn::rpower_scalar>;
-  t["_RPowerScalar"] = reg::scalar<fn::rpower_scalar>;
-  t["add_n"] = reg::add_n;
-  t["ElementWiseSum"] = reg::add_n;
-  t["_copy"] = reg::plain<Copy>;
-  t["zeros_like"] = reg::plain<ZerosLike>;
+  add_names<reg::plain<Binary<fn::maximum>>>(t, {"_maximum", "_Maximum"});
+  add_names<reg::plain<Binary<fn::minimum>>>(t, {"_minimum", "_Minimum"});
+  add_names<reg::plain<Binary<fn::power>>>(t, {"_power", "_Power"});
+  add_names<reg::scalar<fn::maximum_scalar>>(t, {"_maximum_scalar", "_MaximumScalar"});
+  add_names<reg::scalar<fn::minimum_scalar>>(t, {"_minimum_scalar", "_MinimumScalar"});
+  add_names<reg::scalar<fn::power_scalar>>(t, {"_power_scalar", "_PowerScalar"});
+  add_names<reg::scalar<fn::rpower_scalar>>(t, {"_rpower_scalar", "_RPowerScalar"});
 }
-}  // namespace SYMGRAD_NS::ops
-#endif
-
-// Key functions (see the classes above).
-#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_ELEMWISE)
-namespace SYMGRAD_NS::ops {
-SYMGRAD_INLINE AddN::~AddN() = default;
-SYMGRAD_INLINE Copy::~Copy() = default;
-SYMGRAD_INLINE ZerosLike::~ZerosLike() = default;
 }  // namespace SYMGRAD_NS::ops
 #endif

@@ -13,37 +13,9 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE const OpTable& registry() {
   static const OpTable r = [] {
     OpTable t;
-    register_activation(t);
-    register_batch_norm(t);
-    register_broadcast(t);
-    register_concat(t);
-    register_convolution(t);
-    register_copy_like(t);
-    register_deconvolution(t);
-    register_dot(t);
-    register_dropout(t);
-    register_elemwise(t);
-    register_embedding(t);
-    register_fully_connected(t);
-    register_indexing(t);
-    register_init(t);
-    register_instance_norm(t);
-    register_l2_normalization(t);
-    register_layer_norm(t);
-    register_leaky_relu(t);
-    register_loss(t);
-    register_lrn(t);
-    register_output(t);
-    register_pad(t);
-    register_pooling(t);
-    register_reduce(t);
-    register_reshape(t);
-    register_rnn(t);
-    register_slice(t);
-    register_softmax(t);
-    register_tile(t);
-    register_transpose(t);
-    register_upsampling(t);
+#define SYMGRAD_CALL_REGISTER(file) register_##file(t);
+    SYMGRAD_OPERATOR_FILES(SYMGRAD_CALL_REGISTER)
+#undef SYMGRAD_CALL_REGISTER
     return t;
   }();
   return r;
