@@ -15,7 +15,7 @@
 
 namespace SYMGRAD_NS::cuda {
 
-namespace m = ::SYMGRAD_NS::smath;  // float and double math on host and device (core/formulas.hpp)
+namespace m = smath;  // float and double math on host and device (core/formulas.hpp)
 
 // Writes v to *p as req says (write or add; null never reaches a kernel).
 template <class T>

@@ -20,6 +20,7 @@
 #include "op_table.hpp"
 #include "operator.hpp"
 #include "params.hpp"
+#include "with_weights.hpp"
 
 namespace SYMGRAD_NS::ops {
 
@@ -139,24 +140,11 @@ inline std::string describe(const ConvolutionParam& p) { return describe_params(
 
 }  // namespace conv_detail
 
-class ConvolutionBackward final : public Operator {
+class ConvolutionBackward final : public WithWeightsBackward<ConvolutionParam> {
  public:
   ~ConvolutionBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit ConvolutionBackward(ConvolutionParam p) : p_(std::move(p)) {}
+  explicit ConvolutionBackward(ConvolutionParam p) : WithWeightsBackward(std::move(p)) {}
   std::string type_name() const override { return "_backward_Convolution"; }
-  std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
-  std::vector<std::string> outputs() const override {
-    if (p_.no_bias) return {"data_grad", "weight_grad"};
-    return {"data_grad", "weight_grad", "bias_grad"};
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    c.assign_out(0, c.in(1));
-    c.assign_out(1, c.in(2));
-    if (!p_.no_bias) c.assign_out(2, Shape{p_.num_filter});
-  }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&,
                               DType t) const override {
     auto g = conv_detail::geometry(in[1], in[0], p_);
@@ -285,24 +273,16 @@ class ConvolutionBackward final : public Operator {
     if (!p_.no_bias) dev::sum_channel_bias(dy, out[2], g.N, g.F, P, req[2]);  // db[f] = Σ over n and pixels
   }
 #endif
- private:
-  ConvolutionParam p_;
 };
 
-class Convolution final : public Operator {
+class Convolution final : public WithWeights<ConvolutionParam, ConvolutionBackward> {
  public:
   ~Convolution() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Convolution(ConvolutionParam p) : p_(std::move(p)) { check_conv_params("Convolution", p_); }
-  explicit Convolution(const AttrMap& m) : p_(read_params<ConvolutionParam>("Convolution", m)) {
+  explicit Convolution(ConvolutionParam p) : WithWeights(std::move(p)) {
     check_conv_params("Convolution", p_);
   }
-  const ConvolutionParam& param() const { return p_; }
+  explicit Convolution(const AttrMap& m) : Convolution(read_params<ConvolutionParam>("Convolution", m)) {}
   std::string type_name() const override { return "Convolution"; }
-  std::vector<std::string> arguments() const override {
-    if (p_.no_bias) return {"data", "weight"};
-    return {"data", "weight", "bias"};
-  }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = convolution_rule(c.in(0), p_);
     if (r.error)
@@ -311,13 +291,6 @@ class Convolution final : public Operator {
     c.assign_in(1, r.weight, conv_detail::describe(p_) + " and the data shape " + c.in(0).str());
     if (!p_.no_bias) c.assign_in(2, r.bias, "num_filter=" + std::to_string(p_.num_filter));
     c.assign_out(0, r.out);
-  }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<ConvolutionBackward>(p_), n, "backward",
-                       {og[0], n->inputs[0], n->inputs[1]});
-    std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
-    if (!p_.no_bias) g.push_back(out_entry(b, 2));
-    return g;
   }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out,
                               DType t) const override {
@@ -404,8 +377,6 @@ class Convolution final : public Operator {
     if (!p_.no_bias) dev::channel_bias(out[0], in[2], g.N, g.F, P, OpReq::add);  // y (N, F, P) += b[f]
   }
 #endif
- private:
-  ConvolutionParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 
@@ -414,9 +385,7 @@ namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol convolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
                                   const ConvolutionOptions& o) {
-  auto op = std::make_shared<ops::Convolution>(o);
-  if (o.no_bias) return compose(op, {data, weight}, o.name);
-  return compose(op, {data, weight, bias}, o.name);
+  return ops::compose_with_weights<ops::Convolution>(o, data, weight, bias);
 }
 SYMGRAD_INLINE Symbol convolution(const Symbol& data, const ConvolutionOptions& o) {
   return convolution(data, Symbol(), Symbol(), o);

@@ -12,6 +12,7 @@
 #include "op_table.hpp"
 #include "operator.hpp"
 #include "params.hpp"
+#include "with_weights.hpp"
 
 namespace SYMGRAD_NS::ops {
 
@@ -42,24 +43,11 @@ inline std::string describe(const DeconvolutionParam& p) { return describe_param
 
 }  // namespace deconv_detail
 
-class DeconvolutionBackward final : public Operator {
+class DeconvolutionBackward final : public WithWeightsBackward<DeconvolutionParam> {
  public:
   ~DeconvolutionBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit DeconvolutionBackward(DeconvolutionParam p) : p_(std::move(p)) {}
+  explicit DeconvolutionBackward(DeconvolutionParam p) : WithWeightsBackward(std::move(p)) {}
   std::string type_name() const override { return "_backward_Deconvolution"; }
-  std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
-  std::vector<std::string> outputs() const override {
-    if (p_.no_bias) return {"data_grad", "weight_grad"};
-    return {"data_grad", "weight_grad", "bias_grad"};
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    c.assign_out(0, c.in(1));
-    c.assign_out(1, c.in(2));
-    if (!p_.no_bias) c.assign_out(2, Shape{p_.num_filter});
-  }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&,
                               DType t) const override {
     auto g = deconv_detail::geometry(in[1], in[0], p_);
@@ -95,25 +83,17 @@ class DeconvolutionBackward final : public Operator {
     if (!p_.no_bias)
       dev::sum_channel_bias(in[0], out[2], g.N, F, g.in_size(), req[2]);  // db[f] = Σ over n, pixels
   }
-
- private:
-  DeconvolutionParam p_;
 };
 
-class Deconvolution final : public Operator {
+class Deconvolution final : public WithWeights<DeconvolutionParam, DeconvolutionBackward> {
  public:
   ~Deconvolution() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Deconvolution(DeconvolutionParam p) : p_(std::move(p)) { check_conv_params("Deconvolution", p_); }
-  explicit Deconvolution(const AttrMap& m) : p_(read_params<DeconvolutionParam>("Deconvolution", m)) {
+  explicit Deconvolution(DeconvolutionParam p) : WithWeights(std::move(p)) {
     check_conv_params("Deconvolution", p_);
   }
-  const DeconvolutionParam& param() const { return p_; }
+  explicit Deconvolution(const AttrMap& m)
+      : Deconvolution(read_params<DeconvolutionParam>("Deconvolution", m)) {}
   std::string type_name() const override { return "Deconvolution"; }
-  std::vector<std::string> arguments() const override {
-    if (p_.no_bias) return {"data", "weight"};
-    return {"data", "weight", "bias"};
-  }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = deconvolution_rule(c.in(0), p_);
     if (r.error)
@@ -122,13 +102,6 @@ class Deconvolution final : public Operator {
     c.assign_in(1, r.weight, deconv_detail::describe(p_) + " and the data shape " + c.in(0).str());
     if (!p_.no_bias) c.assign_in(2, r.bias, "num_filter=" + std::to_string(p_.num_filter));
     c.assign_out(0, r.out);
-  }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<DeconvolutionBackward>(p_), n, "backward",
-                       {og[0], n->inputs[0], n->inputs[1]});
-    std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
-    if (!p_.no_bias) g.push_back(out_entry(b, 2));
-    return g;
   }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out,
                               DType t) const override {
@@ -159,9 +132,6 @@ class Deconvolution final : public Operator {
     if (!p_.no_bias)
       dev::channel_bias(out[0], in[2], g.N, F, g.in_size(), OpReq::add);  // y (N, F, P) += b[f]
   }
-
- private:
-  DeconvolutionParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 
@@ -170,9 +140,7 @@ namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const Symbol& weight, const Symbol& bias,
                                     const DeconvolutionOptions& o) {
-  auto op = std::make_shared<ops::Deconvolution>(o);
-  if (o.no_bias) return compose(op, {data, weight}, o.name);
-  return compose(op, {data, weight, bias}, o.name);
+  return ops::compose_with_weights<ops::Deconvolution>(o, data, weight, bias);
 }
 SYMGRAD_INLINE Symbol deconvolution(const Symbol& data, const DeconvolutionOptions& o) {
   return deconvolution(data, Symbol(), Symbol(), o);

@@ -12,6 +12,7 @@
 #include "op_table.hpp"
 #include "operator.hpp"
 #include "params.hpp"
+#include "with_weights.hpp"
 
 namespace SYMGRAD_NS::ops {
 
@@ -20,27 +21,14 @@ inline constexpr auto param_fields<FullyConnectedParam> = std::tuple{
     field("num_hidden", &FullyConnectedParam::num_hidden).required().at_least(1),
     field("no_bias", &FullyConnectedParam::no_bias), field("flatten", &FullyConnectedParam::flatten)};
 
-class FullyConnectedBackward final : public Operator {
+class FullyConnectedBackward final : public WithWeightsBackward<FullyConnectedParam> {
   enum In : std::size_t { ograd, data, weight };
   enum Out : std::size_t { data_grad, weight_grad, bias_grad };
 
  public:
   ~FullyConnectedBackward() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit FullyConnectedBackward(FullyConnectedParam p) : p_(std::move(p)) {}
+  explicit FullyConnectedBackward(FullyConnectedParam p) : WithWeightsBackward(std::move(p)) {}
   std::string type_name() const override { return "_backward_FullyConnected"; }
-  std::vector<std::string> arguments() const override { return {"ograd", "data", "weight"}; }
-  std::vector<std::string> outputs() const override {
-    if (p_.no_bias) return {"data_grad", "weight_grad"};
-    return {"data_grad", "weight_grad", "bias_grad"};
-  }
-  void infer_shape(ShapeCtx& c) const override {
-    c.assign_out(0, c.in(1));
-    c.assign_out(1, c.in(2));
-    if (!p_.no_bias) c.assign_out(2, Shape{p_.num_hidden});
-  }
-  std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
-    no_second_order(*this);
-  }
   // One path for every device (ops/device_kernels.hpp).
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
@@ -56,25 +44,19 @@ class FullyConnectedBackward final : public Operator {
     if (!p_.no_bias) dev::sum_channel_bias(dy, out[bias_grad], M, H, 1, req[bias_grad]);  // db = Σ rows of dY
   }
   SYMGRAD_FORWARD_ON_ANY_DEVICE
-
- private:
-  FullyConnectedParam p_;
 };
 
-class FullyConnected final : public Operator {
+class FullyConnected final : public WithWeights<FullyConnectedParam, FullyConnectedBackward> {
   enum In : std::size_t { data, weight, bias };
 
  public:
   ~FullyConnected() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit FullyConnected(FullyConnectedParam p) : p_(std::move(p)) { check_params("FullyConnected", p_); }
-  explicit FullyConnected(const AttrMap& m) : p_(read_params<FullyConnectedParam>("FullyConnected", m)) {}
-  const FullyConnectedParam& param() const { return p_; }
-  std::string type_name() const override { return "FullyConnected"; }
-  std::vector<std::string> arguments() const override {
-    if (p_.no_bias) return {"data", "weight"};
-    return {"data", "weight", "bias"};
+  explicit FullyConnected(FullyConnectedParam p) : WithWeights(std::move(p)) {
+    check_params("FullyConnected", p_);
   }
-  AttrMap attrs() const override { return write_params(p_); }
+  explicit FullyConnected(const AttrMap& m)
+      : FullyConnected(read_params<FullyConnectedParam>("FullyConnected", m)) {}
+  std::string type_name() const override { return "FullyConnected"; }
   void infer_shape(ShapeCtx& c) const override {
     Shape data = c.in(0);
     if (data.rank_known() && c.out(0).rank_known() && c.out(0).ndim() >= 1 && !data.dim_known(0)) {
@@ -93,13 +75,6 @@ class FullyConnected final : public Operator {
     if (!p_.no_bias) c.assign_in(2, r.bias, "num_hidden=" + std::to_string(p_.num_hidden));
     c.assign_out(0, r.out);
   }
-  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<FullyConnectedBackward>(p_), n, "backward",
-                       {og[0], n->inputs[0], n->inputs[1]});
-    std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
-    if (!p_.no_bias) g.push_back(out_entry(b, 2));
-    return g;
-  }
   // One path for every device (ops/device_kernels.hpp): y starts from the bias (written, or
   // added for req add), then y += X Wᵀ.
   void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
@@ -115,9 +90,6 @@ class FullyConnected final : public Operator {
     dev::gemm(out[0], false, true, M, H, D, x.raw_data(), D, w.raw_data(), D, beta, out[0].raw_data(), H);
   }
   SYMGRAD_FORWARD_ON_ANY_DEVICE
-
- private:
-  FullyConnectedParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 
@@ -126,9 +98,7 @@ namespace SYMGRAD_NS::sym {
 
 SYMGRAD_INLINE Symbol fully_connected(const Symbol& data, const Symbol& weight, const Symbol& bias,
                                       const FullyConnectedOptions& o) {
-  auto op = std::make_shared<ops::FullyConnected>(o);
-  if (o.no_bias) return compose(op, {data, weight}, o.name);
-  return compose(op, {data, weight, bias}, o.name);
+  return ops::compose_with_weights<ops::FullyConnected>(o, data, weight, bias);
 }
 SYMGRAD_INLINE Symbol fully_connected(const Symbol& data, const FullyConnectedOptions& o) {
   return fully_connected(data, Symbol(), Symbol(), o);
