@@ -10,6 +10,7 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
@@ -131,20 +132,16 @@ class BatchNormBackward final : public Operator {
   BatchNormParam p_;
 };
 
-class BatchNorm final : public Operator {
+class BatchNorm final : public ParamOp<BatchNormParam, "BatchNorm"> {
  public:
   ~BatchNorm() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit BatchNorm(BatchNormParam p) : p_(std::move(p)) { check_params("BatchNorm", p_); }
-  explicit BatchNorm(const AttrMap& m) : p_(read_params<BatchNormParam>("BatchNorm", m)) {}
-  const BatchNormParam& param() const { return p_; }
-  std::string type_name() const override { return "BatchNorm"; }
+  using ParamOp::ParamOp;
   std::vector<std::string> arguments() const override {
     return {"data", "gamma", "beta", "moving_mean", "moving_var"};
   }
   std::vector<std::string> outputs() const override { return {"output", "mean", "var"}; }
   std::size_t num_visible_outputs() const override { return p_.output_mean_var ? 3 : 1; }
   std::vector<std::size_t> aux_inputs() const override { return {3, 4}; }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     const Shape& d = c.in(0);
     Shape ch = Shape::unknown_dims(1);
@@ -233,8 +230,6 @@ class BatchNorm final : public Operator {
                      batch_stats, p_.fix_gamma, req[0]);
   }
 #endif
- private:
-  BatchNormParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 

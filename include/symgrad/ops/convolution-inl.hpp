@@ -275,14 +275,13 @@ class ConvolutionBackward final : public WithWeightsBackward<ConvolutionParam> {
 #endif
 };
 
-class Convolution final : public WithWeights<ConvolutionParam, ConvolutionBackward> {
+class Convolution final : public WithWeights<ConvolutionParam, "Convolution", ConvolutionBackward> {
  public:
   ~Convolution() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Convolution(ConvolutionParam p) : WithWeights(std::move(p)) {
     check_conv_params("Convolution", p_);
   }
-  explicit Convolution(const AttrMap& m) : Convolution(read_params<ConvolutionParam>("Convolution", m)) {}
-  std::string type_name() const override { return "Convolution"; }
+  explicit Convolution(const AttrMap& m) : WithWeights(m) { check_conv_params("Convolution", p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = convolution_rule(c.in(0), p_);
     if (r.error)

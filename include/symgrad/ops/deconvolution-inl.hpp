@@ -85,15 +85,13 @@ class DeconvolutionBackward final : public WithWeightsBackward<DeconvolutionPara
   }
 };
 
-class Deconvolution final : public WithWeights<DeconvolutionParam, DeconvolutionBackward> {
+class Deconvolution final : public WithWeights<DeconvolutionParam, "Deconvolution", DeconvolutionBackward> {
  public:
   ~Deconvolution() override;  // the key function: vtable and kernels are compiled with the unit
   explicit Deconvolution(DeconvolutionParam p) : WithWeights(std::move(p)) {
     check_conv_params("Deconvolution", p_);
   }
-  explicit Deconvolution(const AttrMap& m)
-      : Deconvolution(read_params<DeconvolutionParam>("Deconvolution", m)) {}
-  std::string type_name() const override { return "Deconvolution"; }
+  explicit Deconvolution(const AttrMap& m) : WithWeights(m) { check_conv_params("Deconvolution", p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = deconvolution_rule(c.in(0), p_);
     if (r.error)

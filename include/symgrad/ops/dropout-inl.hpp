@@ -13,6 +13,7 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
@@ -55,15 +56,12 @@ class DropoutBackward final : public Operator {
 #endif
 };  // the same draws on the CPU and the GPU
 
-class Dropout final : public Operator {
+class Dropout final : public ParamOp<DropoutParam, "Dropout"> {
  public:
   ~Dropout() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Dropout(DropoutParam p) : p_(std::move(p)) { check_params("Dropout", p_); }
-  explicit Dropout(const AttrMap& m) : p_(read_params<DropoutParam>("Dropout", m)) {}
-  std::string type_name() const override { return "Dropout"; }
+  using ParamOp::ParamOp;
   std::vector<std::string> outputs() const override { return {"output", "mask"}; }
   std::size_t num_visible_outputs() const override { return 1; }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     return {
@@ -137,7 +135,6 @@ class Dropout final : public Operator {
 
  private:
   double scale_of() const { return p_.p >= 1 ? 0.0 : 1.0 / (1.0 - p_.p); }
-  DropoutParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 

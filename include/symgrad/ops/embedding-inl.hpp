@@ -11,6 +11,7 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
@@ -82,14 +83,11 @@ class EmbeddingBackward final : public Operator {
   EmbeddingParam p_;
 };
 
-class Embedding final : public Operator {
+class Embedding final : public ParamOp<EmbeddingParam, "Embedding"> {
  public:
   ~Embedding() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Embedding(EmbeddingParam p) : p_(std::move(p)) { check_params("Embedding", p_); }
-  explicit Embedding(const AttrMap& m) : p_(read_params<EmbeddingParam>("Embedding", m)) {}
-  std::string type_name() const override { return "Embedding"; }
+  using ParamOp::ParamOp;
   std::vector<std::string> arguments() const override { return {"data", "weight"}; }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = embedding_rule(c.in(0), p_);
     c.assign_in(
@@ -130,7 +128,6 @@ class Embedding final : public Operator {
       });
     });
   }
-  const EmbeddingParam& param() const { return p_; }
 
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
@@ -143,8 +140,6 @@ class Embedding final : public Operator {
                              std::to_string(p_.input_dim) + ") (input_dim)"};
   }
 #endif
- private:
-  EmbeddingParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 

@@ -46,17 +46,13 @@ class FullyConnectedBackward final : public WithWeightsBackward<FullyConnectedPa
   SYMGRAD_FORWARD_ON_ANY_DEVICE
 };
 
-class FullyConnected final : public WithWeights<FullyConnectedParam, FullyConnectedBackward> {
+class FullyConnected final
+    : public WithWeights<FullyConnectedParam, "FullyConnected", FullyConnectedBackward> {
   enum In : std::size_t { data, weight, bias };
 
  public:
   ~FullyConnected() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit FullyConnected(FullyConnectedParam p) : WithWeights(std::move(p)) {
-    check_params("FullyConnected", p_);
-  }
-  explicit FullyConnected(const AttrMap& m)
-      : FullyConnected(read_params<FullyConnectedParam>("FullyConnected", m)) {}
-  std::string type_name() const override { return "FullyConnected"; }
+  using WithWeights::WithWeights;
   void infer_shape(ShapeCtx& c) const override {
     Shape data = c.in(0);
     if (data.rank_known() && c.out(0).rank_known() && c.out(0).ndim() >= 1 && !data.dim_known(0)) {

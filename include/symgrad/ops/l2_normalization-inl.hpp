@@ -11,6 +11,7 @@
 #include "l2_normalization.hpp"
 #include "norm_common-inl.hpp"
 #include "op_table.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
@@ -68,16 +69,12 @@ class L2NormalizationBackward final : public norm_detail::Backward {
   L2Mode mode_;
 };
 
-class L2Normalization final : public Operator {
+class L2Normalization final : public ParamOp<L2NormalizationParam, "L2Normalization"> {
  public:
   ~L2Normalization() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit L2Normalization(L2NormalizationParam p) : p_(std::move(p)) { check_params("L2Normalization", p_); }
-  explicit L2Normalization(const AttrMap& m) : p_(read_params<L2NormalizationParam>("L2Normalization", m)) {}
-  const L2NormalizationParam& param() const { return p_; }
-  std::string type_name() const override { return "L2Normalization"; }
+  using ParamOp::ParamOp;
   std::vector<std::string> outputs() const override { return {"output", "norm"}; }
   std::size_t num_visible_outputs() const override { return 1; }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_in(0, c.out(0), "the output");
     const Shape& d = c.in(0);
@@ -126,9 +123,6 @@ class L2Normalization final : public Operator {
                            in[0].raw_data(), out[0].raw_data(), out[1].raw_data(), req[0]);
   }
 #endif
-
- private:
-  L2NormalizationParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 

@@ -14,6 +14,7 @@
 #include "leaky_relu.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
@@ -190,13 +191,11 @@ class LeakyReLUBackward final : public Operator {
   LeakyReLUParam p_;
 };
 
-class LeakyReLU final : public Operator {
+class LeakyReLU final : public ParamOp<LeakyReLUParam, "LeakyReLU"> {
  public:
   ~LeakyReLU() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit LeakyReLU(LeakyReLUParam p) : p_(std::move(p)) { check(); }
-  explicit LeakyReLU(const AttrMap& m) : p_(read_params<LeakyReLUParam>("LeakyReLU", m)) { check(); }
-  const LeakyReLUParam& param() const { return p_; }
-  std::string type_name() const override { return "LeakyReLU"; }
+  explicit LeakyReLU(LeakyReLUParam p) : ParamOp(std::move(p)) { check(); }
+  explicit LeakyReLU(const AttrMap& m) : ParamOp(m) { check(); }
   std::vector<std::string> arguments() const override {
     if (p_.act_type == LeakyType::prelu) return {"data", "gamma"};
     return {"data"};
@@ -205,7 +204,6 @@ class LeakyReLU final : public Operator {
     if (p_.act_type == LeakyType::rrelu) return {"output", "mask"};
     return {"output"};
   }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     for (std::size_t j = 0; j < c.num_out(); ++j) c.assign_in(0, c.out(j), "the output");
     const Shape& d = c.in(0);
@@ -315,12 +313,10 @@ class LeakyReLU final : public Operator {
 
  private:
   void check() const {
-    check_params("LeakyReLU", p_);
     if (p_.act_type == LeakyType::rrelu && !(p_.lower_bound <= p_.upper_bound))
       throw ValueError("LeakyReLU: rrelu needs lower_bound <= upper_bound, got lower_bound=" +
                        attr::format(p_.lower_bound) + ", upper_bound=" + attr::format(p_.upper_bound));
   }
-  LeakyReLUParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 

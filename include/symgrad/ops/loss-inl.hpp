@@ -9,6 +9,7 @@
 #include "loss.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
@@ -78,13 +79,10 @@ class MakeLossBackward final : public Operator {
   MakeLossParam p_;
 };
 
-class MakeLoss final : public Operator {
+class MakeLoss final : public ParamOp<MakeLossParam, "MakeLoss"> {
  public:
   ~MakeLoss() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit MakeLoss(MakeLossParam p) : p_(std::move(p)) { check_params("MakeLoss", p_); }
-  explicit MakeLoss(const AttrMap& m) : p_(read_params<MakeLossParam>("MakeLoss", m)) {}
-  std::string type_name() const override { return "MakeLoss"; }
-  AttrMap attrs() const override { return write_params(p_); }
+  using ParamOp::ParamOp;
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   GradKind grad_kind() const override { return GradKind::loss; }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>&) const override {
@@ -96,8 +94,6 @@ class MakeLoss final : public Operator {
   }
 
   SYMGRAD_FORWARD_ON_ANY_DEVICE
- private:
-  MakeLossParam p_;
 };
 
 class BlockGrad final : public Operator {

@@ -14,6 +14,7 @@
 #include "lrn.hpp"
 #include "norm_common-inl.hpp"
 #include "op_table.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
@@ -71,19 +72,13 @@ class LRNBackward final : public norm_detail::Backward {
   LRNParam p_;
 };
 
-class LRN final : public Operator {
+class LRN final : public ParamOp<LRNParam, "LRN"> {
  public:
   ~LRN() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit LRN(LRNParam p) : p_(std::move(p)) {
-    check_params("LRN", p_);
-    check();
-  }
-  explicit LRN(const AttrMap& m) : p_(read_params<LRNParam>("LRN", m)) { check(); }
-  const LRNParam& param() const { return p_; }
-  std::string type_name() const override { return "LRN"; }
+  explicit LRN(LRNParam p) : ParamOp(std::move(p)) { check(); }
+  explicit LRN(const AttrMap& m) : ParamOp(m) { check(); }
   std::vector<std::string> outputs() const override { return {"output", "tmp_norm"}; }
   std::size_t num_visible_outputs() const override { return 1; }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_in(0, c.out(0), "the output");
     const Shape& d = c.in(0);
@@ -135,7 +130,6 @@ class LRN final : public Operator {
       throw ValueError("LRN: nsize must be odd (the window is centred on each channel), got " +
                        std::to_string(p_.nsize));
   }
-  LRNParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 

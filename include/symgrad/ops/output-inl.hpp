@@ -12,6 +12,7 @@
 #include "op_table.hpp"
 #include "operator.hpp"
 #include "output.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 #include "softmax-inl.hpp"
 
@@ -171,14 +172,11 @@ class SoftmaxOutputBackward final : public Operator {
   SoftmaxOutputParam p_;
 };
 
-class SoftmaxOutput final : public Operator {
+class SoftmaxOutput final : public ParamOp<SoftmaxOutputParam, "SoftmaxOutput"> {
  public:
   ~SoftmaxOutput() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit SoftmaxOutput(SoftmaxOutputParam p) : p_(std::move(p)) { check_params("SoftmaxOutput", p_); }
-  explicit SoftmaxOutput(const AttrMap& m) : p_(read_params<SoftmaxOutputParam>("SoftmaxOutput", m)) {}
-  std::string type_name() const override { return "SoftmaxOutput"; }
+  using ParamOp::ParamOp;
   std::vector<std::string> arguments() const override { return {"data", "label"}; }
-  AttrMap attrs() const override { return write_params(p_); }
   void infer_shape(ShapeCtx& c) const override {
     c.assign_out(0, c.in(0));
     c.assign_in(0, c.out(0));
@@ -224,7 +222,6 @@ class SoftmaxOutput final : public Operator {
       softmax_forward<T>(sh.g, in[0].data<T>(), out[0].data<T>(), 1.0, false, req[0]);
     });
   }
-  const SoftmaxOutputParam& param() const { return p_; }
 
 #if SYMGRAD_WITH_CUDA
   std::string gpu_unsupported() const override { return ""; }
@@ -236,8 +233,6 @@ class SoftmaxOutput final : public Operator {
                   out[0].raw_data(), 1.0, false, req[0]);
   }
 #endif
- private:
-  SoftmaxOutputParam p_;
 };
 
 class RegressionBackward final : public Operator {

@@ -14,6 +14,7 @@
 #include "gpu_util.hpp"
 #include "op_table.hpp"
 #include "operator.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 #include "pooling.hpp"
 
@@ -204,14 +205,11 @@ class PoolingBackward final : public Operator {
   PoolingParam p_;
 };
 
-class Pooling final : public Operator {
+class Pooling final : public ParamOp<PoolingParam, "Pooling"> {
  public:
   ~Pooling() override;  // the key function: vtable and kernels are compiled with the unit
-  explicit Pooling(PoolingParam p) : p_(std::move(p)) { check(); }
-  explicit Pooling(const AttrMap& m) : p_(read_params<PoolingParam>("Pooling", m)) { check(); }
-  const PoolingParam& param() const { return p_; }
-  std::string type_name() const override { return "Pooling"; }
-  AttrMap attrs() const override { return write_params(p_); }
+  explicit Pooling(PoolingParam p) : ParamOp(std::move(p)) { check(); }
+  explicit Pooling(const AttrMap& m) : ParamOp(m) { check(); }
   void infer_shape(ShapeCtx& c) const override {
     auto r = pooling_rule(c.in(0), p_);
     if (r.error)
@@ -301,7 +299,6 @@ class Pooling final : public Operator {
       for (int i = 0; i < p_.pad.n; ++i)
         if (p_.pad[i] != 0) throw ValueError("Pooling: pooling_convention 'same' needs pad 0");
   }
-  PoolingParam p_;
 };
 }  // namespace SYMGRAD_NS::ops
 

@@ -1,5 +1,5 @@
-// What FullyConnected, Convolution and Deconvolution share: inputs (data, weight[, bias]) with
-// `no_bias` in their parameters, attributes written from the parameter table, and a gradient
+// What FullyConnected, Convolution and Deconvolution share: a parameter table (ops/param_op.hpp)
+// with `no_bias`, inputs (data, weight[, bias]), and a gradient
 // node Backward(p): (ograd, data, weight) -> (data_grad, weight_grad[, bias_grad]). Each operator
 // adds its name, shape rule and kernels.
 #pragma once
@@ -10,6 +10,7 @@
 
 #include "../symbol/compose.hpp"
 #include "operator.hpp"
+#include "param_op.hpp"
 #include "params.hpp"
 
 namespace SYMGRAD_NS::ops {
@@ -23,25 +24,21 @@ constexpr std::int64_t bias_length(const P& p) {
     return p.num_filter;
 }
 
-template <class P, class Backward>
-class WithWeights : public Operator {
+template <class P, fixed_string Name, class Backward>
+class WithWeights : public ParamOp<P, Name> {
  public:
-  explicit WithWeights(P p) : p_(std::move(p)) {}
-  const P& param() const { return p_; }
+  using ParamOp<P, Name>::ParamOp;
   std::vector<std::string> arguments() const override {
-    if (p_.no_bias) return {"data", "weight"};
+    if (this->p_.no_bias) return {"data", "weight"};
     return {"data", "weight", "bias"};
   }
-  AttrMap attrs() const override { return write_params(p_); }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
-    auto b = grad_node(std::make_shared<Backward>(p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
+    auto b =
+        grad_node(std::make_shared<Backward>(this->p_), n, "backward", {og[0], n->inputs[0], n->inputs[1]});
     std::vector<NodeEntry> g{out_entry(b, 0), out_entry(b, 1)};
-    if (!p_.no_bias) g.push_back(out_entry(b, 2));
+    if (!this->p_.no_bias) g.push_back(out_entry(b, 2));
     return g;
   }
-
- protected:
-  P p_;
 };
 
 template <class P>
