@@ -142,6 +142,15 @@ std::vector<Case> cases() {
   c.push_back({.op = "ones_like", .inputs = {s23}, .grad = Grad::none, .note = "a constant"});
   c.push_back({.op = "_zeros", .attrs = {{"shape", "(2, 3)"}}, .grad = Grad::none, .note = "a constant"});
   c.push_back({.op = "_ones", .attrs = {{"shape", "(2, 3)"}}, .grad = Grad::none, .note = "a constant"});
+  c.push_back({.op = "_full",
+               .attrs = {{"shape", "(2, 3)"}, {"value", "0.25"}},
+               .grad = Grad::none,
+               .note = "a constant"});
+  c.push_back({.op = "make_loss",
+               .inputs = {s23},
+               .grad = Grad::none,
+               .golden = {"make_loss_lower"},
+               .note = "a loss head: its gradient is ones, checked against MXNet"});
   c.push_back({.op = "BlockGrad",
                .inputs = {s23},
                .grad = Grad::none,
@@ -269,6 +278,14 @@ std::vector<Case> cases() {
                .attrs = {{"num_args", "2"}, {"dim", "1"}},
                .inputs = {s23, Shape{2, 2}},
                .golden = {"concat"}});
+  c.push_back({.op = "stack",
+               .attrs = {{"num_args", "3"}, {"axis", "1"}},
+               .inputs = {s23, s23, s23},
+               .golden = {"stack", "stack_neg"}});
+  c.push_back({.op = "_rnn_param_concat",
+               .attrs = {{"num_args", "2"}, {"dim", "0"}},
+               .inputs = {Shape{6}, Shape{4}},
+               .golden = {"rnn_param_concat"}});
   c.push_back({.op = "SliceChannel",
                .attrs = {{"num_outputs", "2"}, {"axis", "1"}},
                .inputs = {Shape{2, 4}},
@@ -334,6 +351,10 @@ std::vector<Case> cases() {
 // The operators with a CUDA kernel (for the attributes of their case); a CUDA build checks the
 // list against each operator's gpu_unsupported().
 const std::set<std::string> kGpu = {"Activation",
+                                    "_full",
+                                    "_rnn_param_concat",
+                                    "make_loss",
+                                    "stack",
                                     "BatchNorm",
                                     "BlockGrad",
                                     "Concat",

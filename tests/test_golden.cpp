@@ -77,6 +77,7 @@ TEST_CASE("golden: MakeLoss, BlockGrad and the notebook's program") {
              make_loss(square(d), {.grad_scale = 2, .normalization = "batch", .name = "ml"}));
   run_golden("makeloss_valid",
              make_loss(d, {.grad_scale = 2, .valid_thresh = 0.1, .normalization = "valid", .name = "ml"}));
+  run_golden("make_loss_lower", compose(sg::ops::create_op("make_loss", {}, 1), {square(d)}, "ml"));
   run_golden("blockgrad", group({block_grad(d * 2.0), make_loss(square(d))}));
   Symbol y = fully_connected(var("data"), {.num_hidden = 1, .name = "fc"});
   run_golden("notebook", group({block_grad(y), make_loss(square(y - var("label")))}));
@@ -93,6 +94,13 @@ TEST_CASE("golden: shape and layout") {
   run_golden("swapaxes", swapaxes(d, 0, 2));
   run_golden("concat", concat({a, b}, {.dim = 1, .name = "cc"}));
   run_golden("split", split(d, {.num_outputs = 3, .axis = 1, .name = "sp"}));
+  Symbol c3 = var("c");
+  run_golden("stack", stack({a, b, c3}, {.axis = 1, .name = "st"}));
+  run_golden("stack_neg", stack({a, b}, {.axis = -1, .name = "st"}));
+  // gluon's RNN layers write these from Python only: built here by their registered names
+  run_golden(
+      "rnn_param_concat",
+      compose(sg::ops::create_op("_rnn_param_concat", {{"dim", "0"}, {"num_args", "2"}}, 2), {a, b}, "pc"));
   run_golden("split_squeeze", split(d, {.num_outputs = 3, .axis = 0, .squeeze_axis = true, .name = "sp"}));
   run_golden("slice", slice(d, {.begin = {1, None}, .end = {None, None}, .step = {1, -2}}));
   run_golden("slice_axis", slice_axis(d, {.axis = 1, .begin = -3, .end = -1}));

@@ -30,6 +30,7 @@
 #include "ops/rnn.hpp"
 #include "ops/slice.hpp"
 #include "ops/softmax.hpp"
+#include "ops/stack.hpp"
 #include "ops/tile.hpp"
 #include "ops/transpose.hpp"
 #include "ops/upsampling.hpp"

@@ -150,6 +150,7 @@ def main():
     case("scalar_maximum", sym.maximum(d, 0.2), {"data": (3, 4)})
     case("scalar_minimum", sym.minimum(d, 0.2), {"data": (3, 4)})
     case("makeloss_null", sym.MakeLoss(sym.square(d), grad_scale=2, name="ml"), {"data": (4, 3)}, loss_outputs=(0,))
+    case("make_loss_lower", sym.make_loss(sym.square(d), name="ml"), {"data": (4, 3)}, loss_outputs=(0,))
     case("makeloss_batch", sym.MakeLoss(sym.square(d), grad_scale=2, normalization="batch", name="ml"),
          {"data": (4, 3)}, loss_outputs=(0,))
     case("makeloss_valid", sym.MakeLoss(d, grad_scale=2, normalization="valid", valid_thresh=0.1, name="ml"),
@@ -173,6 +174,11 @@ def main():
     a, b = V("a"), V("b")
     case("concat", sym.Concat(a, b, dim=1, name="cc"), {"a": (2, 3, 2), "b": (2, 1, 2)})
     case("split", sym.split(d, num_outputs=3, axis=1, name="sp"), {"data": (2, 6)})
+    c3 = V("c")
+    case("stack", sym.stack(a, b, c3, axis=1, name="st"), {"a": (2, 3), "b": (2, 3), "c": (2, 3)})
+    case("stack_neg", sym.stack(a, b, axis=-1, name="st"), {"a": (2, 3), "b": (2, 3)})
+    case("rnn_param_concat", sym._internal._rnn_param_concat(a, b, dim=0, num_args=2, name="pc"),
+         {"a": (6,), "b": (4,)})
     case("split_squeeze", sym.split(d, num_outputs=3, axis=0, squeeze_axis=True, name="sp"), {"data": (3, 2, 2)})
     case("slice", sym.slice(d, begin=(1, None), end=(None, None), step=(1, -2)), {"data": (3, 5)})
     case("slice_axis", sym.slice_axis(d, axis=1, begin=-3, end=-1), {"data": (2, 5)})

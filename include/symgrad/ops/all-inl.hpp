@@ -37,6 +37,7 @@
 #include "rnn_kernels-inl.hpp"
 #include "slice-inl.hpp"
 #include "softmax-inl.hpp"
+#include "stack-inl.hpp"
 #include "tile-inl.hpp"
 #include "transpose-inl.hpp"
 #include "upsampling-inl.hpp"

@@ -52,10 +52,12 @@ void slab_copy(const NDArray& whole, const NDArray& part, int axis, std::int64_t
 class Concat final : public Operator {
  public:
   ~Concat() override;  // the key function: vtable and kernels are compiled with the unit
-  Concat(std::size_t n, std::int64_t dim) : n_(n), dim_(dim) {
+  // rnn_param: gluon's _rnn_param_concat (the flattened RNN weights joined along dim 0), which
+  // writes its dim always.
+  Concat(std::size_t n, std::int64_t dim, bool rnn_param = false) : n_(n), dim_(dim), rnn_param_(rnn_param) {
     if (n < 1) throw ValueError("Concat: num_args must be at least 1");
   }
-  std::string type_name() const override { return "Concat"; }
+  std::string type_name() const override { return rnn_param_ ? "_rnn_param_concat" : "Concat"; }
   std::vector<std::string> arguments() const override {
     std::vector<std::string> a;
     for (std::size_t i = 0; i < n_; ++i) a.push_back("arg" + std::to_string(i));
@@ -63,7 +65,7 @@ class Concat final : public Operator {
   }
   AttrMap attrs() const override {
     AttrMap m{{"num_args", std::to_string(n_)}};
-    if (dim_ != 1) m["dim"] = attr::format(dim_);
+    if (dim_ != 1 || rnn_param_) m["dim"] = attr::format(dim_);
     return m;
   }
   void infer_shape(ShapeCtx& c) const override {
@@ -146,14 +148,16 @@ class Concat final : public Operator {
  private:
   std::size_t n_;
   std::int64_t dim_;
+  bool rnn_param_;
 };
 
 // Splits dy into the inputs' slabs (Concat's gradient) or, with squeeze, drops the axis.
 class SplitLike final : public Operator {
  public:
   ~SplitLike() override;  // the key function: vtable and kernels are compiled with the unit
-  SplitLike(std::size_t n, std::int64_t axis) : n_(n), axis_(axis) {}
-  std::string type_name() const override { return "_backward_Concat"; }
+  SplitLike(std::size_t n, std::int64_t axis, std::string name = "_backward_Concat")
+      : n_(n), axis_(axis), name_(std::move(name)) {}
+  std::string type_name() const override { return name_; }
   std::vector<std::string> arguments() const override {
     std::vector<std::string> a{"ograd"};
     for (std::size_t i = 0; i < n_; ++i) a.push_back("like" + std::to_string(i));
@@ -177,7 +181,7 @@ class SplitLike final : public Operator {
       std::int64_t off = 0;
       for (std::size_t i = 0; i < n_; ++i) {
         slab_copy<decltype(t)>(in[0], out[i], ax, off, false, req[i]);
-        off += in[i + 1].shape()[ax];
+        off += slab_size(in[0], in[i + 1], ax);
       }
     });
   }
@@ -190,13 +194,18 @@ class SplitLike final : public Operator {
     std::int64_t off = 0;
     for (std::size_t i = 0; i < n_; ++i) {
       on_gpu::slab_copy(in[0], out[i], ax, off, false, req[i]);
-      off += in[i + 1].shape()[ax];
+      off += slab_size(in[0], in[i + 1], ax);
     }
   }
 #endif
  private:
+  // A part's extent along the axis: its own size there, or 1 where it lacks the axis (stack).
+  static std::int64_t slab_size(const NDArray& whole, const NDArray& part, int ax) {
+    return part.ndim() == whole.ndim() ? part.shape()[ax] : 1;
+  }
   std::size_t n_;
   std::int64_t axis_;
+  std::string name_;
 };
 
 inline std::vector<NodeEntry> Concat::gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const {
@@ -361,24 +370,27 @@ SYMGRAD_INLINE Symbol SliceChannel(const Symbol& data, const SplitOptions& o) {
 
 // Registry entries (ops/registry.hpp).
 namespace SYMGRAD_NS::ops::reg {
-inline OpPtr concat(const AttrMap& m, std::size_t n) {
-  attr::Reader r("Concat", m);
+template <bool RnnParam>
+OpPtr concat(const AttrMap& m, std::size_t n) {
+  const char* op = RnnParam ? "_rnn_param_concat" : "Concat";
+  attr::Reader r(op, m);
   std::int64_t k = static_cast<std::int64_t>(n), dim = 1;
   r.get("num_args", k);
   r.get("dim", dim);
   r.finish();
   if (static_cast<std::size_t>(k) != n)
-    throw ValueError("Concat: num_args=" + std::to_string(k) + " but the node has " + std::to_string(n) +
-                     " inputs");
-  return std::make_shared<Concat>(n, dim);
+    throw ValueError(std::string(op) + ": num_args=" + std::to_string(k) + " but the node has " +
+                     std::to_string(n) + " inputs");
+  return std::make_shared<Concat>(n, dim, RnnParam);
 }
 inline OpPtr slice_channel(const AttrMap& m, std::size_t) { return std::make_shared<SliceChannel>(m); }
 }  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_CONCAT)
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_concat(OpTable& t) {
-  t["Concat"] = reg::concat;
-  t["concat"] = reg::concat;
+  t["Concat"] = reg::concat<false>;
+  t["concat"] = reg::concat<false>;
+  t["_rnn_param_concat"] = reg::concat<true>;
   t["SliceChannel"] = reg::slice_channel;
   t["split"] = reg::slice_channel;
 }

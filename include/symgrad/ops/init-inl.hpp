@@ -16,9 +16,11 @@ class Fill final : public Operator {
  public:
   ~Fill() override;  // the key function: vtable and kernels are compiled with the unit
   // dtype unset: taken from the consumers (float32 when nothing decides it).
-  Fill(double value, Shape shape, std::optional<DType> dtype) : value_(value), shape_(shape), dtype_(dtype) {}
+  // full: read from a _full node, which stays _full whatever its value.
+  Fill(double value, Shape shape, std::optional<DType> dtype, bool full = false)
+      : value_(value), shape_(shape), dtype_(dtype), full_(full) {}
   std::string type_name() const override {
-    return value_ == 0 ? "_zeros" : (value_ == 1 ? "_ones" : "_full");
+    return full_ || (value_ != 0 && value_ != 1) ? "_full" : (value_ == 0 ? "_zeros" : "_ones");
   }
   std::vector<std::string> arguments() const override { return {}; }
   AttrMap attrs() const override {
@@ -26,7 +28,7 @@ class Fill final : public Operator {
     for (auto d : shape_) dims.push_back(d < 0 ? 0 : d);
     AttrMap m{{"shape", attr::format(dims)}};
     if (dtype_) m["dtype"] = std::string(dtype_name(*dtype_));
-    if (value_ != 0 && value_ != 1) m["value"] = attr::format(value_);
+    if (type_name() == "_full") m["value"] = attr::format(value_);
     return m;
   }
   void infer_shape(ShapeCtx& c) const override { c.assign_out(0, shape_); }
@@ -52,6 +54,7 @@ class Fill final : public Operator {
   double value_;
   Shape shape_;
   std::optional<DType> dtype_;
+  bool full_;
 };
 
 class OnesLike final : public Operator {
@@ -94,9 +97,16 @@ SYMGRAD_INLINE Symbol ones_like(const Symbol& data, std::string_view name) {
 
 // Registry entries (ops/registry.hpp).
 namespace SYMGRAD_NS::ops::reg {
-template <int Value>
+// Kind 0: _zeros, 1: _ones, 2: _full (its value an attribute).
+template <int Kind>
 OpPtr fill(const AttrMap& m, std::size_t) {
-  attr::Reader r(Value ? "_ones" : "_zeros", m);
+  static constexpr const char* kNames[] = {"_zeros", "_ones", "_full"};
+  attr::Reader r(kNames[Kind], m);
+  double value = Kind;
+  if constexpr (Kind == 2) {
+    if (!r.find("value")) throw ValueError("_full: the required attribute 'value' is missing");
+    r.get("value", value);
+  }
   std::vector<std::int64_t> dims;
   r.get("shape", dims);
   std::string dt;
@@ -106,8 +116,8 @@ OpPtr fill(const AttrMap& m, std::size_t) {
   r.finish();
   Shape s;
   for (auto d : dims) s.push_back(d == 0 ? dyn : d);
-  return std::make_shared<Fill>(static_cast<double>(Value), s,
-                                dt.empty() ? std::nullopt : std::optional<DType>(dtype_from_name(dt)));
+  return std::make_shared<Fill>(
+      value, s, dt.empty() ? std::nullopt : std::optional<DType>(dtype_from_name(dt)), Kind == 2);
 }
 }  // namespace SYMGRAD_NS::ops::reg
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPS_INIT)
@@ -115,6 +125,7 @@ namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_init(OpTable& t) {
   t["_zeros"] = reg::fill<0>;
   t["_ones"] = reg::fill<1>;
+  t["_full"] = reg::fill<2>;
   t["ones_like"] = reg::plain<OnesLike>;
 }
 }  // namespace SYMGRAD_NS::ops

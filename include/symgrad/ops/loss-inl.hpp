@@ -96,6 +96,26 @@ class MakeLoss final : public ParamOp<MakeLossParam, "MakeLoss"> {
   SYMGRAD_FORWARD_ON_ANY_DEVICE
 };
 
+// make_loss (lower case, its own operator in MXNet): the identity, output `loss`, and the gradient
+// ones_like(data) whatever the head gradient (MakeLoss with its defaults).
+class IdentityLoss final : public Operator {
+ public:
+  ~IdentityLoss() override;  // the key function: vtable and kernels are compiled with the unit
+  std::string type_name() const override { return "make_loss"; }
+  std::vector<std::string> outputs() const override { return {"loss"}; }
+  void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
+  GradKind grad_kind() const override { return GradKind::loss; }
+  std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>&) const override {
+    return {out_entry(
+        grad_node(std::make_shared<MakeLossBackward>(MakeLossParam{}), n, "backward", {n->inputs[0]}))};
+  }
+  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+               std::span<const OpReq> req) const override {
+    copy_req(in[0], out[0], req[0]);
+  }
+  SYMGRAD_FORWARD_ON_ANY_DEVICE
+};
+
 class BlockGrad final : public Operator {
  public:
   ~BlockGrad() override;  // the key function: vtable and kernels are compiled with the unit
@@ -135,6 +155,7 @@ SYMGRAD_INLINE Symbol stop_gradient(const Symbol& data, std::string_view name) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE void register_loss(OpTable& t) {
   t["MakeLoss"] = reg::with_attrs<MakeLoss>;
+  t["make_loss"] = reg::plain<IdentityLoss>;
   t["BlockGrad"] = reg::plain<BlockGrad>;
   t["stop_gradient"] = reg::plain<BlockGrad>;
 }
@@ -146,6 +167,7 @@ SYMGRAD_INLINE void register_loss(OpTable& t) {
 namespace SYMGRAD_NS::ops {
 SYMGRAD_INLINE MakeLossBackward::~MakeLossBackward() = default;
 SYMGRAD_INLINE MakeLoss::~MakeLoss() = default;
+SYMGRAD_INLINE IdentityLoss::~IdentityLoss() = default;
 SYMGRAD_INLINE BlockGrad::~BlockGrad() = default;
 }  // namespace SYMGRAD_NS::ops
 #endif

@@ -42,6 +42,7 @@
   X(rnn) \
   X(slice) \
   X(softmax) \
+  X(stack) \
   X(tile) \
   X(transpose) \
   X(upsampling)
