@@ -12,7 +12,7 @@ prints the median of each measurement over the rounds and the ratios, as a Markd
     python3 bench/compare.py gemm [--rounds 3] [--threads 2]     # bench/gemm (FullyConnected vs raw cblas_sgemm)
     python3 bench/compare.py elementwise [--rounds 3] [--threads 2]  # bench/elementwise (fused vs unfused, triad)
     python3 bench/compare.py zoo [--rounds 3] [--zoo-threads 1 2] [--models NAME ...] [--batch 1 8]
-                                 [--export build/zoo]           # bench/zoo vs MXNet simple_bind, model zoo
+                                 [--export build/zoo] [--depthwise simd|loops|both]  # bench/zoo vs MXNet simple_bind
 
 --threads N is given to every program of a run: the peers' --threads (OMP_NUM_THREADS,
 torch.set_num_threads) and, for the symgrad microbenchmarks, OMP_NUM_THREADS, which both
@@ -83,7 +83,8 @@ def zoo_programs(a):
     common = ["--export", a.export, "--models"] + a.models + ["--batch"] + [str(b) for b in a.batch]
     for th in a.zoo_threads:
         env = ["env", f"OMP_NUM_THREADS={th}", f"SYMGRAD_NUM_THREADS={th}"]
-        progs.append((f"symgrad t{th}", env + [os.path.join(a.build, "bench", "zoo")] + common))
+        progs.append((f"symgrad t{th}", env + [os.path.join(a.build, "bench", "zoo")] + common +
+                      ["--depthwise", a.depthwise]))
         progs.append((f"mxnet t{th}", [MXNET_PY, os.path.join(HERE, "peers", "zoo_mxnet.py")] + common +
                       ["--threads", str(th)]))
     return progs
@@ -96,12 +97,16 @@ def zoo_table(a, med):
     print("| network | " + " | ".join(f"batch {b}, {th} thread{'s' if th > 1 else ''}: symgrad / MXNet ms"
                                         for b, th in cols) + " |")
     print("|---|" + "---|" * len(cols))
-    for m in a.models:
+    rows = [(m, m) for m in a.models]
+    if a.depthwise == "both":  # the same networks with the direct depthwise loops
+        rows += [(m + " (depthwise loops)", m + "_dwloops") for m in a.models if m.startswith("mobilenet")]
+    for label, m in rows:
         cells = []
         for b, th in cols:
-            sgv, mxv = med.get(f"symgrad_zoo_{m}_b{b}_t{th}"), med.get(f"mxnet_zoo_{m}_b{b}_t{th}")
+            mx = m.replace("_dwloops", "")
+            sgv, mxv = med.get(f"symgrad_zoo_{m}_b{b}_t{th}"), med.get(f"mxnet_zoo_{mx}_b{b}_t{th}")
             cells.append(f"{fmt(sgv)} / {fmt(mxv)} ({sgv / mxv:.2f}×)" if sgv and mxv else "n/a")
-        print(f"| {m} | " + " | ".join(cells) + " |")
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def programs(which, build, threads):
@@ -230,6 +235,8 @@ def main():
     ap.add_argument("--models", nargs="+", default=ZOO_MODELS, choices=ZOO_MODELS, help="zoo: networks")
     ap.add_argument("--batch", type=int, nargs="+", default=[1, 8], help="zoo: batch sizes")
     ap.add_argument("--export", default="build/zoo", help="zoo: folder of the exported networks")
+    ap.add_argument("--depthwise", default="simd", choices=["simd", "loops", "both"],
+                    help="zoo: symgrad's depthwise kernel (both: also the direct loops, as <net>_dwloops)")
     a = ap.parse_args()
     # The same BLAS kernels for every program (OpenBLAS, used by symgrad and PyTorch and bundled
     # with MXNet, falls back to generic kernels on CPUs it does not know): see README.md.

@@ -11,6 +11,11 @@
 //
 //   OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=1 build/bench/zoo --export build/zoo
 //       [--models resnet18_v1 mobilenet1.0 ...] [--batch 1 8] [--reps 5] [--min-ms 200]
+//       [--depthwise simd|loops|both]
+//
+// --depthwise chooses the kernel of the depthwise convolutions (host::conv::depthwise_kernel()):
+// the vectorised one (simd, the default), the direct loops, or both as separate cases, the
+// loops' named <net>_dwloops.
 //
 // Output per case: a JSON line {"name": "zoo/symgrad/<net>", "size": "b<batch>_t<threads>", ...,
 // "unit": "ms"}, a JSON line "zoo/check/<net>" with the difference, and `RESULT
@@ -24,6 +29,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <symgrad/cpu/depthwise.hpp>
 #include <symgrad/cpu/gemm.hpp>  // host::blas_core()
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>  // load_checkpoint
@@ -37,14 +43,24 @@ namespace sg = symgrad;
 namespace {
 
 const char* const kUsage =
-    "usage: zoo --export DIR [--models NAME...] [--batch N...] [--reps N] [--min-ms MS] [--only S]\n";
+    "usage: zoo --export DIR [--models NAME...] [--batch N...] [--reps N] [--min-ms MS] [--only S]\n"
+    "           [--depthwise simd|loops|both]\n";
+
+using Kernel = sg::host::conv::DepthwiseKernel;
 
 struct Net {
   std::string name;
+  Kernel kernel = Kernel::simd;
   std::int64_t batch = 1;
   sg::Executor ex;
   double diff = 0, scale = 0;
 };
+
+void forward(Net& n) {
+  sg::host::conv::depthwise_kernel() = n.kernel;
+  n.ex.forward(false);
+  sg::host::conv::depthwise_kernel() = Kernel::simd;
+}
 
 std::int64_t side(const std::string& name) { return name.rfind("inception", 0) == 0 ? 299 : 224; }
 
@@ -55,6 +71,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> models = {"resnet18_v1", "resnet50_v1", "mobilenet1.0", "mobilenetv2_1.0",
                                      "densenet121", "vgg11_bn",    "inceptionv3"};
   std::vector<std::int64_t> batches = {1, 8};
+  std::string depthwise = "simd";
   bench::Options o;
   o.reps = 5;
   o.min_ms = 200;
@@ -75,12 +92,18 @@ int main(int argc, char** argv) {
       list([&](const char* v) { o.reps = std::max(1, std::atoi(v)); });
     else if (a == "--min-ms")
       list([&](const char* v) { o.min_ms = std::max(0.0, std::atof(v)); });
+    else if (a == "--depthwise")
+      list([&](const char* v) { depthwise = v; });
     else if (a == "--only")
       list([&](const char* v) { o.only = v; });
     else
       std::fprintf(stderr, "unknown option %s\n%s", a.c_str(), kUsage), std::exit(2);
   }
   if (dir.empty()) std::fprintf(stderr, "--export DIR is required\n%s", kUsage), std::exit(2);
+  std::vector<Kernel> kernels;
+  if (depthwise == "simd" || depthwise == "both") kernels.push_back(Kernel::simd);
+  if (depthwise == "loops" || depthwise == "both") kernels.push_back(Kernel::loops);
+  if (kernels.empty()) std::fprintf(stderr, "--depthwise: simd, loops or both\n%s", kUsage), std::exit(2);
   int threads = bench::env_threads();
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   std::printf("# threads %d, OpenBLAS core %s\n", threads, sg::host::blas_core());
@@ -92,39 +115,42 @@ int main(int argc, char** argv) {
     auto io = sg::nd::load(prefix + "-io.params");
     const sg::NDArray& x = io.at("data");
     const sg::NDArray& y = io.at("out");
-    for (std::int64_t b : batches) {
-      if (!bench::wanted(o, name + "_b" + std::to_string(b))) continue;
-      if (b > x.shape()[0]) {
-        std::fprintf(stderr, "batch %lld: the saved batch has only %lld samples\n", static_cast<long long>(b),
-                     static_cast<long long>(x.shape()[0]));
-        return 2;
+    for (std::int64_t b : batches)
+      for (Kernel k : kernels) {
+        if (!bench::wanted(o, name + "_b" + std::to_string(b))) continue;
+        if (b > x.shape()[0]) {
+          std::fprintf(stderr, "batch %lld: the saved batch has only %lld samples\n",
+                       static_cast<long long>(b), static_cast<long long>(x.shape()[0]));
+          return 2;
+        }
+        auto n = std::make_unique<Net>();
+        n->name = name + (k == Kernel::loops && kernels.size() > 1 ? "_dwloops" : "");
+        n->kernel = k;
+        n->batch = b;
+        const std::int64_t s = side(name);
+        n->ex = ck.symbol.simple_bind(sg::cpu(), {{"data", {b, 3, s, s}}}, {.grad_req = "null"});
+        n->ex.copy_params_from(ck.arg_params, ck.aux_params);
+        sg::NDArray in = n->ex.arg_dict().at("data");
+        std::copy_n(x.data<float>(), in.size(), in.data<float>());
+        forward(*n);
+        const sg::NDArray& out = n->ex.outputs()[0];
+        const float* got = out.data<float>();
+        const float* want = y.data<float>();
+        for (std::int64_t i = 0; i < out.size(); ++i) {
+          n->diff = std::max(n->diff, double(std::abs(got[i] - want[i])));
+          n->scale = std::max(n->scale, double(std::abs(want[i])));
+        }
+        std::printf("# %s b%lld: output %s, largest |MXNet - symgrad| %.3g (largest |output| %.3g)\n",
+                    n->name.c_str(), static_cast<long long>(b), out.shape().str().c_str(), n->diff, n->scale);
+        std::fflush(stdout);
+        nets.push_back(std::move(n));
       }
-      auto n = std::make_unique<Net>();
-      n->name = name;
-      n->batch = b;
-      const std::int64_t s = side(name);
-      n->ex = ck.symbol.simple_bind(sg::cpu(), {{"data", {b, 3, s, s}}}, {.grad_req = "null"});
-      n->ex.copy_params_from(ck.arg_params, ck.aux_params);
-      sg::NDArray in = n->ex.arg_dict().at("data");
-      std::copy_n(x.data<float>(), in.size(), in.data<float>());
-      const sg::NDArray& out = n->ex.forward(false)[0];
-      const float* got = out.data<float>();
-      const float* want = y.data<float>();
-      for (std::int64_t i = 0; i < out.size(); ++i) {
-        n->diff = std::max(n->diff, double(std::abs(got[i] - want[i])));
-        n->scale = std::max(n->scale, double(std::abs(want[i])));
-      }
-      std::printf("# %s b%lld: output %s, largest |MXNet - symgrad| %.3g (largest |output| %.3g)\n",
-                  name.c_str(), static_cast<long long>(b), out.shape().str().c_str(), n->diff, n->scale);
-      std::fflush(stdout);
-      nets.push_back(std::move(n));
-    }
   }
 
   std::vector<bench::Case> cases;
   for (auto& n : nets) {
     Net* p = n.get();
-    cases.emplace_back(n->name + "_b" + std::to_string(n->batch), [p] { p->ex.forward(false); });
+    cases.emplace_back(n->name + "_b" + std::to_string(n->batch), [p] { forward(*p); });
   }
   bench::run(cases, o);
   if (o.callgrind) return 0;
