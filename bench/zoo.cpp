@@ -15,7 +15,7 @@
 //
 // --depthwise chooses the kernel of the depthwise convolutions (host::conv::depthwise_kernel()):
 // the vectorised one (simd, the default), the direct loops, or both as separate cases, the
-// loops' named <net>_dwloops.
+// loops' named <net>_dwloops (only for networks with grouped convolutions).
 //
 // Output per case: a JSON line {"name": "zoo/symgrad/<net>", "size": "b<batch>_t<threads>", ...,
 // "unit": "ms"}, a JSON line "zoo/check/<net>" with the difference, and `RESULT
@@ -27,6 +27,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <symgrad/cpu/depthwise.hpp>
@@ -60,6 +62,16 @@ void forward(Net& n) {
   sg::host::conv::depthwise_kernel() = n.kernel;
   n.ex.forward(false);
   sg::host::conv::depthwise_kernel() = Kernel::simd;
+}
+
+// Whether the network's symbol JSON has a grouped convolution (num_group other than 1).
+bool grouped(const std::string& json_path) {
+  std::ifstream f(json_path);
+  const std::string json((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::string key = "\"num_group\": \"";
+  for (auto p = json.find(key); p != std::string::npos; p = json.find(key, p + 1))
+    if (json.compare(p + key.size(), 2, "1\"") != 0) return true;
+  return false;
 }
 
 std::int64_t side(const std::string& name) { return name.rfind("inception", 0) == 0 ? 299 : 224; }
@@ -113,11 +125,13 @@ int main(int argc, char** argv) {
     const std::string prefix = dir + "/" + name;
     auto ck = sg::load_checkpoint(prefix, 0);
     auto io = sg::nd::load(prefix + "-io.params");
+    const bool has_groups = grouped(prefix + "-symbol.json");
     const sg::NDArray& x = io.at("data");
     const sg::NDArray& y = io.at("out");
     for (std::int64_t b : batches)
       for (Kernel k : kernels) {
         if (!bench::wanted(o, name + "_b" + std::to_string(b))) continue;
+        if (k == Kernel::loops && kernels.size() > 1 && !has_groups) continue;
         if (b > x.shape()[0]) {
           std::fprintf(stderr, "batch %lld: the saved batch has only %lld samples\n",
                        static_cast<long long>(b), static_cast<long long>(x.shape()[0]));
