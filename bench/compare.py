@@ -11,6 +11,8 @@ prints the median of each measurement over the rounds and the ratios, as a Markd
     python3 bench/compare.py infer [--rounds 3] [--threads 2]    # bench/infer_latency vs MXNet, PyTorch eager
     python3 bench/compare.py gemm [--rounds 3] [--threads 2]     # bench/gemm (FullyConnected vs raw cblas_sgemm)
     python3 bench/compare.py elementwise [--rounds 3] [--threads 2]  # bench/elementwise (fused vs unfused, triad)
+    python3 bench/compare.py zoo [--rounds 3] [--zoo-threads 1 2] [--models NAME ...] [--batch 1 8]
+                                 [--export build/zoo] [--depthwise simd|loops|both]  # bench/zoo vs MXNet simple_bind
 
 --threads N is given to every program of a run: the peers' --threads (OMP_NUM_THREADS,
 torch.set_num_threads) and, for the symgrad microbenchmarks, OMP_NUM_THREADS, which both
@@ -69,6 +71,42 @@ def run_timed(t):
     start = wall(t.one_cmd)
     full = wall(t.cmd)
     return f"RESULT {t.name} {(t.images - 1) / max(full - start, 1e-9):.1f} images/s"
+
+
+ZOO_MODELS = ["resnet18_v1", "resnet50_v1", "mobilenet1.0", "mobilenetv2_1.0", "densenet121", "vgg11_bn",
+              "inceptionv3"]
+
+
+def zoo_programs(a):
+    """bench/zoo and bench/peers/zoo_mxnet.py at each thread count, one process per count."""
+    progs = []
+    common = ["--export", a.export, "--models"] + a.models + ["--batch"] + [str(b) for b in a.batch]
+    for th in a.zoo_threads:
+        env = ["env", f"OMP_NUM_THREADS={th}", f"SYMGRAD_NUM_THREADS={th}"]
+        progs.append((f"symgrad t{th}", env + [os.path.join(a.build, "bench", "zoo")] + common +
+                      ["--depthwise", a.depthwise]))
+        progs.append((f"mxnet t{th}", [MXNET_PY, os.path.join(HERE, "peers", "zoo_mxnet.py")] + common +
+                      ["--threads", str(th)]))
+    return progs
+
+
+def zoo_table(a, med):
+    """symgrad / MXNet ms and their ratio per network, batch and thread count."""
+    cols = [(b, th) for th in a.zoo_threads for b in a.batch]
+    print()
+    print("| network | " + " | ".join(f"batch {b}, {th} thread{'s' if th > 1 else ''}: symgrad / MXNet ms"
+                                        for b, th in cols) + " |")
+    print("|---|" + "---|" * len(cols))
+    rows = [(m, m) for m in a.models]
+    if a.depthwise == "both":  # the same networks with the direct depthwise loops
+        rows += [(m + " (depthwise loops)", m + "_dwloops") for m in a.models if m.startswith("mobilenet")]
+    for label, m in rows:
+        cells = []
+        for b, th in cols:
+            mx = m.replace("_dwloops", "")
+            sgv, mxv = med.get(f"symgrad_zoo_{m}_b{b}_t{th}"), med.get(f"mxnet_zoo_{mx}_b{b}_t{th}")
+            cells.append(f"{fmt(sgv)} / {fmt(mxv)} ({sgv / mxv:.2f}×)" if sgv and mxv else "n/a")
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def programs(which, build, threads):
@@ -188,10 +226,17 @@ def fmt(x):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("which", choices=["rnn", "mlp", "images", "lenet", "resnet", "mlp_step", "infer", "gemm", "elementwise"])
+    ap.add_argument("which", choices=["rnn", "mlp", "images", "lenet", "resnet", "mlp_step", "infer", "gemm", "elementwise",
+                                      "zoo"])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--build", default="build")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--zoo-threads", type=int, nargs="+", default=[1, 2], help="zoo: thread counts")
+    ap.add_argument("--models", nargs="+", default=ZOO_MODELS, choices=ZOO_MODELS, help="zoo: networks")
+    ap.add_argument("--batch", type=int, nargs="+", default=[1, 8], help="zoo: batch sizes")
+    ap.add_argument("--export", default="build/zoo", help="zoo: folder of the exported networks")
+    ap.add_argument("--depthwise", default="simd", choices=["simd", "loops", "both"],
+                    help="zoo: symgrad's depthwise kernel (both: also the direct loops, as <net>_dwloops)")
     a = ap.parse_args()
     # The same BLAS kernels for every program (OpenBLAS, used by symgrad and PyTorch and bundled
     # with MXNet, falls back to generic kernels on CPUs it does not know): see README.md.
@@ -205,8 +250,12 @@ def main():
     values, units = {}, {}
     if a.which == "images":
         images_setup(a.build)
+    if a.which == "zoo":  # export what is missing (random weights, nothing downloaded)
+        subprocess.run([MXNET_PY, os.path.join(HERE, "peers", "zoo_mxnet.py"), "--export", a.export, "--models"] +
+                       a.models + ["--no-time", "--threads", "1"], check=True, stdout=subprocess.DEVNULL)
+    progs = zoo_programs(a) if a.which == "zoo" else programs(a.which, a.build, a.threads)
     for r in range(a.rounds):
-        for who, cmd in programs(a.which, a.build, a.threads):
+        for who, cmd in progs:
             if isinstance(cmd, Timed):
                 out = run_timed(cmd)
             else:
@@ -221,13 +270,17 @@ def main():
                     units[parts[1]] = " ".join(parts[3:])
             print(f"round {r + 1}: {who} done", file=sys.stderr)
     med = {k: statistics.median(v) for k, v in values.items()}
-    print(f"threads: {a.threads}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '')}")
+    threads = " ".join(map(str, a.zoo_threads)) if a.which == "zoo" else a.threads
+    print(f"threads: {threads}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '')}")
     print()
     print(f"| measurement | median of {a.rounds} rounds | all rounds |")
     print("|---|---|---|")
     for k in sorted(med):
         print(f"| {k} | {fmt(med[k])} {units[k]} | {', '.join(fmt(x) for x in values[k])} |")
     print()
+    if a.which == "zoo":
+        zoo_table(a, med)
+        return
     print("| ratio | value |")
     print("|---|---|")
     for num, den, what in RATIOS[a.which]:

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <symgrad/cpu/depthwise.hpp>
 
 #include "golden.hpp"
 #include "testing.hpp"
@@ -467,4 +468,71 @@ TEST_CASE("deconv: symbol JSON round trip and typed form") {
   auto tgt = deconvolution<2, dims(3, 3), dims(2, 2), dims(), dims(), dims(), 1, dims(16, 15)>(up);
   static_assert(decltype(tgt)::shape == sg::Shape{sg::dyn, 2, 16, 15});
   CHECK(Symbol(tgt).infer_shape({{"t", {3, 8, 7, 7}}}).out_shapes.at(0) == sg::Shape{3, 2, 16, 15});
+}
+
+TEST_CASE("conv: the vectorised depthwise kernel gives the direct loops' outputs and data gradients") {
+  using Kernel = sg::host::conv::DepthwiseKernel;
+  struct Restore {
+    ~Restore() { sg::host::conv::depthwise_kernel() = Kernel::simd; }
+  } restore;
+  Symbol x = var("data");
+  struct Case {
+    sg::Shape data;
+    std::vector<std::int64_t> kernel, stride, pad;
+    std::int64_t multiplier;
+    sg::DType dtype;
+  };
+  const Case cases[] = {
+      {{2, 3, 9, 13}, {3, 3}, {1, 1}, {1, 1}, 1, sg::DType::float32},   // odd width, one vector + tail
+      {{1, 4, 7, 7}, {3, 3}, {1, 1}, {0, 0}, 1, sg::DType::float32},    // no padding, 5x5 out
+      {{2, 2, 17, 33}, {3, 3}, {2, 2}, {1, 1}, 1, sg::DType::float32},  // stride 2, several vectors
+      {{1, 3, 12, 10}, {3, 3}, {2, 2}, {0, 0}, 1, sg::DType::float32},
+      {{2, 2, 11, 19}, {5, 5}, {1, 1}, {2, 2}, 1, sg::DType::float32},  // 5x5
+      {{1, 2, 15, 14}, {5, 5}, {2, 2}, {2, 2}, 1, sg::DType::float32},
+      {{1, 2, 10, 41}, {3, 3}, {2, 1}, {1, 0}, 2, sg::DType::float32},  // uneven stride and pad, multiplier 2
+      {{1, 2, 9, 23}, {3, 5}, {1, 2}, {0, 2}, 1, sg::DType::float32},
+      {{1, 3, 112, 112}, {3, 3}, {1, 1}, {1, 1}, 1, sg::DType::float32},  // MobileNet's first
+      {{2, 2, 14, 14}, {3, 3}, {2, 2}, {1, 1}, 1, sg::DType::float32},
+      {{2, 3, 1, 37}, {1, 3}, {1, 1}, {0, 1}, 1, sg::DType::float32},  // a single row
+      {{2, 2, 9, 13}, {3, 3}, {1, 1}, {1, 1}, 1, sg::DType::float64},
+      {{1, 2, 8, 12}, {3, 3}, {1, 1}, {2, 0}, 1, sg::DType::float64},  // pad k - 1 and 0
+      {{1, 2, 11, 21}, {5, 5}, {2, 2}, {2, 2}, 1, sg::DType::float64},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.data.str());
+    CAPTURE(k.kernel[0]);
+    CAPTURE(k.stride[0]);
+    CAPTURE(k.pad[0]);
+    const std::int64_t c = k.data[1];
+    auto dw = convolution(x, {.kernel = k.kernel,
+                              .stride = k.stride,
+                              .pad = k.pad,
+                              .num_filter = c * k.multiplier,
+                              .num_group = c,
+                              .name = "dw"});
+    auto ex = dw.simple_bind(sg::cpu(), {{"data", k.data}}, {.type_dict = {{"data", k.dtype}}});
+    sg::nd::random::Generator gen(21);
+    for (auto& a : ex.arg_arrays())
+      sg::nd::random::uniform(-1, 1, a.shape(), gen, {.dtype = k.dtype}).copy_to(a);
+    sg::NDArray head;
+    auto run = [&](Kernel kernel) {  // the output and the data gradient
+      sg::host::conv::depthwise_kernel() = kernel;
+      const auto& y = ex.forward(true).at(0);
+      if (head.size() == 0) head = sg::nd::random::uniform(-1, 1, y.shape(), gen, {.dtype = k.dtype});
+      ex.backward(head);
+      return std::pair{y.copy(), ex.grad_dict().at("data").copy()};
+    };
+    const auto [want, want_dx] = run(Kernel::loops);
+    const auto [got, got_dx] = run(Kernel::simd);
+    const double tol = k.dtype == sg::DType::float32 ? 1e-6 : 1e-14;
+    testing::check_close(got, want, tol, tol, "vectorised depthwise vs the direct loops");
+    testing::check_close(got_dx, want_dx, 4 * tol, 4 * tol, "data gradient: vectorised vs the direct loops");
+  }
+  // float64 gradients with the vectorised kernel (the data gradient's where the stride is 1)
+  CHECK(check_gradient(
+            convolution(x,
+                        {.kernel = {3, 3}, .stride = {2, 2}, .pad = {1, 1}, .num_filter = 3, .num_group = 3}),
+            {{"data", {2, 3, 7, 11}}}) > 0);
+  CHECK(check_gradient(convolution(x, {.kernel = {5, 5}, .pad = {2, 2}, .num_filter = 2, .num_group = 2}),
+                       {{"data", {1, 2, 6, 9}}}) > 0);
 }

@@ -1,4 +1,5 @@
 // Every implementation file of cpu/: compiled once into libsymgrad (src/), or included by the
 // entry headers in header-only mode.
 #pragma once
+#include "depthwise-inl.hpp"
 #include "parallel-inl.hpp"

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../cpu/depthwise-inl.hpp"
 #include "../cpu/gemm.hpp"
 #include "../cpu/im2col.hpp"
 #include "../cpu/parallel.hpp"
@@ -148,8 +149,12 @@ class ConvolutionBackward final : public WithWeightsBackward<ConvolutionParam> {
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>&,
                               DType t) const override {
     auto g = conv_detail::geometry(in[1], in[0], p_);
-    if (g.cg() == 1)
-      return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
+    if (g.cg() == 1)  // GPU columns, or the CPU kernel's flipped filters and padded planes
+      return std::max(static_cast<std::size_t>(g.col_rows() * g.out_size()),
+                      conv_detail::depthwise_grad_fits(g)
+                          ? conv_detail::depthwise_grad_scratch(g, host::lanes<float>(), host::num_threads())
+                          : 0) *
+             dtype_size(t);
     const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
     // columns per thread, and per-thread weight-gradient sums when the samples are spread
     return static_cast<std::size_t>(nt * g.col_rows() * g.out_size() +
@@ -172,7 +177,12 @@ class ConvolutionBackward final : public WithWeightsBackward<ConvolutionParam> {
       if (want_dw && req[1] == OpReq::write) std::fill_n(out[1].data<T>(), w.size(), T(0));
       if (Cg == 1) {  // depthwise: direct loops, threads over input planes (dx) and filters (dW)
         const std::int64_t IS = g.in_size(), KS = g.k_size(), S = g.s[2];
-        if (want_dx) {
+        if (want_dx && conv_detail::depthwise_kernel() == conv_detail::DepthwiseKernel::simd &&
+            conv_detail::depthwise_grad_fits(g)) {  // the vectorised kernel on dy and the flipped filters
+          conv_detail::depthwise_backward_data(
+              g, gy, ws, out[0].data<T>(), col,
+              std::min<std::size_t>(host::num_threads(), std::size_t(g.N * g.C)));
+        } else if (want_dx) {
           T* dx = out[0].data<T>();
           host::ThreadPool::instance().run(static_cast<std::size_t>(g.N * g.C), [&](std::size_t pl) {
             const std::int64_t n = std::int64_t(pl) / g.C, c = std::int64_t(pl) % g.C;
@@ -294,8 +304,12 @@ class Convolution final : public WithWeights<ConvolutionParam, "Convolution", Co
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out,
                               DType t) const override {
     auto g = conv_detail::geometry(in[0], out[0], p_);
-    if (g.cg() == 1)
-      return static_cast<std::size_t>(g.col_rows() * g.out_size()) * dtype_size(t);  // GPU columns
+    if (g.cg() == 1)  // GPU columns, or a padded input plane per thread for the CPU kernel
+      return std::max(static_cast<std::size_t>(g.col_rows() * g.out_size()),
+                      conv_detail::depthwise_simd_fits(g)
+                          ? host::num_threads() * conv_detail::depthwise_scratch(g, host::lanes<float>())
+                          : 0) *
+             dtype_size(t);
     const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
     return static_cast<std::size_t>(nt * g.col_rows() * g.out_size()) * dtype_size(t);
   }
@@ -314,7 +328,11 @@ class Convolution final : public WithWeights<ConvolutionParam, "Convolution", Co
       const T beta = req[0] == OpReq::add ? T(1) : T(0);
       const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
                               g.p == std::array<std::int64_t, 3>{0, 0, 0};
-      if (Cg == 1) {  // depthwise: direct loops, threads over output planes
+      if (Cg == 1 && conv_detail::depthwise_kernel() == conv_detail::DepthwiseKernel::simd &&
+          conv_detail::depthwise_simd_fits(g)) {  // depthwise: vectorised rows, threads over output planes
+        conv_detail::depthwise_forward(g, xs, ws, y, beta != T(0), col,
+                                       std::min<std::size_t>(host::num_threads(), std::size_t(g.N * g.F)));
+      } else if (Cg == 1) {  // depthwise: direct loops, threads over output planes
         const std::int64_t IS = g.in_size(), KS = g.k_size(), S = g.s[2];
         host::ThreadPool::instance().run(static_cast<std::size_t>(g.N * g.F), [&](std::size_t pl) {
           const std::int64_t n = std::int64_t(pl) / g.F, f = std::int64_t(pl) % g.F;
