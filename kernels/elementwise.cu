@@ -64,6 +64,12 @@ void with_binary(BinaryOp op, F&& f) {
     SG_CASE(rsub)
     SG_CASE(rdiv)
     SG_CASE(rpower)
+    SG_CASE(equal)
+    SG_CASE(not_equal)
+    SG_CASE(greater)
+    SG_CASE(greater_equal)
+    SG_CASE(lesser)
+    SG_CASE(lesser_equal)
     // clang-format on
 #undef SG_CASE
   }

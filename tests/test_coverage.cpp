@@ -125,6 +125,30 @@ std::vector<Case> cases() {
                                                         {"broadcast_minimum", "broadcast_minimum"},
                                                         {"broadcast_power", "broadcast_power"}})
     c.push_back({.op = op, .inputs = {s234, Shape{1, 3, 1}}, .golden = {g}, .domain = {0.5, 2.0}});
+  for (const char* cmp : {"equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal"}) {
+    const std::string n(cmp);
+    const char* step = "a step function: its gradient is zero (as MXNet's)";
+    auto golden = [&](const std::string& g) { return std::vector<std::string>{g}; };
+    c.push_back({.op = "_" + n,
+                 .inputs = {s23, s23},
+                 .grad = Grad::none,
+                 .golden = n == "greater" ? golden("cmp_greater") : std::vector<std::string>{},
+                 .note = step});
+    c.push_back(
+        {.op = "_" + n + "_scalar",
+         .attrs = {{"scalar", "0.25"}},
+         .inputs = {s23},
+         .grad = Grad::none,
+         .golden = n == "lesser_equal" ? golden("cmp_lesser_equal_scalar") : std::vector<std::string>{},
+         .note = step});
+    c.push_back({.op = "broadcast_" + n,
+                 .inputs = {s234, Shape{1, 3, 1}},
+                 .grad = Grad::none,
+                 .golden = n == "not_equal" ? golden("cmp_broadcast_not_equal")
+                           : n == "lesser"  ? golden("cmp_broadcast_lesser")
+                                            : std::vector<std::string>{},
+                 .note = step});
+  }
   c.push_back({.op = "add_n",
                .attrs = {{"num_args", "3"}},
                .inputs = {s23, s23, s23},
@@ -351,6 +375,24 @@ std::vector<Case> cases() {
 // The operators with a CUDA kernel (for the attributes of their case); a CUDA build checks the
 // list against each operator's gpu_unsupported().
 const std::set<std::string> kGpu = {"Activation",
+                                    "_equal",
+                                    "_not_equal",
+                                    "_greater",
+                                    "_greater_equal",
+                                    "_lesser",
+                                    "_lesser_equal",
+                                    "_equal_scalar",
+                                    "_not_equal_scalar",
+                                    "_greater_scalar",
+                                    "_greater_equal_scalar",
+                                    "_lesser_scalar",
+                                    "_lesser_equal_scalar",
+                                    "broadcast_equal",
+                                    "broadcast_not_equal",
+                                    "broadcast_greater",
+                                    "broadcast_greater_equal",
+                                    "broadcast_lesser",
+                                    "broadcast_lesser_equal",
                                     "_full",
                                     "_rnn_param_concat",
                                     "make_loss",

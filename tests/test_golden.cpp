@@ -58,6 +58,8 @@ TEST_CASE("golden: binary and scalar arithmetic") {
   run_golden("bin_maximum", maximum(l, r));
   run_golden("bin_minimum", minimum(l, r));
   run_golden("bin_power", power(l, r));
+  run_golden("cmp_greater", l > r);
+  run_golden("cmp_lesser_equal_scalar", d <= 0.25);
   run_golden("scalar_plus", d + 2.0);
   run_golden("scalar_minus", d - 2.0);
   run_golden("scalar_rminus", 2.0 - d);
@@ -118,6 +120,8 @@ TEST_CASE("golden: broadcast, reductions, dot") {
   run_golden("broadcast_maximum", broadcast_maximum(l, r));
   run_golden("broadcast_minimum", broadcast_minimum(l, r));
   run_golden("broadcast_power", broadcast_power(l, r));
+  run_golden("cmp_broadcast_not_equal", broadcast_not_equal(l, r));
+  run_golden("cmp_broadcast_lesser", broadcast_lesser(l, r));
   run_golden("sum_all", sum(d));
   run_golden("sum_axis", sum(d, {.axis = {0, 2}, .keepdims = true}));
   run_golden("mean_exclude", mean(d, {.axis = {1}, .exclude = true}));

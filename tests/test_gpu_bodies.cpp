@@ -158,6 +158,12 @@ TEST_CASE("gpu bodies: binary and scalar functions and their gradients match the
   check_binary<fn::maximum>();
   check_binary<fn::minimum>();
   check_binary<fn::power>();
+  check_binary<fn::equal>();
+  check_binary<fn::not_equal>();
+  check_binary<fn::greater>();
+  check_binary<fn::greater_equal>();
+  check_binary<fn::lesser>();
+  check_binary<fn::lesser_equal>();
   check_scalar<fn::plus_scalar>(1.5);
   check_scalar<fn::minus_scalar>(1.5);
   check_scalar<fn::rminus_scalar>(1.5);
@@ -168,6 +174,8 @@ TEST_CASE("gpu bodies: binary and scalar functions and their gradients match the
   check_scalar<fn::minimum_scalar>(1.1);
   check_scalar<fn::power_scalar>(2.5);
   check_scalar<fn::rpower_scalar>(1.7);
+  check_scalar<fn::greater_scalar>(0.1);
+  check_scalar<fn::lesser_equal_scalar>(-0.2);
 }
 
 TEST_CASE("gpu bodies: softmax and log_softmax along an inner axis, forward and backward") {

@@ -216,6 +216,18 @@ TEST_CASE("elementwise maximum, minimum, power, clip and the new unary functions
   CHECK(check_gradient(cos(a), sa) == 12);
   CHECK(check_gradient(sign(a), sa) == 12);
   CHECK(eval(sign(a), {{"a", sg::NDArray({-3, 0, 2})}}) == std::vector<float>{-1, 0, 1});
+  {  // comparisons: 1 or 0 (NaN compares false: not_equal gives 1), from functions and operators
+    auto x = sg::NDArray({-3.0, 0.5, std::nan(""), 2.0});
+    CHECK(eval(equal(a, 0.5), {{"a", x}}) == std::vector<float>{0, 1, 0, 0});
+    CHECK(eval(not_equal(a, 0.5), {{"a", x}}) == std::vector<float>{1, 0, 1, 1});
+    CHECK(eval(a > 0.0, {{"a", x}}) == std::vector<float>{0, 1, 0, 1});
+    CHECK(eval(0.5 >= a, {{"a", x}}) == std::vector<float>{1, 1, 0, 0});
+    CHECK(eval(a < b, {{"a", x}, {"b", sg::NDArray({-4.0, 1.0, 0.0, 2.0})}}) ==
+          std::vector<float>{0, 1, 0, 0});
+    CHECK(eval(a <= b, {{"a", x}, {"b", sg::NDArray({-4.0, 1.0, 0.0, 2.0})}}) ==
+          std::vector<float>{0, 1, 0, 1});
+    CHECK((a > 0.0).name()->starts_with("_greater_scalar"));
+  }
   CHECK((a + b).name()->starts_with("_plus"));
   CHECK(maximum(a, b).name()->starts_with("_maximum"));
   CHECK(power(a, 2.0).name()->starts_with("_powerscalar"));

@@ -72,6 +72,7 @@ struct vec {
   SYMGRAD_HD static V if_gt(V a, V b, V t, V f) { return a > b ? t : f; }
   SYMGRAD_HD static V if_ge(V a, V b, V t, V f) { return a >= b ? t : f; }
   SYMGRAD_HD static V if_lt(V a, V b, V t, V f) { return a < b ? t : f; }
+  SYMGRAD_HD static V if_eq(V a, V b, V t, V f) { return a == b ? t : f; }
 };
 template <class V>
 SYMGRAD_HD V vexp(V x) {
@@ -121,7 +122,7 @@ template <class V>
 SYMGRAD_HD V vmin(V a, V b) {
   return vec<V>::min(a, b);
 }
-// a > b ? t : f, a >= b ? t : f, a < b ? t : f (lane by lane for batches)
+// a > b ? t : f, a >= b ? t : f, a < b ? t : f, a == b ? t : f (lane by lane for batches)
 template <class V>
 SYMGRAD_HD V if_gt(V a, V b, V t, V f) {
   return vec<V>::if_gt(a, b, t, f);
@@ -133,6 +134,10 @@ SYMGRAD_HD V if_ge(V a, V b, V t, V f) {
 template <class V>
 SYMGRAD_HD V if_lt(V a, V b, V t, V f) {
   return vec<V>::if_lt(a, b, t, f);
+}
+template <class V>
+SYMGRAD_HD V if_eq(V a, V b, V t, V f) {
+  return vec<V>::if_eq(a, b, t, f);
 }
 template <class V>
 SYMGRAD_HD V vsign(V x) {

@@ -124,5 +124,6 @@ struct vec<xsimd::batch<T, A>> {
   static V if_gt(V a, V b, V t, V f) { return xsimd::select(a > b, t, f); }
   static V if_ge(V a, V b, V t, V f) { return xsimd::select(a >= b, t, f); }
   static V if_lt(V a, V b, V t, V f) { return xsimd::select(a < b, t, f); }
+  static V if_eq(V a, V b, V t, V f) { return xsimd::select(a == b, t, f); }
 };
 }  // namespace SYMGRAD_NS::fm

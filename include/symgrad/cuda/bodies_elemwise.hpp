@@ -16,9 +16,10 @@ using UnaryFormulas = std::tuple<fm::identity, fm::negative, fm::square, fm::sqr
                                  fm::relu, fm::sigmoid, fm::tanh, fm::softrelu, fm::softsign, fm::reciprocal,
                                  fm::rsqrt, fm::log1p, fm::expm1, fm::sin, fm::cos, fm::sign, fm::clip>;
 using BinaryFormulas = std::tuple<fm::add, fm::sub, fm::mul, fm::div, fm::maximum, fm::minimum, fm::power,
-                                  fm::rsub, fm::rdiv, fm::rpower>;
+                                  fm::rsub, fm::rdiv, fm::rpower, fm::equal, fm::not_equal, fm::greater,
+                                  fm::greater_equal, fm::lesser, fm::lesser_equal>;
 static_assert(std::tuple_size_v<UnaryFormulas> == static_cast<int>(UnaryOp::clip) + 1);
-static_assert(std::tuple_size_v<BinaryFormulas> == static_cast<int>(BinaryOp::rpower) + 1);
+static_assert(std::tuple_size_v<BinaryFormulas> == static_cast<int>(BinaryOp::lesser_equal) + 1);
 template <UnaryOp Op>
 using UnaryFormula = std::tuple_element_t<static_cast<std::size_t>(Op), UnaryFormulas>;
 template <BinaryOp Op>

@@ -34,6 +34,23 @@ enum class UnaryOp : int {
   clip
 };
 // Binary functions of two arrays, and of an array and a scalar (x op s; the r* forms are s op x).
-enum class BinaryOp : int { add, sub, mul, div, maximum, minimum, power, rsub, rdiv, rpower };
+enum class BinaryOp : int {
+  add,
+  sub,
+  mul,
+  div,
+  maximum,
+  minimum,
+  power,
+  rsub,
+  rdiv,
+  rpower,
+  equal,
+  not_equal,
+  greater,
+  greater_equal,
+  lesser,
+  lesser_equal
+};
 
 }  // namespace SYMGRAD_NS::cuda

@@ -175,6 +175,24 @@ SYMGRAD_INLINE Symbol broadcast_minimum(const Symbol& a, const Symbol& b, std::s
 SYMGRAD_INLINE Symbol broadcast_power(const Symbol& a, const Symbol& b, std::string_view name) {
   return detail::broadcast<fn::power>(a, b, name);
 }
+SYMGRAD_INLINE Symbol broadcast_equal(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::equal>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_not_equal(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::not_equal>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_greater(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::greater>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_greater_equal(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::greater_equal>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_lesser(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::lesser>(a, b, name);
+}
+SYMGRAD_INLINE Symbol broadcast_lesser_equal(const Symbol& a, const Symbol& b, std::string_view name) {
+  return detail::broadcast<fn::lesser_equal>(a, b, name);
+}
 SYMGRAD_INLINE Symbol broadcast_plus(const Symbol& a, const Symbol& b, std::string_view name) {
   return broadcast_add(a, b, name);
 }
@@ -207,6 +225,12 @@ SYMGRAD_INLINE void register_broadcast(OpTable& t) {
   t["broadcast_maximum"] = reg::plain<Broadcast<fn::maximum>>;
   t["broadcast_minimum"] = reg::plain<Broadcast<fn::minimum>>;
   t["broadcast_power"] = reg::plain<Broadcast<fn::power>>;
+  t["broadcast_equal"] = reg::plain<Broadcast<fn::equal>>;
+  t["broadcast_not_equal"] = reg::plain<Broadcast<fn::not_equal>>;
+  t["broadcast_greater"] = reg::plain<Broadcast<fn::greater>>;
+  t["broadcast_greater_equal"] = reg::plain<Broadcast<fn::greater_equal>>;
+  t["broadcast_lesser"] = reg::plain<Broadcast<fn::lesser>>;
+  t["broadcast_lesser_equal"] = reg::plain<Broadcast<fn::lesser_equal>>;
 }
 }  // namespace SYMGRAD_NS::ops
 #endif

@@ -67,6 +67,30 @@ template <>
 struct broadcast_name<fn::power> {
   static constexpr const char* value = "broadcast_power";
 };
+template <>
+struct broadcast_name<fn::equal> {
+  static constexpr const char* value = "broadcast_equal";
+};
+template <>
+struct broadcast_name<fn::not_equal> {
+  static constexpr const char* value = "broadcast_not_equal";
+};
+template <>
+struct broadcast_name<fn::greater> {
+  static constexpr const char* value = "broadcast_greater";
+};
+template <>
+struct broadcast_name<fn::greater_equal> {
+  static constexpr const char* value = "broadcast_greater_equal";
+};
+template <>
+struct broadcast_name<fn::lesser> {
+  static constexpr const char* value = "broadcast_lesser";
+};
+template <>
+struct broadcast_name<fn::lesser_equal> {
+  static constexpr const char* value = "broadcast_lesser_equal";
+};
 // Operator classes (ops/broadcast-inl.hpp).
 template <class F>
 class BroadcastBackward;
@@ -92,5 +116,11 @@ Symbol broadcast_minimum(const Symbol& a, const Symbol& b, std::string_view name
 Symbol broadcast_power(const Symbol& a, const Symbol& b, std::string_view name = {});
 Symbol broadcast_plus(const Symbol& a, const Symbol& b, std::string_view name = {});
 Symbol broadcast_minus(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_equal(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_not_equal(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_greater(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_greater_equal(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_lesser(const Symbol& a, const Symbol& b, std::string_view name = {});
+Symbol broadcast_lesser_equal(const Symbol& a, const Symbol& b, std::string_view name = {});
 }  // namespace sym
 }  // namespace SYMGRAD_NS

@@ -366,6 +366,18 @@ SYMGRAD_INLINE void register_elemwise(OpTable& t) {
   add_names<reg::scalar<fn::minimum_scalar>>(t, {"_minimum_scalar", "_MinimumScalar"});
   add_names<reg::scalar<fn::power_scalar>>(t, {"_power_scalar", "_PowerScalar"});
   add_names<reg::scalar<fn::rpower_scalar>>(t, {"_rpower_scalar", "_RPowerScalar"});
+  t["_equal"] = reg::plain<Binary<fn::equal>>;
+  t["_equal_scalar"] = reg::scalar<fn::equal_scalar>;
+  t["_not_equal"] = reg::plain<Binary<fn::not_equal>>;
+  t["_not_equal_scalar"] = reg::scalar<fn::not_equal_scalar>;
+  t["_greater"] = reg::plain<Binary<fn::greater>>;
+  t["_greater_scalar"] = reg::scalar<fn::greater_scalar>;
+  t["_greater_equal"] = reg::plain<Binary<fn::greater_equal>>;
+  t["_greater_equal_scalar"] = reg::scalar<fn::greater_equal_scalar>;
+  t["_lesser"] = reg::plain<Binary<fn::lesser>>;
+  t["_lesser_scalar"] = reg::scalar<fn::lesser_scalar>;
+  t["_lesser_equal"] = reg::plain<Binary<fn::lesser_equal>>;
+  t["_lesser_equal_scalar"] = reg::scalar<fn::lesser_equal_scalar>;
 }
 }  // namespace SYMGRAD_NS::ops
 #endif

@@ -37,7 +37,13 @@
   X(elemwise_div)                  \
   X(maximum)                       \
   X(minimum)                       \
-  X(power)
+  X(power)                         \
+  X(equal)                         \
+  X(not_equal)                     \
+  X(greater)                       \
+  X(greater_equal)                 \
+  X(lesser)                        \
+  X(lesser_equal)
 #define SYMGRAD_SCALAR_FUNCTORS(X) \
   X(plus_scalar)                   \
   X(minus_scalar)                  \
@@ -48,7 +54,13 @@
   X(maximum_scalar)                \
   X(minimum_scalar)                \
   X(power_scalar)                  \
-  X(rpower_scalar)
+  X(rpower_scalar)                 \
+  X(equal_scalar)                  \
+  X(not_equal_scalar)              \
+  X(greater_scalar)                \
+  X(greater_equal_scalar)          \
+  X(lesser_scalar)                 \
+  X(lesser_equal_scalar)
 // clang-format on
 
 namespace SYMGRAD_NS {
@@ -103,6 +115,21 @@ Symbol minimum(const Symbol& a, double s);
 Symbol minimum(double s, const Symbol& a);
 Symbol power(const Symbol& a, double s);
 Symbol power(double s, const Symbol& a);
+// Comparisons: 1 where the relation holds, else 0, as MXNet's _equal, _greater_scalar ...
+// (equal shapes; broadcast_equal ... broadcast); their gradient is zero. The operators > < >= <=
+// make them from symbols and scalars (== and != stay Symbol identity: use equal, not_equal).
+Symbol equal(const Symbol& a, const Symbol& b);
+Symbol equal(const Symbol& a, double s);
+Symbol not_equal(const Symbol& a, const Symbol& b);
+Symbol not_equal(const Symbol& a, double s);
+Symbol greater(const Symbol& a, const Symbol& b);
+Symbol greater(const Symbol& a, double s);
+Symbol greater_equal(const Symbol& a, const Symbol& b);
+Symbol greater_equal(const Symbol& a, double s);
+Symbol lesser(const Symbol& a, const Symbol& b);
+Symbol lesser(const Symbol& a, double s);
+Symbol lesser_equal(const Symbol& a, const Symbol& b);
+Symbol lesser_equal(const Symbol& a, double s);
 
 }  // namespace sym
 
@@ -120,5 +147,17 @@ Symbol operator-(double s, const Symbol& a);
 Symbol operator*(double s, const Symbol& a);
 Symbol operator/(double s, const Symbol& a);
 Symbol operator-(const Symbol& a);
+Symbol operator>(const Symbol& a, const Symbol& b);
+Symbol operator<(const Symbol& a, const Symbol& b);
+Symbol operator>=(const Symbol& a, const Symbol& b);
+Symbol operator<=(const Symbol& a, const Symbol& b);
+Symbol operator>(const Symbol& a, double s);
+Symbol operator<(const Symbol& a, double s);
+Symbol operator>=(const Symbol& a, double s);
+Symbol operator<=(const Symbol& a, double s);
+Symbol operator>(double s, const Symbol& a);
+Symbol operator<(double s, const Symbol& a);
+Symbol operator>=(double s, const Symbol& a);
+Symbol operator<=(double s, const Symbol& a);
 
 }  // namespace SYMGRAD_NS

@@ -80,6 +80,30 @@ SYMGRAD_INLINE Symbol minimum(double s, const Symbol& a) { return detail::scalar
 SYMGRAD_INLINE Symbol power(const Symbol& a, double s) { return detail::scalar<fn::power_scalar>(a, s); }
 SYMGRAD_INLINE Symbol power(double s, const Symbol& a) { return detail::scalar<fn::rpower_scalar>(a, s); }
 
+SYMGRAD_INLINE Symbol equal(const Symbol& a, const Symbol& b) { return detail::binary<fn::equal>(a, b); }
+SYMGRAD_INLINE Symbol equal(const Symbol& a, double s) { return detail::scalar<fn::equal_scalar>(a, s); }
+SYMGRAD_INLINE Symbol not_equal(const Symbol& a, const Symbol& b) {
+  return detail::binary<fn::not_equal>(a, b);
+}
+SYMGRAD_INLINE Symbol not_equal(const Symbol& a, double s) {
+  return detail::scalar<fn::not_equal_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol greater(const Symbol& a, const Symbol& b) { return detail::binary<fn::greater>(a, b); }
+SYMGRAD_INLINE Symbol greater(const Symbol& a, double s) { return detail::scalar<fn::greater_scalar>(a, s); }
+SYMGRAD_INLINE Symbol greater_equal(const Symbol& a, const Symbol& b) {
+  return detail::binary<fn::greater_equal>(a, b);
+}
+SYMGRAD_INLINE Symbol greater_equal(const Symbol& a, double s) {
+  return detail::scalar<fn::greater_equal_scalar>(a, s);
+}
+SYMGRAD_INLINE Symbol lesser(const Symbol& a, const Symbol& b) { return detail::binary<fn::lesser>(a, b); }
+SYMGRAD_INLINE Symbol lesser(const Symbol& a, double s) { return detail::scalar<fn::lesser_scalar>(a, s); }
+SYMGRAD_INLINE Symbol lesser_equal(const Symbol& a, const Symbol& b) {
+  return detail::binary<fn::lesser_equal>(a, b);
+}
+SYMGRAD_INLINE Symbol lesser_equal(const Symbol& a, double s) {
+  return detail::scalar<fn::lesser_equal_scalar>(a, s);
+}
 }  // namespace sym
 
 SYMGRAD_INLINE Symbol operator+(const Symbol& a, const Symbol& b) {
@@ -119,6 +143,18 @@ SYMGRAD_INLINE Symbol operator/(double s, const Symbol& a) {
   return sym::detail::scalar<fn::rdiv_scalar>(a, s);
 }
 SYMGRAD_INLINE Symbol operator-(const Symbol& a) { return sym::detail::unary(a, {}, fn::negative{}); }
+SYMGRAD_INLINE Symbol operator>(const Symbol& a, const Symbol& b) { return sym::greater(a, b); }
+SYMGRAD_INLINE Symbol operator<(const Symbol& a, const Symbol& b) { return sym::lesser(a, b); }
+SYMGRAD_INLINE Symbol operator>=(const Symbol& a, const Symbol& b) { return sym::greater_equal(a, b); }
+SYMGRAD_INLINE Symbol operator<=(const Symbol& a, const Symbol& b) { return sym::lesser_equal(a, b); }
+SYMGRAD_INLINE Symbol operator>(const Symbol& a, double s) { return sym::greater(a, s); }
+SYMGRAD_INLINE Symbol operator<(const Symbol& a, double s) { return sym::lesser(a, s); }
+SYMGRAD_INLINE Symbol operator>=(const Symbol& a, double s) { return sym::greater_equal(a, s); }
+SYMGRAD_INLINE Symbol operator<=(const Symbol& a, double s) { return sym::lesser_equal(a, s); }
+SYMGRAD_INLINE Symbol operator>(double s, const Symbol& a) { return sym::lesser(a, s); }
+SYMGRAD_INLINE Symbol operator<(double s, const Symbol& a) { return sym::greater(a, s); }
+SYMGRAD_INLINE Symbol operator>=(double s, const Symbol& a) { return sym::lesser_equal(a, s); }
+SYMGRAD_INLINE Symbol operator<=(double s, const Symbol& a) { return sym::greater_equal(a, s); }
 
 }  // namespace SYMGRAD_NS
 #endif

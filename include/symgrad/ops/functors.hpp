@@ -217,4 +217,66 @@ struct rpower_scalar : with_scalar<fm::rpower> {
   static constexpr const char* hint = "_rpowerscalar";
 };
 
+// ---- comparisons (1 or 0; zero gradient) of two arrays and with a scalar ----
+struct equal : fm::equal {
+  static constexpr const char* name = "_equal";
+  static constexpr auto gpu = cuda::BinaryOp::equal;
+  static constexpr const char* hint = "_equal";
+};
+struct not_equal : fm::not_equal {
+  static constexpr const char* name = "_not_equal";
+  static constexpr auto gpu = cuda::BinaryOp::not_equal;
+  static constexpr const char* hint = "_not_equal";
+};
+struct greater : fm::greater {
+  static constexpr const char* name = "_greater";
+  static constexpr auto gpu = cuda::BinaryOp::greater;
+  static constexpr const char* hint = "_greater";
+};
+struct greater_equal : fm::greater_equal {
+  static constexpr const char* name = "_greater_equal";
+  static constexpr auto gpu = cuda::BinaryOp::greater_equal;
+  static constexpr const char* hint = "_greater_equal";
+};
+struct lesser : fm::lesser {
+  static constexpr const char* name = "_lesser";
+  static constexpr auto gpu = cuda::BinaryOp::lesser;
+  static constexpr const char* hint = "_lesser";
+};
+struct lesser_equal : fm::lesser_equal {
+  static constexpr const char* name = "_lesser_equal";
+  static constexpr auto gpu = cuda::BinaryOp::lesser_equal;
+  static constexpr const char* hint = "_lesser_equal";
+};
+struct equal_scalar : with_scalar<fm::equal> {
+  static constexpr const char* name = "_equal_scalar";
+  static constexpr auto gpu = cuda::BinaryOp::equal;
+  static constexpr const char* hint = "_equal_scalar";
+};
+struct not_equal_scalar : with_scalar<fm::not_equal> {
+  static constexpr const char* name = "_not_equal_scalar";
+  static constexpr auto gpu = cuda::BinaryOp::not_equal;
+  static constexpr const char* hint = "_not_equal_scalar";
+};
+struct greater_scalar : with_scalar<fm::greater> {
+  static constexpr const char* name = "_greater_scalar";
+  static constexpr auto gpu = cuda::BinaryOp::greater;
+  static constexpr const char* hint = "_greater_scalar";
+};
+struct greater_equal_scalar : with_scalar<fm::greater_equal> {
+  static constexpr const char* name = "_greater_equal_scalar";
+  static constexpr auto gpu = cuda::BinaryOp::greater_equal;
+  static constexpr const char* hint = "_greater_equal_scalar";
+};
+struct lesser_scalar : with_scalar<fm::lesser> {
+  static constexpr const char* name = "_lesser_scalar";
+  static constexpr auto gpu = cuda::BinaryOp::lesser;
+  static constexpr const char* hint = "_lesser_scalar";
+};
+struct lesser_equal_scalar : with_scalar<fm::lesser_equal> {
+  static constexpr const char* name = "_lesser_equal_scalar";
+  static constexpr auto gpu = cuda::BinaryOp::lesser_equal;
+  static constexpr const char* hint = "_lesser_equal_scalar";
+};
+
 }  // namespace SYMGRAD_NS::fn
