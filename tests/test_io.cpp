@@ -566,6 +566,53 @@ TEST_CASE("MNISTIter: bad files are IOErrors naming the file and the problem") {
   CHECK(m.find("img_gz_bad") != std::string::npos);
 }
 
+TEST_CASE("MNISTIter: header counts beyond the file allocate nothing; labels must be class indices") {
+  TempDir dir;
+  // A 27-byte pair: 2^32 - 1 images of 65536 x 65536 pixels declared (2^64 - 2^32 bytes), 3 labels.
+  auto huge = image_file(0);
+  huge.resize(4);
+  for (auto v : {0xFFFFFFFFu, 65536u, 65536u}) {
+    auto w = be32(v);
+    huge.insert(huge.end(), w.begin(), w.end());
+  }
+  auto labels3 = label_file(3);
+  REQUIRE(huge.size() + labels3.size() == 27);
+  auto lab_huge = labels3;
+  for (int k = 0; k < 4; ++k) lab_huge[4 + k] = 0xFF;  // the label count must match
+  for (bool gz : {false, true}) {
+    INFO("gzip " << gz);
+    write_file(dir / "img", huge, gz);
+    write_file(dir / "lab", lab_huge, gz);
+    std::string m =
+        error_of([&] { sg::io::MNISTIter it({.image = dir / "img", .label = dir / "lab", .silent = true}); });
+    CHECK(m.find("IOError") == 0);
+    CHECK(m.find("truncated") != std::string::npos);
+    CHECK(m.find("needs 18446744069414584320 bytes from offset 16 but only 0 remain") != std::string::npos);
+  }
+  // A label outside [0, 10) is an error naming the file, the value and the example ...
+  auto bad = label_file(6);
+  bad[8 + 4] = 255;
+  write_file(dir / "img6", image_file(6), false);
+  write_file(dir / "lab255", bad, false);
+  std::string m = error_of(
+      [&] { sg::io::MNISTIter it({.image = dir / "img6", .label = dir / "lab255", .silent = true}); });
+  CHECK(m.find("IOError") == 0);
+  CHECK(m.find("lab255") != std::string::npos);
+  CHECK(m.find("holds label 255 for example 4, not a class index in [0, 10)") != std::string::npos);
+  // ... unless the data set has that many classes
+  sg::io::MNISTIter wide({.image = dir / "img6",
+                          .label = dir / "lab255",
+                          .batch_size = 6,
+                          .shuffle = false,
+                          .silent = true,
+                          .num_classes = 256});
+  REQUIRE(wide.next());
+  CHECK(wide.value().label[0].to_vector<float>()[4] == 255.0f);
+  CHECK_THROWS_AS(
+      sg::io::MNISTIter({.image = dir / "img6", .label = dir / "lab255", .silent = true, .num_classes = 0}),
+      sg::ValueError);
+}
+
 TEST_CASE("MNISTIter: the installed Fashion-MNIST test set") {
   const std::string dir = "/usr/share/datasets/fashion-mnist/";
   if (!fs::exists(dir + "t10k-images-idx3-ubyte.gz") || !fs::exists(dir + "t10k-labels-idx1-ubyte.gz")) {
