@@ -332,6 +332,16 @@ TEST_CASE(
   fs::remove_all(dir);
 }
 
+TEST_CASE("image: the regression files in tests/data/bad/fuzz_image are errors when resized for training") {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(std::string(SYMGRAD_TEST_DATA) + "/bad/fuzz_image")) {
+    INFO(e.path().string());
+    CHECK_THROWS_AS(img::resize_short(img::imread(e.path().string(), 1), 224), sg::Error);
+    ++n;
+  }
+  CHECK(n >= 1);
+}
+
 TEST_CASE("ImageRecordIter: the first batch matches MXNet's ImageRecordIter") {
   auto gold = sg::nd::load(kGold + "/mx_iter_batch.params");
   sg::io::ImageRecordIter it({.path_imgrec = kGold + "/mx_pack.rec",

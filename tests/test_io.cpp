@@ -613,6 +613,25 @@ TEST_CASE("MNISTIter: header counts beyond the file allocate nothing; labels mus
       sg::ValueError);
 }
 
+TEST_CASE("MNISTIter: the regression pairs in tests/data/bad/fuzz_mnist are IOErrors") {
+  TempDir dir;
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(std::string(SYMGRAD_TEST_DATA) + "/bad/fuzz_mnist")) {
+    INFO(e.path().string());
+    std::ifstream f(e.path(), std::ios::binary);
+    std::vector<unsigned char> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    REQUIRE(!b.empty());
+    // byte 0 is the label file's length / 4, as tests/fuzz/fuzz_mnist.cpp reads it
+    const auto cut = static_cast<std::ptrdiff_t>(std::min<std::size_t>(b.size() - 1, std::size_t(b[0]) * 4));
+    write_file(dir / "lab", {b.begin() + 1, b.begin() + 1 + cut}, false);
+    write_file(dir / "img", {b.begin() + 1 + cut, b.end()}, false);
+    CHECK_THROWS_AS(sg::io::MNISTIter({.image = dir / "img", .label = dir / "lab", .silent = true}),
+                    sg::IOError);
+    ++n;
+  }
+  CHECK(n >= 2);
+}
+
 TEST_CASE("MNISTIter: the installed Fashion-MNIST test set") {
   const std::string dir = "/usr/share/datasets/fashion-mnist/";
   if (!fs::exists(dir + "t10k-images-idx3-ubyte.gz") || !fs::exists(dir + "t10k-labels-idx1-ubyte.gz")) {

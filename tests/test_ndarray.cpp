@@ -138,6 +138,17 @@ TEST_CASE("nd::random: seeded, reproducible, in range") {
   CHECK(std::sqrt(s2) == doctest::Approx(0.5).epsilon(0.03));
 }
 
+TEST_CASE("nd::load: the regression files in tests/data/bad/fuzz_params are IOErrors") {
+  int n = 0;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(SYMGRAD_TEST_DATA) + "/bad/fuzz_params")) {
+    INFO(e.path().string());
+    CHECK_THROWS_AS(sg::nd::load_list(e.path().string()), sg::IOError);
+    ++n;
+  }
+  CHECK(n >= 3);
+}
+
 TEST_CASE("nd::save / nd::load round trip, and bad files") {
   namespace fs = std::filesystem;
   auto dir = fs::temp_directory_path() / "symgrad_io_test";

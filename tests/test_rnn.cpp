@@ -427,6 +427,17 @@ TEST_CASE("symbol JSON: a chain of 200000 nodes loads and is released without de
   }  // released here: one level of recursion per node would overflow the stack
 }
 
+TEST_CASE("symbol JSON: the regression files in tests/data/bad/fuzz_symbol_json are IOErrors") {
+  int n = 0;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(SYMGRAD_TEST_DATA) + "/bad/fuzz_symbol_json")) {
+    INFO(e.path().string());
+    CHECK_THROWS_AS(Symbol::load(e.path().string()), sg::IOError);
+    ++n;
+  }
+  CHECK(n >= 9);
+}
+
 TEST_CASE("symbol JSON: save writes atomically, load reports bad files") {
   auto dir = std::filesystem::temp_directory_path() / "symgrad_json_test";
   std::filesystem::create_directories(dir);
