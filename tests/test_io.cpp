@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <set>
@@ -339,6 +340,7 @@ class FailingIter : public sg::io::DataIter {
   FailingIter(int n, int fail) : DataIter(2), n_(n), fail_(fail) { batch_.data = {NDArray(Shape{2})}; }
   void reset() override { i_ = 0; }
   bool next() override {
+    if (i_ == fail_ && bad_alloc_) throw std::bad_alloc();
     if (i_ == fail_) throw sg::IOError("batch " + std::to_string(i_) + " is unreadable");
     if (i_ >= n_) return false;
     batch_.data[0].fill(i_++);
@@ -349,6 +351,9 @@ class FailingIter : public sg::io::DataIter {
 
  private:
   int n_, fail_, i_ = 0;
+
+ public:
+  bool bad_alloc_ = false;
 };
 }  // namespace
 
@@ -415,6 +420,13 @@ TEST_CASE("PrefetchingIter: an exception in the worker reaches next(); destructi
     sg::io::PrefetchingIter q(g);
     REQUIRE(q.next());
   }  // destroyed while prefetching
+  // an exception that is not an sg::Error (std::bad_alloc here) reaches next() as an IOError
+  FailingIter oom(5, 1);
+  oom.bad_alloc_ = true;
+  sg::io::PrefetchingIter r(oom);
+  REQUIRE(r.next());
+  CHECK_THROWS_WITH_AS(r.next(), doctest::Contains("PrefetchingIter: the wrapped iterator failed"),
+                       sg::IOError);
 }
 
 TEST_CASE("MNISTIter: exact values, raw and gzip, flat, dropped last batch, index") {
