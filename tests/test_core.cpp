@@ -25,6 +25,19 @@ TEST_CASE("Shape: known, unknown, size and printing") {
   CHECK_THROWS_AS(sg::Shape({-2}), sg::ShapeError);
 }
 
+TEST_CASE("Shape: a size that overflows int64 is a ShapeError, never a wrapped number") {
+  CHECK(sg::Shape{std::int64_t{1} << 31, std::int64_t{1} << 31}.size() == std::int64_t{1} << 62);
+  CHECK_THROWS_WITH_AS(sg::Shape({std::int64_t{1} << 32, std::int64_t{1} << 32}).size(),
+                       doctest::Contains("does not fit in a 64-bit integer"), sg::ShapeError);
+  CHECK_THROWS_AS(sg::Shape({3, INT64_MAX}).size(), sg::ShapeError);
+  // a zero dimension makes the size 0 whatever the others are
+  CHECK(sg::Shape{std::int64_t{1} << 40, std::int64_t{1} << 40, 0}.size() == 0);
+  CHECK(sg::mul_size(6, 7) == 42);
+  CHECK_THROWS_AS(sg::mul_size(INT64_MAX, 2), sg::ShapeError);
+  CHECK_THROWS_AS(sg::add_size(INT64_MAX, 1), sg::ShapeError);
+  static_assert(sg::Shape{4, 8}.size() == 32);
+}
+
 TEST_CASE("Shape: merge fills unknowns and detects conflicts, also at compile time") {
   static_assert(sg::merge(sg::Shape{sg::dyn, 1}, sg::Shape{32, 1}).shape == sg::Shape{32, 1});
   static_assert(!sg::merge(sg::Shape{sg::dyn, 1}, sg::Shape{sg::dyn, 3}).ok);
@@ -56,6 +69,29 @@ TEST_CASE("attributes: Python str() formats and parsing") {
                        doctest::Contains("FullyConnected: attribute 'num_hidden' = 'abc' is not an integer"),
                        sg::ValueError);
   CHECK_THROWS_AS(attr::parse_bool("op", "k", "yes"), sg::ValueError);
+}
+
+TEST_CASE("attributes: integers that are not finite or do not fit are ValueErrors, not casts") {
+  namespace attr = sg::attr;
+  CHECK(attr::parse_int("op", "k", "1e3") == 1000);
+  CHECK(attr::parse_int("op", "k", "-4.0") == -4);
+  CHECK(attr::parse_int("op", "k", "9223372036854775807") == INT64_MAX);
+  for (const char* v : {"1e300", "-1e300", "9.3e18", "99999999999999999999"})
+    CHECK_THROWS_WITH_AS(attr::parse_int("Tile", "reps", v), doctest::Contains("within the 64-bit range"),
+                         sg::ValueError);
+  for (const char* v : {"inf", "-inf", "nan", "infinity", "1.5"})
+    CHECK_THROWS_WITH_AS(attr::parse_int("Tile", "reps", v), doctest::Contains("is not an integer"),
+                         sg::ValueError);
+  CHECK_THROWS_AS(attr::parse_tuple("op", "k", "(1e300, 2)"), sg::ValueError);
+  CHECK(attr::parse_int32("op", "k", "2147483647") == 2147483647);
+  CHECK_THROWS_WITH_AS(attr::parse_int32("op", "k", "4000000000"), doctest::Contains("32-bit range"),
+                       sg::ValueError);
+  CHECK(attr::parse_float32("op", "k", "inf") == INFINITY);
+  CHECK_THROWS_WITH_AS(attr::parse_float32("op", "k", "1e300"), doctest::Contains("float32's range"),
+                       sg::ValueError);
+  // through the registry: an operator built from such attribute strings
+  CHECK_THROWS_WITH_AS(sg::ops::create_op("FullyConnected", {{"num_hidden", "1e300"}}, 3),
+                       doctest::Contains("num_hidden"), sg::ValueError);
 }
 
 TEST_CASE("naming: per-hint counters, explicit names, NameManager and Prefix scopes") {
@@ -90,6 +126,19 @@ TEST_CASE("dtype names and sizes") {
   CHECK(sg::dtype_from_name("int32") == sg::DType::int32);
   CHECK_THROWS_AS(sg::dtype_from_name("float16"), sg::TypeError);
   CHECK(static_cast<int>(sg::DType::int64) == 6);  // MXNet's type code
+  CHECK(sg::dtype_from_code("x", 4) == sg::DType::int32);
+  CHECK_THROWS_WITH_AS(sg::dtype_from_code("data", 2), doctest::Contains("data: unknown dtype code 2"),
+                       sg::TypeError);
+  CHECK_THROWS_AS(sg::dtype_from_code("data", std::int64_t{1} << 32), sg::TypeError);
+}
+
+TEST_CASE("saturating_index: NaN and values beyond int64 convert without undefined behaviour") {
+  CHECK(sg::saturating_index(3.9) == 3);
+  CHECK(sg::saturating_index(-2.5) == -2);
+  CHECK(sg::saturating_index(1e30) == INT64_MAX);
+  CHECK(sg::saturating_index(-1e30) == INT64_MIN);
+  CHECK(sg::saturating_index(NAN) == INT64_MIN);
+  CHECK(sg::saturating_index(INFINITY) == INT64_MAX);
 }
 
 TEST_CASE("host::ThreadPool: back-to-back calls neither lose, repeat nor hang on tasks") {

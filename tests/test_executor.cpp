@@ -254,6 +254,18 @@ TEST_CASE("forward: bad inputs are clear errors; backward needs a training forwa
   CHECK_THROWS_WITH_AS(net.simple_bind(sg::cpu(), {}), doctest::Contains("cannot decide"), sg::ShapeError);
 }
 
+TEST_CASE("simple_bind of an absurd shape is a clear error before any allocation") {
+  NameManager names;
+  Symbol y = relu(var("x"));
+  const std::int64_t big = std::int64_t{1} << 31;
+  // 2^62 float32s: 2^64 bytes, a product that wraps to 0 in size_t
+  CHECK_THROWS_WITH_AS(y.simple_bind(sg::cpu(), {{"x", {big, big}}}),
+                       doctest::Contains("(2147483648, 2147483648)"), sg::DeviceError);
+  // a dimension beyond int64: the shape rule that meets it names itself
+  CHECK_THROWS_WITH_AS(tile(var("x"), {big * 4, 1}).simple_bind(sg::cpu(), {{"x", {big, 2}}}),
+                       doctest::Contains("(tile)"), sg::ShapeError);
+}
+
 TEST_CASE("duplicate variable names cannot be bound") {
   NameManager names;
   Symbol s = var("x") + square(var("x"));

@@ -278,6 +278,70 @@ TEST_CASE("im2rec: unreadable images are skipped and counted; bad lists are erro
   fs::remove_all(dir);
 }
 
+TEST_CASE(
+    "image: resizes beyond kMaxPixels are errors before allocating; im2rec and ImageRecordIter report them") {
+  // A 65535 x 1 PNG of a few hundred bytes, resized to a short side of 224: 14.7 million x 224 pixels.
+  std::string png = img::encode(img::Image(1, 65535, 1), ".png", 9);
+  CHECK(png.size() < 1000);
+  img::Image thin = img::decode(png, 0);
+  REQUIRE(thin.width == 65535);
+  CHECK_THROWS_WITH_AS(img::resize_short(thin, 224), doctest::Contains("resizing a 65535x1 image"),
+                       sg::ValueError);
+  CHECK_THROWS_WITH_AS(img::resize(thin, 100000, 100000), doctest::Contains("image::kMaxPixels"),
+                       sg::ValueError);
+  CHECK_THROWS_AS(img::resize_short(thin, 0), sg::ValueError);
+  CHECK(img::resize_short(img::Image(2, 3, 1), 4).width == 6);  // ordinary sizes still work
+  // im2rec: the image is skipped and counted, the others are written
+  std::string dir = scratch("huge");
+  fs::create_directories(dir + "/imgs");
+  fs::copy_file(kImages + "/tiger.jpg", dir + "/imgs/a.jpg");
+  spit(dir + "/imgs/thin.png", png);
+  auto o = quiet();
+  std::vector<std::string> warnings;
+  o.warn = [&](const std::string& s) { warnings.push_back(s); };
+  o.shuffle = false;
+  o.resize = 224;
+  ir::make_list(dir + "/l", dir + "/imgs", o);
+  auto st = ir::pack_list(dir + "/l.lst", dir + "/imgs", o);
+  CHECK(st.written == 1);
+  CHECK(st.skipped == 1);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("thin.png") != std::string::npos);
+  CHECK(warnings[0].find("kMaxPixels") != std::string::npos);
+  // ImageRecordIter: an sg::Error from next() naming the file and the record
+  {
+    sg::recordio::MXRecordIO w(dir + "/thin.rec", "w");
+    for (int i = 0; i < 2; ++i)
+      w.write(sg::recordio::pack({.label = float(i), .id = std::uint64_t(i)},
+                                 i == 1 ? png : slurp(kImages + "/tiger.jpg")));
+  }
+  sg::io::ImageRecordIter it({.path_imgrec = dir + "/thin.rec",
+                              .data_shape = {1, 8, 8},
+                              .batch_size = 1,
+                              .preprocess_threads = 2,
+                              .resize = 224});
+  CHECK(it.next());
+  std::string m;
+  try {
+    it.next();
+  } catch (const sg::IOError& e) {
+    m = e.what();
+  }
+  CHECK(m.find("thin.rec' record id 1") != std::string::npos);
+  CHECK(m.find("kMaxPixels") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("image: the regression files in tests/data/bad/fuzz_image are errors when resized for training") {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(std::string(SYMGRAD_TEST_DATA) + "/bad/fuzz_image")) {
+    INFO(e.path().string());
+    CHECK_THROWS_AS(img::resize_short(img::imread(e.path().string(), 1), 224), sg::Error);
+    ++n;
+  }
+  CHECK(n >= 1);
+}
+
 TEST_CASE("ImageRecordIter: the first batch matches MXNet's ImageRecordIter") {
   auto gold = sg::nd::load(kGold + "/mx_iter_batch.params");
   sg::io::ImageRecordIter it({.path_imgrec = kGold + "/mx_pack.rec",

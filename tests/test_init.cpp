@@ -369,6 +369,13 @@ TEST_CASE("init: create() by registry name, alias and JSON object; errors") {
         std::string::npos);
   CHECK_THROWS_AS(init::create(""), sg::ValueError);
   CHECK_THROWS_AS(init::create(R"(["xavier"])"), sg::ValueError);
+  // A symbol file's __init__ nested 100000 levels deep (a ragged constant once made the error
+  // message print it recursively): refused before anything walks it.
+  const std::string deep = std::string(100000, '[') + "1" + std::string(100000, ']');
+  CHECK(error_of([&] {
+          init::create(R"(["constant", {"value": [[1], )" + deep + "]}]");
+        }).find("nested more than 32 levels deep") != std::string::npos);
+  CHECK(init::create(R"(["constant", {"value": [[[1]]]}])")->name() == "constant");
 }
 
 TEST_CASE("init: dumps() number format is Python's repr") {

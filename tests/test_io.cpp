@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <set>
@@ -339,6 +340,7 @@ class FailingIter : public sg::io::DataIter {
   FailingIter(int n, int fail) : DataIter(2), n_(n), fail_(fail) { batch_.data = {NDArray(Shape{2})}; }
   void reset() override { i_ = 0; }
   bool next() override {
+    if (i_ == fail_ && bad_alloc_) throw std::bad_alloc();
     if (i_ == fail_) throw sg::IOError("batch " + std::to_string(i_) + " is unreadable");
     if (i_ >= n_) return false;
     batch_.data[0].fill(i_++);
@@ -349,6 +351,9 @@ class FailingIter : public sg::io::DataIter {
 
  private:
   int n_, fail_, i_ = 0;
+
+ public:
+  bool bad_alloc_ = false;
 };
 }  // namespace
 
@@ -415,6 +420,13 @@ TEST_CASE("PrefetchingIter: an exception in the worker reaches next(); destructi
     sg::io::PrefetchingIter q(g);
     REQUIRE(q.next());
   }  // destroyed while prefetching
+  // an exception that is not an sg::Error (std::bad_alloc here) reaches next() as an IOError
+  FailingIter oom(5, 1);
+  oom.bad_alloc_ = true;
+  sg::io::PrefetchingIter r(oom);
+  REQUIRE(r.next());
+  CHECK_THROWS_WITH_AS(r.next(), doctest::Contains("PrefetchingIter: the wrapped iterator failed"),
+                       sg::IOError);
 }
 
 TEST_CASE("MNISTIter: exact values, raw and gzip, flat, dropped last batch, index") {
@@ -564,6 +576,72 @@ TEST_CASE("MNISTIter: bad files are IOErrors naming the file and the problem") {
   m = open(dir / "img_gz_bad", dir / "lab");
   CHECK(m.find("IOError") == 0);
   CHECK(m.find("img_gz_bad") != std::string::npos);
+}
+
+TEST_CASE("MNISTIter: header counts beyond the file allocate nothing; labels must be class indices") {
+  TempDir dir;
+  // A 27-byte pair: 2^32 - 1 images of 65536 x 65536 pixels declared (2^64 - 2^32 bytes), 3 labels.
+  auto huge = image_file(0);
+  huge.resize(4);
+  for (auto v : {0xFFFFFFFFu, 65536u, 65536u}) {
+    auto w = be32(v);
+    huge.insert(huge.end(), w.begin(), w.end());
+  }
+  auto labels3 = label_file(3);
+  REQUIRE(huge.size() + labels3.size() == 27);
+  auto lab_huge = labels3;
+  for (int k = 0; k < 4; ++k) lab_huge[4 + k] = 0xFF;  // the label count must match
+  for (bool gz : {false, true}) {
+    INFO("gzip " << gz);
+    write_file(dir / "img", huge, gz);
+    write_file(dir / "lab", lab_huge, gz);
+    std::string m =
+        error_of([&] { sg::io::MNISTIter it({.image = dir / "img", .label = dir / "lab", .silent = true}); });
+    CHECK(m.find("IOError") == 0);
+    CHECK(m.find("truncated") != std::string::npos);
+    CHECK(m.find("needs 18446744069414584320 bytes from offset 16 but only 0 remain") != std::string::npos);
+  }
+  // A label outside [0, 10) is an error naming the file, the value and the example ...
+  auto bad = label_file(6);
+  bad[8 + 4] = 255;
+  write_file(dir / "img6", image_file(6), false);
+  write_file(dir / "lab255", bad, false);
+  std::string m = error_of(
+      [&] { sg::io::MNISTIter it({.image = dir / "img6", .label = dir / "lab255", .silent = true}); });
+  CHECK(m.find("IOError") == 0);
+  CHECK(m.find("lab255") != std::string::npos);
+  CHECK(m.find("holds label 255 for example 4, not a class index in [0, 10)") != std::string::npos);
+  // ... unless the data set has that many classes
+  sg::io::MNISTIter wide({.image = dir / "img6",
+                          .label = dir / "lab255",
+                          .batch_size = 6,
+                          .shuffle = false,
+                          .silent = true,
+                          .num_classes = 256});
+  REQUIRE(wide.next());
+  CHECK(wide.value().label[0].to_vector<float>()[4] == 255.0f);
+  CHECK_THROWS_AS(
+      sg::io::MNISTIter({.image = dir / "img6", .label = dir / "lab255", .silent = true, .num_classes = 0}),
+      sg::ValueError);
+}
+
+TEST_CASE("MNISTIter: the regression pairs in tests/data/bad/fuzz_mnist are IOErrors") {
+  TempDir dir;
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(std::string(SYMGRAD_TEST_DATA) + "/bad/fuzz_mnist")) {
+    INFO(e.path().string());
+    std::ifstream f(e.path(), std::ios::binary);
+    std::vector<unsigned char> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    REQUIRE(!b.empty());
+    // byte 0 is the label file's length / 4, as tests/fuzz/fuzz_mnist.cpp reads it
+    const auto cut = static_cast<std::ptrdiff_t>(std::min<std::size_t>(b.size() - 1, std::size_t(b[0]) * 4));
+    write_file(dir / "lab", {b.begin() + 1, b.begin() + 1 + cut}, false);
+    write_file(dir / "img", {b.begin() + 1 + cut, b.end()}, false);
+    CHECK_THROWS_AS(sg::io::MNISTIter({.image = dir / "img", .label = dir / "lab", .silent = true}),
+                    sg::IOError);
+    ++n;
+  }
+  CHECK(n >= 2);
 }
 
 TEST_CASE("MNISTIter: the installed Fashion-MNIST test set") {

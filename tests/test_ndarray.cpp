@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <symgrad/symgrad.hpp>
 #include <xtensor/xarray.hpp>
@@ -18,6 +19,26 @@ TEST_CASE("NDArray: zero-filled, 64-byte aligned storage") {
   CHECK_THROWS_AS(sg::NDArray(sg::Shape{sg::dyn, 2}), sg::ShapeError);
   CHECK(sg::NDArray().is_none());
   CHECK_THROWS_AS(sg::NDArray().raw_data(), sg::ValueError);
+}
+
+TEST_CASE("NDArray: an impossible allocation is a DeviceError naming the shape and the bytes") {
+  // 2^40 float32s (4 TiB) is more than any test machine's memory: refused before allocating.
+  std::string m;
+  try {
+    sg::NDArray a(sg::Shape{std::int64_t{1} << 40});
+  } catch (const sg::DeviceError& e) {
+    m = e.what();
+  }
+  CHECK(m.find("(1099511627776,) (float32)") != std::string::npos);
+  CHECK(m.find("needs 4398046511104 bytes") != std::string::npos);
+  CHECK(m.find("physical memory") != std::string::npos);
+  // (2^31, 2^31) float32: 2^64 bytes, which wraps to 0 in a size_t product
+  CHECK_THROWS_WITH_AS(sg::NDArray(sg::Shape{std::int64_t{1} << 31, std::int64_t{1} << 31}),
+                       doctest::Contains("needs more than 2^64 bytes"), sg::DeviceError);
+  // (2^32, 2^32): the element count itself overflows int64
+  CHECK_THROWS_AS(
+      sg::NDArray(sg::Shape{std::int64_t{1} << 32, std::int64_t{1} << 32}, sg::cpu(), sg::DType::uint8),
+      sg::Error);
 }
 
 TEST_CASE("NDArray: from nested lists, vectors and xtensor; dtypes") {
@@ -117,6 +138,17 @@ TEST_CASE("nd::random: seeded, reproducible, in range") {
   CHECK(std::sqrt(s2) == doctest::Approx(0.5).epsilon(0.03));
 }
 
+TEST_CASE("nd::load: the regression files in tests/data/bad/fuzz_params are IOErrors") {
+  int n = 0;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(SYMGRAD_TEST_DATA) + "/bad/fuzz_params")) {
+    INFO(e.path().string());
+    CHECK_THROWS_AS(sg::nd::load_list(e.path().string()), sg::IOError);
+    ++n;
+  }
+  CHECK(n >= 3);
+}
+
 TEST_CASE("nd::save / nd::load round trip, and bad files") {
   namespace fs = std::filesystem;
   auto dir = fs::temp_directory_path() / "symgrad_io_test";
@@ -134,6 +166,43 @@ TEST_CASE("nd::save / nd::load round trip, and bad files") {
   fs::resize_file(path, fs::file_size(path) - 7);
   CHECK_THROWS_WITH_AS(sg::nd::load(path), doctest::Contains("truncated"), sg::IOError);
   CHECK_THROWS_AS(sg::nd::load((dir / "missing.params").string()), sg::IOError);
+  // A header that declares more than the file holds is refused before allocating: a 56-byte file
+  // declaring one float32 array of 2^28 elements (1 GiB).
+  auto put = [](std::string& b, auto v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  auto header = [&](std::uint64_t count) {
+    std::string b;
+    put(b, std::uint64_t{0x112}), put(b, std::uint64_t{0}), put(b, count);
+    return b;
+  };
+  auto array_head = [&](std::string& b, std::vector<std::int64_t> dims, std::int32_t flag) {
+    put(b, std::uint32_t{0xF993FAC9}), put(b, std::int32_t{0}),
+        put(b, static_cast<std::int32_t>(dims.size()));
+    for (auto d : dims) put(b, d);
+    put(b, std::int32_t{1}), put(b, std::int32_t{0}), put(b, flag);
+  };
+  auto write = [&](const std::string& b) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << b;
+    return path;
+  };
+  std::string big = header(1);
+  array_head(big, {std::int64_t{1} << 28}, 0);
+  REQUIRE(big.size() == 56);
+  CHECK_THROWS_WITH_AS(
+      sg::nd::load(write(big)),
+      doctest::Contains("shape (268435456,) (float32) needs 1073741824 bytes but only 0 remain"),
+      sg::IOError);
+  // dims whose byte count overflows 64 bits
+  std::string wrap = header(1);
+  array_head(wrap, {std::int64_t{1} << 31, std::int64_t{1} << 31}, 0);
+  CHECK_THROWS_WITH_AS(sg::nd::load(write(wrap)), doctest::Contains("more than 2^64"), sg::IOError);
+  // an array count the file cannot hold, and a name longer than the file
+  CHECK_THROWS_WITH_AS(sg::nd::load(write(header(1000000) + std::string(40, '\0'))),
+                       doctest::Contains("implausible array count 1000000"), sg::IOError);
+  std::string named = header(1);
+  array_head(named, {1}, 0);
+  put(named, 1.0f), put(named, std::uint64_t{1}), put(named, std::uint64_t{1} << 19);
+  CHECK_THROWS_WITH_AS(sg::nd::load(write(named)), doctest::Contains("implausible name length 524288"),
+                       sg::IOError);
   // no temporary files left behind
   for (auto& e : fs::directory_iterator(dir)) CHECK(e.path().string().find(".tmp") == std::string::npos);
   fs::remove_all(dir);

@@ -28,6 +28,9 @@ TEST_CASE("one_hot, argmax, argmin") {
   CHECK(out_shape(one_hot(i, {.depth = 4}), {{"i", {2, 3}}}) == S{2, 3, 4});
   CHECK(eval(one_hot(i, {.depth = 3, .on_value = 5, .off_value = -1}), {{"i", sg::NDArray({2, 0, 7})}}) ==
         std::vector<float>{-1, -1, 5, 5, -1, -1, -1, -1, -1});
+  // NaN and indices beyond int64 give a row of off_value, as any index outside [0, depth)
+  CHECK(eval(one_hot(i, {.depth = 2, .on_value = 5, .off_value = -1}),
+             {{"i", sg::NDArray({std::nan(""), 1e30, 1})}}) == std::vector<float>{-1, -1, -1, -1, -1, 5});
   auto xv = sg::NDArray({{1, 9, 9}, {4, -5, 6}});
   CHECK(eval(argmax(x, {.axis = 1}), {{"x", xv}}) == std::vector<float>{1, 2});
   CHECK(eval(argmin(x, {.axis = 0}), {{"x", xv}}) == std::vector<float>{0, 1, 1});
@@ -49,6 +52,11 @@ TEST_CASE("pick and where") {
   CHECK(eval(pick(x, i, {.mode = "wrap"}), {{"x", xv}, {"i", sg::NDArray({-1, 4})}}) ==
         std::vector<float>{3, 5});
   CHECK(eval(pick(x, i), {{"x", xv}, {"i", sg::NDArray({-1, 4})}}) == std::vector<float>{1, 6});  // clip
+  // indices beyond int64 clip (or wrap) without an undefined cast; NaN is an error
+  CHECK(eval(pick(x, i), {{"x", xv}, {"i", sg::NDArray({-1e30, 1e30})}}) == std::vector<float>{1, 6});
+  CHECK(eval(pick(x, i, {.mode = "wrap"}), {{"x", xv}, {"i", sg::NDArray({1e30, -1e30})}}).size() == 2);
+  CHECK_THROWS_WITH_AS(eval(pick(x, i), {{"x", xv}, {"i", sg::NDArray({std::nan(""), 0.0})}}),
+                       doctest::Contains("index holds nan"), sg::ValueError);
   CHECK(out_shape(pick(x, i, {.keepdims = true}), {{"x", {2, 3}}}) == S{2, 1});
   CHECK(pick(x, i).infer_shape({{"x", {2, 3}}}).arg_shapes[1] == S{2});
   CHECK(check_gradient(pick(x, i), {{"x", {2, 3}}, {"i", {2}}},
@@ -233,6 +241,17 @@ TEST_CASE("SoftmaxOutput: label forms, gradients, options") {
   CHECK(msg.find(
             "(SoftmaxOutput, backward): label holds 3 at position 2, which is not a class index in [0, 3)") !=
         std::string::npos);
+  // NaN and huge labels are reported like any other bad label (no undefined integer cast first)
+  for (double bad : {std::nan(""), 1e30, -1e30}) {
+    INFO(bad);
+    for (bool valid : {false, true}) {
+      auto m = testing::error_message<sg::ValueError>([&] {
+        so_grad({.use_ignore = valid, .normalization = valid ? "valid" : "null"}, x,
+                sg::NDArray({2, 0, bad, 1}));
+      });
+      CHECK(m.find("at position 2, which is not a class index in [0, 3)") != std::string::npos);
+    }
+  }
   // shapes: the label's accepted forms are named
   Symbol s = softmax_output(var("data"), {.name = "softmax"});
   CHECK(s.list_arguments() == std::vector<std::string>{"data", "softmax_label"});

@@ -166,6 +166,53 @@ TEST_CASE("tile and repeat") {
   CHECK(check_gradient(repeat(x, {.repeats = 3, .axis = -1}), {{"x", {2, 3}}}) == 6);
 }
 
+TEST_CASE("shape rules: sizes beyond int64 are ShapeErrors naming the operator, from a loaded file too") {
+  using Attrs = std::vector<std::pair<std::string, std::string>>;
+  // One operator node over `inputs` variables, with the attributes as a symbol file gives them.
+  auto one_op = [](const std::string& op, const Attrs& attrs, int inputs) {
+    std::string nodes, ins, a;
+    for (int i = 0; i < inputs; ++i) {
+      nodes += "{\"op\": \"null\", \"name\": \"in" + std::to_string(i) + "\", \"inputs\": []}, ";
+      ins += (i ? ", [" : "[") + std::to_string(i) + ", 0, 0]";
+    }
+    for (const auto& [k, v] : attrs) a += (a.empty() ? "\"" : ", \"") + k + "\": \"" + v + "\"";
+    return Symbol::load_json("{\"nodes\": [" + nodes + "{\"op\": \"" + op +
+                             "\", \"name\": \"n\", \"attrs\": {" + a + "}, \"inputs\": [" + ins +
+                             "]}], \"heads\": [[" + std::to_string(inputs) + ", 0, 0]]}");
+  };
+  const std::string e62 = "4611686018427387904", max = "9223372036854775807";
+  struct Case {
+    std::string op;
+    Attrs attrs;
+    int inputs;
+    S data;
+  };
+  const std::vector<Case> cases{
+      {"tile", {{"reps", "(" + e62 + ", 1)"}}, 1, S{4, 2}},
+      {"repeat", {{"repeats", e62}, {"axis", "0"}}, 1, S{4, 2}},
+      {"UpSampling", {{"scale", e62}, {"sample_type", "nearest"}, {"num_args", "1"}}, 1, S{1, 1, 4, 4}},
+      {"Pad", {{"mode", "constant"}, {"pad_width", "(0, 0, 0, 0, " + max + ", 1, 0, 0)"}}, 1, S{1, 1, 2, 2}},
+      {"Convolution",
+       {{"kernel", "(1, 1)"}, {"num_filter", "1"}, {"pad", "(" + e62 + ", 0)"}},
+       3,
+       S{1, 1, 2, 2}},
+      {"Pooling", {{"kernel", "(1, 1)"}, {"pad", "(" + e62 + ", 0)"}}, 1, S{1, 1, 2, 2}},
+      {"Deconvolution",
+       {{"kernel", "(2, 2)"}, {"num_filter", "1"}, {"stride", "(" + e62 + ", 1)"}},
+       2,
+       S{1, 1, 3, 2}},
+      {"RNN", {{"state_size", e62}, {"num_layers", "1"}, {"mode", "lstm"}}, 4, S{2, 1, 3}},
+      {"RNN", {{"state_size", "8"}, {"num_layers", e62}, {"mode", "gru"}}, 3, S{2, 1, 3}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.op << " " << c.attrs[0].first << "=" << c.attrs[0].second);
+    Symbol s = one_op(c.op, c.attrs, c.inputs);
+    auto m = testing::error_message<sg::ShapeError>([&] { s.infer_shape({{"in0", c.data}}); });
+    CHECK(m.find("n (" + c.op + ")") != std::string::npos);
+    CHECK(m.find("does not fit in a 64-bit integer") != std::string::npos);
+  }
+}
+
 TEST_CASE("broadcast_* operators") {
   Symbol a = var("a"), b = var("b");
   CHECK(out_shape(broadcast_add(a, b), {{"a", {2, 1, 4}}, {"b", {3, 1}}}) == S{2, 3, 4});

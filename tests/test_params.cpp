@@ -145,7 +145,7 @@ TEST_CASE("params: bad attributes name the operator, the attribute and what is e
          "RNN: p must be in [0, 1), got 1.0");
   throws("RNN", {{"state_size", "4"}, {"num_layers", "1"}, {"mode", "lstm"}, {"projection_size", "2"}},
          "projection_size and LSTM state clipping are not supported");
-  throws("SliceChannel", {{"num_outputs", "0"}}, "SliceChannel: num_outputs must be at least 1, got 0");
+  throws("SliceChannel", {{"num_outputs", "0"}}, "SliceChannel: num_outputs must be in [1, 65536], got 0");
   throws("one_hot", {}, "one_hot: the attribute depth is required");
   throws("pick", {{"axis", "None"}}, "pick: attribute 'axis' = 'None' is not");
   throws("MakeLoss", {{"normalization", "mean"}},

@@ -352,6 +352,92 @@ TEST_CASE("symbol JSON: a loaded MXNet LSTM computes what the symgrad-built one 
   CHECK(loaded.attr_dict().at("lstm_i2h_bias").at("__init__") == "[\"lstmbias\", {\"forget_bias\": 1.0}]");
 }
 
+TEST_CASE("symbol JSON: a malformed document is a ValueError naming the node, never a crash") {
+  const std::string var0 = R"({"op": "null", "name": "x", "inputs": []})";
+  auto doc = [&](const std::string& node, const std::string& heads = "[[1, 0, 0]]") {
+    return R"({"nodes": [)" + var0 + ", " + node + R"(], "heads": )" + heads + "}";
+  };
+  const std::string relu = R"({"op": "Activation", "name": "r", "attrs": {"act_type": "relu"}, "inputs": )";
+  CHECK(Symbol::load_json(doc(relu + "[[0, 0, 0]]}")).list_arguments() == std::vector<std::string>{"x"});
+  struct Case {
+    std::string json, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {doc(relu + "[[0, 0, 0]]}", "[[1]]"), "head 0 must be an array [node, output, version]"},
+           {doc(relu + "[[0, 0, 0]]}", "[[]]"), "head 0 must be an array"},
+           {doc(relu + "[[0, 0, 0]]}", "7"), "\"heads\" must be an array"},
+           {doc(relu + "[[0, 0, 0]]}", "[[1, 5, 0]]"), "head 0 uses output 5 of 'r', which has 1"},
+           {doc(relu + "[[0, 0, 0]]}", "[[9, 0, 0]]"), "head 0 refers to node 9"},
+           {doc(relu + "[[0, 0, 0]]}", "[[1.1e90, 0, 0]]"),
+            "head 0: the node index must be a non-negative integer"},
+           {doc(relu + "[[0, 0, 0]]}", "[[-1, 0, 0]]"), "non-negative integer, found -1"},
+           {doc(relu + R"([["0", 0, 0]]})"),
+            "node 1 ('r') input 0: the node index must be a non-negative integer"},
+           {doc(relu + "[[0, 0.5, 0]]}"), "the output index must be a non-negative integer, found 0.5"},
+           {doc(relu + "[[0]]}"), "node 1 ('r') input 0 must be an array"},
+           {doc(relu + "5}"), "node 1 ('r'): \"inputs\" must be an array"},
+           {doc(R"({"op": "Activation", "name": 3, "inputs": [[0, 0, 0]]})"),
+            "node 1: \"name\" must be a string"},
+           {doc(R"({"op": ["Activation"], "name": "r", "inputs": [[0, 0, 0]]})"),
+            "node 1 ('r'): \"op\" must be a string, found an array"},
+           {doc(R"({"op": "Activation", "name": "r", "attrs": 4, "inputs": [[0, 0, 0]]})"),
+            "\"attrs\" must be an object"},
+           {doc("[1, 2]"), "node 1 must be an object"},
+           {R"({"nodes": {}, "heads": []})", "\"nodes\" must be an array"},
+           {"[]", "it needs \"nodes\" and \"heads\""},
+       }) {
+    INFO(c.json);
+    auto m = testing::error_message<sg::ValueError>([&] { Symbol::load_json(c.json); });
+    CHECK(m.find(c.says) != std::string::npos);
+  }
+  // An attribute value nested far deeper than any real one is refused, not re-serialised by recursion.
+  const std::string deep = std::string(300000, '[') + std::string(300000, ']');
+  auto m = testing::error_message<sg::ValueError>([&] {
+    Symbol::load_json(doc(R"({"op": "null", "name": "y", "attrs": {"__d__": )" + deep + R"(}, "inputs": []})",
+                          "[[1, 0, 0]]"));
+  });
+  CHECK(m.find("attribute '__d__' is nested more than 32 levels deep") != std::string::npos);
+  // a shallow non-string value is kept as its JSON text
+  Symbol kept =
+      Symbol::load_json(doc(R"({"op": "null", "name": "y", "attrs": {"__d__": [1, [2]]}, "inputs": []})"));
+  CHECK(kept.attr_dict().at("y").at("__d__") == "[1,[2]]");
+  // SliceChannel's output count is bounded: a short file cannot ask for billions of outputs
+  CHECK_THROWS_WITH_AS(
+      Symbol::load_json(doc(R"({"op": "SliceChannel", "name": "s", "attrs": {"num_outputs": "4000000000"},
+                               "inputs": [[0, 0, 0]]})")),
+      doctest::Contains("num_outputs"), sg::ValueError);
+  // through Symbol::load: an IOError naming the file
+  auto path = std::filesystem::temp_directory_path() / "symgrad_json_bad_heads.json";
+  std::ofstream(path) << doc(relu + "[[0, 0, 0]]}", "7");
+  CHECK_THROWS_WITH_AS(Symbol::load(path.string()), doctest::Contains("symgrad_json_bad_heads.json"),
+                       sg::IOError);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("symbol JSON: a chain of 200000 nodes loads and is released without deep recursion") {
+  std::string nodes = R"({"op": "null", "name": "x", "inputs": []})";
+  const int n = 200000;
+  for (int i = 1; i <= n; ++i)
+    nodes += R"(, {"op": "relu", "name": "r)" + std::to_string(i) + R"(", "inputs": [[)" +
+             std::to_string(i - 1) + ", 0, 0]]}";
+  {
+    Symbol s =
+        Symbol::load_json(R"({"nodes": [)" + nodes + R"(], "heads": [[)" + std::to_string(n) + ", 0, 0]]}");
+    CHECK(s.list_outputs() == std::vector<std::string>{"r200000_output"});
+  }  // released here: one level of recursion per node would overflow the stack
+}
+
+TEST_CASE("symbol JSON: the regression files in tests/data/bad/fuzz_symbol_json are IOErrors") {
+  int n = 0;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(SYMGRAD_TEST_DATA) + "/bad/fuzz_symbol_json")) {
+    INFO(e.path().string());
+    CHECK_THROWS_AS(Symbol::load(e.path().string()), sg::IOError);
+    ++n;
+  }
+  CHECK(n >= 9);
+}
+
 TEST_CASE("symbol JSON: save writes atomically, load reports bad files") {
   auto dir = std::filesystem::temp_directory_path() / "symgrad_json_test";
   std::filesystem::create_directories(dir);

@@ -1,5 +1,6 @@
 // Definitions of core/attrs.hpp.
 #pragma once
+#include <cfloat>
 #include <charconv>
 #include <cmath>
 
@@ -56,13 +57,24 @@ SYMGRAD_INLINE std::int64_t parse_int(std::string_view op, std::string_view key,
   auto r = std::from_chars(v.data(), v.data() + v.size(), x);
   if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
     // Python may write an integral float ("1.0") for an int parameter.
+    // Only a finite, integral value within int64's range may be converted ("1e300", "inf" and
+    // "nan" may not).
     double d = 0;
     auto r2 = std::from_chars(v.data(), v.data() + v.size(), d);
-    if (r2.ec == std::errc() && r2.ptr == v.data() + v.size() && d == std::floor(d))
+    if (r2.ec == std::errc() && r2.ptr == v.data() + v.size() && std::isfinite(d) && d == std::floor(d) &&
+        d >= -9223372036854775808.0 && d < 9223372036854775808.0)
       return static_cast<std::int64_t>(d);
+    if (r.ec == std::errc::result_out_of_range ||
+        (r2.ec == std::errc() && r2.ptr == v.data() + v.size() && std::isfinite(d) && d == std::floor(d)))
+      bad(op, key, v, "an integer within the 64-bit range (|v| < 2^63)");
     bad(op, key, v, "an integer");
   }
   return x;
+}
+SYMGRAD_INLINE int parse_int32(std::string_view op, std::string_view key, std::string_view v) {
+  std::int64_t x = parse_int(op, key, v);
+  if (x < INT_MIN || x > INT_MAX) bad(op, key, trim(v), "an integer within the 32-bit range (|v| < 2^31)");
+  return static_cast<int>(x);
 }
 SYMGRAD_INLINE double parse_float(std::string_view op, std::string_view key, std::string_view v) {
   v = trim(v);
@@ -73,6 +85,12 @@ SYMGRAD_INLINE double parse_float(std::string_view op, std::string_view key, std
   auto r = std::from_chars(v.data(), v.data() + v.size(), x);
   if (r.ec != std::errc() || r.ptr != v.data() + v.size()) bad(op, key, v, "a number");
   return x;
+}
+SYMGRAD_INLINE float parse_float32(std::string_view op, std::string_view key, std::string_view v) {
+  double x = parse_float(op, key, v);
+  if (std::isfinite(x) && std::fabs(x) > static_cast<double>(FLT_MAX))
+    bad(op, key, trim(v), "a number within float32's range (|v| <= 3.4e38)");
+  return static_cast<float>(x);
 }
 SYMGRAD_INLINE std::vector<std::int64_t> parse_tuple(std::string_view op, std::string_view key,
                                                      std::string_view v) {

@@ -35,8 +35,13 @@ std::string format(const std::vector<std::int64_t>& v);
 std::string_view trim(std::string_view s);
 
 bool parse_bool(std::string_view op, std::string_view key, std::string_view v);
+// An integer, also written as an integral float ("1.0", "1e3"); a ValueError for anything that is
+// not an integer or does not fit (int64: |v| < 2^63; int: the range of int).
 std::int64_t parse_int(std::string_view op, std::string_view key, std::string_view v);
+int parse_int32(std::string_view op, std::string_view key, std::string_view v);
 double parse_float(std::string_view op, std::string_view key, std::string_view v);
+// A float32 value: finite values beyond float's range are an error ("inf" and "nan" stay).
+float parse_float32(std::string_view op, std::string_view key, std::string_view v);
 // "(3, 3)", "[3,3]", "3" and "(3,)" all parse; "None" and "()" give an empty tuple.
 std::vector<std::int64_t> parse_tuple(std::string_view op, std::string_view key, std::string_view v);
 
@@ -54,7 +59,7 @@ class Reader {
     if (auto p = find(key)) v = parse_bool(op_, key, *p);
   }
   void get(std::string_view key, int& v) {
-    if (auto p = find(key)) v = static_cast<int>(parse_int(op_, key, *p));
+    if (auto p = find(key)) v = parse_int32(op_, key, *p);
   }
   void get(std::string_view key, std::int64_t& v) {
     if (auto p = find(key)) v = parse_int(op_, key, *p);
@@ -63,7 +68,7 @@ class Reader {
     if (auto p = find(key)) v = parse_float(op_, key, *p);
   }
   void get(std::string_view key, float& v) {
-    if (auto p = find(key)) v = static_cast<float>(parse_float(op_, key, *p));
+    if (auto p = find(key)) v = parse_float32(op_, key, *p);
   }
   void get(std::string_view key, std::string& v) {
     if (auto p = find(key)) v = *p;

@@ -21,6 +21,13 @@ SYMGRAD_INLINE std::string Shape::str() const {
 
 SYMGRAD_INLINE void detail::throw_shape_error(const char* what) { throw ShapeError(what); }
 
+SYMGRAD_INLINE void detail::throw_size_overflow(std::int64_t a, std::int64_t b, char op) {
+  throw ShapeError("a size overflows: " + std::to_string(a) + (op == '*' ? " * " : " + ") +
+                   std::to_string(b) +
+                   " does not fit in a 64-bit integer; check the shapes and the size attributes "
+                   "(kernel, pad, reps, scale, state_size ...)");
+}
+
 SYMGRAD_INLINE void throw_bad_req(std::string_view s) {
   throw ValueError("grad_req '" + std::string(s) + "' is not valid; use 'write', 'add' or 'null'");
 }

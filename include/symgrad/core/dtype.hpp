@@ -56,6 +56,24 @@ inline DType dtype_from_name(std::string_view s) {
   throw TypeError("unknown dtype '" + std::string(s) + "'; supported: float32, float64, uint8, int32, int64");
 }
 
+// MXNet's type code (0 float32, 1 float64, 3 uint8, 4 int32, 6 int64); a TypeError naming `what`
+// for any other value.
+inline DType dtype_from_code(std::string_view what, std::int64_t code) {
+  for (DType t : {DType::float32, DType::float64, DType::uint8, DType::int32, DType::int64})
+    if (static_cast<std::int64_t>(t) == code) return t;
+  throw TypeError(std::string(what) + ": unknown dtype code " + std::to_string(code) +
+                  "; supported: 0 (float32), 1 (float64), 3 (uint8), 4 (int32), 6 (int64)");
+}
+
+// A value read from an array (a label, an index) as an int64, truncated toward zero and saturated
+// to int64's range: a plain cast is undefined for NaN and for |v| >= 2^63. NaN gives INT64_MIN,
+// which no index range holds.
+inline std::int64_t saturating_index(double v) {
+  if (!(v > -9223372036854775808.0)) return INT64_MIN;  // NaN too
+  if (v >= 9223372036854775808.0) return INT64_MAX;
+  return static_cast<std::int64_t>(v);
+}
+
 template <class T>
 struct dtype_of;
 template <>

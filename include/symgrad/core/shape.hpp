@@ -16,7 +16,23 @@ namespace SYMGRAD_NS {
 
 namespace detail {
 [[noreturn]] void throw_shape_error(const char* what);  // a ShapeError (core/core-inl.hpp)
+// A ShapeError saying that a op b does not fit in int64 (core/core-inl.hpp).
+[[noreturn]] void throw_size_overflow(std::int64_t a, std::int64_t b, char op);
 }  // namespace detail
+
+// Sizes computed from dimensions, checked: a ShapeError when a·b or a + b does not fit in int64.
+// Shape rules use these for every product or sum of sizes; inference adds the node and operator
+// to the message.
+constexpr std::int64_t mul_size(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) detail::throw_size_overflow(a, b, '*');
+  return r;
+}
+constexpr std::int64_t add_size(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r)) detail::throw_size_overflow(a, b, '+');
+  return r;
+}
 
 inline constexpr std::int64_t dyn = -1;  // an unknown dimension (never 0: 0 is a real size)
 inline constexpr int kMaxRank = 8;
@@ -52,11 +68,13 @@ class Shape {
     return true;
   }
   constexpr bool dim_known(int i) const { return d_[i] >= 0; }
-  // Number of elements; dyn when anything is unknown.
+  // Number of elements; dyn when anything is unknown; a ShapeError when it does not fit in int64.
   constexpr std::int64_t size() const {
     if (!known()) return dyn;
+    for (int i = 0; i < ndim_; ++i)
+      if (d_[i] == 0) return 0;
     std::int64_t n = 1;
-    for (int i = 0; i < ndim_; ++i) n *= d_[i];
+    for (int i = 0; i < ndim_; ++i) n = mul_size(n, d_[i]);
     return n;
   }
   constexpr std::int64_t operator[](int i) const { return d_[i]; }

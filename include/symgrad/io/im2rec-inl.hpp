@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -161,6 +162,12 @@ SYMGRAD_INLINE std::optional<std::string> encode_item(const ListItem& item, cons
     if (o.resize > 0) img = image::resize_short(img, o.resize, o.interp);
     return recordio::pack_img(h, img, o.quality, o.encoding);
   } catch (const Error& e) {
+    why = e.what();
+    return std::nullopt;
+  } catch (const std::bad_alloc&) {  // skipped and counted like any other bad image
+    why = "out of memory while processing the image";
+    return std::nullopt;
+  } catch (const std::exception& e) {
     why = e.what();
     return std::nullopt;
   }

@@ -92,6 +92,11 @@ SYMGRAD_INLINE Image resize(const Image& in, int width, int height, Interp inter
     throw ValueError("image::resize: target " + std::to_string(width) + "x" + std::to_string(height) +
                      " is empty");
   if (in.empty()) throw ValueError("image::resize: the image is empty");
+  if (std::int64_t(width) * height > kMaxPixels)
+    throw ValueError("image::resize: the target " + std::to_string(width) + "x" + std::to_string(height) +
+                     " has " + std::to_string(std::int64_t(width) * height) +
+                     " pixels, more than the limit of " + std::to_string(kMaxPixels) +
+                     " (image::kMaxPixels)");
   if (width == in.width && height == in.height) return in;
   const int C = in.channels;
   Image out(height, width, C);
@@ -163,8 +168,21 @@ SYMGRAD_INLINE Image resize(const Image& in, int width, int height, Interp inter
   return out;
 }
 SYMGRAD_INLINE Image resize_short(const Image& in, int size, Interp interp) {
-  if (in.height > in.width) return resize(in, size, int(std::int64_t(in.height) * size / in.width), interp);
-  return resize(in, int(std::int64_t(in.width) * size / in.height), size, interp);
+  if (size <= 0)
+    throw ValueError("image::resize_short: the size must be positive, got " + std::to_string(size));
+  if (in.empty() || in.width <= 0 || in.height <= 0)
+    throw ValueError("image::resize_short: the image is empty");
+  const bool tall = in.height > in.width;
+  const std::int64_t lng = tall ? in.height : in.width, shrt = tall ? in.width : in.height;
+  const std::int64_t out_long = lng * size / shrt;  // both factors below 2^31: no overflow
+  if (out_long > kMaxPixels / size)
+    throw ValueError("image::resize_short: resizing a " + std::to_string(in.width) + "x" +
+                     std::to_string(in.height) + " image so that its short side is " + std::to_string(size) +
+                     " gives " + std::to_string(out_long) +
+                     " pixels along the long side, more than the limit of " + std::to_string(kMaxPixels) +
+                     " pixels in all (image::kMaxPixels)");
+  if (tall) return resize(in, size, int(out_long), interp);
+  return resize(in, int(out_long), size, interp);
 }
 SYMGRAD_INLINE Image crop(const Image& in, int x, int y, int width, int height) {
   if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > in.width || y + height > in.height)

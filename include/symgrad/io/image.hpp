@@ -46,7 +46,8 @@ enum class Format { unknown, jpeg, png };
 
 Format sniff(std::string_view b);
 
-// Decoded images larger than this many pixels are refused (a corrupt header must not allocate
+// Decoded images, and the results of resize and resize_short, larger than this many pixels are
+// refused (a corrupt header or a thin image resized by its short side must not allocate
 // gigabytes); 2^28 pixels is a 16384 x 16384 photograph.
 inline constexpr std::int64_t kMaxPixels = std::int64_t(1) << 28;
 

@@ -155,8 +155,11 @@ SYMGRAD_INLINE void ImageRecordIter::work() {
     std::exception_ptr err;
     try {
       fill(reader, s, t, j);
-    } catch (...) {
+    } catch (const Error&) {
       err = std::current_exception();
+    } catch (const std::exception& e) {  // std::bad_alloc and the like reach next() as an sg::Error
+      err = std::make_exception_ptr(IOError("ImageRecordIter: '" + o_.path_imgrec + "', example " +
+                                            std::to_string(t) + " of the epoch: " + e.what()));
     }
     {
       std::lock_guard lk(mu_);
@@ -225,11 +228,24 @@ SYMGRAD_INLINE void ImageRecordIter::fill(recordio::MXRecordIO& reader, Slot& s,
   image::Image img =
       image::decode(payload, flag, "'" + o_.path_imgrec + "' record id " + std::to_string(h.id));
   if (C == 4 && img.channels != 4) img = image::detail::convert(img, 4);
-  if (o_.resize > 0) img = image::resize_short(img, o_.resize);
+  if (o_.resize > 0) {
+    try {
+      img = image::resize_short(img, o_.resize);
+    } catch (const Error& e) {
+      throw IOError("ImageRecordIter: '" + o_.path_imgrec + "' record id " + std::to_string(h.id) + ": " +
+                    e.what());
+    }
+  }
   if (img.height < H || img.width < W) {
     const double f = std::max(double(H) / img.height, double(W) / img.width);
-    img = image::resize(img, std::max<int>(int(W), int(std::ceil(img.width * f))),
-                        std::max<int>(int(H), int(std::ceil(img.height * f))));
+    const double w = std::max<double>(double(W), std::ceil(img.width * f)),
+                 hh = std::max<double>(double(H), std::ceil(img.height * f));
+    if (w * hh > double(image::kMaxPixels))
+      throw IOError("ImageRecordIter: '" + o_.path_imgrec + "' record id " + std::to_string(h.id) + ": the " +
+                    std::to_string(img.width) + "x" + std::to_string(img.height) +
+                    " image would be enlarged to more than image::kMaxPixels (" +
+                    std::to_string(image::kMaxPixels) + ") pixels to cover the data shape");
+    img = image::resize(img, int(w), int(hh));
   }
   nd::random::Generator g(o_.seed ^ (std::uint64_t(epoch_) << 40) ^
                           (std::uint64_t(pos) * 0x9E3779B97F4A7C15ull));

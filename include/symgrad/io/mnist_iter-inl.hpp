@@ -33,8 +33,7 @@ SYMGRAD_INLINE IdxReader::IdxReader(const std::string& path) : path_(path) {
   if (!gz_) throw IOError("MNISTIter: cannot open '" + path + "' for reading");
   gzbuffer(gz_, 1 << 17);
 }
-SYMGRAD_INLINE void IdxReader::read(void* dst, std::size_t n, const std::string& what, std::size_t item) {
-  auto* p = static_cast<char*>(dst);
+SYMGRAD_INLINE std::size_t IdxReader::read_some(char* p, std::size_t n, const std::string& what) {
   std::size_t got = 0;
   while (got < n) {
     unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n - got, 1u << 30));
@@ -50,13 +49,36 @@ SYMGRAD_INLINE void IdxReader::read(void* dst, std::size_t n, const std::string&
     got += static_cast<std::size_t>(r);
   }
   offset_ += got;
-  if (got < n)
-    throw IOError(
-        "MNISTIter: " + describe() + " is truncated: reading " + what + " needs " + std::to_string(n) +
-        " bytes from offset " + std::to_string(offset_ - got) + " but only " + std::to_string(got) +
-        " remain" + (gzipped_ ? " after decompression" : "") +
-        (item ? " (" + std::to_string(got / item) + " whole items of " + std::to_string(n / item) + ")"
-              : ""));
+  return got;
+}
+SYMGRAD_INLINE void IdxReader::truncated(std::size_t n, std::size_t got, const std::string& what,
+                                         std::size_t item) const {
+  throw IOError(
+      "MNISTIter: " + describe() + " is truncated: reading " + what + " needs " + std::to_string(n) +
+      " bytes from offset " + std::to_string(offset_ - got) + " but only " + std::to_string(got) + " remain" +
+      (gzipped_ ? " after decompression" : "") +
+      (item ? " (" + std::to_string(got / item) + " whole items of " + std::to_string(n / item) + ")" : ""));
+}
+SYMGRAD_INLINE void IdxReader::read(void* dst, std::size_t n, const std::string& what, std::size_t item) {
+  std::size_t got = read_some(static_cast<char*>(dst), n, what);
+  if (got < n) truncated(n, got, what, item);
+}
+SYMGRAD_INLINE void IdxReader::read_into(std::vector<std::uint8_t>& v, std::size_t n, const std::string& what,
+                                         std::size_t item) {
+  constexpr std::size_t chunk = std::size_t{1} << 26;
+  v.clear();
+  std::size_t got = 0;
+  while (got < n) {
+    const std::size_t k = std::min(n - got, chunk);
+    v.resize(got + k);
+    const std::size_t r = read_some(reinterpret_cast<char*>(v.data()) + got, k, what);
+    got += r;
+    if (r < k) {
+      v.clear();
+      v.shrink_to_fit();
+      truncated(n, got, what, item);
+    }
+  }
 }
 SYMGRAD_INLINE std::uint32_t IdxReader::read_u32(const std::string& what) {
   unsigned char b[4];
@@ -143,24 +165,34 @@ SYMGRAD_INLINE void MNISTIter::load() {
     throw IOError("MNISTIter: image file " + img.describe() + " holds " + std::to_string(n_img) +
                   " images but label file " + lab.describe() + " holds " + std::to_string(n_lab) +
                   " labels; they must be the two halves of one data set");
+  if (o_.num_classes < 1)
+    throw ValueError("MNISTIter: num_classes must be at least 1, got " + std::to_string(o_.num_classes));
   rows_ = rows, cols_ = cols;
+  // Sizes in uint64: up to (2^32 - 1) images of 2^32 pixels, beyond int64 but not uint64.
   const std::int64_t total = n_img, px = rows_ * cols_;
+  const auto upx = static_cast<std::uint64_t>(px);
   // The part's range, computed in double as MXNet does.
   first_ = static_cast<std::int64_t>(static_cast<double>(total) / o_.num_parts * o_.part_index);
   std::int64_t end =
       static_cast<std::int64_t>(static_cast<double>(total) / o_.num_parts * (o_.part_index + 1));
   count_ = end - first_;
   if (o_.limit > 0 && o_.limit < count_) count_ = o_.limit;
-  img.skip(static_cast<std::size_t>(first_ * px), "the images before part " + std::to_string(o_.part_index));
+  img.skip(static_cast<std::size_t>(static_cast<std::uint64_t>(first_) * upx),
+           "the images before part " + std::to_string(o_.part_index));
   lab.skip(static_cast<std::size_t>(first_), "the labels before part " + std::to_string(o_.part_index));
-  pixels_.resize(static_cast<std::size_t>(count_ * px));
-  labels_.resize(static_cast<std::size_t>(count_));
   auto items = [&](const char* what, std::int64_t n) {
     return std::to_string(n) + " " + what + " (examples " + std::to_string(first_) + " to " +
            std::to_string(first_ + n - 1) + " of the " + std::to_string(total) + " the header declares)";
   };
-  img.read(pixels_.data(), pixels_.size(), items("images", count_), static_cast<std::size_t>(px));
-  lab.read(labels_.data(), labels_.size(), items("labels", count_), 1);
+  img.read_into(pixels_, static_cast<std::size_t>(static_cast<std::uint64_t>(count_) * upx),
+                items("images", count_), static_cast<std::size_t>(px));
+  lab.read_into(labels_, static_cast<std::size_t>(count_), items("labels", count_), 1);
+  for (std::size_t i = 0; i < labels_.size(); ++i)
+    if (labels_[i] >= o_.num_classes)
+      throw IOError("MNISTIter: label file " + lab.describe() + " holds label " + std::to_string(labels_[i]) +
+                    " for example " + std::to_string(first_ + static_cast<std::int64_t>(i)) +
+                    ", not a class index in [0, " + std::to_string(o_.num_classes) +
+                    "); a data set with more classes needs MNISTIterOptions::num_classes");
 }
 
 }  // namespace SYMGRAD_NS::io

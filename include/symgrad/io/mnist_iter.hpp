@@ -8,7 +8,9 @@
 // Differences: the permutation comes from symgrad's seeded generator (MXNet's follows its C++
 // library's std::shuffle), `limit` keeps only the first examples of the part, DataBatch::index
 // holds each example's position in the file, and bad files are IOErrors that name the file and
-// what is wrong (MXNet reads past the end or mistakes one file for the other).
+// what is wrong (MXNet reads past the end or mistakes one file for the other). Labels must be class
+// indices below num_classes (10 by default; EMNIST's splits need 26, 47 or 62); memory grows with
+// the data actually read, never with the counts a header declares.
 #pragma once
 #include <zlib.h>
 
@@ -35,7 +37,8 @@ struct MNISTIterOptions {
   int part_index = -1;
   std::string data_name = "data";
   std::string label_name = "softmax_label";
-  std::int64_t limit = 0;  // 0: every example of the part; else only the first `limit`
+  std::int64_t limit = 0;         // 0: every example of the part; else only the first `limit`
+  std::int64_t num_classes = 10;  // every label must be in [0, num_classes)
 };
 
 namespace detail {
@@ -54,11 +57,17 @@ class IdxReader {
   // Reads exactly n bytes; `what` says what they are and `item` their unit size in bytes, for the
   // error when the file ends early.
   void read(void* dst, std::size_t n, const std::string& what, std::size_t item = 0);
+  // The same into `v`, which grows as the bytes arrive: a header that declares more than the file
+  // holds costs no more memory than the file's contents.
+  void read_into(std::vector<std::uint8_t>& v, std::size_t n, const std::string& what, std::size_t item = 0);
   std::uint32_t read_u32(const std::string& what);
   void skip(std::size_t n, const std::string& what);
   std::size_t offset() const { return offset_; }
 
  private:
+  std::size_t read_some(char* p, std::size_t n, const std::string& what);
+  [[noreturn]] void truncated(std::size_t n, std::size_t got, const std::string& what,
+                              std::size_t item) const;
   std::string path_;
   bool gzipped_ = false;
   gzFile gz_ = nullptr;

@@ -126,8 +126,11 @@ SYMGRAD_INLINE void PrefetchingIter::run() {
     std::exception_ptr err;
     try {
       has = fetch(back);
-    } catch (...) {
+    } catch (const Error&) {
       err = std::current_exception();
+    } catch (const std::exception& e) {  // std::bad_alloc and the like reach next() as an sg::Error
+      err = std::make_exception_ptr(
+          IOError(std::string("PrefetchingIter: the wrapped iterator failed: ") + e.what()));
     }
     lock.lock();
     has_next_ = has;

@@ -21,6 +21,16 @@ class Reader {
  public:
   Reader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
     if (!in_) throw IOError("cannot open '" + path + "' for reading");
+    in_.seekg(0, std::ios::end);
+    auto end = in_.tellg();
+    in_.seekg(0, std::ios::beg);
+    size_ = end < 0 ? 0 : static_cast<std::uint64_t>(end);
+  }
+  // Bytes between the read position and the end of the file: what a header may still declare.
+  std::uint64_t remaining() {
+    auto pos = in_.tellg();
+    std::uint64_t p = pos < 0 ? size_ : static_cast<std::uint64_t>(pos);
+    return p < size_ ? size_ - p : 0;
   }
   template <class T>
   T get(const char* what) {
@@ -41,6 +51,7 @@ class Reader {
  private:
   std::string path_;
   std::ifstream in_;
+  std::uint64_t size_ = 0;
 };
 
 inline NDArray read_array(Reader& r) {
@@ -87,6 +98,15 @@ inline NDArray read_array(Reader& r) {
     default:
       r.fail("unsupported dtype code " + std::to_string(flag));
   }
+  // The bytes the header declares must be in the file before anything is allocated.
+  std::uint64_t bytes = dtype_size(t);
+  bool overflow = false;
+  for (auto d : s)
+    overflow = overflow || __builtin_mul_overflow(bytes, static_cast<std::uint64_t>(d), &bytes);
+  if (overflow || bytes > r.remaining())
+    r.fail("an array of shape " + s.str() + " (" + std::string(dtype_name(t)) + ") needs " +
+           (overflow ? std::string("more than 2^64") : std::to_string(bytes)) + " bytes but only " +
+           std::to_string(r.remaining()) + " remain in the file (truncated or corrupt)");
   NDArray a(s, cpu(), t);
   r.bytes(a.raw_data(), a.nbytes(), "array data");
   return a;
@@ -166,7 +186,10 @@ SYMGRAD_INLINE LoadResult load_list(const std::string& path) {
   if (r.get<std::uint64_t>("header") != detail::kListMagic) r.fail("bad header magic (expected 0x112)");
   r.get<std::uint64_t>("reserved");
   auto n = r.get<std::uint64_t>("array count");
-  if (n > (1u << 24)) r.fail("implausible array count " + std::to_string(n));
+  // Each array takes at least 12 bytes (magic, ndim, type flag), so the file bounds the count.
+  if (n > (1u << 24) || n > r.remaining() / 12)
+    r.fail("implausible array count " + std::to_string(n) + " for " + std::to_string(r.remaining()) +
+           " bytes of data");
   LoadResult res;
   for (std::uint64_t i = 0; i < n; ++i) res.arrays.push_back(detail::read_array(r));
   auto k = r.get<std::uint64_t>("name count");
@@ -174,7 +197,9 @@ SYMGRAD_INLINE LoadResult load_list(const std::string& path) {
     r.fail("name count " + std::to_string(k) + " differs from array count " + std::to_string(n));
   for (std::uint64_t i = 0; i < k; ++i) {
     auto len = r.get<std::uint64_t>("name length");
-    if (len > (1u << 20)) r.fail("implausible name length");
+    if (len > (1u << 20) || len > r.remaining())
+      r.fail("implausible name length " + std::to_string(len) + " (" + std::to_string(r.remaining()) +
+             " bytes remain in the file)");
     std::string s(len, '\0');
     r.bytes(s.data(), len, "name");
     res.names.push_back(std::move(s));

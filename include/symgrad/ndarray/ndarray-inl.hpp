@@ -1,10 +1,17 @@
 // NDArray and Storage (ndarray/ndarray.hpp, ndarray/storage.hpp): allocation, copies, conversions.
 #pragma once
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <new>
+#include <string>
 #include <type_traits>
+#if defined(__unix__) || defined(__APPLE__)
+#include <unistd.h>
+#endif
 
 #include "device.hpp"
 #include "ndarray.hpp"
@@ -32,8 +39,48 @@ SYMGRAD_INLINE Storage::~Storage() {
     ::operator delete (ptr_, std::align_val_t{kAlignment});
 }
 
+namespace detail {
+// The most one host array may take: the machine's physical memory. A larger allocation can only
+// fail, or succeed on overcommit and get the process killed while it is zeroed.
+inline std::uint64_t host_memory_bytes() {
+  static const std::uint64_t bytes = [] {
+#if defined(__unix__) || defined(__APPLE__)
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page > 0) return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+#endif
+    return std::numeric_limits<std::uint64_t>::max();
+  }();
+  return bytes;
+}
+inline std::string gib(std::uint64_t bytes) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+  return b;
+}
+}  // namespace detail
+
 SYMGRAD_INLINE void NDArray::allocate_zeroed(Context ctx) {
-  storage_ = std::make_shared<Storage>(nbytes(), ctx);
+  // The bytes, checked before anything is allocated: a product that overflows, or more than the
+  // host's physical memory, is a DeviceError naming the shape.
+  std::uint64_t bytes = dtype_size(dtype_);
+  bool overflow = false;
+  for (auto d : shape_)
+    overflow = overflow || __builtin_mul_overflow(bytes, static_cast<std::uint64_t>(d), &bytes);
+  const std::string what = "NDArray: an array of shape " + (shape_.ndim() <= kMaxRank ? shape_.str() : "?") +
+                           " (" + std::string(dtype_name(dtype_)) + ")";
+  if (overflow) throw DeviceError(what + " needs more than 2^64 bytes; no device can hold it");
+  if (ctx.device_type == DeviceType::cpu && bytes > detail::host_memory_bytes())
+    throw DeviceError(
+        what + " needs " + std::to_string(bytes) + " bytes (" + detail::gib(bytes) +
+        "), more than this machine's physical memory (" + detail::gib(detail::host_memory_bytes()) +
+        "); symgrad refuses host allocations larger than physical memory. Use a smaller shape or "
+        "batch size");
+  try {
+    storage_ = std::make_shared<Storage>(nbytes(), ctx);
+  } catch (const std::bad_alloc&) {
+    throw DeviceError(what + " needs " + std::to_string(bytes) + " bytes (" + detail::gib(bytes) +
+                      ") and the allocation failed: out of memory. Use a smaller shape or batch size");
+  }
   if (ctx.device_type == DeviceType::cpu)
     std::memset(storage_->data(), 0, nbytes());
   else

@@ -15,9 +15,12 @@
 
 namespace SYMGRAD_NS::ops {
 
+// num_outputs is bounded: each output is a node entry with its own name and shape, and a file of a
+// few bytes must not make the loader build billions of them.
+inline constexpr std::int64_t kMaxSliceOutputs = 65536;
 template <>
 inline constexpr auto param_fields<SliceChannelParam> = std::tuple{
-    field("num_outputs", &SliceChannelParam::num_outputs).required().at_least(1),
+    field("num_outputs", &SliceChannelParam::num_outputs).required().within(1, kMaxSliceOutputs),
     field("axis", &SliceChannelParam::axis), field("squeeze_axis", &SliceChannelParam::squeeze_axis)};
 
 inline int norm_axis(std::int64_t axis, int ndim) { return static_cast<int>(axis < 0 ? axis + ndim : axis); }

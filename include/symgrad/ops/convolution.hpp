@@ -78,7 +78,8 @@ constexpr ConvolutionShapes convolution_rule(const Shape& data, const Convolutio
       out.push_back(dyn);
       continue;
     }
-    const std::int64_t ext = p.dil(i) * (p.kernel[i] - 1) + 1, padded = in + 2 * p.pd(i);
+    const std::int64_t ext = add_size(mul_size(p.dil(i), p.kernel[i] - 1), 1),
+                       padded = add_size(in, mul_size(2, p.pd(i)));
     if (ext > padded) {
       r.error = "the (dilated) kernel is larger than the padded input";
       r.code = 3;

@@ -94,7 +94,8 @@ constexpr DeconvolutionShapes deconvolution_rule(const Shape& data, const Deconv
       out.push_back(dyn);
       continue;
     }
-    const std::int64_t full = p.st(i) * (in - 1) + p.dil(i) * (p.kernel[i] - 1) + 1;
+    const std::int64_t full =
+        add_size(add_size(mul_size(p.st(i), in - 1), mul_size(p.dil(i), p.kernel[i] - 1)), 1);
     if (p.has_target()) {
       const std::int64_t t = full - p.target_shape[i];
       if (t < 0) {
@@ -105,7 +106,7 @@ constexpr DeconvolutionShapes deconvolution_rule(const Shape& data, const Deconv
       r.pad[i] = (t + 1) / 2;
       r.adj[i] = t % 2;
     }
-    const std::int64_t o = full - 2 * r.pad[i] + r.adj[i];
+    const std::int64_t o = add_size(full - mul_size(2, r.pad[i]), r.adj[i]);
     if (o < 1) {
       r.error =
           "pad leaves no output: stride·(in − 1) + dilate·(kernel − 1) + 1 − 2·pad + adj must be positive";

@@ -58,7 +58,7 @@ class OneHot final : public Operator {
         O* y = out[0].data<O>();
         const std::int64_t n = in[0].size();
         for (std::int64_t i = 0; i < n; ++i) {
-          auto k = static_cast<std::int64_t>(idx[i]);
+          auto k = saturating_index(static_cast<double>(idx[i]));  // out of range: a row of off_value
           for (std::int64_t j = 0; j < p_.depth; ++j) {
             O v = static_cast<O>(j == k ? p_.on_value : p_.off_value);
             y[i * p_.depth + j] = req[0] == OpReq::add ? static_cast<O>(y[i * p_.depth + j] + v) : v;
@@ -149,7 +149,8 @@ class ArgExtreme final : public Operator {
 
 // Position of pick's element along the axis, after clip/wrap.
 inline std::int64_t pick_index(double v, std::int64_t n, bool wrap) {
-  auto k = static_cast<std::int64_t>(v);
+  if (std::isnan(v)) throw KernelInputError{"index holds nan, which is not a position along the axis"};
+  auto k = saturating_index(v);
   if (wrap) return ((k % n) + n) % n;
   return std::clamp<std::int64_t>(k, 0, n - 1);
 }

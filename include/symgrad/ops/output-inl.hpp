@@ -97,10 +97,11 @@ class SoftmaxOutputBackward final : public Operator {
           return;
         }
         const std::int64_t C = g.n;
-        const auto ignore = static_cast<std::int64_t>(p_.ignore_label);
+        const auto ignore = saturating_index(p_.ignore_label);
         // Count for 'valid' normalisation: labels that are not ignore_label.
         std::int64_t valid = 0;
-        for (std::int64_t i = 0; i < label.size(); ++i) valid += static_cast<std::int64_t>(l[i]) != ignore;
+        for (std::int64_t i = 0; i < label.size(); ++i)
+          valid += saturating_index(static_cast<double>(l[i])) != ignore;
         double norm = 1;
         if (p_.normalization == LossNorm::batch)
           norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());
@@ -112,7 +113,7 @@ class SoftmaxOutputBackward final : public Operator {
           for (std::int64_t i = 0; i < g.inner; ++i) {
             const std::int64_t pos = o * g.inner + i;
             const double lv = static_cast<double>(l[pos]);
-            const auto raw = static_cast<std::int64_t>(lv);
+            const auto raw = saturating_index(lv);
             std::int64_t k = class_index(lv, C);
             const bool ignored = raw == ignore;
             if (k < 0 && !ignored)
@@ -151,7 +152,7 @@ class SoftmaxOutputBackward final : public Operator {
       return;
     }
     auto g = softmax_output_shapes(p.shape(), p_).g;
-    const auto ignore = static_cast<std::int64_t>(p_.ignore_label);
+    const auto ignore = saturating_index(p_.ignore_label);
     double norm = 1;
     if (p_.normalization == LossNorm::batch)
       norm = static_cast<double>(p_.multi_output ? p.shape()[0] : label.size());

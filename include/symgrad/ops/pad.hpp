@@ -88,7 +88,7 @@ constexpr PadShapes pad_rule(const Shape& data, const PadParam& p) {
       r.code = 4;
       return r;
     }
-    out.push_back(data[i] < 0 ? dyn : data[i] + b + a);
+    out.push_back(data[i] < 0 ? dyn : add_size(add_size(data[i], b), a));
   }
   r.out = out;
   return r;

@@ -98,7 +98,7 @@ inline void parse(std::string_view op, std::string_view k, std::string_view s, b
   v = attr::parse_bool(op, k, s);
 }
 inline void parse(std::string_view op, std::string_view k, std::string_view s, int& v) {
-  v = static_cast<int>(attr::parse_int(op, k, s));
+  v = attr::parse_int32(op, k, s);
 }
 inline void parse(std::string_view op, std::string_view k, std::string_view s, std::int64_t& v) {
   v = attr::parse_int(op, k, s);
@@ -107,7 +107,7 @@ inline void parse(std::string_view op, std::string_view k, std::string_view s, d
   v = attr::parse_float(op, k, s);
 }
 inline void parse(std::string_view op, std::string_view k, std::string_view s, float& v) {
-  v = static_cast<float>(attr::parse_float(op, k, s));
+  v = attr::parse_float32(op, k, s);
 }
 inline void parse(std::string_view, std::string_view, std::string_view s, std::string& v) {
   v = std::string(s);

@@ -79,7 +79,7 @@ constexpr PoolingShapes pooling_rule(const Shape& data, const PoolingParam& p) {
       out.push_back(dyn);
       continue;
     }
-    const std::int64_t k = p.kernel[i], s = p.st(i), padded = in + 2 * p.pd(i);
+    const std::int64_t k = p.kernel[i], s = p.st(i), padded = add_size(in, mul_size(2, p.pd(i)));
     if (p.pooling_convention == PoolConvention::same) {
       out.push_back((padded + s - 1) / s);
       continue;

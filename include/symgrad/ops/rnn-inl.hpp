@@ -56,12 +56,12 @@ class RNN final : public Operator {
     if (!d.rank_known()) return;
     if (d.ndim() != 3) ShapeCtx::fail(c.in_name(0) + " must be (T, N, C) (layout TNC), got " + d.str());
     auto lay = rnn_layout(p_, d[2]);
-    const std::int64_t LD = p_.num_layers * p_.dirs(), H = p_.state_size;
+    const std::int64_t LD = mul_size(p_.num_layers, p_.dirs()), H = p_.state_size;
     if (d[2] >= 0) c.assign_in(1, Shape{lay.total()}, "the packed parameters of this RNN");
     Shape st{LD, d[1], H};
     c.assign_in(2, st, "state (num_layers·directions, batch, state_size)");
     if (p_.mode == RNNMode::lstm) c.assign_in(3, st, "state_cell (num_layers·directions, batch, state_size)");
-    c.assign_out(0, Shape{d[0], d[1], p_.dirs() * H});
+    c.assign_out(0, Shape{d[0], d[1], mul_size(p_.dirs(), H)});
     std::size_t k = 1;
     c.assign_out(k++, st);
     if (p_.mode == RNNMode::lstm) c.assign_out(k++, st);

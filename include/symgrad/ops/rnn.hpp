@@ -56,10 +56,12 @@ struct RNNParam {
 struct RNNLayout {
   std::int64_t G, H, L, D, C;
   std::int64_t in(std::int64_t l) const { return l == 0 ? C : D * H; }
+  // Checked (a ShapeError when it does not fit in int64), in closed form: L comes from a file.
   std::int64_t total() const {
-    std::int64_t n = 0;
-    for (std::int64_t l = 0; l < L; ++l) n += D * (G * H * in(l) + G * H * H + 2 * G * H);
-    return n;
+    const std::int64_t GH = mul_size(G, H), tail = add_size(mul_size(GH, H), mul_size(2, GH));
+    const std::int64_t first = mul_size(D, add_size(mul_size(GH, C), tail));
+    const std::int64_t rest = mul_size(D, add_size(mul_size(GH, mul_size(D, H)), tail));
+    return add_size(first, mul_size(L - 1, rest));
   }
   // Offsets of W_i2h, W_h2h, b_i2h, b_h2h for (layer l, direction d).
   std::int64_t w_i2h(std::int64_t l, std::int64_t d) const {
@@ -88,7 +90,11 @@ struct RNNReserve {
   std::int64_t hidden(std::int64_t l, std::int64_t d) const { return hn(l, d) + T * N * H; }
   std::int64_t layer_out(std::int64_t l) const { return L * D * block() + l * T * N * D * H; }
   std::int64_t mask(std::int64_t l) const { return layer_out(L - 1) + l * T * N * D * H; }
-  std::int64_t total() const { return mask(L - 1); }
+  std::int64_t total() const {  // mask(L - 1), checked
+    const std::int64_t block = mul_size(mul_size(T, N), add_size(mul_size(G, H), mul_size(3, H)));
+    const std::int64_t per = mul_size(mul_size(mul_size(T, N), D), H);
+    return add_size(mul_size(mul_size(L, D), block), mul_size(mul_size(2, L - 1), per));
+  }
 };
 
 // Operator classes (ops/rnn-inl.hpp).

@@ -42,7 +42,7 @@ inline Expansion tile_expansion(const Shape& in, const std::vector<std::int64_t>
     int id = d - (nd - in.ndim()), rd = d - (nd - static_cast<int>(reps.size()));
     din.push_back(id >= 0 ? in[id] : 1);
     r[d] = rd >= 0 ? reps[rd] : 1;
-    out.push_back(din[d] < 0 ? dyn : din[d] * r[d]);
+    out.push_back(din[d] < 0 ? dyn : mul_size(din[d], r[d]));
   }
   x.out = out;
   if (!din.known()) return x;
@@ -83,7 +83,7 @@ inline Expansion repeat_expansion(const Shape& in, std::int64_t repeats, std::in
     }
   }
   Shape out = src;
-  out[ax] = src[ax] < 0 ? dyn : src[ax] * repeats;
+  out[ax] = src[ax] < 0 ? dyn : mul_size(src[ax], repeats);
   x.out = out;
   if (!src.known()) return x;
   auto cs = host::contiguous_strides(src);

@@ -55,7 +55,7 @@ struct TileOut {
     for (int d = 0; d < nd; ++d) {
       int id = d - (nd - in.ndim()), rd = d - (nd - static_cast<int>(reps.size()));
       std::int64_t din = id >= 0 ? in[id] : 1, r = rd >= 0 ? reps[rd] : 1;
-      out.push_back(din < 0 ? dyn : din * r);
+      out.push_back(din < 0 ? dyn : mul_size(din, r));
     }
     return out;
   }();
@@ -67,7 +67,7 @@ struct RepeatOut {
   static constexpr Shape value = [] {
     if (!ok) return Shape::unknown();
     Shape out = A::shape;
-    out[ax] = out[ax] < 0 ? dyn : out[ax] * Repeats;
+    out[ax] = out[ax] < 0 ? dyn : mul_size(out[ax], Repeats);
     return out;
   }();
 };

@@ -33,7 +33,7 @@ struct UpSamplingParam {
   bool sum = false;  // multi_input_mode
   std::int64_t num_args = 1;
   std::int64_t workspace = 512;
-  constexpr std::int64_t kernel() const { return 2 * scale - scale % 2; }
+  constexpr std::int64_t kernel() const { return mul_size(2, scale) - scale % 2; }
   constexpr std::int64_t pad() const { return scale / 2; }  // ceil((scale - 1) / 2)
 };
 
@@ -63,11 +63,13 @@ constexpr UpSamplingShapes upsampling_rule(const Shape* in, std::size_t n, const
     if (d[1] >= 0 && d[1] != p.num_filter)
       return fail("bilinear upsampling needs num_filter equal to the number of channels", 5);
     r.weight = Shape{d[1], 1, p.kernel(), p.kernel()};
-    r.out = Shape{d[0], d[1], d[2] < 0 ? dyn : d[2] * p.scale, d[3] < 0 ? dyn : d[3] * p.scale};
+    r.out =
+        Shape{d[0], d[1], d[2] < 0 ? dyn : mul_size(d[2], p.scale), d[3] < 0 ? dyn : mul_size(d[3], p.scale)};
     return r;
   }
   if (!d.rank_known()) return r;
-  const std::int64_t H = d[2] < 0 ? dyn : d[2] * p.scale, W = d[3] < 0 ? dyn : d[3] * p.scale;
+  const std::int64_t H = d[2] < 0 ? dyn : mul_size(d[2], p.scale),
+                     W = d[3] < 0 ? dyn : mul_size(d[3], p.scale);
   std::int64_t C = p.sum ? dyn : 0;
   for (std::size_t i = 0; i < n; ++i) {
     const Shape& s = in[i];
@@ -87,7 +89,7 @@ constexpr UpSamplingShapes upsampling_rule(const Shape* in, std::size_t n, const
         return fail("multi_input_mode 'sum' needs inputs with equal channels", 4, i);
       if (s[1] >= 0) C = s[1];
     } else {
-      C = C < 0 || s[1] < 0 ? dyn : C + s[1];
+      C = C < 0 || s[1] < 0 ? dyn : add_size(C, s[1]);
     }
   }
   r.out = Shape{d[0], C, H, W};

@@ -70,6 +70,11 @@ inline void infer_shapes(const GraphIndex& g, std::vector<Shape>& shapes) {
       } catch (const RuleError& e) {
         throw ShapeError(n.name + " (" + n.op->type_name() + "): " + e.message +
                          ". Shapes known at this node:" + detail::shape_table(descs, in0));
+      } catch (const ShapeError& e) {  // from Shape itself (a size that overflows, too many axes)
+        std::string m = e.what();
+        if (m.starts_with("ShapeError: ")) m.erase(0, 12);
+        throw ShapeError(n.name + " (" + n.op->type_name() + "): " + m +
+                         ". Shapes known at this node:" + detail::shape_table(descs, in0));
       }
     }
   }

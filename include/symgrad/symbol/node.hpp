@@ -44,6 +44,22 @@ struct Node : std::enable_shared_from_this<Node> {
   std::shared_ptr<const Fusion> fusion;
 
   bool is_variable() const { return op == nullptr; }
+
+  Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  // Releases the inputs without one level of recursion per node: a chain of nodes as long as a
+  // loaded file makes it would otherwise overflow the stack when the last owner lets go.
+  ~Node() {
+    std::vector<NodePtr> pending;
+    for (auto& e : inputs) pending.push_back(std::move(e.node));
+    while (!pending.empty()) {
+      NodePtr p = std::move(pending.back());
+      pending.pop_back();
+      if (p && p.use_count() == 1)  // the last owner: take its inputs before it goes
+        for (auto& e : p->inputs) pending.push_back(std::move(e.node));
+    }
+  }
 };
 
 }  // namespace SYMGRAD_NS

@@ -90,7 +90,7 @@ SYMGRAD_INLINE InferTypeResult Symbol::infer_type_impl(const TypeDict& known, bo
       if (it != known.end()) {
         types[g.entry(n, 0)] = it->second;
       } else if (auto a = n->attrs.find("__dtype__"); a != n->attrs.end()) {
-        types[g.entry(n, 0)] = static_cast<DType>(attr::parse_int(n->name, "__dtype__", a->second));
+        types[g.entry(n, 0)] = dtype_from_code(n->name, attr::parse_int(n->name, "__dtype__", a->second));
       }
     }
   infer_types(g, types);

@@ -8,10 +8,27 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <utility>
+#include <vector>
 #include "initializer.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_INITIALIZER)
 namespace SYMGRAD_NS::init {
+
+namespace detail {
+// Whether a value nests deeper than `limit`, found without recursion: the JSON comes from files
+// (a symbol's __init__ attribute), and the code below walks and prints values recursively.
+inline bool nested_deeper_than(const nlohmann::json& v, std::size_t limit) {
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> stack{{&v, 1}};
+  while (!stack.empty()) {
+    auto [p, d] = stack.back();
+    stack.pop_back();
+    if (d > limit) return true;
+    if (p->is_structured())
+      for (const auto& c : *p) stack.emplace_back(&c, d + 1);
+  }
+  return false;
+}
+}  // namespace detail
 
 SYMGRAD_INLINE std::shared_ptr<Initializer> create(const std::string& json_or_name) {
   const auto start = json_or_name.find_first_not_of(" \t\r\n");
@@ -29,6 +46,8 @@ SYMGRAD_INLINE std::shared_ptr<Initializer> create(const std::string& json_or_na
   } catch (const nlohmann::json::parse_error& e) {
     throw ValueError("init::create: " + json_or_name + " is not valid JSON: " + e.what());
   }
+  if (detail::nested_deeper_than(j, 32))
+    throw ValueError("init::create: the initializer's JSON is nested more than 32 levels deep");
   if (j.is_array()) {
     if (j.size() != 2 || !j[0].is_string())
       throw ValueError("init::create: expected [name, {kwargs}] as written by dumps(), got " + json_or_name);
