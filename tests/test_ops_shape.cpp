@@ -233,6 +233,18 @@ TEST_CASE("broadcast_* operators") {
   CHECK(check_gradient(broadcast_mul(a, b), {{"a", {3, 2}}, {"b", {3, 2}}}) == 12);  // equal shapes
 }
 
+TEST_CASE("stack: shapes both ways and the errors") {
+  Symbol a = var("a"), b = var("b");
+  CHECK(out_shape(stack({a, b}, {.axis = 1}), {{"a", {2, 3}}, {"b", {2, 3}}}) == S{2, 2, 3});
+  CHECK(out_shape(stack({a, b}, {.axis = -1}), {{"a", {2, 3}}}) == S{2, 3, 2});
+  auto r = stack({a, b}).infer_shape({{"a", {4}}});
+  CHECK(r.arg_shapes.at(1) == S{4});
+  CHECK_THROWS_WITH_AS(out_shape(stack({a, b}), {{"a", {2, 3}}, {"b", {2, 4}}}),
+                       doctest::Contains("need one shape"), sg::ShapeError);
+  CHECK_THROWS_WITH_AS(out_shape(stack({a, b}, {.axis = 3}), {{"a", {2, 3}}, {"b", {2, 3}}}),
+                       doctest::Contains("out of range"), sg::ShapeError);
+}
+
 TEST_CASE("elementwise maximum, minimum, power, clip and the new unary functions") {
   Symbol a = var("a"), b = var("b");
   sg::ShapeDict s{{"a", {3, 4}}, {"b", {3, 4}}};
