@@ -13,6 +13,7 @@
 #include "executor-inl.hpp"
 #include "fuse.hpp"
 #include "gradient.hpp"
+#include "infer_rewrite-inl.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_EXEC_BIND)
 namespace SYMGRAD_NS {
@@ -258,9 +259,9 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
   auto add_step = [&](bool backward, const Operator* op, std::string name, std::vector<NDArray> in,
                       std::vector<NDArray> out, std::vector<OpReq> req) {
     auto& list = backward ? s.bwd : s.fwd;
-    exec::Slot base{backward, list.size(), false, 0};
-    for (std::size_t k = 0; k < in.size(); ++k) note_slot(in[k], {base.backward, base.step, false, k});
-    for (std::size_t k = 0; k < out.size(); ++k) note_slot(out[k], {base.backward, base.step, true, k});
+    const auto which = backward ? exec::Slot::backward : exec::Slot::forward;
+    for (std::size_t k = 0; k < in.size(); ++k) note_slot(in[k], {which, list.size(), false, k});
+    for (std::size_t k = 0; k < out.size(); ++k) note_slot(out[k], {which, list.size(), true, k});
     list.push_back({op, std::move(name), std::move(in), std::move(out), std::move(req)});
   };
   std::size_t ws = 0;
@@ -289,6 +290,23 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
     if (s.grad_req[i] == OpReq::write)
       add_step(true, &zeros_op, s.arg_names[i] + "_grad_zero", {s.args[i]}, {s.grads[i]}, {OpReq::write});
 
+  // The fused steps of forward(is_train = false), on the CPU (exec/infer_rewrite-inl.hpp).
+  if (spec.ctx.device_type == DeviceType::cpu && exec::inference_fusion_enabled(spec.inference_fusion)) {
+    std::vector<NDArray> heads_out;
+    for (const auto& h : fheads) heads_out.push_back(earr[gi.entry(h)]);
+    s.infer = exec::rewrite_inference(s.fwd, heads_out, s.fused_ops);
+    for (std::size_t k = 0; k < s.infer.size(); ++k) {
+      const auto& st = s.infer[k];
+      for (std::size_t j = 0; j < st.in.size(); ++j)
+        note_slot(st.in[j], {exec::Slot::inference, k, false, j});
+      for (std::size_t j = 0; j < st.out.size(); ++j)
+        note_slot(st.out[j], {exec::Slot::inference, k, true, j});
+      std::vector<Shape> ins, outs;
+      for (const auto& a : st.in) ins.push_back(a.shape());
+      for (const auto& a : st.out) outs.push_back(a.shape());
+      ws = std::max(ws, st.op->workspace_bytes(ins, outs, st.out[0].dtype()));
+    }
+  }
   if (ws > 0) {
     s.workspace = NDArray(Shape{static_cast<std::int64_t>(ws)}, spec.ctx, DType::uint8);
     s.run.workspace = s.workspace.raw_data();
@@ -314,6 +332,7 @@ SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes
   spec.grad_req = &opts.grad_req;
   spec.default_req = opts.grad_req.is_uniform();
   spec.seed = opts.seed;
+  spec.inference_fusion = opts.inference_fusion;
   return Executor(*this, spec);
 }
 

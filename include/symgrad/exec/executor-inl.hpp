@@ -3,6 +3,7 @@
 #pragma once
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <utility>
 
 #include "../core/strings.hpp"
@@ -21,7 +22,7 @@ struct Step {
 };
 // Where a user-visible array is used inside the steps (to follow re-assigned handles).
 struct Slot {
-  bool backward;
+  enum List : std::uint8_t { forward, backward, inference } list;
   std::size_t step;
   bool is_out;
   std::size_t index;
@@ -40,7 +41,9 @@ struct Executor::State {
   std::vector<bool> head_grad_needed;
   std::vector<char> head_given;  // per backward call; kept here so backward allocates nothing
   std::vector<Step> fwd, bwd;
-  std::vector<NodeEntry> graph;  // keeps the lowered graph alive
+  std::vector<Step> infer;  // forward(is_train = false) when not empty (exec/infer_rewrite-inl.hpp)
+  std::vector<std::unique_ptr<const Operator>> fused_ops;  // the operators of infer's fused steps
+  std::vector<NodeEntry> graph;                            // keeps the lowered graph alive
   RunCtx run;
   nd::random::Generator rng;
   NDArray workspace;  // shared scratch of the steps (the largest workspace_bytes)
@@ -72,7 +75,11 @@ struct Executor::State {
                        outputs[i].shape().str() + " but has shape " + g.shape().str());
     if (head_grad_needed[i]) g.copy_to(head_grads[i]);
   }
-  Step& step_of(const Slot& sl) { return sl.backward ? bwd[sl.step] : fwd[sl.step]; }
+  Step& step_of(const Slot& sl) {
+    return sl.list == Slot::backward    ? bwd[sl.step]
+           : sl.list == Slot::inference ? infer[sl.step]
+                                        : fwd[sl.step];
+  }
   // Follows arrays the user re-assigned in arg_dict()/grad_dict()/aux_dict().
   void sync(std::vector<NDArray>& arrays, std::vector<NDArray>& bound, std::vector<std::vector<Slot>>& slots,
             const std::vector<std::string>& names, const char* what) {
@@ -237,6 +244,7 @@ SYMGRAD_INLINE std::string Executor::debug_str() const {
   };
   dump("forward", s.fwd);
   dump("backward", s.bwd);
+  if (!s.infer.empty()) dump("forward (inference, fused)", s.infer);
   return r;
 }
 
@@ -252,7 +260,7 @@ SYMGRAD_INLINE std::vector<NDArray>& Executor::run_forward(bool is_train) {
   auto& s = state();
   s.sync_all();
   s.run.is_train = is_train;
-  exec::run_steps(s.fwd, s.run);
+  exec::run_steps(!is_train && !s.infer.empty() ? s.infer : s.fwd, s.run);
   s.forward_train_done = is_train;
   return s.outputs;
 }

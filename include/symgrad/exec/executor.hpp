@@ -68,6 +68,7 @@ class Executor {
     const GradReq* grad_req = nullptr;
     bool default_req = false;
     std::uint64_t seed = 0;
+    bool inference_fusion = true;
     const std::map<std::string, NDArray>* args = nullptr;
     const std::map<std::string, NDArray>* args_grad = nullptr;
     const std::map<std::string, NDArray>* aux = nullptr;

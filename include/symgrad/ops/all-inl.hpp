@@ -6,6 +6,7 @@
 #include "batch_norm-inl.hpp"
 #include "broadcast-inl.hpp"
 #include "concat-inl.hpp"
+#include "conv_fused-inl.hpp"
 #include "convolution-inl.hpp"
 #include "copy_like-inl.hpp"
 #include "deconvolution-inl.hpp"

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../cpu/conv_forward-inl.hpp"
 #include "../cpu/depthwise-inl.hpp"
 #include "../cpu/gemm.hpp"
 #include "../cpu/im2col.hpp"
@@ -303,68 +304,22 @@ class Convolution final : public WithWeights<ConvolutionParam, "Convolution", Co
   }
   std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out,
                               DType t) const override {
-    auto g = conv_detail::geometry(in[0], out[0], p_);
-    if (g.cg() == 1)  // GPU columns, or a padded input plane per thread for the CPU kernel
-      return std::max(static_cast<std::size_t>(g.col_rows() * g.out_size()),
-                      conv_detail::depthwise_simd_fits(g)
-                          ? host::num_threads() * conv_detail::depthwise_scratch(g, host::lanes<float>())
-                          : 0) *
-             dtype_size(t);
-    const auto nt = static_cast<std::int64_t>(conv_detail::sample_threads(g.N));
-    return static_cast<std::size_t>(nt * g.col_rows() * g.out_size()) * dtype_size(t);
+    return static_cast<std::size_t>(host::conv::forward_workspace(conv_detail::geometry(in[0], out[0], p_))) *
+           dtype_size(t);
   }
+  // The columns and GEMMs (or the depthwise kernel) of cpu/conv_forward-inl.hpp; the bias is added in
+  // its output pass, per sample.
   void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
-    const NDArray &x = in[0], &w = in[1];
-    const auto g = conv_detail::geometry(x.shape(), out[0].shape(), p_);
-    const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg();
-    dispatch_float(x.dtype(), "Convolution", [&](auto t) {
+    const auto g = conv_detail::geometry(in[0].shape(), out[0].shape(), p_);
+    dispatch_float(in[0].dtype(), "Convolution", [&](auto t) {
       using T = decltype(t);
-      T* col = static_cast<T*>(ctx.workspace);
-      T* y = out[0].data<T>();
-      const T* xs = x.data<T>();
-      const T* ws = w.data<T>();
-      const T beta = req[0] == OpReq::add ? T(1) : T(0);
-      const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
-                              g.p == std::array<std::int64_t, 3>{0, 0, 0};
-      if (Cg == 1 && conv_detail::depthwise_kernel() == conv_detail::DepthwiseKernel::simd &&
-          conv_detail::depthwise_simd_fits(g)) {  // depthwise: vectorised rows, threads over output planes
-        conv_detail::depthwise_forward(g, xs, ws, y, beta != T(0), col,
-                                       std::min<std::size_t>(host::num_threads(), std::size_t(g.N * g.F)));
-      } else if (Cg == 1) {  // depthwise: direct loops, threads over output planes
-        const std::int64_t IS = g.in_size(), KS = g.k_size(), S = g.s[2];
-        host::ThreadPool::instance().run(static_cast<std::size_t>(g.N * g.F), [&](std::size_t pl) {
-          const std::int64_t n = std::int64_t(pl) / g.F, f = std::int64_t(pl) % g.F;
-          T* yp = y + (n * g.F + f) * P;
-          const T* xp = xs + (n * g.C + f / Fg) * IS;
-          if (beta == T(0)) std::fill_n(yp, P, T(0));
-          conv_detail::depthwise_rows(g, [&](std::int64_t orow, std::int64_t irow, std::int64_t wi,
-                                             std::int64_t lo, std::int64_t hi, std::int64_t base) {
-            const T wv = ws[f * KS + wi];
-            for (std::int64_t o = lo; o < hi; ++o) yp[orow + o] += wv * xp[irow + o * S + base];
-          });
-        });
-      }
-      const std::size_t nt = conv_detail::sample_threads(g.N);
-      if (Cg != 1)
-        conv_detail::for_sample_chunks(nt, [&](std::size_t c) {
-          T* colc = col + std::int64_t(c) * K * P;
-          const auto [n0, n1] = conv_detail::sample_range(g.N, c, nt);
-          for (std::int64_t n = n0; n < n1; ++n)
-            for (std::int64_t gr = 0; gr < g.G; ++gr) {
-              const T* xg = xs + (n * g.C + gr * Cg) * g.in_size();
-              const T* src = xg;
-              if (!one_by_one) {  // a 1x1 convolution reads the input as its own columns
-                conv_detail::im2col(g, xg, colc);
-                src = colc;
-              }
-              host::gemm<T>(false, false, Fg, P, K, T(1), ws + gr * Fg * K, K, src, P, beta,
-                            y + (n * g.F + gr * Fg) * P, P);
-            }
-        });
+      host::conv::Epilogue<T> epi;
+      if (!p_.no_bias) epi.shift = in[2].data<T>();
+      host::conv::forward(g, in[0].data<T>(), in[1].data<T>(), out[0].data<T>(), req[0] == OpReq::add,
+                          static_cast<T*>(ctx.workspace), epi);
     });
-    if (!p_.no_bias) dev::channel_bias(out[0], in[2], g.N, g.F, P, OpReq::add);  // y (N, F, P) += b[f]
   }
 
 #if SYMGRAD_WITH_CUDA

@@ -55,6 +55,10 @@ struct BindOptions {
   GradReq grad_req = "write";
   TypeDict type_dict = {};
   std::uint64_t seed = 0;  // random operators (Dropout) draw from a generator seeded with this
+  // forward(is_train = false) runs convolution → batch norm → add → relu/clip chains as one
+  // fused step each (exec/infer_rewrite-inl.hpp); false keeps the plain steps. The environment
+  // variable SYMGRAD_INFERENCE_FUSION=0 turns it off for every executor.
+  bool inference_fusion = true;
 };
 
 class Symbol {
