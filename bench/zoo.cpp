@@ -11,13 +11,15 @@
 //
 //   OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=1 build/bench/zoo --export build/zoo
 //       [--models resnet18_v1 mobilenet1.0 ...] [--batch 1 8] [--reps 5] [--min-ms 200]
-//       [--depthwise simd|loops|both] [--fusion on|off|both]
+//       [--depthwise simd|loops|both] [--fusion on|off|both] [--gemm own|blas|both]
 //
 // --depthwise chooses the kernel of the depthwise convolutions (host::conv::depthwise_kernel()):
 // the vectorised one (simd, the default), the direct loops, or both as separate cases, the
 // loops' named <net>_dwloops (only for networks with grouped convolutions). --fusion chooses
 // the inference rewrite at bind (BindOptions::inference_fusion, on by default); with both, the
-// plain executor's cases are named <net>_plain.
+// plain executor's cases are named <net>_plain. --gemm chooses the convolution GEMM
+// (host::conv::conv_gemm()): the library's own kernel, im2col + BLAS (the default), or both, the
+// former's cases named <net>_own.
 //
 // Output per case: a JSON line {"name": "zoo/symgrad/<net>", "size": "b<batch>_t<threads>", ...,
 // "unit": "ms"}, a JSON line "zoo/check/<net>" with the difference, and `RESULT
@@ -33,6 +35,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <symgrad/cpu/conv_gemm.hpp>
 #include <symgrad/cpu/depthwise.hpp>
 #include <symgrad/cpu/gemm.hpp>  // host::blas_core()
 #include <symgrad/symgrad.hpp>
@@ -48,13 +51,15 @@ namespace {
 
 const char* const kUsage =
     "usage: zoo --export DIR [--models NAME...] [--batch N...] [--reps N] [--min-ms MS] [--only S]\n"
-    "           [--depthwise simd|loops|both] [--fusion on|off|both]\n";
+    "           [--depthwise simd|loops|both] [--fusion on|off|both]\n"
+    "           [--gemm own|blas|both]\n";
 
 using Kernel = sg::host::conv::DepthwiseKernel;
 
 struct Net {
   std::string name;
   Kernel kernel = Kernel::simd;
+  sg::host::conv::ConvGemm gemm = sg::host::conv::ConvGemm::blas;
   std::int64_t batch = 1;
   sg::Executor ex;
   double diff = 0, scale = 0;
@@ -62,8 +67,10 @@ struct Net {
 
 void forward(Net& n) {
   sg::host::conv::depthwise_kernel() = n.kernel;
+  sg::host::conv::conv_gemm() = n.gemm;
   n.ex.forward(false);
   sg::host::conv::depthwise_kernel() = Kernel::simd;
+  sg::host::conv::conv_gemm() = sg::host::conv::ConvGemm::blas;
 }
 
 // Whether the network's symbol JSON has a grouped convolution (num_group other than 1).
@@ -85,7 +92,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> models = {"resnet18_v1", "resnet50_v1", "mobilenet1.0", "mobilenetv2_1.0",
                                      "densenet121", "vgg11_bn",    "inceptionv3"};
   std::vector<std::int64_t> batches = {1, 8};
-  std::string depthwise = "simd", fusion = "on";
+  std::string depthwise = "simd", fusion = "on", gemm = "blas";
   bench::Options o;
   o.reps = 5;
   o.min_ms = 200;
@@ -108,6 +115,8 @@ int main(int argc, char** argv) {
       list([&](const char* v) { o.min_ms = std::max(0.0, std::atof(v)); });
     else if (a == "--depthwise")
       list([&](const char* v) { depthwise = v; });
+    else if (a == "--gemm")
+      list([&](const char* v) { gemm = v; });
     else if (a == "--fusion")
       list([&](const char* v) { fusion = v; });
     else if (a == "--only")
@@ -124,6 +133,11 @@ int main(int argc, char** argv) {
   if (fusion == "on" || fusion == "both") fusions.push_back(true);
   if (fusion == "off" || fusion == "both") fusions.push_back(false);
   if (fusions.empty()) std::fprintf(stderr, "--fusion: on, off or both\n%s", kUsage), std::exit(2);
+  using Gemm = sg::host::conv::ConvGemm;
+  std::vector<Gemm> gemms;
+  if (gemm == "own" || gemm == "both") gemms.push_back(Gemm::own);
+  if (gemm == "blas" || gemm == "both") gemms.push_back(Gemm::blas);
+  if (gemms.empty()) std::fprintf(stderr, "--gemm: own, blas or both\n%s", kUsage), std::exit(2);
   int threads = bench::env_threads();
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   std::printf("# threads %d, OpenBLAS core %s\n", threads, sg::host::blas_core());
@@ -138,39 +152,42 @@ int main(int argc, char** argv) {
     const sg::NDArray& y = io.at("out");
     for (std::int64_t b : batches)
       for (Kernel k : kernels)
-        for (bool fused : fusions) {
-          if (!bench::wanted(o, name + "_b" + std::to_string(b))) continue;
-          if (k == Kernel::loops && kernels.size() > 1 && !has_groups) continue;
-          if (b > x.shape()[0]) {
-            std::fprintf(stderr, "batch %lld: the saved batch has only %lld samples\n",
-                         static_cast<long long>(b), static_cast<long long>(x.shape()[0]));
-            return 2;
+        for (bool fused : fusions)
+          for (Gemm gm : gemms) {
+            if (!bench::wanted(o, name + "_b" + std::to_string(b))) continue;
+            if (k == Kernel::loops && kernels.size() > 1 && !has_groups) continue;
+            if (b > x.shape()[0]) {
+              std::fprintf(stderr, "batch %lld: the saved batch has only %lld samples\n",
+                           static_cast<long long>(b), static_cast<long long>(x.shape()[0]));
+              return 2;
+            }
+            auto n = std::make_unique<Net>();
+            n->name = name + (k == Kernel::loops && kernels.size() > 1 ? "_dwloops" : "") +
+                      (!fused && fusions.size() > 1 ? "_plain" : "") +
+                      (gm == Gemm::own && gemms.size() > 1 ? "_own" : "");
+            n->gemm = gm;
+            n->kernel = k;
+            n->batch = b;
+            const std::int64_t s = side(name);
+            n->ex = ck.symbol.simple_bind(sg::cpu(), {{"data", {b, 3, s, s}}},
+                                          {.grad_req = "null", .inference_fusion = fused});
+            n->ex.copy_params_from(ck.arg_params, ck.aux_params);
+            sg::NDArray in = n->ex.arg_dict().at("data");
+            std::copy_n(x.data<float>(), in.size(), in.data<float>());
+            forward(*n);
+            const sg::NDArray& out = n->ex.outputs()[0];
+            const float* got = out.data<float>();
+            const float* want = y.data<float>();
+            for (std::int64_t i = 0; i < out.size(); ++i) {
+              n->diff = std::max(n->diff, double(std::abs(got[i] - want[i])));
+              n->scale = std::max(n->scale, double(std::abs(want[i])));
+            }
+            std::printf("# %s b%lld: output %s, largest |MXNet - symgrad| %.3g (largest |output| %.3g)\n",
+                        n->name.c_str(), static_cast<long long>(b), out.shape().str().c_str(), n->diff,
+                        n->scale);
+            std::fflush(stdout);
+            nets.push_back(std::move(n));
           }
-          auto n = std::make_unique<Net>();
-          n->name = name + (k == Kernel::loops && kernels.size() > 1 ? "_dwloops" : "") +
-                    (!fused && fusions.size() > 1 ? "_plain" : "");
-          n->kernel = k;
-          n->batch = b;
-          const std::int64_t s = side(name);
-          n->ex = ck.symbol.simple_bind(sg::cpu(), {{"data", {b, 3, s, s}}},
-                                        {.grad_req = "null", .inference_fusion = fused});
-          n->ex.copy_params_from(ck.arg_params, ck.aux_params);
-          sg::NDArray in = n->ex.arg_dict().at("data");
-          std::copy_n(x.data<float>(), in.size(), in.data<float>());
-          forward(*n);
-          const sg::NDArray& out = n->ex.outputs()[0];
-          const float* got = out.data<float>();
-          const float* want = y.data<float>();
-          for (std::int64_t i = 0; i < out.size(); ++i) {
-            n->diff = std::max(n->diff, double(std::abs(got[i] - want[i])));
-            n->scale = std::max(n->scale, double(std::abs(want[i])));
-          }
-          std::printf("# %s b%lld: output %s, largest |MXNet - symgrad| %.3g (largest |output| %.3g)\n",
-                      n->name.c_str(), static_cast<long long>(b), out.shape().str().c_str(), n->diff,
-                      n->scale);
-          std::fflush(stdout);
-          nets.push_back(std::move(n));
-        }
   }
 
   std::vector<bench::Case> cases;

@@ -1,12 +1,14 @@
 // The inference rewrite at bind (exec/infer_rewrite-inl.hpp): convolution → batch norm → add →
 // relu/clip chains fused into one step for forward(is_train = false), against the same executor
 // bound without it; the training forward, parameters copied in after bind, outputs that are
-// intermediate arrays, and the switches that turn it off.
+// intermediate arrays, and the switches that turn it off; the own convolution GEMM against
+// im2col + BLAS (cpu/conv_gemm-inl.hpp).
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <symgrad/cpu/conv_gemm.hpp>
 #include <symgrad/symgrad.hpp>
 
 #include "testing.hpp"
@@ -170,4 +172,58 @@ TEST_CASE("inference fusion: SYMGRAD_INFERENCE_FUSION=0 turns it off") {
   auto on = y.simple_bind(sg::cpu(), {{"data", {1, 2, 3, 3}}}, {.grad_req = "null"});
   CHECK(off.debug_str().find("_fused") == std::string::npos);
   CHECK(on.debug_str().find("_fused") != std::string::npos);
+}
+
+TEST_CASE("convolution GEMM: the library's own kernel gives im2col + BLAS's outputs on every geometry") {
+  using sg::host::conv::ConvGemm;
+  struct G {
+    sg::Shape data;
+    ConvolutionOptions o;
+  };
+  const std::vector<G> cases = {
+      {{3, 5, 9, 9}, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 7}},  // partial sliver and panels
+      {{2, 4, 11, 13}, {.kernel = {3, 3}, .stride = {2, 2}, .num_filter = 6}},
+      {{1, 3, 10, 12}, {.kernel = {7, 7}, .stride = {2, 2}, .pad = {3, 3}, .num_filter = 13}},
+      {{2, 6, 8, 8}, {.kernel = {3, 3}, .dilate = {2, 2}, .pad = {2, 2}, .num_filter = 4, .num_group = 2}},
+      {{2, 40, 7, 7}, {.kernel = {1, 1}, .num_filter = 9}},    // 1x1: direct rows and a short panel
+      {{1, 600, 4, 5}, {.kernel = {1, 1}, .num_filter = 12}},  // several blocks of rows
+      {{1, 80, 6, 6}, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 8}},  // 720 rows of col: two blocks
+      {{2, 3, 17}, {.kernel = {4}, .stride = {3}, .pad = {2}, .num_filter = 5}},
+      {{1, 2, 5, 6, 7}, {.kernel = {2, 3, 2}, .stride = {1, 2, 1}, .pad = {1, 0, 1}, .num_filter = 3}},
+      {{1, 8, 40, 3}, {.kernel = {1, 1}, .num_filter = 16, .no_bias = true}},
+  };
+  for (auto t : {sg::DType::float32, sg::DType::float64})
+    for (const auto& c : cases) {
+      CAPTURE(c.data.str());
+      CAPTURE(sg::dtype_name(t));
+      Symbol conv = convolution(var("data"), c.o);
+      auto e =
+          conv.simple_bind(sg::cpu(), {{"data", c.data}}, {.grad_req = "null", .type_dict = {{"data", t}}});
+      randomise(e, 11, t);
+      sg::host::conv::conv_gemm() = ConvGemm::blas;
+      auto want = e.forward(false)[0].copy();
+      sg::host::conv::conv_gemm() = ConvGemm::own;
+      auto got = e.forward(false)[0].copy();
+      sg::host::conv::conv_gemm() = ConvGemm::blas;
+      check_close(got, want, t == sg::DType::float32 ? 2e-5 : 1e-12);
+    }
+}
+
+TEST_CASE("convolution GEMM: the own kernel's output pass (batch norm, residual, clamp) in a fused network") {
+  using sg::host::conv::ConvGemm;
+  Symbol net = network();
+  sg::ShapeDict shapes{{"data", {3, 5, 9, 9}}};
+  auto fused = net.simple_bind(sg::cpu(), shapes, {.grad_req = "null"});
+  auto plain = net.simple_bind(sg::cpu(), shapes, {.grad_req = "null", .inference_fusion = false});
+  randomise(fused, 9, sg::DType::float32);
+  copy_all(fused, plain);
+  auto want = plain.forward(false);
+  sg::host::conv::conv_gemm() = ConvGemm::own;
+  auto got = fused.forward(false);
+  auto got_plain = plain.forward(false);
+  sg::host::conv::conv_gemm() = ConvGemm::blas;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    check_close(got[i], want[i], 2e-5);
+    check_close(got_plain[i], want[i], 2e-5);
+  }
 }

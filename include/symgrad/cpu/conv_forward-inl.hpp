@@ -9,26 +9,13 @@
 #include <cstdint>
 #include <limits>
 
+#include "conv_gemm-inl.hpp"
 #include "depthwise-inl.hpp"
 #include "im2col.hpp"
 #include "parallel.hpp"
 #include "simd.hpp"
 
 namespace SYMGRAD_NS::host::conv {
-
-// y[f, p] = clamp(src[f, p] · scale[f] + shift[f] + residual[f, p], lo, hi) over planes of P
-// elements. A null scale is 1, a null shift 0, a null residual none; without `clamp` the bounds
-// are not applied (relu: lo 0, hi +inf; clip(a, b): lo a, hi b).
-template <class T>
-struct Epilogue {
-  const T* scale = nullptr;
-  const T* shift = nullptr;
-  const T* residual = nullptr;  // laid out as the output (N, F, P)
-  bool clamp = false;
-  T lo = -std::numeric_limits<T>::infinity(), hi = std::numeric_limits<T>::infinity();
-
-  bool empty() const { return !scale && !shift && !residual && !clamp; }
-};
 
 // Planes [f0, f1) of sample n: dst = epilogue(src); src may be dst.
 template <class T>
@@ -91,7 +78,9 @@ inline std::int64_t forward_workspace(const Geo& g) {
         depthwise_simd_fits(g)
             ? std::int64_t(host::num_threads() * depthwise_scratch(g, host::lanes<float>()))
             : 0);
-  return std::int64_t(sample_threads(g.N)) * g.col_rows() * g.out_size();
+  // either kernel (the choice may change after bind): im2col's columns, or the own GEMM's panels
+  return std::max(std::int64_t(sample_threads(g.N)) * g.col_rows() * g.out_size(),
+                  conv_gemm_scratch<float>(g, host::num_threads()));
 }
 
 // y (N, F, out) = (or += with `accumulate`) the convolution of x (N, C, in) with w (F, C/G, k),
@@ -121,6 +110,9 @@ void forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulate, T* c
     if (!epi.empty()) apply_epilogue_all(epi, y, y, g.N, g.F, P);
     return;
   }
+  if (conv_gemm() == ConvGemm::own)
+    return conv_gemm_forward(g, xs, ws, y, accumulate, col, epi.empty() ? nullptr : &epi,
+                             host::num_threads());
   const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
                           g.p == std::array<std::int64_t, 3>{0, 0, 0};
   const std::size_t nt = sample_threads(g.N);

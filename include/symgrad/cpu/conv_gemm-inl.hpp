@@ -1,0 +1,273 @@
+// The kernels of cpu/conv_gemm.hpp. For one sample and group the convolution is
+// Y (F, P) = W (F, K) · col (K, P), col[k, p] the input pixel under kernel offset k of output
+// pixel p (im2col's matrix). Work is split into panels of NR = 2 vectors of output pixels (one
+// vector for the last, short panel); per panel and block of at most kKc rows of col:
+//   * pack: the block's rows for the panel's pixels, copied from the image row by row (a stride-1
+//     run is a plain copy; outside the padded image, zeros), kKc × NR elements, in L1;
+//   * micro-kernel: for each 6 filters, 12 accumulators (6 × 2 vectors) over the block, the
+//     weights broadcast from their rows in place (no packing of W);
+//   * first block: written (or added to y with `accumulate`); later blocks: added; last block:
+//     the epilogue (scale, shift, residual, clamp) in registers, then the store.
+// Threads take contiguous ranges of (sample, group, panel) tasks, so batch 1 uses every core.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "conv_gemm.hpp"
+#include "im2col.hpp"
+#include "parallel.hpp"
+#include "simd.hpp"
+
+namespace SYMGRAD_NS::host::conv {
+
+namespace cg_detail {
+
+inline constexpr std::int64_t kKc = 512;  // rows of col per block, at most
+inline constexpr int kMr = 6;             // filters per micro-kernel call
+
+template <class T>
+constexpr int vec() {
+  return static_cast<int>(lanes<T>());
+}
+
+// Rows [k0, k1) of col for the pixels [p0, p0 + n) of one sample's group x (Cg, in), into
+// bp[(k - k0) · nr + j]; columns n ≤ j < nr are zero.
+template <class T>
+void pack(const Geo& g, const T* x, std::int64_t k0, std::int64_t k1, std::int64_t p0, std::int64_t n, int nr,
+          T* bp) {
+  struct Run {
+    std::int64_t j0, len, o0, o1, o2;
+  };
+  Run runs[2 * 16 + 2];
+  int nruns = 0;
+  for (std::int64_t j = 0; j < n;) {  // runs of pixels along the last output axis
+    const std::int64_t p = p0 + j, o2 = p % g.out[2], q = p / g.out[2];
+    const std::int64_t len = std::min(n - j, g.out[2] - o2);
+    runs[nruns++] = {j, len, q / g.out[1], q % g.out[1], o2};
+    j += len;
+  }
+  const std::int64_t KS = g.k_size(), K12 = g.k[1] * g.k[2], IS = g.in_size();
+  // k = ((c · k0 + a) · k1 + b) · k2 + e, stepped without divisions
+  std::int64_t c = k0 / KS, a = (k0 % KS) / K12, b = (k0 % K12) / g.k[2], e = k0 % g.k[2];
+  for (std::int64_t k = k0; k < k1; ++k) {
+    T* dst = bp + (k - k0) * nr;
+    const T* xc = x + c * IS;
+    for (int ri = 0; ri < nruns; ++ri) {
+      const Run& u = runs[ri];
+      T* d = dst + u.j0;
+      const std::int64_t i0 = u.o0 * g.s[0] - g.p[0] + a * g.d[0], i1 = u.o1 * g.s[1] - g.p[1] + b * g.d[1];
+      if (i0 < 0 || i0 >= g.in[0] || i1 < 0 || i1 >= g.in[1]) {
+        for (std::int64_t t = 0; t < u.len; ++t) d[t] = T(0);
+        continue;
+      }
+      const T* row = xc + (i0 * g.in[1] + i1) * g.in[2];
+      const std::int64_t base = u.o2 * g.s[2] - g.p[2] + e * g.d[2];
+      if (u.len == nr && g.s[2] == 1 && base >= 0 && base + nr <= g.in[2]) {  // one full run inside
+        using B = Batch<T>;
+        for (int v = 0; v < nr; v += int(lanes<T>()))
+          B::load_unaligned(row + base + v).store_unaligned(d + v);
+        continue;
+      }
+      if (base >= 0 && base + (u.len - 1) * g.s[2] < g.in[2]) {  // inside the image: no bounds
+        if (g.s[2] == 1)
+          for (std::int64_t t = 0; t < u.len; ++t) d[t] = row[base + t];
+        else
+          for (std::int64_t t = 0; t < u.len; ++t) d[t] = row[base + t * g.s[2]];
+        continue;
+      }
+      for (std::int64_t t = 0; t < u.len; ++t) {
+        const std::int64_t i = base + t * g.s[2];
+        d[t] = i >= 0 && i < g.in[2] ? row[i] : T(0);
+      }
+    }
+    for (std::int64_t j = n; j < nr; ++j) dst[j] = T(0);
+    if (++e == g.k[2]) {
+      e = 0;
+      if (++b == g.k[1]) {
+        b = 0;
+        if (++a == g.k[0]) a = 0, ++c;
+      }
+    }
+  }
+}
+
+// Where a micro-kernel's tile goes, and what happens to it there.
+template <class T>
+struct Tile {
+  T* c;                  // the tile's first element in y; rows ldc apart
+  std::int64_t ldc;      // = P
+  std::int64_t n;        // valid columns (≤ NB vectors)
+  std::int64_t f;        // the tile's first filter (global, for scale and shift)
+  bool add;              // add to what c holds (later blocks, or accumulate)
+  const Epilogue<T>* e;  // the last block: the output pass, with the residual at `res`
+  const T* res;
+};
+
+// Tile (M filters, NB vectors of pixels) += packed weights a (the M filters of row k at a + k · lda)
+// · panel bp (row k at bp + k · ldb), over kc rows.
+template <int M, int NB, class T>
+void micro(std::int64_t kc, const T* a, std::int64_t lda, const T* bp, std::int64_t ldb, const Tile<T>& t) {
+  using B = Batch<T>;
+  constexpr int L = vec<T>(), NR = NB * L;
+  B acc[M][NB];
+  for (int i = 0; i < M; ++i)
+    for (int v = 0; v < NB; ++v) acc[i][v] = B(T(0));
+  for (std::int64_t k = 0; k < kc; ++k) {
+    B b[NB];
+    for (int v = 0; v < NB; ++v) b[v] = B::load_unaligned(bp + k * ldb + v * L);
+#pragma GCC unroll 8
+    for (int i = 0; i < M; ++i) {
+      const B w(a[k * lda + i]);
+      for (int v = 0; v < NB; ++v) acc[i][v] = xsimd::fma(w, b[v], acc[i][v]);
+    }
+  }
+  const Epilogue<T>* e = t.e;
+  for (int i = 0; i < M; ++i) {
+    T* c = t.c + i * t.ldc;
+    const T* r = e && e->residual ? t.res + i * t.ldc : nullptr;
+    const T sc = e && e->scale ? e->scale[t.f + i] : T(1), sh = e && e->shift ? e->shift[t.f + i] : T(0);
+    auto finish = [&](B x, std::int64_t off, auto load) {
+      if (t.add) x = x + load(c + off);
+      if (e) {
+        x = x * B(sc) + B(sh);
+        if (r) x = x + load(r + off);
+        if (e->clamp) x = xsimd::min(xsimd::max(x, B(e->lo)), B(e->hi));
+      }
+      return x;
+    };
+    if (t.n == NR) {
+      auto full = [](const T* p) { return B::load_unaligned(p); };
+      for (int v = 0; v < NB; ++v) finish(acc[i][v], v * L, full).store_unaligned(c + v * L);
+    } else {  // a short panel: through a buffer, t.n columns
+      alignas(64) T buf[L], in[L];
+      for (int v = 0; v < NB; ++v) {
+        const std::int64_t m = std::clamp<std::int64_t>(t.n - v * L, 0, L);
+        auto partial = [&](const T* p) {
+          std::fill_n(in, L, T(0));
+          std::copy_n(p, m, in);
+          return B::load_unaligned(in);
+        };
+        finish(acc[i][v], v * L, partial).store_unaligned(buf);
+        std::copy_n(buf, m, c + v * L);
+      }
+    }
+  }
+}
+
+template <int NB, class T>
+void micro_rows(int m, std::int64_t kc, const T* a, std::int64_t lda, const T* bp, std::int64_t ldb,
+                const Tile<T>& t) {
+  switch (m) {
+    case 6:
+      return micro<6, NB>(kc, a, lda, bp, ldb, t);
+    case 5:
+      return micro<5, NB>(kc, a, lda, bp, ldb, t);
+    case 4:
+      return micro<4, NB>(kc, a, lda, bp, ldb, t);
+    case 3:
+      return micro<3, NB>(kc, a, lda, bp, ldb, t);
+    case 2:
+      return micro<2, NB>(kc, a, lda, bp, ldb, t);
+    default:
+      return micro<1, NB>(kc, a, lda, bp, ldb, t);
+  }
+}
+
+// Rows per block: K in equal blocks of at most kKc, fewer where Fg filters' rows of a block would
+// not stay in L2 (about 256 KiB of float weights).
+inline std::int64_t block_rows(std::int64_t K, std::int64_t Fg) {
+  const std::int64_t most = std::clamp<std::int64_t>(131072 / std::max<std::int64_t>(Fg, 1), 128, kKc);
+  const std::int64_t nb = (K + most - 1) / most;
+  return (K + nb - 1) / nb;
+}
+
+}  // namespace cg_detail
+
+// Scratch elements conv_gemm_forward needs with `threads` threads: a panel per thread, and the
+// block of weights packed in slivers of kMr filters.
+template <class T>
+std::int64_t conv_gemm_scratch(const Geo& g, std::size_t threads) {
+  const std::int64_t kc = cg_detail::block_rows(g.col_rows(), g.fg());
+  const std::int64_t slivers = (g.fg() + cg_detail::kMr - 1) / cg_detail::kMr;
+  return std::int64_t(threads) * kc * 2 * cg_detail::vec<T>() + g.G * slivers * cg_detail::kMr * kc;
+}
+
+// y (N, F, out) = (or += with `accumulate`) the convolution of x with w, then the epilogue e
+// (null: none); `scratch` holds conv_gemm_scratch<T>(g, threads) elements.
+template <class T>
+void conv_gemm_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulate, T* scratch,
+                       const Epilogue<T>* e, std::size_t threads) {
+  using namespace cg_detail;
+  constexpr int L = vec<T>();
+  const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg(), IS = g.in_size();
+  const std::int64_t kc = block_rows(K, Fg), full = P / (2 * L), panels = full + (P % (2 * L) + L - 1) / L;
+  const std::int64_t tasks = g.N * g.G * panels, slivers = (Fg + kMr - 1) / kMr;
+  const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
+                          g.p == std::array<std::int64_t, 3>{0, 0, 0};
+  threads = std::max<std::size_t>(1, std::min<std::size_t>(threads, std::size_t(tasks)));
+  T* ap = scratch + std::int64_t(threads) * kc * 2 * L;
+  std::int64_t k0 = 0, k1 = 0;
+  // Per block of rows: the weights packed (every group's slivers, zero rows past Fg), then the
+  // threads' panels.
+  auto body = [&](std::size_t th) {
+    T* bp = scratch + std::int64_t(th) * kc * 2 * L;
+    const std::int64_t t0 = tasks * std::int64_t(th) / std::int64_t(threads),
+                       t1 = tasks * std::int64_t(th + 1) / std::int64_t(threads);
+    for (std::int64_t task = t0; task < t1; ++task) {
+      const std::int64_t pb = task % panels, ng = task / panels, gr = ng % g.G, n = ng / g.G;
+      const std::int64_t p0 = pb < full ? pb * 2 * L : full * 2 * L + (pb - full) * L;
+      const int nb = pb < full ? 2 : 1;
+      const std::int64_t cols = std::min<std::int64_t>(nb * L, P - p0), f_base = gr * Fg;
+      T* yg = y + (n * g.F + f_base) * P + p0;
+      const T* rg = e && e->residual ? e->residual + (n * g.F + f_base) * P + p0 : nullptr;
+      const T* xg = xs + (n * g.C + gr * Cg) * IS;
+      // A 1x1 kernel's full panels are rows of the image itself; the others are packed.
+      const bool direct = one_by_one && cols == nb * L;
+      const T* b = direct ? xg + k0 * P + p0 : bp;
+      const std::int64_t ldb = direct ? P : nb * L;
+      if (!direct) pack(g, xg, k0, k1, p0, cols, nb * L, bp);
+      for (std::int64_t sv = 0; sv < slivers; ++sv) {
+        const std::int64_t f = sv * kMr;
+        const int m = static_cast<int>(std::min<std::int64_t>(kMr, Fg - f));
+        const Tile<T> t{yg + f * P,
+                        P,
+                        cols,
+                        f_base + f,
+                        k0 > 0 || accumulate,
+                        k1 == K ? e : nullptr,
+                        rg ? rg + f * P : nullptr};
+        const T* a = ap + (gr * slivers + sv) * kc * kMr;
+        if (nb == 2)
+          micro_rows<2>(m, k1 - k0, a, kMr, b, ldb, t);
+        else
+          micro_rows<1>(m, k1 - k0, a, kMr, b, ldb, t);
+      }
+    }
+  };
+  for (k0 = 0; k0 < K; k0 = k1) {
+    k1 = std::min(K, k0 + kc);
+    for (std::int64_t gr = 0; gr < g.G; ++gr)
+      for (std::int64_t f = 0; f < slivers * kMr; ++f) {
+        T* dst = ap + (gr * slivers + f / kMr) * kc * kMr + f % kMr;
+        const T* src = ws + (gr * Fg + f) * K;
+        if (f < Fg)
+          for (std::int64_t k = k0; k < k1; ++k) dst[(k - k0) * kMr] = src[k];
+        else
+          for (std::int64_t k = k0; k < k1; ++k) dst[(k - k0) * kMr] = T(0);
+      }
+    if (threads == 1)
+      body(0);
+    else
+      host::ThreadPool::instance().run(threads, body);
+  }
+}
+
+#if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_CPU_CONV_GEMM)
+SYMGRAD_INLINE ConvGemm& conv_gemm() {
+  static ConvGemm k = ConvGemm::blas;
+  return k;
+}
+#endif
+
+}  // namespace SYMGRAD_NS::host::conv
