@@ -11,15 +11,15 @@
 //
 //   OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=1 build/bench/zoo --export build/zoo
 //       [--models resnet18_v1 mobilenet1.0 ...] [--batch 1 8] [--reps 5] [--min-ms 200]
-//       [--depthwise simd|loops|both] [--fusion on|off|both] [--gemm own|blas|both]
+//       [--depthwise simd|loops|both] [--fusion on|off|both] [--gemm tuned|own|blas ...]
 //
 // --depthwise chooses the kernel of the depthwise convolutions (host::conv::depthwise_kernel()):
 // the vectorised one (simd, the default), the direct loops, or both as separate cases, the
 // loops' named <net>_dwloops (only for networks with grouped convolutions). --fusion chooses
 // the inference rewrite at bind (BindOptions::inference_fusion, on by default); with both, the
 // plain executor's cases are named <net>_plain. --gemm chooses the convolution GEMM
-// (host::conv::conv_gemm()): the library's own kernel, im2col + BLAS (the default), or both, the
-// former's cases named <net>_own.
+// (host::conv::conv_gemm()): tuned per layer shape (the default), the library's own kernel, or
+// im2col + BLAS; with several, the cases are named <net>_tuned, <net>_own, <net>_blas.
 //
 // Output per case: a JSON line {"name": "zoo/symgrad/<net>", "size": "b<batch>_t<threads>", ...,
 // "unit": "ms"}, a JSON line "zoo/check/<net>" with the difference, and `RESULT
@@ -52,14 +52,14 @@ namespace {
 const char* const kUsage =
     "usage: zoo --export DIR [--models NAME...] [--batch N...] [--reps N] [--min-ms MS] [--only S]\n"
     "           [--depthwise simd|loops|both] [--fusion on|off|both]\n"
-    "           [--gemm own|blas|both]\n";
+    "           [--gemm tuned|own|blas ...]\n";
 
 using Kernel = sg::host::conv::DepthwiseKernel;
 
 struct Net {
   std::string name;
   Kernel kernel = Kernel::simd;
-  sg::host::conv::ConvGemm gemm = sg::host::conv::ConvGemm::blas;
+  sg::host::conv::ConvGemm gemm = sg::host::conv::ConvGemm::tuned;
   std::int64_t batch = 1;
   sg::Executor ex;
   double diff = 0, scale = 0;
@@ -70,7 +70,7 @@ void forward(Net& n) {
   sg::host::conv::conv_gemm() = n.gemm;
   n.ex.forward(false);
   sg::host::conv::depthwise_kernel() = Kernel::simd;
-  sg::host::conv::conv_gemm() = sg::host::conv::ConvGemm::blas;
+  sg::host::conv::conv_gemm() = sg::host::conv::ConvGemm::tuned;
 }
 
 // Whether the network's symbol JSON has a grouped convolution (num_group other than 1).
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> models = {"resnet18_v1", "resnet50_v1", "mobilenet1.0", "mobilenetv2_1.0",
                                      "densenet121", "vgg11_bn",    "inceptionv3"};
   std::vector<std::int64_t> batches = {1, 8};
-  std::string depthwise = "simd", fusion = "on", gemm = "blas";
+  std::string depthwise = "simd", fusion = "on", gemm = "";
   bench::Options o;
   o.reps = 5;
   o.min_ms = 200;
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     else if (a == "--depthwise")
       list([&](const char* v) { depthwise = v; });
     else if (a == "--gemm")
-      list([&](const char* v) { gemm = v; });
+      list([&](const char* v) { gemm += std::string(v) + " "; });
     else if (a == "--fusion")
       list([&](const char* v) { fusion = v; });
     else if (a == "--only")
@@ -135,9 +135,10 @@ int main(int argc, char** argv) {
   if (fusions.empty()) std::fprintf(stderr, "--fusion: on, off or both\n%s", kUsage), std::exit(2);
   using Gemm = sg::host::conv::ConvGemm;
   std::vector<Gemm> gemms;
-  if (gemm == "own" || gemm == "both") gemms.push_back(Gemm::own);
-  if (gemm == "blas" || gemm == "both") gemms.push_back(Gemm::blas);
-  if (gemms.empty()) std::fprintf(stderr, "--gemm: own, blas or both\n%s", kUsage), std::exit(2);
+  if (gemm.empty()) gemm = "tuned ";
+  for (auto [word, kind] : {std::pair{"tuned ", Gemm::tuned}, {"own ", Gemm::own}, {"blas ", Gemm::blas}})
+    if (gemm.find(word) != std::string::npos) gemms.push_back(kind);
+  if (gemms.empty()) std::fprintf(stderr, "--gemm: tuned, own or blas\n%s", kUsage), std::exit(2);
   int threads = bench::env_threads();
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   std::printf("# threads %d, OpenBLAS core %s\n", threads, sg::host::blas_core());
@@ -164,7 +165,10 @@ int main(int argc, char** argv) {
             auto n = std::make_unique<Net>();
             n->name = name + (k == Kernel::loops && kernels.size() > 1 ? "_dwloops" : "") +
                       (!fused && fusions.size() > 1 ? "_plain" : "") +
-                      (gm == Gemm::own && gemms.size() > 1 ? "_own" : "");
+                      (gemms.size() < 2   ? ""
+                       : gm == Gemm::own  ? "_own"
+                       : gm == Gemm::blas ? "_blas"
+                                          : "_tuned");
             n->gemm = gm;
             n->kernel = k;
             n->batch = b;

@@ -191,6 +191,10 @@ TEST_CASE("convolution GEMM: the library's own kernel gives im2col + BLAS's outp
       {{2, 3, 17}, {.kernel = {4}, .stride = {3}, .pad = {2}, .num_filter = 5}},
       {{1, 2, 5, 6, 7}, {.kernel = {2, 3, 2}, .stride = {1, 2, 1}, .pad = {1, 0, 1}, .num_filter = 3}},
       {{1, 8, 40, 3}, {.kernel = {1, 1}, .num_filter = 16, .no_bias = true}},
+      {{2, 3, 6, 56}, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 7}},  // stride 1, wide rows
+      {{1, 4, 5, 20}, {.kernel = {3, 5}, .dilate = {1, 2}, .pad = {2, 1}, .num_filter = 6, .num_group = 2}},
+      {{1, 300, 7, 7}, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 8}},  // stride 1, several blocks
+      {{2, 2, 4, 5, 6}, {.kernel = {3, 3, 3}, .pad = {1, 1, 1}, .num_filter = 2}},
   };
   for (auto t : {sg::DType::float32, sg::DType::float64})
     for (const auto& c : cases) {
@@ -200,12 +204,18 @@ TEST_CASE("convolution GEMM: the library's own kernel gives im2col + BLAS's outp
       auto e =
           conv.simple_bind(sg::cpu(), {{"data", c.data}}, {.grad_req = "null", .type_dict = {{"data", t}}});
       randomise(e, 11, t);
+      const ConvGemm before = sg::host::conv::conv_gemm();
       sg::host::conv::conv_gemm() = ConvGemm::blas;
       auto want = e.forward(false)[0].copy();
       sg::host::conv::conv_gemm() = ConvGemm::own;
       auto got = e.forward(false)[0].copy();
-      sg::host::conv::conv_gemm() = ConvGemm::blas;
+      sg::host::conv::conv_gemm() = ConvGemm::tuned;  // times both on the first call, then remembers
+      auto tuned = e.forward(false)[0].copy();
+      auto again = e.forward(false)[0].copy();
+      sg::host::conv::conv_gemm() = before;
       check_close(got, want, t == sg::DType::float32 ? 2e-5 : 1e-12);
+      check_close(tuned, want, t == sg::DType::float32 ? 2e-5 : 1e-12);
+      for (std::int64_t i = 0; i < tuned.size(); ++i) REQUIRE(tuned.at_flat(i) == again.at_flat(i));
     }
 }
 
@@ -217,11 +227,13 @@ TEST_CASE("convolution GEMM: the own kernel's output pass (batch norm, residual,
   auto plain = net.simple_bind(sg::cpu(), shapes, {.grad_req = "null", .inference_fusion = false});
   randomise(fused, 9, sg::DType::float32);
   copy_all(fused, plain);
+  const ConvGemm before = sg::host::conv::conv_gemm();
+  sg::host::conv::conv_gemm() = ConvGemm::blas;
   auto want = plain.forward(false);
   sg::host::conv::conv_gemm() = ConvGemm::own;
   auto got = fused.forward(false);
   auto got_plain = plain.forward(false);
-  sg::host::conv::conv_gemm() = ConvGemm::blas;
+  sg::host::conv::conv_gemm() = before;
   for (std::size_t i = 0; i < want.size(); ++i) {
     check_close(got[i], want[i], 2e-5);
     check_close(got_plain[i], want[i], 2e-5);

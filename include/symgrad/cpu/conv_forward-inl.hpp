@@ -6,6 +6,7 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 
@@ -83,13 +84,17 @@ inline std::int64_t forward_workspace(const Geo& g) {
                   conv_gemm_scratch<float>(g, host::num_threads()));
 }
 
+template <class T>
+void forward_with(ConvGemm c, const Geo& g, const T* xs, const T* ws, T* y, bool accumulate, T* col,
+                  const Epilogue<T>& epi);
+
 // y (N, F, out) = (or += with `accumulate`) the convolution of x (N, C, in) with w (F, C/G, k),
-// then the epilogue on y. `col` is forward_workspace(g) elements.
+// then the epilogue on y. `col` is forward_workspace(g) elements. Depthwise convolutions use the
+// kernels of cpu/depthwise.hpp; the others the GEMM conv_gemm() chooses (cpu/conv_gemm.hpp).
 template <class T>
 void forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulate, T* col, const Epilogue<T>& epi) {
-  const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg();
-  const T beta = accumulate ? T(1) : T(0);
-  if (Cg == 1) {
+  const std::int64_t P = g.out_size(), Fg = g.fg();
+  if (g.cg() == 1) {
     if (depthwise_kernel() == DepthwiseKernel::simd && depthwise_simd_fits(g)) {
       depthwise_forward(g, xs, ws, y, accumulate, col,
                         std::min<std::size_t>(host::num_threads(), std::size_t(g.N * g.F)));
@@ -110,9 +115,28 @@ void forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulate, T* c
     if (!epi.empty()) apply_epilogue_all(epi, y, y, g.N, g.F, P);
     return;
   }
-  if (conv_gemm() == ConvGemm::own)
+  ConvGemm choice = conv_gemm();
+  if (choice == ConvGemm::tuned) {  // timed on this call's arrays when writing; else as remembered
+    auto run = [&](ConvGemm c) { forward_with(c, g, xs, ws, y, accumulate, col, epi); };
+    auto time = [](void* ctx, ConvGemm c) {
+      const auto t0 = std::chrono::steady_clock::now();
+      (*static_cast<decltype(run)*>(ctx))(c);
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    choice = tuned_choice(tune_key(g, sizeof(T), host::num_threads()), accumulate ? nullptr : +time, &run);
+  }
+  forward_with(choice, g, xs, ws, y, accumulate, col, epi);
+}
+
+// forward() with the GEMM `c` (own or blas) for convolutions that are not depthwise.
+template <class T>
+void forward_with(ConvGemm c, const Geo& g, const T* xs, const T* ws, T* y, bool accumulate, T* col,
+                  const Epilogue<T>& epi) {
+  if (c == ConvGemm::own)
     return conv_gemm_forward(g, xs, ws, y, accumulate, col, epi.empty() ? nullptr : &epi,
                              host::num_threads());
+  const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg();
+  const T beta = accumulate ? T(1) : T(0);
   const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
                           g.p == std::array<std::int64_t, 3>{0, 0, 0};
   const std::size_t nt = sample_threads(g.N);
