@@ -1,0 +1,4 @@
+// Every implementation file of viz/: compiled once into libsymgrad (src/), or included by the entry
+// header in header-only mode.
+#pragma once
+#include "summary-inl.hpp"

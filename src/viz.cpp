@@ -1,0 +1,5 @@
+// libsymgrad: network summary.
+// Every unit first: an implementation file may include another of the same group.
+#define SYMGRAD_UNIT_VIZ_SUMMARY
+
+#include <symgrad/viz/summary-inl.hpp>
