@@ -1,9 +1,13 @@
-// viz/: print_summary against MXNet 1.9.1's mx.viz on the same networks (tests/data/viz, made by
-// tests/reference/make_viz_golden.py), both built here and loaded from MXNet's own symbol JSON.
+// viz/: print_summary and plot_network against MXNet 1.9.1's mx.viz on the same networks
+// (tests/data/viz, made by tests/reference/make_viz_golden.py), both built here and loaded from
+// MXNet's own symbol JSON; writing and rendering files.
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <symgrad/rnn.hpp>
@@ -205,4 +209,90 @@ TEST_CASE("print_summary: errors") {
   // An input whose shape is missing leaves the layers unknown: infer_shape says which.
   CHECK_THROWS_WITH_AS(viz::summary(net.symbol, {{"softmax_label", {32}}}), doctest::Contains("data"),
                        sg::ShapeError);
+}
+
+TEST_CASE("plot_network: MXNet's DOT source") {
+  for (const auto& [stem, make] : kNets) {
+    SUBCASE(stem.c_str()) {
+      const Net net = make();
+      const std::string want = golden(stem + ".dot");
+      CHECK(viz::to_dot(net.symbol, net.shapes) == want);
+      CHECK(viz::to_dot(Symbol::load_json(golden(stem + ".json")), net.shapes) == want);
+    }
+  }
+  const Net m = mlp();
+  CHECK(viz::to_dot(m.symbol) == golden("mlp_noshape.dot"));
+  CHECK(viz::to_dot(m.symbol, m.shapes, {.hide_weights = false}) == golden("mlp_weights.dot"));
+  CHECK(viz::to_dot(m.symbol, m.shapes, {.dtype = {{"data", sg::DType::float32}}}) ==
+        golden("mlp_dtype.dot"));
+  const Net c = convnet();
+  CHECK(viz::to_dot(c.symbol, c.shapes,
+                    {.title = "small convnet", .node_attrs = {{"shape", "oval"}, {"fixedsize", "false"}}}) ==
+        golden("convnet_attrs.dot"));
+  CHECK_THROWS_AS(viz::to_dot(m.symbol, m.shapes, {.node_attrs = {{"label", "x"}}}), sg::ValueError);
+}
+
+TEST_CASE("plot_network: structure of the drawing") {
+  // What a reader of the DOT relies on, independent of the golden text: one node per operator
+  // and input, weights hidden, each edge from a layer to its input labelled with the shape.
+  const Net net = mlp();
+  const std::string dot = viz::to_dot(net.symbol, net.shapes);
+  CHECK(dot.rfind("digraph plot {\n", 0) == 0);
+  CHECK(dot.find("\tdata [label=data ") != std::string::npos);
+  CHECK(dot.find("\tfc1 [label=\"FullyConnected\n128\" fillcolor=\"#fb8072\"") != std::string::npos);
+  CHECK(dot.find("fc1_weight") == std::string::npos);
+  CHECK(dot.find("\tfc1 -> data [label=784 arrowtail=open dir=back]") != std::string::npos);
+  CHECK(dot.find("\tsoftmax -> fc3 [label=10 arrowtail=open dir=back]") != std::string::npos);
+  std::size_t edges = 0;
+  for (std::size_t p = 0; (p = dot.find(" -> ", p)) != std::string::npos; ++p) ++edges;
+  CHECK(edges == 7);  // fc1, relu1, fc2, tanh2, fc3 on their inputs; softmax on fc3 and its label
+}
+
+TEST_CASE("plot_network: files") {
+  const std::string dir = testing::scratch("viz");
+  const Net net = convnet();
+  for (const char* ext : {"dot", "gv"}) {
+    const std::string path = dir + "/net." + ext;
+    viz::plot_network(net.symbol, net.shapes, path);
+    CHECK(testing::slurp(path) == golden("convnet.dot"));
+  }
+  CHECK_THROWS_WITH_AS(viz::plot_network(net.symbol, net.shapes, dir + "/net.txt"), doctest::Contains(".svg"),
+                       sg::ValueError);
+  CHECK_THROWS_AS(viz::plot_network(net.symbol, net.shapes, dir + "/net"), sg::ValueError);
+
+  SUBCASE("without Graphviz: a clear error and no file") {
+    const char* old = std::getenv("PATH");
+    const std::string saved = old ? old : "";
+    ::setenv("PATH", (dir + "/no-such-folder").c_str(), 1);
+    CHECK_FALSE(viz::have_graphviz());
+    CHECK_THROWS_WITH_AS(viz::plot_network(net.symbol, net.shapes, dir + "/none.svg"),
+                         doctest::Contains("apt-get install graphviz"), sg::IOError);
+    ::setenv("PATH", saved.c_str(), 1);
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      CHECK(e.path().filename().string().rfind("none", 0) == std::string::npos);
+  }
+  SUBCASE("rendered by dot") {
+    if (!viz::have_graphviz()) {
+      MESSAGE("skipped: Graphviz's dot is not on PATH (apt-get install graphviz)");
+      return;
+    }
+    viz::plot_network(net.symbol, net.shapes, dir + "/net.svg");
+    const std::string svg = testing::slurp(dir + "/net.svg");
+    CHECK(svg.find("<svg") != std::string::npos);
+    for (const char* text : {"conv1", "Convolution", "3x3/2x2, 32", "16x32x32", "softmax_label"}) {
+      INFO(text);
+      CHECK(svg.find(text) != std::string::npos);
+    }
+    viz::plot_network(net.symbol, net.shapes, dir + "/net.png");
+    const std::string png = testing::slurp(dir + "/net.png");
+    REQUIRE(png.size() > 8);
+    CHECK(png.substr(1, 3) == "PNG");
+    // Only the finished files are left.
+    std::vector<std::string> left;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      left.push_back(e.path().filename().string());
+    std::sort(left.begin(), left.end());
+    CHECK(left == std::vector<std::string>{"net.dot", "net.gv", "net.png", "net.svg"});
+  }
+  std::filesystem::remove_all(dir);
 }

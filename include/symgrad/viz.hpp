@@ -1,6 +1,7 @@
-// Network summary (sg::viz, as mx.viz): print_summary.
+// Network summary and drawing (sg::viz, as mx.viz): print_summary and plot_network.
 #pragma once
 #include "symbol.hpp"
+#include "viz/plot.hpp"
 #include "viz/summary.hpp"
 #if defined(SYMGRAD_HEADER_ONLY)
 #include "viz/all-inl.hpp"
