@@ -87,6 +87,11 @@ SYMGRAD_INLINE void Optimizer::save_states(const std::string& path) const {
     out[p + "update_count"] = count_array(slot.count);
   }
   out["num_update"] = count_array(num_update_);
+  for (const auto& [key, v] : global_states()) {
+    NDArray a(Shape{1}, cpu(), DType::float64);
+    a.data<double>()[0] = v;
+    out[key] = a;
+  }
   nd::save(path, out);
 }
 SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
@@ -106,9 +111,17 @@ SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
   std::map<std::size_t, std::vector<bool>> seen;
   std::map<std::size_t, bool> counted;
   std::optional<std::int64_t> num_update;
+  auto globals = global_states();
   for (const auto& [key, arr] : in) {
     if (key == "num_update") {
       num_update = read_count(arr, key, bad);
+      continue;
+    }
+    if (auto g = globals.find(key); g != globals.end()) {
+      if (arr.size() != 1 || arr.dtype() != DType::float64)
+        throw bad("'" + key + "' must be one float64 value, got " + std::string(dtype_name(arr.dtype())) +
+                  " of shape " + arr.shape().str());
+      g->second = arr.data<double>()[0];
       continue;
     }
     auto colon = key.find(':');
@@ -155,6 +168,7 @@ SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
   }
   slots_ = std::move(slots);
   num_update_ = num_update.value_or(max_count);
+  set_global_states(globals);
 }
 SYMGRAD_INLINE Optimizer::Optimizer(const detail::Common& c)
     : lr_scheduler_(c.lr_scheduler),

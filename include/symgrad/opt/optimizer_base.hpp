@@ -118,7 +118,8 @@ class Optimizer {
   const std::vector<NDArray>* state(std::size_t index) const;
 
   // Writes every index's state as "<index>:<state name>", its update count as
-  // "<index>:update_count" and "num_update", in nd::save's format (temporary file + rename).
+  // "<index>:update_count", "num_update" and any optimizer-wide state by name, in nd::save's
+  // format (temporary file + rename).
   void save_states(const std::string& path) const;
   // Replaces all states and counts with those of a file from save_states.
   void load_states(const std::string& path);
@@ -131,6 +132,10 @@ class Optimizer {
                      std::vector<NDArray>& state) = 0;
   // "SGD(momentum=0.9)": the optimizer in messages.
   virtual std::string describe() const;
+  // State of the whole optimizer besides the per-index arrays (Nadam's momentum schedule):
+  // save_states writes each as a float64 scalar under its name, load_states gives them back.
+  virtual std::map<std::string, double> global_states() const { return {}; }
+  virtual void set_global_states(const std::map<std::string, double>& /*states*/) {}
 
   bool clips() const { return clip_gradient_ > 0; }
 
