@@ -7,6 +7,7 @@
 #define SYMGRAD_UNIT_OPT_FTML
 #define SYMGRAD_UNIT_OPT_FTRL
 #define SYMGRAD_UNIT_OPT_LAMB
+#define SYMGRAD_UNIT_OPT_LARS
 #define SYMGRAD_UNIT_OPT_LR_SCHEDULER
 #define SYMGRAD_UNIT_OPT_NADAM
 #define SYMGRAD_UNIT_OPT_NAG
@@ -23,6 +24,7 @@
 #include <symgrad/opt/ftml-inl.hpp>
 #include <symgrad/opt/ftrl-inl.hpp>
 #include <symgrad/opt/lamb-inl.hpp>
+#include <symgrad/opt/lars-inl.hpp>
 #include <symgrad/opt/lr_scheduler-inl.hpp>
 #include <symgrad/opt/nadam-inl.hpp>
 #include <symgrad/opt/nag-inl.hpp>

@@ -199,6 +199,7 @@ TEST_CASE("create: names, defaults and the learning rate a scheduler gets") {
   CHECK(opt::create("adamax")->learning_rate() == doctest::Approx(0.002));
   CHECK(opt::create("nadam")->learning_rate() == doctest::Approx(0.001));
   CHECK(opt::create("lamb")->learning_rate() == doctest::Approx(0.001));
+  CHECK(opt::create("lars")->learning_rate() == doctest::Approx(0.01));
 
   // No learning_rate: the scheduler's base_lr stands. Adam's default 0.001 overwrites it (MXNet).
   auto s = std::make_shared<opt::FactorScheduler>(10, opt::FactorSchedulerOptions{.base_lr = 0.3});
@@ -238,6 +239,11 @@ TEST_CASE("lr_mult and wd_mult: MXNet's defaults, symbol attributes and explicit
   CHECK(o.get_wd(2) == doctest::Approx(0.02));
   CHECK_THROWS_WITH_AS(o.set_symbol_attrs({{"fc_bias", {{"__lr_mult__", "fast"}}}}),
                        doctest::Contains("'fast', not a number"), sg::ValueError);
+  // LARS decays only *_weight by default (MXNet's LARS.set_wd_mult), not *_gamma.
+  auto lars = opt::create("lars", {{"wd", 0.01}});
+  lars->set_param_names({"fc_weight", "bn_gamma"});
+  CHECK(lars->get_wd(0) == doctest::Approx(0.01));
+  CHECK(lars->get_wd(1) == 0.0);
 }
 
 TEST_CASE("save_states / load_states: a loaded optimizer continues identically") {
@@ -261,6 +267,7 @@ TEST_CASE("save_states / load_states: a loaded optimizer continues identically")
       {"adamax", {{"wd", 0.01}}},  // without wd, the zero gradient at step 0 divides 0 by 0 (MXNet too)
       {"nadam", {}},               // its momentum schedule is saved with the states
       {"lamb", {{"lower_bound", 0.1}}},
+      {"lars", {{"momentum", 0.9}, {"eta", 0.01}}},  // the rates of the momentum correction are saved
   };
   const std::string path = temp_path("states");
   for (const auto& cfg : configs) {

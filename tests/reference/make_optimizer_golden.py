@@ -26,7 +26,7 @@ import numpy as np
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 
-BOOL_KEYS = {"centered", "lazy_update", "multi_precision", "bias_correction"}
+BOOL_KEYS = {"centered", "lazy_update", "multi_precision", "bias_correction", "momentum_correction"}
 INT_KEYS = {"begin_num_update"}
 
 
@@ -207,6 +207,19 @@ add("lamb_all", "lamb", {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "ep
 add("lamb_upper_bound", "lamb", {"learning_rate": 0.01, "upper_bound": 0.8, "wd": 0.1})
 add("lamb_no_bias_correction", "lamb", {"learning_rate": 0.01, "bias_correction": 0},
     names=("fc_weight", "fc_bias"), order=[0, 1, 0, 1, 0, 1])
+
+add("lars", "lars", {"learning_rate": 0.1}, names=("fc_weight", "fc_bias"), order=[0, 1, 0, 1, 0])
+add("lars_mom", "lars", {"learning_rate": 0.1, "momentum": 0.9, "eta": 0.01, "wd": 0.01},
+    names=("fc_weight", "fc_bias", "bn_gamma"), order=[0, 1, 2, 0, 1, 2, 0])
+add("lars_all", "lars", {"learning_rate": 0.1, "momentum": 0.8, "eta": 0.02, "eps": 1e-3,
+                         "wd": 0.01, "rescale_grad": 0.5, "clip_gradient": C})
+# The momentum follows the scheduler's changes of rate (momentum_correction), or not.
+add("lars_scheduler", "lars", {"momentum": 0.9, "eta": 0.01},
+    names=("fc_weight", "fc_bias"), order=[0, 1, 0, 1, 0, 1, 0],
+    scheduler={"kind": "factor", "args": {"step": 2, "factor": 0.5, "base_lr": 0.2}})
+add("lars_no_correction", "lars", {"momentum": 0.9, "eta": 0.01, "momentum_correction": 0},
+    names=("fc_weight", "fc_bias"), order=[0, 1, 0, 1, 0, 1, 0],
+    scheduler={"kind": "factor", "args": {"step": 2, "factor": 0.5, "base_lr": 0.2}})
 
 write_json(os.path.join(out, "updates.json"), cases)
 

@@ -8,6 +8,7 @@
 #include "ftml-inl.hpp"
 #include "ftrl-inl.hpp"
 #include "lamb-inl.hpp"
+#include "lars-inl.hpp"
 #include "lr_scheduler-inl.hpp"
 #include "nadam-inl.hpp"
 #include "nag-inl.hpp"

@@ -22,6 +22,7 @@ SYMGRAD_INLINE const std::vector<Registered>& registry() {
       {"adamax", build<Adamax, AdamaxOptions>},
       {"nadam", build<Nadam, NadamOptions>},
       {"lamb", build<LAMB, LAMBOptions>},
+      {"lars", build<LARS, LARSOptions>},
   };
   return r;
 }

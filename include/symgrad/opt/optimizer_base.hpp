@@ -66,9 +66,10 @@ std::string num(double v);
 
 // What one step of an optimizer sees, besides the arrays.
 struct StepArgs {
-  double lr;       // scheduler/learning_rate x lr_mult
-  double wd;       // wd x wd_mult
-  std::int64_t t;  // this index's update count, 1-based (Adam's bias correction)
+  double lr;              // scheduler/learning_rate x lr_mult
+  double wd;              // wd x wd_mult
+  std::int64_t t;         // this index's update count, 1-based (Adam's bias correction)
+  std::size_t index = 0;  // the index updated (LARS reads its name)
 };
 
 class Optimizer {
@@ -138,6 +139,11 @@ class Optimizer {
   virtual void set_global_states(const std::map<std::string, double>& /*states*/) {}
 
   bool clips() const { return clip_gradient_ > 0; }
+  // The argument name of an index (set_param_names), or the index in decimal (as MXNet).
+  std::string param_name(std::size_t index) const;
+  // Whether an argument of this name gets weight decay unless a multiplier says otherwise:
+  // names ending in _weight or _gamma (MXNet's Optimizer; LARS: _weight only).
+  virtual bool decayed_by_default(const std::string& name) const;
 
   // Runs f(T{}) with T the weight's element type (checked float in update()).
   template <class F>
