@@ -33,6 +33,7 @@ LAYERS = {
     'opt': ['core', 'cuda', 'ndarray'],
     'kv': ['core', 'cuda', 'ndarray', 'opt'],
     'train': ['core', 'cpu', 'cuda', 'ndarray', 'symbol', 'ops', 'exec', 'io', 'opt', 'kv'],
+    'viz': ['core', 'symbol'],
 }
 
 problems = []

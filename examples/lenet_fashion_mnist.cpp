@@ -6,6 +6,11 @@
 //
 //   build/examples/lenet_fashion_mnist [--epochs 8] [--train-limit N] [--lr 0.05] [--batch 64]
 //       [--min-accuracy 0.90] [--dir /usr/share/datasets/fashion-mnist] [--prefix lenet]
+//       [--summary 1] [--plot lenet.svg]
+//
+// --summary 1 prints the network's layers and parameter counts first (as mx.viz.print_summary);
+// --plot FILE draws it (as mx.viz.plot_network: .svg, .png or .pdf through Graphviz's dot, or the
+// DOT source for .dot) and exits without training.
 //
 // Exits non-zero if the test accuracy stays below --min-accuracy (default 0.90).
 #include <cstdlib>
@@ -14,6 +19,7 @@
 #include <string>
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
+#include <symgrad/viz.hpp>
 
 namespace sg = symgrad;
 using namespace sg::sym;
@@ -22,7 +28,8 @@ int main(int argc, char** argv) {
   int epochs = 8, batch = 64;
   std::int64_t train_limit = 0;
   double lr = 0.05, min_accuracy = 0.90;
-  std::string dir = "/usr/share/datasets/fashion-mnist", prefix = "lenet";
+  std::string dir = "/usr/share/datasets/fashion-mnist", prefix = "lenet", plot;
+  bool summary = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--epochs")
@@ -39,14 +46,14 @@ int main(int argc, char** argv) {
       dir = v;
     else if (a == "--prefix")
       prefix = v;
+    else if (a == "--summary")
+      summary = v != "0";
+    else if (a == "--plot")
+      plot = v;
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
     }
-  }
-  if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz")) {
-    std::cerr << "Fashion-MNIST not found in " << dir << ": sudo apt-get install dataset-fashion-mnist\n";
-    return 2;
   }
   Symbol data = var("data");
   Symbol h = convolution(data, {.kernel = {5, 5}, .num_filter = 20, .name = "conv1"});
@@ -60,6 +67,18 @@ int main(int argc, char** argv) {
                  {.act_type = "relu", .name = "relu3"});
   h = dropout(h, {.p = 0.3, .name = "drop3"});
   Symbol net = softmax_output(fully_connected(h, {.num_hidden = 10, .name = "fc2"}), {.name = "softmax"});
+
+  const sg::ShapeDict shapes{{"data", {batch, 1, 28, 28}}};
+  if (summary) sg::viz::print_summary(net, shapes);
+  if (!plot.empty()) {
+    sg::viz::plot_network(net, shapes, plot);
+    std::cout << "wrote " << plot << "\n";
+    return 0;
+  }
+  if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz")) {
+    std::cerr << "Fashion-MNIST not found in " << dir << ": sudo apt-get install dataset-fashion-mnist\n";
+    return 2;
+  }
 
   sg::io::MNISTIter train({.image = dir + "/train-images-idx3-ubyte.gz",
                            .label = dir + "/train-labels-idx1-ubyte.gz",

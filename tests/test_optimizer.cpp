@@ -188,6 +188,18 @@ TEST_CASE("create: names, defaults and the learning rate a scheduler gets") {
   CHECK(opt::create("adam")->learning_rate() == doctest::Approx(0.001));
   CHECK(opt::create("sgd", {{"momentum", 0.9}})->state_names() == std::vector<std::string>{"momentum"});
   CHECK(opt::create("nag")->state_names().empty());
+  CHECK(opt::create("signum")->state_names() == std::vector<std::string>{"momentum"});
+  CHECK(opt::create("signum", {{"momentum", 0}})->state_names().empty());
+  CHECK(opt::create("ftml")->state_names() == std::vector<std::string>{"d", "v", "z"});
+  CHECK(opt::create("ftrl")->state_names() == std::vector<std::string>{"z", "n"});
+  // MXNet's defaults: the rate each passes on (Ftrl keeps its own aside from a scheduler).
+  CHECK(opt::create("signum")->learning_rate() == doctest::Approx(0.01));
+  CHECK(opt::create("ftml")->learning_rate() == doctest::Approx(0.01));
+  CHECK(opt::create("ftrl")->learning_rate() == doctest::Approx(0.1));
+  CHECK(opt::create("adamax")->learning_rate() == doctest::Approx(0.002));
+  CHECK(opt::create("nadam")->learning_rate() == doctest::Approx(0.001));
+  CHECK(opt::create("lamb")->learning_rate() == doctest::Approx(0.001));
+  CHECK(opt::create("lars")->learning_rate() == doctest::Approx(0.01));
 
   // No learning_rate: the scheduler's base_lr stands. Adam's default 0.001 overwrites it (MXNet).
   auto s = std::make_shared<opt::FactorScheduler>(10, opt::FactorSchedulerOptions{.base_lr = 0.3});
@@ -227,6 +239,11 @@ TEST_CASE("lr_mult and wd_mult: MXNet's defaults, symbol attributes and explicit
   CHECK(o.get_wd(2) == doctest::Approx(0.02));
   CHECK_THROWS_WITH_AS(o.set_symbol_attrs({{"fc_bias", {{"__lr_mult__", "fast"}}}}),
                        doctest::Contains("'fast', not a number"), sg::ValueError);
+  // LARS decays only *_weight by default (MXNet's LARS.set_wd_mult), not *_gamma.
+  auto lars = opt::create("lars", {{"wd", 0.01}});
+  lars->set_param_names({"fc_weight", "bn_gamma"});
+  CHECK(lars->get_wd(0) == doctest::Approx(0.01));
+  CHECK(lars->get_wd(1) == 0.0);
 }
 
 TEST_CASE("save_states / load_states: a loaded optimizer continues identically") {
@@ -243,6 +260,14 @@ TEST_CASE("save_states / load_states: a loaded optimizer continues identically")
       {"rmsprop", {{"centered", 1}, {"learning_rate", 0.01}}},
       {"rmsprop", {}},
       {"adadelta", {{"rho", 0.8}}},
+      {"signum", {{"wd_lh", 0.01}}},
+      {"signum", {{"momentum", 0}}},
+      {"ftml", {}},
+      {"ftrl", {{"lamda1", 0.001}}},
+      {"adamax", {{"wd", 0.01}}},  // without wd, the zero gradient at step 0 divides 0 by 0 (MXNet too)
+      {"nadam", {}},               // its momentum schedule is saved with the states
+      {"lamb", {{"lower_bound", 0.1}}},
+      {"lars", {{"momentum", 0.9}, {"eta", 0.01}}},  // the rates of the momentum correction are saved
   };
   const std::string path = temp_path("states");
   for (const auto& cfg : configs) {
@@ -348,8 +373,9 @@ TEST_CASE("create: unknown names and parameters") {
   CHECK_THROWS_WITH_AS(opt::create("adm"),
                        doctest::Contains("'sgd', 'nag', 'adam', 'adagrad', 'rmsprop', 'adadelta'"),
                        sg::NameError);
-  CHECK_THROWS_WITH_AS(opt::create("ftrl"),
-                       doctest::Contains("MXNet has 'ftrl', but symgrad does not provide it"), sg::NameError);
+  // SGLD's noise comes from MXNet's random generator, which no test could match.
+  CHECK_THROWS_WITH_AS(opt::create("sgld"),
+                       doctest::Contains("MXNet has 'sgld', but symgrad does not provide it"), sg::NameError);
   CHECK_THROWS_WITH_AS(
       opt::create("sgd", {{"momentun", 0.9}}),
       doctest::Contains("'sgd' has no parameter 'momentun'; it takes 'momentum', 'lazy_update', "

@@ -26,7 +26,7 @@ import numpy as np
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 
-BOOL_KEYS = {"centered", "lazy_update", "multi_precision"}
+BOOL_KEYS = {"centered", "lazy_update", "multi_precision", "bias_correction", "momentum_correction"}
 INT_KEYS = {"begin_num_update"}
 
 
@@ -176,6 +176,50 @@ add("sgd_poly", "sgd", {"momentum": 0.9},
 add("adam_cosine_warmup", "adam", {"learning_rate": 0.05},
     scheduler={"kind": "cosine", "args": {"max_update": 5, "base_lr": 0.05, "final_lr": 0.001,
                                           "warmup_steps": 2, "warmup_begin_lr": 0.01}})
+
+add("signum", "signum", {})
+add("signum_all", "signum", {"learning_rate": 0.1, "momentum": 0.8, "wd_lh": 0.05, "wd": 0.01,
+                             "rescale_grad": 0.5, "clip_gradient": C})
+add("signsgd", "signum", {"learning_rate": 0.1, "momentum": 0, "wd": 0.01, "rescale_grad": 0.5})
+add("ftml", "ftml", {"learning_rate": 0.1})
+add("ftml_all", "ftml", {"learning_rate": 0.05, "beta1": 0.5, "beta2": 0.99, "epsilon": 1e-6,
+                         "wd": 0.01, "rescale_grad": 0.5, "clip_gradient": C})
+add("ftrl", "ftrl", {})
+add("ftrl_all", "ftrl", {"learning_rate": 0.2, "lamda1": 0.05, "beta": 0.5, "wd": 0.01,
+                         "rescale_grad": 0.5, "clip_gradient": C})
+# Ftrl keeps its learning_rate aside: the scheduler's base_lr stands.
+add("ftrl_scheduler", "ftrl", {"learning_rate": 0.2},
+    scheduler={"kind": "factor", "args": {"step": 2, "factor": 0.5, "base_lr": 0.3}})
+add("adamax", "adamax", {})
+add("adamax_all", "adamax", {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "wd": 0.01,
+                             "rescale_grad": 0.5, "clip_gradient": C})
+add("nadam", "nadam", {})
+add("nadam_all", "nadam", {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6,
+                           "schedule_decay": 0.01, "wd": 0.01, "rescale_grad": 0.5,
+                           "clip_gradient": C})
+# Nadam's momentum schedule is one product over every update, whichever the index.
+add("nadam_two_params", "nadam", {"learning_rate": 0.01}, names=("fc_weight", "fc_bias"),
+    order=[0, 1, 0, 1, 1, 0, 0])
+add("lamb", "lamb", {})
+add("lamb_all", "lamb", {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-5,
+                         "wd": 0.01, "rescale_grad": 0.5, "clip_gradient": C, "lower_bound": 0.5,
+                         "upper_bound": 2.0})
+add("lamb_upper_bound", "lamb", {"learning_rate": 0.01, "upper_bound": 0.8, "wd": 0.1})
+add("lamb_no_bias_correction", "lamb", {"learning_rate": 0.01, "bias_correction": 0},
+    names=("fc_weight", "fc_bias"), order=[0, 1, 0, 1, 0, 1])
+
+add("lars", "lars", {"learning_rate": 0.1}, names=("fc_weight", "fc_bias"), order=[0, 1, 0, 1, 0])
+add("lars_mom", "lars", {"learning_rate": 0.1, "momentum": 0.9, "eta": 0.01, "wd": 0.01},
+    names=("fc_weight", "fc_bias", "bn_gamma"), order=[0, 1, 2, 0, 1, 2, 0])
+add("lars_all", "lars", {"learning_rate": 0.1, "momentum": 0.8, "eta": 0.02, "eps": 1e-3,
+                         "wd": 0.01, "rescale_grad": 0.5, "clip_gradient": C})
+# The momentum follows the scheduler's changes of rate (momentum_correction), or not.
+add("lars_scheduler", "lars", {"momentum": 0.9, "eta": 0.01},
+    names=("fc_weight", "fc_bias"), order=[0, 1, 0, 1, 0, 1, 0],
+    scheduler={"kind": "factor", "args": {"step": 2, "factor": 0.5, "base_lr": 0.2}})
+add("lars_no_correction", "lars", {"momentum": 0.9, "eta": 0.01, "momentum_correction": 0},
+    names=("fc_weight", "fc_bias"), order=[0, 1, 0, 1, 0, 1, 0],
+    scheduler={"kind": "factor", "args": {"step": 2, "factor": 0.5, "base_lr": 0.2}})
 
 write_json(os.path.join(out, "updates.json"), cases)
 

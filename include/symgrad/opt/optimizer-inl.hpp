@@ -16,6 +16,13 @@ SYMGRAD_INLINE const std::vector<Registered>& registry() {
       {"adagrad", build<AdaGrad, AdaGradOptions>},
       {"rmsprop", build<RMSProp, RMSPropOptions>},
       {"adadelta", build<AdaDelta, AdaDeltaOptions>},
+      {"signum", build<Signum, SignumOptions>},
+      {"ftml", build<FTML, FTMLOptions>},
+      {"ftrl", build<Ftrl, FtrlOptions>},
+      {"adamax", build<Adamax, AdamaxOptions>},
+      {"nadam", build<Nadam, NadamOptions>},
+      {"lamb", build<LAMB, LAMBOptions>},
+      {"lars", build<LARS, LARSOptions>},
   };
   return r;
 }

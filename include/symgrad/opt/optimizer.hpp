@@ -1,6 +1,7 @@
-// mx.optimizer: SGD, NAG, Adam, AdaGrad, RMSProp and AdaDelta with MXNet 1.9.1's update rules
-// (python/mxnet/optimizer/optimizer.py and the kernels of src/operator/optimizer_op-inl.h), and
-// create() by name as MXNet's registry.
+// mx.optimizer: SGD, NAG, Adam, AdaGrad, RMSProp, AdaDelta, Signum, FTML, Ftrl, Adamax, Nadam,
+// LAMB and LARS with MXNet 1.9.1's update rules (python/mxnet/optimizer/optimizer.py and the
+// kernels of src/operator/optimizer_op-inl.h, contrib/multi_lamb.cc and contrib/multi_lars-inl.h),
+// and create() by name as MXNet's registry.
 //   auto o = sg::opt::create("sgd", {{"learning_rate", 0.1}, {"momentum", 0.9}});
 //   o->update(0, weight, grad);                        // state made on the first call per index
 //   sg::opt::Adam adam({.learning_rate = 0.01, .wd = 1e-4});
@@ -26,8 +27,9 @@
 //   bias correction, schedulers); MXNet's state pickles restart them.
 //
 // One header each: optimizer_base.hpp (Optimizer, the interface), sgd.hpp, nag.hpp, adam.hpp,
-// adagrad.hpp, rmsprop.hpp and adadelta.hpp; each optimizer's options list MXNet's keyword
-// arguments with MXNet's defaults, the optimizer's own first, then those of every optimizer.
+// adagrad.hpp, rmsprop.hpp, adadelta.hpp, signum.hpp, ftml.hpp, ftrl.hpp, adamax.hpp, nadam.hpp,
+// lamb.hpp and lars.hpp; each optimizer's options list MXNet's keyword arguments with MXNet's
+// defaults, the optimizer's own first, then those of every optimizer.
 #pragma once
 #include <algorithm>
 #include <cctype>
@@ -42,11 +44,18 @@
 #include "adadelta.hpp"
 #include "adagrad.hpp"
 #include "adam.hpp"
+#include "adamax.hpp"
+#include "ftml.hpp"
+#include "ftrl.hpp"
+#include "lamb.hpp"
+#include "lars.hpp"
 #include "lr_scheduler.hpp"
+#include "nadam.hpp"
 #include "nag.hpp"
 #include "optimizer_base.hpp"
 #include "rmsprop.hpp"
 #include "sgd.hpp"
+#include "signum.hpp"
 
 namespace SYMGRAD_NS::opt {
 
@@ -85,8 +94,7 @@ inline std::unique_ptr<Optimizer> create(const std::string& name,
   detail::Params p(key, params);
   for (const auto& r : detail::registry())
     if (key == r.name) return r.make(p, std::move(lr_scheduler));
-  static const std::vector<std::string> mxnet_only = {"signum", "ftml",  "lars", "lbsgd",  "lamb",  "dcasgd",
-                                                      "sgld",   "ccsgd", "ftrl", "adamax", "nadam", "test"};
+  static const std::vector<std::string> mxnet_only = {"lbsgd", "dcasgd", "sgld", "ccsgd", "test"};
   const auto& known = detail::optimizer_names();
   std::string m = "opt::create: unknown optimizer '" + name + "'.";
   if (std::find(mxnet_only.begin(), mxnet_only.end(), key) != mxnet_only.end())

@@ -37,7 +37,7 @@ SYMGRAD_INLINE void Optimizer::update(std::size_t index, NDArray& weight, const 
     if (!(st.context() == weight.context())) st = st.copy_to(weight.context());
   slot.count += 1;
   num_update_ = std::max(num_update_, slot.count);
-  apply({get_lr(index), get_wd(index), slot.count}, weight, grad, slot.state);
+  apply({get_lr(index), get_wd(index), slot.count, index}, weight, grad, slot.state);
 }
 SYMGRAD_INLINE bool Optimizer::has_gpu_kernel() const { return false; }
 SYMGRAD_INLINE void Optimizer::set_param_names(const std::vector<std::string>& idx2name) {
@@ -87,6 +87,11 @@ SYMGRAD_INLINE void Optimizer::save_states(const std::string& path) const {
     out[p + "update_count"] = count_array(slot.count);
   }
   out["num_update"] = count_array(num_update_);
+  for (const auto& [key, v] : global_states()) {
+    NDArray a(Shape{1}, cpu(), DType::float64);
+    a.data<double>()[0] = v;
+    out[key] = a;
+  }
   nd::save(path, out);
 }
 SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
@@ -106,9 +111,17 @@ SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
   std::map<std::size_t, std::vector<bool>> seen;
   std::map<std::size_t, bool> counted;
   std::optional<std::int64_t> num_update;
+  auto globals = global_states();
   for (const auto& [key, arr] : in) {
     if (key == "num_update") {
       num_update = read_count(arr, key, bad);
+      continue;
+    }
+    if (auto g = globals.find(key); g != globals.end()) {
+      if (arr.size() != 1 || arr.dtype() != DType::float64)
+        throw bad("'" + key + "' must be one float64 value, got " + std::string(dtype_name(arr.dtype())) +
+                  " of shape " + arr.shape().str());
+      g->second = arr.data<double>()[0];
       continue;
     }
     auto colon = key.find(':');
@@ -155,6 +168,7 @@ SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
   }
   slots_ = std::move(slots);
   num_update_ = num_update.value_or(max_count);
+  set_global_states(globals);
 }
 SYMGRAD_INLINE Optimizer::Optimizer(const detail::Common& c)
     : lr_scheduler_(c.lr_scheduler),
@@ -172,6 +186,12 @@ SYMGRAD_INLINE Optimizer::Optimizer(const detail::Common& c)
   }
 }
 SYMGRAD_INLINE std::string Optimizer::describe() const { return name(); }
+SYMGRAD_INLINE std::string Optimizer::param_name(std::size_t index) const {
+  return index < idx2name_.size() && !idx2name_[index].empty() ? idx2name_[index] : std::to_string(index);
+}
+SYMGRAD_INLINE bool Optimizer::decayed_by_default(const std::string& name) const {
+  return name.ends_with("_weight") || name.ends_with("_gamma");
+}
 SYMGRAD_INLINE std::string Optimizer::where(std::size_t index) const {
   std::string s = name() + ".update: index " + std::to_string(index);
   if (index < idx2name_.size() && !idx2name_[index].empty()) s += " ('" + idx2name_[index] + "')";
@@ -229,7 +249,7 @@ SYMGRAD_INLINE void Optimizer::rebuild_mults() {
   for (const auto& [k, v] : user_lr_mult_) lr_mult_[k] = v;
   wd_mult_.clear();
   for (const auto& n : idx2name_)
-    if (!n.empty() && !n.ends_with("_weight") && !n.ends_with("_gamma")) wd_mult_[n] = 0.0;
+    if (!n.empty() && !decayed_by_default(n)) wd_mult_[n] = 0.0;
   for (const auto& [k, v] : sym_wd_mult_) wd_mult_[k] = v;
   for (const auto& [k, v] : user_wd_mult_) wd_mult_[k] = v;
 }

@@ -66,9 +66,10 @@ std::string num(double v);
 
 // What one step of an optimizer sees, besides the arrays.
 struct StepArgs {
-  double lr;       // scheduler/learning_rate x lr_mult
-  double wd;       // wd x wd_mult
-  std::int64_t t;  // this index's update count, 1-based (Adam's bias correction)
+  double lr;              // scheduler/learning_rate x lr_mult
+  double wd;              // wd x wd_mult
+  std::int64_t t;         // this index's update count, 1-based (Adam's bias correction)
+  std::size_t index = 0;  // the index updated (LARS reads its name)
 };
 
 class Optimizer {
@@ -118,7 +119,8 @@ class Optimizer {
   const std::vector<NDArray>* state(std::size_t index) const;
 
   // Writes every index's state as "<index>:<state name>", its update count as
-  // "<index>:update_count" and "num_update", in nd::save's format (temporary file + rename).
+  // "<index>:update_count", "num_update" and any optimizer-wide state by name, in nd::save's
+  // format (temporary file + rename).
   void save_states(const std::string& path) const;
   // Replaces all states and counts with those of a file from save_states.
   void load_states(const std::string& path);
@@ -131,8 +133,17 @@ class Optimizer {
                      std::vector<NDArray>& state) = 0;
   // "SGD(momentum=0.9)": the optimizer in messages.
   virtual std::string describe() const;
+  // State of the whole optimizer besides the per-index arrays (Nadam's momentum schedule):
+  // save_states writes each as a float64 scalar under its name, load_states gives them back.
+  virtual std::map<std::string, double> global_states() const { return {}; }
+  virtual void set_global_states(const std::map<std::string, double>& /*states*/) {}
 
   bool clips() const { return clip_gradient_ > 0; }
+  // The argument name of an index (set_param_names), or the index in decimal (as MXNet).
+  std::string param_name(std::size_t index) const;
+  // Whether an argument of this name gets weight decay unless a multiplier says otherwise:
+  // names ending in _weight or _gamma (MXNet's Optimizer; LARS: _weight only).
+  virtual bool decayed_by_default(const std::string& name) const;
 
   // Runs f(T{}) with T the weight's element type (checked float in update()).
   template <class F>
