@@ -190,6 +190,19 @@ inline std::int64_t block_rows(std::int64_t K, std::int64_t Fg, std::int64_t cap
   return (K + nb - 1) / nb;
 }
 
+// A 1x1 kernel with a stride (and no padding) reads only the pixels on the stride's grid: those
+// are gathered into a (N, C, out) copy, on which it is a 1x1 stride-1 convolution.
+inline bool strided_one_by_one(const Geo& g) {
+  return g.k_size() == 1 && g.s != std::array<std::int64_t, 3>{1, 1, 1} &&
+         g.p == std::array<std::int64_t, 3>{0, 0, 0};
+}
+inline Geo subsampled(const Geo& g) {
+  Geo r = g;
+  r.in = g.out;
+  r.s = {1, 1, 1};
+  return r;
+}
+
 // Rows [k0, k1) of every group's weights (G, Fg, K) in slivers of kMr filters, filter i of row k
 // of sliver v at ap[(v · kc + k - k0) · kMr + i]; rows past Fg are zero.
 template <class T>
@@ -377,8 +390,11 @@ template <class T>
 std::int64_t conv_gemm_scratch(const Geo& g, std::size_t threads) {
   const std::int64_t kc = cg_detail::block_rows(g.col_rows(), g.fg());
   const std::int64_t slivers = (g.fg() + cg_detail::kMr - 1) / cg_detail::kMr;
-  return std::max(std::int64_t(threads) * kc * 2 * cg_detail::vec<T>() + g.G * slivers * cg_detail::kMr * kc,
-                  cg_detail::direct_fits(g) ? cg_detail::direct_scratch<T>(g) : 0);
+  const std::int64_t panels =
+      std::int64_t(threads) * kc * 2 * cg_detail::vec<T>() + g.G * slivers * cg_detail::kMr * kc;
+  if (cg_detail::strided_one_by_one(g))  // the subsampled input, then a 1x1 stride-1 convolution
+    return g.N * g.C * g.out_size() + 16 + conv_gemm_scratch<T>(cg_detail::subsampled(g), threads);
+  return std::max(panels, cg_detail::direct_fits(g) ? cg_detail::direct_scratch<T>(g) : 0);
 }
 
 // y (N, F, out) = (or += with `accumulate`) the convolution of x with w, then the epilogue e
@@ -388,6 +404,29 @@ void conv_gemm_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumu
                        const Epilogue<T>* e, std::size_t threads) {
   using namespace cg_detail;
   if (direct_fits(g)) return direct_forward(g, xs, ws, y, accumulate, scratch, e, threads);
+  if (strided_one_by_one(g)) {  // the pixels the kernel reads, gathered once; then stride 1
+    const std::int64_t planes = g.N * g.C, OS = g.out_size();
+    T* xsub = scratch;
+    auto gather = [&](std::size_t th, std::size_t nt) {
+      for (std::int64_t pl = planes * std::int64_t(th) / std::int64_t(nt);
+           pl < planes * std::int64_t(th + 1) / std::int64_t(nt); ++pl) {
+        const T* src = xs + pl * g.in_size();
+        T* dst = xsub + pl * OS;
+        for (std::int64_t a = 0; a < g.out[0]; ++a)
+          for (std::int64_t b = 0; b < g.out[1]; ++b) {
+            const T* row = src + (a * g.s[0] * g.in[1] + b * g.s[1]) * g.in[2];
+            T* d = dst + (a * g.out[1] + b) * g.out[2];
+            for (std::int64_t c = 0; c < g.out[2]; ++c) d[c] = row[c * g.s[2]];
+          }
+      }
+    };
+    const std::size_t nt = std::min<std::size_t>(threads, std::size_t(planes));
+    if (nt <= 1)
+      gather(0, 1);
+    else
+      host::ThreadPool::instance().run(nt, [&](std::size_t th) { gather(th, nt); });
+    return conv_gemm_forward(subsampled(g), xsub, ws, y, accumulate, xsub + planes * OS + 16, e, threads);
+  }
   constexpr int L = vec<T>();
   const std::int64_t P = g.out_size(), K = g.col_rows(), Fg = g.fg(), Cg = g.cg(), IS = g.in_size();
   const std::int64_t kc = block_rows(K, Fg), full = P / (2 * L), panels = full + (P % (2 * L) + L - 1) / L;
