@@ -192,7 +192,7 @@ TEST_CASE("convolution GEMM: the library's own kernel gives im2col + BLAS's outp
       {{1, 2, 5, 6, 7}, {.kernel = {2, 3, 2}, .stride = {1, 2, 1}, .pad = {1, 0, 1}, .num_filter = 3}},
       {{1, 8, 40, 3}, {.kernel = {1, 1}, .num_filter = 16, .no_bias = true}},
       {{2, 12, 9, 8}, {.kernel = {1, 1}, .stride = {2, 3}, .num_filter = 10}},  // 1x1 with a stride: gathered
-      {{2, 3, 6, 56}, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 7}},  // stride 1, wide rows
+      {{2, 3, 6, 56}, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 7}},      // stride 1, wide rows
       {{1, 4, 5, 20}, {.kernel = {3, 5}, .dilate = {1, 2}, .pad = {2, 1}, .num_filter = 6, .num_group = 2}},
       {{1, 300, 7, 7}, {.kernel = {3, 3}, .pad = {1, 1}, .num_filter = 8}},  // stride 1, several blocks
       {{2, 2, 4, 5, 6}, {.kernel = {3, 3, 3}, .pad = {1, 1, 1}, .num_filter = 2}},

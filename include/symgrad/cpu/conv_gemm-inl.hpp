@@ -29,6 +29,7 @@ namespace cg_detail {
 
 inline constexpr std::int64_t kKc = 512;  // rows of col per block, at most
 inline constexpr int kMr = 6;             // filters per micro-kernel call
+inline constexpr int kGroup = 8;          // panels per sliver pass, where the weights do not fit L2
 
 template <class T>
 constexpr int vec() {
@@ -390,8 +391,8 @@ template <class T>
 std::int64_t conv_gemm_scratch(const Geo& g, std::size_t threads) {
   const std::int64_t kc = cg_detail::block_rows(g.col_rows(), g.fg());
   const std::int64_t slivers = (g.fg() + cg_detail::kMr - 1) / cg_detail::kMr;
-  const std::int64_t panels =
-      std::int64_t(threads) * kc * 2 * cg_detail::vec<T>() + g.G * slivers * cg_detail::kMr * kc;
+  const std::int64_t panels = std::int64_t(threads) * cg_detail::kGroup * kc * 2 * cg_detail::vec<T>() +
+                              g.G * slivers * cg_detail::kMr * kc;
   if (cg_detail::strided_one_by_one(g))  // the subsampled input, then a 1x1 stride-1 convolution
     return g.N * g.C * g.out_size() + 16 + conv_gemm_scratch<T>(cg_detail::subsampled(g), threads);
   return std::max(panels, cg_detail::direct_fits(g) ? cg_detail::direct_scratch<T>(g) : 0);
@@ -434,43 +435,59 @@ void conv_gemm_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumu
   const bool one_by_one = g.k_size() == 1 && g.s == std::array<std::int64_t, 3>{1, 1, 1} &&
                           g.p == std::array<std::int64_t, 3>{0, 0, 0};
   threads = std::max<std::size_t>(1, std::min<std::size_t>(threads, std::size_t(tasks)));
-  T* ap = scratch + std::int64_t(threads) * kc * 2 * L;
+  // Where a block of weights would not stay in L2, each sliver runs over a group of panels (of
+  // one sample and group), so the weights are read once per group instead of once per panel.
+  const std::int64_t group = Fg * kc * std::int64_t(sizeof(T)) > (256 << 10) ? kGroup : 1;
+  T* ap = scratch + std::int64_t(threads) * kGroup * kc * 2 * L;
   std::int64_t k0 = 0, k1 = 0;
   // Per block of rows: the weights packed (every group's slivers, zero rows past Fg), then the
   // threads' panels.
   auto body = [&](std::size_t th) {
-    T* bp = scratch + std::int64_t(th) * kc * 2 * L;
+    T* bp = scratch + std::int64_t(th) * kGroup * kc * 2 * L;
     const std::int64_t t0 = tasks * std::int64_t(th) / std::int64_t(threads),
                        t1 = tasks * std::int64_t(th + 1) / std::int64_t(threads);
-    for (std::int64_t task = t0; task < t1; ++task) {
-      const std::int64_t pb = task % panels, ng = task / panels, gr = ng % g.G, n = ng / g.G;
-      const std::int64_t p0 = pb < full ? pb * 2 * L : full * 2 * L + (pb - full) * L;
-      const int nb = pb < full ? 2 : 1;
-      const std::int64_t cols = std::min<std::int64_t>(nb * L, P - p0), f_base = gr * Fg;
-      T* yg = y + (n * g.F + f_base) * P + p0;
-      const T* rg = e && e->residual ? e->residual + (n * g.F + f_base) * P + p0 : nullptr;
+    struct Panel {
+      const T* b;
+      std::int64_t ldb, cols, p0;
+      int nb;
+    };
+    Panel pan[kGroup];
+    for (std::int64_t task = t0; task < t1;) {
+      const std::int64_t ng = task / panels, gr = ng % g.G, n = ng / g.G, f_base = gr * Fg;
+      const std::int64_t end = std::min({t1, (ng + 1) * panels, task + group});
       const T* xg = xs + (n * g.C + gr * Cg) * IS;
-      // A 1x1 kernel's full panels are rows of the image itself; the others are packed.
-      const bool direct = one_by_one && cols == nb * L;
-      const T* b = direct ? xg + k0 * P + p0 : bp;
-      const std::int64_t ldb = direct ? P : nb * L;
-      if (!direct) pack(g, xg, k0, k1, p0, cols, nb * L, bp);
+      int np = 0;
+      for (std::int64_t tk = task; tk < end; ++tk, ++np) {
+        const std::int64_t pb = tk % panels, p0 = pb < full ? pb * 2 * L : full * 2 * L + (pb - full) * L;
+        const int nb = pb < full ? 2 : 1;
+        const std::int64_t cols = std::min<std::int64_t>(nb * L, P - p0);
+        // A 1x1 kernel's full panels are rows of the image itself; the others are packed.
+        const bool direct = one_by_one && cols == nb * L;
+        T* buf = bp + np * kc * 2 * L;
+        if (!direct) pack(g, xg, k0, k1, p0, cols, nb * L, buf);
+        pan[np] = {direct ? xg + k0 * P + p0 : buf, direct ? P : nb * L, cols, p0, nb};
+      }
       for (std::int64_t sv = 0; sv < slivers; ++sv) {
         const std::int64_t f = sv * kMr;
         const int m = static_cast<int>(std::min<std::int64_t>(kMr, Fg - f));
-        const Tile<T> t{yg + f * P,
-                        P,
-                        cols,
-                        f_base + f,
-                        k0 > 0 || accumulate,
-                        k1 == K ? e : nullptr,
-                        rg ? rg + f * P : nullptr};
         const T* a = ap + (gr * slivers + sv) * kc * kMr;
-        if (nb == 2)
-          micro_rows<2>(m, k1 - k0, a, kMr, b, ldb, t);
-        else
-          micro_rows<1>(m, k1 - k0, a, kMr, b, ldb, t);
+        for (int j = 0; j < np; ++j) {
+          const Panel& q = pan[j];
+          const std::int64_t at = (n * g.F + f_base + f) * P + q.p0;
+          const Tile<T> t{y + at,
+                          P,
+                          q.cols,
+                          f_base + f,
+                          k0 > 0 || accumulate,
+                          k1 == K ? e : nullptr,
+                          e && e->residual ? e->residual + at : nullptr};
+          if (q.nb == 2)
+            micro_rows<2>(m, k1 - k0, a, kMr, q.b, q.ldb, t);
+          else
+            micro_rows<1>(m, k1 - k0, a, kMr, q.b, q.ldb, t);
+        }
       }
+      task = end;
     }
   };
   for (k0 = 0; k0 < K; k0 = k1) {
