@@ -11,6 +11,7 @@
 #include "train/initializer.hpp"
 #include "train/metric.hpp"
 #include "train/module.hpp"
+#include "train/monitor.hpp"
 #if defined(SYMGRAD_HEADER_ONLY)
 #include "train/all-inl.hpp"
 #endif

@@ -47,6 +47,8 @@ struct Executor::State {
   RunCtx run;
   nd::random::Generator rng;
   NDArray workspace;  // shared scratch of the steps (the largest workspace_bytes)
+  MonitorCallback monitor;
+  bool monitor_all = false;
   bool forward_train_done = false;
 
   void set_input(std::string_view name, const NDArray& a) {
@@ -112,8 +114,18 @@ struct Executor::State {
 namespace SYMGRAD_NS {
 
 namespace exec {
-inline void run_steps(std::vector<Step>& steps, const RunCtx& run) {
+// The names a monitor callback sees: "<node>_<name>" for an operator's input or output name.
+inline std::string monitor_name(const Step& st, std::size_t j, bool output) {
+  const auto names = output ? st.op->outputs() : st.op->arguments();
+  return st.name + "_" + (j < names.size() ? names[j] : (output ? "output" : "input") + std::to_string(j));
+}
+
+inline void run_steps(std::vector<Step>& steps, const RunCtx& run,
+                      const Executor::MonitorCallback* monitor = nullptr, bool monitor_all = false) {
   for (auto& st : steps) {
+    if (monitor && monitor_all)
+      for (std::size_t j = 0; j < st.in.size(); ++j)
+        if (!st.in[j].is_none()) (*monitor)(monitor_name(st, j, false), st.in[j]);
     try {
       if (run.ctx.device_type == DeviceType::cpu)
         st.op->forward(run, st.in, st.out, st.req);
@@ -127,6 +139,10 @@ inline void run_steps(std::vector<Step>& steps, const RunCtx& run) {
         name.resize(name.size() - suffix.size()), type = type.substr(prefix.size()) + ", backward";
       throw ValueError(name + " (" + type + "): " + e.message);
     }
+    if (monitor)
+      for (std::size_t j = 0; j < st.out.size(); ++j)
+        if (st.req[j] != OpReq::null && !st.out[j].is_none())
+          (*monitor)(monitor_name(st, j, true), st.out[j]);
   }
 }
 }  // namespace exec
@@ -205,6 +221,11 @@ SYMGRAD_INLINE const std::vector<std::string>& Executor::list_auxiliary_states()
 }
 SYMGRAD_INLINE const std::vector<OpReq>& Executor::grad_req() const { return cstate().grad_req; }
 SYMGRAD_INLINE void Executor::seed(std::uint64_t s) { state().rng.seed(s); }
+SYMGRAD_INLINE void Executor::set_monitor_callback(MonitorCallback callback, bool monitor_all) {
+  auto& s = state();
+  s.monitor = std::move(callback);
+  s.monitor_all = monitor_all;
+}
 
 SYMGRAD_INLINE void Executor::copy_params_from(const std::map<std::string, NDArray>& arg_params,
                                                const std::map<std::string, NDArray>& aux_params,
@@ -260,7 +281,8 @@ SYMGRAD_INLINE std::vector<NDArray>& Executor::run_forward(bool is_train) {
   auto& s = state();
   s.sync_all();
   s.run.is_train = is_train;
-  exec::run_steps(!is_train && !s.infer.empty() ? s.infer : s.fwd, s.run);
+  const bool fused = !is_train && !s.infer.empty() && !s.monitor;
+  exec::run_steps(fused ? s.infer : s.fwd, s.run, s.monitor ? &s.monitor : nullptr, s.monitor_all);
   s.forward_train_done = is_train;
   return s.outputs;
 }
@@ -278,7 +300,7 @@ SYMGRAD_INLINE void Executor::run_backward() {
         "last training forward pass");
   s.sync_all();
   s.run.is_train = true;
-  exec::run_steps(s.bwd, s.run);
+  exec::run_steps(s.bwd, s.run, s.monitor ? &s.monitor : nullptr, s.monitor_all);
 }
 
 }  // namespace SYMGRAD_NS

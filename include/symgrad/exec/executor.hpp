@@ -3,6 +3,7 @@
 // calls; forward() and backward() then run those steps and allocate nothing.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -59,6 +60,14 @@ class Executor {
 
   // Human-readable list of the steps (node, operator, output shapes).
   std::string debug_str() const;
+
+  // Called after every step of forward and backward with each array the step wrote, named
+  // "<node>_<output>" (fc1_output, bn_mean; backward steps: fc1_backward_<input>), as MXNet's
+  // executor monitor callback; with monitor_all, also with the step's inputs
+  // ("<node>_<argument>", before the step runs). While a callback is set, forward(is_train =
+  // false) runs the plain steps, so every intermediate array is seen. An empty function removes it.
+  using MonitorCallback = std::function<void(const std::string& name, const NDArray& array)>;
+  void set_monitor_callback(MonitorCallback callback, bool monitor_all = false);
 
   // Internal: used by Symbol::simple_bind and Symbol::bind.
   struct BindSpec {

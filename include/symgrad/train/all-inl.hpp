@@ -15,3 +15,4 @@
 #include "metric_registry-inl.hpp"
 #include "metric_regression-inl.hpp"
 #include "module-inl.hpp"
+#include "monitor-inl.hpp"

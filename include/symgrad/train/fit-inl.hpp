@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <sstream>
+#include <string>
 #include <utility>
 
 #include "module.hpp"
+#include "monitor.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_FIT)
 namespace SYMGRAD_NS {
@@ -29,6 +32,7 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
   auto validation_metric = f.validation_metric ? make_metric(*f.validation_metric) : eval_metric;
   const Logger& log = o_.logger;
   CurveWriter curve(f.curve_csv, f.curve_svg);
+  if (f.monitor) f.monitor->install(exec_);
   for (int epoch = f.begin_epoch; epoch < f.num_epoch; ++epoch) {
     auto tic = std::chrono::steady_clock::now();
     eval_metric->reset();
@@ -47,8 +51,15 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
       }
       if (!got) break;
       const io::DataBatch& batch = train.value();
+      if (f.monitor) f.monitor->tic();
       forward_backward(batch);
       update();
+      if (f.monitor) {  // MXNet's toc_print, through the module's logger
+        std::ostringstream lines;
+        f.monitor->toc_print(lines);
+        std::string line;
+        for (std::istringstream in(lines.str()); std::getline(in, line);) log(line);
+      }
       update_metric(*eval_metric, batch.label);
       BatchEndParam p{epoch, nbatch, eval_metric.get(), &log};
       if (f.batch_end_callback) f.batch_end_callback(p);

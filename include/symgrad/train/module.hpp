@@ -74,6 +74,8 @@ struct InitOptimizerOptions {
 using MetricSpec = std::variant<std::string, std::vector<std::string>, std::shared_ptr<metric::EvalMetric>>;
 std::shared_ptr<metric::EvalMetric> make_metric(const MetricSpec& m);
 
+class Monitor;  // train/monitor.hpp
+
 struct FitOptions {
   io::DataIter* eval_data = nullptr;
   MetricSpec eval_metric = std::string("acc");
@@ -98,6 +100,8 @@ struct FitOptions {
   std::string curve_csv = {};     // per-epoch metrics as CSV (and an SVG beside it with curve_svg)
   std::string curve_svg = {};
   std::uint64_t seed = 0;
+  Monitor* monitor =
+      nullptr;  // installed on the module's executor; tic() before and toc_print() after each batch
 };
 
 class Module {
