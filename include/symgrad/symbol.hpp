@@ -1,7 +1,9 @@
 // symgrad's symbolic API: Symbol, var, group, every operator (sym::fully_connected ... as runtime
-// symbols, and the typed forms of the non-elementwise ones), infer_shape, symbol JSON, bind and
-// the Executor. Typed elementwise expressions with compiled kernels are in <symgrad/typed.hpp>.
+// symbols, and the typed forms of the non-elementwise ones), infer_shape, symbol JSON, bind, the
+// Executor and the profiler (sg::profiler). Typed elementwise expressions with compiled kernels
+// are in <symgrad/typed.hpp>.
 #pragma once
+#include "core/profiler.hpp"
 #include "exec/executor.hpp"
 #include "ndarray.hpp"
 #include "ops/activation.hpp"

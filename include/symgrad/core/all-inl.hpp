@@ -3,4 +3,5 @@
 #pragma once
 #include "attrs-inl.hpp"
 #include "core-inl.hpp"
+#include "profiler-inl.hpp"
 #include "strings-inl.hpp"

@@ -6,6 +6,7 @@
 #include <memory>
 #include <utility>
 
+#include "../core/profiler.hpp"
 #include "../core/strings.hpp"
 #include "../ndarray/random.hpp"
 #include "../ops/operator.hpp"
@@ -120,9 +121,21 @@ inline std::string monitor_name(const Step& st, std::size_t j, bool output) {
   return st.name + "_" + (j < names.size() ? names[j] : (output ? "output" : "input") + std::to_string(j));
 }
 
+// The profiler's record of a step: its node, operator and output shapes.
+inline void profile_step(const Step& st, const char* pass, std::int64_t t0) {
+  std::string shapes;
+  for (const auto& a : st.out)
+    shapes += (shapes.empty() ? "" : " ") + (a.is_none() ? std::string("-") : a.shape().str());
+  profiler::detail::record(
+      "operator", st.name, t0, profiler::detail::now_ns(),
+      "\"op\": \"" + st.op->type_name() + "\", \"pass\": \"" + pass + "\", \"shapes\": \"" + shapes + "\"");
+}
+
 inline void run_steps(std::vector<Step>& steps, const RunCtx& run,
-                      const Executor::MonitorCallback* monitor = nullptr, bool monitor_all = false) {
+                      const Executor::MonitorCallback* monitor = nullptr, bool monitor_all = false,
+                      const char* pass = "forward") {
   for (auto& st : steps) {
+    const std::int64_t t0 = profiler::running() ? profiler::detail::now_ns() : 0;
     if (monitor && monitor_all)
       for (std::size_t j = 0; j < st.in.size(); ++j)
         if (!st.in[j].is_none()) (*monitor)(monitor_name(st, j, false), st.in[j]);
@@ -139,6 +152,7 @@ inline void run_steps(std::vector<Step>& steps, const RunCtx& run,
         name.resize(name.size() - suffix.size()), type = type.substr(prefix.size()) + ", backward";
       throw ValueError(name + " (" + type + "): " + e.message);
     }
+    if (t0) profile_step(st, pass, t0);
     if (monitor)
       for (std::size_t j = 0; j < st.out.size(); ++j)
         if (st.req[j] != OpReq::null && !st.out[j].is_none())
@@ -300,7 +314,7 @@ SYMGRAD_INLINE void Executor::run_backward() {
         "last training forward pass");
   s.sync_all();
   s.run.is_train = true;
-  exec::run_steps(s.bwd, s.run, s.monitor ? &s.monitor : nullptr, s.monitor_all);
+  exec::run_steps(s.bwd, s.run, s.monitor ? &s.monitor : nullptr, s.monitor_all, "backward");
 }
 
 }  // namespace SYMGRAD_NS

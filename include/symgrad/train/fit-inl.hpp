@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "../core/profiler.hpp"
 #include "module.hpp"
 #include "monitor.hpp"
 
@@ -42,7 +43,11 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
     for (;;) {
       // With a distributed store, the epoch ends for all workers when any worker's part does
       // (parts may differ by a batch); otherwise the others would wait for it in the next sum.
-      const bool got = train.next();
+      bool got;
+      {
+        profiler::Scope wait("DataIter", "next");  // time waiting for the batch
+        got = train.next();
+      }
       if (kv_ && !kv_->all_workers(got)) {
         if (got)
           log("Epoch[" + std::to_string(epoch) + "] ends after " + std::to_string(nbatch) +

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <utility>
+#include "../core/profiler.hpp"
 #include "../symbol/graph.hpp"
 #include "module.hpp"
 
@@ -38,7 +39,10 @@ SYMGRAD_INLINE void Module::update() {
     return;
   }
   for (std::size_t i : update_index_) kv_grads_.push_back(grads[i]), kv_weights_.push_back(args[i]);
-  kv_->pushpull(kv_keys_, kv_grads_, kv_weights_);
+  {
+    profiler::Scope comm("kvstore", "pushpull");
+    kv_->pushpull(kv_keys_, kv_grads_, kv_weights_);
+  }
   kv_grads_.clear();  // keeps the capacity, drops the references to the executor's arrays
   kv_weights_.clear();
 }
