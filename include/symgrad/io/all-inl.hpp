@@ -2,6 +2,7 @@
 // or included by the entry headers in header-only mode. The image files (image, im2rec,
 // image_record_iter) are libsymgrad_image's (<symgrad/image.hpp>).
 #pragma once
+#include "csv_iter-inl.hpp"
 #include "data_iter_base-inl.hpp"
 #include "mnist_iter-inl.hpp"
 #include "ndarray_iter-inl.hpp"
