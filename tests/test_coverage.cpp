@@ -73,6 +73,9 @@ const std::map<std::string, std::string> kAliases = {
     {"flatten", "Flatten"},
     {"crop", "slice"},
     {"swapaxes", "SwapAxis"},
+    {"cast", "Cast"},
+    {"flip", "reverse"},
+    {"broadcast_axes", "broadcast_axis"},
 };
 
 const Shape s23{2, 3}, s234{2, 3, 4};
@@ -318,6 +321,31 @@ std::vector<Case> cases() {
                .attrs = {{"shape", "(0, -1)"}},
                .inputs = {s234},
                .golden = {"reshape_codes", "reshape_reverse"}});
+  c.push_back({.op = "Cast", .attrs = {{"dtype", "float64"}}, .inputs = {s23}, .golden = {"cast"}});
+  c.push_back({.op = "squeeze",
+               .attrs = {{"axis", "(1,)"}},
+               .inputs = {Shape{2, 1, 3}},
+               .golden = {"squeeze", "squeeze_all"}});
+  c.push_back({.op = "reverse", .attrs = {{"axis", "(0, 2)"}}, .inputs = {s234}, .golden = {"reverse"}});
+  c.push_back({.op = "broadcast_to",
+               .attrs = {{"shape", "(2, 0, 4)"}},
+               .inputs = {Shape{1, 3, 1}},
+               .golden = {"broadcast_to"}});
+  c.push_back({.op = "broadcast_axis",
+               .attrs = {{"axis", "(0, 2)"}, {"size", "(2, 4)"}},
+               .inputs = {Shape{1, 3, 1}},
+               .golden = {"broadcast_axis"}});
+  c.push_back({.op = "broadcast_like",
+               .inputs = {Shape{1, 3, 1}, s234},
+               .golden = {"broadcast_like", "broadcast_like_axes"}});
+  c.push_back({.op = "reshape_like",
+               .attrs = {{"lhs_begin", "1"}, {"rhs_begin", "1"}},
+               .inputs = {Shape{4, 6}, Shape{2, 2, 3}},
+               .golden = {"reshape_like", "reshape_like_range"}});
+  c.push_back({.op = "slice_like",
+               .attrs = {{"axes", "(1,)"}},
+               .inputs = {Shape{2, 4, 3}, s23},
+               .golden = {"slice_like", "slice_like_axes"}});
   c.push_back({.op = "Flatten", .inputs = {s234}, .golden = {"flatten"}});
   c.push_back({.op = "expand_dims", .attrs = {{"axis", "1"}}, .inputs = {s23}, .golden = {"expand_dims"}});
   c.push_back({.op = "transpose",

@@ -243,3 +243,21 @@ TEST_CASE("golden: Convolution, Pooling, BatchNorm") {
   run_golden("batchnorm_global", batch_norm(d, {.fix_gamma = false, .use_global_stats = true, .name = "bn"}),
              true, 1e-4, 1e-5);
 }
+
+TEST_CASE("golden: Cast, squeeze, reverse, broadcast_to/axis/like, reshape_like, slice_like") {
+  Symbol d = var("data"), l = var("lhs"), r = var("rhs");
+  run_golden("cast", cast(cast(d, sg::DType::float64) * 2, sg::DType::float32, "c"));
+  run_golden("squeeze", squeeze(d, {.axis = {1}}));
+  run_golden("squeeze_all", squeeze(d));
+  run_golden("reverse", flip(d, {0, 2}));
+  run_golden("broadcast_to", broadcast_to(d, {2, 0, 3}));
+  run_golden("broadcast_axis", broadcast_axis(d, {.axis = {0, 2}, .size = {2, 4}}));
+  run_golden("broadcast_like", broadcast_like(l, r));
+  run_golden("broadcast_like_axes",
+             broadcast_like(
+                 l, r, {.lhs_axes = std::vector<std::int64_t>{0}, .rhs_axes = std::vector<std::int64_t>{1}}));
+  run_golden("reshape_like", reshape_like(l, r));
+  run_golden("reshape_like_range", reshape_like(l, r, {.lhs_begin = 1, .rhs_begin = 1}));
+  run_golden("slice_like", slice_like(l, r));
+  run_golden("slice_like_axes", slice_like(l, r, {.axes = {-1}}));
+}

@@ -314,7 +314,8 @@ def main():
     import golden_norm
     import golden_act
     import golden_deconv
-    for family in (golden_norm, golden_act, golden_deconv):
+    import golden_layout
+    for family in (golden_norm, golden_act, golden_deconv, golden_layout):
         family.cases(case)
 
 

@@ -17,6 +17,8 @@
   X(add_n) \
   X(batch_norm) \
   X(broadcast) \
+  X(broadcast_to) \
+  X(cast) \
   X(concat) \
   X(convolution) \
   X(copy_like) \
@@ -25,6 +27,7 @@
   X(dropout) \
   X(elemwise) \
   X(embedding) \
+  X(flip) \
   X(fully_connected) \
   X(indexing) \
   X(init) \
@@ -41,7 +44,9 @@
   X(reshape) \
   X(rnn) \
   X(slice) \
+  X(slice_like) \
   X(softmax) \
+  X(squeeze) \
   X(stack) \
   X(tile) \
   X(transpose) \

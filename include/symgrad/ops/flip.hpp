@@ -1,0 +1,22 @@
+// reverse(data; axis) (alias flip): the elements in reverse order along each axis of `axis` (an
+// axis or a tuple; negative counts from the end). Shape: the data's.
+// Gradient: dy reversed along the same axes.
+#pragma once
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "../symbol/compose.hpp"
+
+namespace SYMGRAD_NS {
+namespace ops {
+// Operator class (ops/flip-inl.hpp).
+class Reverse;
+}  // namespace ops
+
+namespace sym {
+// flip(x, {1}): columns in reverse order. MXNet writes the node as `reverse`.
+Symbol reverse(const Symbol& data, std::vector<std::int64_t> axis, std::string_view name = {});
+Symbol flip(const Symbol& data, std::vector<std::int64_t> axis, std::string_view name = {});
+}  // namespace sym
+}  // namespace SYMGRAD_NS
