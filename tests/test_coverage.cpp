@@ -346,6 +346,44 @@ std::vector<Case> cases() {
                .attrs = {{"axes", "(1,)"}},
                .inputs = {Shape{2, 4, 3}, s23},
                .golden = {"slice_like", "slice_like_axes"}});
+  c.push_back({.op = "erf", .inputs = {s23}, .golden = {"erf"}});
+  for (const char* r : {"floor", "ceil", "round", "rint", "trunc", "fix"})
+    c.push_back({.op = r,
+                 .inputs = {s23},
+                 .grad = Grad::none,
+                 .golden = {std::string("rounding_") + r},
+                 .note = "a step function: its gradient is zero (as MXNet's)"});
+  c.push_back({.op = "smooth_l1",
+               .attrs = {{"scalar", "2.0"}},
+               .inputs = {s23},
+               .golden = {"smooth_l1"},
+               .domain = {0.3, 2.0}});
+  c.push_back({.op = "hard_sigmoid", .inputs = {s23}, .golden = {"hard_sigmoid", "hard_sigmoid_ab"}});
+  c.push_back({.op = "_arange",
+               .attrs = {{"start", "1"}, {"stop", "7"}, {"step", "2"}, {"repeat", "2"}},
+               .grad = Grad::none,
+               .golden = {"arange_repeat", "arange_float"},
+               .note = "a constant"});
+  c.push_back({.op = "SequenceMask",
+               .attrs = {{"use_sequence_length", "True"}, {"value", "-1"}},
+               .inputs = {s234, Shape{3}},
+               .golden = {"sequence_mask", "sequence_mask_axis1"},
+               .domain = {0.0, 2.9},
+               .int_inputs = {1}});
+  c.push_back({.op = "SequenceLast",
+               .attrs = {{"use_sequence_length", "True"}, {"axis", "1"}},
+               .inputs = {Shape{3, 4, 2}, Shape{3}},
+               .golden = {"sequence_last", "sequence_last_axis1", "sequence_last_nolen"},
+               .domain = {0.0, 6.9},  // lengths 1, 2, 3
+               .int_inputs = {1}});
+  c.push_back(
+      {.op = "SequenceReverse", .inputs = {s234}, .golden = {"sequence_reverse", "sequence_reverse_nolen"}});
+  c.push_back({.op = "take",
+               .attrs = {{"axis", "1"}},
+               .inputs = {s234, Shape{2, 2}},
+               .golden = {"take", "take_axis_wrap"},
+               .domain = {0.0, 2.9},
+               .int_inputs = {1}});
   c.push_back({.op = "Flatten", .inputs = {s234}, .golden = {"flatten"}});
   c.push_back({.op = "expand_dims", .attrs = {{"axis", "1"}}, .inputs = {s23}, .golden = {"expand_dims"}});
   c.push_back({.op = "transpose",

@@ -261,3 +261,29 @@ TEST_CASE("golden: Cast, squeeze, reverse, broadcast_to/axis/like, reshape_like,
   run_golden("slice_like", slice_like(l, r));
   run_golden("slice_like_axes", slice_like(l, r, {.axes = {-1}}));
 }
+
+TEST_CASE("golden: erf, rounding, smooth_l1, hard_sigmoid, _arange, Sequence*, take") {
+  Symbol d = var("data"), len = var("sequence_length"), a = var("a"), idx = var("indices");
+  run_golden("erf", erf(d));
+  run_golden("rounding_floor", floor(d));
+  run_golden("rounding_ceil", ceil(d));
+  run_golden("rounding_round", round(d));
+  run_golden("rounding_rint", rint(d));
+  run_golden("rounding_trunc", trunc(d));
+  run_golden("rounding_fix", fix(d));
+  run_golden("smooth_l1", smooth_l1(d, 2.0));
+  run_golden("hard_sigmoid", hard_sigmoid(d));
+  run_golden("hard_sigmoid_ab", hard_sigmoid(d, {.alpha = 0.3, .beta = 0.4}));
+  run_golden("arange_repeat", d * arange(1, {.stop = 7, .step = 2, .repeat = 2}));
+  run_golden("arange_float", broadcast_add(d, arange(0, {.stop = 1, .step = 0.3})));
+  const SequenceOptions with_len{.use_sequence_length = true};
+  run_golden("sequence_mask", sequence_mask(d, len, {.use_sequence_length = true, .value = -1.5}));
+  run_golden("sequence_mask_axis1", sequence_mask(d, len, {.use_sequence_length = true, .axis = 1}));
+  run_golden("sequence_last", sequence_last(d, len, with_len));
+  run_golden("sequence_last_axis1", sequence_last(d, len, {.use_sequence_length = true, .axis = 1}));
+  run_golden("sequence_last_nolen", sequence_last(d, Symbol()));
+  run_golden("sequence_reverse", sequence_reverse(d, len, with_len));
+  run_golden("sequence_reverse_nolen", sequence_reverse(d, Symbol()));
+  run_golden("take", take(a, idx));
+  run_golden("take_axis_wrap", take(a, idx, {.axis = 1, .mode = "wrap"}));
+}
