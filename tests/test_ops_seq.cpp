@@ -5,6 +5,7 @@
 #include <cmath>
 #include <symgrad/symgrad.hpp>
 
+#include "alloc_counter.hpp"
 #include "testing.hpp"
 
 namespace sg = symgrad;
@@ -153,4 +154,33 @@ TEST_CASE("take: shapes, clip/wrap/raise, gradient, errors") {
                        doctest::Contains("out of range"), sg::ShapeError);
   CHECK_THROWS_WITH_AS(take(a, i, {.mode = "nearest"}), doctest::Contains("clip, wrap or raise"),
                        sg::ValueError);
+}
+
+TEST_CASE("the operators of MXNet's model exports allocate nothing in forward and backward after bind") {
+  Symbol x = var("x"), len = var("len"), idx = var("idx"), b = var("b"), c = var("c");
+  const SequenceOptions with_len{.use_sequence_length = true};
+  std::vector<Symbol> parts{
+      sequence_last(
+          sequence_reverse(sequence_mask(x, len, {.use_sequence_length = true, .value = -1}), len, with_len),
+          len, with_len),
+      take(flip(x, {0}), idx, {.axis = 1}),
+      squeeze(reshape_like(broadcast_to(b, {4, 3, 2}), x), {}) *
+          broadcast_axis(b, {.axis = {0, 2}, .size = {4, 2}}),
+      broadcast_like(b, x) + erf(x) + floor(x) + smooth_l1(x, 2.0) + hard_sigmoid(x),
+      cast(cast(x, sg::DType::float64), sg::DType::float32) * reshape_like(arange(24), x),
+      slice_like(x, c)};
+  std::vector<Symbol> losses;
+  for (const auto& p : parts) losses.push_back(make_loss(sum(p)));
+  Executor ex = group(losses).simple_bind(
+      sg::cpu(), {{"x", {4, 3, 2}}, {"len", {3}}, {"idx", {2}}, {"b", {1, 3, 1}}, {"c", {2, 3, 2}}});
+  ex.arg_dict().at("len").copy_from(sg::NDArray({1, 4, 2}));
+  ex.arg_dict().at("idx").copy_from(sg::NDArray({2, 0}));
+  ex.forward(true);  // warm-up (thread pool start-up)
+  ex.backward();
+  testing::AllocCounter counter;
+  for (int i = 0; i < 3; ++i) {
+    ex.forward(true);
+    ex.backward();
+  }
+  CHECK(counter.count() == 0);
 }

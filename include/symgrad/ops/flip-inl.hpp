@@ -1,5 +1,6 @@
 // Operators and kernels of ops/flip.hpp.
 #pragma once
+#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -22,7 +23,7 @@ class Reverse final : public Operator {
   AttrMap attrs() const override { return {{"axis", attr::format(axis_)}}; }
   void infer_shape(ShapeCtx& c) const override {
     same_shape_rule(c);
-    if (c.in(0).rank_known()) (void)flipped(c.in(0), c.in_name(0));
+    if (c.in(0).rank_known()) (void)flipped(c.in(0), c.in_name(0).c_str());
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     return {out_entry(grad_node(std::make_shared<Reverse>(axis_), n, "backward", {og[0]}))};
@@ -44,14 +45,16 @@ class Reverse final : public Operator {
   }
 
  private:
-  // Which axes of `s` are flipped (an axis given twice flips once, as MXNet).
-  std::vector<bool> flipped(const Shape& s, const std::string& what) const {
-    std::vector<bool> f(static_cast<std::size_t>(s.ndim()), false);
+  // Which axes of `s` are flipped (an axis given twice flips once, as MXNet); no heap use, as
+  // forward() calls it.
+  std::array<bool, kMaxRank> flipped(const Shape& s, const char* what) const {
+    std::array<bool, kMaxRank> f{};
     for (std::int64_t a : axis_) {
       const std::int64_t d = a < 0 ? a + s.ndim() : a;
       if (d < 0 || d >= s.ndim())
-        ShapeCtx::fail("axis " + std::to_string(a) + " is out of range for " + what + " of shape " + s.str() +
-                       " (valid: -" + std::to_string(s.ndim()) + " to " + std::to_string(s.ndim() - 1) + ")");
+        ShapeCtx::fail("axis " + std::to_string(a) + " is out of range for " + std::string(what) +
+                       " of shape " + s.str() + " (valid: -" + std::to_string(s.ndim()) + " to " +
+                       std::to_string(s.ndim() - 1) + ")");
       f[static_cast<std::size_t>(d)] = true;
     }
     return f;
