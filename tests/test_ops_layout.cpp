@@ -147,3 +147,23 @@ TEST_CASE("slice_like: the leading block, on every axis or the given ones") {
   CHECK_THROWS_WITH_AS(out_shape(slice_like(x, y, {.axes = {1}}), {{"x", {2, 3}}, {"y", {2}}}),
                        doctest::Contains("out of range"), sg::ShapeError);
 }
+
+TEST_CASE(
+    "typed forms: squeeze<axes...> and broadcast_to<dims...> compute static shapes; the others keep it") {
+  auto x = var<"x">(sg::shape<2, 1, 3>);
+  auto a = squeeze<1>(x);
+  static_assert(decltype(a)::shape == S{2, 3});
+  auto n = var<"n">(sg::shape<sg::dyn, 1>);
+  static_assert(decltype(squeeze<-1>(n))::shape == S{sg::dyn});
+  auto b = broadcast_to<2, 4, 0>(x);
+  static_assert(decltype(b)::shape == S{2, 4, 3});
+  auto c = erf(floor(cast(flip(x, {0}), sg::DType::float64)));
+  static_assert(decltype(c)::shape == S{2, 1, 3});
+  auto h = hard_sigmoid(smooth_l1(x, 2.0), {.alpha = 0.3});
+  static_assert(decltype(h)::shape == S{2, 1, 3});
+  // the same graphs as the runtime forms
+  CHECK(out_shape(a, {{"x", {2, 1, 3}}}) == S{2, 3});
+  CHECK(out_shape(b, {{"x", {2, 1, 3}}}) == S{2, 4, 3});
+  CHECK(Symbol(b).attr("shape") == std::optional<std::string>("(2, 4, 0)"));
+  CHECK(Symbol(a).attr("axis") == std::optional<std::string>("(1,)"));
+}

@@ -84,13 +84,11 @@ class BroadcastTo final : public Operator {
     };
     Shape out = in;
     if (kind_ == Kind::to) {
-      const std::string want = attr::format(a_);
-      if (static_cast<int>(a_.size()) != in.ndim())
-        bad(" to " + want + ": the shapes must have the same rank (reshape or expand_dims first)");
-      for (int d = 0; d < in.ndim(); ++d) {
-        if (a_[d] < 0) bad(" to " + want + ": sizes must be positive, or 0 to keep the data's size");
-        if (a_[d] != 0) grow(out, d, a_[d], want);
-      }
+      auto r = broadcast_to_rule(in, a_.data(), a_.size());
+      if (r.error)
+        bad(" to " + attr::format(a_) + ": " +
+            (r.bad_axis >= 0 ? "axis " + std::to_string(r.bad_axis) + ": " : std::string()) + r.error);
+      out = r.out;
     } else if (kind_ == Kind::axis) {
       for (std::size_t i = 0; i < a_.size(); ++i) {
         const int d = axis_of(a_[i], in.ndim(), "");

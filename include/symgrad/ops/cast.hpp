@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "../core/dtype.hpp"
-#include "../symbol/compose.hpp"
+#include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace ops {
@@ -20,5 +20,10 @@ namespace sym {
 // cast(x, DType::int32): MXNet's Cast, the graph form of NDArray::astype.
 Symbol cast(const Symbol& data, DType dtype, std::string_view name = {});
 Symbol Cast(const Symbol& data, DType dtype, std::string_view name = {});
+// Typed: the data's static shape.
+template <Typed A>
+auto cast(const A& x, DType dtype, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(cast(Symbol(x), dtype, name));
+}
 }  // namespace sym
 }  // namespace SYMGRAD_NS

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "../symbol/compose.hpp"
+#include "../symbol/typed.hpp"
 
 namespace SYMGRAD_NS {
 namespace sym {
@@ -32,5 +32,43 @@ struct HardSigmoidOptions {
   std::string name = {};
 };
 Symbol hard_sigmoid(const Symbol& data, const HardSigmoidOptions& o = {});
+
+// Typed: the data's static shape; the result is a leaf of fusion (its own operator computes it).
+template <Typed A>
+auto erf(const A& x, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(erf(Symbol(x), name));
+}
+template <Typed A>
+auto floor(const A& x, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(floor(Symbol(x), name));
+}
+template <Typed A>
+auto ceil(const A& x, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(ceil(Symbol(x), name));
+}
+template <Typed A>
+auto round(const A& x, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(round(Symbol(x), name));
+}
+template <Typed A>
+auto rint(const A& x, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(rint(Symbol(x), name));
+}
+template <Typed A>
+auto trunc(const A& x, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(trunc(Symbol(x), name));
+}
+template <Typed A>
+auto fix(const A& x, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(fix(Symbol(x), name));
+}
+template <Typed A>
+auto smooth_l1(const A& x, double scalar = 1.0, std::string_view name = {}) {
+  return TSym<typename A::shape_type>(smooth_l1(Symbol(x), scalar, name));
+}
+template <Typed A>
+auto hard_sigmoid(const A& x, const HardSigmoidOptions& o = {}) {
+  return TSym<typename A::shape_type>(hard_sigmoid(Symbol(x), o));
+}
 }  // namespace sym
 }  // namespace SYMGRAD_NS

@@ -23,32 +23,11 @@ class Squeeze final : public Operator {
   }
   void infer_shape(ShapeCtx& c) const override {
     const Shape& in = c.in(0);
-    if (!in.rank_known()) return;
-    std::vector<bool> drop(static_cast<std::size_t>(in.ndim()), false);
-    if (axis_.empty()) {
-      for (int d = 0; d < in.ndim(); ++d) {
-        if (in[d] < 0) return;  // unknown: whether it goes is not known yet
-        drop[d] = in[d] == 1;
-      }
-    }
-    for (std::int64_t a : axis_) {
-      const std::int64_t d = a < 0 ? a + in.ndim() : a;
-      if (d < 0 || d >= in.ndim())
-        ShapeCtx::fail("axis " + std::to_string(a) + " is out of range for " + c.in_name(0) + " of shape " +
-                       in.str() + " (valid: -" + std::to_string(in.ndim()) + " to " +
-                       std::to_string(in.ndim() - 1) + ")");
-      if (drop[d])
-        ShapeCtx::fail("axis " + std::to_string(a) + " is given twice in axis=" + attr::format(axis_));
-      if (in[d] >= 0 && in[d] != 1)
-        ShapeCtx::fail("cannot squeeze axis " + std::to_string(a) + " of " + c.in_name(0) + " with shape " +
-                       in.str() + ": its size is " + std::to_string(in[d]) + ", not 1");
-      drop[d] = true;
-    }
-    Shape out;
-    for (int d = 0; d < in.ndim(); ++d)
-      if (!drop[d]) out.push_back(in[d]);
-    if (out.ndim() == 0) out.push_back(1);
-    c.assign_out(0, out);
+    auto r = squeeze_rule(in, axis_.data(), axis_.size());
+    if (r.error)
+      ShapeCtx::fail("cannot squeeze axis " + std::to_string(r.bad_axis) + " of " + c.in_name(0) +
+                     " with shape " + in.str() + " (axis=" + attr::format(axis_) + "): " + r.error);
+    if (r.out.rank_known()) c.assign_out(0, r.out);
   }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     return {grad_as_input(n, og[0])};
