@@ -73,6 +73,9 @@ const std::map<std::string, std::string> kAliases = {
     {"flatten", "Flatten"},
     {"crop", "slice"},
     {"swapaxes", "SwapAxis"},
+    {"cast", "Cast"},
+    {"flip", "reverse"},
+    {"broadcast_axes", "broadcast_axis"},
 };
 
 const Shape s23{2, 3}, s234{2, 3, 4};
@@ -318,6 +321,69 @@ std::vector<Case> cases() {
                .attrs = {{"shape", "(0, -1)"}},
                .inputs = {s234},
                .golden = {"reshape_codes", "reshape_reverse"}});
+  c.push_back({.op = "Cast", .attrs = {{"dtype", "float64"}}, .inputs = {s23}, .golden = {"cast"}});
+  c.push_back({.op = "squeeze",
+               .attrs = {{"axis", "(1,)"}},
+               .inputs = {Shape{2, 1, 3}},
+               .golden = {"squeeze", "squeeze_all"}});
+  c.push_back({.op = "reverse", .attrs = {{"axis", "(0, 2)"}}, .inputs = {s234}, .golden = {"reverse"}});
+  c.push_back({.op = "broadcast_to",
+               .attrs = {{"shape", "(2, 0, 4)"}},
+               .inputs = {Shape{1, 3, 1}},
+               .golden = {"broadcast_to"}});
+  c.push_back({.op = "broadcast_axis",
+               .attrs = {{"axis", "(0, 2)"}, {"size", "(2, 4)"}},
+               .inputs = {Shape{1, 3, 1}},
+               .golden = {"broadcast_axis"}});
+  c.push_back({.op = "broadcast_like",
+               .inputs = {Shape{1, 3, 1}, s234},
+               .golden = {"broadcast_like", "broadcast_like_axes"}});
+  c.push_back({.op = "reshape_like",
+               .attrs = {{"lhs_begin", "1"}, {"rhs_begin", "1"}},
+               .inputs = {Shape{4, 6}, Shape{2, 2, 3}},
+               .golden = {"reshape_like", "reshape_like_range"}});
+  c.push_back({.op = "slice_like",
+               .attrs = {{"axes", "(1,)"}},
+               .inputs = {Shape{2, 4, 3}, s23},
+               .golden = {"slice_like", "slice_like_axes"}});
+  c.push_back({.op = "erf", .inputs = {s23}, .golden = {"erf"}});
+  for (const char* r : {"floor", "ceil", "round", "rint", "trunc", "fix"})
+    c.push_back({.op = r,
+                 .inputs = {s23},
+                 .grad = Grad::none,
+                 .golden = {std::string("rounding_") + r},
+                 .note = "a step function: its gradient is zero (as MXNet's)"});
+  c.push_back({.op = "smooth_l1",
+               .attrs = {{"scalar", "2.0"}},
+               .inputs = {s23},
+               .golden = {"smooth_l1"},
+               .domain = {0.3, 2.0}});
+  c.push_back({.op = "hard_sigmoid", .inputs = {s23}, .golden = {"hard_sigmoid", "hard_sigmoid_ab"}});
+  c.push_back({.op = "_arange",
+               .attrs = {{"start", "1"}, {"stop", "7"}, {"step", "2"}, {"repeat", "2"}},
+               .grad = Grad::none,
+               .golden = {"arange_repeat", "arange_float"},
+               .note = "a constant"});
+  c.push_back({.op = "SequenceMask",
+               .attrs = {{"use_sequence_length", "True"}, {"value", "-1"}},
+               .inputs = {s234, Shape{3}},
+               .golden = {"sequence_mask", "sequence_mask_axis1"},
+               .domain = {0.0, 2.9},
+               .int_inputs = {1}});
+  c.push_back({.op = "SequenceLast",
+               .attrs = {{"use_sequence_length", "True"}, {"axis", "1"}},
+               .inputs = {Shape{3, 4, 2}, Shape{3}},
+               .golden = {"sequence_last", "sequence_last_axis1", "sequence_last_nolen"},
+               .domain = {0.0, 6.9},  // lengths 1, 2, 3
+               .int_inputs = {1}});
+  c.push_back(
+      {.op = "SequenceReverse", .inputs = {s234}, .golden = {"sequence_reverse", "sequence_reverse_nolen"}});
+  c.push_back({.op = "take",
+               .attrs = {{"axis", "1"}},
+               .inputs = {s234, Shape{2, 2}},
+               .golden = {"take", "take_axis_wrap"},
+               .domain = {0.0, 2.9},
+               .int_inputs = {1}});
   c.push_back({.op = "Flatten", .inputs = {s234}, .golden = {"flatten"}});
   c.push_back({.op = "expand_dims", .attrs = {{"axis", "1"}}, .inputs = {s23}, .golden = {"expand_dims"}});
   c.push_back({.op = "transpose",

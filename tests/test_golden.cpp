@@ -243,3 +243,47 @@ TEST_CASE("golden: Convolution, Pooling, BatchNorm") {
   run_golden("batchnorm_global", batch_norm(d, {.fix_gamma = false, .use_global_stats = true, .name = "bn"}),
              true, 1e-4, 1e-5);
 }
+
+TEST_CASE("golden: Cast, squeeze, reverse, broadcast_to/axis/like, reshape_like, slice_like") {
+  Symbol d = var("data"), l = var("lhs"), r = var("rhs");
+  run_golden("cast", cast(cast(d, sg::DType::float64) * 2, sg::DType::float32, "c"));
+  run_golden("squeeze", squeeze(d, {.axis = {1}}));
+  run_golden("squeeze_all", squeeze(d));
+  run_golden("reverse", flip(d, {0, 2}));
+  run_golden("broadcast_to", broadcast_to(d, {2, 0, 3}));
+  run_golden("broadcast_axis", broadcast_axis(d, {.axis = {0, 2}, .size = {2, 4}}));
+  run_golden("broadcast_like", broadcast_like(l, r));
+  run_golden("broadcast_like_axes",
+             broadcast_like(
+                 l, r, {.lhs_axes = std::vector<std::int64_t>{0}, .rhs_axes = std::vector<std::int64_t>{1}}));
+  run_golden("reshape_like", reshape_like(l, r));
+  run_golden("reshape_like_range", reshape_like(l, r, {.lhs_begin = 1, .rhs_begin = 1}));
+  run_golden("slice_like", slice_like(l, r));
+  run_golden("slice_like_axes", slice_like(l, r, {.axes = {-1}}));
+}
+
+TEST_CASE("golden: erf, rounding, smooth_l1, hard_sigmoid, _arange, Sequence*, take") {
+  Symbol d = var("data"), len = var("sequence_length"), a = var("a"), idx = var("indices");
+  run_golden("erf", erf(d));
+  run_golden("rounding_floor", floor(d));
+  run_golden("rounding_ceil", ceil(d));
+  run_golden("rounding_round", round(d));
+  run_golden("rounding_rint", rint(d));
+  run_golden("rounding_trunc", trunc(d));
+  run_golden("rounding_fix", fix(d));
+  run_golden("smooth_l1", smooth_l1(d, 2.0));
+  run_golden("hard_sigmoid", hard_sigmoid(d));
+  run_golden("hard_sigmoid_ab", hard_sigmoid(d, {.alpha = 0.3, .beta = 0.4}));
+  run_golden("arange_repeat", d * arange(1, {.stop = 7, .step = 2, .repeat = 2}));
+  run_golden("arange_float", broadcast_add(d, arange(0, {.stop = 1, .step = 0.3})));
+  const SequenceOptions with_len{.use_sequence_length = true};
+  run_golden("sequence_mask", sequence_mask(d, len, {.use_sequence_length = true, .value = -1.5}));
+  run_golden("sequence_mask_axis1", sequence_mask(d, len, {.use_sequence_length = true, .axis = 1}));
+  run_golden("sequence_last", sequence_last(d, len, with_len));
+  run_golden("sequence_last_axis1", sequence_last(d, len, {.use_sequence_length = true, .axis = 1}));
+  run_golden("sequence_last_nolen", sequence_last(d, Symbol()));
+  run_golden("sequence_reverse", sequence_reverse(d, len, with_len));
+  run_golden("sequence_reverse_nolen", sequence_reverse(d, Symbol()));
+  run_golden("take", take(a, idx));
+  run_golden("take_axis_wrap", take(a, idx, {.axis = 1, .mode = "wrap"}));
+}

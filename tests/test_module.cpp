@@ -190,10 +190,11 @@ TEST_CASE("module: a checkpoint written by MXNet 1.9.1 reproduces MXNet's output
 }
 
 TEST_CASE("module: gluon RNN layers and an unrolled cell exported by MXNet 1.9.1 give MXNet's outputs") {
-  // _rnn_param_concat (fused LSTM, bidirectional GRU) and stack (unroll with merge_outputs=True);
-  // tests/reference/make_gluon_rnn_golden.py wrote the files.
+  // _rnn_param_concat (fused LSTM, bidirectional GRU), stack (unroll with merge_outputs=True) and a
+  // variable-length model (Sequence*, Cast, broadcast_like, _arange, take, reverse, slice_like,
+  // squeeze, erf, hard_sigmoid); tests/reference/make_gluon_rnn_golden.py wrote the files.
   std::string d = std::string(SYMGRAD_TEST_DATA) + "/gluon";
-  for (std::string name : {"lstm", "gru_bi", "cell_unroll"}) {
+  for (std::string name : {"lstm", "gru_bi", "cell_unroll", "masked_sequence"}) {
     CAPTURE(name);
     auto c = sg::load_checkpoint(d + "/" + name, 0);
     auto io = sg::nd::load(d + "/" + name + "_io.params");

@@ -1,7 +1,9 @@
 """Gluon recurrent networks exported by MXNet 1.9.1, for symgrad's loader.
 
 Every hybridized gluon.rnn layer exports a _rnn_param_concat node (its weights flattened and
-joined for the fused RNN operator) and a cell's unroll(..., merge_outputs=True) exports stack.
+joined for the fused RNN operator) and a cell's unroll(..., merge_outputs=True) exports stack;
+masked_sequence is a variable-length model (SequenceMask/Last/Reverse and other operators of
+exported models).
 For each network below this script draws the parameters (fixed seed), runs one batch, exports
   tests/data/gluon/<name>-symbol.json and <name>-0000.params   (HybridBlock.export)
   tests/data/gluon/<name>_io.params   the inputs by their graph names (data0, data1 ...) and
@@ -67,3 +69,32 @@ class Unrolled(gluon.HybridBlock):
 
 
 export("cell_unroll", Unrolled(), [rng.uniform(-1, 1, (N, 2, 3))])
+
+
+class MaskedSequence(gluon.HybridBlock):
+    """A variable-length sequence model: token ids (T, N) and lengths (N,) through an Embedding and
+    a fused LSTM, the steps past each length masked (SequenceMask), the last valid step
+    (SequenceLast) beside the mean of the reversed valid steps (SequenceReverse, Cast,
+    broadcast_like), a Dense layer, then hard_sigmoid and a few layout operators (take, flip,
+    slice_like, squeeze, erf)."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.emb = gluon.nn.Embedding(7, 4)
+            self.rnn = gluon.rnn.LSTM(5, input_size=4)
+            self.out = gluon.nn.Dense(3, in_units=10)
+
+    def hybrid_forward(self, F, tokens, lengths):
+        h = self.rnn(self.emb(tokens))
+        h = F.SequenceMask(h, lengths, use_sequence_length=True, value=0.0)
+        last = F.SequenceLast(h, lengths, use_sequence_length=True)
+        rev = F.SequenceReverse(h, lengths, use_sequence_length=True)
+        count = F.broadcast_like(F.expand_dims(F.Cast(lengths, dtype="float32"), axis=1), last)
+        y = self.out(F.concat(last, F.sum(rev, axis=0) / count, dim=1))
+        picked = F.take(F.flip(y, axis=1), F.arange(0, 2), axis=1)
+        return F.hard_sigmoid(y), F.erf(F.squeeze(F.slice_like(F.expand_dims(picked, 0), picked, axes=(1,)), axis=0))
+
+
+export("masked_sequence", MaskedSequence(),
+       [rng.randint(0, 7, (4, 3)).astype(np.float32), np.array([2, 4, 1], np.float32)])

@@ -314,7 +314,9 @@ def main():
     import golden_norm
     import golden_act
     import golden_deconv
-    for family in (golden_norm, golden_act, golden_deconv):
+    import golden_layout
+    import golden_seq
+    for family in (golden_norm, golden_act, golden_deconv, golden_layout, golden_seq):
         family.cases(case)
 
 

@@ -15,8 +15,11 @@
 #define SYMGRAD_OPERATOR_FILES(X) \
   X(activation) \
   X(add_n) \
+  X(arange) \
   X(batch_norm) \
   X(broadcast) \
+  X(broadcast_to) \
+  X(cast) \
   X(concat) \
   X(convolution) \
   X(copy_like) \
@@ -25,6 +28,7 @@
   X(dropout) \
   X(elemwise) \
   X(embedding) \
+  X(flip) \
   X(fully_connected) \
   X(indexing) \
   X(init) \
@@ -34,15 +38,20 @@
   X(leaky_relu) \
   X(loss) \
   X(lrn) \
+  X(math_unary) \
   X(output) \
   X(pad) \
   X(pooling) \
   X(reduce) \
   X(reshape) \
   X(rnn) \
+  X(sequence) \
   X(slice) \
+  X(slice_like) \
   X(softmax) \
+  X(squeeze) \
   X(stack) \
+  X(take) \
   X(tile) \
   X(transpose) \
   X(upsampling)
