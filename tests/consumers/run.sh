@@ -54,6 +54,29 @@ run_logged c1 cmake -S "$work/src_cmake" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$
 run_logged c2 cmake --build "$work/cmake"
 "$work/cmake/consumer"
 
+if [ -n "$(find "$dest" -name symgrad-mpi.pc | head -n 1)" ]; then
+  echo "== pkg-config symgrad-mpi and CMake COMPONENTS mpi (kvstore dist_sync)"
+  mkdir -p "$work/mpi"
+  cat >"$work/mpi/mpi_consumer.cpp" <<'CPP'
+#include <symgrad/kv.hpp>
+#include <cstdio>
+int main() {
+  auto kv = symgrad::kv::create("dist_sync");  // one process without a launcher: rank 0 of 1
+  std::printf("dist_sync: rank %d of %d\n", kv->rank(), kv->num_workers());
+  return kv->num_workers() == 1 ? 0 : 1;
+}
+CPP
+  # shellcheck disable=SC2046
+  run_logged p1 ${CXX:-c++} -std=c++20 -O1 "$work/mpi/mpi_consumer.cpp" -o "$work/mpi/mpi_consumer" \
+    $(pkg-config --cflags --libs symgrad-mpi)
+  "$work/mpi/mpi_consumer"
+  stage cmake_mpi
+  cp "$work/mpi/mpi_consumer.cpp" "$work/src_cmake_mpi/"
+  run_logged c3 cmake -S "$work/src_cmake_mpi" -B "$work/cmake_mpi" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release
+  run_logged c4 cmake --build "$work/cmake_mpi"
+  "$work/cmake_mpi/mpi_consumer"
+fi
+
 echo "== meson subproject consumer (header-only, two files)"
 stage meson_subproject
 mkdir -p "$work/src_meson_subproject/subprojects"
