@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <symgrad/symgrad.hpp>
 #include <symgrad/train.hpp>
@@ -264,4 +265,17 @@ TEST_CASE("module: a checkpoint written by symgrad loads in MXNet 1.9.1 (checked
   std::stringstream ss;
   ss << check.rdbuf();
   CHECK(ss.str().find("\"ok\": true") != std::string::npos);
+}
+
+TEST_CASE("module: the default logger names the worker when the job has several") {
+  std::ostringstream captured;
+  auto* old = std::cerr.rdbuf(captured.rdbuf());
+  sg::default_log("alone");
+  ::setenv("OMPI_COMM_WORLD_RANK", "1", 1);
+  ::setenv("OMPI_COMM_WORLD_SIZE", "2", 1);
+  sg::default_log("Epoch[0] Train-accuracy=0.5");
+  ::unsetenv("OMPI_COMM_WORLD_RANK");
+  ::unsetenv("OMPI_COMM_WORLD_SIZE");
+  std::cerr.rdbuf(old);
+  CHECK(captured.str() == "alone\n[worker 1/2] Epoch[0] Train-accuracy=0.5\n");
 }

@@ -6,12 +6,19 @@
 #include <functional>
 #include <iostream>
 #include <utility>
+#include "../core/world.hpp"
 #include "callback.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_CALLBACK)
 namespace SYMGRAD_NS {
 
-SYMGRAD_INLINE void default_log(const std::string& line) { std::cerr << line << '\n'; }
+SYMGRAD_INLINE void default_log(const std::string& line) {
+  const kv::World w = kv::world();
+  if (w.size > 1)  // several workers write to one terminal: say which one this is
+    std::cerr << "[worker " << w.rank << "/" << w.size << "] " << line << '\n';
+  else
+    std::cerr << line << '\n';
+}
 namespace callback {
 SYMGRAD_INLINE std::string format_float(double v) {
   char buf[64];

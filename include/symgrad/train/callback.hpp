@@ -13,7 +13,8 @@
 
 namespace SYMGRAD_NS {
 
-// Where fit's messages go (one line each). The default writes to stderr.
+// Where fit's messages go (one line each). The default writes to stderr, each line prefixed with
+// "[worker <rank>/<workers>] " when the job has more than one worker (kv::world()).
 using Logger = std::function<void(const std::string&)>;
 void default_log(const std::string& line);
 
