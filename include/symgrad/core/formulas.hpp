@@ -357,88 +357,51 @@ struct rpower {
 
 // ---- comparisons: 1 where the relation holds, else 0 (NaN compares false, so not_equal gives
 // 1); the gradient is zero, as in MXNet ----
-struct equal {
+// What every comparison shares: no gradient for either input.
+struct comparison {
+  template <class V>
+  SYMGRAD_HD static V grad_a(V, V, V, V) {
+    return V(0);
+  }
+  template <class V>
+  SYMGRAD_HD static V grad_b(V, V, V, V) {
+    return V(0);
+  }
+};
+struct equal : comparison {
   template <class V>
   SYMGRAD_HD static V f(V a, V b) {
     return if_eq(a, b, V(1), V(0));
   }
-  template <class V>
-  SYMGRAD_HD static V grad_a(V, V, V, V) {
-    return V(0);
-  }
-  template <class V>
-  SYMGRAD_HD static V grad_b(V, V, V, V) {
-    return V(0);
-  }
 };
-struct not_equal {
+struct not_equal : comparison {
   template <class V>
   SYMGRAD_HD static V f(V a, V b) {
     return if_eq(a, b, V(0), V(1));
   }
-  template <class V>
-  SYMGRAD_HD static V grad_a(V, V, V, V) {
-    return V(0);
-  }
-  template <class V>
-  SYMGRAD_HD static V grad_b(V, V, V, V) {
-    return V(0);
-  }
 };
-struct greater {
+struct greater : comparison {
   template <class V>
   SYMGRAD_HD static V f(V a, V b) {
     return if_gt(a, b, V(1), V(0));
   }
-  template <class V>
-  SYMGRAD_HD static V grad_a(V, V, V, V) {
-    return V(0);
-  }
-  template <class V>
-  SYMGRAD_HD static V grad_b(V, V, V, V) {
-    return V(0);
-  }
 };
-struct greater_equal {
+struct greater_equal : comparison {
   template <class V>
   SYMGRAD_HD static V f(V a, V b) {
     return if_ge(a, b, V(1), V(0));
   }
-  template <class V>
-  SYMGRAD_HD static V grad_a(V, V, V, V) {
-    return V(0);
-  }
-  template <class V>
-  SYMGRAD_HD static V grad_b(V, V, V, V) {
-    return V(0);
-  }
 };
-struct lesser {
+struct lesser : comparison {
   template <class V>
   SYMGRAD_HD static V f(V a, V b) {
     return if_lt(a, b, V(1), V(0));
   }
-  template <class V>
-  SYMGRAD_HD static V grad_a(V, V, V, V) {
-    return V(0);
-  }
-  template <class V>
-  SYMGRAD_HD static V grad_b(V, V, V, V) {
-    return V(0);
-  }
 };
-struct lesser_equal {
+struct lesser_equal : comparison {
   template <class V>
   SYMGRAD_HD static V f(V a, V b) {
     return if_ge(b, a, V(1), V(0));
-  }
-  template <class V>
-  SYMGRAD_HD static V grad_a(V, V, V, V) {
-    return V(0);
-  }
-  template <class V>
-  SYMGRAD_HD static V grad_b(V, V, V, V) {
-    return V(0);
   }
 };
 
