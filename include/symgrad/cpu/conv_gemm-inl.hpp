@@ -109,8 +109,9 @@ struct Tile {
   const T* res;
 };
 
-// Tile (M filters, NB vectors of pixels) += packed weights a (the M filters of row k at a + k · lda)
-// · panel bp, over kc rows: row k at bp + k · ldb, or with Gather at bp + off[k].
+// Tile (M filters, NB vectors of pixels) += weights a (filter i's row, from the block's first
+// column, at a + i · lda: the weights in place, nothing packed) · panel bp, over kc rows: row k at
+// bp + k · ldb, or with Gather at bp + off[k].
 template <int M, int NB, bool Gather, class T>
 void micro(std::int64_t kc, const T* a, std::int64_t lda, const T* bp, std::int64_t ldb,
            const std::int64_t* off, const Tile<T>& t) {
@@ -126,7 +127,7 @@ void micro(std::int64_t kc, const T* a, std::int64_t lda, const T* bp, std::int6
     for (int v = 0; v < NB; ++v) b[v] = B::load_unaligned(row + v * L);
 #pragma GCC unroll 8
     for (int i = 0; i < M; ++i) {
-      const B w(a[k * lda + i]);
+      const B w(a[i * lda + k]);
       for (int v = 0; v < NB; ++v) acc[i][v] = xsimd::fma(w, b[v], acc[i][v]);
     }
   }
@@ -204,31 +205,15 @@ inline Geo subsampled(const Geo& g) {
   return r;
 }
 
-// Rows [k0, k1) of every group's weights (G, Fg, K) in slivers of kMr filters, filter i of row k
-// of sliver v at ap[(v · kc + k - k0) · kMr + i]; rows past Fg are zero.
-template <class T>
-void pack_weights(const Geo& g, const T* ws, std::int64_t k0, std::int64_t k1, std::int64_t kc, T* ap) {
-  const std::int64_t Fg = g.fg(), K = g.col_rows(), slivers = (Fg + kMr - 1) / kMr;
-  for (std::int64_t gr = 0; gr < g.G; ++gr)
-    for (std::int64_t f = 0; f < slivers * kMr; ++f) {
-      T* dst = ap + (gr * slivers + f / kMr) * kc * kMr + f % kMr;
-      const T* src = ws + (gr * Fg + f) * K;
-      if (f < Fg)
-        for (std::int64_t k = k0; k < k1; ++k) dst[(k - k0) * kMr] = src[k];
-      else
-        for (std::int64_t k = k0; k < k1; ++k) dst[(k - k0) * kMr] = T(0);
-    }
-}
-
 // Stride 1: the panels are read from a zero-padded copy of the input, a row of col at a fixed
-// offset from the panel's first pixel, so nothing is packed but the weights. Rows per block at
+// offset from the panel's first pixel, so nothing is packed. Rows per block at
 // most 128: a panel's rows (two cache lines each) stay in L1.
 inline constexpr std::int64_t kDirectKc = 256;
 inline bool direct_fits(const Geo& g) {
   return g.s == std::array<std::int64_t, 3>{1, 1, 1} && g.k_size() > 1;
 }
 // The padded copy's plane size, and the elements of direct_forward's scratch: offsets (as
-// int64), weights, padded images and a slack of 2 vectors read past the last row.
+// int64), padded images and a slack of 2 vectors read past the last row.
 inline std::int64_t padded_plane(const Geo& g) {
   return (g.in[0] + 2 * g.p[0]) * (g.in[1] + 2 * g.p[1]) * (g.in[2] + 2 * g.p[2]);
 }
@@ -247,10 +232,9 @@ std::int64_t direct_positions(const Geo& g) {  // padded positions of one image,
 }
 template <class T>
 std::int64_t direct_scratch(const Geo& g) {
-  const std::int64_t kc = block_rows(g.col_rows(), g.fg(), kDirectKc), slivers = (g.fg() + kMr - 1) / kMr;
   const std::int64_t offs = (g.col_rows() * 8 + sizeof(T) - 1) / sizeof(T) + 16;
   const std::int64_t slack = (g.in[1] + 2 * g.p[1]) * (g.in[2] + 2 * g.p[2]) + 4 * vec<T>() + 16;
-  return offs + g.G * slivers * kMr * kc + g.N * g.C * padded_plane(g) + slack +
+  return offs + g.N * g.C * padded_plane(g) + slack +
          (direct_wide<T>(g) ? g.N * g.F * direct_positions<T>(g) : 0);
 }
 
@@ -262,8 +246,7 @@ void direct_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulat
   const std::int64_t kc = block_rows(K, Fg, kDirectKc), slivers = (Fg + kMr - 1) / kMr;
   const std::int64_t D1 = g.in[1] + 2 * g.p[1], D2 = g.in[2] + 2 * g.p[2], PS = padded_plane(g);
   auto* off = reinterpret_cast<std::int64_t*>(scratch);
-  T* ap = scratch + (K * 8 + sizeof(T) - 1) / sizeof(T) + 16;
-  T* xp = ap + g.G * slivers * kMr * kc;
+  T* xp = scratch + (K * 8 + sizeof(T) - 1) / sizeof(T) + 16;
   // the padded images, plane by plane
   const std::int64_t planes = g.N * g.C;
   host::ThreadPool::instance().run(std::min<std::size_t>(threads, std::size_t(planes)), [&](std::size_t th) {
@@ -333,17 +316,16 @@ void direct_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulat
         const std::int64_t f = sv * kMr;
         const int m = static_cast<int>(std::min<std::int64_t>(kMr, Fg - f));
         const Tile<T> t{yg + f * ldc, ldc, cols, f_base + f, add, te, rg ? rg + f * P : nullptr};
-        const T* a = ap + (gr * slivers + sv) * kc * kMr;
+        const T* a = ws + (f_base + f) * K + k0;
         if (cols > L)
-          micro_rows<2, true>(m, k1 - k0, a, kMr, b, 0, t, off + k0);
+          micro_rows<2, true>(m, k1 - k0, a, K, b, 0, t, off + k0);
         else
-          micro_rows<1, true>(m, k1 - k0, a, kMr, b, 0, t, off + k0);
+          micro_rows<1, true>(m, k1 - k0, a, K, b, 0, t, off + k0);
       }
     }
   };
   for (k0 = 0; k0 < K; k0 = k1) {
     k1 = std::min(K, k0 + kc);
-    pack_weights(g, ws, k0, k1, kc, ap);
     if (threads == 1)
       body(0);
     else
@@ -385,14 +367,11 @@ void direct_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulat
 
 }  // namespace cg_detail
 
-// Scratch elements conv_gemm_forward needs with `threads` threads: a panel per thread, and the
-// block of weights packed in slivers of kMr filters.
+// Scratch elements conv_gemm_forward needs with `threads` threads: a group of panels per thread.
 template <class T>
 std::int64_t conv_gemm_scratch(const Geo& g, std::size_t threads) {
   const std::int64_t kc = cg_detail::block_rows(g.col_rows(), g.fg());
-  const std::int64_t slivers = (g.fg() + cg_detail::kMr - 1) / cg_detail::kMr;
-  const std::int64_t panels = std::int64_t(threads) * cg_detail::kGroup * kc * 2 * cg_detail::vec<T>() +
-                              g.G * slivers * cg_detail::kMr * kc;
+  const std::int64_t panels = std::int64_t(threads) * cg_detail::kGroup * kc * 2 * cg_detail::vec<T>();
   if (cg_detail::strided_one_by_one(g))  // the subsampled input, then a 1x1 stride-1 convolution
     return g.N * g.C * g.out_size() + 16 + conv_gemm_scratch<T>(cg_detail::subsampled(g), threads);
   return std::max(panels, cg_detail::direct_fits(g) ? cg_detail::direct_scratch<T>(g) : 0);
@@ -438,10 +417,8 @@ void conv_gemm_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumu
   // Where a block of weights would not stay in L2, each sliver runs over a group of panels (of
   // one sample and group), so the weights are read once per group instead of once per panel.
   const std::int64_t group = Fg * kc * std::int64_t(sizeof(T)) > (256 << 10) ? kGroup : 1;
-  T* ap = scratch + std::int64_t(threads) * kGroup * kc * 2 * L;
   std::int64_t k0 = 0, k1 = 0;
-  // Per block of rows: the weights packed (every group's slivers, zero rows past Fg), then the
-  // threads' panels.
+  // Per block of rows: the threads' panels.
   auto body = [&](std::size_t th) {
     T* bp = scratch + std::int64_t(th) * kGroup * kc * 2 * L;
     const std::int64_t t0 = tasks * std::int64_t(th) / std::int64_t(threads),
@@ -470,7 +447,7 @@ void conv_gemm_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumu
       for (std::int64_t sv = 0; sv < slivers; ++sv) {
         const std::int64_t f = sv * kMr;
         const int m = static_cast<int>(std::min<std::int64_t>(kMr, Fg - f));
-        const T* a = ap + (gr * slivers + sv) * kc * kMr;
+        const T* a = ws + (f_base + f) * K + k0;
         for (int j = 0; j < np; ++j) {
           const Panel& q = pan[j];
           const std::int64_t at = (n * g.F + f_base + f) * P + q.p0;
@@ -482,9 +459,9 @@ void conv_gemm_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumu
                           k1 == K ? e : nullptr,
                           e && e->residual ? e->residual + at : nullptr};
           if (q.nb == 2)
-            micro_rows<2>(m, k1 - k0, a, kMr, q.b, q.ldb, t);
+            micro_rows<2>(m, k1 - k0, a, K, q.b, q.ldb, t);
           else
-            micro_rows<1>(m, k1 - k0, a, kMr, q.b, q.ldb, t);
+            micro_rows<1>(m, k1 - k0, a, K, q.b, q.ldb, t);
         }
       }
       task = end;
@@ -492,7 +469,6 @@ void conv_gemm_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumu
   };
   for (k0 = 0; k0 < K; k0 = k1) {
     k1 = std::min(K, k0 + kc);
-    pack_weights(g, ws, k0, k1, kc, ap);
     if (threads == 1)
       body(0);
     else
