@@ -12,6 +12,7 @@
 //   OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=1 build/bench/zoo --export build/zoo
 //       [--models resnet18_v1 mobilenet1.0 ...] [--batch 1 8] [--reps 5] [--min-ms 200]
 //       [--depthwise simd|loops|both] [--fusion on|off|both] [--gemm tuned|own|blas ...]
+//       [--profile N]
 //
 // --depthwise chooses the kernel of the depthwise convolutions (host::conv::depthwise_kernel()):
 // the vectorised one (simd, the default), the direct loops, or both as separate cases, the
@@ -20,6 +21,9 @@
 // plain executor's cases are named <net>_plain. --gemm chooses the convolution GEMM
 // (host::conv::conv_gemm()): tuned per layer shape (the default), the library's own kernel, or
 // im2col + BLAS; with several, the cases are named <net>_tuned, <net>_own, <net>_blas.
+//
+// --profile N runs every case N more times under sg::profiler after the timing and prints the
+// profiler's aggregate table per case (time per node, sorted by total).
 //
 // Output per case: a JSON line {"name": "zoo/symgrad/<net>", "size": "b<batch>_t<threads>", ...,
 // "unit": "ms"}, a JSON line "zoo/check/<net>" with the difference, and `RESULT
@@ -35,6 +39,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <symgrad/core/profiler.hpp>
 #include <symgrad/cpu/conv_gemm.hpp>
 #include <symgrad/cpu/depthwise.hpp>
 #include <symgrad/cpu/gemm.hpp>  // host::blas_core()
@@ -52,7 +57,7 @@ namespace {
 const char* const kUsage =
     "usage: zoo --export DIR [--models NAME...] [--batch N...] [--reps N] [--min-ms MS] [--only S]\n"
     "           [--depthwise simd|loops|both] [--fusion on|off|both]\n"
-    "           [--gemm tuned|own|blas ...]\n";
+    "           [--gemm tuned|own|blas ...] [--profile N]\n";
 
 using Kernel = sg::host::conv::DepthwiseKernel;
 
@@ -93,6 +98,7 @@ int main(int argc, char** argv) {
                                      "densenet121", "vgg11_bn",    "inceptionv3"};
   std::vector<std::int64_t> batches = {1, 8};
   std::string depthwise = "simd", fusion = "on", gemm = "";
+  int profile = 0;
   bench::Options o;
   o.reps = 5;
   o.min_ms = 200;
@@ -119,6 +125,8 @@ int main(int argc, char** argv) {
       list([&](const char* v) { gemm += std::string(v) + " "; });
     else if (a == "--fusion")
       list([&](const char* v) { fusion = v; });
+    else if (a == "--profile")
+      list([&](const char* v) { profile = std::max(0, std::atoi(v)); });
     else if (a == "--only")
       list([&](const char* v) { o.only = v; });
     else
@@ -189,6 +197,9 @@ int main(int argc, char** argv) {
             std::printf("# %s b%lld: output %s, largest |MXNet - symgrad| %.3g (largest |output| %.3g)\n",
                         n->name.c_str(), static_cast<long long>(b), out.shape().str().c_str(), n->diff,
                         n->scale);
+            const std::string d = n->ex.debug_str();
+            if (auto p = d.find("memory plan: "); p != std::string::npos)
+              std::printf("# %s b%lld: %s", n->name.c_str(), static_cast<long long>(b), d.substr(p).c_str());
             std::fflush(stdout);
             nets.push_back(std::move(n));
           }
@@ -201,6 +212,14 @@ int main(int argc, char** argv) {
   }
   bench::run(cases, o);
   if (o.callgrind) return 0;
+  for (std::size_t i = 0; profile > 0 && i < cases.size(); ++i) {
+    sg::profiler::dumps(true);
+    sg::profiler::set_state("run");
+    for (int r = 0; r < profile; ++r) forward(*nets[i]);
+    sg::profiler::set_state("stop");
+    std::printf("# profile of %s, %d forward calls\n%s", cases[i].name.c_str(), profile,
+                sg::profiler::dumps(true).c_str());
+  }
   bool ok = true;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Net& n = *nets[i];

@@ -6,7 +6,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <symgrad/cpu/conv_gemm.hpp>
 #include <symgrad/symgrad.hpp>
@@ -239,4 +241,82 @@ TEST_CASE("convolution GEMM: the own kernel's output pass (batch norm, residual,
     check_close(got[i], want[i], 2e-5);
     check_close(got_plain[i], want[i], 2e-5);
   }
+}
+
+namespace {
+// The numbers of "memory plan: A intermediate arrays in B buffers, C MB (D MB unshared)".
+std::pair<long, long> plan_counts(const std::string& d) {
+  const auto p = d.find("memory plan: ");
+  if (p == std::string::npos) return {0, 0};
+  long a = 0, b = 0;
+  std::sscanf(d.c_str() + p, "memory plan: %ld intermediate arrays in %ld buffers", &a, &b);
+  return {a, b};
+}
+}  // namespace
+
+TEST_CASE("memory plan: shared buffers give the unshared executor's outputs, fused or plain, both modes") {
+  for (bool fusion : {true, false}) {
+    CAPTURE(fusion);
+    Symbol net = network();
+    sg::ShapeDict shapes{{"data", {2, 5, 9, 9}}};
+    auto planned = net.simple_bind(sg::cpu(), shapes, {.grad_req = "null", .inference_fusion = fusion});
+    auto whole = net.simple_bind(sg::cpu(), shapes,
+                                 {.grad_req = "null", .inference_fusion = fusion, .memory_plan = false});
+    randomise(planned, 11, sg::DType::float32);
+    copy_all(planned, whole);
+    const std::string d = planned.debug_str();
+    CAPTURE(d);
+    const auto [arrays, buffers] = plan_counts(d);
+    CHECK(arrays >= 20);  // every step's outputs but the two the network returns
+    CHECK(buffers >= 2);
+    CHECK(buffers * 3 <= arrays);
+    CHECK(whole.debug_str().find("memory plan") == std::string::npos);
+    for (int round = 0; round < 2; ++round)
+      for (bool train : {false, true, false}) {
+        CAPTURE(train);
+        auto a = planned.forward(train);
+        auto b = whole.forward(train);
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          REQUIRE(a[i].shape() == b[i].shape());
+          CHECK(sg::nd::max_abs_diff(a[i], b[i]) == 0.0);  // the same kernels on the same values
+        }
+      }
+  }
+}
+
+TEST_CASE(
+    "memory plan: a monitor sees every intermediate array as written; training executors share nothing") {
+  Symbol net = network();
+  sg::ShapeDict shapes{{"data", {1, 5, 9, 9}}};
+  auto planned = net.simple_bind(sg::cpu(), shapes, {.grad_req = "null"});
+  auto whole = net.simple_bind(sg::cpu(), shapes, {.grad_req = "null", .memory_plan = false});
+  randomise(planned, 12, sg::DType::float32);
+  copy_all(planned, whole);
+  std::map<std::string, double> seen_planned, seen_whole;
+  planned.set_monitor_callback(
+      [&](const std::string& n, const sg::NDArray& a) { seen_planned[n] = a.at_flat(a.size() / 2); });
+  whole.set_monitor_callback(
+      [&](const std::string& n, const sg::NDArray& a) { seen_whole[n] = a.at_flat(a.size() / 2); });
+  planned.forward(false);
+  whole.forward(false);
+  CHECK(seen_planned.size() >= 20);
+  CHECK(seen_planned == seen_whole);
+
+  auto training = net.simple_bind(sg::cpu(), shapes);
+  CHECK(training.debug_str().find("memory plan") == std::string::npos);
+  ::setenv("SYMGRAD_MEMORY_PLAN", "0", 1);
+  auto off = net.simple_bind(sg::cpu(), shapes, {.grad_req = "null"});
+  ::unsetenv("SYMGRAD_MEMORY_PLAN");
+  CHECK(off.debug_str().find("memory plan") == std::string::npos);
+}
+
+TEST_CASE("NDArray::view_as: a view of other shape and dtype over the first bytes; too large is an error") {
+  sg::NDArray buf(sg::Shape{64}, sg::cpu(), sg::DType::uint8);
+  auto f = buf.view_as({2, 3}, sg::DType::float32);
+  f.fill(1.5);
+  CHECK(f.dtype() == sg::DType::float32);
+  CHECK(buf.view_as({8}, sg::DType::float32).at_flat(5) == 1.5);  // the same bytes
+  CHECK(buf.at_flat(24) == 0);                                    // past the view: untouched
+  CHECK_THROWS_WITH_AS(buf.view_as({17}, sg::DType::float32), doctest::Contains("does not fit in 64 bytes"),
+                       sg::ShapeError);
 }

@@ -14,6 +14,7 @@
 #include "fuse.hpp"
 #include "gradient.hpp"
 #include "infer_rewrite-inl.hpp"
+#include "memory_plan-inl.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_EXEC_BIND)
 namespace SYMGRAD_NS {
@@ -307,6 +308,13 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
       ws = std::max(ws, st.op->workspace_bytes(ins, outs, st.out[0].dtype()));
     }
   }
+  // Without gradients, intermediate arrays share buffers (exec/memory_plan-inl.hpp).
+  if (xs.empty() && spec.ctx.device_type == DeviceType::cpu && exec::memory_plan_enabled(spec.memory_plan)) {
+    std::vector<NDArray> keep = s.args;
+    keep.insert(keep.end(), s.aux.begin(), s.aux.end());
+    for (const auto& h : fheads) keep.push_back(earr[gi.entry(h)]);
+    s.memory = exec::plan_memory(s.fwd, s.infer, keep, spec.ctx);
+  }
   if (ws > 0) {
     s.workspace = NDArray(Shape{static_cast<std::int64_t>(ws)}, spec.ctx, DType::uint8);
     s.run.workspace = s.workspace.raw_data();
@@ -333,6 +341,7 @@ SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes
   spec.default_req = opts.grad_req.is_uniform();
   spec.seed = opts.seed;
   spec.inference_fusion = opts.inference_fusion;
+  spec.memory_plan = opts.memory_plan;
   return Executor(*this, spec);
 }
 

@@ -28,6 +28,12 @@ struct Slot {
   bool is_out;
   std::size_t index;
 };
+// What bind's memory plan did (exec/memory_plan-inl.hpp).
+struct MemoryPlan {
+  std::size_t planned_bytes = 0;  // the shared buffers
+  std::size_t naive_bytes = 0;    // one buffer per array
+  std::size_t arrays = 0, buffers = 0;
+};
 }  // namespace exec
 
 struct Executor::State {
@@ -48,6 +54,7 @@ struct Executor::State {
   RunCtx run;
   nd::random::Generator rng;
   NDArray workspace;  // shared scratch of the steps (the largest workspace_bytes)
+  exec::MemoryPlan memory;
   MonitorCallback monitor;
   bool monitor_all = false;
   bool forward_train_done = false;
@@ -280,6 +287,12 @@ SYMGRAD_INLINE std::string Executor::debug_str() const {
   dump("forward", s.fwd);
   dump("backward", s.bwd);
   if (!s.infer.empty()) dump("forward (inference, fused)", s.infer);
+  if (s.memory.arrays > 0) {
+    auto mb = [](std::size_t b) { return std::to_string((b + (1 << 19)) >> 20); };
+    r += "memory plan: " + std::to_string(s.memory.arrays) + " intermediate arrays in " +
+         std::to_string(s.memory.buffers) + " buffers, " + mb(s.memory.planned_bytes) + " MB (" +
+         mb(s.memory.naive_bytes) + " MB unshared)\n";
+  }
   return r;
 }
 

@@ -78,6 +78,7 @@ class Executor {
     bool default_req = false;
     std::uint64_t seed = 0;
     bool inference_fusion = true;
+    bool memory_plan = true;
     const std::map<std::string, NDArray>* args = nullptr;
     const std::map<std::string, NDArray>* args_grad = nullptr;
     const std::map<std::string, NDArray>* aux = nullptr;

@@ -87,6 +87,21 @@ SYMGRAD_INLINE void NDArray::allocate_zeroed(Context ctx) {
     device::zero(ctx, storage_->data(), nbytes());
 }
 
+SYMGRAD_INLINE NDArray NDArray::view_as(const Shape& s, DType t) const {
+  require();
+  const Shape c = checked(s);
+  if (static_cast<std::size_t>(c.size()) * dtype_size(t) > nbytes())
+    throw ShapeError("NDArray::view_as: an array of shape " + c.str() + " and dtype " +
+                     std::string(dtype_name(t)) + " (" +
+                     std::to_string(static_cast<std::size_t>(c.size()) * dtype_size(t)) +
+                     " bytes) does not fit in " + std::to_string(nbytes()) + " bytes (shape " + shape_.str() +
+                     ", dtype " + std::string(dtype_name(dtype_)) + ")");
+  NDArray r = *this;
+  r.shape_ = c;
+  r.dtype_ = t;
+  return r;
+}
+
 SYMGRAD_INLINE NDArray NDArray::reshape(Shape s) const {
   require();
   int infer = -1;

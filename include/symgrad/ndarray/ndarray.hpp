@@ -121,6 +121,9 @@ class NDArray {
 
   // Same storage, new shape; one dimension may be -1 (inferred).
   NDArray reshape(Shape s) const;
+  // An array of shape s and dtype t over the first bytes of this one's (numpy's view(dtype) with
+  // a shape); they must fit. Writes through either change both. Bind's memory plan uses it.
+  NDArray view_as(const Shape& s, DType t) const;
 
   // Deep copies.
   NDArray copy() const { return copy_to(context()); }

@@ -59,6 +59,11 @@ struct BindOptions {
   // fused step each (exec/infer_rewrite-inl.hpp); false keeps the plain steps. The environment
   // variable SYMGRAD_INFERENCE_FUSION=0 turns it off for every executor.
   bool inference_fusion = true;
+  // An executor that computes no gradient (grad_req null everywhere) shares one buffer among
+  // intermediate arrays whose lifetimes do not overlap (exec/memory_plan-inl.hpp), as MXNet
+  // does; false gives every array its own. SYMGRAD_MEMORY_PLAN=0 turns it off for every
+  // executor. Outputs, arguments and auxiliary states are never shared.
+  bool memory_plan = true;
 };
 
 class Symbol {
