@@ -96,8 +96,11 @@ void forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulate, T* c
   const std::int64_t P = g.out_size(), Fg = g.fg();
   if (g.cg() == 1) {
     if (depthwise_kernel() == DepthwiseKernel::simd && depthwise_simd_fits(g)) {
-      depthwise_forward(g, xs, ws, y, accumulate, col,
-                        std::min<std::size_t>(host::num_threads(), std::size_t(g.N * g.F)));
+      const std::size_t threads = std::min<std::size_t>(host::num_threads(), std::size_t(g.N * g.F));
+      if (epi.empty()) return depthwise_forward(g, xs, ws, y, accumulate, col, threads);
+      return depthwise_forward(g, xs, ws, y, accumulate, col, threads, [&](std::int64_t pl) {
+        apply_epilogue(epi, y, y, pl / g.F, g.F, pl % g.F, pl % g.F + 1, P);
+      });
     } else {  // direct loops, threads over output planes
       const std::int64_t IS = g.in_size(), KS = g.k_size(), S = g.s[2];
       host::ThreadPool::instance().run(static_cast<std::size_t>(g.N * g.F), [&](std::size_t pl) {

@@ -188,9 +188,9 @@ inline std::size_t depthwise_scratch(const Geo& g, std::size_t lanes) {
   return static_cast<std::size_t>(dw_detail::layout(g, static_cast<std::int64_t>(lanes)).size());
 }
 
-template <class T>
+template <class T, class After>
 void depthwise_forward(const Geo& g, const T* x, const T* w, T* y, bool accumulate, T* scratch,
-                       std::size_t threads) {
+                       std::size_t threads, const After& after) {
   const auto l = dw_detail::layout(g, static_cast<std::int64_t>(lanes<T>()));
   const std::int64_t planes = g.N * g.F, fg = g.fg(), KS = l.KH * l.KW, IS = l.H * l.W, P = l.OH * l.OW;
   const auto nt = static_cast<std::int64_t>(std::max<std::size_t>(1, threads));
@@ -203,6 +203,7 @@ void depthwise_forward(const Geo& g, const T* x, const T* w, T* y, bool accumula
       const T* xp = x + (n * g.C + f / fg) * IS;
       if (xp != last) dw_detail::fill(l, xp, pad), last = xp;
       dw_detail::plane(l, pad, w + f * KS, y + pl * P, accumulate);
+      after(pl);
     }
   };
   if (nt == 1) return chunk(0);

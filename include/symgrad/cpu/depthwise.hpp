@@ -26,10 +26,14 @@ inline std::size_t depthwise_scratch(const Geo& g, std::size_t lanes);
 
 // y (N, F, out) (+)= the depthwise convolution of x (N, C, in) with w (F, k); F = C · multiplier.
 // `scratch` holds threads · depthwise_scratch(g, lanes<T>()) elements; planes are spread over
-// `threads` tasks of the pool. Requires depthwise_simd_fits(g).
-template <class T>
+// `threads` tasks of the pool. Requires depthwise_simd_fits(g). `after(plane)` runs after each
+// output plane (n · F + f) is written, while it is in cache (the fused convolution's output pass).
+struct NoPlaneHook {
+  void operator()(std::int64_t) const {}
+};
+template <class T, class After = NoPlaneHook>
 void depthwise_forward(const Geo& g, const T* x, const T* w, T* y, bool accumulate, T* scratch,
-                       std::size_t threads);
+                       std::size_t threads, const After& after = {});
 
 // The data gradient with the same kernel, where the stride is 1, each input channel has one
 // filter and pad ≤ kernel - 1: dx is dy convolved with the flipped filters, padded by
