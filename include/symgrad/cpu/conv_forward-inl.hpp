@@ -29,23 +29,10 @@ void apply_epilogue(const Epilogue<T>& e, const T* src, T* dst, std::int64_t n, 
     const T* s = src + off;
     T* d = dst + off;
     const T* r = e.residual ? e.residual + off : nullptr;
-    const T a = e.scale ? e.scale[f] : T(1), b = e.shift ? e.shift[f] : T(0);
-    auto body = [&](auto v, auto rv) {
-      using V = decltype(v);
-      V x = v * host::broadcast<V>(a) + host::broadcast<V>(b);
-      if (r) x = x + rv;
-      if (e.clamp) {
-        if constexpr (is_batch<V>::value)
-          x = xsimd::min(xsimd::max(x, V(e.lo)), V(e.hi));
-        else
-          x = std::min(std::max(x, e.lo), e.hi);
-      }
-      return x;
-    };
     std::int64_t p = 0;
     for (; p + L <= P; p += L)  // qualified: xsimd's own load/store (found by ADL) are the aligned ones
-      host::store(d + p, body(host::load<B>(s + p), r ? host::load<B>(r + p) : B(T(0))));
-    for (; p < P; ++p) d[p] = body(s[p], r ? r[p] : T(0));
+      host::store(d + p, epilogue_value(e, f, host::load<B>(s + p), r ? host::load<B>(r + p) : B(T(0))));
+    for (; p < P; ++p) d[p] = epilogue_value(e, f, s[p], r ? r[p] : T(0));
   }
 }
 

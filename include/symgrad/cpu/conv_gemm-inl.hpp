@@ -25,6 +25,23 @@
 
 namespace SYMGRAD_NS::host::conv {
 
+// The output pass (Epilogue) on x, one value or vector of filter f's plane, with r the residual
+// there (read only when e has one): the formula every kernel's output pass uses.
+template <class T, class V>
+inline V epilogue_value(const Epilogue<T>& e, std::int64_t f, V x, V r) {
+  const T a = e.scale ? e.scale[f] : T(1), b = e.shift ? e.shift[f] : T(0);
+  if constexpr (is_batch<V>::value) {
+    x = x * V(a) + V(b);
+    if (e.residual) x = x + r;
+    if (e.clamp) x = xsimd::min(xsimd::max(x, V(e.lo)), V(e.hi));
+  } else {
+    x = x * a + b;
+    if (e.residual) x = x + r;
+    if (e.clamp) x = std::min(std::max(x, e.lo), e.hi);
+  }
+  return x;
+}
+
 namespace cg_detail {
 
 inline constexpr std::int64_t kKc = 512;  // rows of col per block, at most
@@ -135,15 +152,9 @@ void micro(std::int64_t kc, const T* a, std::int64_t lda, const T* bp, std::int6
   for (int i = 0; i < M; ++i) {
     T* c = t.c + i * t.ldc;
     const T* r = e && e->residual ? t.res + i * t.ldc : nullptr;
-    const T sc = e && e->scale ? e->scale[t.f + i] : T(1), sh = e && e->shift ? e->shift[t.f + i] : T(0);
     auto finish = [&](B x, std::int64_t off, auto load) {
       if (t.add) x = x + load(c + off);
-      if (e) {
-        x = x * B(sc) + B(sh);
-        if (r) x = x + load(r + off);
-        if (e->clamp) x = xsimd::min(xsimd::max(x, B(e->lo)), B(e->hi));
-      }
-      return x;
+      return e ? epilogue_value(*e, t.f + i, x, r ? load(r + off) : B(T(0))) : x;
     };
     if (t.n == NR) {
       auto full = [](const T* p) { return B::load_unaligned(p); };
@@ -339,7 +350,6 @@ void direct_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulat
     for (std::int64_t pl = NF * std::int64_t(th) / std::int64_t(nt);
          pl < NF * std::int64_t(th + 1) / std::int64_t(nt); ++pl) {
       const std::int64_t f = pl % g.F;
-      const T sc = e && e->scale ? e->scale[f] : T(1), sh = e && e->shift ? e->shift[f] : T(0);
       const T* src = tmp + pl * Q;
       T* dst = y + pl * P;
       const T* res = e && e->residual ? e->residual + pl * P : nullptr;
@@ -348,13 +358,8 @@ void direct_forward(const Geo& g, const T* xs, const T* ws, T* y, bool accumulat
           const T* s = src + (o0 * D1 + o1) * D2;
           const std::int64_t base = (o0 * g.out[1] + o1) * g.out[2];
           for (std::int64_t o2 = 0; o2 < g.out[2]; ++o2) {
-            T v = s[o2] + (accumulate ? dst[base + o2] : T(0));
-            if (e) {
-              v = v * sc + sh;
-              if (res) v += res[base + o2];
-              if (e->clamp) v = std::min(std::max(v, e->lo), e->hi);
-            }
-            dst[base + o2] = v;
+            const T v = s[o2] + (accumulate ? dst[base + o2] : T(0));
+            dst[base + o2] = e ? epilogue_value(*e, f, v, res ? res[base + o2] : T(0)) : v;
           }
         }
     }

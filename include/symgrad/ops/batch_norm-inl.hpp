@@ -202,7 +202,7 @@ class BatchNorm final : public ParamOp<BatchNormParam, "BatchNorm"> {
           var = double(mvar[c]);
         }
         if (p_.fix_gamma) gamma[c] = T(1);
-        const double scale = double(gamma[c]) / std::sqrt(var + p_.eps), shift = double(beta[c]) - mu * scale;
+        const auto [scale, shift] = batch_norm_affine(double(gamma[c]), double(beta[c]), mu, var, p_.eps);
         omean[c] = T(mu);
         ovar[c] = T(var);
         if (req[0] == OpReq::null) return;

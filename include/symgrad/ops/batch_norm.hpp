@@ -11,9 +11,11 @@
 // m ← m·momentum + μ·(1 − momentum) and v ← v·momentum + σ²·(1 − momentum), as MXNet's GPU path
 // and PyTorch do (MXNet's CPU path waits for backward).
 #pragma once
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "../symbol/compose.hpp"
 #include "../symbol/typed.hpp"
@@ -24,6 +26,14 @@ namespace ops {
 // The parameters in MXNet's order (sym::BatchNormOptions); `name` names the node and is not an
 // attribute. cudnn_off and the calibration ranges are kept and written back, and change nothing
 // here. The attribute table is in ops/batch_norm-inl.hpp.
+// BatchNorm of one channel as y = x · scale + shift, from gamma, beta and the mean and variance
+// it normalises with (in double; BatchNorm's forward and the fused inference convolution).
+inline std::pair<double, double> batch_norm_affine(double gamma, double beta, double mean, double var,
+                                                   double eps) {
+  const double scale = gamma / std::sqrt(var + eps);
+  return {scale, beta - mean * scale};
+}
+
 struct BatchNormParam {
   double eps = 1e-3;
   double momentum = 0.9;

@@ -80,9 +80,12 @@ class FusedConv final : public Operator {
         T *scale = ws, *shift = ws + F;
         for (std::int64_t f = 0; f < F; ++f) {
           if (s_.fix_gamma) gamma[f] = T(1);
-          const double sc = double(gamma[f]) / std::sqrt(double(var[f]) + s_.eps);
+          // the convolution's bias enters as a shift of the mean
+          const auto [sc, sh] =
+              batch_norm_affine(double(gamma[f]), double(beta[f]),
+                                double(mean[f]) - (bias ? double(bias[f]) : 0.0), double(var[f]), s_.eps);
           scale[f] = T(sc);
-          shift[f] = T(double(beta[f]) + ((bias ? double(bias[f]) : 0.0) - double(mean[f])) * sc);
+          shift[f] = T(sh);
         }
         e.scale = scale;
         e.shift = shift;
