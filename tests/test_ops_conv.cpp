@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
+#include <string>
 #include <symgrad/cpu/depthwise.hpp>
 
 #include "golden.hpp"
@@ -535,4 +537,91 @@ TEST_CASE("conv: the vectorised depthwise kernel gives the direct loops' outputs
             {{"data", {2, 3, 7, 11}}}) > 0);
   CHECK(check_gradient(convolution(x, {.kernel = {5, 5}, .pad = {2, 2}, .num_filter = 2, .num_group = 2}),
                        {{"data", {1, 2, 6, 9}}}) > 0);
+}
+
+TEST_CASE("pooling: the vectorised 2-d path equals a direct reference on every geometry") {
+  // max / avg / sum, both average counts, padding, strides, 'valid' and 'full', 1-d and global;
+  // widths around a vector's length so vector and scalar columns both run; NaN skipped by max.
+  struct Case {
+    sg::Shape data;
+    PoolingOptions o;
+    std::string type, conv = "valid";
+  };
+  std::vector<Case> cases;
+  for (std::string type : {"max", "avg", "sum"})
+    for (std::int64_t k : {1, 2, 3, 4})
+      for (std::int64_t s : {1, 2, 3})
+        for (std::int64_t pad : {0, 1, 2}) {
+          if (pad >= k) continue;
+          for (std::string conv : {"valid", "full"})
+            for (bool count : {true, false})
+              cases.push_back({{2, 3, 9, 19},
+                               {.kernel = {k, k},
+                                .pool_type = type,
+                                .pooling_convention = conv,
+                                .stride = {s, s},
+                                .pad = {pad, pad},
+                                .count_include_pad = count},
+                               type,
+                               conv});
+        }
+  cases.push_back(
+      {{1, 2, 35, 35}, {.kernel = {3, 3}, .pool_type = "avg", .stride = {1, 1}, .pad = {1, 1}}, "avg"});
+  cases.push_back(
+      {{1, 2, 7, 33}, {.kernel = {3, 2}, .pool_type = "max", .stride = {1, 1}, .pad = {1, 0}}, "max"});
+  cases.push_back({{2, 3, 17}, {.kernel = {3}, .pool_type = "max", .stride = {1}, .pad = {1}}, "max"});
+  cases.push_back({{2, 3, 8, 8}, {.pool_type = "avg", .global_pool = true}, "avg"});
+  for (const auto& c : cases) {
+    CAPTURE(c.data.str());
+    CAPTURE(c.type);
+    CAPTURE(c.o.global_pool ? 0 : c.o.kernel[0]);
+    CAPTURE(c.o.stride.n ? c.o.stride[0] : 1);
+    CAPTURE(c.o.pad.n ? c.o.pad[0] : 0);
+    CAPTURE(c.conv);
+    CAPTURE(c.o.count_include_pad);
+    auto ex = pooling(var("data"), c.o).simple_bind(sg::cpu(), {{"data", c.data}}, {.grad_req = "null"});
+    sg::NDArray& x = ex.arg_dict().at("data");
+    sg::nd::random::Generator gen(5);
+    sg::nd::random::uniform(-2, 2, x.shape(), gen).copy_to(x);
+    if (c.type == "max") x.data<float>()[7] = std::nanf("");
+    const sg::NDArray& y = ex.forward(false).at(0);
+    // the reference: every output's window clipped to the input, in the generic loops' order
+    const bool one_d = c.data.ndim() == 3, global = c.o.global_pool;
+    const std::int64_t H = one_d ? 1 : c.data[2], W = c.data[c.data.ndim() - 1];
+    const std::int64_t OH = one_d ? 1 : y.shape()[2], OW = y.shape()[y.shape().ndim() - 1];
+    auto at = [&](const auto& v, int i, std::int64_t d) { return v.n ? std::int64_t(v[i]) : d; };
+    const std::int64_t KH = global  ? H
+                            : one_d ? 1
+                                    : at(c.o.kernel, 0, 1),
+                       KW = global ? W : at(c.o.kernel, one_d ? 0 : 1, 1);
+    const std::int64_t SH = global || one_d ? 1 : at(c.o.stride, 0, 1),
+                       SW = global ? 1 : at(c.o.stride, one_d ? 0 : 1, 1);
+    const std::int64_t PH = global || one_d ? 0 : at(c.o.pad, 0, 0),
+                       PW = global ? 0 : at(c.o.pad, one_d ? 0 : 1, 0);
+    const float* xp = x.data<float>();
+    const float* yp = y.data<float>();
+    double worst = 0;
+    for (std::int64_t pl = 0; pl < c.data[0] * c.data[1]; ++pl)
+      for (std::int64_t oh = 0; oh < OH; ++oh)
+        for (std::int64_t ow = 0; ow < OW; ++ow) {
+          const std::int64_t h0 = oh * SH - PH, w0 = ow * SW - PW;
+          const std::int64_t h1 = std::min(h0 + KH, H + PH), w1 = std::min(w0 + KW, W + PW);
+          float v = c.type == "max" ? std::numeric_limits<float>::lowest() : 0.0f;
+          for (std::int64_t a = std::max<std::int64_t>(h0, 0); a < std::min(h1, H); ++a)
+            for (std::int64_t b = std::max<std::int64_t>(w0, 0); b < std::min(w1, W); ++b) {
+              const float in = xp[(pl * H + a) * W + b];
+              v = c.type == "max" ? std::max(v, in) : v + in;
+            }
+          if (c.type == "avg") {
+            const std::int64_t n = c.o.count_include_pad && !global
+                                       ? (h1 - h0) * (w1 - w0)
+                                       : (std::min(h1, H) - std::max<std::int64_t>(h0, 0)) *
+                                             (std::min(w1, W) - std::max<std::int64_t>(w0, 0));
+            v = n > 0 ? v / float(n) : 0.0f;
+          }
+          const float got = yp[(pl * OH + oh) * OW + ow];
+          worst = std::max(worst, double(std::abs(got - v)));
+        }
+    CHECK(worst <= 1e-6);
+  }
 }

@@ -10,6 +10,8 @@
 #include <tuple>
 #include <utility>
 
+#include "../cpu/parallel.hpp"
+#include "../cpu/simd.hpp"
 #include "convolution-inl.hpp"
 #include "gpu_util.hpp"
 #include "op_table.hpp"
@@ -102,6 +104,103 @@ T lp_root(T v, int p) {
   const T r = std::pow(std::abs(v), T(1) / T(p));
   return v < 0 && p % 2 == 1 ? -r : r;
 }
+// The fast CPU path: 2-d (or 1-d) max, avg or sum pooling. Each plane is copied into a scratch
+// plane padded with the operation's identity (lowest for max, 0 for the sums) up to every window
+// the output reads, so windows need no clipping, each row split into its stride's phases (phase q
+// holds padded columns q, q + s, q + 2s, ...: tap e of output column o is column o + e / s of
+// phase e % s), so rows are reduced a vector of outputs at a time whatever the stride. Same values as the
+// generic loops: the same order of additions per output, max as std::max (a NaN input is skipped), the
+// average divided by the same count.
+// Rows narrower than a vector (global pooling, the last stages) stay with the generic loops.
+inline bool fast_fits(const Geo& g, PoolType t) {
+  return g.in[0] == 1 && g.k[0] == 1 && g.p[0] == 0 && g.out[2] >= std::int64_t(host::lanes<float>()) &&
+         (t == PoolType::max || t == PoolType::avg || t == PoolType::sum);
+}
+struct Padded {
+  std::int64_t rows, phase, cols;  // cols = stride · phase
+};
+inline Padded padded(const Geo& g) {
+  constexpr std::int64_t slack = 16;  // a vector read past the last output column
+  const std::int64_t s = g.s[2], wide = std::max(g.in[2] + 2 * g.p[2], (g.out[2] - 1) * s + g.k[2]);
+  const std::int64_t phase = std::max((wide + s - 1) / s, g.out[2] + (g.k[2] - 1) / s) + slack;
+  return {std::max(g.in[1] + 2 * g.p[1], (g.out[1] - 1) * g.s[1] + g.k[1]), phase, s * phase};
+}
+inline std::size_t fast_scratch(const Geo& g) {  // elements per thread
+  const Padded pd = padded(g);
+  return static_cast<std::size_t>(pd.rows * pd.cols);
+}
+template <class T>
+void fast_forward(const Geo& g, PoolType type, bool count_pad, const T* x, T* y, T* scratch,
+                  std::size_t scratch_elems) {
+  using B = host::Batch<T>;
+  constexpr std::int64_t L = static_cast<std::int64_t>(host::lanes<T>());
+  const Padded pd = padded(g);
+  const bool is_max = type == PoolType::max;
+  const T ident = is_max ? std::numeric_limits<T>::lowest() : T(0);
+  const std::int64_t IS = g.in_size(), OS = g.out_size(), OH = g.out[1], OW = g.out[2];
+  const std::int64_t KH = g.k[1], KW = g.k[2], SH = g.s[1], SW = g.s[2];
+  const std::size_t threads =
+      std::min({host::num_threads(), scratch_elems / fast_scratch(g),
+                std::max<std::size_t>(1, std::size_t(g.planes * IS) / host::kParallelGrain)});
+  const std::int64_t nt = static_cast<std::int64_t>(std::min<std::size_t>(threads, std::size_t(g.planes)));
+  auto chunk = [&](std::size_t c) {
+    T* pad = scratch + std::int64_t(c) * pd.rows * pd.cols;
+    std::fill_n(pad, pd.rows * pd.cols, ident);
+    for (std::int64_t pl = g.planes * std::int64_t(c) / nt; pl < g.planes * (std::int64_t(c) + 1) / nt;
+         ++pl) {
+      const T* xp = x + pl * IS;
+      T* yp = y + pl * OS;
+      for (std::int64_t i = 0; i < g.in[1]; ++i) {
+        const T* src = xp + i * g.in[2];
+        T* dst = pad + (i + g.p[1]) * pd.cols;
+        if (SW == 1) {
+          std::copy_n(src, g.in[2], dst + g.p[2]);
+          continue;
+        }
+        for (std::int64_t q = 0; q < SW; ++q) {  // padded column t · SW + q is input column t · SW + q - pad
+          const std::int64_t first = q - g.p[2];
+          const std::int64_t t0 = first >= 0 ? 0 : (-first + SW - 1) / SW;
+          const std::int64_t t1 = (g.in[2] - first + SW - 1) / SW;
+          T* d = dst + q * pd.phase;
+          for (std::int64_t t = t0; t < t1; ++t) d[t] = src[t * SW + first];
+        }
+      }
+      for (std::int64_t oh = 0; oh < OH; ++oh) {
+        const T* top = pad + oh * SH * pd.cols;
+        T* yr = yp + oh * OW;
+        std::int64_t o = 0;
+        for (; o + L <= OW; o += L) {
+          B v(ident);
+          for (std::int64_t a = 0; a < KH; ++a)
+            for (std::int64_t e = 0; e < KW; ++e) {
+              const B in = host::load<B>(top + a * pd.cols + (e % SW) * pd.phase + e / SW + o);
+              v = is_max ? xsimd::select(v < in, in, v) : v + in;
+            }
+          host::store(yr + o, v);
+        }
+        for (; o < OW; ++o) {
+          T v = ident;
+          for (std::int64_t a = 0; a < KH; ++a)
+            for (std::int64_t e = 0; e < KW; ++e) {
+              const T in = top[a * pd.cols + (e % SW) * pd.phase + e / SW + o];
+              v = is_max ? std::max(v, in) : v + in;
+            }
+          yr[o] = v;
+        }
+        if (type != PoolType::avg) continue;
+        const Range r1 = window(g, 1, oh);
+        for (std::int64_t q = 0; q < OW; ++q) {
+          const Range r2 = window(g, 2, q);
+          const std::int64_t n = count_pad ? r1.padded * r2.padded : (r1.hi - r1.lo) * (r2.hi - r2.lo);
+          yr[q] = n > 0 ? yr[q] / T(n) : T(0);
+        }
+      }
+    }
+  };
+  if (nt <= 1) return chunk(0);
+  host::ThreadPool::instance().run(static_cast<std::size_t>(nt), chunk);
+}
+
 #if SYMGRAD_WITH_CUDA
 inline cuda::PoolGeo gpu_geo(const Geo& g, const PoolingParam& p) {
   cuda::PoolGeo c;
@@ -217,12 +316,20 @@ class Pooling final : public ParamOp<PoolingParam, "Pooling"> {
                      (p_.pad.n ? ", pad=" + attr::format(p_.pad.vec()) : std::string()) + ": " + r.error);
     c.assign_out(0, r.out);
   }
+  // The fast path's padded plane per thread (pool_detail::fast_forward).
+  std::size_t workspace_bytes(const std::vector<Shape>& in, const std::vector<Shape>& out,
+                              DType t) const override {
+    const auto g = pool_detail::geometry(in[0], out[0], p_);
+    return pool_detail::fast_fits(g, p_.pool_type)
+               ? host::num_threads() * pool_detail::fast_scratch(g) * dtype_size(t)
+               : 0;
+  }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     auto b = grad_node(std::make_shared<PoolingBackward>(p_), n, "backward",
                        {og[0], n->inputs[0], out_entry(n, 0)});
     return {out_entry(b, 0)};
   }
-  void forward(const RunCtx&, std::span<const NDArray> in, std::span<const NDArray> out,
+  void forward(const RunCtx& ctx, std::span<const NDArray> in, std::span<const NDArray> out,
                std::span<const OpReq> req) const override {
     if (req[0] == OpReq::null) return;
     const auto g = pool_detail::geometry(in[0].shape(), out[0].shape(), p_);
@@ -231,6 +338,10 @@ class Pooling final : public ParamOp<PoolingParam, "Pooling"> {
       const T* x = in[0].data<T>();
       T* y = out[0].data<T>();
       const bool add = req[0] == OpReq::add;
+      if (!add && pool_detail::fast_fits(g, p_.pool_type) &&
+          ctx.workspace_bytes >= pool_detail::fast_scratch(g) * sizeof(T))
+        return pool_detail::fast_forward(g, p_.pool_type, p_.count_include_pad && !p_.global_pool, x, y,
+                                         static_cast<T*>(ctx.workspace), ctx.workspace_bytes / sizeof(T));
       const std::int64_t IS = g.in_size(), OS = g.out_size();
       host::ThreadPool::instance().run(static_cast<std::size_t>(g.planes), [&](std::size_t pl) {
         const T* xp = x + std::int64_t(pl) * IS;
