@@ -287,3 +287,23 @@ TEST_CASE("golden: erf, rounding, smooth_l1, hard_sigmoid, _arange, Sequence*, t
   run_golden("take", take(a, idx));
   run_golden("take_axis_wrap", take(a, idx, {.axis = 1, .mode = "wrap"}));
 }
+
+TEST_CASE("golden: topk, sort, argsort") {
+  Symbol d = var("data");
+  run_golden("topk_value", topk(d, {.axis = 1, .k = 2, .ret_typ = "value"}));
+  run_golden("topk_both_ascend", topk(d, {.k = 3, .ret_typ = "both", .is_ascend = true}));
+  run_golden("topk_indices", topk(d, {.axis = 0, .k = 2}));
+  run_golden("topk_mask_flat", topk(d, {.axis = std::nullopt, .k = 3, .ret_typ = "mask"}));
+  run_golden("topk_value_flat", topk(d, {.axis = std::nullopt, .k = 4, .ret_typ = "value"}));
+  run_golden("sort", sort(d));
+  run_golden("sort_desc_axis0", sort(d, {.axis = 0, .is_ascend = false}));
+  run_golden("argsort", argsort(d));
+  run_golden("argsort_desc_flat", argsort(d, {.axis = std::nullopt, .is_ascend = false}));
+}
+
+TEST_CASE("golden: gather_nd, scatter_nd") {
+  Symbol d = var("data"), idx = var("indices");
+  run_golden("gather_nd", gather_nd(d, idx));
+  run_golden("gather_nd_full", gather_nd(d, idx));
+  run_golden("scatter_nd", scatter_nd(d, idx, {.shape = {3, 3, 2}}));
+}

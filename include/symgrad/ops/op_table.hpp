@@ -30,6 +30,7 @@
   X(embedding) \
   X(flip) \
   X(fully_connected) \
+  X(gather_nd) \
   X(indexing) \
   X(init) \
   X(instance_norm) \
@@ -39,6 +40,7 @@
   X(loss) \
   X(lrn) \
   X(math_unary) \
+  X(ordering) \
   X(output) \
   X(pad) \
   X(pooling) \
