@@ -409,6 +409,19 @@ std::vector<Case> cases() {
                .golden = {"scatter_nd"},
                .domain = {0.0, 3.0},  // distinct coordinates (1, 1), (2, 2), (0, 0)
                .int_inputs = {1}});
+  c.push_back({.op = "Crop",
+               .attrs = {{"num_args", "2"}, {"center_crop", "True"}},
+               .inputs = {Shape{1, 2, 5, 4}, Shape{1, 1, 2, 3}},
+               .golden = {"crop_hw_offset", "crop_like_center", "crop_like_offset"}});
+  c.push_back({.op = "_contrib_BilinearResize2D",
+               .attrs = {{"height", "4"}, {"width", "5"}},
+               .inputs = {Shape{1, 2, 3, 3}},
+               .golden = {"bilinear_up", "bilinear_down_noalign", "bilinear_up_noalign", "bilinear_scale",
+                          "bilinear_odd_scale", "bilinear_to_even_up", "bilinear_like", "bilinear_same"}});
+  c.push_back({.op = "_contrib_AdaptiveAvgPooling2D",
+               .attrs = {{"output_size", "(2, 3)"}},
+               .inputs = {Shape{1, 2, 5, 4}},
+               .golden = {"adaptive_avg_pool", "adaptive_avg_pool_up", "adaptive_avg_pool_global"}});
   c.push_back({.op = "Flatten", .inputs = {s234}, .golden = {"flatten"}});
   c.push_back({.op = "expand_dims", .attrs = {{"axis", "1"}}, .inputs = {s23}, .golden = {"expand_dims"}});
   c.push_back({.op = "transpose",

@@ -2,9 +2,11 @@
 // included by the entry headers in header-only mode.
 #pragma once
 #include "activation-inl.hpp"
+#include "adaptive_avg_pooling-inl.hpp"
 #include "add_n-inl.hpp"
 #include "arange-inl.hpp"
 #include "batch_norm-inl.hpp"
+#include "bilinear_resize-inl.hpp"
 #include "broadcast-inl.hpp"
 #include "broadcast_to-inl.hpp"
 #include "cast-inl.hpp"
@@ -12,6 +14,7 @@
 #include "conv_fused-inl.hpp"
 #include "convolution-inl.hpp"
 #include "copy_like-inl.hpp"
+#include "crop-inl.hpp"
 #include "deconvolution-inl.hpp"
 #include "device_kernels-inl.hpp"
 #include "dot-inl.hpp"

@@ -14,15 +14,18 @@
 // clang-format off
 #define SYMGRAD_OPERATOR_FILES(X) \
   X(activation) \
+  X(adaptive_avg_pooling) \
   X(add_n) \
   X(arange) \
   X(batch_norm) \
+  X(bilinear_resize) \
   X(broadcast) \
   X(broadcast_to) \
   X(cast) \
   X(concat) \
   X(convolution) \
   X(copy_like) \
+  X(crop) \
   X(deconvolution) \
   X(dot) \
   X(dropout) \
