@@ -384,6 +384,44 @@ std::vector<Case> cases() {
                .golden = {"take", "take_axis_wrap"},
                .domain = {0.0, 2.9},
                .int_inputs = {1}});
+  c.push_back(
+      {.op = "topk",
+       .attrs = {{"axis", "1"}, {"k", "2"}, {"ret_typ", "value"}},
+       .inputs = {s234},
+       .golden = {"topk_value", "topk_both_ascend", "topk_indices", "topk_mask_flat", "topk_value_flat"}});
+  c.push_back({.op = "sort",
+               .attrs = {{"is_ascend", "False"}},
+               .inputs = {s234},
+               .golden = {"sort", "sort_desc_axis0"}});
+  c.push_back({.op = "argsort",
+               .inputs = {s234},
+               .grad = Grad::none,
+               .golden = {"argsort", "argsort_desc_flat"},
+               .note = "positions: no gradient (zeros, as MXNet's)"});
+  c.push_back({.op = "gather_nd",
+               .inputs = {s234, Shape{2, 3}},
+               .golden = {"gather_nd", "gather_nd_full"},
+               .domain = {0.0, 1.9},
+               .int_inputs = {1}});
+  c.push_back({.op = "scatter_nd",
+               .attrs = {{"shape", "(3, 3, 4)"}},
+               .inputs = {Shape{3, 4}, Shape{2, 3}},
+               .golden = {"scatter_nd"},
+               .domain = {0.0, 3.0},  // distinct coordinates (1, 1), (2, 2), (0, 0)
+               .int_inputs = {1}});
+  c.push_back({.op = "Crop",
+               .attrs = {{"num_args", "2"}, {"center_crop", "True"}},
+               .inputs = {Shape{1, 2, 5, 4}, Shape{1, 1, 2, 3}},
+               .golden = {"crop_hw_offset", "crop_like_center", "crop_like_offset"}});
+  c.push_back({.op = "_contrib_BilinearResize2D",
+               .attrs = {{"height", "4"}, {"width", "5"}},
+               .inputs = {Shape{1, 2, 3, 3}},
+               .golden = {"bilinear_up", "bilinear_down_noalign", "bilinear_up_noalign", "bilinear_scale",
+                          "bilinear_odd_scale", "bilinear_to_even_up", "bilinear_like", "bilinear_same"}});
+  c.push_back({.op = "_contrib_AdaptiveAvgPooling2D",
+               .attrs = {{"output_size", "(2, 3)"}},
+               .inputs = {Shape{1, 2, 5, 4}},
+               .golden = {"adaptive_avg_pool", "adaptive_avg_pool_up", "adaptive_avg_pool_global"}});
   c.push_back({.op = "Flatten", .inputs = {s234}, .golden = {"flatten"}});
   c.push_back({.op = "expand_dims", .attrs = {{"axis", "1"}}, .inputs = {s23}, .golden = {"expand_dims"}});
   c.push_back({.op = "transpose",

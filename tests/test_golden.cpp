@@ -287,3 +287,43 @@ TEST_CASE("golden: erf, rounding, smooth_l1, hard_sigmoid, _arange, Sequence*, t
   run_golden("take", take(a, idx));
   run_golden("take_axis_wrap", take(a, idx, {.axis = 1, .mode = "wrap"}));
 }
+
+TEST_CASE("golden: topk, sort, argsort") {
+  Symbol d = var("data");
+  run_golden("topk_value", topk(d, {.axis = 1, .k = 2, .ret_typ = "value"}));
+  run_golden("topk_both_ascend", topk(d, {.k = 3, .ret_typ = "both", .is_ascend = true}));
+  run_golden("topk_indices", topk(d, {.axis = 0, .k = 2}));
+  run_golden("topk_mask_flat", topk(d, {.axis = std::nullopt, .k = 3, .ret_typ = "mask"}));
+  run_golden("topk_value_flat", topk(d, {.axis = std::nullopt, .k = 4, .ret_typ = "value"}));
+  run_golden("sort", sort(d));
+  run_golden("sort_desc_axis0", sort(d, {.axis = 0, .is_ascend = false}));
+  run_golden("argsort", argsort(d));
+  run_golden("argsort_desc_flat", argsort(d, {.axis = std::nullopt, .is_ascend = false}));
+}
+
+TEST_CASE("golden: gather_nd, scatter_nd") {
+  Symbol d = var("data"), idx = var("indices");
+  run_golden("gather_nd", gather_nd(d, idx));
+  run_golden("gather_nd_full", gather_nd(d, idx));
+  run_golden("scatter_nd", scatter_nd(d, idx, {.shape = {3, 3, 2}}));
+}
+
+TEST_CASE("golden: Crop, BilinearResize2D, AdaptiveAvgPooling2D") {
+  Symbol d = var("data"), like = var("crop_like");
+  run_golden("crop_hw_offset", Crop(d, {.offset = {1, 2}, .h_w = {3, 2}}));
+  run_golden("crop_like_center", Crop(d, like, {.center_crop = true}));
+  run_golden("crop_like_offset", Crop(d, like, {.offset = {2, 1}}));
+  run_golden("bilinear_up", bilinear_resize2d(d, {.height = 7, .width = 9}));
+  run_golden("bilinear_down_noalign",
+             bilinear_resize2d(d, {.height = 3, .width = 2, .align_corners = false}));
+  run_golden("bilinear_up_noalign", bilinear_resize2d(d, {.height = 6, .width = 5, .align_corners = false}));
+  run_golden("bilinear_scale", bilinear_resize2d(d, {.scale_height = 2.0f, .scale_width = 0.5f}));
+  run_golden("bilinear_odd_scale",
+             bilinear_resize2d(d, {.scale_height = 2.0f, .scale_width = 1.5f, .mode = "odd_scale"}));
+  run_golden("bilinear_to_even_up", bilinear_resize2d(d, {.mode = "to_even_up"}));
+  run_golden("bilinear_like", contrib::BilinearResize2D(d, var("like"), {.mode = "like"}));
+  run_golden("bilinear_same", bilinear_resize2d(d, {.height = 3, .width = 4}));
+  run_golden("adaptive_avg_pool", adaptive_avg_pooling2d(d, {.output_size = {2, 3}}));
+  run_golden("adaptive_avg_pool_up", contrib::AdaptiveAvgPooling2D(d, {.output_size = {4}}));
+  run_golden("adaptive_avg_pool_global", adaptive_avg_pooling2d(d));
+}

@@ -316,7 +316,10 @@ def main():
     import golden_deconv
     import golden_layout
     import golden_seq
-    for family in (golden_norm, golden_act, golden_deconv, golden_layout, golden_seq):
+    import golden_ordering
+    import golden_spatial
+    for family in (golden_norm, golden_act, golden_deconv, golden_layout, golden_seq, golden_ordering,
+                   golden_spatial):
         family.cases(case)
 
 

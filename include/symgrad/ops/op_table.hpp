@@ -14,15 +14,18 @@
 // clang-format off
 #define SYMGRAD_OPERATOR_FILES(X) \
   X(activation) \
+  X(adaptive_avg_pooling) \
   X(add_n) \
   X(arange) \
   X(batch_norm) \
+  X(bilinear_resize) \
   X(broadcast) \
   X(broadcast_to) \
   X(cast) \
   X(concat) \
   X(convolution) \
   X(copy_like) \
+  X(crop) \
   X(deconvolution) \
   X(dot) \
   X(dropout) \
@@ -30,6 +33,7 @@
   X(embedding) \
   X(flip) \
   X(fully_connected) \
+  X(gather_nd) \
   X(indexing) \
   X(init) \
   X(instance_norm) \
@@ -39,6 +43,7 @@
   X(loss) \
   X(lrn) \
   X(math_unary) \
+  X(ordering) \
   X(output) \
   X(pad) \
   X(pooling) \

@@ -120,6 +120,10 @@ inline void parse(std::string_view op, std::string_view k, std::string_view s, S
 }
 template <class T>
 void parse(std::string_view op, std::string_view k, std::string_view s, std::optional<T>& v) {
+  if (attr::trim(s) == "None") {  // MXNet's optional parameters take None whatever their default
+    v.reset();
+    return;
+  }
   T x{};
   parse(op, k, s, x);
   v = x;
