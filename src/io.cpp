@@ -1,5 +1,6 @@
 // libsymgrad: data iterators and RecordIO.
 // Every unit first: an implementation file may include another of the same group.
+#define SYMGRAD_UNIT_IO_BUCKET_SENTENCE_ITER
 #define SYMGRAD_UNIT_IO_CSV_ITER
 #define SYMGRAD_UNIT_IO_DATA_ITER_BASE
 #define SYMGRAD_UNIT_IO_MNIST_ITER
@@ -8,6 +9,7 @@
 #define SYMGRAD_UNIT_IO_RECORDIO
 #define SYMGRAD_UNIT_IO_RESIZE_ITER
 
+#include <symgrad/io/bucket_sentence_iter-inl.hpp>
 #include <symgrad/io/csv_iter-inl.hpp>
 #include <symgrad/io/data_iter_base-inl.hpp>
 #include <symgrad/io/mnist_iter-inl.hpp>

@@ -2,6 +2,7 @@
 // or included by the entry headers in header-only mode. The image files (image, im2rec,
 // image_record_iter) are libsymgrad_image's (<symgrad/image.hpp>).
 #pragma once
+#include "bucket_sentence_iter-inl.hpp"
 #include "csv_iter-inl.hpp"
 #include "data_iter_base-inl.hpp"
 #include "mnist_iter-inl.hpp"
