@@ -1,4 +1,4 @@
-"""Golden batches of MXNet 1.9.1's mx.io.LibSVMIter for tests/test_libsvm_iter.cpp.
+"""Golden batches of MXNet 1.9.1's mx.io.LibSVMIter for tests/test_csv_iter.cpp.
 
 Writes tests/data/libsvm/{data.libsvm, label.libsvm, golden.json}: for each case, per epoch
 (reset between epochs), the batches' data and label as dense arrays, and pad. MXNet returns

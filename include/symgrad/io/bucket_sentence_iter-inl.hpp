@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 #include "bucket_sentence_iter.hpp"

@@ -31,6 +31,7 @@ struct ModuleBindOptions {
   bool force_rebind = false;
   // Module::bind only: the arrays of every parameter, gradient and auxiliary state are those of
   // this bound, initialized module (MXNet's shared_module; how BucketingModule's buckets share).
+  // It must outlive the module bound with it and stay where it is (not moved).
   Module* shared_module = nullptr;
   std::string grad_req = "write";
 };
