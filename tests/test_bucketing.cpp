@@ -1,11 +1,13 @@
 // BucketingModule (shared parameters and optimizer state across buckets, against a plain Module
 // and against Adam applied by hand; new buckets; errors) and BucketSentenceIter (padding, bucket
-// assignment, discarded sentences, layouts, seeded shuffles).
+// assignment, discarded sentences, layouts, seeded shuffles, against MXNet 1.9.1's).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <symgrad/rnn.hpp>
@@ -345,4 +347,59 @@ TEST_CASE("BucketSentenceIter: TN layout and seeded shuffles") {
   for (std::int64_t r = 0; r < 3; ++r)
     for (std::int64_t t = 0; t < len; ++t)
       CHECK(x.data<float>()[t * 3 + r] == nt[0][static_cast<std::size_t>(r * len + t)]);
+}
+
+TEST_CASE("BucketSentenceIter: MXNet 1.9.1's buckets, shapes, batches and rows") {
+  // tests/reference/make_bucket_sentence_golden.py; the shuffles differ (MXNet draws from global
+  // generators), so batches are compared by count and shape, rows against the bucket's rows.
+  std::ifstream f(std::string(SYMGRAD_TEST_DATA) + "/io/bucket_sentence_iter.json");
+  REQUIRE(f);
+  const auto g = nlohmann::json::parse(f);
+  const auto sentences = g["sentences"].get<std::vector<std::vector<int>>>();
+  using Row = std::pair<std::vector<float>, std::vector<float>>;  // data, label
+  for (const char* name : {"buckets_nt", "buckets_tn", "auto_buckets"}) {
+    CAPTURE(name);
+    const auto& c = g[name];
+    const auto& kw = c["options"];
+    sg::io::BucketSentenceIterOptions o{.logger = quiet};
+    if (kw.contains("buckets")) o.buckets = kw["buckets"].get<std::vector<std::int64_t>>();
+    if (kw.contains("invalid_label")) o.invalid_label = kw["invalid_label"].get<double>();
+    if (kw.contains("layout")) o.layout = kw["layout"].get<std::string>();
+    const auto bs = kw["batch_size"].get<std::int64_t>();
+    sg::io::BucketSentenceIter it(sentences, bs, o);
+    const auto buckets = c["buckets"].get<std::vector<std::int64_t>>();
+    CHECK(it.buckets() == buckets);
+    CHECK(it.default_bucket_key() == c["default_bucket_key"].get<std::int64_t>());
+    CHECK(it.num_discarded() == c["discarded"].get<std::int64_t>());
+    CHECK(it.provide_data()[0].name == c["provide_data"][0].get<std::string>());
+    CHECK(it.provide_data()[0].shape == sg::Shape(c["provide_data"][1].get<std::vector<std::int64_t>>()));
+    CHECK(it.provide_label()[0].name == c["provide_label"][0].get<std::string>());
+    CHECK(it.provide_label()[0].shape == sg::Shape(c["provide_label"][1].get<std::vector<std::int64_t>>()));
+    std::map<std::int64_t, std::multiset<Row>> rows;  // every padded sentence of each bucket, MXNet's
+    for (std::size_t b = 0; b < buckets.size(); ++b)
+      for (std::size_t r = 0; r < c["bucket_data"][b].size(); ++r)
+        rows[buckets[b]].insert({c["bucket_data"][b][r].get<std::vector<float>>(),
+                                 c["bucket_label"][b][r].get<std::vector<float>>()});
+    std::map<std::int64_t, int> want, got;
+    for (const auto& b : c["batches"]) ++want[b["bucket_key"].get<std::int64_t>()];
+    const bool tn = o.layout == "TN";
+    while (it.next()) {
+      const auto& b = it.value();
+      const std::int64_t len = *b.bucket_key;
+      ++got[len];
+      CHECK(b.data[0].shape() == (tn ? sg::Shape{len, bs} : sg::Shape{bs, len}));
+      for (std::int64_t r = 0; r < bs; ++r) {
+        Row row;
+        for (std::int64_t t = 0; t < len; ++t) {
+          const std::int64_t at = tn ? t * bs + r : r * len + t;
+          row.first.push_back(b.data[0].data<float>()[at]);
+          row.second.push_back(b.label[0].data<float>()[at]);
+        }
+        auto found = rows[len].find(row);  // each sentence once an epoch
+        CHECK(found != rows[len].end());
+        if (found != rows[len].end()) rows[len].erase(found);
+      }
+    }
+    CHECK(got == want);
+  }
 }
