@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -165,6 +166,49 @@ TEST_CASE("bucketing: one bucket trains exactly as a plain Module") {
   auto [pb, xb] = single.get_params();
   check_same_params(pa, pb, 1e-6);
   CHECK(bucketed.buckets().size() == 1);
+}
+
+TEST_CASE("bucketing: fit learns over several buckets; score, predict and checkpoints") {
+  NameManager names;
+  // A language whose next word is always the word + 1 (mod 6, words 1..6): learnable exactly.
+  std::vector<std::vector<int>> sentences;
+  sg::nd::random::Generator g(2);
+  for (int i = 0; i < 120; ++i) {
+    std::vector<int> s(2 + g.next() % 5);
+    int w = 1 + static_cast<int>(g.next() % 6);
+    for (auto& x : s) x = w, w = w % 6 + 1;
+    sentences.push_back(s);
+  }
+  sg::io::BucketSentenceIterOptions io{.buckets = {3, 6}, .invalid_label = 0, .seed = 1, .logger = quiet};
+  sg::io::BucketSentenceIter train(sentences, kBatch, io), val(sentences, kBatch, io);
+  auto ppl = [] {
+    return std::make_shared<sg::metric::Perplexity>(sg::metric::PerplexityOptions{.ignore_label = 0});
+  };
+  sg::BucketingModule mod(lm_gen(), train.default_bucket_key(), {.logger = quiet});
+  mod.bind(train.provide_data(), train.provide_label());
+  mod.init_params({.initializer = std::make_shared<sg::init::Xavier>(), .seed = 1});
+  const double before = mod.score(val, ppl()).at(0).second;
+  mod.fit(train, {.eval_data = &val,
+                  .eval_metric = ppl(),
+                  .optimizer = "adam",
+                  .optimizer_params = {{"learning_rate", 0.05}},
+                  .num_epoch = 8,
+                  .progress = "off"});
+  CHECK(mod.buckets().size() == 2);
+  const double after = mod.score(val, ppl()).at(0).second;
+  CHECK(before > 4.0);  // about the vocabulary: nothing learnt
+  CHECK(after < 1.5);   // the next word is certain
+  auto out = mod.predict(val);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].shape()[1] == kVocab);
+  // A checkpoint holds the default bucket's symbol and the shared parameters.
+  const std::string prefix = (std::filesystem::temp_directory_path() / "symgrad_bucketing").string();
+  mod.save_checkpoint(prefix, 1);
+  auto c = sg::load_checkpoint(prefix, 1);
+  CHECK(c.symbol.list_arguments() == mod.buckets().at(6)->symbol().list_arguments());
+  check_same_params(c.arg_params, mod.get_params().first, 0.0);
+  std::filesystem::remove(prefix + "-symbol.json");
+  std::filesystem::remove(prefix + "-0001.params");
 }
 
 TEST_CASE("bucketing: alternating buckets match Adam applied by hand to each bucket's gradients") {
