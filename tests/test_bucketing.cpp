@@ -211,6 +211,25 @@ TEST_CASE("bucketing: fit learns over several buckets; score, predict and checkp
   std::filesystem::remove(prefix + "-0001.params");
 }
 
+TEST_CASE("bucketing: a monitor sees every bucket, also after a bucket rebinds for another batch size") {
+  NameManager names;
+  sg::BucketingModule mod(lm_gen(), 4, {.logger = quiet});
+  mod.bind(data_desc(4), label_desc(4));
+  mod.init_params();
+  sg::Monitor mon(1, {}, "pred_output");
+  mod.install_monitor(mon);
+  auto seen = [&](const sg::io::DataBatch& b) {
+    mon.tic();
+    mod.forward(b, false);
+    auto stats = mon.toc();
+    return std::any_of(stats.begin(), stats.end(), [](const auto& s) { return s.name == "pred_output"; });
+  };
+  CHECK(seen(batch(4, 1)));
+  CHECK(seen(batch(2, 2)));     // a new bucket
+  CHECK(seen(batch(4, 3, 2)));  // the default bucket rebinds for batch size 2
+  CHECK(seen(batch(2, 4, 3)));  // and the new one for 3
+}
+
 TEST_CASE("bucketing: alternating buckets match Adam applied by hand to each bucket's gradients") {
   NameManager names;
   const double lr = 0.05, b1 = 0.9, b2 = 0.999, eps = 1e-8;

@@ -30,7 +30,9 @@ SYMGRAD_INLINE void Module::load_optimizer_states(const std::string& path) {
 SYMGRAD_INLINE void Module::install_monitor(Monitor& mon) {
   require_bound("install_monitor");
   mon.install(exec_);
+  monitor_ = &mon;
 }
+SYMGRAD_INLINE void Module::reinstall_monitor() { monitor_->install(exec_); }
 SYMGRAD_INLINE void Module::update() {
   if (!optimizer_) throw ValueError("update: call init_optimizer first");
   auto& grads = exec_.grad_arrays();

@@ -115,6 +115,7 @@ class Module : public BaseModule {
     else if (exec_.is_bound() && params_initialized_)
       adopt_params(fresh, exec_, false);
     exec_ = std::move(fresh);
+    if (monitor_) reinstall_monitor();  // the new executor has no callback yet
     if (shared_) params_initialized_ = true;
     if (preloaded_ && !params_initialized_) {  // Module::load: the checkpoint's parameters, as MXNet
       exec_.copy_params_from(preloaded_->arg_params, preloaded_->aux_params);
@@ -286,6 +287,7 @@ class Module : public BaseModule {
   // (else ShapeError / ValueError); otherwise a parameter whose shape changed is copied as far as
   // copy_params_from allows, as before.
   void adopt_params(Executor& to, Executor& from, bool shared) const;
+  void reinstall_monitor();
   void require_bound(const char* what) const {
     if (!exec_.is_bound())
       throw ValueError(std::string(what) + ": the module is not bound; call bind() or fit() first");
@@ -316,6 +318,7 @@ class Module : public BaseModule {
   std::string preload_states_;
   std::shared_ptr<kv::KVStore> kv_;        // shared with modules that borrow the optimizer
   Module* shared_ = nullptr;               // the module whose parameter arrays this one uses
+  Monitor* monitor_ = nullptr;             // installed again on every executor bind makes
   std::vector<std::string> opt_names_;     // the optimizer's index -> parameter name
   std::vector<NDArray> host_outputs_;      // metrics' copies of GPU outputs
   std::vector<std::size_t> update_index_;  // arguments the optimizer updates: parameters with gradients
