@@ -60,7 +60,8 @@ SYMGRAD_INLINE std::vector<float> read_csv(const std::string& path, std::int64_t
 
 }  // namespace detail
 
-SYMGRAD_INLINE CSVIter::CSVIter(CSVIterOptions o) : DataIter(o.batch_size), o_(std::move(o)) {
+SYMGRAD_INLINE CSVIter::CSVIter(CSVIterOptions o)
+    : RowIter(o.batch_size, o.round_batch, o.data_name, o.label_name), o_(std::move(o)) {
   if (o_.batch_size < 1)
     throw ValueError("CSVIter: batch_size must be at least 1; got " + std::to_string(o_.batch_size));
   if (o_.data_csv.empty()) throw ValueError("CSVIter: data_csv (the file of examples) is required");
@@ -70,74 +71,22 @@ SYMGRAD_INLINE CSVIter::CSVIter(CSVIterOptions o) : DataIter(o.batch_size), o_(s
         o_.data_shape.str());
   if (o_.label_shape.ndim() < 1 || !o_.label_shape.known() || o_.label_shape.size() < 1)
     throw ValueError("CSVIter: label_shape must be a known, non-empty shape; got " + o_.label_shape.str());
-  data_width_ = o_.data_shape.size();
-  label_width_ = o_.label_shape.size();
-  data_ = detail::read_csv(o_.data_csv, data_width_, "data_csv");
-  rows_ = static_cast<std::int64_t>(data_.size()) / data_width_;
-  if (rows_ == 0) throw IOError("CSVIter: data_csv '" + o_.data_csv + "' holds no examples");
+  const std::int64_t data_width = o_.data_shape.size(), label_width = o_.label_shape.size();
+  auto data = detail::read_csv(o_.data_csv, data_width, "data_csv");
+  const auto rows = static_cast<std::int64_t>(data.size()) / data_width;
+  if (rows == 0) throw IOError("CSVIter: data_csv '" + o_.data_csv + "' holds no examples");
+  std::vector<float> label;
   if (o_.label_csv != "NULL" && !o_.label_csv.empty()) {
-    label_ = detail::read_csv(o_.label_csv, label_width_, "label_csv");
-    const auto lrows = static_cast<std::int64_t>(label_.size()) / label_width_;
-    if (lrows != rows_)
+    label = detail::read_csv(o_.label_csv, label_width, "label_csv");
+    const auto lrows = static_cast<std::int64_t>(label.size()) / label_width;
+    if (lrows != rows)
       throw IOError("CSVIter: label_csv '" + o_.label_csv + "' has " + std::to_string(lrows) +
-                    " lines but data_csv '" + o_.data_csv + "' has " + std::to_string(rows_) +
+                    " lines but data_csv '" + o_.data_csv + "' has " + std::to_string(rows) +
                     "; one label line per example");
   } else {
-    label_.assign(static_cast<std::size_t>(rows_ * label_width_), 0.0f);
+    label.assign(static_cast<std::size_t>(rows * label_width), 0.0f);
   }
-  Shape ds{o_.batch_size}, ls{o_.batch_size};
-  for (auto d : o_.data_shape) ds.push_back(d);
-  if (label_width_ != 1)
-    for (auto d : o_.label_shape) ls.push_back(d);
-  batch_.data = {NDArray(ds)};
-  batch_.label = {NDArray(ls)};
-  batch_.provide_data = provide_data();
-  batch_.provide_label = provide_label();
-}
-
-SYMGRAD_INLINE std::vector<DataDesc> CSVIter::provide_data() const {
-  return {{o_.data_name, batch_.data.empty() ? Shape{} : batch_.data[0].shape()}};
-}
-SYMGRAD_INLINE std::vector<DataDesc> CSVIter::provide_label() const {
-  return {{o_.label_name, batch_.label.empty() ? Shape{} : batch_.label[0].shape()}};
-}
-
-SYMGRAD_INLINE void CSVIter::reset() {
-  start_ = o_.round_batch ? next_start_ : 0;
-  cursor_ = start_;
-}
-
-SYMGRAD_INLINE std::int64_t CSVIter::num_batches() const {
-  const std::int64_t left = rows_ - start_;
-  return (left + o_.batch_size - 1) / o_.batch_size;
-}
-
-SYMGRAD_INLINE bool CSVIter::next() {
-  if (cursor_ >= rows_) return false;
-  const std::int64_t bs = o_.batch_size, take = std::min(bs, rows_ - cursor_);
-  float* d = batch_.data[0].data<float>();
-  float* l = batch_.label[0].data<float>();
-  batch_.index.clear();
-  auto copy_row = [&](std::int64_t dst, std::int64_t src) {
-    std::copy_n(data_.data() + src * data_width_, data_width_, d + dst * data_width_);
-    std::copy_n(label_.data() + src * label_width_, label_width_, l + dst * label_width_);
-    batch_.index.push_back(src);
-  };
-  for (std::int64_t i = 0; i < take; ++i) copy_row(i, cursor_ + i);
-  batch_.pad = static_cast<int>(bs - take);
-  if (take < bs) {
-    if (o_.round_batch) {  // from the start of the file; the next epoch begins after them
-      for (std::int64_t i = take; i < bs; ++i) copy_row(i, (i - take) % rows_);
-      next_start_ = (bs - take) % rows_;
-    } else {
-      std::fill(d + take * data_width_, d + bs * data_width_, 0.0f);
-      std::fill(l + take * label_width_, l + bs * label_width_, 0.0f);
-    }
-  } else if (cursor_ + take == rows_) {
-    next_start_ = 0;
-  }
-  cursor_ += take;
-  return true;
+  set_rows(std::move(data), o_.data_shape, std::move(label), o_.label_shape);
 }
 
 }  // namespace SYMGRAD_NS::io

@@ -6,6 +6,7 @@
 // reused by the next call to next() or reset(): copy() what must outlive the step.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,19 @@ struct DataDesc {
   friend bool operator==(const DataDesc&, const DataDesc&) = default;
 };
 
+// The key of a bucket (BucketingModule): the sequence length of its batches, as MXNet's
+// BucketSentenceIter uses.
+using BucketKey = std::int64_t;
+
 // One batch: data and label arrays in provide_data / provide_label order; `pad` filler examples
-// at the end; `index` the example numbers when the iterator knows them.
+// at the end; `index` the example numbers when the iterator knows them; `bucket_key` the bucket
+// the batch belongs to, and provide_data / provide_label its own shapes, when an iterator makes
+// batches of several shapes (BucketSentenceIter).
 struct DataBatch {
   std::vector<NDArray> data, label;
   int pad = 0;
   std::vector<std::int64_t> index;
+  std::optional<BucketKey> bucket_key;
   std::vector<DataDesc> provide_data, provide_label;
 };
 

@@ -1,6 +1,7 @@
 // Every implementation file of train/: compiled once into libsymgrad (src/), or included by the entry
 // headers in header-only mode.
 #pragma once
+#include "bucketing_module-inl.hpp"
 #include "callback-inl.hpp"
 #include "checkpoint-inl.hpp"
 #include "curve-inl.hpp"

@@ -1,4 +1,4 @@
-// Module::fit / score / predict: MXNet's training loop and its log lines
+// BaseModule::fit / score / predict (Module, BucketingModule): MXNet's training loop and its log lines
 // ("Epoch[e] Train-accuracy=...", "Epoch[e] Time cost=...", "Epoch[e] Validation-accuracy=...").
 #pragma once
 #include <chrono>
@@ -10,13 +10,14 @@
 #include <utility>
 
 #include "../core/profiler.hpp"
-#include "module.hpp"
+#include "base_module.hpp"
+#include "curve.hpp"
 #include "monitor.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_FIT)
 namespace SYMGRAD_NS {
 
-SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
+SYMGRAD_INLINE void BaseModule::fit(io::DataIter& train, const FitOptions& f) {
   if (f.num_epoch < 0) throw ValueError("fit: num_epoch is required, e.g. {.num_epoch = 10}");
   bind(train.provide_data(), train.provide_label(), {.for_training = true, .force_rebind = f.force_rebind});
   init_params({.initializer = f.initializer,
@@ -31,9 +32,9 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
                   .lr_scheduler = f.lr_scheduler});
   auto eval_metric = make_metric(f.eval_metric);
   auto validation_metric = f.validation_metric ? make_metric(*f.validation_metric) : eval_metric;
-  const Logger& log = o_.logger;
+  const Logger& log = logger();
   CurveWriter curve(f.curve_csv, f.curve_svg);
-  if (f.monitor) f.monitor->install(exec_);
+  if (f.monitor) install_monitor(*f.monitor);
   for (int epoch = f.begin_epoch; epoch < f.num_epoch; ++epoch) {
     auto tic = std::chrono::steady_clock::now();
     eval_metric->reset();
@@ -48,7 +49,7 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
         profiler::Scope wait("DataIter", "next");  // time waiting for the batch
         got = train.next();
       }
-      if (kv_ && !kv_->all_workers(got)) {
+      if (kvstore() && !kvstore()->all_workers(got)) {
         if (got)
           log("Epoch[" + std::to_string(epoch) + "] ends after " + std::to_string(nbatch) +
               " batches: another worker's part has no more; the rest of this worker's part is not used");
@@ -85,7 +86,7 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
     log(buf);
     if (f.epoch_end_callback) {
       auto [arg, aux] = get_params();
-      f.epoch_end_callback(epoch, sym_, arg, aux);
+      f.epoch_end_callback(epoch, symbol(), arg, aux);
     }
     std::vector<std::pair<std::string, double>> val_values;
     if (f.eval_data) {
@@ -98,13 +99,13 @@ SYMGRAD_INLINE void Module::fit(io::DataIter& train, const FitOptions& f) {
   }
 }
 
-SYMGRAD_INLINE std::vector<std::pair<std::string, double>> Module::score(io::DataIter& eval,
-                                                                         const MetricSpec& m,
-                                                                         std::int64_t num_batch,
-                                                                         const BatchEndCallback& cb,
-                                                                         bool reset, int epoch) {
-  require_bound("score");
-  if (!params_initialized_) throw ValueError("score: the parameters are not initialized");
+SYMGRAD_INLINE std::vector<std::pair<std::string, double>> BaseModule::score(io::DataIter& eval,
+                                                                             const MetricSpec& m,
+                                                                             std::int64_t num_batch,
+                                                                             const BatchEndCallback& cb,
+                                                                             bool reset, int epoch) {
+  if (!binded()) throw ValueError("score: the module is not bound; call bind() or fit() first");
+  if (!params_initialized()) throw ValueError("score: the parameters are not initialized");
   if (reset) eval.reset();
   auto metric = make_metric(m);
   metric->reset();
@@ -113,22 +114,23 @@ SYMGRAD_INLINE std::vector<std::pair<std::string, double>> Module::score(io::Dat
     const io::DataBatch& batch = eval.value();
     forward(batch, false);
     update_metric(*metric, batch.label);  // padded examples count, as MXNet
-    if (cb) cb(BatchEndParam{epoch, n, metric.get(), &o_.logger});
+    if (cb) cb(BatchEndParam{epoch, n, metric.get(), &logger()});
     ++n;
   }
   return metric->get_global_name_value();
 }
 
-SYMGRAD_INLINE std::vector<NDArray> Module::predict(io::DataIter& eval, std::int64_t num_batch, bool reset) {
-  require_bound("predict");
-  if (!params_initialized_) throw ValueError("predict: the parameters are not initialized");
+SYMGRAD_INLINE std::vector<NDArray> BaseModule::predict(io::DataIter& eval, std::int64_t num_batch,
+                                                        bool reset) {
+  if (!binded()) throw ValueError("predict: the module is not bound; call bind() or fit() first");
+  if (!params_initialized()) throw ValueError("predict: the parameters are not initialized");
   if (reset) eval.reset();
-  std::vector<std::vector<NDArray>> parts(output_names_.size());
+  std::vector<std::vector<NDArray>> parts(output_names().size());
   std::int64_t n = 0;
   while ((num_batch < 0 || n < num_batch) && eval.next()) {
     const io::DataBatch& batch = eval.value();
     forward(batch, false);
-    auto& outs = exec_.outputs();
+    auto& outs = get_outputs();
     for (std::size_t i = 0; i < outs.size(); ++i) {
       std::int64_t keep = outs[i].shape()[0] - batch.pad;
       NDArray c = outs[i].copy_to(cpu());  // predictions come back to the host

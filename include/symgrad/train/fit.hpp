@@ -1,3 +1,3 @@
-// Module::fit, score and predict are members of Module (train/module.hpp).
+// BaseModule::fit, score and predict are members of BaseModule (train/base_module.hpp).
 #pragma once
-#include "module.hpp"
+#include "base_module.hpp"

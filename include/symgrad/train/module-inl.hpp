@@ -10,6 +10,7 @@
 #include "../core/profiler.hpp"
 #include "../symbol/graph.hpp"
 #include "module.hpp"
+#include "monitor.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_TRAIN_MODULE)
 namespace SYMGRAD_NS {
@@ -26,16 +27,21 @@ SYMGRAD_INLINE void Module::load_optimizer_states(const std::string& path) {
   else
     optimizer_->load_states(path);
 }
-SYMGRAD_INLINE void Module::forward_backward(const io::DataBatch& batch) {
-  forward(batch, true);
-  backward();
+SYMGRAD_INLINE void Module::install_monitor(Monitor& mon) {
+  require_bound("install_monitor");
+  mon.install(exec_);
+  monitor_ = &mon;
 }
+SYMGRAD_INLINE void Module::reinstall_monitor() { monitor_->install(exec_); }
 SYMGRAD_INLINE void Module::update() {
   if (!optimizer_) throw ValueError("update: call init_optimizer first");
   auto& grads = exec_.grad_arrays();
   auto& args = exec_.arg_arrays();
   if (!kv_) {
-    for (std::size_t i : update_index_) optimizer_->update(i, args[i], grads[i]);
+    for (std::size_t k = 0; k < update_index_.size(); ++k) {
+      const std::size_t i = update_index_[k];
+      optimizer_->update(opt_index_[k], args[i], grads[i]);
+    }
     return;
   }
   for (std::size_t i : update_index_) kv_grads_.push_back(grads[i]), kv_weights_.push_back(args[i]);
@@ -86,16 +92,60 @@ SYMGRAD_INLINE std::string Module::states_path(const std::string& prefix, int ep
 }
 SYMGRAD_INLINE void Module::plan_updates() {
   update_index_.clear();
+  opt_index_.clear();
   kv_keys_.clear();
   const auto& names = exec_.list_arguments();
   std::set<std::string> params(param_names_.begin(), param_names_.end());
   for (std::size_t i = 0; i < names.size(); ++i)
     if (params.count(names[i]) && !exec_.grad_arrays()[i].is_none()) {
+      auto at = std::find(opt_names_.begin(), opt_names_.end(), names[i]);
+      if (at == opt_names_.end())
+        throw ValueError("update: parameter '" + names[i] +
+                         "' is unknown to the optimizer, which was made for the arguments " +
+                         detail::join(opt_names_));
       update_index_.push_back(i);
+      opt_index_.push_back(static_cast<std::size_t>(at - opt_names_.begin()));
       if (kv_) kv_keys_.push_back(names[i]);
     }
   kv_grads_.reserve(update_index_.size());
   kv_weights_.reserve(update_index_.size());
+}
+SYMGRAD_INLINE void Module::adopt_params(Executor& to, Executor& from, bool shared) const {
+  // Takes from[j] for to[i] where the names match; data and labels keep their own arrays.
+  auto take = [&](const std::string& name, NDArray& dst, const std::vector<std::string>& from_names,
+                  std::vector<NDArray>& src, NDArray* dst_grad, std::vector<NDArray>* src_grad,
+                  const char* what) {
+    auto at = std::find(from_names.begin(), from_names.end(), name);
+    if (at == from_names.end()) {
+      if (!shared) return;
+      throw ValueError("bind: " + std::string(what) + " '" + name +
+                       "' is not in the shared module; modules that share parameters must name them "
+                       "alike (the shared module's arguments: " +
+                       detail::join(from_names) + ")");
+    }
+    const auto j = static_cast<std::size_t>(at - from_names.begin());
+    if (!(dst.shape() == src[j].shape()) || dst.dtype() != src[j].dtype()) {
+      if (!shared) {  // the shape follows the data: the values cannot carry over
+        src[j].copy_to(dst);
+        return;
+      }
+      throw ShapeError("bind: " + std::string(what) + " '" + name + "' has shape " + dst.shape().str() +
+                       " here but " + src[j].shape().str() +
+                       " in the shared module; a shared parameter must have one shape in every module");
+    }
+    dst = src[j];
+    if (dst_grad && src_grad && !dst_grad->is_none() && !(*src_grad)[j].is_none()) *dst_grad = (*src_grad)[j];
+  };
+  std::set<std::string> params(param_names_.begin(), param_names_.end());
+  const auto& to_args = to.list_arguments();
+  for (std::size_t i = 0; i < to_args.size(); ++i)
+    if (params.count(to_args[i]))
+      take(to_args[i], to.arg_arrays()[i], from.list_arguments(), from.arg_arrays(), &to.grad_arrays()[i],
+           &from.grad_arrays(), "parameter");
+  const auto& to_aux = to.list_auxiliary_states();
+  for (std::size_t i = 0; i < to_aux.size(); ++i)
+    take(to_aux[i], to.aux_arrays()[i], from.list_auxiliary_states(), from.aux_arrays(), nullptr, nullptr,
+         "auxiliary state");
 }
 SYMGRAD_INLINE void Module::check_descs(const std::vector<io::DataDesc>& given,
                                         const std::vector<std::string>& names, const char* what,

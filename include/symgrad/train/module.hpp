@@ -22,6 +22,7 @@
 #include "../io/data_iter.hpp"
 #include "../kv/kvstore.hpp"
 #include "../opt/optimizer.hpp"
+#include "base_module.hpp"
 #include "callback.hpp"
 #include "checkpoint.hpp"
 #include "curve.hpp"
@@ -39,72 +40,7 @@ struct ModuleOptions {
   Logger logger = default_log;
 };
 
-struct ModuleBindOptions {
-  bool for_training = true;
-  bool inputs_need_grad = false;
-  bool force_rebind = false;
-  std::string grad_req = "write";
-};
-
-struct InitParamsOptions {
-  std::shared_ptr<const init::Initializer> initializer = {};  // default Uniform(0.01), as Module
-  ParamDict arg_params = {};
-  ParamDict aux_params = {};
-  bool allow_missing = false;
-  bool force_init = false;
-  bool allow_extra = false;
-  std::uint64_t seed = 0;  // draws of the initializer
-};
-
-using OptimizerParams = std::map<std::string, double>;
-
-struct InitOptimizerOptions {
-  // "local"/"device": the module updates its own weights (as MXNet with one device); "dist_sync"
-  // (under mpirun, in a build with MPI; "nccl" for a module on gpu(n)): gradients summed over the
-  // workers in a kv::KVStore that applies the update, rescale_grad = 1 / (batch size x workers).
-  std::string kvstore = "local";
-  std::string optimizer = "sgd";
-  OptimizerParams optimizer_params = {{"learning_rate", 0.01}};
-  std::shared_ptr<opt::LRScheduler> lr_scheduler =
-      {};  // e.g. a FactorScheduler; its base_lr is learning_rate
-  bool force_init = false;
-};
-
-// A metric given by name ("acc", "ce" ...), by several names, or as an object.
-using MetricSpec = std::variant<std::string, std::vector<std::string>, std::shared_ptr<metric::EvalMetric>>;
-std::shared_ptr<metric::EvalMetric> make_metric(const MetricSpec& m);
-
-class Monitor;  // train/monitor.hpp
-
-struct FitOptions {
-  io::DataIter* eval_data = nullptr;
-  MetricSpec eval_metric = std::string("acc");
-  EpochEndCallback epoch_end_callback = {};
-  BatchEndCallback batch_end_callback = {};
-  std::string kvstore = "local";
-  std::string optimizer = "sgd";
-  OptimizerParams optimizer_params = {{"learning_rate", 0.01}};
-  std::shared_ptr<opt::LRScheduler> lr_scheduler = {};
-  BatchEndCallback eval_end_callback = {};
-  BatchEndCallback eval_batch_end_callback = {};
-  std::shared_ptr<const init::Initializer> initializer = {};
-  ParamDict arg_params = {};
-  ParamDict aux_params = {};
-  bool allow_missing = false;
-  bool force_rebind = false;
-  bool force_init = false;
-  int begin_epoch = 0;
-  int num_epoch = -1;  // required
-  std::optional<MetricSpec> validation_metric = {};
-  std::string progress = "auto";  // "auto": a progress bar on a terminal; "on"; "off"
-  std::string curve_csv = {};     // per-epoch metrics as CSV (and an SVG beside it with curve_svg)
-  std::string curve_svg = {};
-  std::uint64_t seed = 0;
-  Monitor* monitor =
-      nullptr;  // installed on the module's executor; tic() before and toc_print() after each batch
-};
-
-class Module {
+class Module : public BaseModule {
  public:
   explicit Module(Symbol symbol, ModuleOptions o = {}) : sym_(std::move(symbol)), o_(std::move(o)) {
     auto args = sym_.list_arguments();
@@ -128,24 +64,24 @@ class Module {
     output_names_ = sym_.list_outputs();
   }
 
-  const Symbol& symbol() const { return sym_; }
+  const Symbol& symbol() const override { return sym_; }
   const std::vector<std::string>& data_names() const { return o_.data_names; }
   const std::vector<std::string>& label_names() const { return o_.label_names; }
   const std::vector<std::string>& param_names() const { return param_names_; }
   const std::vector<std::string>& aux_names() const { return aux_names_; }
-  const std::vector<std::string>& output_names() const { return output_names_; }
-  bool binded() const { return exec_.is_bound(); }
-  bool params_initialized() const { return params_initialized_; }
-  bool optimizer_initialized() const { return optimizer_ != nullptr; }
-  // The store of a distributed kvstore (null when the module updates its own weights).
-  kv::KVStore* kvstore() const { return kv_.get(); }
+  const std::vector<std::string>& output_names() const override { return output_names_; }
+  bool binded() const override { return exec_.is_bound(); }
+  bool params_initialized() const override { return params_initialized_; }
+  bool optimizer_initialized() const override { return optimizer_ != nullptr; }
+  kv::KVStore* kvstore() const override { return kv_.get(); }
+  const Logger& logger() const override { return o_.logger; }
   opt::Optimizer* optimizer() const { return optimizer_.get(); }
   const std::vector<io::DataDesc>& data_shapes() const { return data_shapes_; }
   const std::vector<io::DataDesc>& label_shapes() const { return label_shapes_; }
   Executor& executor() { return exec_; }
 
   void bind(const std::vector<io::DataDesc>& data_shapes, const std::vector<io::DataDesc>& label_shapes = {},
-            const ModuleBindOptions& b = {}) {
+            const ModuleBindOptions& b = {}) override {
     if (binded() && !b.force_rebind) {
       o_.logger("Already bound, ignoring bind()");
       return;
@@ -153,6 +89,12 @@ class Module {
     check_descs(data_shapes, o_.data_names, "data_shapes", "data_names");
     if (!label_shapes.empty()) check_descs(label_shapes, o_.label_names, "label_shapes", "label_names");
     check_parameters();
+    if (b.shared_module) {
+      if (b.shared_module == this || !b.shared_module->binded() || !b.shared_module->params_initialized())
+        throw ValueError(
+            "bind: shared_module must be another module, bound and with its parameters initialized");
+      shared_ = b.shared_module;
+    }
     data_shapes_ = data_shapes;
     label_shapes_ = label_shapes;
     for_training_ = b.for_training;
@@ -165,10 +107,16 @@ class Module {
     for (const auto& p : param_names_) req[p] = (b.for_training && !fixed.count(p)) ? b.grad_req : "null";
     if (b.inputs_need_grad && b.for_training)
       for (const auto& d : o_.data_names) req[d] = b.grad_req;
-    ParamDict keep_args, keep_aux;
-    if (binded() && params_initialized_) std::tie(keep_args, keep_aux) = get_params();
-    exec_ = sym_.simple_bind(o_.context, shapes, {.grad_req = req, .type_dict = types});
-    if (!keep_args.empty()) exec_.copy_params_from(keep_args, keep_aux);
+    // A rebind keeps the parameter arrays themselves (other modules may share them); a module
+    // bound with a shared_module takes that module's.
+    Executor fresh = sym_.simple_bind(o_.context, shapes, {.grad_req = req, .type_dict = types});
+    if (shared_)
+      adopt_params(fresh, shared_->exec_, true);
+    else if (exec_.is_bound() && params_initialized_)
+      adopt_params(fresh, exec_, false);
+    exec_ = std::move(fresh);
+    if (monitor_) reinstall_monitor();  // the new executor has no callback yet
+    if (shared_) params_initialized_ = true;
     if (preloaded_ && !params_initialized_) {  // Module::load: the checkpoint's parameters, as MXNet
       exec_.copy_params_from(preloaded_->arg_params, preloaded_->aux_params);
       params_initialized_ = true;
@@ -176,7 +124,7 @@ class Module {
     if (optimizer_) plan_updates();
   }
 
-  void init_params(const InitParamsOptions& p = {}) {
+  void init_params(const InitParamsOptions& p = {}) override {
     require_bound("init_params");
     if (params_initialized_ && !p.force_init) {
       o_.logger("Parameters already initialized and force_init=False. init_params call ignored.");
@@ -226,7 +174,7 @@ class Module {
     params_initialized_ = true;
   }
 
-  void init_optimizer(const InitOptimizerOptions& io = {}) {
+  void init_optimizer(const InitOptimizerOptions& io = {}) override {
     require_bound("init_optimizer");
     if (!params_initialized_) throw ValueError("init_optimizer: call init_params first");
     if (optimizer_ && !io.force_init) {
@@ -271,13 +219,23 @@ class Module {
     }
     optimizer_ = std::move(optimizer);
     kv_ = std::move(store);
+    opt_names_ = names;
     plan_updates();
+  }
+  // Updates through `other`'s optimizer (and store): one state per parameter, kept by name, for
+  // modules that share parameters (MXNet's borrow_optimizer).
+  void borrow_optimizer(const Module& other) {
+    if (!other.optimizer_) throw ValueError("borrow_optimizer: the other module has no optimizer");
+    optimizer_ = other.optimizer_;
+    kv_ = other.kv_;
+    opt_names_ = other.opt_names_;
+    if (binded()) plan_updates();
   }
   // Optimizer states of a save_checkpoint(..., save_optimizer_states = true).
   void load_optimizer_states(const std::string& path);
 
   // Copies the batch into the executor (by the names bound) and runs forward.
-  void forward(const io::DataBatch& batch, std::optional<bool> is_train = {}) {
+  void forward(const io::DataBatch& batch, std::optional<bool> is_train = {}) override {
     require_bound("forward");
     const bool with_label = !label_shapes_.empty() && !batch.label.empty();
     reshape_for(batch, with_label);
@@ -285,19 +243,15 @@ class Module {
     if (with_label) place(batch.label, label_shapes_, "label");
     exec_.forward(is_train.value_or(for_training_));
   }
-  void backward(const std::vector<NDArray>& out_grads = {}) {
+  void backward(const std::vector<NDArray>& out_grads = {}) override {
     require_bound("backward");
     exec_.backward(out_grads);
   }
-  void forward_backward(const io::DataBatch& batch);
-  // One optimizer step on every parameter with a gradient; with a distributed kvstore, the
-  // gradients are summed over the workers first (pushed, and the new weights pulled).
-  void update();
-  void update_metric(metric::EvalMetric& m, const std::vector<NDArray>& labels);
-  std::vector<NDArray>& get_outputs() { return exec_.outputs(); }
-
-  // Copies of the parameters and auxiliary states.
-  std::pair<ParamDict, ParamDict> get_params();
+  void update() override;
+  void update_metric(metric::EvalMetric& m, const std::vector<NDArray>& labels) override;
+  std::vector<NDArray>& get_outputs() override { return exec_.outputs(); }
+  std::pair<ParamDict, ParamDict> get_params() override;
+  void install_monitor(Monitor& mon) override;
   void set_params(const ParamDict& arg, const ParamDict& aux = {}, bool allow_missing = false,
                   bool force_init = true, bool allow_extra = false) {
     init_params({.arg_params = arg,
@@ -306,15 +260,6 @@ class Module {
                  .force_init = force_init,
                  .allow_extra = allow_extra});
   }
-
-  void fit(io::DataIter& train, const FitOptions& f);
-  std::vector<std::pair<std::string, double>> score(io::DataIter& eval,
-                                                    const MetricSpec& m = std::string("acc"),
-                                                    std::int64_t num_batch = -1,
-                                                    const BatchEndCallback& cb = {}, bool reset = true,
-                                                    int epoch = 0);
-  // Outputs over the data, the padding of each batch dropped, batches concatenated.
-  std::vector<NDArray> predict(io::DataIter& eval, std::int64_t num_batch = -1, bool reset = true);
 
   // prefix-symbol.json, prefix-%04d.params and (optionally) prefix-%04d.states. With a
   // distributed kvstore only rank 0 writes (every worker holds the same weights and states).
@@ -337,6 +282,12 @@ class Module {
   // The arguments the optimizer updates (parameters with gradients), their store keys, and room
   // for update()'s lists, so that a step allocates nothing. Again after each bind.
   void plan_updates();
+  // After a bind: the parameter, gradient and auxiliary arrays of `from` replace the new
+  // executor's where the names match. `shared`: every parameter must be in `from`, same shape
+  // (else ShapeError / ValueError); otherwise a parameter whose shape changed is copied as far as
+  // copy_params_from allows, as before.
+  void adopt_params(Executor& to, Executor& from, bool shared) const;
+  void reinstall_monitor();
   void require_bound(const char* what) const {
     if (!exec_.is_bound())
       throw ValueError(std::string(what) + ": the module is not bound; call bind() or fit() first");
@@ -365,9 +316,13 @@ class Module {
   std::shared_ptr<opt::Optimizer> optimizer_;
   std::unique_ptr<Checkpoint> preloaded_;
   std::string preload_states_;
-  std::unique_ptr<kv::KVStore> kv_;
+  std::shared_ptr<kv::KVStore> kv_;        // shared with modules that borrow the optimizer
+  Module* shared_ = nullptr;               // the module whose parameter arrays this one uses
+  Monitor* monitor_ = nullptr;             // installed again on every executor bind makes
+  std::vector<std::string> opt_names_;     // the optimizer's index -> parameter name
   std::vector<NDArray> host_outputs_;      // metrics' copies of GPU outputs
   std::vector<std::size_t> update_index_;  // arguments the optimizer updates: parameters with gradients
+  std::vector<std::size_t> opt_index_;     // their indices for the optimizer (opt_names_)
   std::vector<std::string> kv_keys_;       // their names, for the store
   std::vector<NDArray> kv_grads_, kv_weights_;
 };

@@ -62,7 +62,8 @@ SYMGRAD_INLINE NDArray Monitor::default_stat(const NDArray& x) {
 SYMGRAD_INLINE void Monitor::install(Executor& exec) {
   exec.set_monitor_callback([this](const std::string& name, const NDArray& a) { record(name, a); },
                             monitor_all_);
-  execs_.push_back(&exec);
+  // Installing again (an executor rebound in place) sets the callback on it once more.
+  if (std::find(execs_.begin(), execs_.end(), &exec) == execs_.end()) execs_.push_back(&exec);
 }
 
 SYMGRAD_INLINE bool Monitor::wanted(const std::string& name) const {

@@ -35,6 +35,7 @@ class Monitor {
   explicit Monitor(int interval, StatFunc stat_func = {}, std::string pattern = ".*", bool sort = false,
                    bool monitor_all = false);
   // Records from `exec` (which must outlive the monitor's use); an executor can have one monitor.
+  // Installing on the same executor again (after it was rebound) renews its callback.
   void install(Executor& exec);
   // Starts a batch: activates the monitor every `interval` batches.
   void tic();
