@@ -170,6 +170,13 @@ int main(int argc, char** argv) {
   }
   std::printf("%zu sentences (%zu for training, %zu held out), vocabulary %lld words\n", words.size(),
               train_ids.size(), val_ids.size(), static_cast<long long>(o.vocab));
+  if (train_ids.size() < std::size_t(o.batch) || val_ids.size() < std::size_t(o.batch)) {
+    std::fprintf(stderr,
+                 "too few sentences for batches of %lld: %zu for training and %zu held out; use a longer "
+                 "--text, a larger --limit or a smaller --batch\n",
+                 static_cast<long long>(o.batch), train_ids.size(), val_ids.size());
+    return 2;
+  }
 
   auto quiet = [](const std::string&) {};
   const std::int64_t longest = *std::max_element(o.buckets.begin(), o.buckets.end());

@@ -134,6 +134,11 @@ for n in $(ls "$src"/examples/*.cpp | xargs -n 1 basename | sed 's/\.cpp$//'); d
       text="$moby"
       [ -f "$text" ] || text="$src/README.md"
       set -- --epochs 1 --limit 20000 --hidden 16 --seq 16 --max-perplexity 1000 --text "$text" --prefix "$work/char" ;;
+    bucketing_moby_dick)  # the same text; a quick run that must only work, not learn
+      text="$moby"
+      [ -f "$text" ] || text="$src/README.md"
+      set -- --epochs 1 --bucketed-epochs 1 --limit 1000 --hidden 16 --embed 8 --vocab 200 --batch 4 \
+        --tolerance 100 --text "$text" ;;
     image_folder_classifier) set -- --images "$src/tests/data/images" --train-ratio 1.0 --metric-on train --size 16 \
       --batch 4 --epochs 2 --min-accuracy 0 --work "$work/image_folder" ;;
     *) echo "FAILED: no arguments for example $n in tests/consumers/run.sh"; exit 1 ;;
