@@ -25,10 +25,16 @@
 namespace SYMGRAD_NS::exec {
 
 // Whether bind plans memory: the bind option, unless the environment variable
-// SYMGRAD_MEMORY_PLAN is 0.
+// SYMGRAD_MEMORY_PLAN is 0. With SYMGRAD_MEMORY_PLAN=poison the shared buffers start filled with
+// all-ones bytes (NaN as float, -1 as integer) instead of zeros, so a kernel that leaves part of
+// an output it should write unwritten shows it (the operator coverage test runs every operator so).
 inline bool memory_plan_enabled(bool option) {
   const char* v = std::getenv("SYMGRAD_MEMORY_PLAN");
   return option && !(v && std::string(v) == "0");
+}
+inline bool memory_plan_poison() {
+  const char* v = std::getenv("SYMGRAD_MEMORY_PLAN");
+  return v && std::string(v) == "poison";
 }
 
 // Replaces the intermediate arrays of `fwd` and `infer` (every array a step writes that is not in
@@ -112,6 +118,7 @@ inline MemoryPlan plan_memory(std::vector<Step>& fwd, std::vector<Step>& infer,
   std::vector<NDArray> buffers;
   for (std::size_t b : size) {
     buffers.emplace_back(Shape{static_cast<std::int64_t>(b)}, ctx, DType::uint8);
+    if (memory_plan_poison()) buffers.back().fill(255);
     plan.planned_bytes += b;
   }
   std::unordered_map<const void*, NDArray> replace;
