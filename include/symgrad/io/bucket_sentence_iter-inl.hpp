@@ -101,7 +101,11 @@ SYMGRAD_INLINE void BucketSentenceIter::reset() {
 }
 SYMGRAD_INLINE bool BucketSentenceIter::next() {
   if (cursor_ == idx_.size()) return false;
-  const auto [b, first] = idx_[cursor_++];
+  // plain variables, not a structured binding: the lambda below captures them (clang < 16 cannot
+  // capture bindings)
+  const auto b = idx_[cursor_].first;
+  const auto first = idx_[cursor_].second;
+  ++cursor_;
   const std::int64_t len = buckets_[b], bs = batch_size_;
   const float pad = static_cast<float>(o_.invalid_label);
   NDArray& x = data_arrays_[b];
