@@ -3,4 +3,5 @@
 #pragma once
 #include "im2rec-inl.hpp"
 #include "image-inl.hpp"
+#include "image_augment-inl.hpp"
 #include "image_record_iter-inl.hpp"

@@ -1,6 +1,7 @@
 // Definitions of io/image_record_iter.hpp.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
@@ -104,6 +105,55 @@ SYMGRAD_INLINE void ImageRecordIter::validate() {
   std::tie(o_.num_parts, o_.part_index) = kv::resolve_parts(o_.num_parts, o_.part_index, "ImageRecordIter");
   for (float s : {o_.std_r, o_.std_g, o_.std_b, o_.std_a})
     if (s == 0) throw bad("std_r/g/b/a must not be 0");
+  auto finite_nonneg = [&](float v, const char* name) {
+    if (!(v >= 0) || !std::isfinite(v))
+      throw bad(std::string(name) + " must be a finite value >= 0, got " + std::to_string(v));
+  };
+  finite_nonneg(o_.max_aspect_ratio, "max_aspect_ratio");
+  finite_nonneg(o_.max_shear_ratio, "max_shear_ratio");
+  finite_nonneg(o_.brightness, "brightness");
+  finite_nonneg(o_.contrast, "contrast");
+  finite_nonneg(o_.saturation, "saturation");
+  finite_nonneg(o_.pca_noise, "pca_noise");
+  if (o_.max_rotate_angle < 0 || o_.max_rotate_angle > 360)
+    throw bad("max_rotate_angle must be in [0, 360], got " + std::to_string(o_.max_rotate_angle));
+  if (o_.rotate > 360) throw bad("rotate must be at most 360, got " + std::to_string(o_.rotate));
+  if (!(o_.min_random_scale > 0 && o_.min_random_scale <= o_.max_random_scale &&
+        std::isfinite(o_.max_random_scale)))
+    throw bad("need 0 < min_random_scale <= max_random_scale, got " + std::to_string(o_.min_random_scale) +
+              " and " + std::to_string(o_.max_random_scale));
+  if (!(o_.min_random_area > 0 && o_.min_random_area <= o_.max_random_area && o_.max_random_area <= 1))
+    throw bad("need 0 < min_random_area <= max_random_area <= 1, got " + std::to_string(o_.min_random_area) +
+              " and " + std::to_string(o_.max_random_area));
+  const auto [amin, amax] = aspect_range();
+  if (!(amin > 0 && amin <= amax && std::isfinite(amax)))
+    throw bad("the aspect ratio range must satisfy 0 < min <= max, got [" + std::to_string(amin) + ", " +
+              std::to_string(amax) + "] (max_aspect_ratio " + std::to_string(o_.max_aspect_ratio) +
+              (o_.min_aspect_ratio ? ", min_aspect_ratio " + std::to_string(*o_.min_aspect_ratio) : "") +
+              ")");
+  if (!(o_.min_img_size >= 0 && o_.min_img_size <= o_.max_img_size))
+    throw bad("need 0 <= min_img_size <= max_img_size");
+  if (o_.max_crop_size != -1 || o_.min_crop_size != -1) {
+    if (o_.min_crop_size < 1 || o_.max_crop_size < o_.min_crop_size)
+      throw bad("need 1 <= min_crop_size <= max_crop_size, got " + std::to_string(o_.min_crop_size) +
+                " and " + std::to_string(o_.max_crop_size));
+  }
+  if (o_.random_resized_crop && (o_.min_random_scale != 1 || o_.max_random_scale != 1 ||
+                                 o_.max_crop_size != -1 || o_.min_crop_size != -1 || o_.rand_crop))
+    throw bad(
+        "random_resized_crop cannot be combined with min_random_scale, max_random_scale, min_crop_size, "
+        "max_crop_size or rand_crop (as in MXNet)");
+  if (o_.fill_value < 0 || o_.fill_value > 255) throw bad("fill_value must be in [0, 255]");
+  if (o_.pad < 0 || o_.pad > 4096) throw bad("pad must be in [0, 4096], got " + std::to_string(o_.pad));
+  if (o_.random_h < 0 || o_.random_s < 0 || o_.random_l < 0 || o_.random_h > 180 || o_.random_s > 255 ||
+      o_.random_l > 255)
+    throw bad("random_h must be in [0, 180], random_s and random_l in [0, 255]");
+  if (o_.inter_method != 1 && o_.inter_method != 3 && o_.inter_method != 9)
+    throw bad("inter_method " + std::to_string(o_.inter_method) +
+              " is not available; use 1 (bilinear), 3 (area) or 9 (area to shrink, else bilinear)");
+  if (o_.data_shape[0] == 1 &&
+      (o_.saturation > 0 || o_.pca_noise > 0 || o_.random_h || o_.random_s || o_.random_l))
+    throw bad("saturation, pca_noise and random_h/s/l need colour images (data_shape's channels 3 or 4)");
 }
 SYMGRAD_INLINE void ImageRecordIter::index_records() {
   std::vector<std::int64_t> all;
@@ -177,6 +227,99 @@ SYMGRAD_INLINE void ImageRecordIter::fail_all(std::exception_ptr e) {
   }
   cv_filled_.notify_all();
 }
+SYMGRAD_INLINE bool ImageRecordIter::warp_and_crop(image::Image& img, nd::random::Generator& g) const {
+  const int H = int(o_.data_shape[1]), W = int(o_.data_shape[2]);
+  const auto fill = static_cast<std::uint8_t>(o_.fill_value);
+  auto u01 = [&] { return float(g.uniform01()); };
+  auto below = [&](std::int64_t n) { return std::int64_t(g.next() % std::uint64_t(n)); };  // [0, n)
+  const auto [amin, amax] = aspect_range();
+  const bool rrc = o_.random_resized_crop;
+  if (o_.max_rotate_angle > 0 || o_.max_shear_ratio > 0 || o_.rotate > 0 || o_.max_random_scale != 1 ||
+      o_.min_random_scale != 1 || (!rrc && (amin != 1 || amax != 1)) || o_.max_img_size != 1e10f ||
+      o_.min_img_size != 0) {
+    const float shear = u01() * o_.max_shear_ratio * 2 - o_.max_shear_ratio;
+    int angle = int(below(2 * std::int64_t(o_.max_rotate_angle) + 1)) - o_.max_rotate_angle;
+    if (o_.rotate > 0) angle = o_.rotate;
+    const double rad = angle / 180.0 * 3.14159265358979323846;
+    const float a = float(std::cos(rad)), b = float(std::sin(rad));
+    float scale = 1, ratio = 1;
+    if (!rrc) {
+      scale = u01() * (o_.max_random_scale - o_.min_random_scale) + o_.min_random_scale;
+      ratio = u01() * (amax - amin) + amin;
+    }
+    const float hs = 2 * scale / (1 + ratio), ws = ratio * hs;
+    const float nw = std::max(o_.min_img_size, std::min(o_.max_img_size, scale * float(img.width)));
+    const float nh = std::max(o_.min_img_size, std::min(o_.max_img_size, scale * float(img.height)));
+    if (!(nw >= 1 && nh >= 1 && double(nw) * double(nh) <= double(image::kMaxPixels)))
+      throw ValueError(
+          "the warped image would be " + std::to_string(nw) + "x" + std::to_string(nh) +
+          " (empty, or more than image::kMaxPixels pixels); check min_img_size, max_img_size and "
+          "the random scale");
+    image::Affine m{hs * a - shear * b * ws, hs * b + shear * a * ws, 0, -b * ws, a * ws, 0};
+    m[2] = (nw - (m[0] * float(img.width) + m[1] * float(img.height))) / 2;
+    m[5] = (nh - (m[3] * float(img.width) + m[4] * float(img.height))) / 2;
+    img = image::warp_affine(img, m, int(nw), int(nh), fill);
+  }
+  if (o_.pad > 0) img = image::pad(img, o_.pad, fill);
+  if (rrc) {
+    if (o_.max_random_area == 1 && o_.min_random_area == 1 && amin == 1 && amax == 1) return false;
+    const double area = double(img.height) * double(img.width);
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      const float frac = u01() * (o_.max_random_area - o_.min_random_area) + o_.min_random_area;
+      const float ratio = u01() * (amax - amin) + amin;
+      const double target = area * frac;
+      std::int64_t ch = std::llround(std::sqrt(target / ratio)), cw = std::llround(std::sqrt(target * ratio));
+      if (u01() > 0.5f) std::swap(ch, cw);
+      if (ch < 1 || cw < 1 || ch > img.height || cw > img.width) continue;
+      const int y = int(below(img.height - ch + 1)), x = int(below(img.width - cw + 1));
+      img = image::resize(image::crop(img, x, y, int(cw), int(ch)), W, H, interp(cw > W && ch > H));
+      return true;
+    }
+    return false;  // no box fitted in 10 draws: the centre crop follows, as in MXNet
+  }
+  if (o_.max_crop_size != -1 || o_.min_crop_size != -1) {
+    if (img.width < o_.max_crop_size || img.height < o_.max_crop_size)
+      throw ValueError("the " + std::to_string(img.width) + "x" + std::to_string(img.height) +
+                       " image is smaller than max_crop_size " + std::to_string(o_.max_crop_size));
+    const int size = o_.min_crop_size + int(below(o_.max_crop_size - o_.min_crop_size + 1));
+    int y = img.height - size, x = img.width - size;
+    if (o_.rand_crop) {
+      y = int(below(y + 1));
+      x = int(below(x + 1));
+    } else {
+      y /= 2;
+      x /= 2;
+    }
+    img = image::resize(image::crop(img, x, y, size, size), W, H, interp(size > W && size > H));
+    return true;
+  }
+  return false;
+}
+SYMGRAD_INLINE void ImageRecordIter::jitter_colours(image::Image& img, nd::random::Generator& g) const {
+  auto u01 = [&] { return float(g.uniform01()); };
+  if (o_.brightness > 0 || o_.contrast > 0 || o_.saturation > 0) {
+    const float ab = 1 + (u01() * 2 - 1) * o_.brightness, ac = 1 + (u01() * 2 - 1) * o_.contrast,
+                as = 1 + (u01() * 2 - 1) * o_.saturation;
+    int order[3] = {0, 1, 2};
+    for (int i = 2; i > 0; --i) std::swap(order[i], order[g.next() % std::uint64_t(i + 1)]);
+    for (int k : order) {
+      if (k == 0 && o_.brightness > 0) image::adjust_brightness(img, ab);
+      if (k == 1 && o_.contrast > 0) image::adjust_contrast(img, ac);
+      if (k == 2 && o_.saturation > 0) image::adjust_saturation(img, as);
+    }
+  }
+  if (o_.random_h != 0 || o_.random_s != 0 || o_.random_l != 0) {
+    // MXNet's draw: (u + 4 u') / 5, a bell-shaped value in [0, 1), mapped to [-v, v]
+    auto shift = [&](int v) { return int(((u01() + 4 * u01()) / 5) * float(v) * 2 - float(v)); };
+    const int dh = shift(o_.random_h), ds = shift(o_.random_s), dl = shift(o_.random_l);
+    image::shift_hls(img, dh, dl, ds);
+  }
+  if (o_.pca_noise > 0) {
+    std::array<float, 3> alpha;
+    for (float& a : alpha) a = float(g.normal01()) * o_.pca_noise;
+    image::add_pca_noise(img, alpha);
+  }
+}
 SYMGRAD_INLINE void ImageRecordIter::fill(recordio::MXRecordIO& reader, Slot& s, std::int64_t pos,
                                           std::int64_t j) {
   const std::int64_t C = o_.data_shape[0], H = o_.data_shape[1], W = o_.data_shape[2];
@@ -228,15 +371,18 @@ SYMGRAD_INLINE void ImageRecordIter::fill(recordio::MXRecordIO& reader, Slot& s,
   image::Image img =
       image::decode(payload, flag, "'" + o_.path_imgrec + "' record id " + std::to_string(h.id));
   if (C == 4 && img.channels != 4) img = image::detail::convert(img, 4);
-  if (o_.resize > 0) {
-    try {
-      img = image::resize_short(img, o_.resize);
-    } catch (const Error& e) {
-      throw IOError("ImageRecordIter: '" + o_.path_imgrec + "' record id " + std::to_string(h.id) + ": " +
-                    e.what());
-    }
+  nd::random::Generator g(o_.seed ^ (std::uint64_t(epoch_) << 40) ^
+                          (std::uint64_t(pos) * 0x9E3779B97F4A7C15ull));
+  bool cropped = false;
+  try {
+    if (o_.resize > 0)
+      img = image::resize_short(img, o_.resize, interp(std::min(img.width, img.height) > o_.resize));
+    cropped = warp_and_crop(img, g);
+  } catch (const Error& e) {
+    throw IOError("ImageRecordIter: '" + o_.path_imgrec + "' record id " + std::to_string(h.id) + ": " +
+                  e.what());
   }
-  if (img.height < H || img.width < W) {
+  if (!cropped && (img.height < H || img.width < W)) {
     const double f = std::max(double(H) / img.height, double(W) / img.width);
     const double w = std::max<double>(double(W), std::ceil(img.width * f)),
                  hh = std::max<double>(double(H), std::ceil(img.height * f));
@@ -247,12 +393,15 @@ SYMGRAD_INLINE void ImageRecordIter::fill(recordio::MXRecordIO& reader, Slot& s,
                     std::to_string(image::kMaxPixels) + ") pixels to cover the data shape");
     img = image::resize(img, int(w), int(hh));
   }
-  nd::random::Generator g(o_.seed ^ (std::uint64_t(epoch_) << 40) ^
-                          (std::uint64_t(pos) * 0x9E3779B97F4A7C15ull));
   int x0 = int((img.width - W) / 2), y0 = int((img.height - H) / 2);
-  if (o_.rand_crop) {
+  if (o_.rand_crop && !cropped) {
     x0 = int(g.next() % std::uint64_t(img.width - W + 1));
     y0 = int(g.next() % std::uint64_t(img.height - H + 1));
+  }
+  if (colour_jitter()) {
+    img = image::crop(img, x0, y0, int(W), int(H));
+    x0 = y0 = 0;
+    jitter_colours(img, g);
   }
   const bool flip = o_.mirror || (o_.rand_mirror && (g.next() & 1));
   const float mean[4] = {o_.mean_r, o_.mean_g, o_.mean_b, o_.mean_a};
