@@ -102,6 +102,18 @@ SYMGRAD_INLINE NDArray NDArray::view_as(const Shape& s, DType t) const {
   return r;
 }
 
+SYMGRAD_INLINE NDArray NDArray::slice_rows(std::int64_t begin, std::int64_t end) const {
+  require();
+  if (shape_.ndim() < 1 || begin < 0 || begin > end || end > shape_[0])
+    throw ShapeError("NDArray::slice_rows: rows [" + std::to_string(begin) + ", " + std::to_string(end) +
+                     ") are not within an array of shape " + shape_.str());
+  NDArray r = *this;
+  const std::int64_t row = shape_[0] == 0 ? 0 : shape_.size() / shape_[0];
+  r.offset_ += static_cast<std::size_t>(begin * row) * dtype_size(dtype_);
+  r.shape_[0] = end - begin;
+  return r;
+}
+
 SYMGRAD_INLINE NDArray NDArray::reshape(Shape s) const {
   require();
   int infer = -1;

@@ -124,6 +124,8 @@ class NDArray {
   // An array of shape s and dtype t over the first bytes of this one's (numpy's view(dtype) with
   // a shape); they must fit. Writes through either change both. Bind's memory plan uses it.
   NDArray view_as(const Shape& s, DType t) const;
+  // Rows [begin, end) of the first axis, sharing this array's storage (numpy's a[begin:end]).
+  NDArray slice_rows(std::int64_t begin, std::int64_t end) const;
 
   // Deep copies.
   NDArray copy() const { return copy_to(context()); }

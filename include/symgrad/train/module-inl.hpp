@@ -2,12 +2,14 @@
 #pragma once
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <set>
 #include <utility>
 #include "../core/profiler.hpp"
+#include "../ndarray/functions.hpp"
 #include "../symbol/graph.hpp"
 #include "module.hpp"
 #include "monitor.hpp"
@@ -44,6 +46,14 @@ SYMGRAD_INLINE void Module::update() {
     }
     return;
   }
+  if (!extra_.empty()) {  // several contexts: the sum of their gradients, the weights to all
+    profiler::Scope comm("kvstore", "pushpull");
+    for (std::size_t k = 0; k < update_index_.size(); ++k) {
+      kv_->push(kv_keys_[k], multi_grads_[k]);
+      kv_->pull(kv_keys_[k], multi_weights_[k]);
+    }
+    return;
+  }
   for (std::size_t i : update_index_) kv_grads_.push_back(grads[i]), kv_weights_.push_back(args[i]);
   {
     profiler::Scope comm("kvstore", "pushpull");
@@ -52,9 +62,45 @@ SYMGRAD_INLINE void Module::update() {
   kv_grads_.clear();  // keeps the capacity, drops the references to the executor's arrays
   kv_weights_.clear();
 }
+SYMGRAD_INLINE void Module::backward(const std::vector<NDArray>& out_grads) {
+  require_bound("backward");
+  if (extra_.empty()) return exec_.backward(out_grads);
+  std::vector<NDArray> part(out_grads.size());
+  for (std::size_t k = 0; k < executors(); ++k) {
+    Executor& ex = executor_at(k);
+    // each head gradient's rows for this context: as many as this executor's output has
+    for (std::size_t i = 0; i < out_grads.size(); ++i) {
+      std::int64_t begin = 0;
+      for (std::size_t j = 0; j < k; ++j) begin += executor_at(j).outputs().at(i).shape()[0];
+      part[i] = out_grads[i].slice_rows(begin, begin + ex.outputs().at(i).shape()[0]);
+    }
+    ex.backward(part);
+  }
+}
+SYMGRAD_INLINE std::vector<NDArray>& Module::get_outputs() {
+  if (extra_.empty()) return exec_.outputs();
+  auto& first = exec_.outputs();
+  merged_.resize(first.size());
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    if (first[i].ndim() == 0)
+      throw ValueError("get_outputs: output " + std::to_string(i) +
+                       " is a scalar, which cannot be concatenated over several contexts");
+    Shape s = first[i].shape();
+    for (std::size_t k = 1; k < executors(); ++k) s[0] += executor_at(k).outputs().at(i).shape()[0];
+    if (merged_[i].is_none() || !(merged_[i].shape() == s) || merged_[i].dtype() != first[i].dtype())
+      merged_[i] = NDArray(s, o_.context[0], first[i].dtype());
+    std::int64_t at = 0;
+    for (std::size_t k = 0; k < executors(); ++k) {
+      const NDArray& part = executor_at(k).outputs()[i];
+      merged_[i].slice_rows(at, at + part.shape()[0]).copy_from(part);
+      at += part.shape()[0];
+    }
+  }
+  return merged_;
+}
 SYMGRAD_INLINE void Module::update_metric(metric::EvalMetric& m, const std::vector<NDArray>& labels) {
-  auto& outs = exec_.outputs();
-  if (o_.context.device_type == DeviceType::cpu) return m.update(labels, outs);
+  auto& outs = get_outputs();
+  if (o_.context[0].device_type == DeviceType::cpu) return m.update(labels, outs);
   // metrics read the outputs on the host: copies kept from one batch to the next
   host_outputs_.resize(outs.size());
   for (std::size_t i = 0; i < outs.size(); ++i) {
@@ -72,7 +118,55 @@ SYMGRAD_INLINE std::pair<ParamDict, ParamDict> Module::get_params() {
   for (const auto& n : param_names_) arg[n] = a.at(n).copy_to(cpu());  // host copies, as MXNet
   auto x = exec_.aux_dict();
   for (const auto& n : aux_names_) aux[n] = x.at(n).copy_to(cpu());
+  if (!extra_.empty() && !aux_names_.empty()) {  // MXNet: the mean over the contexts' states
+    for (auto& e : extra_) {
+      auto xe = e.aux_dict();
+      for (const auto& n : aux_names_) aux[n] = aux[n] + xe.at(n).copy_to(cpu());
+    }
+    for (const auto& n : aux_names_) aux[n] = aux[n] / static_cast<double>(executors());
+  }
   return {arg, aux};
+}
+SYMGRAD_INLINE std::vector<std::int64_t> Module::split_batch(std::int64_t batch) const {
+  const std::size_t n = o_.context.size();
+  if (n == 0) throw ValueError("Module: context is an empty list; give at least one context");
+  std::vector<double> load = o_.work_load_list;
+  if (load.empty()) load.assign(n, 1.0);
+  if (load.size() != n)
+    throw ValueError("Module: work_load_list has " + std::to_string(load.size()) + " entries for " +
+                     std::to_string(n) + " contexts");
+  double total = 0;
+  for (double w : load) {
+    if (!(w > 0) || !std::isfinite(w)) throw ValueError("Module: work_load_list entries must be positive");
+    total += w;
+  }
+  // MXNet's rule: round each share, the last one takes what rounding left over
+  std::vector<std::int64_t> rows(n);
+  std::int64_t sum = 0;
+  for (std::size_t k = 0; k < n; ++k) sum += rows[k] = std::llround(load[k] * double(batch) / total);
+  if (sum < batch) rows[n - 1] += batch - sum;
+  std::vector<std::int64_t> bounds{0};
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::int64_t b = std::min(bounds.back() + rows[k], batch);
+    if (b <= bounds.back())
+      throw ValueError("Module: a batch of " + std::to_string(batch) + " cannot be split over " +
+                       std::to_string(n) + " contexts with this work_load_list: some parts would be empty");
+    bounds.push_back(b);
+  }
+  if (n > 1 && bounds.back() != batch)
+    throw ValueError("Module: the work_load_list shares do not cover the batch of " + std::to_string(batch));
+  return bounds;
+}
+SYMGRAD_INLINE void Module::sync_extra_params() {
+  if (extra_.empty()) return;
+  std::set<std::string> params(param_names_.begin(), param_names_.end());
+  const auto& names = exec_.list_arguments();
+  for (auto& e : extra_) {
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (params.count(names[i])) e.arg_arrays()[i].copy_from(exec_.arg_arrays()[i]);
+    for (std::size_t i = 0; i < e.aux_arrays().size(); ++i)
+      e.aux_arrays()[i].copy_from(exec_.aux_arrays()[i]);
+  }
 }
 SYMGRAD_INLINE void Module::save_checkpoint(const std::string& prefix, int epoch,
                                             bool save_optimizer_states) {
@@ -109,6 +203,14 @@ SYMGRAD_INLINE void Module::plan_updates() {
     }
   kv_grads_.reserve(update_index_.size());
   kv_weights_.reserve(update_index_.size());
+  multi_grads_.assign(update_index_.size(), {});
+  multi_weights_.assign(update_index_.size(), {});
+  if (!extra_.empty())
+    for (std::size_t k = 0; k < update_index_.size(); ++k)
+      for (std::size_t e = 0; e < executors(); ++e) {
+        multi_grads_[k].push_back(executor_at(e).grad_arrays()[update_index_[k]]);
+        multi_weights_[k].push_back(executor_at(e).arg_arrays()[update_index_[k]]);
+      }
 }
 SYMGRAD_INLINE void Module::adopt_params(Executor& to, Executor& from, bool shared) const {
   // Takes from[j] for to[i] where the names match; data and labels keep their own arrays.
@@ -212,12 +314,16 @@ SYMGRAD_INLINE void Module::reshape_for(const io::DataBatch& batch, bool with_la
   for (std::size_t i = 0; i < l.size(); ++i) l[i].shape = label_want(i, data0);
   bind(d, l, {.for_training = for_training_, .force_rebind = true});
 }
-SYMGRAD_INLINE void Module::place(const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs,
-                                  const char*) {
-  const auto& names = exec_.list_arguments();  // looked up in place: no dictionary per batch
+SYMGRAD_INLINE void Module::place(Executor& ex, const std::vector<NDArray>& arrays,
+                                  const std::vector<io::DataDesc>& descs, std::size_t k) {
+  const auto& names = ex.list_arguments();  // looked up in place: no dictionary per batch
   for (std::size_t i = 0; i < arrays.size(); ++i) {
     auto at = std::find(names.begin(), names.end(), descs[i].name);
-    exec_.arg_arrays()[static_cast<std::size_t>(at - names.begin())].copy_from(arrays[i]);
+    NDArray& dst = ex.arg_arrays()[static_cast<std::size_t>(at - names.begin())];
+    if (extra_.empty() || arrays[i].ndim() == 0)
+      dst.copy_from(arrays[i]);
+    else
+      dst.copy_from(arrays[i].slice_rows(slices_[k], slices_[k + 1]));
   }
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,10 +32,26 @@
 
 namespace SYMGRAD_NS {
 
+// One context, or several for data parallelism: `.context = gpu(0)` or `.context = {cpu(0), cpu(1)}`.
+struct ContextList {
+  std::vector<Context> list;
+  ContextList(Context c = cpu()) : list{c} {}  // NOLINT: a single context converts implicitly
+  ContextList(std::initializer_list<Context> l) : list(l) {}
+  ContextList(std::vector<Context> l) : list(std::move(l)) {}  // NOLINT
+  std::size_t size() const { return list.size(); }
+  const Context& operator[](std::size_t i) const { return list[i]; }
+  const Context& front() const { return list.front(); }
+};
+
 struct ModuleOptions {
   std::vector<std::string> data_names = {"data"};
   std::vector<std::string> label_names = {"softmax_label"};
-  Context context = cpu();
+  // With several contexts (MXNet's data parallelism) each batch is split along its first axis,
+  // in proportion to work_load_list (default: equal shares), one executor per context; their
+  // gradients are summed by a kvstore ("local" unless fit/init_optimizer names another), which
+  // updates the weights and copies them to every executor. Outputs are concatenated again.
+  ContextList context = cpu();
+  std::vector<double> work_load_list = {};
   std::vector<std::string> fixed_param_names = {};
   std::vector<std::string> state_names = {};
   Logger logger = default_log;
@@ -78,6 +95,7 @@ class Module : public BaseModule {
   opt::Optimizer* optimizer() const { return optimizer_.get(); }
   const std::vector<io::DataDesc>& data_shapes() const { return data_shapes_; }
   const std::vector<io::DataDesc>& label_shapes() const { return label_shapes_; }
+  // The executor (with several contexts: the first context's, for its rows of the batch).
   Executor& executor() { return exec_; }
 
   void bind(const std::vector<io::DataDesc>& data_shapes, const std::vector<io::DataDesc>& label_shapes = {},
@@ -109,18 +127,34 @@ class Module : public BaseModule {
       for (const auto& d : o_.data_names) req[d] = b.grad_req;
     // A rebind keeps the parameter arrays themselves (other modules may share them); a module
     // bound with a shared_module takes that module's.
-    Executor fresh = sym_.simple_bind(o_.context, shapes, {.grad_req = req, .type_dict = types});
+    // One executor per context, each for its rows of the batch (all of them with one context).
+    slices_ = split_batch(data_shapes.at(0).shape.ndim() > 0 ? data_shapes[0].shape[0] : 1);
+    auto slice_shapes = [&](std::size_t k) {
+      ShapeDict sd = shapes;
+      if (o_.context.size() > 1)
+        for (auto& [name, shp] : sd)
+          if (shp.ndim() > 0) shp[0] = slices_[k + 1] - slices_[k];
+      return sd;
+    };
+    Executor fresh = sym_.simple_bind(o_.context[0], slice_shapes(0), {.grad_req = req, .type_dict = types});
     if (shared_)
       adopt_params(fresh, shared_->exec_, true);
     else if (exec_.is_bound() && params_initialized_)
       adopt_params(fresh, exec_, false);
+    std::vector<Executor> extra;
+    for (std::size_t k = 1; k < o_.context.size(); ++k)
+      extra.push_back(
+          sym_.simple_bind(o_.context[k], slice_shapes(k), {.grad_req = req, .type_dict = types}));
     exec_ = std::move(fresh);
+    extra_ = std::move(extra);
+    merged_.clear();
     if (monitor_) reinstall_monitor();  // the new executor has no callback yet
     if (shared_) params_initialized_ = true;
     if (preloaded_ && !params_initialized_) {  // Module::load: the checkpoint's parameters, as MXNet
       exec_.copy_params_from(preloaded_->arg_params, preloaded_->aux_params);
       params_initialized_ = true;
     }
+    if (params_initialized_) sync_extra_params();
     if (optimizer_) plan_updates();
   }
 
@@ -166,6 +200,7 @@ class Module : public BaseModule {
     std::sort(aux.begin(), aux.end());
     auto auxd = exec_.aux_dict();
     for (const auto& n : aux) fill(n, auxd.at(n), p.aux_params, "auxiliary state");
+    sync_extra_params();
     if (!p.allow_extra)
       for (const auto& [k, v] : p.arg_params)
         if (std::find(param_names_.begin(), param_names_.end(), k) == param_names_.end())
@@ -182,12 +217,13 @@ class Module : public BaseModule {
       return;
     }
     // One process and one device: no store, the module updates its weights (MXNet does the same).
+    // Several contexts: the store sums their gradients and updates.
     auto store = kv::create(io.kvstore.empty() ? "local" : io.kvstore);
-    const bool dist = store->distributed();
+    const bool dist = store->distributed() || o_.context.size() > 1;
     OptimizerParams params = io.optimizer_params;
     if (!params.count("rescale_grad")) {  // 1 / batch size, over all workers for dist_*_sync
       double batch = static_cast<double>(data_shapes_.at(0).shape[0]);
-      if (dist) batch *= store->num_workers();  // every distributed store is synchronous
+      if (store->distributed()) batch *= store->num_workers();  // every distributed store is synchronous
       params["rescale_grad"] = 1.0 / batch;
     }
     // Built aside and kept only when everything succeeded (a failed init leaves no half state).
@@ -208,6 +244,7 @@ class Module : public BaseModule {
       }
       store->init(param_names_, values, indices);
       store->pull(param_names_, values);
+      sync_extra_params();
     } else {
       store.reset();
     }
@@ -234,22 +271,30 @@ class Module : public BaseModule {
   // Optimizer states of a save_checkpoint(..., save_optimizer_states = true).
   void load_optimizer_states(const std::string& path);
 
-  // Copies the batch into the executor (by the names bound) and runs forward.
+  // Copies the batch into the executors (by the names bound; each its rows) and runs forward.
   void forward(const io::DataBatch& batch, std::optional<bool> is_train = {}) override {
     require_bound("forward");
     const bool with_label = !label_shapes_.empty() && !batch.label.empty();
     reshape_for(batch, with_label);
-    place(batch.data, data_shapes_, "data");
-    if (with_label) place(batch.label, label_shapes_, "label");
-    exec_.forward(is_train.value_or(for_training_));
+    const bool train = is_train.value_or(for_training_);
+    for (std::size_t k = 0; k < executors(); ++k) {
+      place(executor_at(k), batch.data, data_shapes_, k);
+      if (with_label) place(executor_at(k), batch.label, label_shapes_, k);
+      executor_at(k).forward(train);
+    }
   }
-  void backward(const std::vector<NDArray>& out_grads = {}) override {
-    require_bound("backward");
-    exec_.backward(out_grads);
-  }
+  void backward(const std::vector<NDArray>& out_grads = {}) override;
   void update() override;
   void update_metric(metric::EvalMetric& m, const std::vector<NDArray>& labels) override;
-  std::vector<NDArray>& get_outputs() override { return exec_.outputs(); }
+  // The outputs; with several contexts, each output's parts concatenated along the first axis.
+  std::vector<NDArray>& get_outputs() override;
+  // The number of contexts (executors), and the rows of the batch each one takes.
+  std::size_t executors() const { return 1 + extra_.size(); }
+  std::pair<std::int64_t, std::int64_t> slice(std::size_t k) const {
+    return {slices_.at(k), slices_.at(k + 1)};
+  }
+  // The executor of context k (0: executor()).
+  Executor& executor_at(std::size_t k) { return k == 0 ? exec_ : extra_.at(k - 1); }
   std::pair<ParamDict, ParamDict> get_params() override;
   void install_monitor(Monitor& mon) override;
   void set_params(const ParamDict& arg, const ParamDict& aux = {}, bool allow_missing = false,
@@ -304,13 +349,23 @@ class Module : public BaseModule {
   // once for data and labels together, keeping the parameters, as MXNet's Module.forward does.
   // Without labels in the batch, bound labels follow the data's new batch size.
   void reshape_for(const io::DataBatch& batch, bool with_label);
-  void place(const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs, const char*);
+  // Copies executor k's rows of each array into its inputs.
+  void place(Executor& ex, const std::vector<NDArray>& arrays, const std::vector<io::DataDesc>& descs,
+             std::size_t k);
+  // Boundaries of the contexts' rows of a batch (MXNet's split by work_load_list).
+  std::vector<std::int64_t> split_batch(std::int64_t batch) const;
+  // The parameters and auxiliary states of the first executor copied to the others.
+  void sync_extra_params();
 
   Symbol sym_;
   ModuleOptions o_;
   std::vector<std::string> param_names_, aux_names_, output_names_;
   std::vector<io::DataDesc> data_shapes_, label_shapes_;
   Executor exec_;
+  std::vector<Executor> extra_;       // the executors of the other contexts
+  std::vector<std::int64_t> slices_;  // row boundaries of the contexts' parts of a batch
+  std::vector<NDArray> merged_;       // concatenated outputs (several contexts)
+  std::vector<std::vector<NDArray>> multi_grads_, multi_weights_;  // per update: every context's arrays
   bool for_training_ = true;
   bool params_initialized_ = false;
   std::shared_ptr<opt::Optimizer> optimizer_;
