@@ -641,7 +641,7 @@ TEST_CASE("MNISTIter: the regression pairs in tests/data/bad/fuzz_mnist are IOEr
                     sg::IOError);
     ++n;
   }
-  CHECK(n >= 2);
+  CHECK(n >= 3);
 }
 
 TEST_CASE("MNISTIter: the installed Fashion-MNIST test set") {

@@ -177,6 +177,14 @@ SYMGRAD_INLINE void MNISTIter::load() {
       static_cast<std::int64_t>(static_cast<double>(total) / o_.num_parts * (o_.part_index + 1));
   count_ = end - first_;
   if (o_.limit > 0 && o_.limit < count_) count_ = o_.limit;
+  // No example: nothing would justify the batch arrays of the declared image size (and there is
+  // nothing to iterate over).
+  if (count_ < 1)
+    throw IOError("MNISTIter: image file " + img.describe() + " holds no examples" +
+                  (o_.num_parts > 1
+                       ? " for part " + std::to_string(o_.part_index) + " of " + std::to_string(o_.num_parts)
+                       : std::string()) +
+                  " (the header declares " + std::to_string(total) + ")");
   img.skip(static_cast<std::size_t>(static_cast<std::uint64_t>(first_) * upx),
            "the images before part " + std::to_string(o_.part_index));
   lab.skip(static_cast<std::size_t>(first_), "the labels before part " + std::to_string(o_.part_index));
