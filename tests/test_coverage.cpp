@@ -24,6 +24,33 @@ using sg::Shape;
 
 namespace {
 
+// The Custom operator's case: y = scale * x^3, written as a user would (any float dtype).
+struct Cube : sg::CustomOp {
+  double scale;
+  explicit Cube(double s) : scale(s) {}
+  void forward(bool, std::span<const sg::OpReq> req, std::span<const sg::NDArray> in,
+               std::span<const sg::NDArray> out, std::span<const sg::NDArray>) override {
+    assign(out[0], req[0], in[0] * in[0] * in[0] * scale);
+  }
+  void backward(std::span<const sg::OpReq> req, std::span<const sg::NDArray> og,
+                std::span<const sg::NDArray> in, std::span<const sg::NDArray>,
+                std::span<const sg::NDArray> ig, std::span<const sg::NDArray>) override {
+    assign(ig[0], req[0], og[0] * in[0] * in[0] * (3 * scale));
+  }
+};
+struct CubeProp : sg::CustomOpProp {
+  double scale;
+  explicit CubeProp(const AttrMap& kw) : scale(kw.count("scale") ? std::stod(kw.at("scale")) : 1.0) {}
+  std::shared_ptr<sg::CustomOp> create_operator(sg::Context, const std::vector<Shape>&,
+                                                const std::vector<sg::DType>&) const override {
+    return std::make_shared<Cube>(scale);
+  }
+};
+const bool cube_registered = [] {
+  sg::register_custom_op("coverage_cube", [](const AttrMap& kw) { return std::make_shared<CubeProp>(kw); });
+  return true;
+}();
+
 enum class Grad { check, none };
 
 struct Case {
@@ -307,6 +334,10 @@ std::vector<Case> cases() {
                .attrs = {{"num_args", "2"}, {"dim", "1"}},
                .inputs = {s23, Shape{2, 2}},
                .golden = {"concat"}});
+  c.push_back({.op = "Custom",
+               .attrs = {{"op_type", "coverage_cube"}, {"scale", "0.5"}},
+               .inputs = {s23},
+               .note = "a user-defined operator (tests/test_custom_op.cpp has more)"});
   c.push_back({.op = "stack",
                .attrs = {{"num_args", "3"}, {"axis", "1"}},
                .inputs = {s23, s23, s23},

@@ -17,6 +17,7 @@
 #include "ops/concat.hpp"
 #include "ops/convolution.hpp"
 #include "ops/crop.hpp"
+#include "ops/custom.hpp"
 #include "ops/deconvolution.hpp"
 #include "ops/dot.hpp"
 #include "ops/dropout.hpp"

@@ -15,6 +15,7 @@
 #include "convolution-inl.hpp"
 #include "copy_like-inl.hpp"
 #include "crop-inl.hpp"
+#include "custom-inl.hpp"
 #include "deconvolution-inl.hpp"
 #include "device_kernels-inl.hpp"
 #include "dot-inl.hpp"

@@ -25,6 +25,7 @@
   X(concat) \
   X(convolution) \
   X(copy_like) \
+  X(custom) \
   X(crop) \
   X(deconvolution) \
   X(dot) \
