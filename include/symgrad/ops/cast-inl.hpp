@@ -13,31 +13,40 @@
 
 namespace SYMGRAD_NS::ops {
 
-// One value converted; floats going to an integer type saturate (NaN gives 0).
+// One value converted; floats going to an integer type saturate (NaN gives 0). float16 goes
+// through float, which holds every float16 value exactly.
 template <class O, class I>
 O cast_value(I v) {
-  if constexpr (std::is_floating_point_v<I> && std::is_integral_v<O>) {
-    if (std::isnan(v)) return O(0);
-    if (v <= static_cast<I>(std::numeric_limits<O>::lowest())) return std::numeric_limits<O>::lowest();
-    if (v >= static_cast<I>(std::numeric_limits<O>::max())) return std::numeric_limits<O>::max();
+  if constexpr (std::is_same_v<I, Half> && std::is_same_v<O, Half>) {
+    return v;
+  } else if constexpr (std::is_same_v<I, Half>) {
+    return cast_value<O>(static_cast<float>(v));
+  } else {
+    if constexpr (std::is_floating_point_v<I> && std::is_integral_v<O>) {
+      if (std::isnan(v)) return O(0);
+      if (v <= static_cast<I>(std::numeric_limits<O>::lowest())) return std::numeric_limits<O>::lowest();
+      if (v >= static_cast<I>(std::numeric_limits<O>::max())) return std::numeric_limits<O>::max();
+    }
+    return static_cast<O>(v);
   }
-  return static_cast<O>(v);
 }
 
-// out = in converted to out's dtype (or += as req says).
+// out = in converted to out's dtype (or += as req says; a float16 sum is rounded once, from float).
 inline void cast_into(const NDArray& in, const NDArray& out, OpReq req) {
   if (req == OpReq::null) return;
-  dispatch_dtype(in.dtype(), [&](auto ti) {
-    dispatch_dtype(out.dtype(), [&](auto to) {
+  dispatch_storage(in.dtype(), [&](auto ti) {
+    dispatch_storage(out.dtype(), [&](auto to) {
       using I = decltype(ti);
       using O = decltype(to);
       const I* x = in.data<I>();
       O* y = out.data<O>();
       const std::int64_t n = out.size();
-      if (req == OpReq::add)
-        for (std::int64_t i = 0; i < n; ++i) y[i] = static_cast<O>(y[i] + cast_value<O>(x[i]));
-      else
+      if (req != OpReq::add)
         for (std::int64_t i = 0; i < n; ++i) y[i] = cast_value<O>(x[i]);
+      else if constexpr (std::is_same_v<O, Half>)
+        for (std::int64_t i = 0; i < n; ++i) y[i] = Half(static_cast<float>(y[i]) + cast_value<float>(x[i]));
+      else
+        for (std::int64_t i = 0; i < n; ++i) y[i] = static_cast<O>(y[i] + cast_value<O>(x[i]));
     });
   });
 }
@@ -52,6 +61,7 @@ class CastBackward final : public Operator {
   void infer_type(TypeCtx& c) const override {
     if (c.in(1)) c.assign_out(0, *c.in(1));
   }
+  bool takes_float16() const override { return true; }
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
     no_second_order(*this);
   }
@@ -68,11 +78,13 @@ class Cast final : public Operator {
   explicit Cast(const AttrMap& m) {
     attr::Reader r("Cast", m);
     const std::string* s = r.find("dtype");
-    if (!s) throw ValueError("Cast: the attribute dtype is required (float32, float64, uint8, int32, int64)");
+    if (!s)
+      throw ValueError(
+          "Cast: the attribute dtype is required (float32, float64, float16, uint8, int32, int64)");
     try {
       dtype_ = dtype_from_name(attr::trim(*s));
     } catch (const Error&) {
-      attr::bad("Cast", "dtype", *s, "a dtype name (float32, float64, uint8, int32, int64)");
+      attr::bad("Cast", "dtype", *s, "a dtype name (float32, float64, float16, uint8, int32, int64)");
     }
     r.finish();
   }
@@ -80,6 +92,7 @@ class Cast final : public Operator {
   AttrMap attrs() const override { return {{"dtype", std::string(dtype_name(dtype_))}}; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
   void infer_type(TypeCtx& c) const override { c.assign_out(0, dtype_); }
+  bool takes_float16() const override { return true; }
   std::vector<NodeEntry> gradient(const NodePtr& n, const std::vector<NodeEntry>& og) const override {
     return {out_entry(grad_node(std::make_shared<CastBackward>(), n, "backward", {og[0], n->inputs[0]}))};
   }

@@ -1,4 +1,4 @@
-// Cast(data; dtype): the values converted to `dtype` (float32, float64, uint8, int32, int64).
+// Cast(data; dtype): the values converted to `dtype` (float32, float64, float16, uint8, int32, int64).
 // Shape: the data's. Type: the output is `dtype`, whatever the input's.
 // Gradient: dy cast back to the data's dtype.
 // Differences: a float converted to an integer type saturates at the type's range and NaN gives
