@@ -1,5 +1,6 @@
-// float16 in files from MXNet 1.9.1 (tests/reference/make_float16_golden.py wrote
-// tests/data/float16): .params read exactly and written byte for byte.
+// float16 in files and models from MXNet 1.9.1 (tests/reference/make_float16_golden.py wrote
+// tests/data/float16): .params read exactly and written byte for byte, float16 parameters loaded
+// into float32 models.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -63,4 +64,36 @@ TEST_CASE("float16 .params: MXNet's arrays read exactly, and symgrad writes MXNe
   CHECK(l.names.empty());
   CHECK(bits(l.arrays.at(1)) == bits(matrix()));
   std::filesystem::remove_all(tmp);
+}
+
+TEST_CASE("float16 parameters in a float32 model: set_params and copy_params_from convert, as MXNet's") {
+  auto c = sg::load_checkpoint(dir + "/fp16net", 0);
+  REQUIRE(c.arg_params.size() == 4);
+  for (const auto& [k, v] : c.arg_params) CHECK(v.dtype() == DType::float16);
+  auto io = sg::nd::load(dir + "/fp16net_io.params");
+  const NDArray& x = io.at("data");
+  // The float32 net (MXNet: Module(fp32 symbol).set_params(float16 params) casts them).
+  sg::Symbol net32 = sg::sym::load(dir + "/fp32net-symbol.json");
+  sg::Module mod(net32, {.data_names = {"data"}, .label_names = {}});
+  mod.bind({{.name = "data", .shape = x.shape()}}, {}, {.for_training = false});
+  mod.set_params(c.arg_params, c.aux_params);
+  auto [arg, aux] = mod.get_params();
+  for (const auto& [k, v] : arg) {
+    CAPTURE(k);
+    CHECK(v.dtype() == DType::float32);
+    CHECK(v.to_vector<double>() == c.arg_params.at(k).to_vector<double>());  // float16 -> float32 is exact
+  }
+  sg::io::DataBatch batch;
+  batch.data = {x};
+  mod.forward(batch, false);
+  testing::check_close(mod.get_outputs()[0], io.at("out32"), 1e-6, 1e-7,
+                       "float32 module, float16 parameters");
+  auto ex = net32.simple_bind(sg::cpu(), {{"data", x.shape()}}, {.grad_req = "null"});
+  ex.copy_params_from(c.arg_params, c.aux_params);
+  ex.forward(false, {{"data", x}});
+  testing::check_close(ex.outputs()[0], io.at("out32"), 1e-6, 1e-7, "executor, float16 parameters");
+  // The float16 symbol declares its parameters float16 (__dtype__ 2): bind says FullyConnected
+  // cannot take them.
+  CHECK_THROWS_WITH_AS(c.symbol.simple_bind(sg::cpu(), {{"data", x.shape()}}, {.grad_req = "null"}),
+                       doctest::Contains("(operator FullyConnected) has a float16 input"), sg::TypeError);
 }
