@@ -171,3 +171,89 @@ TEST_CASE("float16 arrays in computations: a TypeError that says what float16 is
   CHECK(ex.arg_dict().at("x").dtype() == DType::float16);
   CHECK(ex.arg_dict().at("fc1_weight").dtype() == DType::float32);
 }
+
+namespace {
+// The output dtypes of amp_multicast over inputs of the given dtypes ('h' float16, 'f' float32,
+// 'd' float64, 'i' int32), as a string in the same letters.
+std::string multicast_types(const std::string& in, bool narrow) {
+  auto dt = [](char c) {
+    return c == 'h' ? DType::float16 : c == 'f' ? DType::float32 : c == 'd' ? DType::float64 : DType::int32;
+  };
+  std::vector<Symbol> xs;
+  sg::TypeDict types;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    xs.push_back(var("v" + std::to_string(i)));
+    types["v" + std::to_string(i)] = dt(in[i]);
+  }
+  auto r = amp_multicast(xs, {.cast_narrow = narrow}).infer_type(types);
+  std::string out;
+  for (const auto& t : r.out_types)
+    out += *t == DType::float16 ? 'h' : *t == DType::float32 ? 'f' : *t == DType::float64 ? 'd' : 'i';
+  return out;
+}
+}  // namespace
+
+TEST_CASE("amp_cast and amp_multicast: MXNet 1.9.1's type inference") {
+  Symbol x = var("x");
+  auto out_type = [&](const Symbol& s, DType in) { return *s.infer_type({{"x", in}}).out_types.at(0); };
+  // amp_cast converts float32 and float16 only
+  CHECK(out_type(amp_cast(x, DType::float16), DType::float32) == DType::float16);
+  CHECK(out_type(amp_cast(x, DType::float32), DType::float16) == DType::float32);
+  CHECK(out_type(amp_cast(x, DType::float16), DType::float64) == DType::float64);
+  CHECK(out_type(amp_cast(x, DType::float16), DType::int32) == DType::int32);
+  // forward only: an unknown input leaves the output unknown
+  CHECK_FALSE(amp_cast(x, DType::float16).infer_type_partial({}).out_types.at(0).has_value());
+  // amp_multicast, against MXNet's infer_type on these inputs
+  CHECK(multicast_types("hh", false) == "hh");
+  CHECK(multicast_types("hf", false) == "ff");
+  CHECK(multicast_types("fh", false) == "ff");
+  CHECK(multicast_types("hd", false) == "hd");
+  CHECK(multicast_types("dh", false) == "dd");  // no float32: the first input's dtype
+  CHECK(multicast_types("ih", false) == "ii");
+  CHECK(multicast_types("dfh", false) == "dff");
+  CHECK(multicast_types("ihd", false) == "iid");
+  CHECK(multicast_types("hf", true) == "hh");
+  CHECK(multicast_types("ff", true) == "ff");
+  CHECK(multicast_types("df", true) == "df");
+  CHECK(multicast_types("fdh", true) == "hdh");
+  CHECK(multicast_types("ifh", true) == "ihh");
+  // shapes pass through, both directions
+  sg::sym::NameManager names;
+  Symbol a = var("a"), b = var("b");
+  auto m = amp_multicast({a, b});
+  CHECK(m.list_outputs() == std::vector<std::string>{"amp_multicast0_output0", "amp_multicast0_output1"});
+  auto sh = m.infer_shape({{"a", {2, 3}}, {"b", {4}}});
+  CHECK(sh.out_shapes == std::vector<Shape>{Shape{2, 3}, Shape{4}});
+  CHECK(sg::ops::create_op("amp_multicast", {{"num_outputs", "2"}, {"cast_narrow", "True"}}, 2)->attrs() ==
+        sg::AttrMap{{"cast_narrow", "True"}, {"num_outputs", "2"}});
+  CHECK_THROWS_WITH_AS(sg::ops::create_op("amp_multicast", {{"num_outputs", "3"}}, 2),
+                       doctest::Contains("num_outputs=3 but the node has 2 inputs"), sg::ValueError);
+  CHECK_THROWS_WITH_AS(sg::ops::create_op("amp_cast", {}, 1), doctest::Contains("dtype is required"),
+                       sg::ValueError);
+}
+
+TEST_CASE(
+    "amp_cast and amp_multicast: values rounded to float16, gradients cast back to each input's dtype") {
+  Symbol x = var("x"), y = var("y");
+  // x float16, y float32: both outputs float32; the gradients come back as float16 and float32
+  auto m = amp_multicast({x, y});
+  auto ex =
+      group({m[0] * 2, m[1] * 3})
+          .simple_bind(sg::cpu(), {{"x", {3}}, {"y", {3}}},
+                       {.grad_req = "write", .type_dict = {{"x", DType::float16}, {"y", DType::float32}}});
+  NDArray({0.1, 1.0 / 3, 1000.25}).copy_to(ex.arg_dict().at("x"));
+  NDArray({0.1, 1.0 / 3, 1000.25}).copy_to(ex.arg_dict().at("y"));
+  auto& outs = ex.forward(true);
+  CHECK(outs[0].dtype() == DType::float32);
+  const double h0 = static_cast<float>(Half(0.1f)), h1 = static_cast<float>(Half(1.0f / 3));
+  CHECK(outs[0].to_vector<double>() ==
+        std::vector<double>{2 * h0, 2 * h1, 2000.0});  // 1000.25: a tie, to even
+  CHECK(outs[1].to_vector<float>() == std::vector<float>{3 * 0.1f, 3 * (1.0f / 3), 3000.75f});
+  ex.backward(std::vector<NDArray>{NDArray({0.1, 0.2, 0.3}), NDArray({0.1, 0.2, 0.3})});
+  const NDArray& gx = ex.grad_dict().at("x");
+  CHECK(gx.dtype() == DType::float16);
+  for (int i = 0; i < 3; ++i)
+    CHECK(gx.data<Half>()[i].bits == Half(2 * static_cast<float>(0.1 * (i + 1))).bits);
+  CHECK(ex.grad_dict().at("y").dtype() == DType::float32);
+  CHECK(ex.grad_dict().at("y").to_vector<float>() == std::vector<float>{0.1f * 3, 0.2f * 3, 0.3f * 3});
+}

@@ -1,6 +1,6 @@
 // float16 in files and models from MXNet 1.9.1 (tests/reference/make_float16_golden.py wrote
 // tests/data/float16): .params read exactly and written byte for byte, float16 parameters loaded
-// into float32 models.
+// into float32 models, and AMP graphs (amp_cast, amp_multicast) loaded and run in float32.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -93,7 +93,64 @@ TEST_CASE("float16 parameters in a float32 model: set_params and copy_params_fro
   ex.forward(false, {{"data", x}});
   testing::check_close(ex.outputs()[0], io.at("out32"), 1e-6, 1e-7, "executor, float16 parameters");
   // The float16 symbol declares its parameters float16 (__dtype__ 2): bind says FullyConnected
-  // cannot take them.
+  // cannot take them; amp::to_float32 gives the float32 graph, node names kept.
   CHECK_THROWS_WITH_AS(c.symbol.simple_bind(sg::cpu(), {{"data", x.shape()}}, {.grad_req = "null"}),
                        doctest::Contains("(operator FullyConnected) has a float16 input"), sg::TypeError);
+  sg::Symbol to32 = sg::amp::to_float32(c.symbol);
+  CHECK(to32.list_arguments() == c.symbol.list_arguments());
+  auto ex2 = to32.simple_bind(sg::cpu(), {{"data", x.shape()}}, {.grad_req = "null"});
+  ex2.copy_params_from(c.arg_params, c.aux_params);
+  ex2.forward(false, {{"data", x}});
+  testing::check_close(ex2.outputs()[0], io.at("out32"), 1e-6, 1e-7, "amp::to_float32 of the float16 export");
+  // Module::load of the float16 checkpoint, rewritten by to_float32, runs too
+  sg::Module m2(to32, {.data_names = {"data"}, .label_names = {}});
+  m2.bind({{.name = "data", .shape = x.shape()}}, {}, {.for_training = false});
+  m2.set_params(c.arg_params, c.aux_params);
+  m2.forward(batch, false);
+  testing::check_close(m2.get_outputs()[0], io.at("out32"), 1e-6, 1e-7, "module on to_float32");
+}
+
+TEST_CASE("AMP graphs from MXNet 1.9.1: amp_cast around FullyConnected, and convert_symbol's output") {
+  auto io = sg::nd::load(dir + "/amp_fc_io.params");
+  sg::Symbol amp = sg::sym::load(dir + "/amp_fc-symbol.json");
+  // type inference as MXNet's: the casts' outputs float16 and float32, the weights float16
+  auto t = amp.infer_type({{"data", DType::float32}});
+  CHECK(t.arg_types == std::vector<std::optional<DType>>{DType::float32, DType::float16, DType::float16});
+  CHECK(t.out_types == std::vector<std::optional<DType>>{DType::float32});
+  // Bound without dtypes, the weights default to float32 and conflict, as in MXNet ("Incompatible
+  // attr in node fc at 1-th input: expected float16, got float32")
+  CHECK_THROWS_WITH_AS(amp.simple_bind(sg::cpu(), {{"data", {2, 4}}}, {.grad_req = "null"}),
+                       doctest::Contains("'fc_weight'' has dtype float32 but float16 is required"),
+                       sg::TypeError);
+  // With float16 weights, FullyConnected in float16 cannot run here (nor in MXNet 1.9.1 on a
+  // CPU): bind names the node
+  CHECK_THROWS_WITH_AS(
+      amp.simple_bind(
+          sg::cpu(), {{"data", {2, 4}}},
+          {.grad_req = "null", .type_dict = {{"fc_weight", DType::float16}, {"fc_bias", DType::float16}}}),
+      doctest::Contains("node 'fc' (operator FullyConnected) has a float16 input 0"), sg::TypeError);
+  // in float32, the casts kept (as identities): MXNet's float32 graph's output
+  sg::Symbol f32 = sg::amp::to_float32(amp);
+  CHECK(f32.tojson().find("\"dtype\": \"float32\"") != std::string::npos);
+  CHECK(f32.tojson().find("\"dtype\": \"float16\"") == std::string::npos);
+  CHECK(amp.tojson().find("\"dtype\": \"float16\"") != std::string::npos);  // the original is unchanged
+  CHECK(f32.tojson().find("data_amp_cast_float16") != std::string::npos);   // names are kept
+  auto ex = f32.simple_bind(sg::cpu(), {{"data", {2, 4}}}, {.grad_req = "null"});
+  ex.copy_params_from({{"fc_weight", io.at("arg:fc_weight")}, {"fc_bias", io.at("arg:fc_bias")}});
+  ex.forward(false, {{"data", io.at("data")}});
+  testing::check_close(ex.outputs()[0], io.at("out32"), 1e-6, 1e-7, "amp_fc in float32");
+  // float16 weights (as an AMP checkpoint with cast_optional_params stores them) load the same way
+  ex.copy_params_from({{"fc_weight", io.at("arg:fc_weight").astype(DType::float16)},
+                       {"fc_bias", io.at("arg:fc_bias").astype(DType::float16)}});
+  ex.forward(false, {{"data", io.at("data")}});
+  testing::check_close(ex.outputs()[0], io.at("out32"), 2e-3, 1e-3, "amp_fc with float16 weights");
+
+  // mx.contrib.amp.convert_symbol on MXNet's CPU build: __dtype__ 0 parameters, an amp_cast to
+  // float32 at the output
+  auto ia = sg::nd::load(dir + "/amp_add_io.params");
+  sg::Symbol add = sg::sym::load(dir + "/amp_add-symbol.json");
+  auto ea = add.simple_bind(sg::cpu(), {{"data", {2, 4}}, {"y", {2, 3}}}, {.grad_req = "null"});
+  ea.copy_params_from({{"fc1_weight", ia.at("arg:fc1_weight")}, {"fc1_bias", ia.at("arg:fc1_bias")}});
+  ea.forward(false, {{"data", ia.at("data")}, {"y", ia.at("y")}});
+  testing::check_close(ea.outputs()[0], ia.at("out"), 1e-6, 1e-7, "convert_symbol's graph");
 }
