@@ -154,6 +154,22 @@ TEST_CASE("float16 NDArray prints the shortest digits that read back as the same
   CHECK(sg::to_string(NDArray({0.5, 2.0}, DType::float16)) == "[0.5 2. ]\n<NDArray 2 @cpu(0)>");
 }
 
+TEST_CASE("Cast to and from float16 in a graph: values rounded as astype, the gradient cast back") {
+  auto ex = cast(cast(var("x"), DType::float16), DType::float64)
+                .simple_bind(sg::cpu(), {{"x", {3}}}, {.grad_req = "write"});
+  CHECK(ex.arg_dict().at("x").dtype() == DType::float32);
+  NDArray({0.1, 65519.0, -1e-8}).copy_to(ex.arg_dict().at("x"));
+  auto& out = ex.forward(true);
+  CHECK(out[0].dtype() == DType::float64);
+  CHECK(out[0].to_vector<double>() == std::vector<double>{0.0999755859375, 65504.0, 0.0});
+  CHECK(std::signbit(out[0].to_vector<double>()[2]));  // -1e-8 rounds to -0
+  // the float64 head gradient goes to float16 (through float32), then to x's float32
+  ex.backward(std::vector<NDArray>{NDArray(std::vector<double>{1.0 / 3, 1e5, 1.0}, Shape{3})});
+  CHECK(ex.grad_dict().at("x").to_vector<float>() ==
+        std::vector<float>{static_cast<float>(Half(1.0 / 3)), INFINITY, 1.0f});
+  CHECK(static_cast<float>(Half(1.0 / 3)) == 0.333251953125f);
+}
+
 TEST_CASE("float16 arrays in computations: a TypeError that says what float16 is for") {
   NDArray a({1, 2}, DType::float16);
   CHECK_THROWS_WITH_AS(sg::nd::exp(a), doctest::Contains("nd::exp supports float32 and float64, not float16"),
