@@ -355,6 +355,14 @@ std::vector<Case> cases() {
                .inputs = {s234},
                .golden = {"reshape_codes", "reshape_reverse"}});
   c.push_back({.op = "Cast", .attrs = {{"dtype", "float64"}}, .inputs = {s23}, .golden = {"cast"}});
+  // float64 data passes amp_cast and amp_multicast unchanged (MXNet's rule), so the float64
+  // gradient check sees the identity; the golden cases go through float16 (here the outputs'
+  // check copies them with _copy, which has no float16 kernel).
+  c.push_back({.op = "amp_cast", .attrs = {{"dtype", "float32"}}, .inputs = {s23}, .golden = {"amp_cast"}});
+  c.push_back({.op = "amp_multicast",
+               .attrs = {{"num_outputs", "2"}},
+               .inputs = {s23, s234},
+               .golden = {"amp_multicast", "amp_multicast_narrow"}});
   c.push_back({.op = "squeeze",
                .attrs = {{"axis", "(1,)"}},
                .inputs = {Shape{2, 1, 3}},

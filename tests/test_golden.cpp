@@ -244,9 +244,19 @@ TEST_CASE("golden: Convolution, Pooling, BatchNorm") {
              true, 1e-4, 1e-5);
 }
 
-TEST_CASE("golden: Cast, squeeze, reverse, broadcast_to/axis/like, reshape_like, slice_like") {
+TEST_CASE(
+    "golden: Cast, amp_cast, amp_multicast, squeeze, reverse, broadcast_to/axis/like, reshape_like, "
+    "slice_like") {
   Symbol d = var("data"), l = var("lhs"), r = var("rhs");
   run_golden("cast", cast(cast(d, sg::DType::float64) * 2, sg::DType::float32, "c"));
+  // through float16 and back: values and gradients rounded to float16, bit for bit as MXNet
+  run_golden("amp_cast", amp_cast(amp_cast(d, sg::DType::float16, "h"), sg::DType::float32, "f"), true, 0, 0);
+  for (bool narrow : {false, true}) {
+    Symbol m = amp_multicast({l, amp_cast(r, sg::DType::float16, "h")}, {.cast_narrow = narrow, .name = "m"});
+    run_golden(narrow ? "amp_multicast_narrow" : "amp_multicast",
+               group({amp_cast(m[0], sg::DType::float32, "f0"), amp_cast(m[1], sg::DType::float32, "f1")}),
+               true, 0, 0);
+  }
   run_golden("squeeze", squeeze(d, {.axis = {1}}));
   run_golden("squeeze_all", squeeze(d));
   run_golden("reverse", flip(d, {0, 2}));

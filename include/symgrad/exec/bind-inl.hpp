@@ -23,6 +23,25 @@ namespace detail {
 inline std::string step_kernel_missing(const Node& n) {
   return n.name + " (" + n.op->type_name() + "): this operator has no CPU kernel";
 }
+// float16 is a storage type: a step whose inputs or outputs hold it must be one of the operators
+// whose kernels take it, or bind fails here, naming the node, before anything runs.
+inline void require_float16_support(const GraphIndex& gi, const std::vector<std::optional<DType>>& etype) {
+  for (Node* n : gi.nodes) {
+    if (n->is_variable()) continue;
+    auto* op = dynamic_cast<const Operator*>(n->op.get());
+    if (op && op->takes_float16()) continue;
+    std::string where;
+    for (std::size_t k = 0; k < n->inputs.size() && where.empty(); ++k)
+      if (etype[gi.entry(n->inputs[k])] == DType::float16) where = "input " + std::to_string(k);
+    for (std::size_t j = 0; j < num_outputs(*n) && where.empty(); ++j)
+      if (etype[gi.entry(n, j)] == DType::float16) where = "output " + std::to_string(j);
+    if (!where.empty())
+      throw TypeError("bind: node '" + n->name + "' (operator " + n->op->type_name() + ") has a float16 " +
+                      where + ", and " + n->op->type_name() + " has no float16 kernel. " +
+                      std::string(float16_storage_note) +
+                      " (a graph converted by AMP runs in float32 after sg::amp::to_float32)");
+  }
+}
 }  // namespace detail
 
 SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
@@ -177,6 +196,7 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
       if (!eshape[gi.entry(n, j)].known() || !etype[gi.entry(n, j)])
         throw Error("internal: bind could not decide the shape of " + entry_name(*n, j) + " (" +
                     eshape[gi.entry(n, j)].str() + ")");
+  detail::require_float16_support(gi, etype);
 
   // Who reads each entry; heads of the forward graph.
   std::vector<std::size_t> readers(gi.num_entries, 0);

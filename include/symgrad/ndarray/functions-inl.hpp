@@ -24,7 +24,7 @@ SYMGRAD_INLINE NDArray arange(double start, double stop, double step, DType t) {
   if (step == 0) throw ValueError("nd::arange: step must not be 0");
   auto n = static_cast<std::int64_t>(std::max(0.0, std::ceil((stop - start) / step)));
   NDArray a(Shape{n}, cpu(), t);
-  dispatch_dtype(t, [&](auto x) {
+  dispatch_storage(t, [&](auto x) {
     using T = decltype(x);
     for (std::int64_t i = 0; i < n; ++i)
       a.data<T>()[i] = static_cast<T>(start + static_cast<double>(i) * step);

@@ -86,6 +86,9 @@ inline NDArray read_array(Reader& r) {
     case 1:
       t = DType::float64;
       break;
+    case 2:
+      t = DType::float16;
+      break;
     case 3:
       t = DType::uint8;
       break;

@@ -161,8 +161,8 @@ SYMGRAD_INLINE void NDArray::copy_to(NDArray& dst) const {
     converted.copy_to(dst);
     return;
   }
-  dispatch_dtype(dtype_, [&](auto s) {
-    dispatch_dtype(dst.dtype(), [&](auto d) {
+  dispatch_storage(dtype_, [&](auto s) {
+    dispatch_storage(dst.dtype(), [&](auto d) {
       using S = decltype(s);
       using D = decltype(d);
       const S* p = data<S>();
@@ -185,7 +185,7 @@ SYMGRAD_INLINE NDArray NDArray::astype(DType t) const {
 
 SYMGRAD_INLINE double NDArray::at_flat(std::int64_t i) const {
   require_cpu("at_flat");
-  return dispatch_dtype(dtype_, [&](auto s) -> double {
+  return dispatch_storage(dtype_, [&](auto s) -> double {
     using S = decltype(s);
     return static_cast<double>(static_cast<const S*>(raw_data())[i]);
   });
@@ -199,7 +199,7 @@ SYMGRAD_INLINE const NDArray& NDArray::fill(double v) const {
   }
 #endif
   require_cpu("fill");
-  dispatch_dtype(dtype_, [&](auto s) {
+  dispatch_storage(dtype_, [&](auto s) {
     using S = decltype(s);
     std::fill_n(static_cast<S*>(raw_data()), size(), static_cast<S>(v));
   });
@@ -215,7 +215,7 @@ SYMGRAD_INLINE Shape NDArray::checked(const Shape& s) {
 
 SYMGRAD_INLINE NDArray NDArray::from_flat(const std::vector<double>& v, const Shape& s, DType t) {
   NDArray r(s, cpu(), t);
-  dispatch_dtype(t, [&](auto x) {
+  dispatch_storage(t, [&](auto x) {
     using T = decltype(x);
     std::transform(v.begin(), v.end(), static_cast<T*>(r.raw_data()),
                    [](double d) { return static_cast<T>(d); });

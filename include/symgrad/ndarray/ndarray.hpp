@@ -140,7 +140,7 @@ class NDArray {
   std::vector<T> to_vector() const {
     require_cpu("to_vector");
     std::vector<T> out(static_cast<std::size_t>(size()));
-    dispatch_dtype(dtype_, [&](auto s) {
+    dispatch_storage(dtype_, [&](auto s) {
       using S = decltype(s);
       const S* p = static_cast<const S*>(raw_data());
       for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<T>(p[i]);

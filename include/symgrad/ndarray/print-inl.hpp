@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ostream>
 #include <sstream>
 #include <vector>
@@ -17,15 +18,33 @@ namespace detail {
 struct PrintFormat {
   bool is_float = true;
   bool single = false;  // float32
+  bool half = false;    // float16
   bool sci = false;
   int frac = 0;   // fractional digits in fixed notation
   int width = 0;  // column width
 };
 
-// Fixed notation with at most max_frac digits; float32 values use their shortest round-trip
-// digits (as numpy prints float32), float64 values are rounded to max_frac.
-inline std::string fixed_trimmed(double v, int max_frac, bool single = false) {
+// The fewest digits (printf's format with precision 0, 1 ...) that read back as the same float16,
+// as numpy prints float16.
+inline std::string shortest_half(double v, const char* fmt, int max_digits) {
   char buf[96];
+  const Half h(v);
+  for (int p = 0; p < max_digits; ++p) {
+    std::snprintf(buf, sizeof buf, fmt, p, v);
+    if (Half(std::strtod(buf, nullptr)).bits == h.bits) return buf;
+  }
+  std::snprintf(buf, sizeof buf, fmt, max_digits, v);
+  return buf;
+}
+
+// Fixed notation with at most max_frac digits; float32 and float16 values use their shortest
+// round-trip digits (as numpy prints them), float64 values are rounded to max_frac.
+inline std::string fixed_trimmed(double v, int max_frac, bool single = false, bool half = false) {
+  char buf[96];
+  if (half) {
+    std::string s = shortest_half(v, "%.*f", max_frac);
+    return s.find('.') == std::string::npos ? s + "." : s;
+  }
   if (single) {
     auto r = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v), std::chars_format::fixed);
     std::string s(buf, r.ptr);
@@ -52,13 +71,14 @@ inline std::string format_value(double v, const PrintFormat& f) {
   if (f.sci) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.8e", v);
-    std::string s = buf;  // trim mantissa zeros: 1.50000000e+00 -> 1.5e+00
+    std::string s = f.half ? shortest_half(v, "%.*e", 8)
+                           : std::string(buf);  // trim mantissa zeros: 1.50000000e+00 -> 1.5e+00
     auto e = s.find('e');
     std::string m = s.substr(0, e), ex = s.substr(e);
     while (m.back() == '0') m.pop_back();
     return m + ex;
   }
-  std::string s = fixed_trimmed(v, 8, f.single);
+  std::string s = fixed_trimmed(v, 8, f.single, f.half);
   auto dot = s.find('.');
   int have = static_cast<int>(s.size() - dot - 1);
   return s + std::string(static_cast<std::size_t>(f.frac - have), ' ');
@@ -66,8 +86,9 @@ inline std::string format_value(double v, const PrintFormat& f) {
 
 inline PrintFormat choose_format(const NDArray& a, const std::vector<std::int64_t>& shown) {
   PrintFormat f;
-  f.is_float = a.dtype() == DType::float32 || a.dtype() == DType::float64;
+  f.is_float = is_float_dtype(a.dtype());
   f.single = a.dtype() == DType::float32;
+  f.half = a.dtype() == DType::float16;
   double maxabs = 0, minabs = INFINITY;
   for (auto i : shown) {
     double v = std::fabs(a.at_flat(i));
@@ -79,7 +100,7 @@ inline PrintFormat choose_format(const NDArray& a, const std::vector<std::int64_
     f.sci = maxabs >= 1e8 || (minabs < 1e-4 && minabs > 0) || (minabs < INFINITY && maxabs / minabs > 1e3);
     if (!f.sci)
       for (auto i : shown) {
-        std::string s = fixed_trimmed(a.at_flat(i), 8, f.single);
+        std::string s = fixed_trimmed(a.at_flat(i), 8, f.single, f.half);
         auto dot = s.find('.');
         if (dot != std::string::npos) f.frac = std::max(f.frac, static_cast<int>(s.size() - dot - 1));
       }

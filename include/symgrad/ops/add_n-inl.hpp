@@ -118,6 +118,7 @@ class ZerosLike final : public Operator {
   ~ZerosLike() override;  // the key function: vtable and kernels are compiled with the unit
   std::string type_name() const override { return "zeros_like"; }
   void infer_shape(ShapeCtx& c) const override { same_shape_rule(c); }
+  bool takes_float16() const override { return true; }  // zero bytes are 0.0 in every dtype
   std::vector<NodeEntry> gradient(const NodePtr&, const std::vector<NodeEntry>&) const override {
     return {NodeEntry{}};
   }

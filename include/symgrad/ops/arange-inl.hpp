@@ -88,7 +88,7 @@ inline OpPtr arange(const AttrMap& m, std::size_t) {
     try {
       o.dtype = dtype_from_name(attr::trim(dt));
     } catch (const Error&) {
-      attr::bad("_arange", "dtype", dt, "a dtype name (float32, float64, uint8, int32, int64)");
+      attr::bad("_arange", "dtype", dt, "a dtype name (float32, float64, float16, uint8, int32, int64)");
     }
   }
   return std::make_shared<Arange>(start, o);

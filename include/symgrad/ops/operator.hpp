@@ -54,6 +54,9 @@ class Operator : public OpBase {
                                       DType /*dtype*/) const {
     return 0;
   }
+  // True for the few operators whose kernels take float16 arrays (Cast, amp_cast, amp_multicast
+  // and their backward); bind refuses float16 anywhere else with a TypeError naming the node.
+  virtual bool takes_float16() const { return false; }
   // The GPU path. gpu_unsupported() is "" when forward_gpu() can run this operator, with these
   // attributes, on gpu(n) arrays; otherwise it says what is missing, and bind on a GPU fails with
   // a DeviceError that names the node. Operators implement both where SYMGRAD_WITH_CUDA is set.

@@ -132,7 +132,7 @@ inline void parse(std::string_view op, std::string_view k, std::string_view s, D
   try {
     v = dtype_from_name(attr::trim(s));
   } catch (const Error&) {
-    attr::bad(op, k, s, "a dtype name (float32, float64, uint8, int32, int64)");
+    attr::bad(op, k, s, "a dtype name (float32, float64, float16, uint8, int32, int64)");
   }
 }
 template <class E>

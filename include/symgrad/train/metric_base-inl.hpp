@@ -192,6 +192,8 @@ SYMGRAD_INLINE double Values::operator[](std::int64_t k) const {
       return static_cast<const float*>(p_)[k];
     case DType::float64:
       return static_cast<const double*>(p_)[k];
+    case DType::float16:  // predictions of a float16 output
+      return static_cast<double>(static_cast<const Half*>(p_)[k]);
     case DType::uint8:
       return static_cast<const std::uint8_t*>(p_)[k];
     case DType::int32:
