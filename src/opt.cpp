@@ -16,6 +16,7 @@
 #define SYMGRAD_UNIT_OPT_RMSPROP
 #define SYMGRAD_UNIT_OPT_SGD
 #define SYMGRAD_UNIT_OPT_SIGNUM
+#define SYMGRAD_UNIT_OPT_STATES_FILE
 
 #include <symgrad/opt/adadelta-inl.hpp>
 #include <symgrad/opt/adagrad-inl.hpp>
@@ -33,3 +34,4 @@
 #include <symgrad/opt/rmsprop-inl.hpp>
 #include <symgrad/opt/sgd-inl.hpp>
 #include <symgrad/opt/signum-inl.hpp>
+#include <symgrad/opt/states_file-inl.hpp>

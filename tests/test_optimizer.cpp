@@ -246,7 +246,7 @@ TEST_CASE("lr_mult and wd_mult: MXNet's defaults, symbol attributes and explicit
   CHECK(lars->get_wd(1) == 0.0);
 }
 
-TEST_CASE("save_states / load_states: a loaded optimizer continues identically") {
+TEST_CASE("save_states in symgrad's format: a loaded optimizer continues identically") {
   struct Config {
     std::string name;
     std::map<std::string, double> params;
@@ -289,7 +289,7 @@ TEST_CASE("save_states / load_states: a loaded optimizer continues identically")
                                      array({0.1, 0.2, -0.3, 0.4, 0.0, -0.6}, {2, 3}, t)};
       for (int step = 0; step < 3; ++step)
         for (int i = 0; i < 2; ++i) a->update(static_cast<std::size_t>(i) * 3, wa[i], grad_at(step, i));
-      a->save_states(path);
+      a->save_states(path, opt::StatesFormat::symgrad);
       std::vector<sg::NDArray> wb = {wa[0].copy(), wa[1].copy()};
 
       auto b = opt::create(cfg.name, params, sched());
@@ -326,7 +326,7 @@ TEST_CASE("load_states: clear errors for bad or foreign files") {
 
   auto adam = opt::create("adam");
   adam->update(0, w, g);
-  adam->save_states(path);
+  adam->save_states(path, opt::StatesFormat::symgrad);
   CHECK_THROWS_WITH_AS(sgd->load_states(path), doctest::Contains("holds state 'mean' for index 0"),
                        sg::ValueError);
   auto rms = opt::create("rmsprop", {{"centered", 1}});

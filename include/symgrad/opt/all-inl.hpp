@@ -17,3 +17,4 @@
 #include "rmsprop-inl.hpp"
 #include "sgd-inl.hpp"
 #include "signum-inl.hpp"
+#include "states_file-inl.hpp"

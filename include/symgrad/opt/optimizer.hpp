@@ -23,13 +23,16 @@
 //   (MXNet clips them to [-c, c] for any c given, zeroing every gradient at c = 0); AdaDelta
 //   leaves the caller's gradient alone (MXNet scales it in place by rescale_grad).
 // * Negative momentum is a ValueError (MXNet keeps a momentum buffer it never uses).
-// * save_states also stores the update counts, so a loaded optimizer continues exactly (Adam's
-//   bias correction, schedulers); MXNet's state pickles restart them.
+// * save_states writes MXNet's .states pickle, which holds no update counts: loading one keeps
+//   this optimizer's counts (a fresh one restarts them, as MXNet does). StatesFormat::symgrad
+//   also stores the counts, so that a loaded optimizer continues exactly (Adam's bias
+//   correction, schedulers).
 //
 // One header each: optimizer_base.hpp (Optimizer, the interface), sgd.hpp, nag.hpp, adam.hpp,
 // adagrad.hpp, rmsprop.hpp, adadelta.hpp, signum.hpp, ftml.hpp, ftrl.hpp, adamax.hpp, nadam.hpp,
-// lamb.hpp and lars.hpp; each optimizer's options list MXNet's keyword arguments with MXNet's
-// defaults, the optimizer's own first, then those of every optimizer.
+// lamb.hpp and lars.hpp (states_file.hpp reads and writes .states files); each optimizer's
+// options list MXNet's keyword arguments with MXNet's defaults, the optimizer's own first, then
+// those of every optimizer.
 #pragma once
 #include <algorithm>
 #include <cctype>

@@ -192,19 +192,22 @@ class Module : public BaseModule {
     }
     // Built aside and kept only when everything succeeded (a failed init leaves no half state).
     std::shared_ptr<opt::Optimizer> optimizer = opt::create(io.optimizer, params, io.lr_scheduler);
-    optimizer->set_param_names(exec_.list_arguments());
+    // An optimizer index is the parameter's position in param_names(), as MXNet's Module numbers
+    // its updater's indices (one device), so that .states files index the same parameters.
+    optimizer->set_param_names(param_names_);
     optimizer->set_symbol_attrs(sym_.attr_dict());
     const auto& names = exec_.list_arguments();
     if (dist) {
       // Every worker starts from rank 0's parameters; the store's keys are the parameter names.
       store->set_optimizer(optimizer);
-      // The optimizer's indices stay the argument positions, as without a store.
+      // The optimizer's indices stay the parameter positions, as without a store.
       std::vector<NDArray> values;
       std::vector<std::size_t> indices;
-      for (const auto& n : param_names_) {
-        auto at = static_cast<std::size_t>(std::find(names.begin(), names.end(), n) - names.begin());
+      for (std::size_t k = 0; k < param_names_.size(); ++k) {
+        auto at =
+            static_cast<std::size_t>(std::find(names.begin(), names.end(), param_names_[k]) - names.begin());
         values.push_back(exec_.arg_arrays()[at]);
-        indices.push_back(at);
+        indices.push_back(k);
       }
       store->init(param_names_, values, indices);
       store->pull(param_names_, values);
@@ -219,7 +222,7 @@ class Module : public BaseModule {
     }
     optimizer_ = std::move(optimizer);
     kv_ = std::move(store);
-    opt_names_ = names;
+    opt_names_ = param_names_;
     plan_updates();
   }
   // Updates through `other`'s optimizer (and store): one state per parameter, kept by name, for
