@@ -1,4 +1,4 @@
-// Optimizer .states files in MXNet 1.9.1's format (goldens written by
+// Optimizer .states files in MXNet 1.9.1's format, AdamW and SGLD (goldens written by
 // tests/reference/make_states_golden.py into tests/data/states/).
 #include <doctest/doctest.h>
 
@@ -324,4 +324,86 @@ TEST_CASE("states: corrupt and foreign files give IOError naming the file and th
     }
   }
   CHECK(refused > 0);
+}
+
+TEST_CASE("adamw: MXNet 1.9.1's adamw_update, step by step") {
+  json g = read_json("adamw.json");
+  for (const auto& c : g.at("cases")) {
+    INFO("case " << c.at("id").get<std::string>());
+    auto o = opt::create("adamw", params_of(c));
+    sg::NDArray w = array_of({{"shape", c.at("shape")}, {"values", c.at("weight0")}});
+    int step = -1;
+    for (const auto& s : c.at("steps")) {
+      ++step;
+      INFO("step " << step);
+      sg::NDArray grad = array_of({{"shape", c.at("shape")}, {"values", s.at("grad")}});
+      o->update(0, w, grad);
+      auto check = [](const sg::NDArray& got, const json& want) {
+        auto v = want.get<std::vector<double>>();
+        for (std::size_t i = 0; i < v.size(); ++i)
+          CHECK(got.at_flat(static_cast<std::int64_t>(i)) == doctest::Approx(v[i]).epsilon(1e-6).scale(1e-2));
+      };
+      check(w, s.at("weight"));
+      check((*o->state(0))[0], s.at("mean"));
+      check((*o->state(0))[1], s.at("var"));
+    }
+  }
+  // rescale_grad 0 skips the update, as the operator does.
+  auto o = opt::create("adamw", {{"rescale_grad", 0}, {"wd", 0.1}});
+  sg::NDArray w(sg::Shape{3}), grad(sg::Shape{3});
+  w.fill(1), grad.fill(2);
+  o->update(0, w, grad);
+  CHECK(w.at_flat(0) == 1.0);
+  CHECK((*o->state(0))[0].at_flat(0) == 0.0);
+  CHECK_THROWS_WITH_AS(opt::create("adamw", {{"momentum", 0.9}}), doctest::Contains("'eta'"), sg::ValueError);
+  // States as Adam's in .states files: (mean, var), which MXNet's Adam file gives back byte for byte.
+  const std::string path = temp_path("adamw.states");
+  auto aw = opt::create("adamw");
+  aw->load_states(data_dir() + "/mx_adam.states");
+  aw->save_states(path);
+  CHECK(testing::slurp(path) == testing::slurp(data_dir() + "/from_symgrad/mx_adam.states"));
+}
+
+TEST_CASE("sgld: the drift is MXNet's and the noise has variance lr; a seed repeats the draws") {
+  const std::int64_t n = 200000;
+  const double lr = 0.01, wd = 0.1, w0 = 0.5, g0 = 4.0;
+  for (sg::DType t : {sg::DType::float32, sg::DType::float64}) {
+    for (double clip : {-1.0, 1.0}) {
+      INFO(sg::dtype_name(t) << " clip_gradient " << clip);
+      auto o = opt::create("sgld", {{"learning_rate", lr}, {"wd", wd}, {"clip_gradient", clip}, {"seed", 3}});
+      o->set_param_names({"fc_weight"});  // decayed by name
+      sg::NDArray w(sg::Shape{n}, sg::cpu(), t), grad(sg::Shape{n}, sg::cpu(), t);
+      w.fill(w0), grad.fill(g0);
+      o->update(0, w, grad);
+      double sum = 0, sq = 0;
+      for (std::int64_t i = 0; i < n; ++i) sum += w.at_flat(i);
+      const double mean = sum / static_cast<double>(n);
+      for (std::int64_t i = 0; i < n; ++i) sq += (w.at_flat(i) - mean) * (w.at_flat(i) - mean);
+      const double var = sq / static_cast<double>(n - 1);
+      // w1 = w0 - lr/2 (clip(g) + wd w0) + N(0, sqrt(lr)): the mean is within 5 standard errors
+      // (sqrt(lr / n) = 2.2e-4; the drift is 0.02 or 0.005), the variance within 2% (6 of its
+      // relative standard errors, sqrt(2 / n)).
+      const double drift = lr / 2 * ((clip > 0 ? std::min(g0, clip) : g0) + wd * w0);
+      CHECK(std::fabs(mean - (w0 - drift)) < 5 * std::sqrt(lr / static_cast<double>(n)));
+      CHECK(var == doctest::Approx(lr).epsilon(0.02));
+      CHECK(o->state(0)->empty());  // no state: None in .states files
+    }
+  }
+  auto draw = [](double seed) {
+    auto o = opt::create("sgld", {{"seed", seed}});
+    sg::NDArray w(sg::Shape{16}), grad(sg::Shape{16});
+    w.fill(0), grad.fill(1);
+    for (int s = 0; s < 3; ++s) o->update(s % 2, w, grad);
+    return w;
+  };
+  CHECK(sg::nd::max_abs_diff(draw(7), draw(7)) == 0);
+  CHECK(sg::nd::max_abs_diff(draw(7), draw(8)) > 1e-3);
+  // No state: None per index in .states files, as MXNet's SGLD and plain SGD.
+  const std::string path = temp_path("sgld.states");
+  auto sgld = opt::create("sgld");
+  sgld->load_states(data_dir() + "/mx_sgd.states");
+  sgld->save_states(path);
+  CHECK(testing::slurp(path) == testing::slurp(data_dir() + "/from_symgrad/mx_sgd.states"));
+  CHECK_THROWS_WITH_AS(opt::create("sgld", {{"seed", -1}}), doctest::Contains("'seed' must be 0 or more"),
+                       sg::ValueError);
 }

@@ -1,4 +1,4 @@
-"""Optimizer .states files from MXNet 1.9.1, for tests/test_states.cpp.
+"""Optimizer .states files from MXNet 1.9.1 and AdamW updates, for tests/test_states.cpp.
 
 usage: MXNET_MKLDNN_ENABLED=0 /work/venv-mx/bin/python make_states_golden.py tests/data/states
        MXNET_MKLDNN_ENABLED=0 /work/venv-mx/bin/python make_states_golden.py --check tests/data/states
@@ -15,6 +15,8 @@ Writes into the folder given:
   mx_adam_p<k>.states  the Adam states pickled again with protocol k (2, 3, 5);
   mx_adam_names.states the Adam states keyed by parameter name (as MXNet's kvstore updater keys
                     them);
+  adamw.json        updates of mx.nd.contrib.adamw_update (the AdamW of MXNet 1.9.1; it has no
+                    mx.optimizer.AdamW) on fixed arrays;
   bad/*.states      corrupt files (bad/README.md says what each is).
 
 --check loads every from_symgrad/mx_<id>.states (what symgrad's save_states writes after loading
@@ -133,6 +135,7 @@ def make(out):
         json.dump({"generator": "tests/reference/make_states_golden.py", "mxnet": mx.__version__,
                    "cases": cases}, f, indent=None, separators=(",", ":"))
         f.write("\n")
+    make_adamw(out)
 
 
 def ndarray_pickle(raw):
@@ -188,6 +191,37 @@ def make_bad(bad, good, raw, mod):
         except Exception:
             ok_in_python = False
         print("bad/%s: %d bytes, Python's pickle %s" % (name, len(data), "reads it" if ok_in_python else "fails"))
+
+
+def make_adamw(out):
+    """AdamW: mx.nd.contrib.adamw_update, with an optional bias correction folded into lr."""
+    cases = []
+    specs = [
+        ("plain", {"learning_rate": 0.01, "wd": 0.1, "eta": 1.0}, False),
+        ("eta_clip", {"learning_rate": 0.05, "wd": 0.01, "eta": 0.5, "clip_gradient": 0.3,
+                      "rescale_grad": 0.5, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6}, False),
+        ("correct_bias", {"learning_rate": 0.01, "wd": 0.05, "eta": 2.0, "correct_bias": 1}, True),
+    ]
+    for cid, p, correct in specs:
+        w = mx.nd.array(np.linspace(-1, 1, 6).reshape(2, 3))
+        mean, var = mx.nd.zeros((2, 3)), mx.nd.zeros((2, 3))
+        b1, b2 = p.get("beta1", 0.9), p.get("beta2", 0.999)
+        steps, w0 = [], floats(w)
+        for t in range(1, 5):
+            g = mx.nd.array(np.cos(np.arange(6).reshape(2, 3) * 1.1 + t) * (1.5 if t % 2 else 0.2))
+            g_values = floats(g)  # before the update: the operator rescales and clips grad in place
+            lr = p["learning_rate"]
+            if correct:
+                lr *= np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+            mx.nd.contrib.adamw_update(w, g, mean, var, rescale_grad=p.get("rescale_grad", 1.0), lr=lr,
+                                       eta=p["eta"], beta1=b1, beta2=b2, epsilon=p.get("epsilon", 1e-8),
+                                       wd=p["wd"], clip_gradient=p.get("clip_gradient", -1), out=w)
+            steps.append({"grad": g_values, "weight": floats(w), "mean": floats(mean), "var": floats(var)})
+        cases.append({"id": cid, "params": p, "shape": [2, 3], "weight0": w0, "steps": steps})
+    with open(os.path.join(out, "adamw.json"), "w") as f:
+        json.dump({"generator": "tests/reference/make_states_golden.py", "mxnet": mx.__version__,
+                   "op": "mx.nd.contrib.adamw_update", "cases": cases}, f)
+        f.write("\n")
 
 
 def check(out):
