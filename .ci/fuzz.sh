@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fuzzes every reader of outside data (libFuzzer with ASan + UBSan; clang from Debian): symbol
-# JSON (load, infer, bind, forward, backward), .params/.states, MNIST idx (raw and gzip), JPEG/PNG
-# decode + resize + crop and image records.
+# JSON (load, infer, bind, forward, backward), .params, optimizer .states (MXNet's pickle and
+# symgrad's file), MNIST idx (raw and gzip), JPEG/PNG decode + resize + crop and image records.
 #   .ci/fuzz.sh [seconds per target (default 30)] [build folder (default build-fuzz)]
 # A long run: .ci/fuzz.sh 600 (one core per target, one target at a time). Seeds come from
 # tests/data and tests/fuzz/seeds; the corpus grows in <build>/fuzz-corpus and crashes land in
@@ -23,12 +23,13 @@ seeds() {
   case "$1" in
     fuzz_symbol_json) echo "tests/data/json tests/data/checkpoint" ;;
     fuzz_params) echo "tests/data/checkpoint" ;;
+    fuzz_states) echo "tests/data/states tests/data/states/bad" ;;
     fuzz_mnist) echo "tests/fuzz/seeds/mnist" ;;
     fuzz_image) echo "tests/data/images tests/fuzz/seeds/image tests/data/recordio" ;;
   esac
 }
 status=0
-for t in fuzz_symbol_json fuzz_params fuzz_mnist fuzz_image; do
+for t in fuzz_symbol_json fuzz_params fuzz_states fuzz_mnist fuzz_image; do
   if ! ninja -C "$dir" -t targets all 2>/dev/null | grep -q "^tests/fuzz/$t:"; then
     echo "fuzz: $t is not built here (no JPEG/PNG libraries?), skipped"
     continue

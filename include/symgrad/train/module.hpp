@@ -234,7 +234,8 @@ class Module : public BaseModule {
     opt_names_ = other.opt_names_;
     if (binded()) plan_updates();
   }
-  // Optimizer states of a save_checkpoint(..., save_optimizer_states = true).
+  // Optimizer states of a save_checkpoint(..., save_optimizer_states = true), or of MXNet's
+  // mod.save_optimizer_states for a module with the same param_names (opt::Optimizer::load_states).
   void load_optimizer_states(const std::string& path);
 
   // Copies the batch into the executor (by the names bound) and runs forward.
@@ -264,8 +265,9 @@ class Module : public BaseModule {
                  .allow_extra = allow_extra});
   }
 
-  // prefix-symbol.json, prefix-%04d.params and (optionally) prefix-%04d.states. With a
-  // distributed kvstore only rank 0 writes (every worker holds the same weights and states).
+  // prefix-symbol.json, prefix-%04d.params and (optionally) prefix-%04d.states, all in MXNet's
+  // formats (MXNet's mod.load_optimizer_states reads the .states file). With a distributed
+  // kvstore only rank 0 writes (every worker holds the same weights and states).
   void save_checkpoint(const std::string& prefix, int epoch, bool save_optimizer_states = false);
   static std::string states_path(const std::string& prefix, int epoch);
   // Module::load(prefix, epoch): the symbol and parameters of a checkpoint. As MXNet, bind puts
