@@ -184,6 +184,9 @@ TEST_CASE("states: files symgrad writes are MXNet's pickle, read back equal") {
     b->load_states(path);
     check_states(*b, c);
   }
+  // A folder that does not exist: IOError, and no file.
+  CHECK_THROWS_WITH_AS(optimizer_of(g.at("cases").at(0))->save_states(path + ".missing/x.states"),
+                       doctest::Contains("cannot open"), sg::IOError);
   // Nothing is left behind but the file itself.
   for (auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
     CHECK(e.path().filename() == "written.states");

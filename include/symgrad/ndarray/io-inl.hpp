@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "../core/atomic_file.hpp"
 #include "io.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_NDARRAY_IO)
@@ -159,13 +160,7 @@ inline void write_array(std::ostream& o, const NDArray& a) {
 
 inline void write_arrays(const std::string& path, const std::vector<NDArray>& arrays,
                          const std::vector<std::string>& names) {
-  namespace fs = std::filesystem;
-  fs::path final_path(path);
-  fs::path tmp = final_path;
-  tmp += ".tmp-" + std::to_string(reinterpret_cast<std::uintptr_t>(&arrays));
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    if (!o) throw IOError("cannot open '" + tmp.string() + "' for writing");
+  write_file_atomically(path, [&](std::ostream& o) {
     put<std::uint64_t>(o, kListMagic);
     put<std::uint64_t>(o, 0);
     put<std::uint64_t>(o, arrays.size());
@@ -178,20 +173,7 @@ inline void write_arrays(const std::string& path, const std::vector<NDArray>& ar
       put<std::uint64_t>(o, n.size());
       o.write(n.data(), static_cast<std::streamsize>(n.size()));
     }
-    o.flush();
-    if (!o) {
-      o.close();
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw IOError("writing '" + path + "' failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, final_path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw IOError("cannot move the finished file into place at '" + path + "'");
-  }
+  });
 }
 }  // namespace detail
 

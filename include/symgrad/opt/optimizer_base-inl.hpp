@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include "../core/atomic_file.hpp"
 #include "optimizer_base.hpp"
 #include "states_file.hpp"
 
@@ -105,7 +106,9 @@ SYMGRAD_INLINE void Optimizer::save_mxnet_states(const std::string& path) const 
   const bool tuple = mxnet_state_is_tuple();
   for (const auto& [index, slot] : slots_)
     if (!slot.state.empty() || state_names().empty()) out[index] = {slot.state, tuple};
-  states_file::write_file(path, states_file::dump(out));
+  const std::string bytes = states_file::dump(out);
+  write_file_atomically(
+      path, [&](std::ostream& o) { o.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
   std::string data = states_file::read_file(path);

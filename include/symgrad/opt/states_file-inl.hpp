@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
-#include <filesystem>
 #include <fstream>
 #include <unordered_map>
 #include <utility>
@@ -516,30 +515,6 @@ SYMGRAD_INLINE std::string read_file(const std::string& path) {
   std::string s(static_cast<std::size_t>(end), '\0');
   if (!in.read(s.data(), static_cast<std::streamsize>(s.size()))) throw IOError("cannot read '" + path + "'");
   return s;
-}
-
-SYMGRAD_INLINE void write_file(const std::string& path, std::string_view bytes) {
-  namespace fs = std::filesystem;
-  fs::path tmp = path;
-  tmp += ".tmp-" + std::to_string(reinterpret_cast<std::uintptr_t>(&bytes));
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    if (!o) throw IOError("cannot open '" + tmp.string() + "' for writing");
-    o.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    o.flush();
-    if (!o) {
-      o.close();
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw IOError("writing '" + path + "' failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw IOError("cannot move the finished file into place at '" + path + "'");
-  }
 }
 
 }  // namespace SYMGRAD_NS::opt::states_file

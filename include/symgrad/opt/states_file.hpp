@@ -39,9 +39,7 @@ std::map<Key, State> parse(std::string_view data, const std::string& path);
 // reads it: protocol 4 opcodes, tuples for tuple states, no memo.
 std::string dump(const std::map<std::size_t, State>& states);
 
-// A whole file (IOError if it cannot be read), and a file written under a temporary name and
-// renamed, so that a failed write never leaves a partial file.
+// A whole file (IOError if it cannot be read).
 std::string read_file(const std::string& path);
-void write_file(const std::string& path, std::string_view bytes);
 
 }  // namespace SYMGRAD_NS::opt::states_file
