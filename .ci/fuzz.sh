@@ -1,8 +1,8 @@
 #!/bin/sh
 # Fuzzes every reader of outside data (libFuzzer with ASan + UBSan; clang from Debian): symbol
-# JSON (load, infer, bind, forward, backward), .params/.states, MNIST idx (raw and gzip), CSV and
-# LibSVM files, JPEG/PNG decode + resize + crop, image records, RecordIO files with their index
-# (and ImageRecordIter over them) and .lst image lists.
+# JSON (load, infer, bind, forward, backward), .params, optimizer .states (MXNet's pickle and
+# symgrad's file), MNIST idx (raw and gzip), CSV and LibSVM files, JPEG/PNG decode + resize + crop,
+# image records, RecordIO files with their index (and ImageRecordIter over them) and .lst lists.
 #   .ci/fuzz.sh [seconds per target (default 30)] [build folder (default build-fuzz)]
 # A long run: .ci/fuzz.sh 600 (one core per target, one target at a time). Seeds come from
 # tests/data and tests/fuzz/seeds; the corpus grows in <build>/fuzz-corpus and crashes land in
@@ -24,6 +24,7 @@ seeds() {
   case "$1" in
     fuzz_symbol_json) echo "tests/data/json tests/data/checkpoint" ;;
     fuzz_params) echo "tests/data/checkpoint" ;;
+    fuzz_states) echo "tests/data/states tests/data/states/bad" ;;
     fuzz_mnist) echo "tests/fuzz/seeds/mnist" ;;
     fuzz_image) echo "tests/data/images tests/fuzz/seeds/image tests/data/recordio" ;;
     fuzz_recordio) echo "tests/fuzz/seeds/recordio" ;;
@@ -32,7 +33,7 @@ seeds() {
   esac
 }
 status=0
-for t in fuzz_symbol_json fuzz_params fuzz_mnist fuzz_text fuzz_image fuzz_recordio fuzz_lst; do
+for t in fuzz_symbol_json fuzz_params fuzz_states fuzz_mnist fuzz_text fuzz_image fuzz_recordio fuzz_lst; do
   if ! ninja -C "$dir" -t targets all 2>/dev/null | grep -q "^tests/fuzz/$t:"; then
     echo "fuzz: $t is not built here (no JPEG/PNG libraries?), skipped"
     continue

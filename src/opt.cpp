@@ -4,6 +4,7 @@
 #define SYMGRAD_UNIT_OPT_ADAGRAD
 #define SYMGRAD_UNIT_OPT_ADAM
 #define SYMGRAD_UNIT_OPT_ADAMAX
+#define SYMGRAD_UNIT_OPT_ADAMW
 #define SYMGRAD_UNIT_OPT_FTML
 #define SYMGRAD_UNIT_OPT_FTRL
 #define SYMGRAD_UNIT_OPT_LAMB
@@ -15,12 +16,15 @@
 #define SYMGRAD_UNIT_OPT_OPTIMIZER_BASE
 #define SYMGRAD_UNIT_OPT_RMSPROP
 #define SYMGRAD_UNIT_OPT_SGD
+#define SYMGRAD_UNIT_OPT_SGLD
 #define SYMGRAD_UNIT_OPT_SIGNUM
+#define SYMGRAD_UNIT_OPT_STATES_FILE
 
 #include <symgrad/opt/adadelta-inl.hpp>
 #include <symgrad/opt/adagrad-inl.hpp>
 #include <symgrad/opt/adam-inl.hpp>
 #include <symgrad/opt/adamax-inl.hpp>
+#include <symgrad/opt/adamw-inl.hpp>
 #include <symgrad/opt/ftml-inl.hpp>
 #include <symgrad/opt/ftrl-inl.hpp>
 #include <symgrad/opt/lamb-inl.hpp>
@@ -32,4 +36,6 @@
 #include <symgrad/opt/optimizer_base-inl.hpp>
 #include <symgrad/opt/rmsprop-inl.hpp>
 #include <symgrad/opt/sgd-inl.hpp>
+#include <symgrad/opt/sgld-inl.hpp>
 #include <symgrad/opt/signum-inl.hpp>
+#include <symgrad/opt/states_file-inl.hpp>

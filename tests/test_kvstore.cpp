@@ -109,7 +109,8 @@ TEST_CASE("kvstore local: set_optimizer updates in the store, as MXNet's update_
   other->init(std::vector<std::string>{"fc_weight", "fc_bias"}, {filled({3}, 0), filled({3}, 0)});
   other->set_optimizer(sg::opt::create("sgd", {{"learning_rate", 0.1}, {"momentum", 0.9}, {"wd", 0.5}}));
   other->load_optimizer_states(path.string());
-  CHECK(other->optimizer()->update_count(0) == 2);
+  // MXNet's .states file holds no update counts: a fresh optimizer restarts them, as MXNet's does.
+  CHECK(other->optimizer()->update_count(0) == 0);
   CHECK(values((*other->optimizer()->state(0))[0]) == values((*store->optimizer()->state(0))[0]));
   std::filesystem::remove(path);
 }

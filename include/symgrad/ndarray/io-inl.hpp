@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
+#include <string_view>
 #include <utility>
 
+#include "../core/atomic_file.hpp"
 #include "io.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_NDARRAY_IO)
@@ -54,8 +57,33 @@ class Reader {
   std::uint64_t size_ = 0;
 };
 
-inline NDArray read_array(Reader& r) {
-  auto magic = r.get<std::uint32_t>("array magic");
+// The Reader interface over bytes in memory (one array of MXNDArraySaveRawBytes).
+class BytesReader {
+ public:
+  BytesReader(std::string_view data, const std::string& what) : data_(data), what_(what) {}
+  std::uint64_t remaining() const { return data_.size() - pos_; }
+  template <class T>
+  T get(const char* what) {
+    T v{};
+    bytes(&v, sizeof v, what);
+    return v;
+  }
+  void bytes(void* dst, std::size_t n, const char* what) {
+    if (n > remaining()) fail(std::string("truncated while reading ") + what);
+    if (n) std::memcpy(dst, data_.data() + pos_, n);
+    pos_ += n;
+  }
+  [[noreturn]] void fail(const std::string& why) { throw IOError(what_ + " is not a valid NDArray: " + why); }
+
+ private:
+  std::string_view data_;
+  std::size_t pos_ = 0;
+  std::string what_;
+};
+
+template <class R>
+NDArray read_array(R& r) {
+  auto magic = r.template get<std::uint32_t>("array magic");
   if (magic != kV2Magic && magic != kV3Magic && magic != kV1Magic)
     r.fail("unsupported array format (magic 0x" + [&] {
       char b[16];
@@ -63,21 +91,21 @@ inline NDArray read_array(Reader& r) {
       return std::string(b);
     }() + "); symgrad reads MXNet's V1-V3 dense arrays");
   if (magic != kV1Magic) {
-    auto stype = r.get<std::int32_t>("storage type");
+    auto stype = r.template get<std::int32_t>("storage type");
     if (stype != 0) r.fail("sparse arrays (storage type " + std::to_string(stype) + ") are not supported");
   }
-  auto ndim = r.get<std::int32_t>("ndim");
+  auto ndim = r.template get<std::int32_t>("ndim");
   if (ndim < 0 || ndim > kMaxRank) r.fail("bad ndim " + std::to_string(ndim));
   Shape s = Shape::unknown_dims(0);
   for (int i = 0; i < ndim; ++i) {
-    auto d = r.get<std::int64_t>("shape");
+    auto d = r.template get<std::int64_t>("shape");
     if (d < 0) r.fail("negative dimension");
     s.push_back(d);
   }
   if (ndim == 0 && magic != kV3Magic) return NDArray();  // a "none" array in legacy files
-  r.get<std::int32_t>("dev_type");
-  r.get<std::int32_t>("dev_id");
-  auto flag = r.get<std::int32_t>("type flag");
+  r.template get<std::int32_t>("dev_type");
+  r.template get<std::int32_t>("dev_id");
+  auto flag = r.template get<std::int32_t>("type flag");
   DType t;
   switch (flag) {
     case 0:
@@ -116,53 +144,39 @@ inline NDArray read_array(Reader& r) {
 }
 
 template <class T>
-void put(std::ofstream& o, T v) {
+void put(std::ostream& o, T v) {
   o.write(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+// One array in MXNet's V2 dense format.
+inline void write_array(std::ostream& o, const NDArray& a) {
+  NDArray h = a.context() == cpu() ? a : a.copy_to(cpu());
+  put<std::uint32_t>(o, kV2Magic);
+  put<std::int32_t>(o, 0);
+  put<std::int32_t>(o, h.ndim());
+  for (auto d : h.shape()) put<std::int64_t>(o, d);
+  put<std::int32_t>(o, 1);
+  put<std::int32_t>(o, 0);
+  put<std::int32_t>(o, static_cast<std::int32_t>(h.dtype()));
+  o.write(static_cast<const char*>(h.raw_data()), static_cast<std::streamsize>(h.nbytes()));
 }
 
 inline void write_arrays(const std::string& path, const std::vector<NDArray>& arrays,
                          const std::vector<std::string>& names) {
-  namespace fs = std::filesystem;
-  fs::path final_path(path);
-  fs::path tmp = final_path;
-  tmp += ".tmp-" + std::to_string(reinterpret_cast<std::uintptr_t>(&arrays));
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    if (!o) throw IOError("cannot open '" + tmp.string() + "' for writing");
+  write_file_atomically(path, [&](std::ostream& o) {
     put<std::uint64_t>(o, kListMagic);
     put<std::uint64_t>(o, 0);
     put<std::uint64_t>(o, arrays.size());
     for (const auto& a : arrays) {
       if (a.is_none()) throw ValueError("nd::save: cannot save an empty (none) array");
-      NDArray h = a.context() == cpu() ? a : a.copy_to(cpu());
-      put<std::uint32_t>(o, kV2Magic);
-      put<std::int32_t>(o, 0);
-      put<std::int32_t>(o, h.ndim());
-      for (auto d : h.shape()) put<std::int64_t>(o, d);
-      put<std::int32_t>(o, 1);
-      put<std::int32_t>(o, 0);
-      put<std::int32_t>(o, static_cast<std::int32_t>(h.dtype()));
-      o.write(static_cast<const char*>(h.raw_data()), static_cast<std::streamsize>(h.nbytes()));
+      write_array(o, a);
     }
     put<std::uint64_t>(o, names.size());
     for (const auto& n : names) {
       put<std::uint64_t>(o, n.size());
       o.write(n.data(), static_cast<std::streamsize>(n.size()));
     }
-    o.flush();
-    if (!o) {
-      o.close();
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw IOError("writing '" + path + "' failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, final_path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw IOError("cannot move the finished file into place at '" + path + "'");
-  }
+  });
 }
 }  // namespace detail
 
@@ -210,6 +224,20 @@ SYMGRAD_INLINE LoadResult load_list(const std::string& path) {
   return res;
 }
 SYMGRAD_INLINE std::map<std::string, NDArray> load(const std::string& path) { return load_list(path).dict(); }
+
+SYMGRAD_INLINE std::string save_raw_bytes(const NDArray& a) {
+  if (a.is_none()) throw ValueError("nd::save_raw_bytes: cannot save an empty (none) array");
+  std::ostringstream o(std::ios::binary);
+  detail::write_array(o, a);
+  return std::move(o).str();
+}
+SYMGRAD_INLINE NDArray load_raw_bytes(std::string_view bytes, const std::string& what) {
+  detail::BytesReader r(bytes, what);
+  NDArray a = detail::read_array(r);
+  if (a.is_none()) r.fail("it is an empty (none) array");
+  if (r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " bytes follow the array's data");
+  return a;
+}
 
 }  // namespace SYMGRAD_NS::nd
 #endif

@@ -6,6 +6,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ndarray.hpp"
@@ -27,5 +28,11 @@ struct LoadResult {
 LoadResult load_list(const std::string& path);
 // Loads named arrays (mx.nd.load of a dict file).
 std::map<std::string, NDArray> load(const std::string& path);
+
+// One array as MXNDArraySaveRawBytes writes it (the bytes an NDArray pickles to): the V2 record
+// above without the list header. load_raw_bytes reads V1-V3 records; `what` names the bytes in
+// errors (IOError for anything truncated, corrupt or followed by extra bytes).
+std::string save_raw_bytes(const NDArray& a);
+NDArray load_raw_bytes(std::string_view bytes, const std::string& what);
 
 }  // namespace SYMGRAD_NS::nd

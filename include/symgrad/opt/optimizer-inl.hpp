@@ -23,6 +23,8 @@ SYMGRAD_INLINE const std::vector<Registered>& registry() {
       {"nadam", build<Nadam, NadamOptions>},
       {"lamb", build<LAMB, LAMBOptions>},
       {"lars", build<LARS, LARSOptions>},
+      {"adamw", build<AdamW, AdamWOptions>},
+      {"sgld", build<SGLD, SGLDOptions>},
   };
   return r;
 }

@@ -1,7 +1,8 @@
 // mx.optimizer: SGD, NAG, Adam, AdaGrad, RMSProp, AdaDelta, Signum, FTML, Ftrl, Adamax, Nadam,
-// LAMB and LARS with MXNet 1.9.1's update rules (python/mxnet/optimizer/optimizer.py and the
+// LAMB, LARS and SGLD with MXNet 1.9.1's update rules (python/mxnet/optimizer/optimizer.py and the
 // kernels of src/operator/optimizer_op-inl.h, contrib/multi_lamb.cc and contrib/multi_lars-inl.h),
-// and create() by name as MXNet's registry.
+// AdamW as MXNet 1.9.1's contrib adamw_update operator (contrib/adamw-inl.h), and create() by
+// name as MXNet's registry.
 //   auto o = sg::opt::create("sgd", {{"learning_rate", 0.1}, {"momentum", 0.9}});
 //   o->update(0, weight, grad);                        // state made on the first call per index
 //   sg::opt::Adam adam({.learning_rate = 0.01, .wd = 1e-4});
@@ -23,13 +24,18 @@
 //   (MXNet clips them to [-c, c] for any c given, zeroing every gradient at c = 0); AdaDelta
 //   leaves the caller's gradient alone (MXNet scales it in place by rescale_grad).
 // * Negative momentum is a ValueError (MXNet keeps a momentum buffer it never uses).
-// * save_states also stores the update counts, so a loaded optimizer continues exactly (Adam's
-//   bias correction, schedulers); MXNet's state pickles restart them.
+// * AdamW, like every optimizer here, treats clip_gradient <= 0 as no clipping (MXNet's operator
+//   clips to [-c, c] for any c >= 0). SGLD draws its noise from its own seeded generator.
+// * save_states writes MXNet's .states pickle, which holds no update counts: loading one keeps
+//   this optimizer's counts (a fresh one restarts them, as MXNet does). StatesFormat::symgrad
+//   also stores the counts, so that a loaded optimizer continues exactly (Adam's bias
+//   correction, schedulers).
 //
 // One header each: optimizer_base.hpp (Optimizer, the interface), sgd.hpp, nag.hpp, adam.hpp,
 // adagrad.hpp, rmsprop.hpp, adadelta.hpp, signum.hpp, ftml.hpp, ftrl.hpp, adamax.hpp, nadam.hpp,
-// lamb.hpp and lars.hpp; each optimizer's options list MXNet's keyword arguments with MXNet's
-// defaults, the optimizer's own first, then those of every optimizer.
+// lamb.hpp, lars.hpp, adamw.hpp and sgld.hpp (states_file.hpp reads and writes .states
+// files); each optimizer's options list MXNet's keyword arguments with MXNet's defaults, the
+// optimizer's own first, then those of every optimizer.
 #pragma once
 #include <algorithm>
 #include <cctype>
@@ -45,6 +51,7 @@
 #include "adagrad.hpp"
 #include "adam.hpp"
 #include "adamax.hpp"
+#include "adamw.hpp"
 #include "ftml.hpp"
 #include "ftrl.hpp"
 #include "lamb.hpp"
@@ -55,6 +62,7 @@
 #include "optimizer_base.hpp"
 #include "rmsprop.hpp"
 #include "sgd.hpp"
+#include "sgld.hpp"
 #include "signum.hpp"
 
 namespace SYMGRAD_NS::opt {
@@ -94,7 +102,7 @@ inline std::unique_ptr<Optimizer> create(const std::string& name,
   detail::Params p(key, params);
   for (const auto& r : detail::registry())
     if (key == r.name) return r.make(p, std::move(lr_scheduler));
-  static const std::vector<std::string> mxnet_only = {"lbsgd", "dcasgd", "sgld", "ccsgd", "test"};
+  static const std::vector<std::string> mxnet_only = {"lbsgd", "dcasgd", "ccsgd", "test"};
   const auto& known = detail::optimizer_names();
   std::string m = "opt::create: unknown optimizer '" + name + "'.";
   if (std::find(mxnet_only.begin(), mxnet_only.end(), key) != mxnet_only.end())

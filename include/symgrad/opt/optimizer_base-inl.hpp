@@ -5,8 +5,12 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <utility>
+#include <variant>
+#include "../core/atomic_file.hpp"
 #include "optimizer_base.hpp"
+#include "states_file.hpp"
 
 #if defined(SYMGRAD_HEADER_ONLY) || defined(SYMGRAD_UNIT_OPT_OPTIMIZER_BASE)
 namespace SYMGRAD_NS::opt {
@@ -23,12 +27,14 @@ SYMGRAD_INLINE void Optimizer::update(std::size_t index, NDArray& weight, const 
   if (it == slots_.end()) {
     Slot s;
     s.count = begin_num_update_;
+    it = slots_.emplace(index, std::move(s)).first;
+  }
+  if (it->second.state.empty()) {
     for (std::size_t k = 0, n = state_names().size(); k < n; ++k) {
       NDArray z(weight.shape(), weight.context(), weight.dtype());
       z.fill(0);
-      s.state.push_back(std::move(z));
+      it->second.state.push_back(std::move(z));
     }
-    it = slots_.emplace(index, std::move(s)).first;
   } else {
     check_state(index, weight, it->second);
   }
@@ -78,12 +84,13 @@ SYMGRAD_INLINE const std::vector<NDArray>* Optimizer::state(std::size_t index) c
   auto it = slots_.find(index);
   return it == slots_.end() ? nullptr : &it->second.state;
 }
-SYMGRAD_INLINE void Optimizer::save_states(const std::string& path) const {
+SYMGRAD_INLINE void Optimizer::save_states(const std::string& path, StatesFormat format) const {
+  if (format == StatesFormat::mxnet) return save_mxnet_states(path);
   std::map<std::string, NDArray> out;
   auto names = state_names();
   for (const auto& [index, slot] : slots_) {
     std::string p = std::to_string(index) + ":";
-    for (std::size_t k = 0; k < names.size(); ++k) out[p + names[k]] = slot.state[k];
+    for (std::size_t k = 0; k < slot.state.size(); ++k) out[p + names[k]] = slot.state[k];
     out[p + "update_count"] = count_array(slot.count);
   }
   out["num_update"] = count_array(num_update_);
@@ -94,7 +101,77 @@ SYMGRAD_INLINE void Optimizer::save_states(const std::string& path) const {
   }
   nd::save(path, out);
 }
+SYMGRAD_INLINE void Optimizer::save_mxnet_states(const std::string& path) const {
+  std::map<std::size_t, states_file::State> out;
+  const bool tuple = mxnet_state_is_tuple();
+  for (const auto& [index, slot] : slots_)
+    if (!slot.state.empty() || state_names().empty()) out[index] = {slot.state, tuple};
+  const std::string bytes = states_file::dump(out);
+  write_file_atomically(
+      path, [&](std::ostream& o) { o.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+}
 SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
+  std::string data = states_file::read_file(path);
+  if (states_file::is_pickle(data)) return load_mxnet_states(path, data);
+  if (data.size() < 8 || data.compare(0, 8, std::string("\x12\x01\0\0\0\0\0\0", 8)) != 0)
+    throw IOError("'" + path +
+                  "' is neither MXNet's optimizer states (a pickle, which starts with byte 0x80) nor "
+                  "symgrad's (an NDArray file, which starts with 0x112)");
+  data.clear();
+  load_symgrad_states(path);
+}
+SYMGRAD_INLINE void Optimizer::load_mxnet_states(const std::string& path, std::string_view data) {
+  auto in = states_file::parse(data, path);
+  const auto names = state_names();
+  const bool tuple = mxnet_state_is_tuple();
+  auto layout = [&] {
+    if (names.empty()) return std::string("None");
+    if (!tuple) return "one NDArray ('" + names[0] + "')";
+    return "a tuple of " + std::to_string(names.size()) + " NDArrays (" +
+           symgrad::detail::quoted_list(names) + ")";
+  };
+  // Counts stay as they are (MXNet keeps them in the optimizer, not in the file).
+  std::map<std::size_t, Slot> slots;
+  for (const auto& [index, slot] : slots_) slots[index].count = slot.count;
+  for (auto& [key, st] : in) {
+    std::size_t index = 0;
+    std::string where;
+    if (const auto* i = std::get_if<std::size_t>(&key)) {
+      index = *i;
+      where = "index " + std::to_string(index);
+    } else {
+      const std::string& n = std::get<std::string>(key);
+      auto at = std::find(idx2name_.begin(), idx2name_.end(), n);
+      if (at == idx2name_.end())
+        throw ValueError(
+            "'" + path + "' keys a state by the parameter name '" + n + "' (MXNet's kvstore does), but " +
+            (idx2name_.empty() ? std::string("this optimizer has no parameter names; call set_param_names")
+                               : "this optimizer's parameters are " + symgrad::detail::join(idx2name_)));
+      index = static_cast<std::size_t>(at - idx2name_.begin());
+      where = "'" + n + "' (index " + std::to_string(index) + ")";
+    }
+    if (st.arrays.size() != names.size())  // one state may come bare or as a 1-tuple
+      throw ValueError("'" + path + "' holds " +
+                       (st.arrays.empty() && !st.tuple ? std::string("None")
+                        : st.tuple ? "a tuple of " + std::to_string(st.arrays.size()) + " NDArrays"
+                                   : std::string("one NDArray")) +
+                       " as the state of " + where + ", but " + describe() + " keeps " + layout() +
+                       "; was the file written by another optimizer or with other options?");
+    for (std::size_t k = 0; k < st.arrays.size(); ++k) {
+      const NDArray& a = st.arrays[k];
+      if (a.dtype() != DType::float32 && a.dtype() != DType::float64)
+        throw IOError("'" + path + "': state '" + names[k] + "' of " + where + " has dtype " +
+                      std::string(dtype_name(a.dtype())) + "; states are float32 or float64");
+      if (a.shape() != st.arrays[0].shape() || a.dtype() != st.arrays[0].dtype())
+        throw IOError("'" + path + "': the states of " + where + " differ in shape or dtype");
+    }
+    Slot& s = slots[index];
+    if (!slots_.count(index)) s.count = begin_num_update_;
+    s.state = std::move(st.arrays);
+  }
+  slots_ = std::move(slots);
+}
+SYMGRAD_INLINE void Optimizer::load_symgrad_states(const std::string& path) {
   std::map<std::string, NDArray> in;
   try {
     in = nd::load(path);
@@ -156,6 +233,11 @@ SYMGRAD_INLINE void Optimizer::load_states(const std::string& path) {
   std::int64_t max_count = begin_num_update_;
   for (auto& [index, s] : slots) {
     if (!counted[index]) throw bad("index " + std::to_string(index) + " has no update_count");
+    if (std::none_of(seen[index].begin(), seen[index].end(), [](bool b) { return b; })) {
+      s.state.clear();  // a count without states: they are made at the next update
+      max_count = std::max(max_count, s.count);
+      continue;
+    }
     for (std::size_t k = 0; k < names.size(); ++k)
       if (!seen[index][k])
         throw ValueError("'" + path + "' lacks state '" + names[k] + "' for index " + std::to_string(index) +

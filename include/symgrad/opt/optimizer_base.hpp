@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -64,6 +65,12 @@ std::string num(double v);
 
 }  // namespace detail
 
+// The file that save_states writes. mxnet: MXNet 1.9.1's .states (a pickle of {index: state}, as
+// Module.save_optimizer_states writes it; MXNet loads it, and it keeps no update counts).
+// symgrad: nd::save's format with every index's update count, num_update and the optimizer-wide
+// state, so that a loaded optimizer continues exactly (Adam's bias correction, schedulers).
+enum class StatesFormat { mxnet, symgrad };
+
 // What one step of an optimizer sees, besides the arrays.
 struct StepArgs {
   double lr;              // scheduler/learning_rate x lr_mult
@@ -118,12 +125,21 @@ class Optimizer {
   // The state arrays of one index, or null before its first update.
   const std::vector<NDArray>* state(std::size_t index) const;
 
-  // Writes every index's state as "<index>:<state name>", its update count as
-  // "<index>:update_count", "num_update" and any optimizer-wide state by name, in nd::save's
-  // format (temporary file + rename).
-  void save_states(const std::string& path) const;
-  // Replaces all states and counts with those of a file from save_states.
+  // Writes every index's state (temporary file + rename). StatesFormat::mxnet (the default): the
+  // pickle that MXNet's Module.save_optimizer_states writes, {index: None | NDArray | tuple of
+  // NDArrays} in MXNet's layout for this optimizer (mxnet_state_is_tuple()). StatesFormat::symgrad:
+  // nd::save's format with "<index>:<state name>", "<index>:update_count", "num_update" and any
+  // optimizer-wide state by name.
+  void save_states(const std::string& path, StatesFormat format = StatesFormat::mxnet) const;
+  // Reads either format (a pickle starts with byte 0x80). A symgrad file replaces all states and
+  // counts. An MXNet file replaces the states only, as MXNet's Updater.set_states does: update
+  // counts, num_update and optimizer-wide state (Nadam's schedule) stay as they were in this
+  // optimizer, so a fresh optimizer restarts them from begin_num_update, as MXNet does. Keys that
+  // are parameter names (MXNet's kvstore updater) are mapped through set_param_names.
   void load_states(const std::string& path);
+  // Whether MXNet pickles this optimizer's state as a tuple; otherwise it is None without state
+  // arrays and one bare NDArray with one (SGD's momentum, AdaGrad's history).
+  virtual bool mxnet_state_is_tuple() const { return state_names().size() > 1; }
 
  protected:
   explicit Optimizer(const detail::Common& c);
@@ -159,9 +175,13 @@ class Optimizer {
 
  private:
   struct Slot {
-    std::vector<NDArray> state;
+    std::vector<NDArray> state;  // empty until the next update (an index whose count alone is known)
     std::int64_t count = 0;
   };
+
+  void save_mxnet_states(const std::string& path) const;
+  void load_mxnet_states(const std::string& path, std::string_view data);
+  void load_symgrad_states(const std::string& path);
 
   std::string where(std::size_t index) const;
 

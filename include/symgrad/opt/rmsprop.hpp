@@ -35,6 +35,7 @@ class RMSProp : public Optimizer {
   explicit RMSProp(RMSPropOptions o = {}) : Optimizer(detail::common(o)), o_(std::move(o)) {}
   std::string name() const override;
   std::vector<std::string> state_names() const override;
+  bool mxnet_state_is_tuple() const override { return true; }  // (n,) or (n, g, delta)
   const RMSPropOptions& options() const { return o_; }
 
  protected:

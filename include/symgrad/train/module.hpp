@@ -228,19 +228,22 @@ class Module : public BaseModule {
     }
     // Built aside and kept only when everything succeeded (a failed init leaves no half state).
     std::shared_ptr<opt::Optimizer> optimizer = opt::create(io.optimizer, params, io.lr_scheduler);
-    optimizer->set_param_names(exec_.list_arguments());
+    // An optimizer index is the parameter's position in param_names(), as MXNet's Module numbers
+    // its updater's indices (one device), so that .states files index the same parameters.
+    optimizer->set_param_names(param_names_);
     optimizer->set_symbol_attrs(sym_.attr_dict());
     const auto& names = exec_.list_arguments();
     if (dist) {
       // Every worker starts from rank 0's parameters; the store's keys are the parameter names.
       store->set_optimizer(optimizer);
-      // The optimizer's indices stay the argument positions, as without a store.
+      // The optimizer's indices stay the parameter positions, as without a store.
       std::vector<NDArray> values;
       std::vector<std::size_t> indices;
-      for (const auto& n : param_names_) {
-        auto at = static_cast<std::size_t>(std::find(names.begin(), names.end(), n) - names.begin());
+      for (std::size_t k = 0; k < param_names_.size(); ++k) {
+        auto at =
+            static_cast<std::size_t>(std::find(names.begin(), names.end(), param_names_[k]) - names.begin());
         values.push_back(exec_.arg_arrays()[at]);
-        indices.push_back(at);
+        indices.push_back(k);
       }
       store->init(param_names_, values, indices);
       store->pull(param_names_, values);
@@ -256,7 +259,7 @@ class Module : public BaseModule {
     }
     optimizer_ = std::move(optimizer);
     kv_ = std::move(store);
-    opt_names_ = names;
+    opt_names_ = param_names_;
     plan_updates();
   }
   // Updates through `other`'s optimizer (and store): one state per parameter, kept by name, for
@@ -268,7 +271,8 @@ class Module : public BaseModule {
     opt_names_ = other.opt_names_;
     if (binded()) plan_updates();
   }
-  // Optimizer states of a save_checkpoint(..., save_optimizer_states = true).
+  // Optimizer states of a save_checkpoint(..., save_optimizer_states = true), or of MXNet's
+  // mod.save_optimizer_states for a module with the same param_names (opt::Optimizer::load_states).
   void load_optimizer_states(const std::string& path);
 
   // Copies the batch into the executors (by the names bound; each its rows) and runs forward.
@@ -306,8 +310,9 @@ class Module : public BaseModule {
                  .allow_extra = allow_extra});
   }
 
-  // prefix-symbol.json, prefix-%04d.params and (optionally) prefix-%04d.states. With a
-  // distributed kvstore only rank 0 writes (every worker holds the same weights and states).
+  // prefix-symbol.json, prefix-%04d.params and (optionally) prefix-%04d.states, all in MXNet's
+  // formats (MXNet's mod.load_optimizer_states reads the .states file). With a distributed
+  // kvstore only rank 0 writes (every worker holds the same weights and states).
   void save_checkpoint(const std::string& prefix, int epoch, bool save_optimizer_states = false);
   static std::string states_path(const std::string& prefix, int epoch);
   // Module::load(prefix, epoch): the symbol and parameters of a checkpoint. As MXNet, bind puts
