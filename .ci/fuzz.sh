@@ -3,7 +3,7 @@
 # JSON (load, infer, bind, forward, backward), .params, optimizer .states (MXNet's pickle and
 # symgrad's file), MNIST idx (raw and gzip), CSV and LibSVM files, JPEG/PNG decode + resize + crop,
 # image records, RecordIO files with their index (and ImageRecordIter over them) and .lst lists.
-#   .ci/fuzz.sh [seconds per target (default 30)] [build folder (default build-fuzz)]
+#   .ci/fuzz.sh [seconds per target (default 30)] [build folder (default build-fuzz)] [targets]
 # A long run: .ci/fuzz.sh 600 (one core per target, one target at a time). Seeds come from
 # tests/data and tests/fuzz/seeds; the corpus grows in <build>/fuzz-corpus and crashes land in
 # <build>/fuzz-artifacts. Files under tests/data/bad/<target>/ (inputs that once crashed) are
@@ -33,7 +33,8 @@ seeds() {
   esac
 }
 status=0
-for t in fuzz_symbol_json fuzz_params fuzz_states fuzz_mnist fuzz_text fuzz_image fuzz_recordio fuzz_lst; do
+all="fuzz_symbol_json fuzz_params fuzz_states fuzz_mnist fuzz_text fuzz_image fuzz_recordio fuzz_lst"
+for t in ${3:-$all}; do
   if ! ninja -C "$dir" -t targets all 2>/dev/null | grep -q "^tests/fuzz/$t:"; then
     echo "fuzz: $t is not built here (no JPEG/PNG libraries?), skipped"
     continue

@@ -268,6 +268,18 @@ TEST_CASE("bucketing: alternating buckets match Adam applied by hand to each buc
   }
   CHECK(mod.buckets().size() == 3);
   check_same_params(mod.get_params().first, w, 1e-4);
+  // the buckets' executors keep their intermediate arrays in one pool, sized by the default
+  // (largest) bucket: the checks above ran on shared memory
+  std::set<std::string> pools;
+  for (const auto& [key, m] : mod.buckets()) {
+    const std::string d = m->executor().debug_str();
+    const auto at = d.find("shared memory pool:");
+    REQUIRE(at != std::string::npos);
+    const auto of = d.find("MB of a ", at);
+    REQUIRE(of != std::string::npos);
+    pools.insert(d.substr(of, d.find('\n', of) - of));
+  }
+  CHECK(pools.size() == 1);
 }
 
 TEST_CASE("bucketing: bad input is a clear error") {

@@ -335,6 +335,15 @@ SYMGRAD_INLINE Executor::Executor(const Symbol& sym, const BindSpec& spec) {
     for (const auto& h : fheads) keep.push_back(earr[gi.entry(h)]);
     s.memory = exec::plan_memory(s.fwd, s.infer, keep, spec.ctx);
   }
+  // With a shared pool (training executors): every intermediate array in the pool's buffer.
+  if (!xs.empty() && spec.shared_pool && spec.ctx.device_type == DeviceType::cpu &&
+      exec::memory_plan_enabled(spec.memory_plan)) {
+    std::vector<NDArray> keep = s.args;
+    for (const auto* list : {&s.grads, &s.aux, &s.head_grads})
+      keep.insert(keep.end(), list->begin(), list->end());
+    for (const auto& h : fheads) keep.push_back(earr[gi.entry(h)]);
+    s.memory = exec::place_in_pool(s.fwd, s.bwd, s.infer, keep, *spec.shared_pool, spec.ctx);
+  }
   if (ws > 0) {
     s.workspace = NDArray(Shape{static_cast<std::int64_t>(ws)}, spec.ctx, DType::uint8);
     s.run.workspace = s.workspace.raw_data();
@@ -362,6 +371,7 @@ SYMGRAD_INLINE Executor Symbol::simple_bind(Context ctx, const ShapeDict& shapes
   spec.seed = opts.seed;
   spec.inference_fusion = opts.inference_fusion;
   spec.memory_plan = opts.memory_plan;
+  spec.shared_pool = opts.shared_pool;
   return Executor(*this, spec);
 }
 

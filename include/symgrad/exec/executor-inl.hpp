@@ -33,6 +33,7 @@ struct MemoryPlan {
   std::size_t planned_bytes = 0;  // the shared buffers
   std::size_t naive_bytes = 0;    // one buffer per array
   std::size_t arrays = 0, buffers = 0;
+  std::size_t pool_bytes = 0;  // with a shared pool: the pool's size when bound
 };
 }  // namespace exec
 
@@ -287,7 +288,12 @@ SYMGRAD_INLINE std::string Executor::debug_str() const {
   dump("forward", s.fwd);
   dump("backward", s.bwd);
   if (!s.infer.empty()) dump("forward (inference, fused)", s.infer);
-  if (s.memory.arrays > 0) {
+  if (s.memory.arrays > 0 && s.memory.pool_bytes > 0) {
+    auto mb = [](std::size_t b) { return std::to_string((b + (1 << 19)) >> 20); };
+    r += "shared memory pool: " + std::to_string(s.memory.arrays) + " intermediate arrays, " +
+         mb(s.memory.planned_bytes) + " MB of a " + mb(s.memory.pool_bytes) +
+         " MB pool shared with other executors\n";
+  } else if (s.memory.arrays > 0) {
     auto mb = [](std::size_t b) { return std::to_string((b + (1 << 19)) >> 20); };
     r += "memory plan: " + std::to_string(s.memory.arrays) + " intermediate arrays in " +
          std::to_string(s.memory.buffers) + " buffers, " + mb(s.memory.planned_bytes) + " MB (" +

@@ -18,6 +18,11 @@
 
 namespace SYMGRAD_NS {
 
+// The buffer that executors bound with BindOptions::shared_pool share.
+struct SharedMemoryPool {
+  NDArray buffer;  // uint8; grows to the largest executor's need
+};
+
 class Executor {
  public:
   Executor();  // unbound; every call but is_bound() throws
@@ -79,6 +84,7 @@ class Executor {
     std::uint64_t seed = 0;
     bool inference_fusion = true;
     bool memory_plan = true;
+    std::shared_ptr<SharedMemoryPool> shared_pool = {};
     const std::map<std::string, NDArray>* args = nullptr;
     const std::map<std::string, NDArray>* args_grad = nullptr;
     const std::map<std::string, NDArray>* aux = nullptr;

@@ -138,4 +138,47 @@ inline MemoryPlan plan_memory(std::vector<Step>& fwd, std::vector<Step>& infer,
   return plan;
 }
 
+// Replaces every intermediate array of the steps (written by a step, not in `keep`) by a view of
+// the pool's buffer, one after another from its start (64-byte aligned); grows the buffer when it
+// is too small (executors bound before keep the old one through their views).
+inline MemoryPlan place_in_pool(std::vector<Step>& fwd, std::vector<Step>& bwd, std::vector<Step>& infer,
+                                const std::vector<NDArray>& keep, SharedMemoryPool& pool, Context ctx) {
+  MemoryPlan plan;
+  std::unordered_set<const void*> fixed;
+  for (const auto& a : keep)
+    if (!a.is_none()) fixed.insert(a.raw_data());
+  std::vector<NDArray> lives;
+  std::unordered_map<const void*, std::size_t> offset;  // raw_data → byte offset in the pool
+  std::size_t total = 0;
+  for (const auto* list : {&fwd, &bwd, &infer})
+    for (const auto& st : *list)
+      for (const auto& a : st.out) {
+        if (a.is_none() || fixed.count(a.raw_data()) || offset.count(a.raw_data())) continue;
+        offset[a.raw_data()] = total;
+        lives.push_back(a);
+        total += (a.nbytes() + 63) / 64 * 64;
+      }
+  if (lives.empty()) return plan;
+  if (pool.buffer.is_none() || pool.buffer.nbytes() < total)
+    pool.buffer = NDArray(Shape{static_cast<std::int64_t>(total)}, ctx, DType::uint8);
+  std::unordered_map<const void*, NDArray> replace;
+  for (const auto& a : lives) {
+    const auto at = static_cast<std::int64_t>(offset.at(a.raw_data()));
+    replace[a.raw_data()] =
+        pool.buffer.slice_rows(at, at + static_cast<std::int64_t>(a.nbytes())).view_as(a.shape(), a.dtype());
+  }
+  auto substitute = [&](std::vector<NDArray>& arrays) {
+    for (auto& a : arrays)
+      if (!a.is_none())
+        if (auto it = replace.find(a.raw_data()); it != replace.end()) a = it->second;
+  };
+  for (auto* list : {&fwd, &bwd, &infer})
+    for (auto& st : *list) substitute(st.in), substitute(st.out);
+  plan.arrays = lives.size();
+  plan.buffers = 1;
+  plan.planned_bytes = plan.naive_bytes = total;
+  plan.pool_bytes = pool.buffer.nbytes();
+  return plan;
+}
+
 }  // namespace SYMGRAD_NS::exec

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,8 @@ class GradReq {
   int mode_ = 0;
 };
 
+struct SharedMemoryPool;  // exec/executor.hpp
+
 struct BindOptions {
   GradReq grad_req = "write";
   TypeDict type_dict = {};
@@ -64,6 +67,13 @@ struct BindOptions {
   // does; false gives every array its own. SYMGRAD_MEMORY_PLAN=0 turns it off for every
   // executor. Outputs, arguments and auxiliary states are never shared.
   bool memory_plan = true;
+  // Executors bound with one pool keep the intermediate arrays of forward and backward in its
+  // buffer, one after another from its start (MXNet's shared executors, as BucketingModule binds
+  // its buckets): they must not run at the same time (forward and backward of one before the
+  // next). Training executors on the CPU only; the pool grows when a larger executor binds (the
+  // earlier ones keep the old buffer), so bind the largest first. memory_plan = false or
+  // SYMGRAD_MEMORY_PLAN=0 turns the pool off too.
+  std::shared_ptr<SharedMemoryPool> shared_pool = {};
 };
 
 class Symbol {

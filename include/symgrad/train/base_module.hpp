@@ -34,6 +34,10 @@ struct ModuleBindOptions {
   // It must outlive the module bound with it and stay where it is (not moved).
   Module* shared_module = nullptr;
   std::string grad_req = "write";
+  // Module::bind for training: the executor keeps its intermediate arrays in a pool that modules
+  // bound later with shared_module = this one share (BucketingModule's default bucket; bind the
+  // largest shapes first). A module bound with a shared_module that has a pool always uses it.
+  bool memory_pool = false;
 };
 
 struct InitParamsOptions {

@@ -54,6 +54,7 @@ SYMGRAD_INLINE void BucketingModule::bind(const std::vector<io::DataDesc>& data_
   if (params_initialized()) keep = get_params();
   bind_ = b;
   bind_.force_rebind = false;
+  bind_.memory_pool = true;  // the buckets' executors share one pool of intermediate arrays
   auto m = make_module(default_key_);
   m->bind(data_shapes, label_shapes, bind_);
   if (monitor_) m->install_monitor(*monitor_);

@@ -136,7 +136,15 @@ class Module : public BaseModule {
           if (shp.ndim() > 0) shp[0] = slices_[k + 1] - slices_[k];
       return sd;
     };
-    Executor fresh = sym_.simple_bind(o_.context[0], slice_shapes(0), {.grad_req = req, .type_dict = types});
+    // The first context's executor may keep its intermediate arrays in a pool shared with other
+    // modules (never with this module's other contexts: they run forward one after another).
+    if (shared_ && shared_->pool_)
+      pool_ = shared_->pool_;
+    else if (b.memory_pool && !pool_)
+      pool_ = std::make_shared<SharedMemoryPool>();
+    Executor fresh = sym_.simple_bind(
+        o_.context[0], slice_shapes(0),
+        {.grad_req = req, .type_dict = types, .shared_pool = b.for_training ? pool_ : nullptr});
     if (shared_)
       adopt_params(fresh, shared_->exec_, true);
     else if (exec_.is_bound() && params_initialized_)
@@ -367,9 +375,10 @@ class Module : public BaseModule {
   std::vector<std::string> param_names_, aux_names_, output_names_;
   std::vector<io::DataDesc> data_shapes_, label_shapes_;
   Executor exec_;
-  std::vector<Executor> extra_;       // the executors of the other contexts
-  std::vector<std::int64_t> slices_;  // row boundaries of the contexts' parts of a batch
-  std::vector<NDArray> merged_;       // concatenated outputs (several contexts)
+  std::shared_ptr<SharedMemoryPool> pool_;  // intermediate arrays shared with other modules
+  std::vector<Executor> extra_;             // the executors of the other contexts
+  std::vector<std::int64_t> slices_;        // row boundaries of the contexts' parts of a batch
+  std::vector<NDArray> merged_;             // concatenated outputs (several contexts)
   std::vector<std::vector<NDArray>> multi_grads_, multi_weights_;  // per update: every context's arrays
   bool for_training_ = true;
   bool params_initialized_ = false;
