@@ -10,10 +10,10 @@
 namespace sg = symgrad;
 using namespace sg::sym;
 using testing::check_gradient;
+using testing::out_shape;
 using S = sg::Shape;
 
 namespace {
-S out_shape(const Symbol& s, const sg::ShapeDict& in) { return s.infer_shape(in).out_shapes.at(0); }
 sg::NDArray eval(const Symbol& s, const std::map<std::string, sg::NDArray>& in) {
   sg::ShapeDict shapes;
   sg::TypeDict types;

@@ -11,16 +11,12 @@
 namespace sg = symgrad;
 using namespace sg::sym;
 using testing::check_gradient;
+using testing::out_shape;
 using S = sg::Shape;
 
 namespace {
-S out_shape(const Symbol& s, const sg::ShapeDict& in) { return s.infer_shape(in).out_shapes.at(0); }
 std::vector<double> eval(const Symbol& s, const std::map<std::string, sg::NDArray>& in) {
-  sg::ShapeDict shapes;
-  for (const auto& [k, v] : in) shapes[k] = v.shape();
-  auto ex = s.simple_bind(sg::cpu(), shapes, {.grad_req = "null"});
-  for (const auto& [k, v] : in) ex.arg_dict().at(k).copy_from(v);
-  return ex.forward(false)[0].to_vector<double>();
+  return testing::eval<double>(s, in);
 }
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <symgrad/symgrad.hpp>
+#include <vector>
 
 namespace testing {
 
@@ -99,6 +100,21 @@ std::string error_message(F&& f) {
     return e.what();
   }
   return "";
+}
+
+// The first output's shape for these input shapes.
+inline sg::Shape out_shape(const sg::Symbol& s, const sg::ShapeDict& in) {
+  return s.infer_shape(in).out_shapes.at(0);
+}
+
+// The first output of forward(is_train = false) with these inputs (no gradients), as T values.
+template <class T = double>
+std::vector<T> eval(const sg::Symbol& s, const std::map<std::string, sg::NDArray>& in) {
+  sg::ShapeDict shapes;
+  for (const auto& [k, v] : in) shapes[k] = v.shape();
+  auto ex = s.simple_bind(sg::cpu(), shapes, {.grad_req = "null"});
+  for (const auto& [k, v] : in) ex.arg_dict().at(k).copy_from(v);
+  return ex.forward(false)[0].template to_vector<T>();
 }
 
 }  // namespace testing
